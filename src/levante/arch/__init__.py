@@ -1,0 +1,1 @@
+"""CPU architectures: the interface the kernel runs threads through, and its backends."""

@@ -1,0 +1,1 @@
+"""ARM Cortex-M over the Unicorn emulator."""

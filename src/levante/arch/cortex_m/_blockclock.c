@@ -1,0 +1,226 @@
+/* Deterministic instruction clock for Unicorn: counts executed Thumb instructions per
+ * translation block and stops emulation once a budget is spent.
+ *
+ * Why C: Unicorn's own `count=` installs a per-instruction hook and its counter cannot
+ * be read back when emulation stops early (on an SVC or a fault).  A block hook written
+ * in Python would cost a microsecond per block.  This hook runs once per translation
+ * block, looks the block's instruction count up in a small cache (decoding Thumb-2
+ * instruction lengths the first time it sees the block), adds it to a counter Python
+ * can read and write, and asks Unicorn to stop when the budget is reached.  The block
+ * that crosses the budget runs to its end, so slices end on block boundaries: the same
+ * code and budget always stop at the same instruction.
+ *
+ * Unicorn's entry points are passed in as addresses from its ctypes binding, so this
+ * module neither links against libunicorn nor needs its headers.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef int (*uc_hook_add_fn)(void *uc, size_t *hh, int type, void *callback, void *user_data,
+                              uint64_t begin, uint64_t end, ...);
+typedef int (*uc_hook_del_fn)(void *uc, size_t hh);
+typedef int (*uc_emu_stop_fn)(void *uc);
+typedef int (*uc_mem_read_fn)(void *uc, uint64_t address, void *bytes, uint64_t size);
+
+#define UC_HOOK_BLOCK (1 << 3)
+#define CACHE_SLOTS 8192u
+#define MAX_BLOCK_BYTES 4096u
+
+typedef struct {
+    uint32_t address;
+    uint32_t size;
+    uint32_t instructions; /* 0 = empty slot */
+} BlockEntry;
+
+typedef struct {
+    PyObject_HEAD
+    void *uc;
+    size_t hook;
+    uc_hook_del_fn hook_del;
+    uc_emu_stop_fn emu_stop;
+    uc_mem_read_fn mem_read;
+    unsigned long long executed;
+    unsigned long long limit;
+    unsigned long long blocks;
+    BlockEntry cache[CACHE_SLOTS];
+} BlockClock;
+
+/* ARMv7-M ARM A5.1: a halfword whose top five bits are 0b11101, 0b11110 or 0b11111 is
+ * the first half of a 32-bit instruction; anything else is a 16-bit instruction. */
+static uint32_t count_thumb_instructions(const uint8_t *code, uint32_t size)
+{
+    uint32_t offset = 0, instructions = 0;
+    while (offset + 1 < size) {
+        uint16_t half = (uint16_t)(code[offset] | (code[offset + 1] << 8));
+        offset += ((half >> 11) >= 0x1d) ? 4 : 2;
+        instructions++;
+    }
+    return instructions ? instructions : 1;
+}
+
+static uint32_t instructions_in_block(BlockClock *clock, uint32_t address, uint32_t size)
+{
+    BlockEntry *entry = &clock->cache[(address >> 1) & (CACHE_SLOTS - 1)];
+    if (entry->instructions && entry->address == address && entry->size == size)
+        return entry->instructions;
+    uint8_t code[MAX_BLOCK_BYTES];
+    uint32_t readable = size < MAX_BLOCK_BYTES ? size : MAX_BLOCK_BYTES;
+    uint32_t instructions;
+    if (readable == 0 || clock->mem_read(clock->uc, address, code, readable) != 0)
+        instructions = 1;
+    else
+        instructions = count_thumb_instructions(code, readable);
+    entry->address = address;
+    entry->size = size;
+    entry->instructions = instructions;
+    return instructions;
+}
+
+static void on_block(void *uc, uint64_t address, uint32_t size, void *user_data)
+{
+    BlockClock *clock = (BlockClock *)user_data;
+    (void)uc;
+    clock->executed += instructions_in_block(clock, (uint32_t)address, size);
+    clock->blocks++;
+    if (clock->executed >= clock->limit)
+        clock->emu_stop(clock->uc);
+}
+
+static int BlockClock_init(BlockClock *self, PyObject *args, PyObject *kwds)
+{
+    unsigned long long uc, hook_add, hook_del, emu_stop, mem_read;
+    static char *keywords[] = {"uc", "hook_add", "hook_del", "emu_stop", "mem_read", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "KKKKK", keywords, &uc, &hook_add, &hook_del,
+                                     &emu_stop, &mem_read))
+        return -1;
+    if (self->uc) {
+        PyErr_SetString(PyExc_RuntimeError, "BlockClock is already installed");
+        return -1;
+    }
+    self->uc = (void *)(uintptr_t)uc;
+    self->hook_del = (uc_hook_del_fn)(uintptr_t)hook_del;
+    self->emu_stop = (uc_emu_stop_fn)(uintptr_t)emu_stop;
+    self->mem_read = (uc_mem_read_fn)(uintptr_t)mem_read;
+    self->executed = 0;
+    self->limit = ~0ull;
+    memset(self->cache, 0, sizeof(self->cache));
+    int err = ((uc_hook_add_fn)(uintptr_t)hook_add)(self->uc, &self->hook, UC_HOOK_BLOCK,
+                                                     (void *)on_block, self, 1, 0);
+    if (err != 0) {
+        self->uc = NULL;
+        PyErr_Format(PyExc_RuntimeError, "uc_hook_add failed with error %d", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void BlockClock_dealloc(BlockClock *self)
+{
+    /* The Uc object owns the engine; the hook dies with it.  Callers that outlive the
+     * engine must call remove() first. */
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *BlockClock_remove(BlockClock *self, PyObject *Py_UNUSED(ignored))
+{
+    if (self->uc) {
+        self->hook_del(self->uc, self->hook);
+        self->uc = NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *BlockClock_invalidate(BlockClock *self, PyObject *Py_UNUSED(ignored))
+{
+    memset(self->cache, 0, sizeof(self->cache));
+    Py_RETURN_NONE;
+}
+
+static PyObject *BlockClock_get_executed(BlockClock *self, void *closure)
+{
+    (void)closure;
+    return PyLong_FromUnsignedLongLong(self->executed);
+}
+
+static int BlockClock_set_executed(BlockClock *self, PyObject *value, void *closure)
+{
+    (void)closure;
+    unsigned long long v = PyLong_AsUnsignedLongLong(value);
+    if (PyErr_Occurred())
+        return -1;
+    self->executed = v;
+    return 0;
+}
+
+static PyObject *BlockClock_get_limit(BlockClock *self, void *closure)
+{
+    (void)closure;
+    return PyLong_FromUnsignedLongLong(self->limit);
+}
+
+static int BlockClock_set_limit(BlockClock *self, PyObject *value, void *closure)
+{
+    (void)closure;
+    unsigned long long v = PyLong_AsUnsignedLongLong(value);
+    if (PyErr_Occurred())
+        return -1;
+    self->limit = v;
+    return 0;
+}
+
+static PyObject *BlockClock_get_blocks(BlockClock *self, void *closure)
+{
+    (void)closure;
+    return PyLong_FromUnsignedLongLong(self->blocks);
+}
+
+static PyGetSetDef BlockClock_getset[] = {
+    {"executed", (getter)BlockClock_get_executed, (setter)BlockClock_set_executed,
+     "instructions counted so far", NULL},
+    {"limit", (getter)BlockClock_get_limit, (setter)BlockClock_set_limit,
+     "stop emulation once executed reaches this count", NULL},
+    {"blocks", (getter)BlockClock_get_blocks, NULL, "translation blocks entered", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef BlockClock_methods[] = {
+    {"remove", (PyCFunction)BlockClock_remove, METH_NOARGS, "uninstall the block hook"},
+    {"invalidate", (PyCFunction)BlockClock_invalidate, METH_NOARGS,
+     "forget cached block lengths (after code memory changes)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject BlockClockType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "levante.arch.cortex_m._blockclock.BlockClock",
+    .tp_doc = "Counts executed instructions per translation block; stops at a limit.",
+    .tp_basicsize = sizeof(BlockClock),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)BlockClock_init,
+    .tp_dealloc = (destructor)BlockClock_dealloc,
+    .tp_methods = BlockClock_methods,
+    .tp_getset = BlockClock_getset,
+};
+
+static struct PyModuleDef blockclock_module = {
+    PyModuleDef_HEAD_INIT, "_blockclock", "Deterministic instruction clock for Unicorn.", -1,
+    NULL, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__blockclock(void)
+{
+    if (PyType_Ready(&BlockClockType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&blockclock_module);
+    if (!module)
+        return NULL;
+    Py_INCREF(&BlockClockType);
+    if (PyModule_AddObject(module, "BlockClock", (PyObject *)&BlockClockType) < 0) {
+        Py_DECREF(&BlockClockType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

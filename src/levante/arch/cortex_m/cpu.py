@@ -1,0 +1,317 @@
+"""The Cortex-M CPU backend: runs thread contexts on Unicorn, stops on SVCs and faults.
+
+Design notes:
+- Time: the C block clock (`_blockclock`) counts executed instructions per translation
+  block and stops emulation when the kernel's budget is spent, so slices end at the same
+  instruction every run and the kernel can read how far a thread got when an SVC stops it.
+- Contexts: the registers of the context last run stay in Unicorn; switching saves them
+  with `context_save` and restores the next one.  Writes to a context that is not loaded
+  go straight into its saved copy.
+- Faults: Unicorn's memory and interrupt hooks record what went wrong and stop; the
+  kernel receives a decoded `CpuFault`.  Division by zero traps as with CCR.DIV_0_TRP,
+  which Zephyr sets: the SDIV/UDIV instructions of the image get a code hook each.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from unicorn import (
+    UC_ARCH_ARM,
+    UC_ERR_EXCEPTION,
+    UC_ERR_FETCH_UNMAPPED,
+    UC_ERR_INSN_INVALID,
+    UC_ERR_READ_UNMAPPED,
+    UC_ERR_WRITE_UNMAPPED,
+    UC_HOOK_CODE,
+    UC_HOOK_INTR,
+    UC_HOOK_MEM_INVALID,
+    UC_MEM_FETCH_PROT,
+    UC_MEM_FETCH_UNMAPPED,
+    UC_MEM_READ_PROT,
+    UC_MEM_READ_UNMAPPED,
+    UC_MEM_WRITE_PROT,
+    UC_MEM_WRITE_UNMAPPED,
+    UC_MODE_MCLASS,
+    UC_MODE_THUMB,
+    UC_PROT_ALL,
+    Uc,
+    UcError,
+)
+from unicorn import arm_const as arm
+from unicorn.unicorn_py3.unicorn import UcContext, uclib
+
+from levante.arch.cortex_m import _blockclock
+from levante.arch.interface import (
+    AccessKind,
+    CpuFault,
+    MemoryAccessError,
+    StopEvent,
+    StopKind,
+    ThreadStart,
+)
+from levante.config import Board
+
+_CPU_MODELS = {
+    "cortex-m4": arm.UC_CPU_ARM_CORTEX_M4,
+    "cortex-m33": arm.UC_CPU_ARM_CORTEX_M33,
+}
+
+_GENERAL_REGISTERS = (
+    arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
+    arm.UC_ARM_REG_R4, arm.UC_ARM_REG_R5, arm.UC_ARM_REG_R6,
+)
+_FRAME_REGISTERS = (
+    arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
+    arm.UC_ARM_REG_R12, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC, arm.UC_ARM_REG_XPSR,
+)
+_ARGUMENT_REGISTERS = _GENERAL_REGISTERS[:4]
+
+# QEMU's exception numbers as Unicorn reports them to interrupt hooks.
+_EXCP_UDEF = 1
+_EXCP_SWI = 2
+_EXCP_PREFETCH_ABORT = 3
+_EXCP_DATA_ABORT = 4
+_EXCP_BKPT = 7
+_EXCEPTION_NAMES = {
+    _EXCP_UDEF: "undefined instruction",
+    _EXCP_PREFETCH_ABORT: "instruction fetch fault",
+    _EXCP_DATA_ABORT: "data access fault",
+    _EXCP_BKPT: "breakpoint",
+}
+
+_MEMORY_FAULTS = {
+    UC_MEM_READ_UNMAPPED: (AccessKind.READ, "read from unmapped memory"),
+    UC_MEM_WRITE_UNMAPPED: (AccessKind.WRITE, "write to unmapped memory"),
+    UC_MEM_FETCH_UNMAPPED: (AccessKind.EXECUTE, "instruction fetch from unmapped memory"),
+    UC_MEM_READ_PROT: (AccessKind.READ, "read access violation"),
+    UC_MEM_WRITE_PROT: (AccessKind.WRITE, "write access violation"),
+    UC_MEM_FETCH_PROT: (AccessKind.EXECUTE, "execute access violation"),
+}
+
+_XPSR_THUMB = 1 << 24
+# Where a context that returns from its entry function lands: never mapped.
+_NO_RETURN_ADDRESS = 0xDEADBEEF
+_NEVER_REACHED = 0xFFFFFFFE
+_UNLIMITED = (1 << 64) - 1
+
+
+@dataclass(eq=False)
+class ArmContext:
+    """One execution context: either fresh (start registers) or a saved Unicorn context."""
+
+    start: ThreadStart
+    saved: UcContext | None = None
+    pc: int = 0
+    fresh: bool = True
+    pending: dict[int, int] = field(default_factory=dict)
+
+
+def _function_address(value: int) -> int:
+    return value & ~1
+
+
+class UnicornCpu:
+    """A Cortex-M core with the board's flash and SRAM, running kernel-chosen contexts."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        # Unicorn's binding is only partly typed: treat the engine as dynamic.
+        self.uc: Any = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+        self.uc.ctl_set_cpu_model(_CPU_MODELS[board.cpu])
+        for region in (board.flash, board.sram):
+            self.uc.mem_map(region.base, region.size, UC_PROT_ALL)
+        self._clock = _blockclock.BlockClock(
+            uc=self.uc._uch.value,
+            hook_add=_address_of(uclib.uc_hook_add),
+            hook_del=_address_of(uclib.uc_hook_del),
+            emu_stop=_address_of(uclib.uc_emu_stop),
+            mem_read=_address_of(uclib.uc_mem_read),
+        )
+        self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
+        self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_memory)
+        self._loaded: ArmContext | None = None
+        self._stop: StopEvent | None = None
+        self._svc_numbers: dict[int, int] = {}
+        self._base_context = self.uc.context_save()
+
+    # ---- loading ---------------------------------------------------------------------
+
+    def load(self, address: int, data: bytes) -> None:
+        self.write_memory(address, data)
+        self._clock.invalidate()
+
+    def trap_division_by_zero(self, instruction_addresses: Sequence[int]) -> None:
+        for address in instruction_addresses:
+            self.uc.hook_add(UC_HOOK_CODE, self._on_division, begin=address, end=address)
+
+    # ---- contexts --------------------------------------------------------------------
+
+    def new_context(self, start: ThreadStart) -> ArmContext:
+        return ArmContext(start=start, pc=_function_address(start.entry))
+
+    def release_context(self, context: Any) -> None:
+        if self._loaded is context:
+            self._loaded = None
+
+    def _switch_to(self, context: ArmContext) -> None:
+        if self._loaded is context:
+            return
+        if self._loaded is not None:
+            self._loaded.saved = self.uc.context_save()
+        if context.fresh:
+            self._initialise(context)
+        else:
+            assert context.saved is not None
+            self.uc.context_restore(context.saved)
+        self._loaded = context
+        if context.pending:
+            self.uc.reg_write_batch(list(context.pending.items()))
+            context.pending.clear()
+
+    def _initialise(self, context: ArmContext) -> None:
+        start = context.start
+        self.uc.context_restore(self._base_context)
+        registers = [
+            (arm.UC_ARM_REG_SP, start.stack_top),
+            (arm.UC_ARM_REG_LR, start.return_address | 1 if start.return_address
+             else _NO_RETURN_ADDRESS),
+            (arm.UC_ARM_REG_XPSR, _XPSR_THUMB),
+        ]
+        registers += list(zip(_ARGUMENT_REGISTERS, start.arguments, strict=False))
+        self.uc.reg_write_batch(registers)
+        context.fresh = False
+
+    def _registers(self, context: ArmContext, ids: Sequence[int]) -> tuple[int, ...]:
+        if self._loaded is context:
+            return tuple(self.uc.reg_read_batch(list(ids)))
+        if context.fresh or context.saved is None:
+            values = dict(zip(_ARGUMENT_REGISTERS, context.start.arguments, strict=False))
+            values[arm.UC_ARM_REG_PC] = context.pc
+            return tuple(values.get(register, 0) for register in ids)
+        return tuple(context.saved.reg_read_batch(list(ids)))
+
+    def syscall_registers(self, context: Any) -> tuple[int, ...]:
+        return self._registers(context, _GENERAL_REGISTERS)
+
+    def exception_frame(self, context: Any) -> tuple[int, ...]:
+        values = list(self._registers(context, _FRAME_REGISTERS))
+        values[6] = context.pc
+        return tuple(values)
+
+    def set_return_value(self, context: Any, low: int, high: int | None = None) -> None:
+        writes = [(arm.UC_ARM_REG_R0, low)]
+        if high is not None:
+            writes.append((arm.UC_ARM_REG_R1, high))
+        if self._loaded is context:
+            self.uc.reg_write_batch(writes)
+        else:
+            context.pending.update(writes)
+
+    # ---- running ---------------------------------------------------------------------
+
+    def run(self, context: Any, budget: int) -> StopEvent:
+        self._switch_to(context)
+        started = self._clock.executed
+        self._clock.limit = started + max(1, budget)
+        self._stop = None
+        try:
+            self.uc.emu_start(context.pc | 1, _NEVER_REACHED)
+        except UcError as error:
+            if self._stop is None or self._stop.kind is not StopKind.FAULT:
+                self._stop = self._fault_from_error(error)
+        finally:
+            self._clock.limit = _UNLIMITED
+        cycles = self._clock.executed - started
+        stop = self._stop
+        if stop is None or stop.kind is not StopKind.FAULT:
+            context.pc = self.uc.reg_read(arm.UC_ARM_REG_PC)
+        if stop is None:
+            return StopEvent(StopKind.BUDGET, cycles)
+        return StopEvent(stop.kind, cycles, stop.svc_number, stop.fault)
+
+    def _fault(self, description: str, pc: int, address: int | None = None,
+               access: AccessKind | None = None) -> StopEvent:
+        return StopEvent(StopKind.FAULT, 0, fault=CpuFault(description, pc, address, access))
+
+    def _fault_from_error(self, error: UcError) -> StopEvent:
+        pc = self.uc.reg_read(arm.UC_ARM_REG_PC)
+        descriptions = {
+            UC_ERR_INSN_INVALID: "undefined instruction",
+            UC_ERR_FETCH_UNMAPPED: "instruction fetch from unmapped memory",
+            UC_ERR_READ_UNMAPPED: "read from unmapped memory",
+            UC_ERR_WRITE_UNMAPPED: "write to unmapped memory",
+            UC_ERR_EXCEPTION: "unhandled CPU exception",
+        }
+        return self._fault(descriptions.get(error.errno, f"CPU error: {error}"), pc)
+
+    def _on_interrupt(self, uc: Uc, number: int, _: object) -> None:
+        pc = uc.reg_read(arm.UC_ARM_REG_PC)
+        if number == _EXCP_SWI:
+            self._stop = StopEvent(StopKind.SVC, 0, svc_number=self._svc_number(pc - 2))
+        else:
+            description = _EXCEPTION_NAMES.get(number, f"CPU exception {number}")
+            self._stop = self._fault(description, pc)
+        uc.emu_stop()
+
+    def _svc_number(self, address: int) -> int:
+        number = self._svc_numbers.get(address)
+        if number is None:
+            number = self.uc.mem_read(address, 2)[0]
+            self._svc_numbers[address] = number
+        return number
+
+    def _on_invalid_memory(self, uc: Uc, access: int, address: int, size: int, value: int,
+                           _: object) -> bool:
+        kind, what = _MEMORY_FAULTS.get(access, (AccessKind.READ, "memory access violation"))
+        pc = address if kind is AccessKind.EXECUTE else uc.reg_read(arm.UC_ARM_REG_PC)
+        self._stop = self._fault(what, pc, address, kind)
+        return False
+
+    def _on_division(self, uc: Uc, address: int, size: int, _: object) -> None:
+        # SDIV/UDIV T1: the divisor register Rm is the low nibble of the second halfword.
+        second_half = struct.unpack("<H", uc.mem_read(address + 2, 2))[0]
+        if uc.reg_read(_register_id(second_half & 0xF)) == 0:
+            self._stop = self._fault("divide by zero", address)
+            uc.reg_write(arm.UC_ARM_REG_PC, address | 1)
+            uc.emu_stop()
+
+    # ---- memory ----------------------------------------------------------------------
+
+    def read_memory(self, address: int, size: int) -> bytes:
+        try:
+            return bytes(self.uc.mem_read(address, size))
+        except UcError as error:
+            raise MemoryAccessError(address, size) from error
+
+    def write_memory(self, address: int, data: bytes) -> None:
+        try:
+            self.uc.mem_write(address, bytes(data))
+        except UcError as error:
+            raise MemoryAccessError(address, len(data)) from error
+
+    @property
+    def executed_instructions(self) -> int:
+        return int(self._clock.executed)
+
+
+_REGISTER_IDS = (
+    arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
+    arm.UC_ARM_REG_R4, arm.UC_ARM_REG_R5, arm.UC_ARM_REG_R6, arm.UC_ARM_REG_R7,
+    arm.UC_ARM_REG_R8, arm.UC_ARM_REG_R9, arm.UC_ARM_REG_R10, arm.UC_ARM_REG_R11,
+    arm.UC_ARM_REG_R12, arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC,
+)
+
+
+def _register_id(number: int) -> int:
+    return _REGISTER_IDS[number]
+
+
+def _address_of(function: Any) -> int:
+    value = ctypes.cast(function, ctypes.c_void_p).value
+    assert value is not None
+    return value

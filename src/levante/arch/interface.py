@@ -1,0 +1,96 @@
+"""The kernel's view of a CPU: run a thread's context for a budget, stop on an event.
+
+The kernel never touches the emulator.  Architecture backends
+(levante.arch.cortex_m) and the mock CPU of the unit tests implement `Cpu`; this module
+imports neither.  Registers are plain ints; memory
+accesses made on behalf of the kernel are unchecked here (the kernel validates user
+pointers before it asks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+
+class MemoryAccessError(Exception):
+    """The kernel read or wrote an address that is not backed by memory."""
+
+    def __init__(self, address: int, size: int) -> None:
+        super().__init__(f"no memory at {address:#x} (+{size})")
+        self.address = address
+        self.size = size
+
+
+class StopKind(Enum):
+    BUDGET = "budget"  # the cycle budget ran out (a deadline or the slice end is due)
+    SVC = "svc"  # the thread executed an SVC instruction
+    FAULT = "fault"  # a CPU exception: bad access, undefined instruction, ...
+
+
+class AccessKind(Enum):
+    READ = "read"
+    WRITE = "write"
+    EXECUTE = "execute"
+
+
+@dataclass(frozen=True)
+class CpuFault:
+    """A CPU exception, decoded by the architecture backend."""
+
+    description: str  # e.g. "data access violation", "undefined instruction"
+    pc: int
+    address: int | None = None
+    access: AccessKind | None = None
+
+
+@dataclass(frozen=True)
+class StopEvent:
+    """Why a run stopped, and how many cycles the thread executed before it did."""
+
+    kind: StopKind
+    cycles: int
+    svc_number: int = 0
+    fault: CpuFault | None = None
+
+
+@dataclass(frozen=True)
+class ThreadStart:
+    """Initial register state of a new execution context."""
+
+    entry: int
+    stack_top: int
+    arguments: tuple[int, ...] = ()
+    return_address: int = 0
+
+
+class Context(Protocol):
+    """An execution context owned by the CPU backend (registers of one thread/callback)."""
+
+
+class Cpu(Protocol):
+    """What the kernel needs from a CPU backend."""
+
+    def new_context(self, start: ThreadStart) -> Context: ...
+
+    def run(self, context: Context, budget: int) -> StopEvent: ...
+
+    def syscall_registers(self, context: Context) -> Sequence[int]:
+        """r0..r6 of a context stopped on an SVC."""
+        ...
+
+    def set_return_value(self, context: Context, low: int, high: int | None = None) -> None:
+        """Write r0 (and r1) of a context; takes effect before it next runs."""
+        ...
+
+    def exception_frame(self, context: Context) -> tuple[int, ...]:
+        """r0, r1, r2, r3, r12, lr, pc, xpsr of a stopped context."""
+        ...
+
+    def read_memory(self, address: int, size: int) -> bytes: ...
+
+    def write_memory(self, address: int, data: bytes) -> None: ...
+
+    def release_context(self, context: Context) -> None: ...

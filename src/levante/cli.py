@@ -1,0 +1,132 @@
+"""The `levante` command line: build applications and run them on the emulated board.
+
+Exit status: 0 for a normal end, 1 when the system halted on a fatal error, 2 for a
+usage, configuration, build or image error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from levante import __version__
+from levante.errors import LevanteError, UsageError
+
+EXIT_OK = 0
+EXIT_HALTED = 1
+EXIT_USAGE = 2
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h)\s*$")
+_SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str) -> float:
+    """'500ms', '20s', '2m' → seconds."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise UsageError(f"bad duration '{text}': use a number and a unit (us, ms, s, m, h)")
+    return float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
+
+
+def _fail(error: LevanteError) -> None:
+    click.echo(f"levante: error: {error.message}", err=True)
+    sys.exit(error.exit_status)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="levante")
+def main() -> None:
+    """Levante: a secure RTOS for Cortex-M with a Python kernel and real ARM applications."""
+
+
+@main.command()
+@click.argument("app", type=click.Path(path_type=Path))
+@click.option("-d", "--build-dir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Where .config, autoconf.h and levante.elf go.")
+@click.option("-b", "--board", default="lv_m4", show_default=True, help="Target board.")
+def build(app: Path, build_dir: Path, board: str) -> None:
+    """Configure, compile and link the application in APP (prj.conf + src/*.c)."""
+    from levante.config import load_board
+    from levante.sdk.build import build as build_application
+
+    try:
+        result = build_application(app, build_dir, load_board(board))
+    except LevanteError as error:
+        for line in error.details[:20]:
+            click.echo(line, err=True)
+        _fail(error)
+        return
+    size = result.binary.stat().st_size
+    click.echo(f"levante: built {result.elf} for {board} ({size} bytes of flash image)")
+
+
+class _TraceWriter:
+    """Writes one JSON object per kernel event."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(event) + "\n")
+
+
+def _console() -> Callable[[bytes], None]:
+    out = sys.stdout.buffer
+
+    def write(data: bytes) -> None:
+        out.write(data)
+        if b"\n" in data:
+            out.flush()
+
+    return write
+
+
+@main.command()
+@click.argument("build_dir", required=False, type=click.Path(path_type=Path),
+                default=Path("build"))
+@click.option("--max-time", "max_time",
+              help="Stop after this much simulated time (500ms, 20s, 2m).")
+@click.option("--trace", "trace_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write every kernel event as a JSON line to this file.")
+def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
+    """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time."""
+    from levante.kernel.kernel import RunEnd
+    from levante.system import boot
+
+    try:
+        limit_seconds = parse_duration(max_time) if max_time is not None else None
+        trace_stream = trace_path.open("w") if trace_path is not None else None
+    except LevanteError as error:
+        _fail(error)
+        return
+    except OSError as error:
+        _fail(UsageError(f"cannot write trace file: {error.strerror}: {trace_path}"))
+        return
+    try:
+        trace = _TraceWriter(trace_stream) if trace_stream is not None else None
+        system = boot(build_dir, _console(), trace)
+        limit = None
+        if limit_seconds is not None:
+            limit = int(limit_seconds * system.kernel.config.clock_hz)
+        try:
+            end = system.run(limit)
+        except KeyboardInterrupt:
+            end = RunEnd.TIME_LIMIT
+        sys.stdout.flush()
+    except LevanteError as error:
+        _fail(error)
+        return
+    finally:
+        if trace_stream is not None:
+            trace_stream.close()
+    sys.exit(EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,503 @@
+"""Kconfig processing: merge defaults and fragments into .config, autoconf.h and a frozen Config."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import kconfiglib  # type: ignore[import-untyped]
+
+from levante.errors import LevanteError
+
+if TYPE_CHECKING:
+    from levante.config.board import Board
+
+KCONFIG_ROOT = Path(__file__).with_name("Kconfig")
+
+ConfigValue = bool | int | str
+
+# Fragment and .config syntax. Stricter than kconfiglib on purpose: it takes
+# "yes" for y and "1_000" for an int and passes them on, and a value mangled
+# like that must be refused before it reaches the C compiler via autoconf.h.
+_ASSIGNMENT = re.compile(r"CONFIG_([A-Za-z0-9_]+)=(.*)")
+_NOT_SET = re.compile(r"# CONFIG_([A-Za-z0-9_]+) is not set")
+_QUOTED_STRING = re.compile(r'"((?:[^\\"]|\\.)*)"')
+_UNESCAPE = re.compile(r"\\(.)")
+# A leading zero would make C read a decimal value as octal, and a hex value
+# without 0x would be indistinguishable from decimal when .config is read back.
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_HEXADECIMAL = re.compile(r"0[xX][0-9a-fA-F]+")
+
+_BOOL_TYPES = (kconfiglib.BOOL, kconfiglib.TRISTATE)
+
+
+class ConfigError(LevanteError):
+    """A configuration that cannot be built: bad fragment, board file or .config.
+
+    ``message`` is one line (the first problem, prefixed ``file:line:`` when
+    it comes from a line of a file); ``details`` holds every problem found,
+    one line each.
+    """
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.details: tuple[str, ...] = tuple(details) or (message,)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The frozen result of configuration: symbol name (no CONFIG_ prefix) to value.
+
+    Holds exactly what .config holds. A symbol whose dependencies are unmet
+    is absent, like in autoconf.h: use ``is_enabled`` for "is this feature
+    on" questions, and the ``get_*`` methods where the symbol must exist.
+    """
+
+    values: Mapping[str, ConfigValue]
+    board: str
+
+    def __post_init__(self) -> None:
+        # Copy, so that later changes to the caller's dict cannot leak in.
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def __hash__(self) -> int:
+        return hash((self.board, frozenset(self.values.items())))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values
+
+    def get_bool(self, name: str) -> bool:
+        """Value of a bool symbol; KeyError if absent, TypeError if not a bool."""
+        value = self._lookup(name)
+        if not isinstance(value, bool):
+            raise TypeError(f"CONFIG_{name} is {_kind(value)}, not a bool")
+        return value
+
+    def get_int(self, name: str) -> int:
+        """Value of an int or hex symbol; KeyError if absent, TypeError if not an int."""
+        value = self._lookup(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"CONFIG_{name} is {_kind(value)}, not an int")
+        return value
+
+    def get_str(self, name: str) -> str:
+        """Value of a string symbol; KeyError if absent, TypeError if not a string."""
+        value = self._lookup(name)
+        if not isinstance(value, str):
+            raise TypeError(f"CONFIG_{name} is {_kind(value)}, not a string")
+        return value
+
+    def is_enabled(self, name: str) -> bool:
+        """True only for a bool symbol that is set to y (like Zephyr's IS_ENABLED)."""
+        return self.values.get(name) is True
+
+    def _lookup(self, name: str) -> ConfigValue:
+        try:
+            return self.values[name]
+        except KeyError:
+            hint = (
+                " (leave out the CONFIG_ prefix)" if name.startswith("CONFIG_") else ""
+            )
+            raise KeyError(f"no symbol {name} in this configuration{hint}") from None
+
+    @classmethod
+    def from_dotconfig(cls, path: Path) -> Config:
+        """Read a .config written by ``configure`` back, without kconfiglib."""
+        values = _parse_dotconfig(path)
+        board = values.get("BOARD")
+        if not isinstance(board, str):
+            raise ConfigError(f"{path}: no CONFIG_BOARD string; not a Levante .config")
+        return cls(values=values, board=board)
+
+
+def configure(
+    app_dir: Path,
+    board: Board,
+    build_dir: Path,
+    extra_fragments: Sequence[Path] = (),
+) -> Config:
+    """Configure ``app_dir`` for ``board``, writing .config and autoconf.h into ``build_dir``.
+
+    Fragments are merged in order: Kconfig defaults, the board's defconfig,
+    the application's prj.conf, then ``extra_fragments`` (relative paths are
+    taken relative to the current directory). Raises ConfigError for an
+    assignment that is malformed, names an unknown symbol, has an invalid
+    value, or does not end up with the assigned value.
+    """
+    fragments = _fragments(app_dir, board, extra_fragments)
+    kconf = _parse_kconfig_tree()
+    assignments = _scan_fragments(fragments, kconf)
+    _load_fragments(kconf, fragments)
+    _check_result(kconf, board, fragments, assignments)
+    dotconfig = build_dir / ".config"
+    _write_outputs(
+        kconf, board, dotconfig, build_dir / "include" / "generated" / "autoconf.h"
+    )
+    return Config.from_dotconfig(dotconfig)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A configuration fragment and the short name used for it in messages."""
+
+    path: Path
+    label: str
+    from_board: bool = False
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    """One ``CONFIG_NAME=value`` (or ``# CONFIG_NAME is not set``) line of a fragment."""
+
+    fragment: _Fragment
+    line: int
+    name: str
+    value: str
+    # Written as "# CONFIG_NAME is not set" rather than "CONFIG_NAME=n".
+    is_not_set_line: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.fragment.label}:{self.line}"
+
+    @property
+    def text(self) -> str:
+        return f"CONFIG_{self.name}={self.value}"
+
+
+def _fragments(app_dir: Path, board: Board, extra: Sequence[Path]) -> list[_Fragment]:
+    if not board.defconfig.is_file():
+        raise ConfigError(f"{board.defconfig}: board '{board.name}' has no defconfig")
+    prj_conf = app_dir / "prj.conf"
+    if not prj_conf.is_file():
+        raise ConfigError(
+            f"{prj_conf}: application has no prj.conf (an empty one will do)"
+        )
+    fragments = [
+        _Fragment(board.defconfig.resolve(), board.defconfig.name, from_board=True),
+        _Fragment(prj_conf.resolve(), "prj.conf"),
+    ]
+    for path in extra:
+        if not path.is_file():
+            raise ConfigError(f"{path}: configuration fragment not found")
+        fragments.append(_Fragment(path.resolve(), _label(path, app_dir)))
+    return fragments
+
+
+def _label(path: Path, app_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(app_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _parse_kconfig_tree() -> Any:
+    try:
+        kconf = kconfiglib.Kconfig(str(KCONFIG_ROOT), warn_to_stderr=False)
+    except kconfiglib.KconfigError as error:
+        # The tree ships with Levante, so this is a bug in Levante, not in the app.
+        first_line = str(error).strip().splitlines()[0]
+        raise ConfigError(f"internal Kconfig error: {first_line}") from error
+    kconf.warn_assign_undef = True
+    # Later fragments overriding earlier ones is the whole point of merging.
+    kconf.warn_assign_override = False
+    kconf.warn_assign_redun = False
+    return kconf
+
+
+def _scan_fragments(fragments: Iterable[_Fragment], kconf: Any) -> list[_Assignment]:
+    """Parse and check every line before anything is loaded, so errors carry file:line."""
+    assignments: list[_Assignment] = []
+    errors: list[str] = []
+    for fragment in fragments:
+        for number, line in enumerate(_read_lines(fragment), 1):
+            assignment = _parse_fragment_line(fragment, number, line, errors)
+            if assignment is None:
+                continue
+            problem = _check_assignment(kconf, assignment)
+            if problem:
+                errors.append(f"{assignment.where}: {problem}")
+            else:
+                assignments.append(assignment)
+    _raise_if_any(errors)
+    return assignments
+
+
+def _read_lines(fragment: _Fragment) -> list[str]:
+    try:
+        return fragment.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{fragment.label}: cannot read: {_reason(error)}") from error
+
+
+def _parse_fragment_line(
+    fragment: _Fragment, number: int, line: str, errors: list[str]
+) -> _Assignment | None:
+    line = line.rstrip()  # like the C tools, ignore trailing whitespace
+    if match := _ASSIGNMENT.fullmatch(line):
+        return _Assignment(fragment, number, match[1], match[2])
+    if match := _NOT_SET.fullmatch(line):
+        return _Assignment(fragment, number, match[1], "n", is_not_set_line=True)
+    if line and not line.lstrip().startswith("#"):
+        errors.append(
+            f"{fragment.label}:{number}: malformed line '{line}' "
+            "(expected CONFIG_NAME=value or a # comment)"
+        )
+    return None
+
+
+def _check_assignment(kconf: Any, assignment: _Assignment) -> str | None:
+    sym = kconf.syms.get(assignment.name)
+    if sym is None or not sym.nodes:
+        return f"unknown Kconfig symbol CONFIG_{assignment.name}"
+    type_name = str(kconfiglib.TYPE_TO_STR[sym.orig_type])
+    if assignment.is_not_set_line and sym.orig_type not in _BOOL_TYPES:
+        # kconfiglib silently ignores these, which would hide the user's intent.
+        return f"'is not set' only applies to bool symbols; CONFIG_{assignment.name} is {type_name}"
+    value = assignment.value
+    invalid = f"invalid value '{value}' for {type_name} symbol CONFIG_{assignment.name}"
+    if sym.orig_type in _BOOL_TYPES and value not in ("y", "n"):
+        return f"{invalid} (expected y or n)"
+    if sym.orig_type is kconfiglib.INT and not _DECIMAL.fullmatch(value):
+        return invalid
+    if sym.orig_type is kconfiglib.HEX and not _HEXADECIMAL.fullmatch(value):
+        return f"{invalid} (expected 0x followed by hex digits)"
+    if sym.orig_type is kconfiglib.STRING and not _QUOTED_STRING.fullmatch(value):
+        return f"{invalid} (expected a double-quoted string)"
+    return None
+
+
+def _load_fragments(kconf: Any, fragments: Sequence[_Fragment]) -> None:
+    first_new_warning = len(kconf.warnings)
+    for index, fragment in enumerate(fragments):
+        kconf.load_config(str(fragment.path), replace=index == 0)
+    # The line scan should have caught everything kconfiglib warns about with
+    # a location; anything it still reports about our files is an error too.
+    errors = []
+    for warning in kconf.warnings[first_new_warning:]:
+        for fragment in fragments:
+            prefix = f"{fragment.path}:"
+            if warning.startswith(prefix):
+                location, _, text = warning.removeprefix(prefix).partition(
+                    ": warning: "
+                )
+                errors.append(f"{fragment.label}:{location}: {text}")
+    _raise_if_any(errors)
+
+
+def _check_result(
+    kconf: Any,
+    board: Board,
+    fragments: Sequence[_Fragment],
+    assignments: Sequence[_Assignment],
+) -> None:
+    errors = _board_errors(kconf, board, fragments, assignments)
+    errors += _unapplied_assignment_errors(kconf, assignments)
+    errors += _missing_value_errors(kconf, fragments[0])
+    _raise_if_any(errors)
+
+
+def _board_errors(
+    kconf: Any,
+    board: Board,
+    fragments: Sequence[_Fragment],
+    assignments: Sequence[_Assignment],
+) -> list[str]:
+    """The board choice must end up on the board the build was asked for."""
+    selected = str(kconf.syms["BOARD"].str_value)
+    if selected == board.name:
+        return []
+    for assignment in reversed(assignments):
+        sym = kconf.syms[assignment.name]
+        if (
+            not assignment.fragment.from_board
+            and assignment.name.startswith("BOARD_")
+            and sym.choice is not None
+            and assignment.value == "y"
+        ):
+            conflict = f"{assignment.text} conflicts with board {board.name}"
+            return [
+                f"{assignment.where}: {conflict} (choose the board on the command line)"
+            ]
+    return [
+        f"{fragments[0].label}: does not select CONFIG_BOARD_{board.name.upper()}=y"
+    ]
+
+
+def _unapplied_assignment_errors(
+    kconf: Any, assignments: Sequence[_Assignment]
+) -> list[str]:
+    """Every symbol must end with the value its last assignment gave it."""
+    # Later assignments override earlier ones, so only the last one counts.
+    last = {assignment.name: assignment for assignment in assignments}
+    errors = []
+    for assignment in assignments:
+        sym = kconf.syms[assignment.name]
+        if last[assignment.name] is assignment and not _was_applied(
+            sym, assignment.value
+        ):
+            errors.append(f"{assignment.where}: {_why_not_applied(sym, assignment)}")
+    return errors
+
+
+def _was_applied(sym: Any, value: str) -> bool:
+    actual = str(sym.str_value)
+    if sym.orig_type in _BOOL_TYPES:
+        return actual == value
+    if sym.orig_type is kconfiglib.INT:
+        return actual != "" and int(actual, 10) == int(value, 10)
+    if sym.orig_type is kconfiglib.HEX:
+        return actual != "" and int(actual, 16) == int(value, 16)
+    return actual == _unquote(value)
+
+
+def _why_not_applied(sym: Any, assignment: _Assignment) -> str:
+    not_applied = f"{assignment.text} was not applied"
+    if kconfiglib.expr_value(sym.direct_dep) == 0:
+        return f"{not_applied}: depends on {kconfiglib.expr_str(sym.direct_dep)}"
+    active_range = _active_range(sym)
+    if active_range is not None:
+        low, high = active_range
+        type_name = kconfiglib.TYPE_TO_STR[sym.orig_type]
+        return (
+            f"invalid value '{assignment.value}' for {type_name} symbol"
+            f" CONFIG_{assignment.name} (allowed range {low} to {high})"
+        )
+    selectors = _active_selectors(sym)
+    if selectors:
+        return f"{not_applied}: selected by {', '.join(selectors)}"
+    if not any(node.prompt for node in sym.nodes):
+        return f"{not_applied}: it has no prompt, so only the Kconfig tree sets it"
+    if sym.choice is not None:
+        return f"{not_applied}: choice '{_prompt(sym.choice)}' always has one member selected"
+    return f"{not_applied}: the resulting value is {_shown_value(sym)}"
+
+
+def _active_range(sym: Any) -> tuple[str, str] | None:
+    """The (low, high) range the symbol's user value violates, if that is why it was dropped."""
+    if sym.orig_type not in (kconfiglib.INT, kconfiglib.HEX) or not sym.user_value:
+        return None
+    base = 16 if sym.orig_type is kconfiglib.HEX else 10
+    for low, high, condition in sym.ranges:
+        if kconfiglib.expr_value(condition):
+            low_text, high_text = str(low.str_value), str(high.str_value)
+            if (
+                not int(low_text, base)
+                <= int(sym.user_value, base)
+                <= int(high_text, base)
+            ):
+                return low_text, high_text
+            return None
+    return None
+
+
+def _active_selectors(sym: Any) -> list[str]:
+    if sym.orig_type not in _BOOL_TYPES:
+        return []
+    terms = kconfiglib.split_expr(sym.rev_dep, kconfiglib.OR)
+    return [_without_choices(term) for term in terms if kconfiglib.expr_value(term)]
+
+
+def _without_choices(term: Any) -> str:
+    """Show a select condition without the "&& <choice>" kconfiglib adds for choice members."""
+    factors = kconfiglib.split_expr(term, kconfiglib.AND)
+    shown = [
+        kconfiglib.expr_str(f) for f in factors if not isinstance(f, kconfiglib.Choice)
+    ]
+    return " && ".join(shown)
+
+
+def _prompt(node_owner: Any) -> str:
+    prompts = [node.prompt[0] for node in node_owner.nodes if node.prompt]
+    return str(prompts[0]) if prompts else str(node_owner.name)
+
+
+def _shown_value(sym: Any) -> str:
+    value = str(sym.str_value)
+    if sym.orig_type is kconfiglib.STRING:
+        return f'"{kconfiglib.escape(value)}"'
+    return value or "empty"
+
+
+def _missing_value_errors(kconf: Any, board_fragment: _Fragment) -> list[str]:
+    """An int without a default must be set by someone, or .config gets 'CONFIG_X='."""
+    errors = []
+    for sym in kconf.unique_defined_syms:
+        is_number = sym.orig_type in (kconfiglib.INT, kconfiglib.HEX)
+        if is_number and sym.config_string and not sym.str_value:
+            errors.append(
+                f"{board_fragment.label}: CONFIG_{sym.name} has no value"
+                " (it has no default; set it in the board defconfig or prj.conf)"
+            )
+    return errors
+
+
+def _write_outputs(kconf: Any, board: Board, dotconfig: Path, autoconf: Path) -> None:
+    # kconfiglib leaves a file untouched when its contents would not change, so
+    # an unchanged configuration does not trigger a rebuild of everything.
+    banner = f"Generated by Levante for board {board.name}; do not edit (change prj.conf instead)"
+    try:
+        autoconf.parent.mkdir(parents=True, exist_ok=True)
+        kconf.write_config(str(dotconfig), header=f"# {banner}\n", save_old=False)
+        kconf.write_autoconf(str(autoconf), header=f"/* {banner} */\n")
+    except OSError as error:
+        failed = error.filename or dotconfig.parent
+        raise ConfigError(
+            f"{failed}: cannot write configuration: {_reason(error)}"
+        ) from error
+
+
+def _parse_dotconfig(path: Path) -> dict[str, ConfigValue]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"{path}: cannot read configuration: {_reason(error)}"
+        ) from error
+    values: dict[str, ConfigValue] = {}
+    for number, line in enumerate(lines, 1):
+        if match := _ASSIGNMENT.fullmatch(line):
+            values[match[1]] = _parse_dotconfig_value(match[2], f"{path}:{number}")
+        elif match := _NOT_SET.fullmatch(line):
+            values[match[1]] = False
+        elif line and not line.startswith("#"):
+            raise ConfigError(f"{path}:{number}: malformed line '{line}'")
+    return values
+
+
+def _parse_dotconfig_value(text: str, where: str) -> ConfigValue:
+    if text in ("y", "n"):
+        return text == "y"
+    if _QUOTED_STRING.fullmatch(text):
+        return _unquote(text)
+    if _DECIMAL.fullmatch(text):
+        return int(text, 10)
+    if _HEXADECIMAL.fullmatch(text):
+        return int(text, 16)
+    raise ConfigError(f"{where}: cannot understand value '{text}'")
+
+
+def _unquote(text: str) -> str:
+    """The contents of a double-quoted .config string, backslash escapes undone."""
+    return _UNESCAPE.sub(r"\1", text[1:-1])
+
+
+def _kind(value: ConfigValue) -> str:
+    if isinstance(value, bool):
+        return "a bool"
+    return "an int" if isinstance(value, int) else "a string"
+
+
+def _reason(error: OSError | UnicodeDecodeError) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return error.strerror or str(error)
+
+
+def _raise_if_any(errors: Sequence[str]) -> None:
+    if errors:
+        raise ConfigError(errors[0], errors)

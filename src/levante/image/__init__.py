@@ -1,0 +1,1 @@
+"""Firmware images: reading the ELF files `levante build` produces."""

@@ -1,0 +1,109 @@
+"""Kernel initialisation: the objects and threads the image defines statically, then main."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.objects.event import Event
+from levante.kernel.objects.msgq import MessageQueue
+from levante.kernel.objects.mutex import Mutex
+from levante.kernel.objects.sem import Semaphore
+from levante.kernel.objects.timer import Timer
+from levante.sdk.abi import FIELD_OFFSETS, STATIC_SECTIONS, STRUCT_SIZES
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+
+SYS_FOREVER_MS = -1
+
+
+def _records(kernel: Kernel, kind: str) -> list[int]:
+    """Addresses of the statically defined structures of one kind."""
+    section = kernel.image.section(STATIC_SECTIONS[kind])
+    if section is None:
+        return []
+    size = STRUCT_SIZES["static_thread_data" if kind == "thread" else kind]
+    return list(range(section.address, section.address + section.size - size + 1, size))
+
+
+def _field(kernel: Kernel, address: int, name: str) -> int:
+    return kernel.read_u32(address + FIELD_OFFSETS[name])
+
+
+def register_static_objects(kernel: Kernel) -> None:
+    for address in _records(kernel, "k_sem"):
+        count = _field(kernel, address, "k_sem.count")
+        limit = _field(kernel, address, "k_sem.limit")
+        kernel.objects.register(address, Semaphore(count, limit))
+    for address in _records(kernel, "k_mutex"):
+        kernel.objects.register(address, Mutex())
+    for address in _records(kernel, "k_msgq"):
+        kernel.objects.register(
+            address,
+            MessageQueue(
+                buffer=_field(kernel, address, "k_msgq.buffer_start"),
+                message_size=_field(kernel, address, "k_msgq.msg_size"),
+                capacity=_field(kernel, address, "k_msgq.max_msgs"),
+            ),
+        )
+    for address in _records(kernel, "k_event"):
+        kernel.objects.register(address, Event())
+    for address in _records(kernel, "k_timer"):
+        kernel.objects.register(
+            address,
+            Timer(
+                expiry_function=_field(kernel, address, "k_timer.expiry_fn"),
+                stop_function=_field(kernel, address, "k_timer.stop_fn"),
+            ),
+        )
+
+
+def create_static_threads(kernel: Kernel) -> None:
+    """K_THREAD_DEFINE threads, in link order (sorted by name, as Zephyr's sections)."""
+    for record in _records(kernel, "thread"):
+
+        def field(name: str, record: int = record) -> int:
+            return _field(kernel, record, f"static_thread_data.{name}")
+
+        delay_ms = kernel.read_i32(record + FIELD_OFFSETS["static_thread_data.delay_ms"])
+        priority = kernel.read_i32(record + FIELD_OFFSETS["static_thread_data.priority"])
+        delay_ticks = -1 if delay_ms == SYS_FOREVER_MS else kernel.ms_to_ticks(delay_ms)
+        name = kernel.read_c_string(field("name"), 64).decode(errors="replace")
+        kernel.create_thread(
+            address=field("thread"),
+            stack=field("stack"),
+            stack_size=field("stack_size"),
+            entry=field("entry"),
+            parameters=(field("p1"), field("p2"), field("p3")),
+            priority=priority,
+            options=field("options"),
+            delay_ticks=delay_ticks,
+            name=name,
+        )
+
+
+def create_main_thread(kernel: Kernel) -> None:
+    stack = kernel.image.symbols["z_main_stack"]
+    kernel.create_thread(
+        address=kernel.image.address_of("z_main_thread"),
+        stack=stack.address,
+        stack_size=stack.size,
+        entry=kernel.image.address_of("z_main_thread_entry") | 1,
+        parameters=(0, 0, 0),
+        priority=kernel.config.main_priority,
+        options=0,
+        delay_ticks=0,
+        name="main",
+    )
+
+
+def boot_system(kernel: Kernel) -> None:
+    """Zephyr's order: objects first, then main (queued first), then static threads."""
+    config = kernel.config
+    kernel.slicing.slice_ticks = kernel.ms_to_ticks(config.timeslice_ms)
+    kernel.slicing.max_priority = config.timeslice_priority
+    register_static_objects(kernel)
+    kernel.banner()
+    create_main_thread(kernel)
+    create_static_threads(kernel)
+    kernel.trace("boot", threads=len(kernel.threads), objects=len(kernel.objects))

@@ -1,0 +1,561 @@
+"""The kernel: boot, the scheduler loop, blocking and waking, callbacks, fatal errors.
+
+The kernel is a function of events (seL4's executable-spec idea): it picks a thread,
+asks the CPU to run it for a budget of cycles, and handles whatever stopped it: a system
+call, a fault, or a deadline.  Time is the count of executed instructions plus modelled
+kernel costs, so a run is the same every time.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from levante import __version__
+from levante.arch.interface import (
+    Context,
+    Cpu,
+    MemoryAccessError,
+    StopEvent,
+    StopKind,
+    ThreadStart,
+)
+from levante.image.layout import ImageLayout
+from levante.kernel import costs
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_KERNEL_OOPS, FaultRecord, Oops
+from levante.kernel.layout import KernelConfig
+from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
+from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.timeout import Timeout, TimeoutQueue
+from levante.kernel.waitq import WaitQueue
+from levante.sdk.abi import (
+    FIELD_OFFSETS,
+    SVC_CALLBACK_RETURN,
+    SVC_EXCEPT,
+    SVC_SYSCALL,
+    THREAD_OPTIONS,
+)
+
+K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
+K_FOREVER_TICKS = -1
+EXCEPTION_FRAME_BYTES = 32
+
+TraceSink = Callable[[dict[str, Any]], None]
+ConsoleSink = Callable[[bytes], None]
+
+
+class Blocked:
+    """Returned by a handler whose caller now waits; its result is set when it wakes."""
+
+
+BLOCKED = Blocked()
+
+
+class RunEnd(Enum):
+    IDLE = "idle"  # nothing runnable and nothing due: the system is idle for good
+    HALTED = "halted"  # a fatal error halted the system
+    TIME_LIMIT = "time-limit"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is making a system call: a thread, or an ISR that interrupted it."""
+
+    thread: Thread
+    in_isr: bool = False
+
+
+class Kernel:
+    """One booted system."""
+
+    def __init__(
+        self,
+        cpu: Cpu,
+        config: KernelConfig,
+        image: ImageLayout,
+        console: ConsoleSink,
+        trace: TraceSink | None = None,
+    ) -> None:
+        self.cpu = cpu
+        self.config = config
+        self.image = image
+        self.console = console
+        self._trace = trace
+        self.now = 0
+        self.timeouts = TimeoutQueue()
+        self.ready = ReadyQueue()
+        self.objects = ObjectRegistry()
+        self.threads: dict[int, Thread] = {}
+        self.slicing = TimeSlicing()
+        self.idle = Thread(0, "idle", config.preempt_priorities, 0, None)
+        self.idle.state = ThreadState.READY
+        self.current: Thread = self.idle
+        self.slice_end: int | None = None
+        self.halted_reason: int | None = None
+        self.faults: list[FaultRecord] = []
+        self.syscall_count = 0
+        self.switch_count = 0
+        self._yielding = False
+        self._in_callback = 0
+        self._in_fatal_handler = False
+
+    # ---- time -------------------------------------------------------------------
+
+    @property
+    def cycles_per_tick(self) -> int:
+        return self.config.cycles_per_tick
+
+    def ticks(self) -> int:
+        return self.now // self.cycles_per_tick
+
+    def deadline_after_ticks(self, ticks: int) -> int:
+        """The tick boundary `ticks` after the current (partial) tick: never early."""
+        cpt = self.cycles_per_tick
+        return -(-self.now // cpt) * cpt + max(0, ticks) * cpt
+
+    def ms_to_ticks(self, ms: int) -> int:
+        return -(-ms * self.config.ticks_per_second // 1000)
+
+    def ticks_to_ms_ceil(self, ticks: int) -> int:
+        return -(-ticks * 1000 // self.config.ticks_per_second)
+
+    # ---- tracing and console ------------------------------------------------------
+
+    @property
+    def tracing(self) -> bool:
+        return self._trace is not None
+
+    def trace(self, event: str, **fields: Any) -> None:
+        if self._trace is not None:
+            self._trace({"cycle": self.now, "event": event, **fields})
+
+    def print(self, text: str) -> None:
+        self.console(text.encode())
+
+    # ---- memory on behalf of the kernel ----------------------------------------------
+
+    def read_u32(self, address: int) -> int:
+        value: int = struct.unpack("<I", self.cpu.read_memory(address, 4))[0]
+        return value
+
+    def read_i32(self, address: int) -> int:
+        value: int = struct.unpack("<i", self.cpu.read_memory(address, 4))[0]
+        return value
+
+    def read_c_string(self, address: int, limit: int) -> bytes:
+        data = self.cpu.read_memory(address, limit)
+        end = data.find(b"\0")
+        return data if end < 0 else data[:end]
+
+    # ---- threads -------------------------------------------------------------------
+
+    def thread_at(self, address: int) -> Thread:
+        thread = self.threads.get(address)
+        if thread is None:
+            raise Oops(f"{address:#x} is not a thread")
+        return thread
+
+    def create_thread(
+        self,
+        address: int,
+        stack: int,
+        stack_size: int,
+        entry: int,
+        parameters: tuple[int, int, int],
+        priority: int,
+        options: int,
+        delay_ticks: int,
+        name: str,
+    ) -> Thread:
+        existing = self.threads.get(address)
+        if existing is not None and existing.is_alive():
+            raise Oops(f"thread object {address:#x} is already in use")
+        stack_top = (stack + stack_size) & ~7
+        context = self.cpu.new_context(
+            ThreadStart(
+                entry=self.image.address_of("z_thread_entry"),
+                stack_top=stack_top,
+                arguments=(entry, *parameters),
+            )
+        )
+        named = bool(name)
+        thread = Thread(address, name or f"{address:#010x}", priority, options, context,
+                        stack, stack_size)
+        thread.essential = bool(options & K_ESSENTIAL)
+        self.threads[address] = thread
+        if named:
+            self.write_thread_name(thread)
+        self.trace("thread_create", thread=name, priority=priority)
+        if delay_ticks == 0:
+            self.make_ready(thread)
+        elif delay_ticks != K_FOREVER_TICKS:
+            thread.timeout = self.timeouts.arm(
+                self.deadline_after_ticks(delay_ticks),
+                lambda: self.start_thread(thread),
+                f"start {name}",
+            )
+        return thread
+
+    def write_thread_name(self, thread: Thread) -> None:
+        if thread.address == 0 or not self.config.thread_names:
+            return
+        limit = self.config.thread_name_length
+        encoded = thread.name.encode()[: limit - 1]
+        field_offset = FIELD_OFFSETS["k_thread.name"]
+        self.cpu.write_memory(thread.address + field_offset, encoded.ljust(limit, b"\0")[:32])
+
+    def start_thread(self, thread: Thread) -> None:
+        if thread.state is ThreadState.PRESTART:
+            TimeoutQueue.cancel(thread.timeout)
+            thread.timeout = None
+            self.make_ready(thread)
+
+    def make_ready(self, thread: Thread) -> None:
+        thread.state = ThreadState.READY
+        self.update_ready_queue(thread)
+
+    def update_ready_queue(self, thread: Thread) -> None:
+        if thread.is_runnable():
+            self.ready.add(thread)
+        else:
+            self.ready.remove(thread)
+
+    def set_priority(self, thread: Thread, priority: int) -> None:
+        """Change the effective priority; a ready thread goes behind its new equals."""
+        if thread.priority == priority:
+            return
+        thread.priority = priority
+        if thread in self.ready:
+            self.ready.remove(thread)
+            self.ready.add(thread)
+
+    def abort_thread(self, thread: Thread) -> None:
+        if not thread.is_alive():
+            return
+        self._stop_waiting(thread)
+        TimeoutQueue.cancel(thread.timeout)
+        thread.timeout = None
+        thread.state = ThreadState.DEAD
+        self.ready.remove(thread)
+        while (joiner := thread.joiners.pop_best()) is not None:
+            self.wake(joiner, 0)
+        if thread.context is not None:
+            self.cpu.release_context(thread.context)
+            thread.context = None
+        self.trace("thread_exit", thread=thread.name)
+
+    # ---- blocking and waking -----------------------------------------------------------
+
+    def pend(
+        self,
+        caller: Caller,
+        queue: WaitQueue | None,
+        timeout_ticks: int,
+        timeout_result: int,
+        wait_data: Any = None,
+        on_timeout: Callable[[], None] | None = None,
+    ) -> Blocked | int:
+        """Block the caller on `queue` until woken, or until the timeout returns
+        `timeout_result`.  An ISR cannot block: it gets `timeout_result` at once."""
+        if caller.in_isr:
+            return timeout_result
+        thread = caller.thread
+        thread.state = ThreadState.PENDING
+        thread.waiting_on = queue
+        thread.wait_data = wait_data
+        if queue is not None:
+            queue.add(thread)
+        self.ready.remove(thread)
+        if timeout_ticks != K_FOREVER_TICKS:
+
+            def expire() -> None:
+                self._stop_waiting(thread)
+                if on_timeout is not None:
+                    on_timeout()
+                self.trace("timeout", thread=thread.name)
+                self._resume_with(thread, timeout_result)
+
+            thread.timeout = self.timeouts.arm(
+                self.deadline_after_ticks(timeout_ticks), expire, f"wait {thread.name}"
+            )
+        return BLOCKED
+
+    def sleep(self, thread: Thread, deadline: int | None) -> Blocked:
+        thread.state = ThreadState.SLEEPING
+        self.ready.remove(thread)
+        if deadline is not None:
+            thread.wake_deadline = deadline
+            thread.timeout = self.timeouts.arm(
+                deadline, lambda: self._resume_with(thread, 0), f"sleep {thread.name}"
+            )
+        return BLOCKED
+
+    def wake(self, thread: Thread, result: int, high: int | None = None) -> None:
+        """End a thread's wait (pending or sleeping) with `result` as its call's return."""
+        self._stop_waiting(thread)
+        TimeoutQueue.cancel(thread.timeout)
+        thread.timeout = None
+        self._resume_with(thread, result, high)
+
+    def _resume_with(self, thread: Thread, result: int, high: int | None = None) -> None:
+        if thread.context is not None:
+            self.cpu.set_return_value(thread.context, result & 0xFFFFFFFF, high)
+        thread.timeout = None
+        self.make_ready(thread)
+
+    def _stop_waiting(self, thread: Thread) -> None:
+        queue = thread.waiting_on
+        if isinstance(queue, WaitQueue):
+            queue.remove(thread)
+        thread.waiting_on = None
+        thread.wait_data = None
+
+    # ---- boot ------------------------------------------------------------------------
+
+    def boot(self) -> None:
+        from levante.kernel.boot import boot_system
+
+        boot_system(self)
+
+    def banner(self) -> None:
+        if self.config.boot_banner:
+            self.print(f"*** Booting Levante v{__version__} ***\n")
+
+    # ---- the scheduler loop ----------------------------------------------------------
+
+    def run(self, until: int | None = None) -> RunEnd:
+        """Run until idle for good, halted, or simulated time reaches `until` cycles."""
+        limit = until if until is not None else 1 << 62
+        while self.halted_reason is None:
+            self._fire_due_timeouts()
+            if self.halted_reason is not None:
+                break
+            self._reschedule()
+            thread = self.current
+            if thread is self.idle:
+                deadline = self.timeouts.next_deadline()
+                if deadline is None:
+                    return RunEnd.IDLE
+                if deadline >= limit:
+                    self.now = max(self.now, limit)
+                    return RunEnd.TIME_LIMIT
+                self.now = max(self.now, deadline)
+                continue
+            if self.now >= limit:
+                return RunEnd.TIME_LIMIT
+            stop_at = self._next_stop(limit)
+            budget = max(1, stop_at - self.now)
+            if thread.busy_cycles:
+                spent = min(thread.busy_cycles, budget)
+                thread.busy_cycles -= spent
+                self.now += spent
+                continue
+            assert thread.context is not None
+            event = self.cpu.run(thread.context, budget)
+            self.now += event.cycles
+            self._handle_thread_event(thread, event)
+        return RunEnd.HALTED
+
+    def _next_stop(self, limit: int) -> int:
+        stop_at = limit
+        deadline = self.timeouts.next_deadline()
+        if deadline is not None:
+            stop_at = min(stop_at, deadline)
+        if self.slice_end is not None:
+            stop_at = min(stop_at, self.slice_end)
+        if not self.config.tickless:
+            stop_at = min(stop_at, self.deadline_after_ticks(0) or self.cycles_per_tick)
+            if stop_at <= self.now:
+                stop_at = self.now + self.cycles_per_tick
+        return stop_at
+
+    def _fire_due_timeouts(self) -> None:
+        while self.halted_reason is None:
+            due = self.timeouts.pop_due(self.now)
+            if due is None:
+                break
+            due.action()
+        if self.slice_end is not None and self.now >= self.slice_end:
+            self._end_slice()
+
+    def _end_slice(self) -> None:
+        self.slice_end = None
+        current = self.current
+        if current.is_runnable() and self.slicing.applies_to(current):
+            if self.ready.has_other_at_priority(current):
+                self.trace("slice_end", thread=current.name)
+            self.ready.move_to_back(current)
+
+    def _reschedule(self) -> None:
+        if self._yielding:
+            self._yielding = False
+            chosen = self.ready.best() or self.idle
+        else:
+            chosen = choose_next(self.current, self.ready, self.idle)
+        if chosen is not self.current:
+            self.trace("switch", **{"from": self.current.name, "to": chosen.name})
+            self.current = chosen
+            self.switch_count += 1
+            self.now += costs.CONTEXT_SWITCH_CYCLES
+            self._start_slice(chosen)
+        elif self.slice_end is None:
+            self._start_slice(chosen)
+
+    def _start_slice(self, thread: Thread) -> None:
+        if thread is not self.idle and self.slicing.applies_to(thread):
+            self.slice_end = self.now + self.slicing.slice_ticks * self.cycles_per_tick
+        else:
+            self.slice_end = None
+
+    def yield_current(self) -> None:
+        self.ready.move_to_back(self.current)
+        self._yielding = True
+
+    # ---- events from the CPU ------------------------------------------------------------
+
+    def _handle_thread_event(self, thread: Thread, event: StopEvent) -> None:
+        if event.kind is StopKind.BUDGET:
+            return
+        caller = Caller(thread)
+        if event.kind is StopKind.FAULT:
+            assert event.fault is not None
+            self.fatal_error(caller, K_ERR_CPU_EXCEPTION, event.fault.description, event)
+        elif event.svc_number == SVC_SYSCALL:
+            self._serve_syscall(caller, thread.context)
+        elif event.svc_number == SVC_EXCEPT:
+            assert thread.context is not None
+            reason = self.cpu.syscall_registers(thread.context)[0]
+            self.fatal_error(caller, reason, "raised by the thread", event)
+        else:
+            self.fatal_error(
+                caller, K_ERR_CPU_EXCEPTION, f"unexpected SVC #{event.svc_number}", event
+            )
+
+    def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
+        from levante.kernel.syscalls.dispatch import serve
+
+        assert context is not None
+        self.syscall_count += 1
+        self.now += costs.SYSCALL_CYCLES
+        try:
+            serve(self, caller, context)
+        except Oops as oops:
+            self.fatal_error(caller, oops.reason, oops.message, None)
+        except MemoryAccessError as error:
+            self.fatal_error(caller, K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}", None)
+
+    # ---- callbacks in interrupt context --------------------------------------------------
+
+    def run_callback(self, function: int, arguments: tuple[int, ...], what: str) -> None:
+        """Run a C function in interrupt context on the interrupt stack until it returns."""
+        if self.halted_reason is not None:
+            return
+        stack = self.image.symbols["z_interrupt_stack"]
+        self._run_callback(function, arguments, stack.address + stack.size, what)
+
+    def _run_callback(self, function: int, arguments: tuple[int, ...], stack_top: int,
+                      what: str) -> None:
+        context = self.cpu.new_context(
+            ThreadStart(
+                entry=function,
+                stack_top=stack_top & ~7,
+                arguments=arguments,
+                return_address=self.image.address_of("z_callback_return"),
+            )
+        )
+        interrupted = self.current
+        caller = Caller(interrupted, in_isr=True)
+        self._in_callback += 1
+        self.now += costs.INTERRUPT_ENTRY_CYCLES
+        self.trace("isr", function=what)
+        try:
+            while self.halted_reason is None:
+                event = self.cpu.run(context, 1 << 40)
+                self.now += event.cycles
+                if event.kind is StopKind.BUDGET:
+                    continue
+                if event.kind is StopKind.SVC and event.svc_number == SVC_CALLBACK_RETURN:
+                    return
+                if event.kind is StopKind.SVC and event.svc_number == SVC_SYSCALL:
+                    self._serve_syscall(caller, context)
+                    continue
+                reason = (
+                    self.cpu.syscall_registers(context)[0]
+                    if event.kind is StopKind.SVC and event.svc_number == SVC_EXCEPT
+                    else K_ERR_CPU_EXCEPTION
+                )
+                description = event.fault.description if event.fault else "raised in ISR"
+                self.fatal_error(caller, reason, description, event)
+                return
+        finally:
+            self._in_callback -= 1
+            self.cpu.release_context(context)
+
+    # ---- fatal errors -------------------------------------------------------------------
+
+    def fatal_error(
+        self, caller: Caller, reason: int, description: str, event: StopEvent | None
+    ) -> None:
+        """Report a fatal error, give the application's handler its say, then either halt
+        or abort only the faulting thread (Zephyr's z_fatal_error)."""
+        thread = caller.thread
+        in_isr = caller.in_isr or self._in_callback > 0
+        fault = event.fault if event is not None else None
+        context = thread.context
+        frame = self.cpu.exception_frame(context) if context is not None and not in_isr else ()
+        pc = fault.pc if fault is not None else (frame[6] if frame else 0)
+        record = FaultRecord(thread.name, reason, description, pc, in_isr, fault)
+        self.faults.append(record)
+        self.now += costs.FAULT_CYCLES
+        fields = record.to_trace()
+        self.trace(str(fields.pop("event")), **fields)
+        for line in record.report_lines():
+            self.print(f"E: {line}\n")
+        if self._in_fatal_handler:
+            self.halt(reason)
+            return
+        self._call_fatal_handler(reason, frame)
+        if self.halted_reason is not None:
+            return
+        if in_isr or thread.essential:
+            where = "ISR" if in_isr else "essential thread"
+            self.print(f"E: Attempted to recover from a fatal error in an {where}\n")
+            self.halt(reason)
+            return
+        self.abort_thread(thread)
+
+    def _call_fatal_handler(self, reason: int, frame: tuple[int, ...]) -> None:
+        stack = self.image.symbols["z_interrupt_stack"]
+        frame_address = (stack.address + stack.size - EXCEPTION_FRAME_BYTES) & ~7
+        values = frame if frame else (0,) * 8
+        self.cpu.write_memory(frame_address, struct.pack("<8I", *values))
+        self._in_fatal_handler = True
+        try:
+            self._run_callback(
+                self.image.address_of("k_sys_fatal_error_handler"),
+                (reason, frame_address),
+                frame_address,
+                "k_sys_fatal_error_handler",
+            )
+        finally:
+            self._in_fatal_handler = False
+
+    def halt(self, reason: int) -> None:
+        if self.halted_reason is None:
+            self.print("E: Halting system\n")
+            self.trace("halt", reason=reason)
+            self.halted_reason = reason
+
+
+def oops_if(condition: bool, message: str) -> None:
+    """Zephyr's Z_OOPS: fault the calling thread when a check fails."""
+    if condition:
+        raise Oops(message, K_ERR_KERNEL_OOPS)
+
+
+def _unused(_: Timeout) -> None:  # keeps the Timeout import meaningful for type checkers
+    return None

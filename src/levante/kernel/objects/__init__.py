@@ -1,0 +1,1 @@
+"""Kernel objects: one module per kind, each holding the state the kernel keeps."""

@@ -1,0 +1,28 @@
+"""Event objects (k_event): a 32-bit set of events threads can wait on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from levante.kernel.waitq import WaitQueue
+
+
+@dataclass(frozen=True)
+class EventWait:
+    """What a waiting thread wants: any of `events`, or all of them."""
+
+    events: int
+    wait_all: bool
+
+    def matches(self, current: int) -> int:
+        """The matching events, or 0 while the wait is not satisfied."""
+        matched = current & self.events
+        if self.wait_all:
+            return matched if matched == self.events else 0
+        return matched
+
+
+@dataclass(eq=False)
+class Event:
+    events: int = 0
+    waiters: WaitQueue = field(default_factory=WaitQueue)

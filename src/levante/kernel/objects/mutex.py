@@ -1,0 +1,24 @@
+"""Recursive mutexes with priority inheritance (k_mutex)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from levante.kernel.thread import Thread
+from levante.kernel.waitq import WaitQueue
+
+
+@dataclass(eq=False)
+class Mutex:
+    owner: Thread | None = None
+    lock_count: int = 0
+    owner_original_priority: int = 0
+    waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    def inherited_priority(self) -> int:
+        """What the owner should run at: its own priority, or its most important
+        waiter's if that is more important (Zephyr's priority inheritance)."""
+        best = self.waiters.best()
+        if best is not None and best.priority < self.owner_original_priority:
+            return best.priority
+        return self.owner_original_priority

@@ -1,0 +1,17 @@
+"""Counting semaphores (k_sem)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from levante.kernel.waitq import WaitQueue
+
+
+@dataclass(eq=False)
+class Semaphore:
+    count: int
+    limit: int
+    waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    def is_valid_setup(self) -> bool:
+        return self.limit != 0 and self.count <= self.limit

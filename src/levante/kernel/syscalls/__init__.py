@@ -1,0 +1,1 @@
+"""System calls: the dispatch table (decode → validate → perform) and the handlers."""

@@ -1,0 +1,20 @@
+"""Console output (k_str_out), the path printk takes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.syscalls.registry import syscall
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Caller, Kernel
+
+# One printk chunk is at most a few dozen bytes; this bounds a hostile length.
+MAX_CONSOLE_WRITE = 4096
+
+
+@syscall("k_str_out")
+def k_str_out(kernel: Kernel, caller: Caller, text: int, length: int) -> None:
+    length = min(length, MAX_CONSOLE_WRITE)
+    if length:
+        kernel.console(kernel.cpu.read_memory(text, length))

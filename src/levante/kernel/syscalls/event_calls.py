@@ -1,0 +1,79 @@
+"""k_event_* system calls (CONFIG_EVENTS)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.objects.event import Event, EventWait
+from levante.kernel.syscalls.registry import syscall
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Blocked, Caller, Kernel
+
+
+@syscall("k_event_init")
+def k_event_init(kernel: Kernel, caller: Caller, event: int) -> None:
+    kernel.objects.register(event, Event())
+
+
+def _update(kernel: Kernel, event: int, new_events: int) -> int:
+    """Store the new set, wake every waiter it satisfies; return the previous set."""
+    obj = kernel.objects.get(event, Event)
+    previous = obj.events
+    obj.events = new_events & 0xFFFFFFFF
+    for waiter in obj.waiters.threads():
+        wanted = waiter.wait_data
+        assert isinstance(wanted, EventWait)
+        matched = wanted.matches(obj.events)
+        if matched:
+            kernel.wake(waiter, matched)
+    return previous
+
+
+@syscall("k_event_post")
+def k_event_post(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
+    return _update(kernel, event, kernel.objects.get(event, Event).events | events)
+
+
+@syscall("k_event_set")
+def k_event_set(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
+    return _update(kernel, event, events)
+
+
+@syscall("k_event_set_masked")
+def k_event_set_masked(kernel: Kernel, caller: Caller, event: int, events: int,
+                       mask: int) -> int:
+    current = kernel.objects.get(event, Event).events
+    return _update(kernel, event, (current & ~mask) | (events & mask))
+
+
+@syscall("k_event_clear")
+def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
+    obj = kernel.objects.get(event, Event)
+    previous = obj.events
+    obj.events &= ~events
+    return previous
+
+
+def _wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+          timeout: int, wait_all: bool) -> int | Blocked:
+    obj = kernel.objects.get(event, Event)
+    if reset:
+        obj.events &= ~events
+    wanted = EventWait(events, wait_all)
+    matched = wanted.matches(obj.events)
+    if matched or timeout == 0:
+        return matched
+    return kernel.pend(caller, obj.waiters, timeout, 0, wait_data=wanted)
+
+
+@syscall("k_event_wait")
+def k_event_wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+                 timeout: int) -> int | Blocked:
+    return _wait(kernel, caller, event, events, reset, timeout, wait_all=False)
+
+
+@syscall("k_event_wait_all")
+def k_event_wait_all(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+                     timeout: int) -> int | Blocked:
+    return _wait(kernel, caller, event, events, reset, timeout, wait_all=True)

@@ -1,0 +1,69 @@
+"""k_mutex_* system calls: recursive locking with priority inheritance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.objects.mutex import Mutex
+from levante.kernel.syscalls.registry import syscall
+from levante.sdk.abi import ERRNO
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Blocked, Caller, Kernel
+
+
+@syscall("k_mutex_init")
+def k_mutex_init(kernel: Kernel, caller: Caller, mutex: int) -> int:
+    kernel.objects.register(mutex, Mutex())
+    return 0
+
+
+@syscall("k_mutex_lock")
+def k_mutex_lock(kernel: Kernel, caller: Caller, mutex: int, timeout: int) -> int | Blocked:
+    lock = kernel.objects.get(mutex, Mutex)
+    thread = caller.thread
+    if lock.lock_count == 0 or lock.owner is thread:
+        if lock.lock_count == 0:
+            lock.owner = thread
+            lock.owner_original_priority = thread.priority
+        lock.lock_count += 1
+        return 0
+    if timeout == 0:
+        return -ERRNO["EBUSY"]
+    owner = lock.owner
+    assert owner is not None
+    if thread.is_more_important_than(owner):
+        kernel.set_priority(owner, thread.priority)
+
+    def undo_inheritance() -> None:
+        # The waiter gave up: the owner drops to what the remaining waiters justify.
+        if lock.owner is not None:
+            kernel.set_priority(lock.owner, lock.inherited_priority())
+
+    return kernel.pend(caller, lock.waiters, timeout, -ERRNO["EAGAIN"],
+                       on_timeout=undo_inheritance)
+
+
+@syscall("k_mutex_unlock")
+def k_mutex_unlock(kernel: Kernel, caller: Caller, mutex: int) -> int:
+    lock = kernel.objects.get(mutex, Mutex)
+    if lock.owner is None:
+        return -ERRNO["EINVAL"]
+    if lock.owner is not caller.thread:
+        return -ERRNO["EPERM"]
+    if lock.lock_count > 1:
+        lock.lock_count -= 1
+        return 0
+    kernel.set_priority(lock.owner, lock.owner_original_priority)
+    new_owner = lock.waiters.pop_best()
+    if new_owner is None:
+        lock.owner = None
+        lock.lock_count = 0
+        return 0
+    lock.owner = new_owner
+    lock.lock_count = 1
+    lock.owner_original_priority = new_owner.priority
+    kernel.wake(new_owner, 0)
+    # Waiters still queued keep the new owner boosted if they are more important.
+    kernel.set_priority(new_owner, lock.inherited_priority())
+    return 0

@@ -1,0 +1,54 @@
+"""k_sem_* system calls."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.objects.sem import Semaphore
+from levante.kernel.syscalls.registry import syscall
+from levante.sdk.abi import ERRNO
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Blocked, Caller, Kernel
+
+
+@syscall("k_sem_init")
+def k_sem_init(kernel: Kernel, caller: Caller, sem: int, initial: int, limit: int) -> int:
+    if limit == 0 or initial > limit:
+        return -ERRNO["EINVAL"]
+    kernel.objects.register(sem, Semaphore(initial, limit))
+    return 0
+
+
+@syscall("k_sem_take")
+def k_sem_take(kernel: Kernel, caller: Caller, sem: int, timeout: int) -> int | Blocked:
+    semaphore = kernel.objects.get(sem, Semaphore)
+    if semaphore.count > 0:
+        semaphore.count -= 1
+        return 0
+    if timeout == 0:
+        return -ERRNO["EBUSY"]
+    return kernel.pend(caller, semaphore.waiters, timeout, -ERRNO["EAGAIN"])
+
+
+@syscall("k_sem_give")
+def k_sem_give(kernel: Kernel, caller: Caller, sem: int) -> None:
+    semaphore = kernel.objects.get(sem, Semaphore)
+    waiter = semaphore.waiters.pop_best()
+    if waiter is not None:
+        kernel.wake(waiter, 0)
+    elif semaphore.count < semaphore.limit:
+        semaphore.count += 1
+
+
+@syscall("k_sem_reset")
+def k_sem_reset(kernel: Kernel, caller: Caller, sem: int) -> None:
+    semaphore = kernel.objects.get(sem, Semaphore)
+    semaphore.count = 0
+    while (waiter := semaphore.waiters.pop_best()) is not None:
+        kernel.wake(waiter, -ERRNO["EAGAIN"])
+
+
+@syscall("k_sem_count_get")
+def k_sem_count_get(kernel: Kernel, caller: Caller, sem: int) -> int:
+    return kernel.objects.get(sem, Semaphore).count

@@ -1,0 +1,66 @@
+"""Threads as the kernel sees them: priority, state, what they wait for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from levante.arch.interface import Context
+from levante.kernel.waitq import WaitQueue
+
+
+class ThreadState(Enum):
+    PRESTART = "prestart"  # created with a delay or K_FOREVER, not started yet
+    READY = "ready"
+    PENDING = "pending"  # waiting on a kernel object (possibly with a timeout)
+    SLEEPING = "sleeping"
+    DEAD = "dead"
+
+
+@dataclass(eq=False)
+class Thread:
+    """One thread.  `address` is its `struct k_thread` in target memory (0 for idle)."""
+
+    address: int
+    name: str
+    priority: int
+    options: int
+    context: Context | None
+    stack_start: int = 0
+    stack_size: int = 0
+    state: ThreadState = ThreadState.PRESTART
+    suspended: bool = False
+    essential: bool = False
+    base_priority: int = 0
+    # Position among ready threads of equal priority; renewed when it goes to the back.
+    queue_order: int = 0
+    # What a pending thread waits on, and the data its waker needs (e.g. a buffer).
+    waiting_on: Any = None
+    wait_data: Any = None
+    # Called when the wait times out; returns the value the blocked call returns.
+    on_wait_timeout: Callable[[], int] | None = None
+    timeout: Any = None
+    wake_deadline: int = 0  # for k_sleep's remaining time
+    busy_cycles: int = 0  # k_busy_wait still to burn
+    held_mutexes: list[Any] = field(default_factory=list)
+    joiners: WaitQueue = field(default_factory=WaitQueue)
+
+    def __post_init__(self) -> None:
+        self.base_priority = self.priority
+
+    def is_cooperative(self) -> bool:
+        return self.priority < 0
+
+    def is_runnable(self) -> bool:
+        return self.state is ThreadState.READY and not self.suspended
+
+    def is_more_important_than(self, other: Thread) -> bool:
+        return self.priority < other.priority
+
+    def is_alive(self) -> bool:
+        return self.state is not ThreadState.DEAD
+
+    def __repr__(self) -> str:
+        return f"Thread({self.name!r}, prio={self.priority}, {self.state.value})"

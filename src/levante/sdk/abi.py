@@ -1,0 +1,244 @@
+"""The contract between C applications and the Python kernel: SVC numbers, system calls, layouts.
+
+This module is the single source of truth.  The kernel binds a handler to every system
+call listed here, and the build generates the C stubs, the numbers and the structure
+sizes the C runtime checks with static assertions from the same lists, so the two sides
+cannot drift apart.
+
+Calling convention (as Zephyr on ARMv7-M): arguments in r0-r5, the call number in r6,
+`svc #3`; the result comes back in r0 (and r1 for 64-bit results).  A call with more
+than six arguments passes the first five in r0-r4 and, in r5, a pointer to an array
+holding the rest, which the kernel copies in once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# SVC immediates, as Zephyr's ARM port numbers them.
+SVC_EXCEPT = 2  # k_oops / k_panic / __ASSERT: r0 carries the fatal reason
+SVC_SYSCALL = 3  # a system call: number in r6
+SVC_CALLBACK_RETURN = 4  # a kernel-started callback (timer expiry, fatal handler) returned
+
+REGISTER_ARGUMENTS = 6
+
+# Zephyr's fatal error reasons (include/zephyr/fatal_types.h values).
+FATAL_REASONS: dict[str, int] = {
+    "K_ERR_CPU_EXCEPTION": 0,
+    "K_ERR_SPURIOUS_IRQ": 1,
+    "K_ERR_STACK_CHK_FAIL": 2,
+    "K_ERR_KERNEL_OOPS": 3,
+    "K_ERR_KERNEL_PANIC": 4,
+}
+
+# errno values the kernel returns: newlib's numbering, which Zephyr's libc shares.
+ERRNO: dict[str, int] = {
+    "EPERM": 1,
+    "ENOENT": 2,
+    "ESRCH": 3,
+    "EBADF": 9,
+    "EAGAIN": 11,
+    "ENOMEM": 12,
+    "EACCES": 13,
+    "EFAULT": 14,
+    "EBUSY": 16,
+    "EINVAL": 22,
+    "ENOSPC": 28,
+    "ENOMSG": 35,
+    "EDEADLK": 45,
+    "ENOSYS": 88,
+    "EADDRINUSE": 112,
+    "ENOTSUP": 134,
+    "ECANCELED": 140,
+}
+
+# Thread options (Zephyr's bit values).
+THREAD_OPTIONS: dict[str, int] = {
+    "K_ESSENTIAL": 1 << 0,
+    "K_FP_REGS": 1 << 1,
+    "K_USER": 1 << 2,
+    "K_INHERIT_PERMS": 1 << 3,
+}
+
+# Sizes and field offsets of the kernel structures applications allocate.  The kernel
+# keeps the real state; these bytes hold only what K_*_DEFINE initialises statically.
+STRUCT_SIZES: dict[str, int] = {
+    "k_thread": 64,
+    "k_sem": 16,
+    "k_mutex": 16,
+    "k_msgq": 24,
+    "k_event": 8,
+    "k_timer": 24,
+    "static_thread_data": 44,
+}
+
+FIELD_OFFSETS: dict[str, int] = {
+    "k_thread.name": 32,
+    "k_sem.count": 0,
+    "k_sem.limit": 4,
+    "k_msgq.msg_size": 0,
+    "k_msgq.max_msgs": 4,
+    "k_msgq.buffer_start": 8,
+    "k_timer.expiry_fn": 0,
+    "k_timer.stop_fn": 4,
+    "static_thread_data.thread": 0,
+    "static_thread_data.stack": 4,
+    "static_thread_data.stack_size": 8,
+    "static_thread_data.entry": 12,
+    "static_thread_data.p1": 16,
+    "static_thread_data.p2": 20,
+    "static_thread_data.p3": 24,
+    "static_thread_data.priority": 28,
+    "static_thread_data.options": 32,
+    "static_thread_data.delay_ms": 36,
+    "static_thread_data.name": 40,
+}
+
+# Linker sections holding statically defined objects, by kernel-object kind.
+STATIC_SECTIONS: dict[str, str] = {
+    "thread": "._static_thread_data",
+    "k_sem": "._k_sem",
+    "k_mutex": "._k_mutex",
+    "k_msgq": "._k_msgq",
+    "k_event": "._k_event",
+    "k_timer": "._k_timer",
+}
+
+# Runtime symbols the kernel needs to start threads and callbacks.
+RUNTIME_SYMBOLS = (
+    "z_thread_entry",  # (entry, p1, p2, p3): calls entry, then aborts the thread
+    "z_main_thread_entry",  # calls main()
+    "z_main_thread",  # the main thread's struct k_thread
+    "z_callback_return",  # `svc #4`: where kernel-started callbacks return to
+    "z_main_stack",
+    "z_interrupt_stack",
+    "k_sys_fatal_error_handler",
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One argument of a system call: its C type and name."""
+
+    c_type: str
+    name: str
+
+    @property
+    def is_timeout(self) -> bool:
+        return self.c_type == "k_timeout_t"
+
+
+@dataclass(frozen=True)
+class Syscall:
+    """One system call: its number, C return type, name and parameters."""
+
+    number: int
+    return_type: str
+    name: str
+    parameters: tuple[Parameter, ...]
+    requires: str | None = None  # Kconfig symbol that must be enabled, as in Zephyr
+
+    @property
+    def returns_64_bits(self) -> bool:
+        return self.return_type in ("int64_t", "uint64_t")
+
+    @property
+    def returns_nothing(self) -> bool:
+        return self.return_type == "void"
+
+
+def _parse(number: int, declaration: str) -> Syscall:
+    """Turn 'int k_sem_take(struct k_sem *sem, k_timeout_t timeout)' into a Syscall."""
+    head, _, rest = declaration.partition("(")
+    return_type, name = head.rsplit(" ", 1)
+    while name.startswith("*"):
+        return_type += " *"
+        name = name[1:]
+    parameters = []
+    for text in rest.rstrip(")").split(","):
+        text = text.strip()
+        if text in ("", "void"):
+            continue
+        c_type, _, param_name = text.rpartition(" ")
+        while param_name.startswith("*"):
+            c_type += " *"
+            param_name = param_name[1:]
+        parameters.append(Parameter(c_type.strip(), param_name))
+    name = name.strip()
+    requires = next(
+        (symbol for prefix, symbol in _REQUIRES.items() if name.startswith(prefix)), None
+    )
+    return Syscall(number, return_type.strip(), name, tuple(parameters), requires)
+
+
+# API families that exist only when their Kconfig option is on.
+_REQUIRES = {"k_event_": "EVENTS"}
+
+
+# Numbering starts at 1 so that a zeroed r6 is never a valid call.  New calls are
+# appended: numbers are part of the ABI of built images.
+_DECLARATIONS = (
+    "void k_str_out(const char *c, size_t n)",
+    "k_tid_t k_thread_create(struct k_thread *new_thread, k_thread_stack_t *stack, "
+    "size_t stack_size, k_thread_entry_t entry, void *p1, void *p2, void *p3, "
+    "int prio, uint32_t options, k_timeout_t delay)",
+    "void k_thread_abort(k_tid_t thread)",
+    "int k_thread_join(struct k_thread *thread, k_timeout_t timeout)",
+    "void k_thread_start(k_tid_t thread)",
+    "void k_thread_suspend(k_tid_t thread)",
+    "void k_thread_resume(k_tid_t thread)",
+    "int k_thread_priority_get(k_tid_t thread)",
+    "void k_thread_priority_set(k_tid_t thread, int prio)",
+    "int k_thread_name_set(k_tid_t thread, const char *str)",
+    "int k_thread_name_copy(k_tid_t thread, char *buf, size_t size)",
+    "k_tid_t k_current_get(void)",
+    "int32_t k_sleep(k_timeout_t timeout)",
+    "int32_t k_usleep(int32_t us)",
+    "void k_busy_wait(uint32_t usec_to_wait)",
+    "void k_yield(void)",
+    "void k_wakeup(k_tid_t thread)",
+    "int64_t k_uptime_ticks(void)",
+    "uint32_t k_cycle_get_32(void)",
+    "void k_sched_time_slice_set(int32_t slice, int prio)",
+    "int k_is_in_isr(void)",
+    "void k_fatal_halt(unsigned int reason)",
+    "int k_sem_init(struct k_sem *sem, unsigned int initial_count, unsigned int limit)",
+    "int k_sem_take(struct k_sem *sem, k_timeout_t timeout)",
+    "void k_sem_give(struct k_sem *sem)",
+    "void k_sem_reset(struct k_sem *sem)",
+    "unsigned int k_sem_count_get(struct k_sem *sem)",
+    "int k_mutex_init(struct k_mutex *mutex)",
+    "int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout)",
+    "int k_mutex_unlock(struct k_mutex *mutex)",
+    "int k_msgq_init(struct k_msgq *msgq, char *buffer, size_t msg_size, uint32_t max_msgs)",
+    "int k_msgq_put(struct k_msgq *msgq, const void *data, k_timeout_t timeout)",
+    "int k_msgq_get(struct k_msgq *msgq, void *data, k_timeout_t timeout)",
+    "int k_msgq_peek(struct k_msgq *msgq, void *data)",
+    "void k_msgq_purge(struct k_msgq *msgq)",
+    "uint32_t k_msgq_num_free_get(struct k_msgq *msgq)",
+    "uint32_t k_msgq_num_used_get(struct k_msgq *msgq)",
+    "void k_event_init(struct k_event *event)",
+    "uint32_t k_event_post(struct k_event *event, uint32_t events)",
+    "uint32_t k_event_set(struct k_event *event, uint32_t events)",
+    "uint32_t k_event_set_masked(struct k_event *event, uint32_t events, uint32_t events_mask)",
+    "uint32_t k_event_clear(struct k_event *event, uint32_t events)",
+    "uint32_t k_event_wait(struct k_event *event, uint32_t events, int reset, "
+    "k_timeout_t timeout)",
+    "uint32_t k_event_wait_all(struct k_event *event, uint32_t events, int reset, "
+    "k_timeout_t timeout)",
+    "void k_timer_init(struct k_timer *timer, k_timer_expiry_t expiry_fn, "
+    "k_timer_stop_t stop_fn)",
+    "void k_timer_start(struct k_timer *timer, k_timeout_t duration, k_timeout_t period)",
+    "k_timer_stop_t z_timer_stop(struct k_timer *timer)",
+    "uint32_t k_timer_status_get(struct k_timer *timer)",
+    "uint32_t k_timer_status_sync(struct k_timer *timer)",
+    "int32_t k_timer_remaining_ticks(struct k_timer *timer)",
+    "void k_timer_user_data_set(struct k_timer *timer, void *user_data)",
+    "void *k_timer_user_data_get(struct k_timer *timer)",
+)
+
+SYSCALLS: tuple[Syscall, ...] = tuple(
+    _parse(number, text) for number, text in enumerate(_DECLARATIONS, start=1)
+)
+SYSCALLS_BY_NAME: dict[str, Syscall] = {call.name: call for call in SYSCALLS}
+SYSCALLS_BY_NUMBER: dict[int, Syscall] = {call.number: call for call in SYSCALLS}

@@ -1,0 +1,27 @@
+/* The trap into the Levante kernel: six register arguments, the call number in r6. */
+#ifndef LEVANTE_SYSCALL_H
+#define LEVANTE_SYSCALL_H
+
+#include <stdint.h>
+#include <generated/levante/abi.h>
+
+/* r2-r5 are preserved by the kernel; r0 and r1 carry the (possibly 64-bit) result. */
+static inline uint64_t lv_syscall(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
+				  uint32_t a4, uint32_t a5, uint32_t number)
+{
+	register uint32_t r0 __asm__("r0") = a0;
+	register uint32_t r1 __asm__("r1") = a1;
+	register uint32_t r2 __asm__("r2") = a2;
+	register uint32_t r3 __asm__("r3") = a3;
+	register uint32_t r4 __asm__("r4") = a4;
+	register uint32_t r5 __asm__("r5") = a5;
+	register uint32_t r6 __asm__("r6") = number;
+
+	__asm__ volatile("svc %[svc]"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), [svc] "i"(LV_SVC_SYSCALL)
+			 : "memory");
+	return ((uint64_t)r1 << 32) | r0;
+}
+
+#endif

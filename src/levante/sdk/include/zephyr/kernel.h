@@ -1,0 +1,277 @@
+/* Zephyr's kernel API on Levante: types, macros and the system calls into the Python kernel.
+ *
+ * Kernel objects are ordinary C structures the application allocates; the kernel keeps
+ * their real state and identifies them by address.  The bytes hold only what the
+ * K_*_DEFINE macros initialise statically, which the kernel reads at boot.
+ */
+#ifndef ZEPHYR_KERNEL_H
+#define ZEPHYR_KERNEL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <zephyr/types.h>
+#include <zephyr/toolchain.h>
+#include <zephyr/sys/util.h>
+#include <zephyr/sys/printk.h>
+#include <zephyr/sys/__assert.h>
+#include <zephyr/fatal.h>
+#include <generated/levante/abi.h>
+
+/* ---- Time ---------------------------------------------------------------------- */
+
+typedef int32_t k_ticks_t;
+
+typedef struct {
+	k_ticks_t ticks;
+} k_timeout_t;
+
+#define K_TICKS_FOREVER ((k_ticks_t)-1)
+#define SYS_FOREVER_MS (-1)
+#define SYS_FOREVER_US (-1)
+
+#define Z_TIMEOUT_TICKS(t) ((k_timeout_t){ .ticks = (t) })
+#define K_NO_WAIT Z_TIMEOUT_TICKS(0)
+#define K_FOREVER Z_TIMEOUT_TICKS(K_TICKS_FOREVER)
+#define K_TIMEOUT_EQ(a, b) ((a).ticks == (b).ticks)
+
+/* Conversions round up, so a wait is never shorter than asked for. */
+#define Z_UNITS_TO_TICKS_CEIL(n, per_sec)                                                \
+	((k_ticks_t)((((int64_t)(n)) * CONFIG_SYS_CLOCK_TICKS_PER_SEC + (per_sec) - 1) / \
+		     (per_sec)))
+
+#define K_TICKS(t) Z_TIMEOUT_TICKS(t)
+#define K_NSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000000LL))
+#define K_USEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000LL))
+#define K_MSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000LL))
+#define K_SECONDS(s) K_MSEC((s) * 1000)
+#define K_MINUTES(m) K_SECONDS((m) * 60)
+#define K_HOURS(h) K_MINUTES((h) * 60)
+
+#define MSEC_PER_SEC 1000
+#define USEC_PER_MSEC 1000
+#define USEC_PER_SEC 1000000
+
+static inline uint32_t k_ms_to_ticks_ceil32(uint32_t ms)
+{
+	return (uint32_t)Z_UNITS_TO_TICKS_CEIL(ms, 1000LL);
+}
+
+static inline int64_t k_ticks_to_ms_floor64(int64_t ticks)
+{
+	return ticks * 1000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
+}
+
+static inline uint32_t k_ticks_to_ms_floor32(uint32_t ticks)
+{
+	return (uint32_t)k_ticks_to_ms_floor64(ticks);
+}
+
+static inline int64_t k_ticks_to_us_floor64(int64_t ticks)
+{
+	return ticks * 1000000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
+}
+
+static inline uint32_t sys_clock_hw_cycles_per_sec(void)
+{
+	return CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
+}
+
+static inline uint32_t k_cyc_to_us_floor32(uint32_t cycles)
+{
+	return (uint32_t)((uint64_t)cycles * 1000000u / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
+}
+
+static inline uint64_t k_cyc_to_ns_floor64(uint64_t cycles)
+{
+	return cycles * 1000000000ull / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
+}
+
+static inline uint32_t k_cyc_to_ms_floor32(uint32_t cycles)
+{
+	return (uint32_t)((uint64_t)cycles * 1000u / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
+}
+
+/* ---- Threads ------------------------------------------------------------------- */
+
+struct k_thread {
+	uint32_t _kernel_reserved[8];
+	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
+};
+typedef struct k_thread *k_tid_t;
+typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+
+struct z_thread_stack_element {
+	char data;
+};
+typedef struct z_thread_stack_element k_thread_stack_t;
+
+#define Z_STACK_ALIGN 8
+#define K_THREAD_STACK_LEN(size) ROUND_UP(size, Z_STACK_ALIGN)
+#define K_KERNEL_STACK_LEN(size) K_THREAD_STACK_LEN(size)
+#define K_THREAD_STACK_DEFINE(sym, size)                                                  \
+	struct z_thread_stack_element __aligned(Z_STACK_ALIGN)                              \
+		__attribute__((section(".noinit.lv_stacks." #sym))) sym[K_THREAD_STACK_LEN(size)]
+#define K_THREAD_STACK_ARRAY_DEFINE(sym, nmemb, size)                                     \
+	struct z_thread_stack_element __aligned(Z_STACK_ALIGN)                              \
+		__attribute__((section(".noinit.lv_stacks." #sym)))                         \
+		sym[nmemb][K_THREAD_STACK_LEN(size)]
+#define K_KERNEL_STACK_DEFINE(sym, size) K_THREAD_STACK_DEFINE(sym, size)
+#define K_KERNEL_STACK_ARRAY_DEFINE(sym, nmemb, size) K_THREAD_STACK_ARRAY_DEFINE(sym, nmemb, size)
+#define K_THREAD_STACK_EXTERN(sym) extern k_thread_stack_t sym[]
+#define K_THREAD_STACK_SIZEOF(sym) (sizeof(sym))
+#define K_KERNEL_STACK_SIZEOF(sym) (sizeof(sym))
+
+#define K_PRIO_COOP(x) (-(CONFIG_NUM_COOP_PRIORITIES - (x)))
+#define K_PRIO_PREEMPT(x) (x)
+#define K_HIGHEST_THREAD_PRIO (-CONFIG_NUM_COOP_PRIORITIES)
+#define K_LOWEST_THREAD_PRIO CONFIG_NUM_PREEMPT_PRIORITIES
+#define K_IDLE_PRIO K_LOWEST_THREAD_PRIO
+#define K_HIGHEST_APPLICATION_THREAD_PRIO (K_HIGHEST_THREAD_PRIO)
+#define K_LOWEST_APPLICATION_THREAD_PRIO (K_LOWEST_THREAD_PRIO - 1)
+
+/* What K_THREAD_DEFINE records for the kernel to create at boot. */
+struct _static_thread_data {
+	struct k_thread *init_thread;
+	k_thread_stack_t *init_stack;
+	unsigned int init_stack_size;
+	k_thread_entry_t init_entry;
+	void *init_p1;
+	void *init_p2;
+	void *init_p3;
+	int init_prio;
+	uint32_t init_options;
+	int32_t init_delay_ms;
+	const char *init_name;
+};
+
+#define K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)           \
+	K_THREAD_STACK_DEFINE(_k_thread_stack_##name, stack_size);                          \
+	struct k_thread _k_thread_obj_##name;                                               \
+	const struct _static_thread_data _k_thread_data_##name                              \
+		__attribute__((section("._static_thread_data.static." #name), used)) = {        \
+			.init_thread = &_k_thread_obj_##name,                               \
+			.init_stack = _k_thread_stack_##name,                               \
+			.init_stack_size = K_THREAD_STACK_SIZEOF(_k_thread_stack_##name),   \
+			.init_entry = (k_thread_entry_t)(entry),                            \
+			.init_p1 = (void *)(p1),                                            \
+			.init_p2 = (void *)(p2),                                            \
+			.init_p3 = (void *)(p3),                                            \
+			.init_prio = (prio),                                                \
+			.init_options = (options),                                          \
+			.init_delay_ms = (delay),                                           \
+			.init_name = #name,                                                 \
+	};                                                                                  \
+	const k_tid_t name = (k_tid_t)&_k_thread_obj_##name
+
+static inline const char *k_thread_name_get(k_tid_t thread)
+{
+	return thread->name;
+}
+
+/* ---- Kernel objects ------------------------------------------------------------ */
+
+#define Z_STATIC_OBJECT(kind, name) \
+	__attribute__((section("._" #kind ".static." #name), used, aligned(4)))
+
+struct k_sem {
+	unsigned int count;
+	unsigned int limit;
+	uint32_t _kernel_reserved[2];
+};
+#define K_SEM_MAX_LIMIT UINT_MAX
+#define Z_SEM_INITIALIZER(obj, initial_count, count_limit) \
+	{ .count = (initial_count), .limit = (count_limit) }
+#define K_SEM_DEFINE(name, initial_count, count_limit)                       \
+	BUILD_ASSERT(((count_limit) != 0) && ((initial_count) <= (count_limit))); \
+	struct k_sem name Z_STATIC_OBJECT(k_sem, name) =                         \
+		Z_SEM_INITIALIZER(name, initial_count, count_limit)
+
+struct k_mutex {
+	uint32_t _kernel_reserved[4];
+};
+#define K_MUTEX_DEFINE(name) struct k_mutex name Z_STATIC_OBJECT(k_mutex, name) = { { 0 } }
+
+struct k_msgq {
+	size_t msg_size;
+	uint32_t max_msgs;
+	char *buffer_start;
+	uint32_t _kernel_reserved[3];
+};
+#define K_MSGQ_DEFINE(q_name, q_msg_size, q_max_msgs, q_align)                          \
+	static char __aligned(q_align) _k_fifo_buf_##q_name[(q_max_msgs) * (q_msg_size)]; \
+	struct k_msgq q_name Z_STATIC_OBJECT(k_msgq, q_name) = {                           \
+		.msg_size = (q_msg_size),                                                  \
+		.max_msgs = (q_max_msgs),                                                  \
+		.buffer_start = _k_fifo_buf_##q_name,                                      \
+	}
+
+struct k_event {
+	uint32_t _kernel_reserved[2];
+};
+#define K_EVENT_DEFINE(name) struct k_event name Z_STATIC_OBJECT(k_event, name) = { { 0 } }
+
+struct k_timer;
+typedef void (*k_timer_expiry_t)(struct k_timer *timer);
+typedef void (*k_timer_stop_t)(struct k_timer *timer);
+struct k_timer {
+	k_timer_expiry_t expiry_fn;
+	k_timer_stop_t stop_fn;
+	uint32_t _kernel_reserved[4];
+};
+#define K_TIMER_DEFINE(name, expiry, stop)                             \
+	struct k_timer name Z_STATIC_OBJECT(k_timer, name) = {           \
+		.expiry_fn = (expiry),                                   \
+		.stop_fn = (stop),                                       \
+	}
+
+/* ---- System calls (generated from levante.sdk.abi) ------------------------------- */
+
+#include <generated/levante/syscalls.h>
+
+/* ---- Inline helpers built on the system calls ------------------------------------ */
+
+static inline int32_t k_msleep(int32_t ms)
+{
+	return k_sleep(K_MSEC(ms));
+}
+
+static inline int64_t k_uptime_get(void)
+{
+	return k_ticks_to_ms_floor64(k_uptime_ticks());
+}
+
+static inline uint32_t k_uptime_get_32(void)
+{
+	return (uint32_t)k_uptime_get();
+}
+
+static inline int64_t k_uptime_delta(int64_t *reftime)
+{
+	int64_t now = k_uptime_get();
+	int64_t delta = now - *reftime;
+
+	*reftime = now;
+	return delta;
+}
+
+static inline uint64_t k_cycle_get_64(void)
+{
+	return k_cycle_get_32();
+}
+
+/* The stop function runs in the context of the caller, as Zephyr documents. */
+static inline void k_timer_stop(struct k_timer *timer)
+{
+	k_timer_stop_t stop_fn = z_timer_stop(timer);
+
+	if (stop_fn != NULL) {
+		stop_fn(timer);
+	}
+}
+
+static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
+{
+	return k_ticks_to_ms_floor32((uint32_t)k_timer_remaining_ticks(timer));
+}
+
+#endif

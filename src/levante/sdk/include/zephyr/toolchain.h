@@ -1,0 +1,23 @@
+/* Compiler attribute shorthands used by Zephyr code. */
+#ifndef ZEPHYR_TOOLCHAIN_H
+#define ZEPHYR_TOOLCHAIN_H
+
+#define __aligned(x) __attribute__((__aligned__(x)))
+#define __packed __attribute__((__packed__))
+#define __used __attribute__((__used__))
+#define __unused __attribute__((__unused__))
+#define __maybe_unused __attribute__((__unused__))
+#define __weak __attribute__((__weak__))
+#define __noinit __attribute__((__section__(".noinit")))
+#define __section(x) __attribute__((__section__(x)))
+#define FUNC_NORETURN __attribute__((__noreturn__))
+#define ALWAYS_INLINE inline __attribute__((__always_inline__))
+#define CODE_UNREACHABLE __builtin_unreachable()
+#define ARG_UNUSED(x) (void)(x)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define BUILD_ASSERT(cond, ...) _Static_assert(cond, "" __VA_ARGS__)
+#define STRINGIFY(x) Z_STRINGIFY(x)
+#define Z_STRINGIFY(x) #x
+
+#endif

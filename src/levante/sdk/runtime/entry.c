@@ -1,0 +1,42 @@
+/* Where the kernel starts threads and callbacks, and the stacks it owns. */
+#include <zephyr/kernel.h>
+
+int main(void);
+
+K_KERNEL_STACK_DEFINE(z_main_stack, CONFIG_MAIN_STACK_SIZE);
+K_KERNEL_STACK_DEFINE(z_interrupt_stack, CONFIG_ISR_STACK_SIZE);
+
+/* Every thread starts here: run the entry function, then leave as Zephyr does when an
+ * entry function returns. */
+FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3)
+{
+	entry(p1, p2, p3);
+	k_thread_abort(k_current_get());
+	CODE_UNREACHABLE;
+}
+
+/* The main thread's entry: main()'s return value is ignored, as in Zephyr. */
+void z_main_thread_entry(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	(void)main();
+}
+
+/* Kernel-started callbacks (timer expiry functions, the fatal error handler) return
+ * here; the trap tells the kernel the callback is over. */
+__attribute__((naked, noreturn)) void z_callback_return(void)
+{
+	__asm__ volatile("svc %0" : : "i"(LV_SVC_CALLBACK_RETURN));
+}
+
+/* Zephyr's default: report (the kernel already printed the details) and halt. */
+__weak void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
+{
+	ARG_UNUSED(esf);
+	k_fatal_halt(reason);
+}
+
+/* The main thread's object, so k_current_get() in main() names a real k_thread. */
+struct k_thread z_main_thread;

@@ -1,0 +1,503 @@
+"""Tests for Kconfig merging, the files it writes and the frozen Config it returns."""
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import kconfiglib  # type: ignore[import-untyped]
+import pytest
+
+from levante.config import (
+    KCONFIG_ROOT,
+    Config,
+    ConfigError,
+    ConfigValue,
+    configure,
+    load_board,
+)
+
+Build = Callable[..., Config]
+
+# The symbols the tree must define, and nothing else: placeholders for
+# features nobody implements yet are not wanted.
+EXPECTED_SYMBOLS = {
+    "BOARD_LV_M4", "BOARD_LV_M33", "BOARD", "CPU_CORTEX_M", "CPU_CORTEX_M4",
+    "CPU_CORTEX_M33", "ARMV7_M_ARMV8_M_MAINLINE", "ARMV8_M_MAINLINE", "CPU_HAS_MPU",
+    "CPU_HAS_FPU", "FPU", "SYS_CLOCK_HW_CYCLES_PER_SEC", "SYS_CLOCK_TICKS_PER_SEC",
+    "TICKLESS_KERNEL", "MAIN_THREAD_PRIORITY", "MAIN_STACK_SIZE", "IDLE_STACK_SIZE",
+    "ISR_STACK_SIZE", "NUM_COOP_PRIORITIES", "NUM_PREEMPT_PRIORITIES", "TIMESLICING",
+    "TIMESLICE_SIZE", "TIMESLICE_PRIORITY", "THREAD_NAME", "THREAD_MAX_NAME_LEN",
+    "ERRNO", "EVENTS", "ASSERT", "ASSERT_VERBOSE", "PRINTK", "BOOT_BANNER",
+}  # fmt: skip
+
+DEFAULTS: dict[str, bool | int] = {
+    "SYS_CLOCK_TICKS_PER_SEC": 1000,
+    "TICKLESS_KERNEL": True,
+    "MAIN_THREAD_PRIORITY": 0,
+    "MAIN_STACK_SIZE": 1024,
+    "IDLE_STACK_SIZE": 320,
+    "ISR_STACK_SIZE": 2048,
+    "NUM_COOP_PRIORITIES": 16,
+    "NUM_PREEMPT_PRIORITIES": 15,
+    "TIMESLICING": True,
+    "TIMESLICE_SIZE": 0,
+    "TIMESLICE_PRIORITY": 0,
+    "THREAD_NAME": True,
+    "THREAD_MAX_NAME_LEN": 32,
+    "ERRNO": True,
+    "EVENTS": False,
+    "ASSERT": False,
+    "PRINTK": True,
+    "BOOT_BANNER": True,
+}
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Build:
+    """Configure an app whose prj.conf holds ``prj``; returns the Config."""
+
+    def run(
+        prj: str = "",
+        board: str = "lv_m4",
+        extra: dict[str, str] | None = None,
+    ) -> Config:
+        app = tmp_path / "app"
+        app.mkdir(exist_ok=True)
+        (app / "prj.conf").write_text(prj)
+        fragments = []
+        for relative, text in (extra or {}).items():
+            path = app / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            fragments.append(path)
+        return configure(app, load_board(board), tmp_path / "build", fragments)
+
+    return run
+
+
+def config_error(build: Build, prj: str, **kwargs: object) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        build(prj, **kwargs)
+    return caught.value
+
+
+# --- The Kconfig tree itself -------------------------------------------------
+
+
+def test_tree_parses_without_warnings() -> None:
+    kconf = kconfiglib.Kconfig(str(KCONFIG_ROOT), warn_to_stderr=False)
+    assert kconf.warnings == []
+
+
+def test_tree_defines_exactly_the_expected_symbols() -> None:
+    kconf = kconfiglib.Kconfig(str(KCONFIG_ROOT), warn_to_stderr=False)
+    assert {sym.name for sym in kconf.unique_defined_syms} == EXPECTED_SYMBOLS
+
+
+def test_every_symbol_has_help_text() -> None:
+    kconf = kconfiglib.Kconfig(str(KCONFIG_ROOT), warn_to_stderr=False)
+    undocumented = [
+        sym.name
+        for sym in kconf.unique_defined_syms
+        if not any(node.help for node in sym.nodes)
+    ]
+    assert undocumented == []
+
+
+# --- Defaults, board defconfig and prj.conf ----------------------------------
+
+
+@pytest.mark.parametrize(("name", "value"), DEFAULTS.items())
+def test_default_values(build: Build, name: str, value: bool | int) -> None:
+    assert build().values[name] == value
+
+
+def test_defaults_land_in_dotconfig_and_autoconf(build: Build, tmp_path: Path) -> None:
+    build()
+    dotconfig = (tmp_path / "build" / ".config").read_text().splitlines()
+    assert "CONFIG_MAIN_STACK_SIZE=1024" in dotconfig
+    assert "CONFIG_TIMESLICING=y" in dotconfig
+    assert "# CONFIG_EVENTS is not set" in dotconfig
+    assert 'CONFIG_BOARD="lv_m4"' in dotconfig
+    autoconf = (tmp_path / "build" / "include" / "generated" / "autoconf.h").read_text()
+    lines = autoconf.splitlines()
+    assert '#define CONFIG_BOARD "lv_m4"' in lines
+    assert "#define CONFIG_BOARD_LV_M4 1" in lines
+    assert "#define CONFIG_MAIN_STACK_SIZE 1024" in lines
+    assert "#define CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC 64000000" in lines
+    assert "#define CONFIG_TIMESLICING 1" in lines
+    # A disabled bool is left undefined in C, so #ifdef works.
+    assert "CONFIG_EVENTS" not in autoconf
+
+
+@pytest.mark.parametrize(
+    ("board", "clock"), [("lv_m4", 64_000_000), ("lv_m33", 100_000_000)]
+)
+def test_board_defconfig_sets_the_clock(build: Build, board: str, clock: int) -> None:
+    config = build(board=board)
+    assert config.board == board
+    assert config.get_str("BOARD") == board
+    assert config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC") == clock
+
+
+@pytest.mark.parametrize("name", ["lv_m4", "lv_m33"])
+def test_defconfig_clock_agrees_with_board_file(name: str) -> None:
+    board = load_board(name)
+    assert (
+        f"CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC={board.clock_hz}"
+        in board.defconfig.read_text()
+    )
+
+
+def test_lv_m4_cpu_symbols(build: Build) -> None:
+    config = build(board="lv_m4")
+    for name in ("BOARD_LV_M4", "CPU_CORTEX_M", "CPU_CORTEX_M4", "ARMV7_M_ARMV8_M_MAINLINE",
+                 "CPU_HAS_MPU", "CPU_HAS_FPU"):  # fmt: skip
+        assert config.get_bool(name), name
+    assert config.get_bool("BOARD_LV_M33") is False
+    assert not config.is_enabled("CPU_CORTEX_M33")
+    assert not config.is_enabled("ARMV8_M_MAINLINE")
+    assert config.get_bool("FPU") is False  # present but off by default
+
+
+def test_lv_m33_cpu_symbols(build: Build) -> None:
+    config = build(board="lv_m33")
+    for name in ("BOARD_LV_M33", "CPU_CORTEX_M", "CPU_CORTEX_M33", "ARMV8_M_MAINLINE",
+                 "ARMV7_M_ARMV8_M_MAINLINE", "CPU_HAS_MPU"):  # fmt: skip
+        assert config.get_bool(name), name
+    assert not config.is_enabled("CPU_CORTEX_M4")
+    assert not config.is_enabled("CPU_HAS_FPU")
+    assert "FPU" not in config  # its dependency is unmet, so it is not written at all
+
+
+def test_prj_conf_overrides_defaults(build: Build) -> None:
+    config = build(
+        "CONFIG_MAIN_STACK_SIZE=4096\nCONFIG_EVENTS=y\n# CONFIG_PRINTK is not set\n"
+    )
+    assert config.get_int("MAIN_STACK_SIZE") == 4096
+    assert config.get_bool("EVENTS") is True
+    assert config.get_bool("PRINTK") is False
+
+
+def test_prj_conf_overrides_board_defconfig(build: Build) -> None:
+    config = build("CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC=32768\n")
+    assert config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC") == 32768
+
+
+def test_disabling_a_feature_drops_its_dependents(build: Build) -> None:
+    config = build("CONFIG_TIMESLICING=n\nCONFIG_ASSERT=y\n")
+    assert "TIMESLICE_SIZE" not in config
+    assert config.get_bool("ASSERT_VERBOSE") is True
+
+
+def test_fpu_can_be_enabled_where_the_cpu_has_one(build: Build) -> None:
+    assert build("CONFIG_FPU=y\n", board="lv_m4").get_bool("FPU") is True
+
+
+def test_extra_fragments_are_merged_after_prj_conf(build: Build) -> None:
+    config = build(
+        "CONFIG_MAIN_STACK_SIZE=2048\nCONFIG_ASSERT=y\n",
+        extra={
+            "a.conf": "CONFIG_MAIN_STACK_SIZE=4096\n",
+            "b.conf": "CONFIG_ASSERT=n\n",
+        },
+    )
+    assert config.get_int("MAIN_STACK_SIZE") == 4096
+    assert config.get_bool("ASSERT") is False
+
+
+def test_unchanged_configuration_leaves_files_untouched(
+    build: Build, tmp_path: Path
+) -> None:
+    build("CONFIG_EVENTS=y\n")
+    outputs = [tmp_path / "build" / ".config",
+               tmp_path / "build" / "include" / "generated" / "autoconf.h"]  # fmt: skip
+    before = [path.stat().st_mtime_ns for path in outputs]
+    build("CONFIG_EVENTS=y\n")
+    assert [path.stat().st_mtime_ns for path in outputs] == before
+
+
+# --- Errors --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prj", "message"),
+    [
+        (
+            "# comment\n\nCONFIG_FOO=y\n",
+            "prj.conf:3: unknown Kconfig symbol CONFIG_FOO",
+        ),
+        (
+            "# CONFIG_FOO is not set\n",
+            "prj.conf:1: unknown Kconfig symbol CONFIG_FOO",
+        ),
+        (
+            "CONFIG_PRINTK=y\nCONFIG_MAIN_STACK_SIZE=abc\n",
+            "prj.conf:2: invalid value 'abc' for int symbol CONFIG_MAIN_STACK_SIZE",
+        ),
+        (
+            # C would read 0100 as octal, so it is refused rather than passed on.
+            "CONFIG_MAIN_STACK_SIZE=0100\n",
+            "prj.conf:1: invalid value '0100' for int symbol CONFIG_MAIN_STACK_SIZE",
+        ),
+        (
+            "CONFIG_SYS_CLOCK_TICKS_PER_SEC=0\n",
+            (
+                "prj.conf:1: invalid value '0' for int symbol CONFIG_SYS_CLOCK_TICKS_PER_SEC"
+                " (allowed range 1 to 1000000)"
+            ),
+        ),
+        (
+            "CONFIG_TIMESLICE_PRIORITY=16\n",
+            (
+                "prj.conf:1: invalid value '16' for int symbol CONFIG_TIMESLICE_PRIORITY"
+                " (allowed range 0 to 15)"
+            ),
+        ),
+        (
+            "CONFIG_PRINTK=yes\n",
+            "prj.conf:1: invalid value 'yes' for bool symbol CONFIG_PRINTK (expected y or n)",
+        ),
+        (
+            "# CONFIG_MAIN_STACK_SIZE is not set\n",
+            (
+                "prj.conf:1: 'is not set' only applies to bool symbols;"
+                " CONFIG_MAIN_STACK_SIZE is int"
+            ),
+        ),
+        (
+            "CONFIG_PRINTK = y\n",
+            (
+                "prj.conf:1: malformed line 'CONFIG_PRINTK = y'"
+                " (expected CONFIG_NAME=value or a # comment)"
+            ),
+        ),
+        (
+            "CONFIG_EVENTS=y\nPRINTK=y\n",
+            "prj.conf:2: malformed line 'PRINTK=y' (expected CONFIG_NAME=value or a # comment)",
+        ),
+        (
+            "\n\n\nCONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n",
+            "prj.conf:5: CONFIG_TIMESLICE_SIZE=10 was not applied: depends on TIMESLICING",
+        ),
+        (
+            "CONFIG_ASSERT_VERBOSE=y\n",
+            "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT",
+        ),
+        (
+            "CONFIG_CPU_HAS_MPU=n\n",
+            "prj.conf:1: CONFIG_CPU_HAS_MPU=n was not applied: selected by BOARD_LV_M4",
+        ),
+        (
+            'CONFIG_BOARD="lv_m33"\n',
+            (
+                'prj.conf:1: CONFIG_BOARD="lv_m33" was not applied:'
+                " it has no prompt, so only the Kconfig tree sets it"
+            ),
+        ),
+        (
+            "CONFIG_BOARD_LV_M4=n\n",
+            (
+                "prj.conf:1: CONFIG_BOARD_LV_M4=n was not applied:"
+                " choice 'Target board' always has one member selected"
+            ),
+        ),
+        (
+            "CONFIG_BOARD_LV_M33=y\n",
+            (
+                "prj.conf:1: CONFIG_BOARD_LV_M33=y conflicts with board lv_m4"
+                " (choose the board on the command line)"
+            ),
+        ),
+    ],
+)
+def test_fragment_errors_name_file_and_line(
+    build: Build, prj: str, message: str
+) -> None:
+    assert config_error(build, prj).message == message
+
+
+def test_unmet_dependency_on_other_board(build: Build) -> None:
+    error = config_error(build, "CONFIG_FPU=y\n", board="lv_m33")
+    assert (
+        error.message
+        == "prj.conf:1: CONFIG_FPU=y was not applied: depends on CPU_HAS_FPU"
+    )
+
+
+def test_only_the_last_assignment_must_stick(build: Build) -> None:
+    # The first assignment is overridden, not ignored: no error for it.
+    config = build("CONFIG_TIMESLICE_SIZE=10\nCONFIG_TIMESLICE_SIZE=20\n")
+    assert config.get_int("TIMESLICE_SIZE") == 20
+
+
+def test_dependency_disabled_later_is_blamed_on_the_assignment(build: Build) -> None:
+    error = config_error(build, "CONFIG_TIMESLICE_SIZE=10\nCONFIG_TIMESLICING=n\n")
+    assert error.message.startswith(
+        "prj.conf:1: CONFIG_TIMESLICE_SIZE=10 was not applied"
+    )
+
+
+def test_all_errors_are_in_details(build: Build) -> None:
+    error = config_error(build, "CONFIG_FOO=y\nCONFIG_EVENTS=y\nCONFIG_BAR=1\n")
+    assert error.message == "prj.conf:1: unknown Kconfig symbol CONFIG_FOO"
+    assert error.details == (
+        "prj.conf:1: unknown Kconfig symbol CONFIG_FOO",
+        "prj.conf:3: unknown Kconfig symbol CONFIG_BAR",
+    )
+
+
+def test_error_in_extra_fragment_is_named_relative_to_the_app(build: Build) -> None:
+    error = config_error(
+        build, "", extra={"overlays/debug.conf": "CONFIG_EVENTS=y\nCONFIG_X=1\n"}
+    )
+    assert error.message == "overlays/debug.conf:2: unknown Kconfig symbol CONFIG_X"
+
+
+def test_extra_fragment_outside_the_app_is_named_by_basename(
+    build: Build, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere" / "ci.conf"
+    outside.parent.mkdir()
+    outside.write_text("CONFIG_NOPE=y\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text("")
+    with pytest.raises(ConfigError) as caught:
+        configure(app, load_board("lv_m4"), tmp_path / "build", [outside])
+    assert caught.value.message == "ci.conf:1: unknown Kconfig symbol CONFIG_NOPE"
+
+
+def test_missing_prj_conf_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        configure(tmp_path, load_board("lv_m4"), tmp_path / "build")
+    assert caught.value.message.startswith(f"{tmp_path / 'prj.conf'}: ")
+
+
+def test_missing_extra_fragment_is_named(build: Build, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text("")
+    missing = tmp_path / "missing.conf"
+    with pytest.raises(
+        ConfigError, match="missing.conf: configuration fragment not found"
+    ):
+        configure(app, load_board("lv_m4"), tmp_path / "build", [missing])
+
+
+def test_board_without_defconfig(tmp_path: Path) -> None:
+    board = dataclasses.replace(load_board("lv_m4"), name="no_such_board")
+    (tmp_path / "prj.conf").write_text("")
+    with pytest.raises(ConfigError, match="board 'no_such_board' has no defconfig"):
+        configure(tmp_path, board, tmp_path / "build")
+
+
+def test_nothing_is_written_when_configuration_fails(
+    build: Build, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError):
+        build("CONFIG_FOO=y\n")
+    assert not (tmp_path / "build" / ".config").exists()
+
+
+def test_error_messages_are_one_line(build: Build) -> None:
+    error = config_error(build, "CONFIG_FOO=y\nCONFIG_BAR=y\n")
+    assert "\n" not in error.message
+    assert error.exit_status == 2
+
+
+# --- The frozen Config ---------------------------------------------------------
+
+
+def test_config_round_trips_through_dotconfig(build: Build, tmp_path: Path) -> None:
+    config = build("CONFIG_MAIN_STACK_SIZE=3000\nCONFIG_ASSERT=y\n", board="lv_m33")
+    reread = Config.from_dotconfig(tmp_path / "build" / ".config")
+    assert reread == config
+    assert hash(reread) == hash(config)
+    assert reread.board == "lv_m33"
+    assert reread.get_int("MAIN_STACK_SIZE") == 3000
+    assert reread.get_bool("ASSERT") is True
+
+
+def test_from_dotconfig_parses_every_value_kind(tmp_path: Path) -> None:
+    path = tmp_path / ".config"
+    path.write_text(
+        "# header comment\n"
+        "#\n# Menu\n#\n"
+        'CONFIG_BOARD="lv_m4"\n'
+        "CONFIG_ON=y\n"
+        "# CONFIG_OFF is not set\n"
+        "CONFIG_NEGATIVE=-5\n"
+        "CONFIG_ADDRESS=0x2000F000\n"
+        'CONFIG_QUOTED="say \\"hi\\" \\\\ bye"\n'
+        "\n"
+        "# end of Menu\n"
+    )
+    config = Config.from_dotconfig(path)
+    assert config.values == {
+        "BOARD": "lv_m4",
+        "ON": True,
+        "OFF": False,
+        "NEGATIVE": -5,
+        "ADDRESS": 0x2000_F000,
+        "QUOTED": 'say "hi" \\ bye',
+    }
+    assert config.board == "lv_m4"
+
+
+def test_from_dotconfig_missing_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "build" / ".config"
+    with pytest.raises(ConfigError) as caught:
+        Config.from_dotconfig(path)
+    assert caught.value.message.startswith(f"{path}: cannot read configuration")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'CONFIG_BOARD="lv_m4"\nCONFIG_X=maybe\n',
+            ":2: cannot understand value 'maybe'",
+        ),
+        ('CONFIG_BOARD="lv_m4"\nnonsense\n', ":2: malformed line 'nonsense'"),
+        ("CONFIG_X=1\n", ": no CONFIG_BOARD string; not a Levante .config"),
+    ],
+)
+def test_from_dotconfig_rejects_bad_files(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / ".config"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        Config.from_dotconfig(path)
+    assert caught.value.message == f"{path}{message}"
+
+
+def test_config_accessors_check_names_and_types() -> None:
+    config = Config(values={"BOARD": "lv_m4", "ON": True, "SIZE": 8}, board="lv_m4")
+    assert "ON" in config
+    assert "CONFIG_ON" not in config
+    assert config.is_enabled("ON")
+    assert not config.is_enabled("MISSING")
+    assert not config.is_enabled("SIZE")  # an int is not a feature switch
+    with pytest.raises(KeyError, match="MISSING"):
+        config.get_bool("MISSING")
+    with pytest.raises(KeyError, match="leave out the CONFIG_ prefix"):
+        config.get_int("CONFIG_SIZE")
+    with pytest.raises(TypeError, match="CONFIG_ON is a bool, not an int"):
+        config.get_int("ON")
+    with pytest.raises(TypeError, match="CONFIG_SIZE is an int, not a bool"):
+        config.get_bool("SIZE")
+    with pytest.raises(TypeError, match="CONFIG_SIZE is an int, not a string"):
+        config.get_str("SIZE")
+
+
+def test_config_is_frozen() -> None:
+    source: dict[str, ConfigValue] = {"BOARD": "lv_m4", "SIZE": 8}
+    config = Config(values=source, board="lv_m4")
+    source["SIZE"] = 9  # the caller's dict is copied, not shared
+    assert config.get_int("SIZE") == 8
+    with pytest.raises(TypeError):
+        config.values["SIZE"] = 10  # type: ignore[index]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.board = "lv_m33"  # type: ignore[misc]

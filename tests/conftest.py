@@ -1,0 +1,69 @@
+"""Shared fixtures: build C applications once per session and run them through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+TARGET_TESTS = REPO / "tests" / "target"
+
+
+@dataclass
+class RunResult:
+    """What `levante run` did: exit status, console output, stderr, and the trace."""
+
+    status: int
+    output: str
+    errors: str
+    trace: list[dict[str, Any]]
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [event for event in self.trace if event["event"] == kind]
+
+
+def levante(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the levante CLI as a user would (same interpreter, separate process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "levante.cli", *arguments],
+        capture_output=True, text=True, cwd=cwd, check=False, timeout=600,
+    )
+
+
+class Builder:
+    """Builds applications into a session-wide temporary folder, each at most once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._built: dict[tuple[str, str], Path] = {}
+
+    def build(self, app: Path, board: str = "lv_m4") -> Path:
+        key = (str(app), board)
+        if key not in self._built:
+            build_dir = self.root / f"{app.parent.name}_{app.name}_{board}"
+            result = levante("build", str(app), "-d", str(build_dir), "-b", board)
+            assert result.returncode == 0, result.stderr + result.stdout
+            self._built[key] = build_dir
+        return self._built[key]
+
+    def run(self, app: Path, *options: str, board: str = "lv_m4",
+            max_time: str = "10s") -> RunResult:
+        build_dir = self.build(app, board)
+        trace = build_dir / f"trace_{len(options)}_{max_time}.jsonl"
+        result = levante("run", str(build_dir), "--max-time", max_time, "--trace", str(trace),
+                         *options)
+        events = [json.loads(line) for line in trace.read_text().splitlines()] \
+            if trace.exists() else []
+        return RunResult(result.returncode, result.stdout, result.stderr, events)
+
+
+@pytest.fixture(scope="session")
+def builder(tmp_path_factory: pytest.TempPathFactory) -> Builder:
+    return Builder(tmp_path_factory.mktemp("builds"))

@@ -368,9 +368,10 @@ class Kernel:
         if self.slice_end is not None:
             stop_at = min(stop_at, self.slice_end)
         if not self.config.tickless:
-            stop_at = min(stop_at, self.deadline_after_ticks(0) or self.cycles_per_tick)
-            if stop_at <= self.now:
-                stop_at = self.now + self.cycles_per_tick
+            # The next tick interrupt: the first boundary strictly after now (a slice end
+            # or limit that comes earlier still wins).
+            next_tick = (self.now // self.cycles_per_tick + 1) * self.cycles_per_tick
+            stop_at = min(stop_at, next_tick)
         return stop_at
 
     def _fire_due_timeouts(self) -> None:

@@ -230,6 +230,9 @@ class UnicornCpu:
         stop = self._stop
         if stop is None or stop.kind is not StopKind.FAULT:
             context.pc = self.uc.reg_read(arm.UC_ARM_REG_PC)
+        elif stop.fault is not None:
+            # The exception frame's pc is the faulting instruction (as the hardware stacks).
+            context.pc = stop.fault.pc
         if stop is None:
             return StopEvent(StopKind.BUDGET, cycles)
         return StopEvent(stop.kind, cycles, stop.svc_number, stop.fault)

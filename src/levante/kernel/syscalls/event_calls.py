@@ -58,8 +58,10 @@ def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> in
 def _wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
           timeout: int, wait_all: bool) -> int | Blocked:
     obj = kernel.objects.get(event, Event)
+    if events == 0:
+        return 0  # Zephyr: waiting for no events returns at once, without a reset
     if reset:
-        obj.events &= ~events
+        obj.events = 0  # Zephyr: reset clears every event, not only the awaited ones
     wanted = EventWait(events, wait_all)
     matched = wanted.matches(obj.events)
     if matched or timeout == 0:

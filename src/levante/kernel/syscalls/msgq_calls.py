@@ -50,6 +50,9 @@ def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
 def k_msgq_get(kernel: Kernel, caller: Caller, msgq: int, data: int,
                timeout: int) -> int | Blocked:
     queue = kernel.objects.get(msgq, MessageQueue)
+    # Check the destination now, in the caller's context: a bad buffer must fault the
+    # receiver here, not a later sender that delivers into it (nor lose a message).
+    kernel.cpu.read_memory(data, queue.message_size)
     if queue.used > 0:
         message = kernel.cpu.read_memory(queue.take_read_slot(), queue.message_size)
         kernel.cpu.write_memory(data, message)

@@ -50,7 +50,15 @@ def k_timer_start(kernel: Kernel, caller: Caller, timer: int, duration: int,
     obj.status = 0
     periodic = period not in (0, K_FOREVER_TICKS)
     obj.period_cycles = period * kernel.cycles_per_tick if periodic else 0
-    _arm(kernel, timer, obj, kernel.deadline_after_ticks(duration))
+    # Unlike k_sleep, Zephyr's k_timer_start does not round a relative duration up past
+    # the current partial tick (it takes one tick off before z_add_timeout adds it back):
+    # the first expiry is `duration` ticks after the current tick, so a 100 ms periodic
+    # timer started during tick 0 expires at ticks 100, 200, ...
+    if duration > 0:
+        deadline = (kernel.ticks() + duration) * kernel.cycles_per_tick
+    else:
+        deadline = kernel.deadline_after_ticks(0)
+    _arm(kernel, timer, obj, deadline)
 
 
 @syscall("z_timer_stop")

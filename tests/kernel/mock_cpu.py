@@ -38,6 +38,7 @@ from levante.arch.interface import (
     MemoryAccessError,
     StopEvent,
     StopKind,
+    SvcHandler,
     ThreadStart,
 )
 from levante.image.layout import ImageLayout, Symbol
@@ -292,7 +293,11 @@ class MockCpu:
             context.steps += 1
             return step
 
-    def run(self, context: Context, budget: int) -> StopEvent:
+    def run(
+        self, context: Context, budget: int, on_svc: SvcHandler | None = None
+    ) -> StopEvent:
+        """Scripts never call `on_svc`: every SVC is reported as a stop event, the
+        ordinary path the interface allows (the Unicorn backend serves them inline)."""
         assert isinstance(context, MockContext)
         assert not context.released, f"{context.name}: the kernel ran a released context"
         assert budget >= 1, f"budget {budget}"

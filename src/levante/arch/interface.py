@@ -66,6 +66,17 @@ class ThreadStart:
     return_address: int = 0
 
 
+class SvcHandler(Protocol):
+    """Serves an SVC while the thread is still inside the CPU backend.
+
+    Called with the SVC number and the cycles the thread has run in this `run`.  Returns
+    None when the kernel wants the SVC reported as a StopEvent instead (it will serve it
+    then), or the number of further cycles the thread may run: 0 means the SVC was
+    served but the thread must stop now (it blocked, or another thread must run)."""
+
+    def __call__(self, svc_number: int, cycles: int) -> int | None: ...
+
+
 class Context(Protocol):
     """An execution context owned by the CPU backend (registers of one thread/callback)."""
 
@@ -75,7 +86,10 @@ class Cpu(Protocol):
 
     def new_context(self, start: ThreadStart) -> Context: ...
 
-    def run(self, context: Context, budget: int) -> StopEvent: ...
+    def run(self, context: Context, budget: int, on_svc: SvcHandler | None = None) -> StopEvent:
+        """Run until the budget is spent, an SVC stops it, or a fault.  A backend may
+        serve SVCs through `on_svc` without stopping; one that never does is correct too."""
+        ...
 
     def syscall_registers(self, context: Context) -> Sequence[int]:
         """r0..r6 of a context stopped on an SVC."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -25,10 +24,12 @@ from levante.arch.interface import (
 )
 from levante.image.layout import ImageLayout
 from levante.kernel import costs
+from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_KERNEL_OOPS, FaultRecord, Oops
 from levante.kernel.layout import KernelConfig
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
+from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.waitq import WaitQueue
@@ -48,25 +49,10 @@ TraceSink = Callable[[dict[str, Any]], None]
 ConsoleSink = Callable[[bytes], None]
 
 
-class Blocked:
-    """Returned by a handler whose caller now waits; its result is set when it wakes."""
-
-
-BLOCKED = Blocked()
-
-
 class RunEnd(Enum):
     IDLE = "idle"  # nothing runnable and nothing due: the system is idle for good
     HALTED = "halted"  # a fatal error halted the system
     TIME_LIMIT = "time-limit"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is making a system call: a thread, or an ISR that interrupted it."""
-
-    thread: Thread
-    in_isr: bool = False
 
 
 class Kernel:
@@ -100,6 +86,10 @@ class Kernel:
         self.syscall_count = 0
         self.switch_count = 0
         self._yielding = False
+        self._run_base = 0  # time when the current cpu.run began
+        self._run_costs = 0  # modelled kernel costs charged during it
+        self._run_limit = 0
+        self._run_stop = 0
         self._in_callback = 0
         self._in_fatal_handler = False
 
@@ -355,8 +345,10 @@ class Kernel:
                 self.now += spent
                 continue
             assert thread.context is not None
-            event = self.cpu.run(thread.context, budget)
-            self.now += event.cycles
+            self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
+            self._run_stop = stop_at
+            event = self.cpu.run(thread.context, budget, self._serve_inline)
+            self.now = self._run_base + event.cycles + self._run_costs
             self._handle_thread_event(thread, event)
         return RunEnd.HALTED
 
@@ -421,7 +413,7 @@ class Kernel:
     def _handle_thread_event(self, thread: Thread, event: StopEvent) -> None:
         if event.kind is StopKind.BUDGET:
             return
-        caller = Caller(thread)
+        caller = thread.caller
         if event.kind is StopKind.FAULT:
             assert event.fault is not None
             self.fatal_error(caller, K_ERR_CPU_EXCEPTION, event.fault.description, event)
@@ -437,8 +429,6 @@ class Kernel:
             )
 
     def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
-        from levante.kernel.syscalls.dispatch import serve
-
         assert context is not None
         self.syscall_count += 1
         self.now += costs.SYSCALL_CYCLES
@@ -448,6 +438,47 @@ class Kernel:
             self.fatal_error(caller, oops.reason, oops.message, None)
         except MemoryAccessError as error:
             self.fatal_error(caller, K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}", None)
+
+    def _serve_inline(self, svc_number: int, cycles: int) -> int | None:
+        """A system call served while the thread is still in the CPU backend; returns how
+        much longer the thread may run, or None to take the ordinary path (faults run the
+        fatal handler, which needs the CPU)."""
+        if svc_number != SVC_SYSCALL:
+            return None
+        thread = self.current
+        self.now = self._run_base + cycles + self._run_costs
+        before = self.now
+        ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
+        self.syscall_count += 1
+        self.now += costs.SYSCALL_CYCLES
+        try:
+            serve(self, thread.caller, thread.context)
+        except (Oops, MemoryAccessError):
+            # Validation failed before anything was performed: undo and let the
+            # ordinary path serve it again and fault the thread.
+            self.syscall_count -= 1
+            self.now = before
+            return None
+        self._run_costs += self.now - before
+        if (
+            ready_changes == self.ready.changes
+            and armed == self.timeouts.armed
+            and slice_end == self.slice_end
+            and self.halted_reason is None
+            and not self._yielding
+            and not thread.busy_cycles
+        ):
+            # Nothing that decides who runs or when to stop has moved (the common case).
+            return max(0, self._run_stop - self.now)
+        if (
+            self.halted_reason is not None
+            or self._yielding
+            or thread.busy_cycles
+            or not thread.is_runnable()
+            or choose_next(thread, self.ready, self.idle) is not thread
+        ):
+            return 0
+        return max(0, self._next_stop(self._run_limit) - self.now)
 
     # ---- callbacks in interrupt context --------------------------------------------------
 

@@ -25,6 +25,10 @@ class KernelConfig:
     events: bool = False
     boot_banner: bool = True
 
+    def is_enabled(self, symbol: str) -> bool:
+        """Kconfig options a system call family depends on (see levante.sdk.abi)."""
+        return {"EVENTS": self.events}.get(symbol, False)
+
     @property
     def cycles_per_tick(self) -> int:
         return max(1, self.clock_hz // self.ticks_per_second)

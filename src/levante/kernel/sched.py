@@ -29,9 +29,12 @@ class ReadyQueue:
     def __init__(self) -> None:
         self._threads: list[Thread] = []
         self._order = 0
+        # Bumped on every change, so a caller can tell cheaply that nothing moved.
+        self.changes = 0
 
     def _next_order(self) -> int:
         self._order += 1
+        self.changes += 1
         return self._order
 
     def add(self, thread: Thread) -> None:
@@ -43,6 +46,7 @@ class ReadyQueue:
     def remove(self, thread: Thread) -> None:
         if thread in self._threads:
             self._threads.remove(thread)
+            self.changes += 1
 
     def move_to_back(self, thread: Thread) -> None:
         if thread in self._threads:

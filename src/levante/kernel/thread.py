@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from levante.arch.interface import Context
 from levante.kernel.waitq import WaitQueue
+
+if TYPE_CHECKING:
+    from levante.kernel.caller import Caller
 
 
 class ThreadState(Enum):
@@ -46,9 +49,13 @@ class Thread:
     busy_cycles: int = 0  # k_busy_wait still to burn
     held_mutexes: list[Any] = field(default_factory=list)
     joiners: WaitQueue = field(default_factory=WaitQueue)
+    caller: Caller = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from levante.kernel.caller import Caller
+
         self.base_priority = self.priority
+        self.caller = Caller(self)  # made once: system calls are the hot path
 
     def is_cooperative(self) -> bool:
         return self.priority < 0

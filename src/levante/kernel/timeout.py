@@ -22,6 +22,11 @@ class TimeoutQueue:
     _heap: list[tuple[int, int, Timeout]] = field(default_factory=list)
     _armed: int = 0
 
+    @property
+    def armed(self) -> int:
+        """How many timeouts were ever armed: unchanged means no new, earlier deadline."""
+        return self._armed
+
     def arm(self, deadline: int, action: Callable[[], None], description: str) -> Timeout:
         timeout = Timeout(deadline, action, description)
         self._armed += 1

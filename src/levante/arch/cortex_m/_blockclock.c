@@ -1,5 +1,6 @@
 /* Deterministic instruction clock for Unicorn: counts executed Thumb instructions per
- * translation block and stops emulation once a budget is spent.
+ * translation block and stops emulation once a budget is spent.  It also gives the
+ * system-call path its register reads and writes in single engine calls.
  *
  * Why C: Unicorn's own `count=` installs a per-instruction hook and its counter cannot
  * be read back when emulation stops early (on an SVC or a fault).  A block hook written
@@ -23,6 +24,10 @@ typedef int (*uc_hook_add_fn)(void *uc, size_t *hh, int type, void *callback, vo
 typedef int (*uc_hook_del_fn)(void *uc, size_t hh);
 typedef int (*uc_emu_stop_fn)(void *uc);
 typedef int (*uc_mem_read_fn)(void *uc, uint64_t address, void *bytes, uint64_t size);
+typedef int (*uc_reg_read_batch_fn)(void *uc, int *regs, void **vals, int count);
+typedef int (*uc_reg_write_batch_fn)(void *uc, int *regs, void *const *vals, int count);
+
+#define FRAME_REGISTERS 8 /* r0-r6 and pc: what an SVC stop needs */
 
 #define UC_HOOK_BLOCK (1 << 3)
 #define CACHE_SLOTS 8192u
@@ -41,6 +46,9 @@ typedef struct {
     uc_hook_del_fn hook_del;
     uc_emu_stop_fn emu_stop;
     uc_mem_read_fn mem_read;
+    uc_reg_read_batch_fn reg_read_batch;
+    uc_reg_write_batch_fn reg_write_batch;
+    int frame_ids[FRAME_REGISTERS];
     unsigned long long executed;
     unsigned long long limit;
     unsigned long long blocks;
@@ -90,11 +98,25 @@ static void on_block(void *uc, uint64_t address, uint32_t size, void *user_data)
 
 static int BlockClock_init(BlockClock *self, PyObject *args, PyObject *kwds)
 {
-    unsigned long long uc, hook_add, hook_del, emu_stop, mem_read;
-    static char *keywords[] = {"uc", "hook_add", "hook_del", "emu_stop", "mem_read", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "KKKKK", keywords, &uc, &hook_add, &hook_del,
-                                     &emu_stop, &mem_read))
+    unsigned long long uc, hook_add, hook_del, emu_stop, mem_read, reg_read_batch, reg_write_batch;
+    PyObject *frame_ids;
+    static char *keywords[] = {"uc", "hook_add", "hook_del", "emu_stop", "mem_read",
+                               "reg_read_batch", "reg_write_batch", "frame_ids", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "KKKKKKKO", keywords, &uc, &hook_add,
+                                     &hook_del, &emu_stop, &mem_read, &reg_read_batch,
+                                     &reg_write_batch, &frame_ids))
         return -1;
+    if (!PyTuple_Check(frame_ids) || PyTuple_GET_SIZE(frame_ids) != FRAME_REGISTERS) {
+        PyErr_SetString(PyExc_ValueError, "frame_ids must be a tuple of 8 register ids");
+        return -1;
+    }
+    for (int i = 0; i < FRAME_REGISTERS; i++) {
+        self->frame_ids[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(frame_ids, i));
+        if (PyErr_Occurred())
+            return -1;
+    }
+    self->reg_read_batch = (uc_reg_read_batch_fn)(uintptr_t)reg_read_batch;
+    self->reg_write_batch = (uc_reg_write_batch_fn)(uintptr_t)reg_write_batch;
     if (self->uc) {
         PyErr_SetString(PyExc_RuntimeError, "BlockClock is already installed");
         return -1;
@@ -128,6 +150,47 @@ static PyObject *BlockClock_remove(BlockClock *self, PyObject *Py_UNUSED(ignored
     if (self->uc) {
         self->hook_del(self->uc, self->hook);
         self->uc = NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* r0-r6 and pc in one engine call: a Python register read costs about a microsecond
+ * each, and every system call needs all of them. */
+static PyObject *BlockClock_read_frame(BlockClock *self, PyObject *Py_UNUSED(ignored))
+{
+    uint32_t values[FRAME_REGISTERS] = {0};
+    void *pointers[FRAME_REGISTERS];
+    for (int i = 0; i < FRAME_REGISTERS; i++)
+        pointers[i] = &values[i];
+    if (!self->uc || self->reg_read_batch(self->uc, self->frame_ids, pointers, FRAME_REGISTERS)) {
+        PyErr_SetString(PyExc_RuntimeError, "uc_reg_read_batch failed");
+        return NULL;
+    }
+    return Py_BuildValue("(kkkkkkkk)", (unsigned long)values[0], (unsigned long)values[1],
+                         (unsigned long)values[2], (unsigned long)values[3],
+                         (unsigned long)values[4], (unsigned long)values[5],
+                         (unsigned long)values[6], (unsigned long)values[7]);
+}
+
+/* Write r0, or r0 and r1 (a system call's result). */
+static PyObject *BlockClock_set_result(BlockClock *self, PyObject *args)
+{
+    unsigned long low, high = 0;
+    PyObject *high_object = Py_None;
+    if (!PyArg_ParseTuple(args, "k|O", &low, &high_object))
+        return NULL;
+    int count = 1;
+    if (high_object != Py_None) {
+        high = PyLong_AsUnsignedLong(high_object);
+        if (PyErr_Occurred())
+            return NULL;
+        count = 2;
+    }
+    uint32_t values[2] = {(uint32_t)low, (uint32_t)high};
+    void *const pointers[2] = {&values[0], &values[1]};
+    if (!self->uc || self->reg_write_batch(self->uc, self->frame_ids, pointers, count)) {
+        PyErr_SetString(PyExc_RuntimeError, "uc_reg_write_batch failed");
+        return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -187,6 +250,10 @@ static PyGetSetDef BlockClock_getset[] = {
 
 static PyMethodDef BlockClock_methods[] = {
     {"remove", (PyCFunction)BlockClock_remove, METH_NOARGS, "uninstall the block hook"},
+    {"read_frame", (PyCFunction)BlockClock_read_frame, METH_NOARGS,
+     "r0-r6 and pc of the loaded context"},
+    {"set_result", (PyCFunction)BlockClock_set_result, METH_VARARGS,
+     "write r0 (and r1) of the loaded context"},
     {"invalidate", (PyCFunction)BlockClock_invalidate, METH_NOARGS,
      "forget cached block lengths (after code memory changes)"},
     {NULL, NULL, 0, NULL},

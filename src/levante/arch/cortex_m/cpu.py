@@ -52,6 +52,7 @@ from levante.arch.interface import (
     MemoryAccessError,
     StopEvent,
     StopKind,
+    SvcHandler,
     ThreadStart,
 )
 from levante.config import Board
@@ -131,11 +132,17 @@ class UnicornCpu:
             hook_del=_address_of(uclib.uc_hook_del),
             emu_stop=_address_of(uclib.uc_emu_stop),
             mem_read=_address_of(uclib.uc_mem_read),
+            reg_read_batch=_address_of(uclib.uc_reg_read_batch),
+            reg_write_batch=_address_of(uclib.uc_reg_write_batch),
+            frame_ids=(*_GENERAL_REGISTERS, arm.UC_ARM_REG_PC),
         )
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_memory)
         self._loaded: ArmContext | None = None
         self._stop: StopEvent | None = None
+        self._on_svc: SvcHandler | None = None
+        self._run_started = 0
+        self._frame: tuple[int, ...] | None = None  # r0-r6, pc of the loaded context at its SVC
         self._svc_numbers: dict[int, int] = {}
         self._base_context = self.uc.context_save()
 
@@ -187,6 +194,9 @@ class UnicornCpu:
         context.fresh = False
 
     def _registers(self, context: ArmContext, ids: Sequence[int]) -> tuple[int, ...]:
+        if self._loaded is context and ids is _GENERAL_REGISTERS:
+            frame = self._frame if self._frame is not None else self._clock.read_frame()
+            return frame[:7]
         if self._loaded is context:
             return tuple(self.uc.reg_read_batch(list(ids)))
         if context.fresh or context.saved is None:
@@ -204,21 +214,22 @@ class UnicornCpu:
         return tuple(values)
 
     def set_return_value(self, context: Any, low: int, high: int | None = None) -> None:
-        writes = [(arm.UC_ARM_REG_R0, low)]
-        if high is not None:
-            writes.append((arm.UC_ARM_REG_R1, high))
         if self._loaded is context:
-            self.uc.reg_write_batch(writes)
-        else:
-            context.pending.update(writes)
+            self._clock.set_result(low, high)
+            return
+        context.pending[arm.UC_ARM_REG_R0] = low
+        if high is not None:
+            context.pending[arm.UC_ARM_REG_R1] = high
 
     # ---- running ---------------------------------------------------------------------
 
-    def run(self, context: Any, budget: int) -> StopEvent:
+    def run(self, context: Any, budget: int, on_svc: SvcHandler | None = None) -> StopEvent:
         self._switch_to(context)
         started = self._clock.executed
+        self._run_started = started
         self._clock.limit = started + max(1, budget)
         self._stop = None
+        self._on_svc = on_svc
         try:
             self.uc.emu_start(context.pc | 1, _NEVER_REACHED)
         except UcError as error:
@@ -253,9 +264,24 @@ class UnicornCpu:
         return self._fault(descriptions.get(error.errno, f"CPU error: {error}"), pc)
 
     def _on_interrupt(self, uc: Uc, number: int, _: object) -> None:
-        pc = uc.reg_read(arm.UC_ARM_REG_PC)
+        frame = self._clock.read_frame()
+        pc = frame[7]
         if number == _EXCP_SWI:
-            self._stop = StopEvent(StopKind.SVC, 0, svc_number=self._svc_number(pc - 2))
+            svc_number = self._svc_number(pc - 2)
+            if self._on_svc is not None:
+                # Served without leaving the emulator when the thread may simply go on.
+                self._frame = frame
+                try:
+                    remaining = self._on_svc(svc_number, self._clock.executed - self._run_started)
+                finally:
+                    self._frame = None
+                if remaining is not None and remaining > 0:
+                    self._clock.limit = self._clock.executed + remaining
+                    return
+                if remaining is not None:
+                    uc.emu_stop()
+                    return
+            self._stop = StopEvent(StopKind.SVC, 0, svc_number=svc_number)
         else:
             description = _EXCEPTION_NAMES.get(number, f"CPU exception {number}")
             self._stop = self._fault(description, pc)

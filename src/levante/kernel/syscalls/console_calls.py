@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Caller, Kernel
+    from levante.kernel.caller import Caller
+    from levante.kernel.kernel import Kernel
 
 # One printk chunk is at most a few dozen bytes; this bounds a hostile length.
 MAX_CONSOLE_WRITE = 4096

@@ -9,9 +9,12 @@ array r5 points to.  Handlers validate (oops or errno) before they perform.
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import Context
+from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.syscalls import (  # noqa: F401  (importing registers the handlers)
     console_calls,
@@ -27,53 +30,66 @@ from levante.kernel.syscalls.registry import HANDLERS, Handler
 from levante.sdk.abi import REGISTER_ARGUMENTS, SYSCALLS, Syscall
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Caller, Kernel
+    from levante.kernel.kernel import Kernel
 
 _SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t"})
 
 
-def _build_table() -> dict[int, tuple[Syscall, Handler]]:
+@dataclass(frozen=True)
+class TableEntry:
+    """A system call with everything its decoding needs worked out once."""
+
+    call: Syscall
+    handler: Handler
+    signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
+    spilled: int  # parameters passed in memory (more than six in all)
+
+    def decode(self, kernel: Kernel, registers: Sequence[int]) -> list[int]:
+        count = len(self.signed)
+        raw = list(registers[:count])
+        if self.spilled:
+            pointer = registers[REGISTER_ARGUMENTS - 1]
+            data = kernel.cpu.read_memory(pointer, 4 * self.spilled)
+            raw = raw[: REGISTER_ARGUMENTS - 1] + list(struct.unpack(f"<{self.spilled}I", data))
+        return [
+            value - (1 << 32) if signed and value & 0x80000000 else value
+            for signed, value in zip(self.signed, raw, strict=True)
+        ]
+
+
+def _entry(call: Syscall) -> TableEntry:
+    count = len(call.parameters)
+    return TableEntry(
+        call=call,
+        handler=HANDLERS[call.name],
+        signed=tuple(parameter.c_type in _SIGNED_TYPES for parameter in call.parameters),
+        spilled=count - (REGISTER_ARGUMENTS - 1) if count > REGISTER_ARGUMENTS else 0,
+    )
+
+
+def _build_table() -> dict[int, TableEntry]:
     missing = [call.name for call in SYSCALLS if call.name not in HANDLERS]
     if missing:
         raise RuntimeError(f"system calls without a handler: {', '.join(missing)}")
-    return {call.number: (call, HANDLERS[call.name]) for call in SYSCALLS}
+    return {call.number: _entry(call) for call in SYSCALLS}
 
 
 TABLE = _build_table()
 
 
-def _to_signed(value: int) -> int:
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
-def decode_arguments(kernel: Kernel, call: Syscall, registers: list[int]) -> list[int]:
-    count = len(call.parameters)
-    raw = registers[:count]
-    if count > REGISTER_ARGUMENTS:
-        spilled = count - (REGISTER_ARGUMENTS - 1)
-        pointer = registers[REGISTER_ARGUMENTS - 1]
-        raw = registers[: REGISTER_ARGUMENTS - 1] + list(
-            struct.unpack(f"<{spilled}I", kernel.cpu.read_memory(pointer, 4 * spilled))
-        )
-    return [
-        _to_signed(value) if parameter.c_type in _SIGNED_TYPES else value
-        for parameter, value in zip(call.parameters, raw, strict=False)
-    ]
+def decode_arguments(kernel: Kernel, call: Syscall, registers: Sequence[int]) -> list[int]:
+    return TABLE[call.number].decode(kernel, registers)
 
 
 def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
-    from levante.kernel.kernel import BLOCKED
-
-    registers = list(kernel.cpu.syscall_registers(context))
-    number = registers[6] & 0xFFFFFFFF
-    entry = TABLE.get(number)
+    registers = kernel.cpu.syscall_registers(context)
+    entry = TABLE.get(registers[6])
     if entry is None:
-        raise Oops(f"invalid system call number {number:#x}")
-    call, handler = entry
-    if call.requires == "EVENTS" and not kernel.config.events:
+        raise Oops(f"invalid system call number {registers[6]:#x}")
+    call = entry.call
+    if call.requires is not None and not kernel.config.is_enabled(call.requires):
         raise Oops(f"{call.name}: CONFIG_{call.requires} is disabled")
-    arguments = decode_arguments(kernel, call, registers)
-    result = handler(kernel, caller, *arguments)
+    result = entry.handler(kernel, caller, *entry.decode(kernel, registers))
     if kernel.tracing:
         kernel.trace(
             "syscall",
@@ -81,7 +97,7 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
             call=call.name,
             result="blocked" if result is BLOCKED else result,
         )
-    if result is BLOCKED or call.returns_nothing or result is None:
+    if result is None or result is BLOCKED or call.returns_nothing:
         return
     assert isinstance(result, int)
     if call.returns_64_bits:

@@ -8,7 +8,8 @@ from levante.kernel.objects.event import Event, EventWait
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Blocked, Caller, Kernel
+    from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.kernel import Kernel
 
 
 @syscall("k_event_init")

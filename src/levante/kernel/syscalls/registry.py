@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Blocked
+    from levante.kernel.caller import Blocked
 
 Handler = Callable[..., Union[int, "Blocked", None]]
 

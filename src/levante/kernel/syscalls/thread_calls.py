@@ -10,7 +10,8 @@ from levante.kernel.thread import Thread, ThreadState
 from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Blocked, Caller, Kernel
+    from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.kernel import Kernel
 
 
 def check_priority(kernel: Kernel, priority: int) -> None:

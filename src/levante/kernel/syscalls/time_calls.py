@@ -9,7 +9,8 @@ from levante.kernel.syscalls.thread_calls import target_thread
 from levante.kernel.thread import ThreadState
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Blocked, Caller, Kernel
+    from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.kernel import Kernel
 
 K_FOREVER_TICKS = -1
 MS_PER_SECOND = 1000

@@ -9,7 +9,8 @@ from levante.kernel.syscalls.registry import syscall
 from levante.kernel.timeout import TimeoutQueue
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Blocked, Caller, Kernel
+    from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.kernel import Kernel
 
 K_FOREVER_TICKS = -1
 

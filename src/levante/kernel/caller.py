@@ -1,0 +1,22 @@
+"""Who makes a system call, and the marker a handler returns when its caller blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from levante.kernel.thread import Thread
+
+
+class Blocked:
+    """Returned by a handler whose caller now waits; its result is set when it wakes."""
+
+
+BLOCKED = Blocked()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is making a system call: a thread, or an ISR that interrupted it."""
+
+    thread: Thread
+    in_isr: bool = False

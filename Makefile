@@ -1,0 +1,54 @@
+# Levante: `make run` boots hello_world, `make test` runs lint, type checks and tests.
+# Every target goes through `setup`, which installs only what is missing.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
+	src/levante/sdk/abi.py src/levante/image
+
+.PHONY: setup toolchain venv run test lint typecheck pytest bench clean
+
+setup: toolchain venv
+
+toolchain:
+	@if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 || \
+	    [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ]; then \
+		echo "installing the Arm toolchain: $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py src/levante/arch/cortex_m/_blockclock.c
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(BIN)/levante build samples/hello_world -d build/hello_world
+	$(BIN)/levante run build/hello_world
+
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+	$(BIN)/mypy --strict $(STRICT_TYPED)
+
+pytest: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build

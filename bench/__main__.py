@@ -1,0 +1,21 @@
+"""Run every benchmark; end with one `BENCH <name> <ratio> <target> <ok|below>` line each."""
+
+from __future__ import annotations
+
+from bench import bench_mips, bench_syscall, bench_yield
+
+BENCHMARKS = (bench_mips, bench_syscall, bench_yield)
+
+
+def main() -> None:
+    results = []
+    for benchmark in BENCHMARKS:
+        result = benchmark.run()
+        print(f"{result.name}: {result.details}", flush=True)
+        results.append(result)
+    for result in results:
+        print(result.line())
+
+
+if __name__ == "__main__":
+    main()

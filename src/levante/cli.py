@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +40,38 @@ def _fail(error: LevanteError) -> None:
     sys.exit(error.exit_status)
 
 
-@click.group()
+class _OneLineUsageError(click.ClickException):
+    """A command-line mistake found by click, shown like every other error: one line."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"levante: error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # plain `levante`: the help text is the answer
+    except click.UsageError as error:
+        raise _OneLineUsageError(error.format_message()) from None
+
+
+class _Levante(click.Group):
+    """The command group, with click's multi-line usage errors turned into one line."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Levante)
 @click.version_option(__version__, prog_name="levante")
 def main() -> None:
     """Levante: a secure RTOS for Cortex-M with a Python kernel and real ARM applications."""
@@ -59,7 +91,8 @@ def build(app: Path, build_dir: Path, board: str) -> None:
         result = build_application(app, build_dir, load_board(board))
     except LevanteError as error:
         for line in error.details[:20]:
-            click.echo(line, err=True)
+            if line != error.message:  # the message itself comes last, once
+                click.echo(line, err=True)
         _fail(error)
         return
     size = result.binary.stat().st_size
@@ -67,13 +100,44 @@ def build(app: Path, build_dir: Path, board: str) -> None:
 
 
 class _TraceWriter:
-    """Writes one JSON object per kernel event."""
+    """Writes one JSON object per kernel event.
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+    The file is checked (opened for appending) at once but only truncated by `start`,
+    after the build has loaded: events from boot wait in memory until then, so a run
+    that fails to load leaves an existing trace file as it was.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._created = not path.exists()
+        self.stream = self._open("a")
+        self._pending: list[str] | None = []
+
+    def _open(self, mode: str) -> IO[str]:
+        try:
+            return self.path.open(mode)
+        except OSError as error:
+            raise UsageError(
+                f"cannot write trace file: {error.strerror}: {self.path}"
+            ) from None
 
     def __call__(self, event: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(event) + "\n")
+        line = json.dumps(event) + "\n"
+        if self._pending is not None:
+            self._pending.append(line)
+        else:
+            self.stream.write(line)
+
+    def start(self) -> None:
+        self.stream.close()
+        self.stream = self._open("w")
+        self.stream.writelines(self._pending or ())
+        self._pending = None
+
+    def close(self) -> None:
+        self.stream.close()
+        if self._pending is not None and self._created:
+            self.path.unlink(missing_ok=True)  # never started: leave nothing behind
 
 
 def _console() -> Callable[[bytes], None]:
@@ -101,16 +165,14 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
 
     try:
         limit_seconds = parse_duration(max_time) if max_time is not None else None
-        trace_stream = trace_path.open("w") if trace_path is not None else None
+        trace = _TraceWriter(trace_path) if trace_path is not None else None
     except LevanteError as error:
         _fail(error)
         return
-    except OSError as error:
-        _fail(UsageError(f"cannot write trace file: {error.strerror}: {trace_path}"))
-        return
     try:
-        trace = _TraceWriter(trace_stream) if trace_stream is not None else None
         system = boot(build_dir, _console(), trace)
+        if trace is not None:
+            trace.start()
         limit = None
         if limit_seconds is not None:
             limit = int(limit_seconds * system.kernel.config.clock_hz)
@@ -123,8 +185,8 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
         _fail(error)
         return
     finally:
-        if trace_stream is not None:
-            trace_stream.close()
+        if trace is not None:
+            trace.close()
     sys.exit(EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK)
 
 

@@ -51,8 +51,15 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
     try:
         config = Config.from_dotconfig(dotconfig)
         board = load_board(config.board)
+        kernel_config = KernelConfig.from_config(config)
     except ConfigError as error:
-        raise ImageError(f"{dotconfig}: {error.message}") from None
+        # Messages about the file itself already start with its path.
+        message = error.message
+        if not message.startswith(f"{dotconfig}:"):
+            message = f"{dotconfig}: {message}"
+        raise ImageError(message) from None
+    except (KeyError, TypeError) as error:
+        raise ImageError(f"{dotconfig}: not a complete Levante .config ({error.args[0]})") from None
     image = load_elf(elf_path)
     _check_runtime(image)
     cpu = UnicornCpu(board)
@@ -65,6 +72,6 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
         cpu.load(segment.address, segment.data)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
-    kernel = Kernel(cpu, KernelConfig.from_config(config), image.layout(), console, trace)
+    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace)
     kernel.boot()
     return System(config, image, cpu, kernel)

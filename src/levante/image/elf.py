@@ -51,10 +51,10 @@ def _segments(elf: ELFFile) -> list[Segment]:
     return segments
 
 
-def _symbols(elf: ELFFile) -> tuple[dict[str, Symbol], list[Symbol]]:
+def _symbols(elf: ELFFile, path: Path) -> tuple[dict[str, Symbol], list[Symbol]]:
     table = elf.get_section_by_name(".symtab")
     if not isinstance(table, SymbolTableSection):
-        raise ImageError("the image has no symbol table (was it stripped?)")
+        raise ImageError(f"{path}: the image has no symbol table (was it stripped?)")
     symbols: dict[str, Symbol] = {}
     functions: list[Symbol] = []
     for entry in table.iter_symbols():
@@ -76,7 +76,7 @@ def load_elf(path: Path) -> ElfImage:
             if elf["e_machine"] != _EM_ARM or elf.elfclass != 32 or not elf.little_endian:
                 raise ImageError(f"{path}: not a 32-bit little-endian ARM ELF")
             segments = _segments(elf)
-            symbols, functions = _symbols(elf)
+            symbols, functions = _symbols(elf, path)
             sections = {
                 section.name: Symbol(section["sh_addr"], section["sh_size"])
                 for section in elf.iter_sections()

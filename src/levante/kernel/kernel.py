@@ -321,6 +321,8 @@ class Kernel:
         """Run until idle for good, halted, or simulated time reaches `until` cycles."""
         limit = until if until is not None else 1 << 62
         while self.halted_reason is None:
+            if self.now >= limit:
+                return RunEnd.TIME_LIMIT
             self._fire_due_timeouts()
             if self.halted_reason is not None:
                 break
@@ -431,9 +433,12 @@ class Kernel:
     def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
         assert context is not None
         self.syscall_count += 1
-        self.now += costs.SYSCALL_CYCLES
         try:
             serve(self, caller, context)
+            # Charged after serving: the call happened at the cycle the thread trapped
+            # (and a call that halted the system never returns).
+            if self.halted_reason is None:
+                self.now += costs.SYSCALL_CYCLES
         except Oops as oops:
             self.fatal_error(caller, oops.reason, oops.message, None)
         except MemoryAccessError as error:
@@ -450,9 +455,10 @@ class Kernel:
         before = self.now
         ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
         self.syscall_count += 1
-        self.now += costs.SYSCALL_CYCLES
         try:
             serve(self, thread.caller, thread.context)
+            if self.halted_reason is None:
+                self.now += costs.SYSCALL_CYCLES
         except (Oops, MemoryAccessError):
             # Validation failed before anything was performed: undo and let the
             # ordinary path serve it again and fault the thread.

@@ -51,11 +51,17 @@ def _tool_path(name: str) -> str:
     return path
 
 
+# What marks the line of a compiler's or linker's output that names the problem.
+_ERROR_MARKS = ("error:", ": undefined reference to ", ": multiple definition of ")
+
+
 def _run_tool(command: list[str], what: str) -> None:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         output = (completed.stderr or completed.stdout).strip().splitlines()
-        errors = [line for line in output if "error" in line] or output or [""]
+        # "error:" and not "error": a path (a folder named test_error_...) may hold the word.
+        errors = [line for line in output if any(mark in line for mark in _ERROR_MARKS)]
+        errors = errors or output or [""]
         first_error = errors[0]
         raise BuildError(f"{what} failed: {first_error}", tuple(output))
 
@@ -126,7 +132,11 @@ def build(app_dir: Path, build_dir: Path, board: Board) -> BuildResult:
     """Configure, compile and link; raise BuildError/ConfigError with a one-line message."""
     if not (app_dir / "prj.conf").is_file():
         raise BuildError(f"{app_dir}: not an application (no prj.conf)")
-    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise BuildError(f"{build_dir}: cannot create the build folder: {reason}") from None
     config = configure(app_dir, board, build_dir)
     elf = compile_and_link(app_dir, build_dir, board)
     binary = build_dir / "levante.bin"

@@ -25,13 +25,13 @@ from levante.arch.interface import (
 from levante.image.layout import ImageLayout
 from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Blocked, Caller
-from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_KERNEL_OOPS, FaultRecord, Oops
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, FaultRecord, Oops
 from levante.kernel.layout import KernelConfig
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
 from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.thread import Thread, ThreadState
-from levante.kernel.timeout import Timeout, TimeoutQueue
+from levante.kernel.timeout import TimeoutQueue
 from levante.kernel.waitq import WaitQueue
 from levante.sdk.abi import (
     FIELD_OFFSETS,
@@ -430,15 +430,19 @@ class Kernel:
                 caller, K_ERR_CPU_EXCEPTION, f"unexpected SVC #{event.svc_number}", event
             )
 
-    def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
+    def _serve_and_charge(self, caller: Caller, context: Context | None) -> None:
+        """Serve one system call; Oops and MemoryAccessError leave nothing performed."""
         assert context is not None
+        serve(self, caller, context)
         self.syscall_count += 1
+        # Charged after serving: the call happened at the cycle the thread trapped
+        # (and a call that halted the system never returns).
+        if self.halted_reason is None:
+            self.now += costs.SYSCALL_CYCLES
+
+    def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
         try:
-            serve(self, caller, context)
-            # Charged after serving: the call happened at the cycle the thread trapped
-            # (and a call that halted the system never returns).
-            if self.halted_reason is None:
-                self.now += costs.SYSCALL_CYCLES
+            self._serve_and_charge(caller, context)
         except Oops as oops:
             self.fatal_error(caller, oops.reason, oops.message, None)
         except MemoryAccessError as error:
@@ -454,16 +458,11 @@ class Kernel:
         self.now = self._run_base + cycles + self._run_costs
         before = self.now
         ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
-        self.syscall_count += 1
         try:
-            serve(self, thread.caller, thread.context)
-            if self.halted_reason is None:
-                self.now += costs.SYSCALL_CYCLES
+            self._serve_and_charge(thread.caller, thread.context)
         except (Oops, MemoryAccessError):
-            # Validation failed before anything was performed: undo and let the
-            # ordinary path serve it again and fault the thread.
-            self.syscall_count -= 1
-            self.now = before
+            # Validation failed before anything was performed: let the ordinary path
+            # serve it again and fault the thread.
             return None
         self._run_costs += self.now - before
         if (
@@ -588,12 +587,3 @@ class Kernel:
             self.trace("halt", reason=reason)
             self.halted_reason = reason
 
-
-def oops_if(condition: bool, message: str) -> None:
-    """Zephyr's Z_OOPS: fault the calling thread when a check fails."""
-    if condition:
-        raise Oops(message, K_ERR_KERNEL_OOPS)
-
-
-def _unused(_: Timeout) -> None:  # keeps the Timeout import meaningful for type checkers
-    return None

@@ -62,10 +62,14 @@ _CPU_MODELS = {
     "cortex-m33": arm.UC_CPU_ARM_CORTEX_M33,
 }
 
-_GENERAL_REGISTERS = (
+_REGISTER_IDS = (
     arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
-    arm.UC_ARM_REG_R4, arm.UC_ARM_REG_R5, arm.UC_ARM_REG_R6,
+    arm.UC_ARM_REG_R4, arm.UC_ARM_REG_R5, arm.UC_ARM_REG_R6, arm.UC_ARM_REG_R7,
+    arm.UC_ARM_REG_R8, arm.UC_ARM_REG_R9, arm.UC_ARM_REG_R10, arm.UC_ARM_REG_R11,
+    arm.UC_ARM_REG_R12, arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC,
 )
+# r0-r6: the system call's arguments and number.
+_GENERAL_REGISTERS = _REGISTER_IDS[:7]
 _FRAME_REGISTERS = (
     arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
     arm.UC_ARM_REG_R12, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC, arm.UC_ARM_REG_XPSR,
@@ -304,7 +308,7 @@ class UnicornCpu:
     def _on_division(self, uc: Uc, address: int, size: int, _: object) -> None:
         # SDIV/UDIV T1: the divisor register Rm is the low nibble of the second halfword.
         second_half = struct.unpack("<H", uc.mem_read(address + 2, 2))[0]
-        if uc.reg_read(_register_id(second_half & 0xF)) == 0:
+        if uc.reg_read(_REGISTER_IDS[second_half & 0xF]) == 0:
             self._stop = self._fault("divide by zero", address)
             uc.reg_write(arm.UC_ARM_REG_PC, address | 1)
             uc.emu_stop()
@@ -326,18 +330,6 @@ class UnicornCpu:
     @property
     def executed_instructions(self) -> int:
         return int(self._clock.executed)
-
-
-_REGISTER_IDS = (
-    arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM_REG_R3,
-    arm.UC_ARM_REG_R4, arm.UC_ARM_REG_R5, arm.UC_ARM_REG_R6, arm.UC_ARM_REG_R7,
-    arm.UC_ARM_REG_R8, arm.UC_ARM_REG_R9, arm.UC_ARM_REG_R10, arm.UC_ARM_REG_R11,
-    arm.UC_ARM_REG_R12, arm.UC_ARM_REG_SP, arm.UC_ARM_REG_LR, arm.UC_ARM_REG_PC,
-)
-
-
-def _register_id(number: int) -> int:
-    return _REGISTER_IDS[number]
 
 
 def _address_of(function: Any) -> int:

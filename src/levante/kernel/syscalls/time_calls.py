@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.syscalls.thread_calls import target_thread
 from levante.kernel.thread import ThreadState
 
 if TYPE_CHECKING:
@@ -95,5 +94,3 @@ def k_is_in_isr(kernel: Kernel, caller: Caller) -> int:
 def k_fatal_halt(kernel: Kernel, caller: Caller, reason: int) -> None:
     kernel.halt(reason)
 
-
-__all__ = ["target_thread"]

@@ -51,7 +51,7 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
     try:
         config = Config.from_dotconfig(dotconfig)
         board = load_board(config.board)
-        kernel_config = KernelConfig.from_config(config)
+        kernel_config = KernelConfig.from_config(config, board)
     except ConfigError as error:
         # Messages about the file itself already start with its path.
         message = error.message
@@ -62,7 +62,7 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
         raise ImageError(f"{dotconfig}: not a complete Levante .config ({error.args[0]})") from None
     image = load_elf(elf_path)
     _check_runtime(image)
-    cpu = UnicornCpu(board)
+    cpu = UnicornCpu(board, memory_protection=config.is_enabled("USERSPACE"))
     for segment in image.segments:
         if not any(region.contains(segment.address, len(segment.data))
                    for region in board.memory):

@@ -36,6 +36,7 @@ from levante.arch.interface import (
     Context,
     CpuFault,
     MemoryAccessError,
+    MemoryView,
     StopEvent,
     StopKind,
     SvcHandler,
@@ -140,6 +141,7 @@ class MockContext:
     pending_send: Any = None
     remaining_run: int = 0
     steps: int = 0
+    view: MemoryView | None = None  # what the kernel lets it touch (None: privileged)
     exiting: bool = False
     released: bool = False
 
@@ -238,6 +240,10 @@ class MockCpu:
         assert isinstance(context, MockContext)
         context.released = True
         context.script.close()
+
+    def set_memory_view(self, context: Context, view: MemoryView | None) -> None:
+        assert isinstance(context, MockContext)
+        context.view = view
 
     def syscall_registers(self, context: Context) -> Sequence[int]:
         assert isinstance(context, MockContext)

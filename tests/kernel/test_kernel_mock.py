@@ -117,7 +117,8 @@ def test_syscall_with_more_than_six_arguments_spills_to_the_stack() -> None:
     assert registers[5] < context.start.stack_top
     spilled = struct.unpack("<5I", cpu.read_memory(registers[5], 20))
     assert spilled == (2, 3, 5, 0, 0xFFFFFFFF)
-    decoded = decode_arguments(kernel, SYSCALLS_BY_NAME["k_thread_create"], registers)
+    create = SYSCALLS_BY_NAME["k_thread_create"]
+    decoded = decode_arguments(kernel, kernel.idle.caller, create, registers)
     assert decoded == list(args)
 
 

@@ -64,6 +64,35 @@ class ThreadStart:
     stack_top: int
     arguments: tuple[int, ...] = ()
     return_address: int = 0
+    privileged: bool = True  # False: CONTROL.nPRIV set, the context runs in user mode
+
+
+@dataclass(frozen=True)
+class AccessRegion:
+    """A range an unprivileged context may access, and how (one MPU region)."""
+
+    start: int
+    size: int
+    read: bool = True
+    write: bool = False
+    execute: bool = False
+    name: str = ""
+
+    @property
+    def end(self) -> int:
+        return self.start + self.size
+
+    def allows(self, access: AccessKind) -> bool:
+        if access is AccessKind.READ:
+            return self.read
+        if access is AccessKind.WRITE:
+            return self.write
+        return self.execute
+
+
+# What an unprivileged context may touch: regions in MPU order (a later region wins
+# where two overlap, as ARMv7-M's highest-numbered region does).  Everything else faults.
+MemoryView = tuple[AccessRegion, ...]
 
 
 class SvcHandler(Protocol):
@@ -108,3 +137,8 @@ class Cpu(Protocol):
     def write_memory(self, address: int, data: bytes) -> None: ...
 
     def release_context(self, context: Context) -> None: ...
+
+    def set_memory_view(self, context: Context, view: MemoryView | None) -> None:
+        """What the context may access from now on; None means privileged (everything).
+        Takes effect when the context next runs."""
+        ...

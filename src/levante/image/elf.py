@@ -1,17 +1,18 @@
-"""Load an application ELF: its loadable bytes, symbols, sections and functions."""
+"""Load an application ELF: its loadable bytes, symbols, sections, functions and kernel objects."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from elftools.common.exceptions import ELFError
+from elftools.common.exceptions import DWARFError, ELFError
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
 from levante.errors import ImageError
-from levante.image.layout import ImageLayout, Symbol
+from levante.image.kobjects import find_kernel_objects
+from levante.image.layout import ImageLayout, KernelObjectSymbol, Symbol
 
 _EM_ARM = "EM_ARM"
 
@@ -32,9 +33,12 @@ class ElfImage:
     sections: dict[str, Symbol]
     functions: tuple[Symbol, ...]
     code: tuple[Segment, ...]  # executable section contents, for instruction scans
+    kernel_objects: tuple[KernelObjectSymbol, ...] = ()
 
     def layout(self) -> ImageLayout:
-        return ImageLayout(symbols=self.symbols, sections=self.sections)
+        return ImageLayout(
+            symbols=self.symbols, sections=self.sections, kernel_objects=self.kernel_objects
+        )
 
 
 def _segments(elf: ELFFile) -> list[Segment]:
@@ -87,12 +91,15 @@ def load_elf(path: Path) -> ElfImage:
                 for section in elf.iter_sections()
                 if section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and section["sh_size"]
             )
+            kernel_objects = find_kernel_objects(elf)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such image (run `levante build` first)") from None
     except IsADirectoryError:
         raise ImageError(f"{path}: is a directory, not an ELF image") from None
-    except (ELFError, ValueError, KeyError, OSError) as error:
+    except (ELFError, DWARFError, ValueError, KeyError, OSError) as error:
         raise ImageError(f"{path}: not a valid ELF image ({error})") from None
     if not segments:
         raise ImageError(f"{path}: the image has nothing to load")
-    return ElfImage(path, tuple(segments), symbols, sections, tuple(functions), code)
+    return ElfImage(
+        path, tuple(segments), symbols, sections, tuple(functions), code, kernel_objects
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.event import Event
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.objects.mutex import Mutex
@@ -23,11 +24,26 @@ def _records(kernel: Kernel, kind: str) -> list[int]:
     if section is None:
         return []
     size = STRUCT_SIZES["static_thread_data" if kind == "thread" else kind]
+    if section.size < size:
+        return []
     return list(range(section.address, section.address + section.size - size + 1, size))
 
 
 def _field(kernel: Kernel, address: int, name: str) -> int:
     return kernel.read_u32(address + FIELD_OFFSETS[name])
+
+
+def declare_image_objects(kernel: Kernel) -> None:
+    """Every kernel object the image defines (from its debug information), as Zephyr's
+    build-time object table; those in application shared memory are not objects."""
+    userspace = kernel.userspace
+    for symbol in kernel.image.kernel_objects:
+        tracked = userspace is None or not userspace.is_shared_memory(symbol.address)
+        kernel.objects.declare(symbol.address, symbol.kind, symbol.size, tracked=tracked)
+    for kind in ("k_sem", "k_mutex", "k_msgq", "k_event", "k_timer"):
+        for address in _records(kernel, kind):
+            if kernel.objects.entry(address) is None:
+                kernel.objects.declare(address, kind, STRUCT_SIZES[kind])
 
 
 def register_static_objects(kernel: Kernel) -> None:
@@ -97,13 +113,34 @@ def create_main_thread(kernel: Kernel) -> None:
     )
 
 
+def apply_static_grants(kernel: Kernel) -> None:
+    """K_THREAD_ACCESS_GRANT: permissions the image gives its static threads."""
+    for record in _records(kernel, "k_object_assignment"):
+        thread = kernel.threads.get(_field(kernel, record, "k_object_assignment.thread"))
+        objects = _field(kernel, record, "k_object_assignment.objects")
+        while thread is not None and (address := kernel.read_u32(objects)) != 0:
+            kernel.objects.grant(address, thread)
+            objects += 4
+
+
 def boot_system(kernel: Kernel) -> None:
     """Zephyr's order: objects first, then main (queued first), then static threads."""
     config = kernel.config
     kernel.slicing.slice_ticks = kernel.ms_to_ticks(config.timeslice_ms)
     kernel.slicing.max_priority = config.timeslice_priority
+    if kernel.userspace is not None:
+        kernel.userspace.boot()
+    declare_image_objects(kernel)
     register_static_objects(kernel)
     kernel.banner()
-    create_main_thread(kernel)
-    create_static_threads(kernel)
+    try:
+        create_main_thread(kernel)
+        create_static_threads(kernel)
+    except Oops as error:
+        # Nothing ran yet: the image asks for a thread the system cannot have.
+        kernel.print(f"E: boot: {error.message}\n")
+        kernel.halt(K_ERR_KERNEL_PANIC)
+        return
+    if kernel.userspace is not None:
+        apply_static_grants(kernel)
     kernel.trace("boot", threads=len(kernel.threads), objects=len(kernel.objects))

@@ -20,3 +20,8 @@ class Caller:
 
     thread: Thread
     in_isr: bool = False
+
+    @property
+    def is_user(self) -> bool:
+        """Unprivileged: its pointers and objects are checked (an ISR is privileged)."""
+        return self.thread.user and not self.in_isr

@@ -27,11 +27,13 @@ from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, FaultRecord, Oops
 from levante.kernel.layout import KernelConfig
-from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.objects.registry import STACK_KIND, ObjectRegistry
 from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
 from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
+from levante.kernel.usermem import UserMemory
+from levante.kernel.userspace import UserSpace
 from levante.kernel.waitq import WaitQueue
 from levante.sdk.abi import (
     FIELD_OFFSETS,
@@ -42,6 +44,8 @@ from levante.sdk.abi import (
 )
 
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
+K_USER = THREAD_OPTIONS["K_USER"]
+K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
 K_FOREVER_TICKS = -1
 EXCEPTION_FRAME_BYTES = 32
 
@@ -75,6 +79,8 @@ class Kernel:
         self.timeouts = TimeoutQueue()
         self.ready = ReadyQueue()
         self.objects = ObjectRegistry()
+        self.memory = UserMemory(cpu)
+        self.userspace = UserSpace(self) if config.userspace else None
         self.threads: dict[int, Thread] = {}
         self.slicing = TimeSlicing()
         self.idle = Thread(0, "idle", config.preempt_priorities, 0, None)
@@ -92,6 +98,7 @@ class Kernel:
         self._run_stop = 0
         self._in_callback = 0
         self._in_fatal_handler = False
+        self._stop_requested = False
 
     # ---- time -------------------------------------------------------------------
 
@@ -160,23 +167,32 @@ class Kernel:
         options: int,
         delay_ticks: int,
         name: str,
+        creator: Thread | None = None,
     ) -> Thread:
+        """Create a thread (k_thread_create); `creator` is None for threads the image
+        defines.  Raises Oops (nothing created) when the thread cannot exist."""
         existing = self.threads.get(address)
         if existing is not None and existing.is_alive():
             raise Oops(f"thread object {address:#x} is already in use")
-        stack_top = (stack + stack_size) & ~7
-        context = self.cpu.new_context(
-            ThreadStart(
-                entry=self.image.address_of("z_thread_entry"),
-                stack_top=stack_top,
-                arguments=(entry, *parameters),
-            )
-        )
         named = bool(name)
-        thread = Thread(address, name or f"{address:#010x}", priority, options, context,
+        thread = Thread(address, name or f"{address:#010x}", priority, options, None,
                         stack, stack_size)
         thread.essential = bool(options & K_ESSENTIAL)
+        thread.stack_object = self._stack_object(stack, stack_size)
+        userspace = self.userspace
+        if userspace is not None:
+            userspace.adopt(thread, creator)
+            if options & K_USER or (creator is not None and creator.user):
+                try:
+                    userspace.enter_user_mode(thread)  # the MPU may refuse its regions
+                except Oops:
+                    userspace.release(thread)
+                    raise
+            self._track_thread(thread, creator, options)
+        thread.context = self._new_thread_context(thread, entry, parameters)
         self.threads[address] = thread
+        self.write_thread_field(thread, "k_thread.stack_info_start", stack)
+        self.write_thread_field(thread, "k_thread.stack_info_size", stack_size)
         if named:
             self.write_thread_name(thread)
         self.trace("thread_create", thread=name, priority=priority)
@@ -189,6 +205,63 @@ class Kernel:
                 f"start {name}",
             )
         return thread
+
+    def _new_thread_context(self, thread: Thread, entry: int,
+                            parameters: tuple[int, ...]) -> Context:
+        """A context that starts `entry` through z_thread_entry at the top of the stack,
+        in user mode for a user thread."""
+        context = self.cpu.new_context(
+            ThreadStart(
+                entry=self.image.address_of("z_thread_entry"),
+                stack_top=(thread.stack_start + thread.stack_size) & ~7,
+                arguments=(entry, *parameters),
+                privileged=not thread.user,
+            )
+        )
+        if thread.view is not None:
+            self.cpu.set_memory_view(context, thread.view)
+        return context
+
+    def _stack_object(self, stack: int, stack_size: int) -> tuple[int, int]:
+        """The stack as the MPU exposes it: the whole stack object when it is one."""
+        entry = self.objects.entry(stack)
+        if entry is not None and entry.kind == STACK_KIND and entry.size >= stack_size:
+            return stack, entry.size
+        return stack, stack_size
+
+    def _track_thread(self, thread: Thread, creator: Thread | None, options: int) -> None:
+        """The thread and its stack are in use; the thread may use itself, and with
+        K_INHERIT_PERMS whatever its creator may."""
+        entry = self.objects.entry(thread.address)
+        if entry is None or entry.kind != Thread.KIND:
+            entry = self.objects.declare(thread.address, Thread.KIND, 0, tracked=False)
+        entry.state = thread
+        entry.permissions.add(thread)
+        stack = self.objects.entry(thread.stack_start)
+        if stack is not None and stack.kind == STACK_KIND:
+            stack.state = thread
+        if creator is not None and options & K_INHERIT_PERMS:
+            self.objects.inherit(creator, thread)
+
+    def enter_user_mode(self, thread: Thread, entry: int, parameters: tuple[int, ...]) -> None:
+        """k_thread_user_mode_enter: drop privileges for good and restart at `entry` on
+        a fresh stack (without CONFIG_USERSPACE the thread just restarts there)."""
+        if self.userspace is not None:
+            self.userspace.enter_user_mode(thread)
+        if thread.context is not None:
+            self.cpu.release_context(thread.context)
+        thread.context = self._new_thread_context(thread, entry, parameters)
+        self.request_stop()
+
+    def write_thread_field(self, thread: Thread, field_name: str, value: int) -> None:
+        if thread.address:
+            self.cpu.write_memory(thread.address + FIELD_OFFSETS[field_name],
+                                  struct.pack("<I", value & 0xFFFFFFFF))
+
+    def request_stop(self) -> None:
+        """End the current thread's run after this system call (its context or view
+        changed under it)."""
+        self._stop_requested = True
 
     def write_thread_name(self, thread: Thread) -> None:
         if thread.address == 0 or not self.config.thread_names:
@@ -236,6 +309,8 @@ class Kernel:
         if thread.context is not None:
             self.cpu.release_context(thread.context)
             thread.context = None
+        if self.userspace is not None:
+            self.userspace.release(thread)
         self.trace("thread_exit", thread=thread.name)
 
     # ---- blocking and waking -----------------------------------------------------------
@@ -349,6 +424,7 @@ class Kernel:
             assert thread.context is not None
             self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
             self._run_stop = stop_at
+            self._stop_requested = False
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
             self._handle_thread_event(thread, event)
@@ -472,12 +548,14 @@ class Kernel:
             and self.halted_reason is None
             and not self._yielding
             and not thread.busy_cycles
+            and not self._stop_requested
         ):
             # Nothing that decides who runs or when to stop has moved (the common case).
             return max(0, self._run_stop - self.now)
         if (
             self.halted_reason is not None
             or self._yielding
+            or self._stop_requested
             or thread.busy_cycles
             or not thread.is_runnable()
             or choose_next(thread, self.ready, self.idle) is not thread

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from levante.arch.interface import Context
+from levante.arch.interface import Context, MemoryView
 from levante.kernel.waitq import WaitQueue
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ class ThreadState(Enum):
 @dataclass(eq=False)
 class Thread:
     """One thread.  `address` is its `struct k_thread` in target memory (0 for idle)."""
+
+    KIND: ClassVar[str] = "k_thread"
 
     address: int
     name: str
@@ -50,6 +52,12 @@ class Thread:
     held_mutexes: list[Any] = field(default_factory=list)
     joiners: WaitQueue = field(default_factory=WaitQueue)
     caller: Caller = field(init=False, repr=False)
+    # User mode (CONFIG_USERSPACE): a user thread runs unprivileged inside `view`.
+    user: bool = False
+    domain: Any = None  # the MemoryDomain it belongs to
+    view: MemoryView | None = None  # None: privileged, everything is accessible
+    stack_object: tuple[int, int] = (0, 0)  # (start, size) of the stack the MPU exposes
+    slot: int | None = None  # permission/privileged-stack slot (MAX_THREAD_BYTES)
 
     def __post_init__(self) -> None:
         from levante.kernel.caller import Caller

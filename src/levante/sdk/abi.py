@@ -70,9 +70,17 @@ STRUCT_SIZES: dict[str, int] = {
     "k_event": 8,
     "k_timer": 24,
     "static_thread_data": 44,
+    "k_mem_partition": 12,
+    "k_mem_domain": 8,
+    "k_object_assignment": 8,
 }
 
 FIELD_OFFSETS: dict[str, int] = {
+    # Written by the kernel when a thread is created (Zephyr's thread->arch and
+    # thread->stack_info); readable by supervisor code only, like all of k_thread.
+    "k_thread.priv_stack_start": 0,
+    "k_thread.stack_info_start": 8,
+    "k_thread.stack_info_size": 12,
     "k_thread.name": 32,
     "k_sem.count": 0,
     "k_sem.limit": 4,
@@ -92,6 +100,55 @@ FIELD_OFFSETS: dict[str, int] = {
     "static_thread_data.options": 32,
     "static_thread_data.delay_ms": 36,
     "static_thread_data.name": 40,
+    "k_mem_partition.start": 0,
+    "k_mem_partition.size": 4,
+    "k_mem_partition.attr": 8,
+    "k_object_assignment.thread": 0,
+    "k_object_assignment.objects": 4,
+}
+
+# Zephyr's enum k_objects, for the kinds of kernel object Levante has, and the C type of
+# each (what the image's debug information names).
+KERNEL_OBJECT_TYPES: dict[str, int] = {
+    "K_OBJ_ANY": 0,
+    "K_OBJ_EVENT": 1,
+    "K_OBJ_MSGQ": 2,
+    "K_OBJ_MUTEX": 3,
+    "K_OBJ_SEM": 4,
+    "K_OBJ_THREAD": 5,
+    "K_OBJ_TIMER": 6,
+    "K_OBJ_THREAD_STACK_ELEMENT": 7,
+}
+OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
+    "K_OBJ_EVENT": "k_event",
+    "K_OBJ_MSGQ": "k_msgq",
+    "K_OBJ_MUTEX": "k_mutex",
+    "K_OBJ_SEM": "k_sem",
+    "K_OBJ_THREAD": "k_thread",
+    "K_OBJ_TIMER": "k_timer",
+    "K_OBJ_THREAD_STACK_ELEMENT": "z_thread_stack_element",
+}
+
+# Memory partition attributes: who may read, write, execute (U_ = user, P_ = privileged).
+PARTITION_ACCESS_BITS: dict[str, int] = {
+    "U_READ": 1 << 0,
+    "U_WRITE": 1 << 1,
+    "U_EXECUTE": 1 << 2,
+    "P_READ": 1 << 3,
+    "P_WRITE": 1 << 4,
+    "P_EXECUTE": 1 << 5,
+}
+_U_R, _U_W, _U_X, _P_R, _P_W, _P_X = PARTITION_ACCESS_BITS.values()
+PARTITION_ATTRIBUTES: dict[str, int] = {  # Zephyr's K_MEM_PARTITION_* names for ARM
+    "K_MEM_PARTITION_P_NA_U_NA": 0,
+    "K_MEM_PARTITION_P_RW_U_RW": _P_R | _P_W | _U_R | _U_W,
+    "K_MEM_PARTITION_P_RW_U_RO": _P_R | _P_W | _U_R,
+    "K_MEM_PARTITION_P_RW_U_NA": _P_R | _P_W,
+    "K_MEM_PARTITION_P_RO_U_RO": _P_R | _U_R,
+    "K_MEM_PARTITION_P_RO_U_NA": _P_R,
+    "K_MEM_PARTITION_P_RWX_U_RWX": _P_R | _P_W | _P_X | _U_R | _U_W | _U_X,
+    "K_MEM_PARTITION_P_RWX_U_RX": _P_R | _P_W | _P_X | _U_R | _U_X,
+    "K_MEM_PARTITION_P_RX_U_RX": _P_R | _P_X | _U_R | _U_X,
 }
 
 # Linker sections holding statically defined objects, by kernel-object kind.
@@ -102,7 +159,20 @@ STATIC_SECTIONS: dict[str, str] = {
     "k_msgq": "._k_msgq",
     "k_event": "._k_event",
     "k_timer": "._k_timer",
+    "k_object_assignment": "._k_object_assignment",  # K_THREAD_ACCESS_GRANT records
 }
+
+# (start, size) word pairs the build emits for every application-memory BSS part; the
+# kernel zeroes each at boot (Zephyr's z_app_shmem_bss_zero).
+BSS_ZERO_SECTION = "._app_smem_bss_zero"
+
+# Symbols the runtime defines when CONFIG_USERSPACE / CONFIG_DYNAMIC_OBJECTS are on.
+USERSPACE_SYMBOLS = (
+    "k_mem_domain_default",  # struct k_mem_domain: the domain threads start in
+    "z_libc_partition",  # struct k_mem_partition: the C library's globals
+    "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
+)
+DYNAMIC_OBJECT_SYMBOLS = ("z_kernel_pool",)  # HEAP_MEM_POOL_SIZE bytes of kernel memory
 
 # Runtime symbols the kernel needs to start threads and callbacks.
 RUNTIME_SYMBOLS = (
@@ -137,6 +207,9 @@ class Syscall:
     name: str
     parameters: tuple[Parameter, ...]
     requires: str | None = None  # Kconfig symbol that must be enabled, as in Zephyr
+    # Not a system call in Zephyr (a kernel function touching kernel memory): a user
+    # thread that calls it oopses.
+    supervisor_only: bool = False
 
     @property
     def returns_64_bits(self) -> bool:
@@ -168,11 +241,24 @@ def _parse(number: int, declaration: str) -> Syscall:
     requires = next(
         (symbol for prefix, symbol in _REQUIRES.items() if name.startswith(prefix)), None
     )
-    return Syscall(number, return_type.strip(), name, tuple(parameters), requires)
+    return Syscall(number, return_type.strip(), name, tuple(parameters), requires,
+                   name in _SUPERVISOR_ONLY)
 
 
-# API families that exist only when their Kconfig option is on.
-_REQUIRES = {"k_event_": "EVENTS"}
+# API families that exist only when their Kconfig option is on (by name prefix).
+_REQUIRES = {
+    "k_event_": "EVENTS",
+    "k_object_alloc": "DYNAMIC_OBJECTS",
+    "k_object_free": "DYNAMIC_OBJECTS",
+    "k_mem_domain_": "USERSPACE",
+}
+
+_SUPERVISOR_ONLY = frozenset({
+    "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
+    "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
+    "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
+    "k_mem_domain_add_thread",
+})
 
 
 # Numbering starts at 1 so that a zeroed r6 is never a valid call.  New calls are
@@ -235,6 +321,22 @@ _DECLARATIONS = (
     "int32_t k_timer_remaining_ticks(struct k_timer *timer)",
     "void k_timer_user_data_set(struct k_timer *timer, void *user_data)",
     "void *k_timer_user_data_get(struct k_timer *timer)",
+    "void k_thread_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, "
+    "void *p3)",
+    "void k_object_access_grant(const void *object, struct k_thread *thread)",
+    "void k_object_access_revoke(const void *object, struct k_thread *thread)",
+    "void k_object_release(const void *object)",
+    "void k_object_access_all_grant(const void *object)",
+    "void *k_object_alloc(enum k_objects otype)",
+    "void *k_object_alloc_size(enum k_objects otype, size_t size)",
+    "void k_object_free(void *obj)",
+    "int k_mem_domain_init(struct k_mem_domain *domain, uint8_t num_parts, "
+    "struct k_mem_partition **parts)",
+    "int k_mem_domain_add_partition(struct k_mem_domain *domain, "
+    "struct k_mem_partition *part)",
+    "int k_mem_domain_remove_partition(struct k_mem_domain *domain, "
+    "struct k_mem_partition *part)",
+    "int k_mem_domain_add_thread(struct k_mem_domain *domain, k_tid_t thread)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -4,19 +4,37 @@ Steps: Kconfig (prj.conf over the board's defconfig over the defaults) → .conf
 autoconf.h; the ABI headers generated from levante.sdk.abi; every `src/*.c` of the
 application plus the Levante C runtime compiled with arm-none-eabi-gcc; a link with the
 board's memory map; levante.elf and levante.bin in the build folder.
+
+With CONFIG_USERSPACE the link lays out the application memory partitions as Zephyr's
+gen_app_partitions.py does: the partitions are the `data_smem_<name>_data/_bss` input
+sections of the objects (K_APP_DMEM / K_APP_BMEM) plus the C library's globals
+(z_libc_partition); each becomes one output section that is a legal MPU region for the
+board.  Their sizes are known only once the linker has picked the library members, so a
+first link measures them and a second one gives each its final size and alignment.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import SymbolTableSection
 
 from levante.config import Board, Config, configure
 from levante.errors import BuildError
 from levante.sdk import generate
-from levante.sdk.abi import RUNTIME_SYMBOLS
+from levante.sdk.abi import (
+    BSS_ZERO_SECTION,
+    DYNAMIC_OBJECT_SYMBOLS,
+    RUNTIME_SYMBOLS,
+    USERSPACE_SYMBOLS,
+)
 
 SDK_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = SDK_DIR / "include"
@@ -81,14 +99,211 @@ def _write_generated_headers(build_dir: Path) -> Path:
     return build_dir / "include"
 
 
-def _write_linker_script(board: Board, build_dir: Path) -> Path:
+# ---- Application memory partitions ---------------------------------------------------
+
+LIBC_PARTITION = "z_libc_partition"
+# The archives whose globals form the C library's partition (nano.specs turns -lc into
+# libc_nano.a); the runtime's own objects, such as libc_glue.c's heap pointer, stay in
+# kernel memory.
+LIBC_ARCHIVES = ("libc.a", "libc_nano.a", "libg.a", "libg_nano.a", "libm.a", "libgcc.a")
+MPU_MIN_REGION = 32  # bytes: the smallest region, and ARMv8-M's granule
+MEASURE_SCRIPT = "levante_measure.ld"  # the first link's script, kept for inspection
+
+_SMEM_SECTION = re.compile(r"data_smem_(\w+)_(data|bss)")
+
+
+@dataclass(frozen=True)
+class PartitionLayout:
+    """Where the linker is told to put one partition: its alignment and, once measured,
+    its final size (None: as large as its contents, for the measuring link)."""
+
+    name: str
+    align: int = MPU_MIN_REGION
+    size: int | None = None
+
+    @property
+    def section(self) -> str:
+        return f"app_smem_{self.name}"
+
+
+def partition_names(objects: Iterable[Path]) -> list[str]:
+    """The partitions the objects place globals in, from their section names, sorted."""
+    names: set[str] = set()
+    for obj in objects:
+        try:
+            with obj.open("rb") as stream:
+                for section in ELFFile(stream).iter_sections():
+                    match = _SMEM_SECTION.fullmatch(section.name)
+                    if match:
+                        names.add(match.group(1))
+        except (ELFError, OSError) as error:
+            raise BuildError(f"{obj.name}: cannot read the object file ({error})") from None
+    return sorted(names)
+
+
+def mpu_region_layout(board: Board, contents: int) -> tuple[int, int]:
+    """(size, alignment) of the smallest MPU region of `board` holding `contents` bytes.
+
+    ARMv7-M (PMSAv7): a power of two of at least 32 bytes, based on a multiple of its size.
+    ARMv8-M (PMSAv8): base and size multiples of 32 bytes.
+    """
+    size = max(contents, MPU_MIN_REGION)
+    if board.mpu_model == "armv7m":
+        size = 1 << (size - 1).bit_length()
+        return size, size
+    return -(-size // MPU_MIN_REGION) * MPU_MIN_REGION, MPU_MIN_REGION
+
+
+def _library_inputs(sections: str) -> list[str]:
+    return [f"*{archive}:*({sections})" for archive in LIBC_ARCHIVES]
+
+
+def partition_sections(layouts: Sequence[PartitionLayout]) -> str:
+    """Linker-script output sections for the partitions, in the order given (RAM)."""
+    lines: list[str] = []
+    for layout in layouts:
+        name, symbol = layout.name, f"z_data_smem_{layout.name}"
+        data, bss = [f"*(data_smem_{name}_data)"], [f"*(data_smem_{name}_bss)"]
+        if name == LIBC_PARTITION:
+            data += _library_inputs(".data .data.*")
+            bss += _library_inputs(".bss .bss.* COMMON")
+        what = "measured" if layout.size is None else f"{layout.size} bytes"
+        lines += [
+            f"\t/* Application memory partition {name}: {what}. */",
+            f"\t{layout.section} : ALIGN({layout.align})",
+            "\t{",
+            f"\t\t{symbol}_part_start = .;",
+            *(f"\t\t{line}" for line in data),
+            f"\t\t{symbol}_bss_start = .;",
+            *(f"\t\t{line}" for line in bss),
+            f"\t\t{symbol}_bss_end = .;",
+        ]
+        if layout.size is None:
+            # Never empty, so that the section exists and its size can be read back.
+            lines += ["\t\t. = ALIGN(MAX(., " + f"{symbol}_part_start + 1), {MPU_MIN_REGION});"]
+            size = f"SIZEOF({layout.section})"
+        else:
+            # Moving `.` backwards is a link error: contents that outgrew the size fail.
+            lines.append(f"\t\t. = {symbol}_part_start + {layout.size:#x};")
+            size = f"{layout.size:#x}"
+        # Outside the section: there a number would be an offset from the section's start.
+        lines += [
+            "\t} > RAM AT > FLASH",
+            f"\t{symbol}_part_size = {size};",
+            f"\t{symbol}_bss_size = ABSOLUTE({symbol}_bss_end - {symbol}_bss_start);",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def bss_zero_table(layouts: Sequence[PartitionLayout]) -> str:
+    """The flash table of (start, size) words the kernel zeroes at boot, one per partition."""
+    if not layouts:
+        return ""
+    entries = [
+        f"\t\tLONG(z_data_smem_{layout.name}_bss_start) "
+        f"LONG(z_data_smem_{layout.name}_bss_end - z_data_smem_{layout.name}_bss_start)"
+        for layout in layouts
+    ]
+    return "\n".join([
+        "\t/* (start, size) of every partition's BSS part: the kernel zeroes them at boot. */",
+        f"\t{BSS_ZERO_SECTION} : ALIGN(4)",
+        "\t{",
+        *entries,
+        "\t} > FLASH",
+        "",
+    ])
+
+
+@dataclass(frozen=True)
+class _LinkedPartition:
+    """A partition as it came out of a link."""
+
+    address: int
+    size: int  # of the output section
+    part_start: int
+    part_size: int
+    bss_start: int
+    bss_end: int
+
+
+def _linked_partitions(elf: Path, names: Iterable[str]) -> dict[str, _LinkedPartition]:
+    """Each partition's output section and symbols in a linked image."""
+    with elf.open("rb") as stream:
+        image = ELFFile(stream)
+        table = image.get_section_by_name(".symtab")
+        if not isinstance(table, SymbolTableSection):
+            raise BuildError(f"{elf}: the linked image has no symbol table")
+        symbols = {symbol.name: symbol["st_value"] for symbol in table.iter_symbols()}
+        found = {}
+        for name in names:
+            prefix = f"z_data_smem_{name}"
+            section = image.get_section_by_name(PartitionLayout(name).section)
+            try:
+                start = symbols[f"{prefix}_part_start"]
+                found[name] = _LinkedPartition(
+                    # A partition the linker emitted no section for is empty.
+                    address=start if section is None else section["sh_addr"],
+                    size=0 if section is None else section["sh_size"],
+                    part_start=start,
+                    part_size=symbols[f"{prefix}_part_size"],
+                    bss_start=symbols[f"{prefix}_bss_start"],
+                    bss_end=symbols[f"{prefix}_bss_end"],
+                )
+            except KeyError as missing:
+                raise BuildError(f"partition {name}: the link defined no {missing}") from None
+    return found
+
+
+def _check_partitions(
+    board: Board, layouts: Sequence[PartitionLayout], linked: dict[str, _LinkedPartition]
+) -> None:
+    """Fail unless the final link gave every partition exactly the region it was promised."""
+    for layout in layouts:
+        part = linked[layout.name]
+        problems = []
+        if part.part_start != part.address or part.size != layout.size:
+            problems.append(f"section {part.address:#x}+{part.size:#x}, expected "
+                            f"{layout.size:#x} bytes")
+        if part.part_size != layout.size:
+            problems.append(f"part_size {part.part_size:#x}, expected {layout.size:#x}")
+        if part.part_start % layout.align:
+            problems.append(f"start {part.part_start:#x} not aligned to {layout.align:#x}")
+        if not part.part_start <= part.bss_start <= part.bss_end <= part.part_start + part.size:
+            problems.append("BSS part outside the partition")
+        if mpu_region_layout(board, part.size) != (layout.size, layout.align):
+            problems.append(f"not a {board.mpu_model} MPU region")
+        if problems:
+            raise BuildError(
+                f"partition {layout.name}: the second link did not give the layout of the "
+                f"first ({'; '.join(problems)})"
+            )
+
+
+# ---- Linking -----------------------------------------------------------------------------
+
+
+def _write_linker_script(
+    board: Board,
+    path: Path,
+    layouts: Sequence[PartitionLayout] = (),
+    userspace: bool = False,
+) -> Path:
     script = LINKER_TEMPLATE.read_text()
     for key, value in (
         ("FLASH_BASE", board.flash.base), ("FLASH_SIZE", board.flash.size),
         ("RAM_BASE", board.sram.base), ("RAM_SIZE", board.sram.size),
     ):
         script = script.replace(f"@{key}@", f"{value:#x}")
-    path = build_dir / "levante.ld"
+    # Largest alignment first: MPU-aligned stacks then pack without padding between them.
+    sorted_noinit = "\t\t*(SORT_BY_ALIGNMENT(.noinit.*))" if userspace else ""
+    for key, text in (
+        ("APP_SMEM_BSS_ZERO", bss_zero_table(layouts)),
+        ("APP_SMEM_PARTITIONS", partition_sections(layouts)),
+        ("NOINIT_SORTED", sorted_noinit),
+    ):
+        # A placeholder is a line of its own: without user mode the line goes away.
+        script = script.replace(f"@{key}@\n", f"{text.rstrip()}\n" if text else "")
     path.write_text(script)
     return path
 
@@ -97,7 +312,58 @@ def _cpu_flags(board: Board) -> list[str]:
     return [f"-mcpu={board.gcc_cpu}", "-mthumb", f"-mfloat-abi={board.float_abi}"]
 
 
-def compile_and_link(app_dir: Path, build_dir: Path, board: Board) -> Path:
+def _keep_symbols(config: Config) -> list[str]:
+    """Symbols the kernel looks up by name, which no C code refers to."""
+    symbols = list(RUNTIME_SYMBOLS)
+    if config.is_enabled("USERSPACE"):
+        symbols += USERSPACE_SYMBOLS
+        if config.is_enabled("DYNAMIC_OBJECTS"):
+            symbols += DYNAMIC_OBJECT_SYMBOLS
+    return [f"-Wl,--undefined={symbol}" for symbol in symbols]
+
+
+def _link(
+    cc: str, board: Board, script: Path, objects: Sequence[str], keep: Sequence[str],
+    elf: Path,
+) -> Path:
+    _run_tool(
+        [
+            cc, *_cpu_flags(board), "-nostartfiles", "--specs=nano.specs",
+            f"-T{script}", "-Wl,--gc-sections",
+            f"-Wl,-Map={elf.with_suffix('.map')}", *keep, *objects,
+            "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", str(elf),
+        ],
+        "linking",
+    )
+    return elf
+
+
+def _link_with_partitions(
+    cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
+    names: Sequence[str],
+) -> Path:
+    """Measure the partitions with a first link, then relink with their final layout."""
+    measuring = [PartitionLayout(name) for name in names]
+    script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, measuring, True)
+    # Its own output, so that a failed second link leaves no runnable levante.elf behind.
+    probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf")
+    measured = _linked_partitions(probe, names)
+    probe.unlink()
+    probe.with_suffix(".map").unlink(missing_ok=True)
+    layouts = []
+    for name in names:
+        size, align = mpu_region_layout(board, measured[name].size)
+        layouts.append(PartitionLayout(name, align, size))
+    # Largest alignment first: on ARMv7-M the power-of-two blocks then follow one another
+    # without padding.
+    layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
+    script = _write_linker_script(board, build_dir / "levante.ld", layouts, True)
+    elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf")
+    _check_partitions(board, layouts, _linked_partitions(elf, names))
+    return elf
+
+
+def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Config) -> Path:
     """Compile the application and the runtime, link levante.elf; return its path."""
     cc = _tool_path(CC)
     generated_include = _write_generated_headers(build_dir)
@@ -108,24 +374,21 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board) -> Path:
     ]
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)
-    objects = []
+    objects: list[Path] = []
     sources = [*application_sources(app_dir), *sorted(RUNTIME_DIR.glob("*.c"))]
     for index, source in enumerate(sources):
         obj = objects_dir / f"{index:03d}_{source.stem}.o"
         _run_tool([cc, *flags, "-c", str(source), "-o", str(obj)], f"compiling {source.name}")
-        objects.append(str(obj))
-    elf = build_dir / "levante.elf"
-    keep = [f"-Wl,--undefined={symbol}" for symbol in RUNTIME_SYMBOLS]
-    _run_tool(
-        [
-            cc, *_cpu_flags(board), "-nostartfiles", "--specs=nano.specs",
-            f"-T{_write_linker_script(board, build_dir)}", "-Wl,--gc-sections",
-            f"-Wl,-Map={build_dir / 'levante.map'}", *keep, *objects,
-            "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", str(elf),
-        ],
-        "linking",
-    )
-    return elf
+        objects.append(obj)
+    keep = _keep_symbols(config)
+    inputs = [str(obj) for obj in objects]
+    if not config.is_enabled("USERSPACE"):
+        # As Zephyr: without user mode K_APP_DMEM/K_APP_BMEM place nothing.
+        (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
+        script = _write_linker_script(board, build_dir / "levante.ld")
+        return _link(cc, board, script, inputs, keep, build_dir / "levante.elf")
+    names = sorted({*partition_names(objects), LIBC_PARTITION})
+    return _link_with_partitions(cc, board, build_dir, inputs, keep, names)
 
 
 def build(app_dir: Path, build_dir: Path, board: Board) -> BuildResult:
@@ -138,7 +401,7 @@ def build(app_dir: Path, build_dir: Path, board: Board) -> BuildResult:
         reason = error.strerror or str(error)
         raise BuildError(f"{build_dir}: cannot create the build folder: {reason}") from None
     config = configure(app_dir, board, build_dir)
-    elf = compile_and_link(app_dir, build_dir, board)
+    elf = compile_and_link(app_dir, build_dir, board, config)
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")
     return BuildResult(build_dir, elf, binary, config)

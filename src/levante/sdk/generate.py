@@ -6,6 +6,9 @@ from levante.sdk.abi import (
     ERRNO,
     FATAL_REASONS,
     FIELD_OFFSETS,
+    KERNEL_OBJECT_TYPES,
+    PARTITION_ACCESS_BITS,
+    PARTITION_ATTRIBUTES,
     REGISTER_ARGUMENTS,
     STRUCT_SIZES,
     SVC_CALLBACK_RETURN,
@@ -41,12 +44,21 @@ def abi_header() -> str:
     ]
     lines.append("")
     lines += [f"#define LV_SYSCALL_{call.name.upper()} {call.number}" for call in SYSCALLS]
+    lines.append("")
+    lines += [f"#define LV_PARTITION_{name} {value:#x}u" for name, value in
+              PARTITION_ACCESS_BITS.items()]
+    lines += [f"#define {name} {value:#x}u" for name, value in PARTITION_ATTRIBUTES.items()]
+    lines += ["", "enum k_objects {"]
+    lines += [f"\t{name} = {value}," for name, value in KERNEL_OBJECT_TYPES.items()]
+    lines += [f"\tK_OBJ_LAST = {max(KERNEL_OBJECT_TYPES.values()) + 1},", "};"]
     lines += ["", "#endif", ""]
     return "\n".join(lines)
 
 
 # Typedefs that are pointers in C: they must pass through uintptr_t.
 _POINTER_TYPEDEFS = ("k_tid_t", "k_thread_entry_t", "k_timer_expiry_t", "k_timer_stop_t")
+
+
 
 
 def _is_pointer(c_type: str) -> bool:

@@ -46,10 +46,12 @@ from unicorn import arm_const as arm
 from unicorn.unicorn_py3.unicorn import UcContext, uclib
 
 from levante.arch.cortex_m import _blockclock
+from levante.arch.cortex_m.protection import MPU_GRANULE, PageProtection
 from levante.arch.interface import (
     AccessKind,
     CpuFault,
     MemoryAccessError,
+    MemoryView,
     StopEvent,
     StopKind,
     SvcHandler,
@@ -93,12 +95,13 @@ _MEMORY_FAULTS = {
     UC_MEM_READ_UNMAPPED: (AccessKind.READ, "read from unmapped memory"),
     UC_MEM_WRITE_UNMAPPED: (AccessKind.WRITE, "write to unmapped memory"),
     UC_MEM_FETCH_UNMAPPED: (AccessKind.EXECUTE, "instruction fetch from unmapped memory"),
-    UC_MEM_READ_PROT: (AccessKind.READ, "read access violation"),
-    UC_MEM_WRITE_PROT: (AccessKind.WRITE, "write access violation"),
-    UC_MEM_FETCH_PROT: (AccessKind.EXECUTE, "execute access violation"),
+    UC_MEM_READ_PROT: (AccessKind.READ, "MPU fault: data read access violation"),
+    UC_MEM_WRITE_PROT: (AccessKind.WRITE, "MPU fault: data write access violation"),
+    UC_MEM_FETCH_PROT: (AccessKind.EXECUTE, "MPU fault: instruction access violation"),
 }
 
 _XPSR_THUMB = 1 << 24
+_CONTROL_NPRIV = 1  # CONTROL.nPRIV: thread mode is unprivileged
 # Where a context that returns from its entry function lands: never mapped.
 _NO_RETURN_ADDRESS = 0xDEADBEEF
 _NEVER_REACHED = 0xFFFFFFFE
@@ -114,6 +117,7 @@ class ArmContext:
     pc: int = 0
     fresh: bool = True
     pending: dict[int, int] = field(default_factory=dict)
+    view: MemoryView | None = None  # None: privileged
 
 
 def _function_address(value: int) -> int:
@@ -121,15 +125,23 @@ def _function_address(value: int) -> int:
 
 
 class UnicornCpu:
-    """A Cortex-M core with the board's flash and SRAM, running kernel-chosen contexts."""
+    """A Cortex-M core with the board's flash and SRAM, running kernel-chosen contexts.
 
-    def __init__(self, board: Board) -> None:
+    With `memory_protection` the emulator's pages are 32 bytes, the MPU's granule, so a
+    user context's view is enforced to the byte range the MPU regions give."""
+
+    def __init__(self, board: Board, memory_protection: bool = False) -> None:
         self.board = board
         # Unicorn's binding is only partly typed: treat the engine as dynamic.
         self.uc: Any = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(_CPU_MODELS[board.cpu])
+        if memory_protection:
+            self.uc.ctl_set_page_size(MPU_GRANULE)
         for region in (board.flash, board.sram):
             self.uc.mem_map(region.base, region.size, UC_PROT_ALL)
+        self._protection = PageProtection(
+            self.uc, [(region.base, region.end) for region in (board.flash, board.sram)]
+        )
         self._clock = _blockclock.BlockClock(
             uc=self.uc._uch.value,
             hook_add=_address_of(uclib.uc_hook_add),
@@ -169,6 +181,9 @@ class UnicornCpu:
         if self._loaded is context:
             self._loaded = None
 
+    def set_memory_view(self, context: Any, view: MemoryView | None) -> None:
+        context.view = view
+
     def _switch_to(self, context: ArmContext) -> None:
         if self._loaded is context:
             return
@@ -194,6 +209,8 @@ class UnicornCpu:
             (arm.UC_ARM_REG_XPSR, _XPSR_THUMB),
         ]
         registers += list(zip(_ARGUMENT_REGISTERS, start.arguments, strict=False))
+        if not start.privileged:
+            registers.append((arm.UC_ARM_REG_CONTROL, _CONTROL_NPRIV))
         self.uc.reg_write_batch(registers)
         context.fresh = False
 
@@ -229,6 +246,7 @@ class UnicornCpu:
 
     def run(self, context: Any, budget: int, on_svc: SvcHandler | None = None) -> StopEvent:
         self._switch_to(context)
+        self._protection.apply(context.view)
         started = self._clock.executed
         self._run_started = started
         self._clock.limit = started + max(1, budget)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from levante.kernel.waitq import WaitQueue
 
@@ -24,5 +25,7 @@ class EventWait:
 
 @dataclass(eq=False)
 class Event:
+    KIND: ClassVar[str] = "k_event"
+
     events: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)

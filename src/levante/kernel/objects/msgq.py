@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from levante.kernel.waitq import WaitQueue
 
 
 @dataclass(eq=False)
 class MessageQueue:
+    KIND: ClassVar[str] = "k_msgq"
+
     buffer: int
     message_size: int
     capacity: int

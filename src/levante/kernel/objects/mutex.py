@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from levante.kernel.thread import Thread
 from levante.kernel.waitq import WaitQueue
@@ -10,6 +11,8 @@ from levante.kernel.waitq import WaitQueue
 
 @dataclass(eq=False)
 class Mutex:
+    KIND: ClassVar[str] = "k_mutex"
+
     owner: Thread | None = None
     lock_count: int = 0
     owner_original_priority: int = 0

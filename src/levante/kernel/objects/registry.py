@@ -1,33 +1,205 @@
-"""Which addresses are kernel objects, and of what kind (Zephyr's kernel object table)."""
+"""The kernel-object table: which addresses are kernel objects, of what kind, who may use them.
+
+As Zephyr's: objects the image defines are known from its debug information at boot
+(gen_kobject_list's job), dynamic ones are added when allocated.  Each entry records its
+kind, whether it has been initialised, and the threads permitted to use it.  User threads
+reach objects only through `use`/`initialise`, which apply k_object_validate's rules;
+supervisor threads and ISRs are trusted and only need a live object of the right kind.
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from levante.kernel.fatal import Oops
+from levante.sdk.abi import ERRNO
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from levante.kernel.caller import Caller
+    from levante.kernel.thread import Thread
+
+STACK_KIND = "z_thread_stack_element"
+
+
+class HasKind(Protocol):
+    KIND: ClassVar[str]
+
+
+T = TypeVar("T", bound=HasKind)
+
+
+class InitState(Enum):
+    """What a system call requires of an object's initialisation (Zephyr's _OBJ_INIT_*)."""
+
+    ANY = "any"
+    INITIALISED = "initialised"  # in use: a missing init is -EINVAL
+    UNINITIALISED = "uninitialised"  # about to be set up: an existing one is -EADDRINUSE
+
+
+@dataclass(eq=False)
+class KernelObject:
+    """One entry of the table; `state` is the live object once it is initialised."""
+
+    address: int
+    kind: str
+    size: int
+    state: Any = None
+    permissions: set[Thread] = field(default_factory=set)
+    public: bool = False  # k_object_access_all_grant: every thread may use it
+    dynamic: bool = False  # from k_object_alloc: freed when the last permission goes
+    # In the table user threads can be granted.  Objects a supervisor initialised at an
+    # address the image does not declare work for supervisors only, as in Zephyr.
+    tracked: bool = True
+
+    @property
+    def initialised(self) -> bool:
+        return self.state is not None
+
+    def permits(self, thread: Thread) -> bool:
+        return self.public or thread in self.permissions
 
 
 class ObjectRegistry:
     """Kernel objects by the address of their C structure."""
 
     def __init__(self) -> None:
-        self._objects: dict[int, object] = {}
+        self._objects: dict[int, KernelObject] = {}
 
-    def register(self, address: int, obj: object) -> None:
-        self._objects[address] = obj
+    # ---- the table ------------------------------------------------------------------
 
-    def find(self, address: int) -> object | None:
+    def declare(self, address: int, kind: str, size: int, *, tracked: bool = True,
+                dynamic: bool = False) -> KernelObject:
+        """Add an (uninitialised) object the image or the allocator provides."""
+        entry = KernelObject(address, kind, size, tracked=tracked, dynamic=dynamic)
+        self._objects[address] = entry
+        return entry
+
+    def entry(self, address: int) -> KernelObject | None:
         return self._objects.get(address)
 
-    def get(self, address: int, kind: type[T]) -> T:
-        """The object of `kind` at `address`; the caller oopses when there is none."""
-        obj = self._objects.get(address)
-        if not isinstance(obj, kind):
-            what = "not a kernel object" if obj is None else f"a {type(obj).__name__}"
-            raise Oops(f"{address:#x} is {what}, expected a {kind.__name__}")
-        return obj
+    def remove(self, address: int) -> None:
+        self._objects.pop(address, None)
+
+    def __iter__(self) -> Iterator[KernelObject]:
+        return iter(list(self._objects.values()))
 
     def __len__(self) -> int:
-        return len(self._objects)
+        return sum(1 for entry in self._objects.values() if entry.initialised)
+
+    # ---- supervisor access (no permission checks) ----------------------------------------
+
+    def register(self, address: int, obj: HasKind) -> KernelObject:
+        """Initialise the object at `address` with `obj` (a supervisor's k_*_init)."""
+        entry = self._objects.get(address)
+        if entry is None or entry.kind != obj.KIND:
+            entry = self.declare(address, obj.KIND, 0, tracked=False)
+        entry.state = obj
+        return entry
+
+    def find(self, address: int) -> object | None:
+        entry = self._objects.get(address)
+        return entry.state if entry is not None else None
+
+    def get(self, address: int, kind: type[T]) -> T:
+        """The live object of `kind` at `address`; the caller oopses when there is none."""
+        entry = self._objects.get(address)
+        state = entry.state if entry is not None else None
+        if not isinstance(state, kind):
+            what = "not a kernel object" if state is None else f"a {type(state).__name__}"
+            raise Oops(f"{address:#x} is {what}, expected a {kind.__name__}")
+        return state
+
+    # ---- validation (k_object_validate) -----------------------------------------------
+
+    def validate(self, thread: Thread, address: int, kind: str | None,
+                 init: InitState) -> int:
+        """0, or the errno Zephyr's k_object_validate gives a user thread: -EBADF (not an
+        object of that kind), -EPERM (no permission), -EINVAL (not initialised),
+        -EADDRINUSE (already initialised)."""
+        entry = self._objects.get(address)
+        if entry is None or not entry.tracked or (kind is not None and entry.kind != kind):
+            return -ERRNO["EBADF"]
+        if not entry.permits(thread):
+            return -ERRNO["EPERM"]
+        if init is InitState.INITIALISED and not entry.initialised:
+            return -ERRNO["EINVAL"]
+        if init is InitState.UNINITIALISED and entry.initialised:
+            return -ERRNO["EADDRINUSE"]
+        return 0
+
+    def checked(self, caller: Caller, address: int, kind: str | None,
+                init: InitState) -> KernelObject:
+        """The entry at `address` after validation for a user caller (which oopses on any
+        error, as Zephyr's K_OOPS(K_SYSCALL_OBJ...) does)."""
+        error = self.validate(caller.thread, address, kind, init)
+        if error:
+            name = _ERROR_NAMES[-error]
+            wanted = kind or "kernel object"
+            raise Oops(f"{address:#x}: {wanted} access denied ({name})")
+        return self._objects[address]
+
+    def use(self, caller: Caller, address: int, kind: type[T]) -> T:
+        """The initialised object a system call works on, validated for user callers."""
+        if caller.is_user:
+            self.checked(caller, address, kind.KIND, InitState.INITIALISED)
+        return self.get(address, kind)
+
+    def check_initialisable(self, caller: Caller, address: int, kind: type[T]) -> None:
+        """Validate a k_*_init's object before its other arguments (Zephyr's order)."""
+        if caller.is_user:
+            self.checked(caller, address, kind.KIND, InitState.ANY)
+
+    def initialise(self, caller: Caller, address: int, obj: T) -> None:
+        """A k_*_init: user callers need a known object of that kind they may use."""
+        if caller.is_user:
+            self.checked(caller, address, obj.KIND, InitState.ANY).state = obj
+        else:
+            self.register(address, obj)
+
+    # ---- permissions ---------------------------------------------------------------------
+
+    def grant(self, address: int, thread: Thread) -> None:
+        entry = self._objects.get(address)
+        if entry is not None:
+            entry.permissions.add(thread)
+
+    def inherit(self, parent: Thread, child: Thread) -> None:
+        """K_INHERIT_PERMS: the child gets every permission of the parent's except the
+        one on the parent thread itself."""
+        for entry in self._objects.values():
+            if parent in entry.permissions and entry.address != parent.address:
+                entry.permissions.add(child)
+
+    def revoke(self, address: int, thread: Thread) -> KernelObject | None:
+        """Take `thread`'s permission away; returns the entry if that was the last
+        permission on a dynamic object (the caller frees it)."""
+        entry = self._objects.get(address)
+        if entry is None:
+            return None
+        entry.permissions.discard(thread)
+        return entry if self.is_orphan(entry) else None
+
+    def forget_thread(self, thread: Thread) -> list[KernelObject]:
+        """A thread exits: it loses every permission.  Returns dynamic objects left
+        without any (the caller frees them)."""
+        orphans = []
+        for entry in self._objects.values():
+            if thread in entry.permissions:
+                entry.permissions.discard(thread)
+                if self.is_orphan(entry):
+                    orphans.append(entry)
+        return orphans
+
+    @staticmethod
+    def is_orphan(entry: KernelObject) -> bool:
+        """A dynamic object no thread may use any more: it is freed."""
+        # A live thread or a stack a thread runs on is never freed under it.
+        return entry.dynamic and not entry.permissions and not entry.public and (
+            entry.kind not in ("k_thread", STACK_KIND) or not entry.initialised
+        )
+
+
+_ERROR_NAMES = {value: name for name, value in ERRNO.items()}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from levante.kernel.waitq import WaitQueue
 
 
 @dataclass(eq=False)
 class Semaphore:
+    KIND: ClassVar[str] = "k_sem"
+
     count: int
     limit: int
     waiters: WaitQueue = field(default_factory=WaitQueue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from levante.kernel.timeout import Timeout
 from levante.kernel.waitq import WaitQueue
@@ -10,6 +11,8 @@ from levante.kernel.waitq import WaitQueue
 
 @dataclass(eq=False)
 class Timer:
+    KIND: ClassVar[str] = "k_timer"
+
     expiry_function: int
     stop_function: int
     period_cycles: int = 0

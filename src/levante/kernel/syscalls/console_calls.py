@@ -18,4 +18,4 @@ MAX_CONSOLE_WRITE = 4096
 def k_str_out(kernel: Kernel, caller: Caller, text: int, length: int) -> None:
     length = min(length, MAX_CONSOLE_WRITE)
     if length:
-        kernel.console(kernel.cpu.read_memory(text, length))
+        kernel.console(kernel.memory.read(caller, text, length))

@@ -1,14 +1,15 @@
 """One path for every system call: decode the registers, run the handler, set the result.
 
 The number arrives in r6 and is treated as unsigned (a signed comparison let negative
-numbers through in CVE-2020-10024).  Arguments are decoded by their C types from the
-ABI table; a call with more than six arguments has the rest copied in once from the
-array r5 points to.  Handlers validate (oops or errno) before they perform.
+numbers through in CVE-2020-10024).  Kernel functions that are not system calls in
+Zephyr (supervisor-only) oops a user caller.  Arguments are decoded by their C types
+from the ABI table; a call with more than six arguments has the rest copied in once,
+through the caller's access check, from the array r5 points to.  Handlers validate
+(oops or errno) before they perform.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,9 +19,11 @@ from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.syscalls import (  # noqa: F401  (importing registers the handlers)
     console_calls,
+    domain_calls,
     event_calls,
     msgq_calls,
     mutex_calls,
+    object_calls,
     sem_calls,
     thread_calls,
     time_calls,
@@ -44,13 +47,13 @@ class TableEntry:
     signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
     spilled: int  # parameters passed in memory (more than six in all)
 
-    def decode(self, kernel: Kernel, registers: Sequence[int]) -> list[int]:
+    def decode(self, kernel: Kernel, caller: Caller, registers: Sequence[int]) -> list[int]:
         count = len(self.signed)
         raw = list(registers[:count])
         if self.spilled:
             pointer = registers[REGISTER_ARGUMENTS - 1]
-            data = kernel.cpu.read_memory(pointer, 4 * self.spilled)
-            raw = raw[: REGISTER_ARGUMENTS - 1] + list(struct.unpack(f"<{self.spilled}I", data))
+            spilled = kernel.memory.read_words(caller, pointer, self.spilled)
+            raw = raw[: REGISTER_ARGUMENTS - 1] + list(spilled)
         return [
             value - (1 << 32) if signed and value & 0x80000000 else value
             for signed, value in zip(self.signed, raw, strict=True)
@@ -77,8 +80,9 @@ def _build_table() -> dict[int, TableEntry]:
 TABLE = _build_table()
 
 
-def decode_arguments(kernel: Kernel, call: Syscall, registers: Sequence[int]) -> list[int]:
-    return TABLE[call.number].decode(kernel, registers)
+def decode_arguments(kernel: Kernel, caller: Caller, call: Syscall,
+                     registers: Sequence[int]) -> list[int]:
+    return TABLE[call.number].decode(kernel, caller, registers)
 
 
 def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
@@ -89,7 +93,9 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     call = entry.call
     if call.requires is not None and not kernel.config.is_enabled(call.requires):
         raise Oops(f"{call.name}: CONFIG_{call.requires} is disabled")
-    result = entry.handler(kernel, caller, *entry.decode(kernel, registers))
+    if call.supervisor_only and caller.is_user:
+        raise Oops(f"{call.name} is not a system call: user threads may not call it")
+    result = entry.handler(kernel, caller, *entry.decode(kernel, caller, registers))
     if kernel.tracing:
         kernel.trace(
             "syscall",

@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 
 @syscall("k_event_init")
 def k_event_init(kernel: Kernel, caller: Caller, event: int) -> None:
-    kernel.objects.register(event, Event())
+    kernel.objects.initialise(caller, event, Event())
 
 
 def _update(kernel: Kernel, event: int, new_events: int) -> int:
     """Store the new set, wake every waiter it satisfies; return the previous set."""
-    obj = kernel.objects.get(event, Event)
+    obj = kernel.objects.get(event, Event)  # validated by the caller
     previous = obj.events
     obj.events = new_events & 0xFFFFFFFF
     for waiter in obj.waiters.threads():
@@ -33,24 +33,25 @@ def _update(kernel: Kernel, event: int, new_events: int) -> int:
 
 @syscall("k_event_post")
 def k_event_post(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    return _update(kernel, event, kernel.objects.get(event, Event).events | events)
+    return _update(kernel, event, kernel.objects.use(caller, event, Event).events | events)
 
 
 @syscall("k_event_set")
 def k_event_set(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
+    kernel.objects.use(caller, event, Event)
     return _update(kernel, event, events)
 
 
 @syscall("k_event_set_masked")
 def k_event_set_masked(kernel: Kernel, caller: Caller, event: int, events: int,
                        mask: int) -> int:
-    current = kernel.objects.get(event, Event).events
+    current = kernel.objects.use(caller, event, Event).events
     return _update(kernel, event, (current & ~mask) | (events & mask))
 
 
 @syscall("k_event_clear")
 def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    obj = kernel.objects.get(event, Event)
+    obj = kernel.objects.get(event, Event)  # validated by the caller
     previous = obj.events
     obj.events &= ~events
     return previous
@@ -58,7 +59,7 @@ def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> in
 
 def _wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
           timeout: int, wait_all: bool) -> int | Blocked:
-    obj = kernel.objects.get(event, Event)
+    obj = kernel.objects.use(caller, event, Event)
     if events == 0:
         return 0  # Zephyr: waiting for no events returns at once, without a reset
     if reset:

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 @syscall("k_mutex_init")
 def k_mutex_init(kernel: Kernel, caller: Caller, mutex: int) -> int:
-    kernel.objects.register(mutex, Mutex())
+    kernel.objects.initialise(caller, mutex, Mutex())
     return 0
 
 
 @syscall("k_mutex_lock")
 def k_mutex_lock(kernel: Kernel, caller: Caller, mutex: int, timeout: int) -> int | Blocked:
-    lock = kernel.objects.get(mutex, Mutex)
+    lock = kernel.objects.use(caller, mutex, Mutex)
     thread = caller.thread
     if lock.lock_count == 0 or lock.owner is thread:
         if lock.lock_count == 0:
@@ -47,7 +47,7 @@ def k_mutex_lock(kernel: Kernel, caller: Caller, mutex: int, timeout: int) -> in
 
 @syscall("k_mutex_unlock")
 def k_mutex_unlock(kernel: Kernel, caller: Caller, mutex: int) -> int:
-    lock = kernel.objects.get(mutex, Mutex)
+    lock = kernel.objects.use(caller, mutex, Mutex)
     if lock.owner is None:
         return -ERRNO["EINVAL"]
     if lock.owner is not caller.thread:

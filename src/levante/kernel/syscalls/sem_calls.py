@@ -15,15 +15,16 @@ if TYPE_CHECKING:
 
 @syscall("k_sem_init")
 def k_sem_init(kernel: Kernel, caller: Caller, sem: int, initial: int, limit: int) -> int:
+    kernel.objects.check_initialisable(caller, sem, Semaphore)
     if limit == 0 or initial > limit:
         return -ERRNO["EINVAL"]
-    kernel.objects.register(sem, Semaphore(initial, limit))
+    kernel.objects.initialise(caller, sem, Semaphore(initial, limit))
     return 0
 
 
 @syscall("k_sem_take")
 def k_sem_take(kernel: Kernel, caller: Caller, sem: int, timeout: int) -> int | Blocked:
-    semaphore = kernel.objects.get(sem, Semaphore)
+    semaphore = kernel.objects.use(caller, sem, Semaphore)
     if semaphore.count > 0:
         semaphore.count -= 1
         return 0
@@ -34,7 +35,7 @@ def k_sem_take(kernel: Kernel, caller: Caller, sem: int, timeout: int) -> int | 
 
 @syscall("k_sem_give")
 def k_sem_give(kernel: Kernel, caller: Caller, sem: int) -> None:
-    semaphore = kernel.objects.get(sem, Semaphore)
+    semaphore = kernel.objects.use(caller, sem, Semaphore)
     waiter = semaphore.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, 0)
@@ -44,7 +45,7 @@ def k_sem_give(kernel: Kernel, caller: Caller, sem: int) -> None:
 
 @syscall("k_sem_reset")
 def k_sem_reset(kernel: Kernel, caller: Caller, sem: int) -> None:
-    semaphore = kernel.objects.get(sem, Semaphore)
+    semaphore = kernel.objects.use(caller, sem, Semaphore)
     semaphore.count = 0
     while (waiter := semaphore.waiters.pop_best()) is not None:
         kernel.wake(waiter, -ERRNO["EAGAIN"])
@@ -52,4 +53,4 @@ def k_sem_reset(kernel: Kernel, caller: Caller, sem: int) -> None:
 
 @syscall("k_sem_count_get")
 def k_sem_count_get(kernel: Kernel, caller: Caller, sem: int) -> int:
-    return kernel.objects.get(sem, Semaphore).count
+    return kernel.objects.use(caller, sem, Semaphore).count

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.arch.interface import AccessKind
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.objects.registry import STACK_KIND, InitState
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
-from levante.sdk.abi import ERRNO
+from levante.sdk.abi import ERRNO, THREAD_OPTIONS
+
+K_USER = THREAD_OPTIONS["K_USER"]
+K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
@@ -23,26 +28,74 @@ def check_priority(kernel: Kernel, priority: int) -> None:
 
 
 def target_thread(kernel: Kernel, caller: Caller, address: int) -> Thread:
-    """The thread named by a k_tid_t; NULL means the caller, as several Zephyr calls allow."""
-    return caller.thread if address == 0 else kernel.thread_at(address)
+    """The thread named by a k_tid_t; NULL means the caller, as several Zephyr calls allow.
+    A user caller needs a live thread object it has permission on (or oopses)."""
+    if address == 0:
+        return caller.thread
+    if caller.is_user:
+        kernel.objects.checked(caller, address, Thread.KIND, InitState.INITIALISED)
+    return kernel.thread_at(address)
+
+
+def target_thread_if_alive(kernel: Kernel, caller: Caller, address: int) -> Thread | None:
+    """Zephyr's thread_obj_validate: an exited (uninitialised) thread is quietly None,
+    any other validation failure of a user caller oopses."""
+    if caller.is_user and address != 0:
+        error = kernel.objects.validate(caller.thread, address, Thread.KIND,
+                                        InitState.INITIALISED)
+        if error == -ERRNO["EINVAL"]:
+            return None
+        if error:
+            kernel.objects.checked(caller, address, Thread.KIND, InitState.INITIALISED)
+    target = target_thread(kernel, caller, address)
+    return target if target.is_alive() else None
+
+
+def _check_user_creation(kernel: Kernel, caller: Caller, new_thread: int, stack: int,
+                         stack_size: int, prio: int, options: int) -> None:
+    """z_vrfy_k_thread_create: unused thread and stack objects the caller may use, a
+    stack big enough, a user thread, not essential, no more important than the caller."""
+    kernel.objects.checked(caller, new_thread, Thread.KIND, InitState.UNINITIALISED)
+    stack_object = kernel.objects.checked(caller, stack, STACK_KIND, InitState.UNINITIALISED)
+    if stack_size > stack_object.size:
+        raise Oops(f"stack size {stack_size} is too big, max is {stack_object.size}")
+    if not options & K_USER:
+        raise Oops("user threads may only create user threads")
+    if options & K_ESSENTIAL:
+        raise Oops("user threads may not create essential threads")
+    if prio < caller.thread.priority:
+        raise Oops(f"priority {prio} is higher than the caller's {caller.thread.priority}")
 
 
 @syscall("k_thread_create")
 def k_thread_create(kernel: Kernel, caller: Caller, new_thread: int, stack: int,
                     stack_size: int, entry: int, p1: int, p2: int, p3: int, prio: int,
                     options: int, delay: int) -> int:
+    if caller.is_user:
+        _check_user_creation(kernel, caller, new_thread, stack, stack_size, prio, options)
     check_priority(kernel, prio)
     if new_thread == 0 or stack == 0 or stack_size == 0 or entry == 0:
         raise Oops("k_thread_create: NULL thread, stack or entry, or empty stack")
+    kernel.memory.check(caller, stack, stack_size, AccessKind.WRITE)
     kernel.create_thread(new_thread, stack, stack_size, entry, (p1, p2, p3), prio, options,
-                         delay, name="")
+                         delay, name="", creator=caller.thread)
     return new_thread
+
+
+@syscall("k_thread_user_mode_enter")
+def k_thread_user_mode_enter(kernel: Kernel, caller: Caller, entry: int, p1: int, p2: int,
+                             p3: int) -> None:
+    if caller.in_isr:
+        raise Oops("k_thread_user_mode_enter called from an ISR")
+    kernel.enter_user_mode(caller.thread, entry, (p1, p2, p3))
 
 
 @syscall("k_thread_abort")
 def k_thread_abort(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = target_thread(kernel, caller, thread)
-    if target.essential and target.is_alive():
+    target = target_thread_if_alive(kernel, caller, thread)
+    if target is None:
+        return
+    if target.essential:
         raise Oops(f"attempt to abort essential thread '{target.name}'", K_ERR_KERNEL_PANIC)
     kernel.abort_thread(target)
 
@@ -50,8 +103,8 @@ def k_thread_abort(kernel: Kernel, caller: Caller, thread: int) -> None:
 @syscall("k_thread_join")
 def k_thread_join(kernel: Kernel, caller: Caller, thread: int,
                   timeout: int) -> int | Blocked:
-    target = kernel.thread_at(thread)
-    if not target.is_alive():
+    target = target_thread_if_alive(kernel, caller, thread)
+    if target is None:
         return 0
     if target is caller.thread or caller.thread.waiting_on is target.joiners:
         return -ERRNO["EDEADLK"]
@@ -64,7 +117,7 @@ def k_thread_join(kernel: Kernel, caller: Caller, thread: int,
 
 @syscall("k_thread_start")
 def k_thread_start(kernel: Kernel, caller: Caller, thread: int) -> None:
-    kernel.start_thread(kernel.thread_at(thread))
+    kernel.start_thread(target_thread(kernel, caller, thread))
 
 
 @syscall("k_thread_suspend")
@@ -79,7 +132,7 @@ def k_thread_suspend(kernel: Kernel, caller: Caller, thread: int) -> None:
 
 @syscall("k_thread_resume")
 def k_thread_resume(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = kernel.thread_at(thread)
+    target = target_thread(kernel, caller, thread)
     target.suspended = False
     kernel.update_ready_queue(target)
 
@@ -93,6 +146,8 @@ def k_thread_priority_get(kernel: Kernel, caller: Caller, thread: int) -> int:
 def k_thread_priority_set(kernel: Kernel, caller: Caller, thread: int, prio: int) -> None:
     check_priority(kernel, prio)
     target = target_thread(kernel, caller, thread)
+    if caller.is_user and prio < target.priority:
+        raise Oops(f"thread priority may only be lowered from user mode ({prio})")
     target.base_priority = prio
     kernel.set_priority(target, prio)
 
@@ -103,7 +158,7 @@ def k_thread_name_set(kernel: Kernel, caller: Caller, thread: int, text: int) ->
         return -ERRNO["ENOSYS"]
     target = target_thread(kernel, caller, thread)
     limit = kernel.config.thread_name_length
-    name = kernel.read_c_string(text, limit)[: limit - 1]
+    name = kernel.memory.read_string(caller, text, limit)[: limit - 1]
     target.name = name.decode(errors="replace")
     kernel.write_thread_name(target)
     return 0
@@ -114,10 +169,11 @@ def k_thread_name_copy(kernel: Kernel, caller: Caller, thread: int, buf: int,
                        size: int) -> int:
     if not kernel.config.thread_names:
         return -ERRNO["ENOSYS"]
-    name = kernel.thread_at(thread).name.encode() + b"\0"
+    name = target_thread(kernel, caller, thread).name.encode() + b"\0"
+    kernel.memory.check(caller, buf, size, AccessKind.WRITE)
     if len(name) > size:
         return -ERRNO["ENOSPC"]
-    kernel.cpu.write_memory(buf, name)
+    kernel.memory.write(caller, buf, name)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.kernel.syscalls.registry import syscall
+from levante.kernel.syscalls.thread_calls import target_thread
 from levante.kernel.thread import ThreadState
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def k_usleep(kernel: Kernel, caller: Caller, us: int) -> int | Blocked:
 
 @syscall("k_wakeup")
 def k_wakeup(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = kernel.thread_at(thread)
+    target = target_thread(kernel, caller, thread)
     if target.state is not ThreadState.SLEEPING:
         return
     remaining_ticks = max(0, target.wake_deadline // kernel.cycles_per_tick - kernel.ticks())

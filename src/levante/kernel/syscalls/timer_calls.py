@@ -44,7 +44,7 @@ def _arm(kernel: Kernel, timer_address: int, timer: Timer, deadline: int) -> Non
 @syscall("k_timer_start")
 def k_timer_start(kernel: Kernel, caller: Caller, timer: int, duration: int,
                   period: int) -> None:
-    obj = kernel.objects.get(timer, Timer)
+    obj = kernel.objects.use(caller, timer, Timer)
     if duration == K_FOREVER_TICKS:
         return
     TimeoutQueue.cancel(obj.timeout)
@@ -65,7 +65,7 @@ def k_timer_start(kernel: Kernel, caller: Caller, timer: int, duration: int,
 @syscall("z_timer_stop")
 def z_timer_stop(kernel: Kernel, caller: Caller, timer: int) -> int:
     """Stop the timer; return its stop function for the caller to run, or 0."""
-    obj = kernel.objects.get(timer, Timer)
+    obj = kernel.objects.use(caller, timer, Timer)
     if not obj.is_running():
         return 0
     TimeoutQueue.cancel(obj.timeout)
@@ -78,14 +78,14 @@ def z_timer_stop(kernel: Kernel, caller: Caller, timer: int) -> int:
 
 @syscall("k_timer_status_get")
 def k_timer_status_get(kernel: Kernel, caller: Caller, timer: int) -> int:
-    obj = kernel.objects.get(timer, Timer)
+    obj = kernel.objects.use(caller, timer, Timer)
     status, obj.status = obj.status, 0
     return status
 
 
 @syscall("k_timer_status_sync")
 def k_timer_status_sync(kernel: Kernel, caller: Caller, timer: int) -> int | Blocked:
-    obj = kernel.objects.get(timer, Timer)
+    obj = kernel.objects.use(caller, timer, Timer)
     if obj.status or not obj.is_running():
         status, obj.status = obj.status, 0
         return status
@@ -94,7 +94,7 @@ def k_timer_status_sync(kernel: Kernel, caller: Caller, timer: int) -> int | Blo
 
 @syscall("k_timer_remaining_ticks")
 def k_timer_remaining_ticks(kernel: Kernel, caller: Caller, timer: int) -> int:
-    obj = kernel.objects.get(timer, Timer)
+    obj = kernel.objects.use(caller, timer, Timer)
     if obj.timeout is None or not obj.is_running():
         return 0
     return -(-(obj.timeout.deadline - kernel.now) // kernel.cycles_per_tick)
@@ -102,9 +102,9 @@ def k_timer_remaining_ticks(kernel: Kernel, caller: Caller, timer: int) -> int:
 
 @syscall("k_timer_user_data_set")
 def k_timer_user_data_set(kernel: Kernel, caller: Caller, timer: int, user_data: int) -> None:
-    kernel.objects.get(timer, Timer).user_data = user_data
+    kernel.objects.use(caller, timer, Timer).user_data = user_data
 
 
 @syscall("k_timer_user_data_get")
 def k_timer_user_data_get(kernel: Kernel, caller: Caller, timer: int) -> int:
-    return kernel.objects.get(timer, Timer).user_data
+    return kernel.objects.use(caller, timer, Timer).user_data

@@ -3,6 +3,10 @@
 #include <zephyr/kernel.h>
 
 BUILD_ASSERT(sizeof(struct k_thread) == LV_SIZEOF_K_THREAD);
+BUILD_ASSERT(offsetof(struct k_thread, arch.priv_stack_start) ==
+	     LV_OFFSETOF_K_THREAD_PRIV_STACK_START);
+BUILD_ASSERT(offsetof(struct k_thread, stack_info.start) == LV_OFFSETOF_K_THREAD_STACK_INFO_START);
+BUILD_ASSERT(offsetof(struct k_thread, stack_info.size) == LV_OFFSETOF_K_THREAD_STACK_INFO_SIZE);
 BUILD_ASSERT(offsetof(struct k_thread, name) == LV_OFFSETOF_K_THREAD_NAME);
 BUILD_ASSERT(sizeof(struct k_sem) == LV_SIZEOF_K_SEM);
 BUILD_ASSERT(offsetof(struct k_sem, count) == LV_OFFSETOF_K_SEM_COUNT);
@@ -21,6 +25,30 @@ BUILD_ASSERT(offsetof(struct _static_thread_data, init_entry) ==
 	     LV_OFFSETOF_STATIC_THREAD_DATA_ENTRY);
 BUILD_ASSERT(offsetof(struct _static_thread_data, init_name) ==
 	     LV_OFFSETOF_STATIC_THREAD_DATA_NAME);
+BUILD_ASSERT(sizeof(struct k_mem_partition) == LV_SIZEOF_K_MEM_PARTITION);
+BUILD_ASSERT(offsetof(struct k_mem_partition, start) == LV_OFFSETOF_K_MEM_PARTITION_START);
+BUILD_ASSERT(offsetof(struct k_mem_partition, size) == LV_OFFSETOF_K_MEM_PARTITION_SIZE);
+BUILD_ASSERT(offsetof(struct k_mem_partition, attr) == LV_OFFSETOF_K_MEM_PARTITION_ATTR);
+BUILD_ASSERT(sizeof(struct k_mem_domain) == LV_SIZEOF_K_MEM_DOMAIN);
+BUILD_ASSERT(sizeof(struct k_object_assignment) == LV_SIZEOF_K_OBJECT_ASSIGNMENT);
+BUILD_ASSERT(offsetof(struct k_object_assignment, thread) ==
+	     LV_OFFSETOF_K_OBJECT_ASSIGNMENT_THREAD);
+BUILD_ASSERT(offsetof(struct k_object_assignment, objects) ==
+	     LV_OFFSETOF_K_OBJECT_ASSIGNMENT_OBJECTS);
+
+/* The kernel reads the partition attributes bit by bit. */
+BUILD_ASSERT(K_MEM_PARTITION_IS_WRITABLE(K_MEM_PARTITION_P_RW_U_RO) &&
+	     !K_MEM_PARTITION_IS_WRITABLE(K_MEM_PARTITION_P_RX_U_RX));
+BUILD_ASSERT(K_MEM_PARTITION_IS_EXECUTABLE(K_MEM_PARTITION_P_RX_U_RX) &&
+	     !K_MEM_PARTITION_IS_EXECUTABLE(K_MEM_PARTITION_P_RW_U_RW));
+
+/* A thread stack object is always a whole number of MPU-legal blocks. */
+BUILD_ASSERT(Z_POW2_CEIL(1UL) == 1UL && Z_POW2_CEIL(33UL) == 64UL && Z_POW2_CEIL(64UL) == 64UL);
+#if defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
+BUILD_ASSERT(K_THREAD_STACK_LEN(1) == 32 && K_THREAD_STACK_LEN(600) == 1024);
+#elif defined(CONFIG_USERSPACE)
+BUILD_ASSERT(K_THREAD_STACK_LEN(1) == 32 && K_THREAD_STACK_LEN(600) == 608);
+#endif
 
 /* The kernel returns errno values by number: they must be newlib's. */
 BUILD_ASSERT(EPERM == LV_EPERM && EAGAIN == LV_EAGAIN && EBUSY == LV_EBUSY);

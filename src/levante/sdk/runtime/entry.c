@@ -3,7 +3,9 @@
 
 int main(void);
 
-K_KERNEL_STACK_DEFINE(z_main_stack, CONFIG_MAIN_STACK_SIZE);
+/* main() may drop to user mode (k_thread_user_mode_enter), so its stack is a user-capable
+ * stack object; only supervisor code ever runs on the interrupt stack. */
+K_THREAD_STACK_DEFINE(z_main_stack, CONFIG_MAIN_STACK_SIZE);
 K_KERNEL_STACK_DEFINE(z_interrupt_stack, CONFIG_ISR_STACK_SIZE);
 
 /* Every thread starts here: run the entry function, then leave as Zephyr does when an

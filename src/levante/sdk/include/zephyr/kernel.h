@@ -16,6 +16,8 @@
 #include <zephyr/sys/__assert.h>
 #include <zephyr/fatal.h>
 #include <generated/levante/abi.h>
+/* Before the generated stubs, which take struct k_mem_domain / k_mem_partition. */
+#include <zephyr/app_memory/mem_domain.h>
 
 /* ---- Time ---------------------------------------------------------------------- */
 
@@ -93,32 +95,82 @@ static inline uint32_t k_cyc_to_ms_floor32(uint32_t cycles)
 
 /* ---- Threads ------------------------------------------------------------------- */
 
+/* The kernel writes arch and stack_info when it creates a thread (offsets in
+ * levante.sdk.abi FIELD_OFFSETS); like the rest of k_thread they are kernel memory. */
+struct _thread_arch {
+	uintptr_t priv_stack_start; /* a user thread's privileged stack, in z_priv_stacks */
+};
+
+struct _thread_stack_info {
+	uintptr_t start; /* the part of the stack object the thread may use */
+	size_t size;
+};
+
 struct k_thread {
-	uint32_t _kernel_reserved[8];
+	struct _thread_arch arch;
+	uint32_t _kernel_reserved0;
+	struct _thread_stack_info stack_info;
+	uint32_t _kernel_reserved[4];
 	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
 
+/* Stacks a thread may run on in user mode are arrays of this type: it is how the kernel
+ * recognises them as kernel objects in the image's debug information. */
 struct z_thread_stack_element {
 	char data;
 };
 typedef struct z_thread_stack_element k_thread_stack_t;
 
-#define Z_STACK_ALIGN 8
-#define K_THREAD_STACK_LEN(size) ROUND_UP(size, Z_STACK_ALIGN)
-#define K_KERNEL_STACK_LEN(size) K_THREAD_STACK_LEN(size)
+/* Stacks only supervisor code runs on (the interrupt stack): not kernel objects, so no
+ * thread can be granted them. */
+struct z_kernel_stack_element {
+	char data;
+};
+
+/* The smallest power of two >= x (x >= 1), as a constant expression: GCC folds
+ * __builtin_clz of a constant, so this also works in array sizes and __aligned(). */
+#define Z_POW2_CEIL(x) \
+	((x) <= 1UL ? 1UL : (1UL << (32 - __builtin_clz((unsigned int)((x) - 1UL)))))
+
+#define Z_STACK_ALIGN 8 /* the AAPCS stack alignment */
+
+/* A user stack must be one MPU region: on ARMv7-M a power of two of at least 32 bytes
+ * aligned to its size, on ARMv8-M a multiple of 32 bytes aligned to 32. */
+#define Z_MPU_MIN_REGION 32UL
+#if defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
+#define Z_THREAD_STACK_SIZE_ADJUST(size) Z_POW2_CEIL(MAX((unsigned long)(size), Z_MPU_MIN_REGION))
+#define Z_THREAD_STACK_OBJ_ALIGN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
+#elif defined(CONFIG_USERSPACE)
+#define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(MAX((unsigned long)(size), Z_MPU_MIN_REGION), \
+						  Z_MPU_MIN_REGION)
+#define Z_THREAD_STACK_OBJ_ALIGN(size) Z_MPU_MIN_REGION
+#else
+#define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(size, Z_STACK_ALIGN)
+#define Z_THREAD_STACK_OBJ_ALIGN(size) Z_STACK_ALIGN
+#endif
+
+#define K_THREAD_STACK_LEN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
 #define K_THREAD_STACK_DEFINE(sym, size)                                                  \
-	struct z_thread_stack_element __aligned(Z_STACK_ALIGN)                              \
+	struct z_thread_stack_element __aligned(Z_THREAD_STACK_OBJ_ALIGN(size))             \
 		__attribute__((section(".noinit.lv_stacks." #sym))) sym[K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_ARRAY_DEFINE(sym, nmemb, size)                                     \
-	struct z_thread_stack_element __aligned(Z_STACK_ALIGN)                              \
+	struct z_thread_stack_element __aligned(Z_THREAD_STACK_OBJ_ALIGN(size))             \
 		__attribute__((section(".noinit.lv_stacks." #sym)))                         \
 		sym[nmemb][K_THREAD_STACK_LEN(size)]
-#define K_KERNEL_STACK_DEFINE(sym, size) K_THREAD_STACK_DEFINE(sym, size)
-#define K_KERNEL_STACK_ARRAY_DEFINE(sym, nmemb, size) K_THREAD_STACK_ARRAY_DEFINE(sym, nmemb, size)
 #define K_THREAD_STACK_EXTERN(sym) extern k_thread_stack_t sym[]
 #define K_THREAD_STACK_SIZEOF(sym) (sizeof(sym))
+
+#define K_KERNEL_STACK_LEN(size) ROUND_UP(size, Z_STACK_ALIGN)
+#define K_KERNEL_STACK_DEFINE(sym, size)                                                  \
+	struct z_kernel_stack_element __aligned(Z_STACK_ALIGN)                              \
+		__attribute__((section(".noinit.lv_kstacks." #sym))) sym[K_KERNEL_STACK_LEN(size)]
+#define K_KERNEL_STACK_ARRAY_DEFINE(sym, nmemb, size)                                     \
+	struct z_kernel_stack_element __aligned(Z_STACK_ALIGN)                              \
+		__attribute__((section(".noinit.lv_kstacks." #sym)))                        \
+		sym[nmemb][K_KERNEL_STACK_LEN(size)]
+#define K_KERNEL_STACK_EXTERN(sym) extern struct z_kernel_stack_element sym[]
 #define K_KERNEL_STACK_SIZEOF(sym) (sizeof(sym))
 
 #define K_PRIO_COOP(x) (-(CONFIG_NUM_COOP_PRIORITIES - (x)))
@@ -162,6 +214,23 @@ struct _static_thread_data {
 			.init_name = #name,                                                 \
 	};                                                                                  \
 	const k_tid_t name = (k_tid_t)&_k_thread_obj_##name
+
+/* What K_THREAD_ACCESS_GRANT records: the kernel grants `thread` every object of the
+ * NULL-terminated `objects` list at boot, before the thread starts. */
+struct k_object_assignment {
+	struct k_thread *thread;
+	void *const *objects;
+};
+
+/* Grant a K_THREAD_DEFINE'd thread access to kernel objects (Zephyr's macro); may be used
+ * in another file than the K_THREAD_DEFINE.  Both the record and the list are read-only
+ * data in flash. */
+#define K_THREAD_ACCESS_GRANT(name_, ...)                                                   \
+	extern struct k_thread _k_thread_obj_##name_;                                       \
+	static void *const _object_list_##name_[] = { __VA_ARGS__, NULL };                  \
+	static const struct k_object_assignment _object_access_##name_                      \
+		__attribute__((section("._k_object_assignment.static." #name_), used,        \
+			       aligned(4))) = { &_k_thread_obj_##name_, _object_list_##name_ }
 
 static inline const char *k_thread_name_get(k_tid_t thread)
 {
@@ -229,6 +298,35 @@ struct k_timer {
 #include <generated/levante/syscalls.h>
 
 /* ---- Inline helpers built on the system calls ------------------------------------ */
+
+/* Zephyr's k_thread_access_grant(thread, obj1, obj2, ...): one grant per object. */
+static inline void z_thread_access_grant(struct k_thread *thread, void *const *objects)
+{
+	for (; *objects != NULL; objects++) {
+		k_object_access_grant(*objects, thread);
+	}
+}
+#define k_thread_access_grant(thread, ...) \
+	z_thread_access_grant((thread), (void *const[]){ __VA_ARGS__, NULL })
+
+/* True in a user thread: thread mode (IPSR 0) with CONTROL.nPRIV set.  Without user mode
+ * every thread is privileged, as in Zephyr. */
+static inline bool k_is_user_context(void)
+{
+#ifdef CONFIG_USERSPACE
+	uint32_t ipsr;
+	uint32_t control;
+
+	__asm__ volatile("mrs %0, IPSR" : "=r"(ipsr));
+	if (ipsr != 0u) {
+		return false;
+	}
+	__asm__ volatile("mrs %0, CONTROL" : "=r"(control));
+	return (control & 1u) != 0u;
+#else
+	return false;
+#endif
+}
 
 static inline int32_t k_msleep(int32_t ms)
 {

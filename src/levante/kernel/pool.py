@@ -1,0 +1,44 @@
+"""A first-fit allocator over a range of kernel memory (dynamic kernel objects)."""
+
+from __future__ import annotations
+
+import bisect
+
+
+class MemoryPool:
+    """Hands out aligned blocks of [base, base+size); the kernel owns the bookkeeping,
+    so nothing a thread writes can corrupt it."""
+
+    def __init__(self, base: int, size: int) -> None:
+        self.base = base
+        self.size = size
+        self._blocks: list[tuple[int, int]] = []  # (start, size) in use, sorted
+
+    def allocate(self, size: int, alignment: int = 8) -> int | None:
+        """The start of a free block of `size` bytes aligned to `alignment`, or None."""
+        if size <= 0:
+            return None
+        candidate = _align_up(self.base, alignment)
+        for start, length in self._blocks:
+            if candidate + size <= start:
+                break
+            candidate = max(candidate, _align_up(start + length, alignment))
+        if candidate + size > self.base + self.size:
+            return None
+        bisect.insort(self._blocks, (candidate, size))
+        return candidate
+
+    def free(self, start: int) -> bool:
+        for index, (block_start, _) in enumerate(self._blocks):
+            if block_start == start:
+                del self._blocks[index]
+                return True
+        return False
+
+    @property
+    def used(self) -> int:
+        return sum(length for _, length in self._blocks)
+
+
+def _align_up(value: int, alignment: int) -> int:
+    return -(-value // alignment) * alignment

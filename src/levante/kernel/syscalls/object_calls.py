@@ -1,0 +1,121 @@
+"""Kernel-object permissions and dynamic objects: k_object_access_*, k_object_alloc/free.
+
+Without CONFIG_USERSPACE every thread may use every object, and the permission calls do
+nothing, as in Zephyr.  A user thread may grant only objects it may use itself, to a
+thread object it may use; revoking and making objects public are supervisor-only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from levante.kernel.fatal import Oops
+from levante.kernel.objects.registry import InitState, KernelObject
+from levante.kernel.syscalls.registry import syscall
+from levante.kernel.thread import Thread
+from levante.kernel.userspace import UserSpace
+from levante.sdk.abi import KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
+
+if TYPE_CHECKING:
+    from levante.kernel.caller import Caller
+    from levante.kernel.kernel import Kernel
+
+_KIND_OF_TYPE = {KERNEL_OBJECT_TYPES[name]: kind for name, kind in OBJECT_KINDS.items()}
+_STACK_TYPE = KERNEL_OBJECT_TYPES["K_OBJ_THREAD_STACK_ELEMENT"]
+
+
+def _grantable(kernel: Kernel, caller: Caller, address: int) -> KernelObject | None:
+    """The object a permission call names: a user caller must be allowed to use it."""
+    if caller.is_user:
+        return kernel.objects.checked(caller, address, None, InitState.ANY)
+    return kernel.objects.entry(address)
+
+
+def _thread_object(kernel: Kernel, caller: Caller, address: int) -> Thread | None:
+    if caller.is_user:
+        state = kernel.objects.checked(caller, address, Thread.KIND, InitState.ANY).state
+    else:
+        entry = kernel.objects.entry(address)
+        if entry is None or entry.kind != Thread.KIND:
+            raise Oops(f"{address:#x} is not a thread object")
+        state = entry.state
+    return state if isinstance(state, Thread) else None
+
+
+def _free_if_orphan(kernel: Kernel, entry: KernelObject | None) -> None:
+    if entry is not None and kernel.userspace is not None and kernel.objects.is_orphan(entry):
+        kernel.userspace.free_object(entry)
+
+
+@syscall("k_object_access_grant")
+def k_object_access_grant(kernel: Kernel, caller: Caller, obj: int, thread: int) -> None:
+    if kernel.userspace is None:
+        return
+    grantee = _thread_object(kernel, caller, thread)
+    entry = _grantable(kernel, caller, obj)
+    if entry is not None and grantee is not None:
+        entry.permissions.add(grantee)
+        kernel.trace("grant", object=obj, thread=grantee.name)
+
+
+@syscall("k_object_access_revoke")
+def k_object_access_revoke(kernel: Kernel, caller: Caller, obj: int, thread: int) -> None:
+    if kernel.userspace is None:
+        return
+    grantee = _thread_object(kernel, caller, thread)
+    if grantee is not None:
+        _free_if_orphan(kernel, kernel.objects.revoke(obj, grantee))
+
+
+@syscall("k_object_release")
+def k_object_release(kernel: Kernel, caller: Caller, obj: int) -> None:
+    if kernel.userspace is None:
+        return
+    if _grantable(kernel, caller, obj) is not None:
+        _free_if_orphan(kernel, kernel.objects.revoke(obj, caller.thread))
+
+
+@syscall("k_object_access_all_grant")
+def k_object_access_all_grant(kernel: Kernel, caller: Caller, obj: int) -> None:
+    entry = kernel.objects.entry(obj)
+    if entry is not None:
+        entry.public = True
+
+
+def _allocate(kernel: Kernel, caller: Caller, object_type: int, size: int | None) -> int:
+    userspace: UserSpace | None = kernel.userspace
+    kind = _KIND_OF_TYPE.get(object_type)
+    if userspace is None or kind is None:
+        return 0
+    if object_type == _STACK_TYPE:
+        if not size:
+            return 0  # a stack needs k_object_alloc_size
+        wanted = size
+    else:
+        wanted = max(size or 0, STRUCT_SIZES[kind])
+    entry = userspace.allocate_object(kind, wanted)
+    if entry is None:
+        return 0
+    entry.permissions.add(caller.thread)
+    kernel.trace("object_alloc", kind=kind, address=entry.address, size=entry.size)
+    return entry.address
+
+
+@syscall("k_object_alloc")
+def k_object_alloc(kernel: Kernel, caller: Caller, otype: int) -> int:
+    return _allocate(kernel, caller, otype, None)
+
+
+@syscall("k_object_alloc_size")
+def k_object_alloc_size(kernel: Kernel, caller: Caller, otype: int, size: int) -> int:
+    return _allocate(kernel, caller, otype, size)
+
+
+@syscall("k_object_free")
+def k_object_free(kernel: Kernel, caller: Caller, obj: int) -> None:
+    entry = kernel.objects.entry(obj)
+    if entry is None or kernel.userspace is None or not entry.dynamic:
+        return
+    if entry.kind in (Thread.KIND, "z_thread_stack_element") and entry.initialised:
+        raise Oops(f"{obj:#x} is in use by a thread and cannot be freed")
+    kernel.userspace.free_object(entry)

@@ -1,0 +1,209 @@
+"""User mode bookkeeping: thread slots, privileged stacks, MPU views, domains, dynamic objects.
+
+Only built when CONFIG_USERSPACE is on.  A thread gets a slot when it is created (Zephyr
+numbers threads for its permission bitmaps, 8 * MAX_THREAD_BYTES of them); the slot also
+picks its privileged stack in `z_priv_stacks`.  A user thread's view is recomputed
+whenever its domain changes, and takes effect before it next executes an instruction.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import TYPE_CHECKING
+
+from levante.arch.mpu import ArmV7mMpu, MpuError, mpu_for
+from levante.kernel.fatal import Oops
+from levante.kernel.memdomain import (
+    FIXED_REGIONS,
+    DomainRules,
+    MemoryDomain,
+    Partition,
+    thread_view,
+)
+from levante.kernel.objects.registry import STACK_KIND, KernelObject
+from levante.kernel.pool import MemoryPool
+from levante.sdk.abi import BSS_ZERO_SECTION, STRUCT_SIZES
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+    from levante.kernel.thread import Thread
+
+_PARTITION_SYMBOL = re.compile(r"z_data_smem_(\w+)_part_start")
+MPU_ALIGNMENT = 32
+
+
+class UserSpace:
+    """The kernel's user-mode state."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        config = kernel.config
+        self.kernel = kernel
+        self.mpu = mpu_for(config.mpu_model, config.mpu_regions)
+        self.rules = DomainRules(
+            self.mpu,
+            min(config.max_domain_partitions, self.mpu.partition_capacity(FIXED_REGIONS)),
+            config.execute_xor_write,
+        )
+        self.domains: dict[int, MemoryDomain] = {}
+        self.default_domain = MemoryDomain(0)
+        self._free_slots = list(range(config.max_threads))
+        self.privileged_stack_size = -(-config.privileged_stack_size // 32) * 32
+        self.privileged_stacks = 0
+        self.pool: MemoryPool | None = None
+        # Application shared memory: kernel objects placed there are not kernel objects.
+        self.shared_memory: list[tuple[int, int]] = []
+
+    # ---- boot --------------------------------------------------------------------------
+
+    def boot(self) -> None:
+        kernel, symbols = self.kernel, self.kernel.image.symbols
+        self._zero_partition_bss()
+        for name, symbol in symbols.items():
+            match = _PARTITION_SYMBOL.fullmatch(name)
+            size_symbol = symbols.get(f"z_data_smem_{match.group(1)}_part_size") if match else None
+            if size_symbol is not None:
+                self.shared_memory.append((symbol.address, symbol.address + size_symbol.address))
+        default = symbols.get("k_mem_domain_default")
+        self.default_domain = MemoryDomain(default.address if default else 0)
+        self.domains[self.default_domain.address] = self.default_domain
+        libc = symbols.get("z_libc_partition")
+        if libc is not None:
+            partition = self.read_partition(libc.address, "z_libc_partition")
+            if partition.size:
+                self.default_domain.partitions.append(partition)
+        stacks = symbols.get("z_priv_stacks")
+        self.privileged_stacks = stacks.address if stacks else 0
+        pool = symbols.get("z_kernel_pool")
+        if kernel.config.dynamic_objects and pool is not None:
+            self.pool = MemoryPool(pool.address, pool.size)
+
+    def _zero_partition_bss(self) -> None:
+        section = self.kernel.image.section(BSS_ZERO_SECTION)
+        if section is None:
+            return
+        table = self.kernel.cpu.read_memory(section.address, section.size)
+        for start, size in struct.iter_unpack("<II", table[: len(table) // 8 * 8]):
+            if size:
+                self.kernel.cpu.write_memory(start, bytes(size))
+
+    def is_shared_memory(self, address: int) -> bool:
+        return any(start <= address < end for start, end in self.shared_memory)
+
+    def read_partition(self, address: int, name: str = "") -> Partition:
+        """Copy a struct k_mem_partition in (supervisor-only callers pass these)."""
+        data = self.kernel.cpu.read_memory(address, STRUCT_SIZES["k_mem_partition"])
+        start, size, attr = struct.unpack("<III", data)
+        return Partition(start, size, attr, name or f"partition {address:#x}")
+
+    # ---- threads -------------------------------------------------------------------------
+
+    def adopt(self, thread: Thread, creator: Thread | None) -> None:
+        """A new thread: a slot, its creator's domain (the default one at boot)."""
+        if not self._free_slots:
+            raise Oops(
+                f"no free thread slot for '{thread.name}' (CONFIG_MAX_THREAD_BYTES allows "
+                f"{self.kernel.config.max_threads} threads)"
+            )
+        thread.slot = self._free_slots.pop(0)
+        domain = creator.domain if creator is not None and creator.domain else None
+        self.join_domain(thread, domain or self.default_domain)
+
+    def enter_user_mode(self, thread: Thread) -> None:
+        """Make `thread` a user thread: its privileged stack, its MPU view."""
+        try:
+            view = thread_view(self.mpu, self.kernel.config.code_region, thread)
+        except MpuError as error:
+            raise Oops(f"thread '{thread.name}': {error.message}") from None
+        thread.user = True
+        thread.essential = False
+        if thread.slot is not None and self.privileged_stacks:
+            start = self.privileged_stacks + thread.slot * self.privileged_stack_size
+            self.kernel.write_thread_field(thread, "k_thread.priv_stack_start", start)
+        thread.view = view
+
+    def refresh_view(self, thread: Thread) -> None:
+        """Recompute a user thread's view after its domain changed; the running thread
+        stops so that the new view applies before its next instruction."""
+        if not thread.user or not thread.is_alive():
+            return
+        thread.view = thread_view(self.mpu, self.kernel.config.code_region, thread)
+        if thread.context is not None:
+            self.kernel.cpu.set_memory_view(thread.context, thread.view)
+        if thread is self.kernel.current:
+            self.kernel.request_stop()
+
+    def change_partitions(self, domain: MemoryDomain, partitions: list[Partition]) -> bool:
+        """Give `domain` these partitions if the MPU can express every member thread's
+        view with them (else change nothing); views apply at once."""
+        previous, domain.partitions = domain.partitions, partitions
+        try:
+            for thread in domain.threads:
+                if thread.user and thread.is_alive():
+                    thread_view(self.mpu, self.kernel.config.code_region, thread)
+        except MpuError:
+            domain.partitions = previous
+            return False
+        for thread in list(domain.threads):
+            self.refresh_view(thread)
+        return True
+
+    def move_to_domain(self, thread: Thread, domain: MemoryDomain) -> bool:
+        """k_mem_domain_add_thread: False (nothing changed) if the MPU cannot express the
+        thread's view in the new domain."""
+        previous = thread.domain
+        self.join_domain(thread, domain)
+        try:
+            if thread.user and thread.is_alive():
+                thread_view(self.mpu, self.kernel.config.code_region, thread)
+        except MpuError:
+            self.join_domain(thread, previous or self.default_domain)
+            return False
+        self.refresh_view(thread)
+        return True
+
+    def join_domain(self, thread: Thread, domain: MemoryDomain) -> None:
+        if thread.domain is not None:
+            thread.domain.threads.discard(thread)
+        thread.domain = domain
+        domain.threads.add(thread)
+
+    def release(self, thread: Thread) -> None:
+        """A thread exited: its permissions, slot, domain membership and stack go."""
+        kernel = self.kernel
+        for orphan in kernel.objects.forget_thread(thread):
+            self.free_object(orphan)
+        if thread.slot is not None:
+            self._free_slots.append(thread.slot)
+            self._free_slots.sort()
+            thread.slot = None
+        if thread.domain is not None:
+            thread.domain.threads.discard(thread)
+        for address in (thread.address, thread.stack_object[0]):
+            entry = kernel.objects.entry(address)
+            if entry is not None and entry.state is thread:
+                entry.state = None  # k_object_uninit: the object may be used again
+                if kernel.objects.is_orphan(entry):
+                    self.free_object(entry)
+
+    # ---- dynamic objects -------------------------------------------------------------------
+
+    def allocate_object(self, kind: str, size: int) -> KernelObject | None:
+        if self.pool is None:
+            return None
+        alignment = 8
+        if kind == STACK_KIND:
+            # A stack must be an MPU region of its own.
+            _, size = self.mpu.covering_region(0, max(size, MPU_ALIGNMENT))
+            alignment = size if isinstance(self.mpu, ArmV7mMpu) else MPU_ALIGNMENT
+        address = self.pool.allocate(size, alignment)
+        if address is None:
+            return None
+        self.kernel.cpu.write_memory(address, bytes(size))
+        return self.kernel.objects.declare(address, kind, size, dynamic=True)
+
+    def free_object(self, entry: KernelObject) -> None:
+        if not entry.dynamic or self.pool is None:
+            return
+        self.kernel.objects.remove(entry.address)
+        self.pool.free(entry.address)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from bench import bench_mips, bench_syscall, bench_yield
+from bench import bench_mips, bench_syscall, bench_user_mode, bench_yield
 
-BENCHMARKS = (bench_mips, bench_syscall, bench_yield)
+BENCHMARKS = (
+    bench_mips.run,
+    bench_syscall.run,
+    bench_yield.run,
+    bench_user_mode.run_syscall,
+    bench_user_mode.run_switch,
+)
 
 
 def main() -> None:
     results = []
     for benchmark in BENCHMARKS:
-        result = benchmark.run()
+        result = benchmark()
         print(f"{result.name}: {result.details}", flush=True)
         results.append(result)
     for result in results:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.arch.interface import AccessKind
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -16,6 +17,9 @@ MAX_CONSOLE_WRITE = 4096
 
 @syscall("k_str_out")
 def k_str_out(kernel: Kernel, caller: Caller, text: int, length: int) -> None:
+    # The whole buffer first, as Zephyr's K_SYSCALL_MEMORY_READ(c, n): clamping before
+    # the check would let a wrapping or oversized length through.
+    kernel.memory.check(caller, text, length, AccessKind.READ)
     length = min(length, MAX_CONSOLE_WRITE)
     if length:
         kernel.console(kernel.memory.read(caller, text, length))

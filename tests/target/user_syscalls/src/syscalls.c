@@ -1,0 +1,402 @@
+/* System call entry and memory arguments from user mode (Zephyr's syscalls cases): bad
+ * call numbers, buffers that wrap around the address space or lie in kernel memory or
+ * flash, and the kernel functions that are not system calls (supervisor only), which
+ * oops a user caller.  The same calls with buffers the thread owns work.
+ */
+#include <string.h>
+#include <levante/syscall.h>
+#include "user_tests.h"
+
+/* One past the last system call of the ABI table (test_user_syscalls.py checks that
+ * k_mem_domain_add_thread is still the last one). */
+#define SYSCALL_LIMIT (LV_SYSCALL_K_MEM_DOMAIN_ADD_THREAD + 1)
+
+#define BIG_BUFFER_SIZE 5000 /* more than k_str_out writes in one call */
+
+K_MSGQ_DEFINE(test_msgq, sizeof(uint32_t), 4, 4);
+struct k_msgq plain_msgq;
+struct k_msgq plain_msgq_2;
+K_TIMER_DEFINE(test_timer, NULL, NULL);
+static struct k_mem_domain spare_domain;
+
+K_APP_BMEM(test_part) static char big_buffer[BIG_BUFFER_SIZE];
+K_APP_BMEM(test_part) static uint32_t user_ring[4];
+static uint32_t kernel_ring[4];
+
+static int syscall_0(void)
+{
+	expect_fault();
+	(void)lv_syscall(0, 0, 0, 0, 0, 0, 0);
+	return __LINE__;
+}
+
+static int syscall_int_max(void)
+{
+	expect_fault();
+	(void)lv_syscall(0, 0, 0, 0, 0, 0, INT_MAX);
+	return __LINE__;
+}
+
+static int syscall_uint_max(void)
+{
+	expect_fault();
+	(void)lv_syscall(0, 0, 0, 0, 0, 0, (uint32_t)-1); /* UINT_MAX */
+	return __LINE__;
+}
+
+static int syscall_0x80000000(void)
+{
+	expect_fault();
+	(void)lv_syscall(0, 0, 0, 0, 0, 0, 0x80000000u);
+	return __LINE__;
+}
+
+static int syscall_limit(void)
+{
+	expect_fault();
+	(void)lv_syscall(0, 0, 0, 0, 0, 0, SYSCALL_LIMIT);
+	return __LINE__;
+}
+
+/* The same raw trap with a valid number is served. */
+static int syscall_valid_number(void)
+{
+	uint64_t result = lv_syscall(0, 0, 0, 0, 0, 0, LV_SYSCALL_K_CURRENT_GET);
+
+	CHECK((k_tid_t)(uintptr_t)(uint32_t)result == k_current_get());
+	return 0;
+}
+
+static int str_out_user_stack(void)
+{
+	char text[] = "k_str_out from a user stack\n";
+
+	k_str_out(text, strlen(text));
+	return 0;
+}
+
+static int str_out_kernel_buffer(void)
+{
+	expect_fault();
+	k_str_out(kernel_buffer, 8);
+	return __LINE__;
+}
+
+/* The buffer is the thread's and bigger than one console write, but buffer + size
+ * wraps around the address space. */
+static int str_out_wrapping_size(void)
+{
+	memcpy(big_buffer, "wrapped\n", 8);
+	k_str_out(big_buffer, 8);
+	expect_fault();
+	k_str_out(big_buffer, 0u - (uintptr_t)big_buffer + 16u);
+	return __LINE__;
+}
+
+/* Past the end of the thread's stack, without wrapping. */
+static int str_out_too_long(void)
+{
+	char text[16] = "too long";
+
+	expect_fault();
+	k_str_out(text, 64 * 1024);
+	return __LINE__;
+}
+
+static void grant_test_msgq(void)
+{
+	k_object_access_grant(&test_msgq, &case_thread);
+}
+
+static int msgq_put_kernel_buffer(void)
+{
+	expect_fault();
+	(void)k_msgq_put(&test_msgq, kernel_buffer, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int msgq_empty(void)
+{
+	CHECK(k_msgq_num_used_get(&test_msgq) == 0);
+	return 0;
+}
+
+static void queue_one_and_grant(void)
+{
+	uint32_t message = 0x11223344;
+
+	k_msgq_put(&test_msgq, &message, K_NO_WAIT);
+	grant_test_msgq();
+}
+
+static int msgq_get_kernel_buffer(void)
+{
+	CHECK(k_msgq_num_used_get(&test_msgq) == 1);
+	expect_fault();
+	(void)k_msgq_get(&test_msgq, kernel_buffer, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int msgq_get_flash_buffer(void)
+{
+	expect_fault();
+	(void)k_msgq_get(&test_msgq, (void *)flash_buffer, K_NO_WAIT);
+	return __LINE__;
+}
+
+/* The failed get took nothing: the message is still there, and the buffers intact. */
+static int message_still_queued(void)
+{
+	uint32_t message = 0;
+
+	CHECK(strcmp(kernel_buffer, "kernel memory") == 0);
+	CHECK(strcmp(flash_buffer, "flash") == 0);
+	CHECK(k_msgq_get(&test_msgq, &message, K_NO_WAIT) == 0);
+	CHECK(message == 0x11223344);
+	return 0;
+}
+
+static int msgq_user_buffers(void)
+{
+	uint32_t message = 0xcafe0001;
+	uint32_t received = 0;
+
+	CHECK(k_msgq_put(&test_msgq, &message, K_NO_WAIT) == 0);
+	CHECK(k_msgq_peek(&test_msgq, &received) == 0 && received == message);
+	received = 0;
+	CHECK(k_msgq_get(&test_msgq, &received, K_NO_WAIT) == 0 && received == message);
+	CHECK(k_msgq_get(&test_msgq, &received, K_NO_WAIT) == -ENOMSG);
+	return 0;
+}
+
+static void grant_plain_msgq(void)
+{
+	k_object_access_grant(&plain_msgq, &case_thread);
+}
+
+/* A Levante choice: k_msgq_init is a system call, for a ring buffer the caller may
+ * write (Zephyr offers user threads k_msgq_alloc_init only). */
+static int msgq_init_user_buffer(void)
+{
+	uint32_t message = 7;
+	uint32_t received = 0;
+
+	CHECK(k_msgq_init(&plain_msgq, (char *)user_ring, sizeof(uint32_t), 4) == 0);
+	CHECK(k_msgq_num_free_get(&plain_msgq) == 4);
+	CHECK(k_msgq_put(&plain_msgq, &message, K_NO_WAIT) == 0);
+	CHECK(user_ring[0] == 7);
+	CHECK(k_msgq_get(&plain_msgq, &received, K_NO_WAIT) == 0 && received == 7);
+	return 0;
+}
+
+static void grant_plain_msgq_2(void)
+{
+	k_object_access_grant(&plain_msgq_2, &case_thread);
+}
+
+static int msgq_init_kernel_buffer(void)
+{
+	expect_fault();
+	k_msgq_init(&plain_msgq_2, (char *)kernel_ring, sizeof(uint32_t), 4);
+	return __LINE__;
+}
+
+static int name_copy_user_stack(void)
+{
+	char name[32];
+
+	memset(name, 'x', sizeof(name));
+	CHECK(k_thread_name_copy(k_current_get(), name, sizeof(name)) == 0);
+	CHECK(strcmp(name, "name_copy_user_stack") == 0);
+	CHECK(k_thread_name_copy(k_current_get(), name, 4) == -ENOSPC);
+	return 0;
+}
+
+static int name_copy_kernel_buffer(void)
+{
+	expect_fault();
+	(void)k_thread_name_copy(k_current_get(), kernel_buffer, sizeof(kernel_buffer));
+	return __LINE__;
+}
+
+static int name_copy_flash_buffer(void)
+{
+	expect_fault();
+	(void)k_thread_name_copy(k_current_get(), (char *)flash_buffer, sizeof(flash_buffer));
+	return __LINE__;
+}
+
+static int name_set_user_stack(void)
+{
+	char name[] = "renamed_by_user";
+	char copy[32];
+
+	CHECK(k_thread_name_set(k_current_get(), name) == 0);
+	name[0] = 'X'; /* the kernel copied it */
+	CHECK(k_thread_name_copy(k_current_get(), copy, sizeof(copy)) == 0);
+	CHECK(strcmp(copy, "renamed_by_user") == 0);
+	return 0;
+}
+
+static int name_set_kernel_string(void)
+{
+	expect_fault();
+	(void)k_thread_name_set(k_current_get(), kernel_buffer);
+	return __LINE__;
+}
+
+/* The refused call renamed nothing. */
+static int name_unchanged(void)
+{
+	CHECK(strcmp(k_thread_name_get(&case_thread), "name_set_kernel_string") == 0);
+	return 0;
+}
+
+/* Kernel functions that are not system calls: each oopses a user caller, whatever its
+ * arguments (they are valid ones here). */
+static int sv_object_access_revoke(void)
+{
+	expect_fault();
+	k_object_access_revoke(&test_sem, k_current_get());
+	return __LINE__;
+}
+
+static int sv_object_access_all_grant(void)
+{
+	expect_fault();
+	k_object_access_all_grant(&test_sem);
+	return __LINE__;
+}
+
+static int sv_object_free(void)
+{
+	void *sem = k_object_alloc(K_OBJ_SEM);
+
+	CHECK(sem != NULL);
+	expect_fault();
+	k_object_free(sem);
+	return __LINE__;
+}
+
+static void never_entered(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	child_done = 1;
+}
+
+static int sv_thread_user_mode_enter(void)
+{
+	child_done = 0;
+	expect_fault();
+	k_thread_user_mode_enter(never_entered, NULL, NULL, NULL);
+	return __LINE__;
+}
+
+static int never_entered_check(void)
+{
+	CHECK(child_done == 0);
+	return 0;
+}
+
+static int sv_mem_domain_init(void)
+{
+	expect_fault();
+	(void)k_mem_domain_init(&spare_domain, 0, NULL);
+	return __LINE__;
+}
+
+static int sv_mem_domain_add_partition(void)
+{
+	expect_fault();
+	(void)k_mem_domain_add_partition(&spare_domain, &test_part);
+	return __LINE__;
+}
+
+static int sv_mem_domain_remove_partition(void)
+{
+	expect_fault();
+	(void)k_mem_domain_remove_partition(&k_mem_domain_default, &test_part);
+	return __LINE__;
+}
+
+static int sv_mem_domain_add_thread(void)
+{
+	expect_fault();
+	(void)k_mem_domain_add_thread(&k_mem_domain_default, k_current_get());
+	return __LINE__;
+}
+
+static int sv_timer_init(void)
+{
+	expect_fault();
+	k_timer_init(&test_timer, NULL, NULL);
+	return __LINE__;
+}
+
+static int sv_sched_time_slice_set(void)
+{
+	expect_fault();
+	k_sched_time_slice_set(1, 0);
+	return __LINE__;
+}
+
+static int sv_fatal_halt(void)
+{
+	expect_fault();
+	k_fatal_halt(K_ERR_KERNEL_PANIC);
+	return __LINE__;
+}
+
+static void grant_test_sem_and_timer(void)
+{
+	k_thread_access_grant(&case_thread, &test_sem, &test_timer);
+}
+
+static const struct user_case cases[] = {
+	{ "syscall_0", syscall_0, K_USER, OOPS },
+	{ "syscall_int_max", syscall_int_max, K_USER, OOPS },
+	{ "syscall_uint_max", syscall_uint_max, K_USER, OOPS },
+	{ "syscall_0x80000000", syscall_0x80000000, K_USER, OOPS },
+	{ "syscall_limit", syscall_limit, K_USER, OOPS },
+	{ "syscall_valid_number", syscall_valid_number, K_USER, RETURNS },
+	{ "str_out_user_stack", str_out_user_stack, K_USER, RETURNS },
+	{ "str_out_kernel_buffer", str_out_kernel_buffer, K_USER, OOPS },
+	{ "str_out_wrapping_size", str_out_wrapping_size, K_USER, OOPS },
+	{ "str_out_too_long", str_out_too_long, K_USER, OOPS },
+	{ "msgq_put_kernel_buffer", msgq_put_kernel_buffer, K_USER, OOPS,
+	  .setup = grant_test_msgq, .check = msgq_empty },
+	{ "msgq_get_kernel_buffer", msgq_get_kernel_buffer, K_USER, OOPS,
+	  .setup = queue_one_and_grant, .check = message_still_queued },
+	{ "msgq_get_flash_buffer", msgq_get_flash_buffer, K_USER, OOPS,
+	  .setup = queue_one_and_grant, .check = message_still_queued },
+	{ "msgq_user_buffers", msgq_user_buffers, K_USER, RETURNS, .setup = grant_test_msgq },
+	{ "msgq_init_user_buffer", msgq_init_user_buffer, K_USER, RETURNS,
+	  .setup = grant_plain_msgq },
+	{ "msgq_init_kernel_buffer", msgq_init_kernel_buffer, K_USER, OOPS,
+	  .setup = grant_plain_msgq_2 },
+	{ "name_copy_user_stack", name_copy_user_stack, K_USER, RETURNS },
+	{ "name_copy_kernel_buffer", name_copy_kernel_buffer, K_USER, OOPS },
+	{ "name_copy_flash_buffer", name_copy_flash_buffer, K_USER, OOPS },
+	{ "name_set_user_stack", name_set_user_stack, K_USER, RETURNS },
+	{ "name_set_kernel_string", name_set_kernel_string, K_USER, OOPS,
+	  .check = name_unchanged },
+	/* In the order of the ABI table. */
+	{ "sv_sched_time_slice_set", sv_sched_time_slice_set, K_USER, OOPS },
+	{ "sv_fatal_halt", sv_fatal_halt, K_USER, OOPS },
+	{ "sv_timer_init", sv_timer_init, K_USER, OOPS, .setup = grant_test_sem_and_timer },
+	{ "sv_thread_user_mode_enter", sv_thread_user_mode_enter, K_USER, OOPS,
+	  .check = never_entered_check },
+	{ "sv_object_access_revoke", sv_object_access_revoke, K_USER, OOPS,
+	  .setup = grant_test_sem_and_timer },
+	{ "sv_object_access_all_grant", sv_object_access_all_grant, K_USER, OOPS,
+	  .setup = grant_test_sem_and_timer },
+	{ "sv_object_free", sv_object_free, K_USER, OOPS },
+	{ "sv_mem_domain_init", sv_mem_domain_init, K_USER, OOPS },
+	{ "sv_mem_domain_add_partition", sv_mem_domain_add_partition, K_USER, OOPS },
+	{ "sv_mem_domain_remove_partition", sv_mem_domain_remove_partition, K_USER, OOPS },
+	{ "sv_mem_domain_add_thread", sv_mem_domain_add_thread, K_USER, OOPS },
+};
+
+const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

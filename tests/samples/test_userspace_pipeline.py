@@ -8,6 +8,7 @@ import zlib
 from collections import Counter
 
 import pytest
+from userspace_support import check_isolation_fault, initial_bytes, partition
 
 from conftest import SAMPLES, Builder, RunResult
 from levante.image.elf import ElfImage, load_elf
@@ -29,17 +30,7 @@ def image_of(builder: Builder, board: str) -> ElfImage:
 
 def initial_words(image: ElfImage, name: str, count: int) -> list[int]:
     """The initial value of a global array of uint32_t, as loaded into RAM."""
-    address = image.symbols[name].address
-    for segment in image.segments:
-        offset = address - segment.address
-        if 0 <= offset and offset + 4 * count <= len(segment.data):
-            return list(struct.unpack_from(f"<{count}I", segment.data, offset))
-    raise AssertionError(f"{name}: no initial data in the image")
-
-
-def partition(image: ElfImage, name: str) -> range:
-    start = image.symbols[f"z_data_smem_{name}_part_start"].address
-    return range(start, start + image.symbols[f"z_data_smem_{name}_part_size"].address)
+    return list(struct.unpack(f"<{count}I", initial_bytes(image, name, 4 * count)))
 
 
 def expected_values(image: ElfImage) -> list[int]:
@@ -125,22 +116,10 @@ def test_reading_another_stage_partition_faults_and_the_system_runs_on(
     assert target in partition(image, "producer_part")
     assert target not in partition(image, "consumer_part")
 
-    (fault,) = result.events("fault")
-    assert fault["thread"] == "consumer"
-    assert fault["reason"] == "K_ERR_CPU_EXCEPTION"
-    assert (fault["access"], fault["address"]) == ("read", target)
-    entry = image.symbols["consumer_entry"]
-    assert entry.address & ~1 <= fault["pc"] < (entry.address & ~1) + entry.size
-    assert result.events("halt") == []
-
-    lines = result.output.splitlines()
-    attempt = lines.index(f"consumer: reading the producer's input at 0x{target:08x}")
-    assert lines[attempt + 1] == "E: ***** MPU FAULT: DATA READ ACCESS VIOLATION *****"
-    assert lines[attempt + 2] == f"E:   Faulting read address: 0x{target:08x}"
-    handler = lines.index("fatal error handler: reason 0 (K_ERR_CPU_EXCEPTION) in thread "
-                          "'consumer'; aborting it")
-    assert attempt < handler
-    assert not any("ISOLATION BROKEN" in line for line in lines)
+    lines, handler = check_isolation_fault(
+        result, image, "consumer", target, "consumer_entry",
+        f"consumer: reading the producer's input at 0x{target:08x}",
+    )
     # Only the consumer was aborted: main's join returned and it finished normally.
     assert lines[handler + 1].startswith(f"main: sent {ITEMS}, processed {ITEMS}, ")
     assert lines[handler + 2:] == ["main: 1 fatal error(s), last reason 0; done"]
@@ -148,6 +127,7 @@ def test_reading_another_stage_partition_faults_and_the_system_runs_on(
     # The stages finish in pipeline order.  The consumer's exit is its abort, right
     # after the handler (in interrupt context) returned.
     assert [e["thread"] for e in result.events("thread_exit")] == [*STAGES, "main"]
+    (fault,) = result.events("fault")
     after = result.trace[result.trace.index(fault) + 1:]
     abort = next(i for i, e in enumerate(after) if e["event"] == "thread_exit")
     assert after[abort]["thread"] == "consumer"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from userspace_support import check_isolation_fault, initial_bytes, partition
 
 from conftest import SAMPLES, Builder, RunResult
 from levante.image.elf import ElfImage, load_elf
@@ -16,21 +17,6 @@ PARTITION_LINE = re.compile(
     r"^main: (thread_[ab]): own partition 0x([0-9a-f]+) \((\d+) bytes\), "
     r"shared 0x([0-9a-f]+) \((\d+) bytes\)$"
 )
-
-
-def initial_bytes(image: ElfImage, name: str) -> bytes:
-    """The initial value of a global, as loaded into RAM."""
-    symbol = image.symbols[name]
-    for segment in image.segments:
-        offset = symbol.address - segment.address
-        if 0 <= offset and offset + symbol.size <= len(segment.data):
-            return segment.data[offset:offset + symbol.size]
-    raise AssertionError(f"{name}: no initial data in the image")
-
-
-def partition(image: ElfImage, name: str) -> range:
-    start = image.symbols[f"z_data_smem_{name}_part_start"].address
-    return range(start, start + image.symbols[f"z_data_smem_{name}_part_size"].address)
 
 
 def within(image: ElfImage, variable: str, span: range) -> bool:
@@ -140,22 +126,9 @@ def test_a_cannot_read_b_partition_and_the_system_runs_on(
     assert key in partition(image, "part_b")
     assert key not in partition(image, "part_a") and key not in partition(image, "shared_part")
 
-    (fault,) = result.events("fault")
-    assert fault["thread"] == "thread_a"
-    assert fault["reason"] == "K_ERR_CPU_EXCEPTION"
-    assert (fault["access"], fault["address"]) == ("read", key)
-    entry = image.symbols["client_entry"]
-    assert entry.address & ~1 <= fault["pc"] < (entry.address & ~1) + entry.size
-    assert result.events("halt") == []
-
-    lines = result.output.splitlines()
-    attempt = lines.index(f"A: reading B's key at 0x{key:08x}")
-    assert lines[attempt + 1] == "E: ***** MPU FAULT: DATA READ ACCESS VIOLATION *****"
-    assert lines[attempt + 2] == f"E:   Faulting read address: 0x{key:08x}"
-    handler = lines.index("fatal error handler: reason 0 (K_ERR_CPU_EXCEPTION) in thread "
-                          "'thread_a'; aborting it")
-    assert attempt < handler
-    assert not any("ISOLATION BROKEN" in line for line in lines)
+    lines, handler = check_isolation_fault(
+        result, image, "thread_a", key, "client_entry", f"A: reading B's key at 0x{key:08x}"
+    )
     # Only thread A was aborted; main's join returned and it ended normally.
     assert lines[handler + 1].startswith("main: B enciphered ")
     assert lines[handler + 2:] == ["main: 1 fatal error(s), last reason 0; done"]

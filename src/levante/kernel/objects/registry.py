@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from levante.kernel.fatal import Oops
 from levante.sdk.abi import ERRNO
@@ -136,10 +136,14 @@ class ObjectRegistry:
         error, as Zephyr's K_OOPS(K_SYSCALL_OBJ...) does)."""
         error = self.validate(caller.thread, address, kind, init)
         if error:
-            name = _ERROR_NAMES[-error]
-            wanted = kind or "kernel object"
-            raise Oops(f"{address:#x}: {wanted} access denied ({name})")
+            self.deny(address, kind, error)
         return self._objects[address]
+
+    @staticmethod
+    def deny(address: int, kind: str | None, error: int) -> NoReturn:
+        """Oops for a failed validation (`error` as `validate` returned it)."""
+        raise Oops(f"{address:#x}: {kind or 'kernel object'} access denied "
+                   f"({_ERROR_NAMES[-error]})")
 
     def use(self, caller: Caller, address: int, kind: type[T]) -> T:
         """The initialised object a system call works on, validated for user callers."""

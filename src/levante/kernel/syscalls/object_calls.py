@@ -42,9 +42,10 @@ def _thread_object(kernel: Kernel, caller: Caller, address: int) -> Thread | Non
     return state if isinstance(state, Thread) else None
 
 
-def _free_if_orphan(kernel: Kernel, entry: KernelObject | None) -> None:
-    if entry is not None and kernel.userspace is not None and kernel.objects.is_orphan(entry):
-        kernel.userspace.free_object(entry)
+def _free_if_orphan(kernel: Kernel, orphan: KernelObject | None) -> None:
+    """Free what `ObjectRegistry.revoke` reported as left without any permission."""
+    if orphan is not None and kernel.userspace is not None:
+        kernel.userspace.free_object(orphan)
 
 
 @syscall("k_object_access_grant")

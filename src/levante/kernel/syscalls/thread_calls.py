@@ -46,8 +46,10 @@ def target_thread_if_alive(kernel: Kernel, caller: Caller, address: int) -> Thre
         if error == -ERRNO["EINVAL"]:
             return None
         if error:
-            kernel.objects.checked(caller, address, Thread.KIND, InitState.INITIALISED)
-    target = target_thread(kernel, caller, address)
+            kernel.objects.deny(address, Thread.KIND, error)
+        target = kernel.thread_at(address)
+    else:
+        target = target_thread(kernel, caller, address)
     return target if target.is_alive() else None
 
 

@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
-	src/levante/sdk/abi.py src/levante/image
+	src/levante/sdk/abi.py src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
+	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py
 
 .PHONY: setup toolchain venv run test lint typecheck pytest bench clean
 
@@ -24,7 +25,7 @@ toolchain:
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py src/levante/arch/cortex_m/_blockclock.c
+$(STAMP): pyproject.toml setup.py $(wildcard src/levante/arch/cortex_m/*.c)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

@@ -1,4 +1,5 @@
-"""Builds the one C extension: the deterministic instruction clock for Unicorn."""
+"""Builds the C extensions for Unicorn: the deterministic instruction clock and the
+granule guard that enforces memory views at the MPU's 32-byte granule."""
 
 from setuptools import Extension, setup
 
@@ -8,6 +9,11 @@ setup(
             "levante.arch.cortex_m._blockclock",
             sources=["src/levante/arch/cortex_m/_blockclock.c"],
             extra_compile_args=["-O2"],
-        )
+        ),
+        Extension(
+            "levante.arch.cortex_m._granules",
+            sources=["src/levante/arch/cortex_m/_granules.c"],
+            extra_compile_args=["-O2"],
+        ),
     ]
 )

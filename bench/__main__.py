@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_mips, bench_syscall, bench_user_mode, bench_yield
+from bench import bench_granules, bench_mips, bench_syscall, bench_user_mode, bench_yield
 
 BENCHMARKS = (
     bench_mips.run,
@@ -10,6 +10,7 @@ BENCHMARKS = (
     bench_yield.run,
     bench_user_mode.run_syscall,
     bench_user_mode.run_switch,
+    bench_granules.run,
 )
 
 

@@ -62,7 +62,7 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
         raise ImageError(f"{dotconfig}: not a complete Levante .config ({error.args[0]})") from None
     image = load_elf(elf_path)
     _check_runtime(image)
-    cpu = UnicornCpu(board, memory_protection=config.is_enabled("USERSPACE"))
+    cpu = UnicornCpu(board)
     for segment in image.segments:
         if not any(region.contains(segment.address, len(segment.data))
                    for region in board.memory):

@@ -1,4 +1,5 @@
-"""Unicorn page protections that enforce a memory view: exact ranges, minimal changes, faults."""
+"""Unicorn page protections and the granule guard that enforce a memory view: page
+rights, minimal changes, and faults exact to the MPU's 32-byte granule."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from unicorn import (
     UC_ARCH_ARM,
     UC_ERR_FETCH_PROT,
+    UC_ERR_READ_PROT,
     UC_ERR_WRITE_PROT,
     UC_MODE_MCLASS,
     UC_MODE_THUMB,
@@ -21,10 +23,16 @@ from unicorn import (
     Uc,
     UcError,
 )
-from unicorn.arm_const import UC_ARM_REG_R0, UC_ARM_REG_R1
+from unicorn.arm_const import UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R4
 
-from levante.arch.cortex_m.protection import MPU_GRANULE, PageProtection
-from levante.arch.interface import AccessRegion, MemoryView
+from levante.arch.cortex_m.protection import (
+    MPU_GRANULE,
+    PAGE_SIZE,
+    PageProtection,
+    granule_rights,
+    plan_view,
+)
+from levante.arch.interface import AccessKind, AccessRegion, MemoryView
 
 FLASH = 0x0000_0000
 RAM = 0x2000_0000
@@ -38,6 +46,8 @@ NONE = UC_PROT_NONE
 ALL = UC_PROT_ALL
 
 STRB_R1_AT_R0 = bytes.fromhex("0170")  # strb r1, [r0]
+LDR_R1_FROM_R0 = bytes.fromhex("0168")  # ldr r1, [r0]
+MOVS_R4_42 = bytes.fromhex("2a24")  # movs r4, #42
 
 CODE = AccessRegion(FLASH, 0x4000, read=True, execute=True, name="code")
 STACK_A = AccessRegion(RAM + 0x1000, 0x400, read=True, write=True, name="stack a")
@@ -62,10 +72,12 @@ class SpyUc:
         self.calls.append((address, size, perms))
         self.uc.mem_protect(address, size, perms)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.uc, name)
+
 
 def make_engine() -> Any:
     uc: Any = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
-    uc.ctl_set_page_size(MPU_GRANULE)
     for start, end in BLOCKS:
         uc.mem_map(start, end - start, UC_PROT_ALL)
     return uc
@@ -103,18 +115,20 @@ UNPROTECTED: Protections = [
     (RAM, RAM + BLOCK_SIZE - 1, ALL),
 ]
 
+# SHARED covers 256 bytes of its page: the page gets their union (read) and the guard
+# checks the rest of it.
 EXPECTED_A: Protections = [
     (FLASH, FLASH + 0x3FFF, RX),
     (FLASH + 0x4000, FLASH + BLOCK_SIZE - 1, NONE),
     (RAM, RAM + 0xFFF, NONE),
     (RAM + 0x1000, RAM + 0x13FF, RW),
     (RAM + 0x1400, RAM + 0x1FFF, NONE),
-    (RAM + 0x2000, RAM + 0x20FF, R),
-    (RAM + 0x2100, RAM + BLOCK_SIZE - 1, NONE),
+    (RAM + 0x2000, RAM + 0x23FF, R),
+    (RAM + 0x2400, RAM + BLOCK_SIZE - 1, NONE),
 ]
 
 
-# ---- exact protections -------------------------------------------------------------------------
+# ---- page protections ---------------------------------------------------------------------------
 
 
 def test_a_fresh_engine_is_unprotected(uc: Any, protection: PageProtection) -> None:
@@ -123,10 +137,18 @@ def test_a_fresh_engine_is_unprotected(uc: Any, protection: PageProtection) -> N
     assert protection.changes == 0
 
 
-def test_a_view_sets_exactly_its_protections(uc: Any, protection: PageProtection) -> None:
+def test_a_view_sets_its_page_protections(uc: Any, protection: PageProtection) -> None:
     protection.apply(VIEW_A)
     assert protections(uc) == EXPECTED_A
     assert protection.changes > 0
+
+
+def test_only_pages_shared_by_different_rights_are_watched(protection: PageProtection) -> None:
+    plan = plan_view(VIEW_A, tuple(BLOCKS))
+    assert plan.mixed_data == {RAM + 0x2000}
+    assert plan.mixed_code == frozenset()
+    protection.apply(VIEW_A)
+    assert protection.watched_pages == 1
 
 
 def test_an_empty_view_protects_everything(uc: Any, protection: PageProtection) -> None:
@@ -137,25 +159,6 @@ def test_an_empty_view_protects_everything(uc: Any, protection: PageProtection) 
     ]
 
 
-def test_later_regions_win_and_regions_are_clipped_to_mapped_memory(
-        uc: Any, protection: PageProtection) -> None:
-    view = (
-        AccessRegion(RAM + 0x100, 0x100, read=True, write=True),
-        AccessRegion(RAM + 0x140, 0x20, read=True),  # overrides part of the first
-        AccessRegion(RAM + BLOCK_SIZE - 0x20, 0x40, read=True),  # runs past the RAM block
-    )
-    protection.apply(view)
-    assert protections(uc) == [
-        (FLASH, FLASH + BLOCK_SIZE - 1, NONE),
-        (RAM, RAM + 0xFF, NONE),
-        (RAM + 0x100, RAM + 0x13F, RW),
-        (RAM + 0x140, RAM + 0x15F, R),
-        (RAM + 0x160, RAM + 0x1FF, RW),
-        (RAM + 0x200, RAM + BLOCK_SIZE - 0x21, NONE),
-        (RAM + BLOCK_SIZE - 0x20, RAM + BLOCK_SIZE - 1, R),
-    ]
-
-
 def test_none_restores_every_page(uc: Any, protection: PageProtection) -> None:
     protection.apply(VIEW_A)
     protection.apply(None)
@@ -163,6 +166,20 @@ def test_none_restores_every_page(uc: Any, protection: PageProtection) -> None:
     protection.apply(VIEW_B)
     protection.apply(None)
     assert protections(uc) == UNPROTECTED
+
+
+def test_granule_rights_follow_the_last_region_and_skip_partial_granules() -> None:
+    view = (
+        AccessRegion(RAM + 0x100, 0x100, read=True, write=True),
+        AccessRegion(RAM + 0x140, 0x20, read=True),  # overrides part of the first
+        AccessRegion(RAM + 0x310, 0x20, read=True),  # half of two granules: neither
+    )
+    rights = granule_rights(view, ((RAM, RAM + PAGE_SIZE),))
+    expected = [NONE] * (PAGE_SIZE // MPU_GRANULE)
+    for index in range(0x100 // MPU_GRANULE, 0x200 // MPU_GRANULE):
+        expected[index] = RW
+    expected[0x140 // MPU_GRANULE] = R
+    assert list(rights) == expected
 
 
 # ---- minimal changes --------------------------------------------------------------------------
@@ -203,19 +220,19 @@ def test_switching_stacks_changes_only_the_two_stacks(uc: Any, spy: SpyUc,
         (FLASH, FLASH + 0x3FFF, RX),
         (FLASH + 0x4000, FLASH + BLOCK_SIZE - 1, NONE),
         (RAM, RAM + 0x1FFF, NONE),
-        (RAM + 0x2000, RAM + 0x20FF, R),
-        (RAM + 0x2100, RAM + 0x2FFF, NONE),
+        (RAM + 0x2000, RAM + 0x23FF, R),
+        (RAM + 0x2400, RAM + 0x2FFF, NONE),
         (RAM + 0x3000, RAM + 0x33FF, RW),
         (RAM + 0x3400, RAM + BLOCK_SIZE - 1, NONE),
     ]
 
 
-def test_changing_one_regions_rights_changes_only_that_range(uc: Any, spy: SpyUc,
-                                                             protection: PageProtection) -> None:
+def test_changing_one_regions_rights_changes_only_its_page(uc: Any, spy: SpyUc,
+                                                           protection: PageProtection) -> None:
     protection.apply(VIEW_A)
     spy.calls.clear()
     protection.apply((CODE, STACK_A, SHARED_RW))
-    assert spy.calls == [(SHARED.start, SHARED.size, RW)]
+    assert spy.calls == [(SHARED.start, PAGE_SIZE, RW)]
     expected = [(s, e, RW if s == SHARED.start else p) for s, e, p in EXPECTED_A]
     assert protections(uc) == expected
 
@@ -230,29 +247,65 @@ def test_a_region_growing_changes_only_the_new_pages(spy: SpyUc,
 
 # ---- the engine enforces them ----------------------------------------------------------------
 
-STORE_AT = FLASH + 0x1000
+CODE_AT = FLASH + 0x1000
 BUFFER = AccessRegion(RAM + 0x1000, MPU_GRANULE, read=True, write=True, name="buffer")
 
 
+def run_instruction(uc: Any, address: int, instruction: bytes, r0: int = 0, r1: int = 0) -> None:
+    uc.mem_write(address, instruction)
+    uc.reg_write(UC_ARM_REG_R0, r0)
+    uc.reg_write(UC_ARM_REG_R1, r1)
+    uc.emu_start(address | 1, address + len(instruction), count=1)
+
+
 def store_byte(uc: Any, address: int, value: int = 0xAB) -> None:
-    uc.reg_write(UC_ARM_REG_R0, address)
-    uc.reg_write(UC_ARM_REG_R1, value)
-    uc.emu_start(STORE_AT | 1, STORE_AT + len(STRB_R1_AT_R0), count=1)
+    run_instruction(uc, CODE_AT, STRB_R1_AT_R0, address, value)
 
 
 def test_a_store_one_byte_past_a_region_faults(uc: Any, protection: PageProtection) -> None:
-    uc.mem_write(STORE_AT, STRB_R1_AT_R0)
     protection.apply((CODE, BUFFER))
     store_byte(uc, BUFFER.end - 1, 0xAB)  # the last byte inside
     assert bytes(uc.mem_read(BUFFER.end - 1, 1)) == b"\xab"
+    assert protection.take_violation() is None
     with pytest.raises(UcError) as caught:
-        store_byte(uc, BUFFER.end, 0xCD)  # one byte past
+        store_byte(uc, BUFFER.end, 0xCD)  # one byte past, on the same page
     assert caught.value.errno == UC_ERR_WRITE_PROT
     assert bytes(uc.mem_read(BUFFER.end, 1)) == b"\0"
+    assert protection.take_violation() == (BUFFER.end, AccessKind.WRITE)
+
+
+def test_a_load_from_a_refused_granule_faults_and_loads_nothing(
+        uc: Any, protection: PageProtection) -> None:
+    uc.mem_write(BUFFER.end, b"\x11\x22\x33\x44")
+    protection.apply((CODE, BUFFER))
+    with pytest.raises(UcError) as caught:
+        run_instruction(uc, CODE_AT, LDR_R1_FROM_R0, BUFFER.end, 0x5555)
+    assert caught.value.errno == UC_ERR_READ_PROT
+    assert uc.reg_read(UC_ARM_REG_R1) == 0x5555
+    assert protection.take_violation() == (BUFFER.end, AccessKind.READ)
+
+
+def test_after_a_violation_the_page_works_again(uc: Any, protection: PageProtection) -> None:
+    protection.apply((CODE, BUFFER))
+    before = protections(uc)
+    with pytest.raises(UcError):
+        store_byte(uc, BUFFER.end)
+    protection.take_violation()
+    assert protections(uc) == before
+    store_byte(uc, BUFFER.start, 0x77)
+    assert bytes(uc.mem_read(BUFFER.start, 1)) == b"\x77"
+
+
+def test_a_privileged_context_may_access_watched_pages(uc: Any,
+                                                       protection: PageProtection) -> None:
+    protection.apply((CODE, BUFFER))
+    protection.apply(None)
+    store_byte(uc, BUFFER.end, 0x42)
+    assert bytes(uc.mem_read(BUFFER.end, 1)) == b"\x42"
+    assert protection.take_violation() is None
 
 
 def test_a_store_to_a_read_only_region_faults(uc: Any, protection: PageProtection) -> None:
-    uc.mem_write(STORE_AT, STRB_R1_AT_R0)
     protection.apply((CODE, SHARED))
     with pytest.raises(UcError) as caught:
         store_byte(uc, SHARED.start)
@@ -260,7 +313,6 @@ def test_a_store_to_a_read_only_region_faults(uc: Any, protection: PageProtectio
 
 
 def test_switching_views_moves_the_fault(uc: Any, protection: PageProtection) -> None:
-    uc.mem_write(STORE_AT, STRB_R1_AT_R0)
     protection.apply(VIEW_A)
     store_byte(uc, STACK_A.start)
     with pytest.raises(UcError):
@@ -276,44 +328,95 @@ def test_switching_views_moves_the_fault(uc: Any, protection: PageProtection) ->
 
 def test_fetching_from_a_non_executable_region_faults(uc: Any,
                                                       protection: PageProtection) -> None:
-    uc.mem_write(STORE_AT, STRB_R1_AT_R0)
     protection.apply((AccessRegion(FLASH, 0x4000, read=True), BUFFER))
     with pytest.raises(UcError) as caught:
         store_byte(uc, BUFFER.start)
     assert caught.value.errno == UC_ERR_FETCH_PROT
 
 
-# ---- against a per-page model ----------------------------------------------------------------
+def test_execution_is_checked_per_granule(uc: Any, protection: PageProtection) -> None:
+    code = AccessRegion(RAM + 0x4000, MPU_GRANULE, read=True, execute=True, name="ram code")
+    protection.apply((CODE, code))
+    run_instruction(uc, code.start, MOVS_R4_42)
+    assert uc.reg_read(UC_ARM_REG_R4) == 42
+    uc.reg_write(UC_ARM_REG_R4, 0)
+    run_instruction(uc, code.end, MOVS_R4_42)  # the next granule: same page, no execute
+    assert protection.take_violation() == (code.end, AccessKind.EXECUTE)
+    assert uc.reg_read(UC_ARM_REG_R4) == 0  # stopped before the instruction
 
-AREA_PAGES = 32  # random regions stay in the first 32 pages of each block
+
+# An IT block whose first instruction loads from a watched page, then a branch to a new
+# block: Unicorn leaves the IT bits set when it calls a memory hook, and unless the guard
+# clears them the next block runs as if still inside the IT block: the nop takes the
+# load's "then" slot and `movs r4, #42` an "else" slot, false here, so it is skipped.
+IT_BLOCK_THEN_BRANCH = bytes.fromhex(
+    "0022"  # movs r2, #0
+    "002a"  # cmp r2, #0
+    "0ebf"  # itee eq
+    "0168"  # ldreq r1, [r0]   (the watched page)
+    "0123"  # movne r3, #1
+    "0223"  # movne r3, #2
+    "00e0"  # b.n +4
+    "00bf"  # nop
+    "00bf"  # nop (the branch target)
+    "2a24"  # movs r4, #42
+)
+
+
+@pytest.mark.parametrize("privileged", [False, True])
+def test_a_load_in_an_it_block_on_a_watched_page_leaves_later_code_intact(
+        uc: Any, protection: PageProtection, privileged: bool) -> None:
+    view: MemoryView = (CODE, BUFFER)
+    protection.apply(view)
+    if privileged:
+        protection.apply(None)
+    uc.mem_write(CODE_AT, IT_BLOCK_THEN_BRANCH)
+    uc.reg_write(UC_ARM_REG_R0, BUFFER.start)
+    uc.reg_write(UC_ARM_REG_R4, 0)
+    uc.emu_start(CODE_AT | 1, CODE_AT + len(IT_BLOCK_THEN_BRANCH))
+    assert uc.reg_read(UC_ARM_REG_R4) == 42
+    assert protection.take_violation() is None
+
+
+# ---- against a per-granule model -------------------------------------------------------------
+
+AREA_PAGES = 4  # random regions stay in the first 4 pages of each block
+
+
+def granule_model(view: MemoryView, address: int) -> int:
+    for region in reversed(view):
+        if region.start <= address < region.end:
+            return ((R if region.read else 0) | (UC_PROT_WRITE if region.write else 0)
+                    | (UC_PROT_EXEC if region.execute else 0))
+    return NONE
 
 
 def page_model(view: MemoryView | None) -> Protections:
-    """Each page's protection from the last region holding it, merged like `protections`."""
+    """Each page's protection: the union of its granules' rights, merged like
+    `protections`."""
     pages: list[tuple[int, int, int]] = []
     for start, end in BLOCKS:
-        for page in range(start, end, MPU_GRANULE):
-            perms = ALL if view is None else NONE
+        for page in range(start, end, PAGE_SIZE):
+            perms = ALL
             if view is not None:
-                for region in reversed(view):
-                    if region.start <= page < region.end:
-                        perms = ((R if region.read else 0) | (UC_PROT_WRITE if region.write else 0)
-                                 | (UC_PROT_EXEC if region.execute else 0))
-                        break
+                perms = 0
+                for granule in range(page, page + PAGE_SIZE, MPU_GRANULE):
+                    perms |= granule_model(view, granule)
             if page > start and pages[-1][2] == perms:
-                pages[-1] = (pages[-1][0], page + MPU_GRANULE - 1, perms)
+                pages[-1] = (pages[-1][0], page + PAGE_SIZE - 1, perms)
             else:
-                pages.append((page, page + MPU_GRANULE - 1, perms))
+                pages.append((page, page + PAGE_SIZE - 1, perms))
     return pages
 
 
 region_strategy = st.builds(
-    lambda base, page, pages, read, write, execute: AccessRegion(
-        base + page * MPU_GRANULE, pages * MPU_GRANULE, read=read, write=write, execute=execute
+    lambda base, granule, granules, read, write, execute: AccessRegion(
+        base + granule * MPU_GRANULE, granules * MPU_GRANULE, read=read, write=write,
+        execute=execute,
     ),
     st.sampled_from([FLASH, RAM]),
-    st.integers(0, AREA_PAGES - 1),
-    st.integers(1, 8),
+    st.integers(0, AREA_PAGES * PAGE_SIZE // MPU_GRANULE - 1),
+    st.integers(1, 40),
     st.booleans(),
     st.booleans(),
     st.booleans(),
@@ -330,3 +433,26 @@ def test_any_sequence_of_views_leaves_exactly_the_last_ones_protections(
     for view in views:
         protection.apply(view)
         assert protections(uc) == page_model(view)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(region_strategy, max_size=5).map(tuple), st.data())
+def test_stores_fault_exactly_where_the_view_refuses_them(view: MemoryView,
+                                                          data: st.DataObject) -> None:
+    uc = make_engine()
+    protection = PageProtection(uc, BLOCKS)
+    full_view = (*view, CODE)  # last, so that the store instruction stays executable
+    protection.apply(full_view)
+    for _ in range(8):
+        address = RAM + data.draw(st.integers(0, AREA_PAGES * PAGE_SIZE - 1))
+        allowed = granule_model(full_view, address) & UC_PROT_WRITE
+        try:
+            store_byte(uc, address, 0x5A)
+            faulted = False
+        except UcError:
+            faulted = True
+        assert faulted == (not allowed), hex(address)
+        violation = protection.take_violation()
+        if violation is not None:  # the guard's, on a page shared by different rights
+            assert violation == (address, AccessKind.WRITE)
+            assert faulted

@@ -14,7 +14,6 @@ Design notes:
 
 from __future__ import annotations
 
-import ctypes
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,10 +42,11 @@ from unicorn import (
     UcError,
 )
 from unicorn import arm_const as arm
-from unicorn.unicorn_py3.unicorn import UcContext, uclib
+from unicorn.unicorn_py3.unicorn import UcContext
 
 from levante.arch.cortex_m import _blockclock
-from levante.arch.cortex_m.protection import MPU_GRANULE, PageProtection
+from levante.arch.cortex_m.native import engine_handle, entry_point
+from levante.arch.cortex_m.protection import PageProtection
 from levante.arch.interface import (
     AccessKind,
     CpuFault,
@@ -100,6 +100,9 @@ _MEMORY_FAULTS = {
     UC_MEM_FETCH_PROT: (AccessKind.EXECUTE, "MPU fault: instruction access violation"),
 }
 
+_MPU_FAULTS = {kind: what for access, (kind, what) in _MEMORY_FAULTS.items()
+               if access in (UC_MEM_READ_PROT, UC_MEM_WRITE_PROT, UC_MEM_FETCH_PROT)}
+
 _XPSR_THUMB = 1 << 24
 _CONTROL_NPRIV = 1  # CONTROL.nPRIV: thread mode is unprivileged
 # Where a context that returns from its entry function lands: never mapped.
@@ -127,29 +130,26 @@ def _function_address(value: int) -> int:
 class UnicornCpu:
     """A Cortex-M core with the board's flash and SRAM, running kernel-chosen contexts.
 
-    With `memory_protection` the emulator's pages are 32 bytes, the MPU's granule, so a
-    user context's view is enforced to the byte range the MPU regions give."""
+    A user context's view is enforced to the 32-byte MPU granule (see `protection`)."""
 
-    def __init__(self, board: Board, memory_protection: bool = False) -> None:
+    def __init__(self, board: Board) -> None:
         self.board = board
         # Unicorn's binding is only partly typed: treat the engine as dynamic.
         self.uc: Any = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(_CPU_MODELS[board.cpu])
-        if memory_protection:
-            self.uc.ctl_set_page_size(MPU_GRANULE)
         for region in (board.flash, board.sram):
             self.uc.mem_map(region.base, region.size, UC_PROT_ALL)
         self._protection = PageProtection(
             self.uc, [(region.base, region.end) for region in (board.flash, board.sram)]
         )
         self._clock = _blockclock.BlockClock(
-            uc=self.uc._uch.value,
-            hook_add=_address_of(uclib.uc_hook_add),
-            hook_del=_address_of(uclib.uc_hook_del),
-            emu_stop=_address_of(uclib.uc_emu_stop),
-            mem_read=_address_of(uclib.uc_mem_read),
-            reg_read_batch=_address_of(uclib.uc_reg_read_batch),
-            reg_write_batch=_address_of(uclib.uc_reg_write_batch),
+            uc=engine_handle(self.uc),
+            hook_add=entry_point("uc_hook_add"),
+            hook_del=entry_point("uc_hook_del"),
+            emu_stop=entry_point("uc_emu_stop"),
+            mem_read=entry_point("uc_mem_read"),
+            reg_read_batch=entry_point("uc_reg_read_batch"),
+            reg_write_batch=entry_point("uc_reg_write_batch"),
             frame_ids=(*_GENERAL_REGISTERS, arm.UC_ARM_REG_PC),
         )
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -259,6 +259,11 @@ class UnicornCpu:
                 self._stop = self._fault_from_error(error)
         finally:
             self._clock.limit = _UNLIMITED
+        violation = self._protection.take_violation()
+        if violation is not None and (self._stop is None or self._stop.kind is not StopKind.FAULT):
+            # Refused by the granule guard without a Unicorn fault: an instruction fetch.
+            address, access = violation
+            self._stop = self._fault(_MPU_FAULTS[access], address, address, access)
         cycles = self._clock.executed - started
         stop = self._stop
         if stop is None or stop.kind is not StopKind.FAULT:
@@ -348,9 +353,3 @@ class UnicornCpu:
     @property
     def executed_instructions(self) -> int:
         return int(self._clock.executed)
-
-
-def _address_of(function: Any) -> int:
-    value = ctypes.cast(function, ctypes.c_void_p).value
-    assert value is not None
-    return value

@@ -1,27 +1,61 @@
-"""Page protections that enforce a context's memory view on Unicorn (the emulated MPU).
+"""Page protections and granule checks that enforce a context's memory view on Unicorn
+(the emulated MPU).
 
-Unicorn checks every access against page permissions; with 32-byte pages (the MPU's
-granule) a view's regions map onto pages exactly, so an access one byte past a region
-faults.  Switching views changes only the ranges whose rights differ: two threads of
-one domain differ by their stacks, which keeps a user-to-user switch cheap.
+Unicorn's pages stay 1 KiB: smaller pages collide with the flags QEMU keeps in a TLB
+entry's low address bits and can lose stores.  The MPU's granule is 32 bytes, so a view
+is enforced in two layers:
+- a page whose granules all carry the same rights gets exactly those rights from
+  Unicorn, which checks every access at native speed;
+- a page whose granules differ (a 512-byte stack beside kernel data) gets the union of
+  their rights, and the C granule guard checks each access on it against the view's
+  per-granule rights table, faulting the ones the MPU would refuse.
+An access one byte past a region therefore faults wherever the region ends.  Switching
+views changes only the pages whose rights differ: two threads of one domain differ by
+their stacks, which keeps a user-to-user switch cheap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from unicorn import UC_PROT_ALL, UC_PROT_EXEC, UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE
+from unicorn import UC_PROT_ALL, UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
+from unicorn import arm_const as arm
 
-from levante.arch.interface import MemoryView
+from levante.arch.cortex_m import _granules
+from levante.arch.cortex_m.native import engine_handle, entry_point
+from levante.arch.interface import AccessKind, MemoryView
 from levante.arch.memview import flatten
 
 MPU_GRANULE = 32
+PAGE_SIZE = 1024  # Unicorn's default for ARM, and the smallest that is safe
+_GRANULES_PER_PAGE = PAGE_SIZE // MPU_GRANULE
+_DATA_RIGHTS = UC_PROT_READ | UC_PROT_WRITE
 
 # (start, end, protection), sorted and covering every mapped block exactly.
-Cover = list[tuple[int, int, int]]
+Cover = tuple[tuple[int, int, int], ...]
+Blocks = tuple[tuple[int, int], ...]
 _TRANSITIONS_KEPT = 256
+
+# The guard's rights bits are Unicorn's protection bits.
+VIOLATION_ACCESS = {
+    UC_PROT_READ: AccessKind.READ,
+    UC_PROT_WRITE: AccessKind.WRITE,
+    UC_PROT_EXEC: AccessKind.EXECUTE,
+}
+
+
+@dataclass(frozen=True)
+class ViewPlan:
+    """How one view maps onto the engine: page protections, granule rights, and the
+    pages the guard must check."""
+
+    cover: Cover
+    rights: bytes | None  # one byte per granule over the blocks; None: privileged
+    mixed_data: frozenset[int]  # pages whose granules differ in read or write
+    mixed_code: frozenset[int]  # pages whose granules differ in execute
 
 
 @dataclass(frozen=True)
@@ -29,63 +63,134 @@ class _Transition:
     old: MemoryView | None
     new: MemoryView | None
     changes: list[tuple[int, int, int]]  # (start, size, protection) to apply
-    cover: Cover  # the protections once applied
 
 
 class PageProtection:
-    """Keeps the emulator's page permissions equal to the running context's view."""
+    """Keeps the emulator's page permissions and granule checks equal to the running
+    context's view."""
 
     def __init__(self, uc: Any, blocks: Sequence[tuple[int, int]]) -> None:
         self._uc = uc
-        self._blocks = sorted(blocks)
+        self._blocks: Blocks = tuple(sorted(blocks))
+        for start, end in self._blocks:
+            if start % PAGE_SIZE or end % PAGE_SIZE:
+                raise ValueError(f"memory block {start:#x}-{end:#x} is not page aligned")
+        self._guard = _granules.GranuleGuard(
+            uc=engine_handle(uc),
+            hook_add=entry_point("uc_hook_add"),
+            emu_stop=entry_point("uc_emu_stop"),
+            mem_regions=entry_point("uc_mem_regions"),
+            mem_protect=entry_point("uc_mem_protect"),
+            free=entry_point("uc_free"),
+            reg_read=entry_point("uc_reg_read"),
+            reg_write=entry_point("uc_reg_write"),
+            epsr_id=arm.UC_ARM_REG_EPSR,
+            blocks=tuple((start, end - start) for start, end in self._blocks),
+        )
         self._applied: MemoryView | None = None
-        self._cover: Cover = [(start, end, UC_PROT_ALL) for start, end in self._blocks]
+        self._plan = plan_view(None, self._blocks)
+        self._watched_data: set[int] = set()
+        self._watched_code: set[int] = set()
         self.changes = 0  # mem_protect calls made (for benchmarks)
         # Switches repeat (thread A to B and back): remember each transition's changes.
         # Keyed by identity, with the views kept in the value so ids cannot be reused.
         self._transitions: dict[tuple[int, int], _Transition] = {}
 
+    @property
+    def watched_pages(self) -> int:
+        """Pages the granule guard checks (for benchmarks and tests)."""
+        return len(self._watched_data | self._watched_code)
+
     def apply(self, view: MemoryView | None) -> None:
         if view is self._applied:
             return
+        plan = plan_view(view, self._blocks)
         key = (id(self._applied), id(view))
         transition = self._transitions.get(key)
         if transition is None or transition.old is not self._applied or transition.new is not view:
-            target = self._cover_for(view)
-            transition = _Transition(self._applied, view, _differences(self._cover, target),
-                                     target)
+            transition = _Transition(self._applied, view,
+                                     _differences(self._plan.cover, plan.cover))
             if len(self._transitions) >= _TRANSITIONS_KEPT:
                 self._transitions.clear()
             self._transitions[key] = transition
         for start, size, protection in transition.changes:
             self._uc.mem_protect(start, size, protection)
         self.changes += len(transition.changes)
-        self._cover = transition.cover
+        self._watch(plan)
+        self._guard.set_rights(plan.rights)
+        self._plan = plan
         self._applied = view
 
-    def _cover_for(self, view: MemoryView | None) -> Cover:
-        if view is None:
-            return [(start, end, UC_PROT_ALL) for start, end in self._blocks]
-        segments = flatten(view).segments
-        cover: Cover = []
-        for block_start, block_end in self._blocks:
-            position = block_start
-            for segment in segments:
-                start, end = max(segment.start, block_start), min(segment.end, block_end)
-                if start >= end:
-                    continue
-                if position < start:
-                    cover.append((position, start, UC_PROT_NONE))
-                protection = (
-                    (UC_PROT_READ if segment.read else 0)
-                    | (UC_PROT_WRITE if segment.write else 0)
-                    | (UC_PROT_EXEC if segment.execute else 0)
-                )
-                cover.append((start, end, protection))
-                position = end
-            if position < block_end:
-                cover.append((position, block_end, UC_PROT_NONE))
-        return cover
+    def take_violation(self) -> tuple[int, AccessKind] | None:
+        """The access the guard refused during the last run, as (address, kind); also
+        undoes the protection change the guard made to fault it."""
+        violation = self._guard.take_violation()
+        if violation is None:
+            return None
+        address, right = violation
+        return address, VIOLATION_ACCESS[right]
+
+    def _watch(self, plan: ViewPlan) -> None:
+        # Hooks stay once installed: adding one costs more than a check that passes.
+        for page in plan.mixed_data - self._watched_data:
+            self._guard.watch_data(page, PAGE_SIZE)
+            self._watched_data.add(page)
+        for page in plan.mixed_code - self._watched_code:
+            self._guard.watch_code(page, PAGE_SIZE)
+            # Code hooks are compiled into translated blocks: drop the page's old ones.
+            self._uc.ctl_remove_cache(page, page + PAGE_SIZE)
+            self._watched_code.add(page)
+
+
+@lru_cache(maxsize=256)
+def plan_view(view: MemoryView | None, blocks: Blocks) -> ViewPlan:
+    if view is None:
+        everything = tuple((start, end, UC_PROT_ALL) for start, end in blocks)
+        return ViewPlan(everything, None, frozenset(), frozenset())
+    rights = granule_rights(view, blocks)
+    cover: list[tuple[int, int, int]] = []
+    mixed_data: set[int] = set()
+    mixed_code: set[int] = set()
+    first = 0
+    for start, end in blocks:
+        for page_index, page in enumerate(range(start, end, PAGE_SIZE)):
+            offset = first + page_index * _GRANULES_PER_PAGE
+            granules = set(rights[offset:offset + _GRANULES_PER_PAGE])
+            protection = 0
+            for granule in granules:
+                protection |= granule
+            if len({granule & _DATA_RIGHTS for granule in granules}) > 1:
+                mixed_data.add(page)
+            if len({granule & UC_PROT_EXEC for granule in granules}) > 1:
+                mixed_code.add(page)
+            if cover and cover[-1][1] == page and cover[-1][2] == protection:
+                cover[-1] = (cover[-1][0], page + PAGE_SIZE, protection)
+            else:
+                cover.append((page, page + PAGE_SIZE, protection))
+        first += (end - start) // MPU_GRANULE
+    return ViewPlan(tuple(cover), rights, frozenset(mixed_data), frozenset(mixed_code))
+
+
+def granule_rights(view: MemoryView, blocks: Blocks) -> bytes:
+    """One byte of UC_PROT_* rights per 32-byte granule of the blocks, in order.  A
+    granule only partly inside a segment gets none of its rights (MPU regions never
+    split a granule; the kernel's own checks are byte exact)."""
+    table = bytearray()
+    for block_start, block_end in blocks:
+        rights = bytearray((block_end - block_start) // MPU_GRANULE)
+        for segment in flatten(view).segments:
+            start = max(segment.start, block_start)
+            end = min(segment.end, block_end)
+            first = -(-(start - block_start) // MPU_GRANULE)
+            last = (end - block_start) // MPU_GRANULE
+            if first >= last:
+                continue
+            value = ((UC_PROT_READ if segment.read else 0)
+                     | (UC_PROT_WRITE if segment.write else 0)
+                     | (UC_PROT_EXEC if segment.execute else 0))
+            rights[first:last] = bytes([value]) * (last - first)
+        table += rights
+    return bytes(table)
 
 
 def _differences(current: Cover, target: Cover) -> list[tuple[int, int, int]]:
@@ -107,3 +212,4 @@ def _differences(current: Cover, target: Cover) -> list[tuple[int, int, int]]:
         if t_end <= c_end:
             j += 1
     return [(start, end - start, protection) for start, end, protection in changes]
+

@@ -100,6 +100,8 @@ USER_MEMORY_CASES: dict[str, str | None] = {
     "exec_partition": "execute",
     "exec_stack": "execute",
     "exec_heap": "execute",
+    "exec_rx_partition": None,
+    "exec_past_rx_partition": "execute",  # the next granule, on the same 1 KiB page
     "partition_last_byte": None,
     "partition_past_end": "read",
     "write_control": "read",
@@ -149,6 +151,7 @@ def _expected_fault_addresses(run: Run) -> dict[str, int]:
         "exec_partition": symbols["partition_code"].address,
         "exec_stack": printed["exec_stack"],
         "exec_heap": printed["exec_heap"],
+        "exec_past_rx_partition": symbols["rx_code"].address + 32,
         "partition_past_end": edge_start + edge_size,
         "write_control": kernel_ram,
         "user_mode_enter": kernel_ram,

@@ -55,6 +55,14 @@ K_APPMEM_PARTITION_DEFINE(edge_part);
 K_APP_DMEM(edge_part) volatile uint8_t edge_bytes[72] = { 1 };
 K_APP_BMEM(edge_part) volatile int edge_reached;
 
+/* A P_RX_U_RX partition over the first 32 bytes of kernel RAM code: the next 32 bytes
+ * share its 1 KiB page, but not its rights. */
+#define RX_SIZE 32
+uint16_t __aligned(RX_SIZE) rx_code[2 * RX_SIZE / 2] = {
+	[0] = THUMB_BX_LR, [RX_SIZE / 2] = THUMB_BX_LR,
+};
+K_MEM_PARTITION_DEFINE(rx_part, rx_code, RX_SIZE, K_MEM_PARTITION_P_RX_U_RX);
+
 /* Two domains that share only params_part. */
 K_APPMEM_PARTITION_DEFINE(a_part);
 K_APP_BMEM(a_part) volatile uint32_t a_word;
@@ -63,6 +71,7 @@ K_APP_BMEM(b_part) volatile uint32_t b_word;
 
 static struct k_mem_domain case_domain;
 static struct k_mem_domain edge_domain;
+static struct k_mem_domain rx_domain;
 static struct k_mem_domain a_domain;
 static struct k_mem_domain b_domain;
 
@@ -151,6 +160,16 @@ static void exec_stack(void)
 
 	case_arg = (uintptr_t)code;
 	call_thumb((uintptr_t)code);
+}
+
+static void exec_rx_partition(void)
+{
+	call_thumb((uintptr_t)rx_code);
+}
+
+static void exec_past_rx_partition(void)
+{
+	call_thumb((uintptr_t)rx_code + RX_SIZE);
 }
 
 static void exec_at_arg(void)
@@ -409,6 +428,8 @@ static const struct mem_case cases[] = {
 	{ .name = "exec_heap", .run = exec_at_arg, .domain = &case_domain, .prepare = arg_heap,
 	  .options = K_USER, .faults = true, .reason = K_ERR_CPU_EXCEPTION,
 	  .reached = &reached_after_fault },
+	CASE(exec_rx_partition, rx_domain, false),
+	CASE(exec_past_rx_partition, rx_domain, true),
 	CASE(partition_last_byte, edge_domain, false, .check = check_edge_last_byte,
 	     .reached = &edge_reached),
 	CASE(partition_past_end, edge_domain, true, .check = check_edge_past_end,
@@ -482,12 +503,14 @@ static int setup_domains(void)
 {
 	struct k_mem_partition *case_parts[] = { &params_part, &data_part, &ro_part };
 	struct k_mem_partition *edge_parts[] = { &edge_part };
+	struct k_mem_partition *rx_parts[] = { &params_part, &rx_part };
 	struct k_mem_partition *a_parts[] = { &params_part, &a_part };
 	struct k_mem_partition *b_parts[] = { &params_part, &b_part };
 	int ret = 0;
 
 	ret |= k_mem_domain_init(&case_domain, ARRAY_SIZE(case_parts), case_parts);
 	ret |= k_mem_domain_init(&edge_domain, ARRAY_SIZE(edge_parts), edge_parts);
+	ret |= k_mem_domain_init(&rx_domain, ARRAY_SIZE(rx_parts), rx_parts);
 	ret |= k_mem_domain_init(&a_domain, ARRAY_SIZE(a_parts), a_parts);
 	ret |= k_mem_domain_init(&b_domain, ARRAY_SIZE(b_parts), b_parts);
 	return ret;

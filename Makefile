@@ -9,7 +9,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
 	src/levante/sdk/abi.py src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
-	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py
+	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto
 
 .PHONY: setup toolchain venv run test lint typecheck pytest bench clean
 

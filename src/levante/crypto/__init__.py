@@ -1,0 +1,1 @@
+"""Random numbers and cryptography: entropy sources, the CTR_DRBG, the PRNG."""

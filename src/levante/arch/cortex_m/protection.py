@@ -63,6 +63,7 @@ class _Transition:
     old: MemoryView | None
     new: MemoryView | None
     changes: list[tuple[int, int, int]]  # (start, size, protection) to apply
+    plan: ViewPlan  # the new view's plan, its pages already watched
 
 
 class PageProtection:
@@ -104,21 +105,22 @@ class PageProtection:
     def apply(self, view: MemoryView | None) -> None:
         if view is self._applied:
             return
-        plan = plan_view(view, self._blocks)
         key = (id(self._applied), id(view))
         transition = self._transitions.get(key)
         if transition is None or transition.old is not self._applied or transition.new is not view:
+            # Planning hashes the view: done once per transition, not on every switch.
+            plan = plan_view(view, self._blocks)
+            self._watch(plan)  # watches are never removed, so a cached plan stays watched
             transition = _Transition(self._applied, view,
-                                     _differences(self._plan.cover, plan.cover))
+                                     _differences(self._plan.cover, plan.cover), plan)
             if len(self._transitions) >= _TRANSITIONS_KEPT:
                 self._transitions.clear()
             self._transitions[key] = transition
         for start, size, protection in transition.changes:
             self._uc.mem_protect(start, size, protection)
         self.changes += len(transition.changes)
-        self._watch(plan)
-        self._guard.set_rights(plan.rights)
-        self._plan = plan
+        self._guard.set_rights(transition.plan.rights)
+        self._plan = transition.plan
         self._applied = view
 
     def take_violation(self) -> tuple[int, AccessKind] | None:

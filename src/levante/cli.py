@@ -17,11 +17,10 @@ from typing import IO, Any
 import click
 
 from levante import __version__
+from levante.commands.support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from levante.errors import LevanteError, UsageError
 
-EXIT_OK = 0
-EXIT_HALTED = 1
-EXIT_USAGE = 2
+EXIT_HALTED = EXIT_FAILED
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h)\s*$")
 _SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -33,11 +32,6 @@ def parse_duration(text: str) -> float:
     if match is None:
         raise UsageError(f"bad duration '{text}': use a number and a unit (us, ms, s, m, h)")
     return float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
-
-
-def _fail(error: LevanteError) -> None:
-    click.echo(f"levante: error: {error.message}", err=True)
-    sys.exit(error.exit_status)
 
 
 class _OneLineUsageError(click.ClickException):
@@ -93,7 +87,7 @@ def build(app: Path, build_dir: Path, board: str) -> None:
         for line in error.details[:20]:
             if line != error.message:  # the message itself comes last, once
                 click.echo(line, err=True)
-        _fail(error)
+        fail(error)
         return
     size = result.binary.stat().st_size
     click.echo(f"levante: built {result.elf} for {board} ({size} bytes of flash image)")
@@ -167,7 +161,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
         limit_seconds = parse_duration(max_time) if max_time is not None else None
         trace = _TraceWriter(trace_path) if trace_path is not None else None
     except LevanteError as error:
-        _fail(error)
+        fail(error)
         return
     try:
         system = boot(build_dir, _console(), trace)
@@ -182,13 +176,15 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
             end = RunEnd.TIME_LIMIT
         sys.stdout.flush()
     except LevanteError as error:
-        _fail(error)
+        fail(error)
         return
     finally:
         if trace is not None:
             trace.close()
     sys.exit(EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK)
 
+
+# Sub-commands defined in levante.commands are registered here, one line each.
 
 if __name__ == "__main__":
     main()

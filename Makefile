@@ -5,20 +5,22 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi mosquitto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
 	src/levante/sdk/abi.py src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
-	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto
+	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto \
+	src/levante/codecs src/levante/boot src/levante/commands
 
-.PHONY: setup toolchain venv run test lint typecheck pytest bench clean
+.PHONY: setup toolchain venv run test lint typecheck pytest bench fuzz clean
 
 setup: toolchain venv
 
 toolchain:
 	@if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 || \
-	    [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ]; then \
-		echo "installing the Arm toolchain: $(APT_PACKAGES)"; \
+	    [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ] || \
+	    [ ! -x /usr/sbin/mosquitto ]; then \
+		echo "installing the Arm toolchain and the MQTT test broker: $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
@@ -39,7 +41,7 @@ run: setup
 test: setup lint typecheck pytest
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 
 typecheck: setup
 	$(BIN)/mypy
@@ -50,6 +52,10 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Coverage-guided fuzzing of every codec (atheris); the test suite runs a short bound.
+fuzz: setup
+	$(BIN)/python fuzz/run.py --runs 100000
 
 clean:
 	rm -rf build

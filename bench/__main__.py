@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bench import bench_granules, bench_mips, bench_syscall, bench_user_mode, bench_yield
+from bench import (
+    bench_boot,
+    bench_codecs_app,
+    bench_codecs_net,
+    bench_granules,
+    bench_mips,
+    bench_syscall,
+    bench_user_mode,
+    bench_yield,
+)
 
 BENCHMARKS = (
     bench_mips.run,
@@ -11,6 +20,10 @@ BENCHMARKS = (
     bench_user_mode.run_syscall,
     bench_user_mode.run_switch,
     bench_granules.run,
+    bench_boot.run,
+    *bench_codecs_net.BENCHMARKS,
+    bench_codecs_app.run_coap,
+    bench_codecs_app.run_mqtt,
 )
 
 

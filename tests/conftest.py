@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,21 +43,26 @@ class Builder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._built: dict[tuple[str, str], Path] = {}
+        self._built: dict[tuple[str, ...], Path] = {}
 
-    def build(self, app: Path, board: str = "lv_m4") -> Path:
-        key = (str(app), board)
+    def build(self, app: Path, board: str = "lv_m4", extra: tuple[str, ...] = ()) -> Path:
+        """Build `app` for `board`, with the Kconfig fragments `extra` (file names in the
+        application's folder) merged after its prj.conf."""
+        key = (str(app), board, *extra)
         if key not in self._built:
-            build_dir = self.root / f"{app.parent.name}_{app.name}_{board}"
-            result = levante("build", str(app), "-d", str(build_dir), "-b", board)
+            suffix = "".join(f"_{Path(name).stem}" for name in extra)
+            build_dir = self.root / f"{app.parent.name}_{app.name}_{board}{suffix}"
+            fragments = [option for name in extra for option in ("--extra-conf", str(app / name))]
+            result = levante("build", str(app), "-d", str(build_dir), "-b", board, *fragments)
             assert result.returncode == 0, result.stderr + result.stdout
             self._built[key] = build_dir
         return self._built[key]
 
     def run(self, app: Path, *options: str, board: str = "lv_m4",
-            max_time: str = "10s") -> RunResult:
-        build_dir = self.build(app, board)
-        trace = build_dir / f"trace_{len(options)}_{max_time}.jsonl"
+            max_time: str = "10s", extra: tuple[str, ...] = ()) -> RunResult:
+        build_dir = self.build(app, board, extra)
+        tag = zlib.crc32("\0".join(options).encode())
+        trace = build_dir / f"trace_{tag:08x}_{max_time}.jsonl"
         result = levante("run", str(build_dir), "--max-time", max_time, "--trace", str(trace),
                          *options)
         events = [json.loads(line) for line in trace.read_text().splitlines()] \

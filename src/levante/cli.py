@@ -6,6 +6,7 @@ usage, configuration, build or image error (one line on stderr, never a tracebac
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import sys
@@ -53,8 +54,35 @@ def _one_line_usage_errors() -> Iterator[None]:
         raise _OneLineUsageError(error.format_message()) from None
 
 
+# Sub-commands that live in levante.commands, imported only when used so that every
+# `levante` invocation does not pay for the codecs, the boot stage and the rule database.
+_LAZY_COMMANDS = {
+    "harden": "levante.commands.harden:harden",
+    "decode": "levante.commands.decode:decode",
+    "keygen": "levante.commands.image:keygen",
+    "sign": "levante.commands.image:sign",
+    "verify": "levante.commands.image:verify",
+    "imginfo": "levante.commands.image:imginfo",
+    "flash": "levante.commands.bootsim:flash",
+    "boot": "levante.commands.bootsim:boot",
+}
+
+
 class _Levante(click.Group):
-    """The command group, with click's multi-line usage errors turned into one line."""
+    """The command group: sub-commands loaded on demand, and click's multi-line usage
+    errors turned into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in _LAZY_COMMANDS:
+            return command
+        module_name, _, attribute = _LAZY_COMMANDS[cmd_name].partition(":")
+        loaded = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(loaded, click.Command)
+        return loaded
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with _one_line_usage_errors():
@@ -76,13 +104,16 @@ def main() -> None:
 @click.option("-d", "--build-dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Where .config, autoconf.h and levante.elf go.")
 @click.option("-b", "--board", default="lv_m4", show_default=True, help="Target board.")
-def build(app: Path, build_dir: Path, board: str) -> None:
+@click.option("--extra-conf", "extra_conf", multiple=True, type=click.Path(path_type=Path),
+              help="A Kconfig fragment merged after prj.conf (Zephyr's EXTRA_CONF_FILE); "
+                   "may be given more than once.")
+def build(app: Path, build_dir: Path, board: str, extra_conf: tuple[Path, ...]) -> None:
     """Configure, compile and link the application in APP (prj.conf + src/*.c)."""
     from levante.config import load_board
     from levante.sdk.build import build as build_application
 
     try:
-        result = build_application(app, build_dir, load_board(board))
+        result = build_application(app, build_dir, load_board(board), extra_conf)
     except LevanteError as error:
         for line in error.details[:20]:
             if line != error.message:  # the message itself comes last, once
@@ -134,6 +165,35 @@ class _TraceWriter:
             self.path.unlink(missing_ok=True)  # never started: leave nothing behind
 
 
+def _entropy_source(seed: str | None) -> Any:
+    from levante.crypto.entropy import HostEntropy, SeededEntropy, parse_seed
+
+    if seed is None:
+        return HostEntropy()
+    try:
+        return SeededEntropy(parse_seed(seed))
+    except ValueError:
+        raise UsageError(
+            f"bad entropy seed '{seed}': use a decimal number or 0x-prefixed hex"
+        ) from None
+
+
+def _console_input() -> Callable[[], bytes]:
+    """Standard input, a line at a time (b"" at its end), read only when the system
+    asks for console input."""
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+
+    def read() -> bytes:
+        if stream is None or stream.closed:
+            return b""
+        try:
+            return stream.readline()
+        except (OSError, ValueError):
+            return b""
+
+    return read
+
+
 def _console() -> Callable[[bytes], None]:
     out = sys.stdout.buffer
 
@@ -152,19 +212,26 @@ def _console() -> Callable[[bytes], None]:
               help="Stop after this much simulated time (500ms, 20s, 2m).")
 @click.option("--trace", "trace_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write every kernel event as a JSON line to this file.")
-def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
-    """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time."""
+@click.option("--entropy-seed", "entropy_seed",
+              help="Test mode: the TRNG gives a reproducible stream from this seed "
+                   "(decimal or 0x-hex) instead of the host's randomness.")
+def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
+        entropy_seed: str | None) -> None:
+    """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
+
+    Standard input is the console input (the shell reads it with CONFIG_SHELL)."""
     from levante.kernel.kernel import RunEnd
     from levante.system import boot
 
     try:
         limit_seconds = parse_duration(max_time) if max_time is not None else None
+        entropy = _entropy_source(entropy_seed)
         trace = _TraceWriter(trace_path) if trace_path is not None else None
     except LevanteError as error:
         fail(error)
         return
     try:
-        system = boot(build_dir, _console(), trace)
+        system = boot(build_dir, _console(), trace, entropy, _console_input())
         if trace is not None:
             trace.start()
         limit = None
@@ -183,8 +250,6 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None) -> None:
             trace.close()
     sys.exit(EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK)
 
-
-# Sub-commands defined in levante.commands are registered here, one line each.
 
 if __name__ == "__main__":
     main()

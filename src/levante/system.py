@@ -8,9 +8,10 @@ from pathlib import Path
 from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.config import Config, ConfigError, load_board
+from levante.crypto.entropy import EntropySource, HostEntropy
 from levante.errors import ImageError
 from levante.image.elf import ElfImage, load_elf
-from levante.kernel.kernel import ConsoleSink, Kernel, RunEnd, TraceSink
+from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
 from levante.kernel.layout import KernelConfig
 from levante.sdk.abi import RUNTIME_SYMBOLS
 
@@ -45,8 +46,13 @@ def _check_runtime(image: ElfImage) -> None:
         )
 
 
-def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> System:
-    """Load the build at `path` and boot it (the kernel has run nothing yet)."""
+def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
+         entropy: EntropySource | None = None,
+         console_input: ConsoleSource | None = None) -> System:
+    """Load the build at `path` and boot it (the kernel has run nothing yet).
+
+    The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
+    source makes a run reproducible); `console_input` feeds the shell."""
     elf_path, dotconfig = locate_build(path)
     try:
         config = Config.from_dotconfig(dotconfig)
@@ -72,6 +78,7 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None) -> Sy
         cpu.load(segment.address, segment.data)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
-    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace)
+    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace,
+                    entropy if entropy is not None else HostEntropy(), console_input)
     kernel.boot()
     return System(config, image, cpu, kernel)

@@ -262,6 +262,10 @@ class MockCpu:
         lr = context.start.return_address | 1 if context.start.return_address else NO_RETURN_ADDRESS
         return (r[0], r[1], r[2], r[3], r[12], lr, context.pc, XPSR_THUMB)
 
+    def stack_pointer(self, context: Context) -> int:
+        assert isinstance(context, MockContext)
+        return context.start.stack_top  # scripts use no stack
+
     # ---- running -----------------------------------------------------------------------
 
     def _exit_script(self, context: MockContext) -> Script:

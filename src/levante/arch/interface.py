@@ -44,6 +44,8 @@ class CpuFault:
     pc: int
     address: int | None = None
     access: AccessKind | None = None
+    # The CPU's own stack-limit check refused the access (ARMv8-M MSPLIM/PSPLIM).
+    stack_limit: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class ThreadStart:
     arguments: tuple[int, ...] = ()
     return_address: int = 0
     privileged: bool = True  # False: CONTROL.nPRIV set, the context runs in user mode
+    # The lowest address the stack pointer may reach (ARMv8-M MSPLIM); 0: no limit.
+    stack_limit: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,10 @@ class Cpu(Protocol):
 
     def exception_frame(self, context: Context) -> tuple[int, ...]:
         """r0, r1, r2, r3, r12, lr, pc, xpsr of a stopped context."""
+        ...
+
+    def stack_pointer(self, context: Context) -> int:
+        """sp of a stopped context (where a stack overflow shows)."""
         ...
 
     def read_memory(self, address: int, size: int) -> bytes: ...

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.objects.device import EntropyDevice
 from levante.kernel.objects.event import Event
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.objects.sem import Semaphore
 from levante.kernel.objects.timer import Timer
-from levante.sdk.abi import FIELD_OFFSETS, STATIC_SECTIONS, STRUCT_SIZES
+from levante.sdk.abi import ENTROPY_DEVICE_SYMBOL, FIELD_OFFSETS, STATIC_SECTIONS, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -64,6 +65,10 @@ def register_static_objects(kernel: Kernel) -> None:
         )
     for address in _records(kernel, "k_event"):
         kernel.objects.register(address, Event())
+    device = kernel.image.symbols.get(ENTROPY_DEVICE_SYMBOL)
+    if kernel.config.entropy_driver and device is not None:
+        kernel.objects.declare(device.address, EntropyDevice.KIND, device.size)
+        kernel.objects.register(device.address, EntropyDevice())
     for address in _records(kernel, "k_timer"):
         kernel.objects.register(
             address,
@@ -132,7 +137,12 @@ def boot_system(kernel: Kernel) -> None:
         kernel.userspace.boot()
     declare_image_objects(kernel)
     register_static_objects(kernel)
+    kernel.stacks.boot()
     kernel.banner()
+    if kernel.random.insecure:
+        kernel.print("W: insecure RNG: CONFIG_TEST_RANDOM_GENERATOR is set, random numbers "
+                      "are predictable (never use this configuration in a product)\n")
+        kernel.trace("insecure_rng")
     try:
         create_main_thread(kernel)
         create_static_threads(kernel)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from levante import __version__
 from levante.arch.interface import (
     Context,
     Cpu,
     MemoryAccessError,
+    MemoryView,
     StopEvent,
     StopKind,
     ThreadStart,
@@ -27,8 +28,11 @@ from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, FaultRecord, Oops
 from levante.kernel.layout import KernelConfig
+from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import STACK_KIND, ObjectRegistry
+from levante.kernel.random import RandomService
 from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
+from levante.kernel.stacks import StackProtection
 from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
@@ -36,21 +40,30 @@ from levante.kernel.usermem import UserMemory
 from levante.kernel.userspace import UserSpace
 from levante.kernel.waitq import WaitQueue
 from levante.sdk.abi import (
+    FATAL_REASONS,
     FIELD_OFFSETS,
+    OPTION_SYMBOLS,
     SVC_CALLBACK_RETURN,
     SVC_EXCEPT,
     SVC_SYSCALL,
     THREAD_OPTIONS,
 )
 
+if TYPE_CHECKING:
+    from levante.crypto.entropy import EntropySource
+
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]
 K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
 K_FOREVER_TICKS = -1
+K_ERR_STACK_CHK_FAIL = FATAL_REASONS["K_ERR_STACK_CHK_FAIL"]
+_MONITOR_HEAD = OPTION_SYMBOLS["THREAD_MONITOR"][0]
 EXCEPTION_FRAME_BYTES = 32
 
 TraceSink = Callable[[dict[str, Any]], None]
 ConsoleSink = Callable[[bytes], None]
+# Console input (the shell's): the next bytes typed or piped in, b"" once it has ended.
+ConsoleSource = Callable[[], bytes]
 
 
 class RunEnd(Enum):
@@ -69,6 +82,8 @@ class Kernel:
         image: ImageLayout,
         console: ConsoleSink,
         trace: TraceSink | None = None,
+        entropy: EntropySource | None = None,
+        console_input: ConsoleSource | None = None,
     ) -> None:
         self.cpu = cpu
         self.config = config
@@ -99,6 +114,11 @@ class Kernel:
         self._in_callback = 0
         self._in_fatal_handler = False
         self._stop_requested = False
+        self.random = RandomService(config, entropy, lambda: self.now)
+        self.stacks = StackProtection(self)
+        self.console_input = console_input
+        self.input_buffer = bytearray()
+        self.monitor: list[Thread] = []  # CONFIG_THREAD_MONITOR: newest first
 
     # ---- time -------------------------------------------------------------------
 
@@ -191,8 +211,9 @@ class Kernel:
             self._track_thread(thread, creator, options)
         thread.context = self._new_thread_context(thread, entry, parameters)
         self.threads[address] = thread
-        self.write_thread_field(thread, "k_thread.stack_info_start", stack)
-        self.write_thread_field(thread, "k_thread.stack_info_size", stack_size)
+        self._write_stack_info(thread)
+        if self.config.thread_monitor:
+            self._monitor_add(thread)
         if named:
             self.write_thread_name(thread)
         self.trace("thread_create", thread=name, priority=priority)
@@ -208,19 +229,62 @@ class Kernel:
 
     def _new_thread_context(self, thread: Thread, entry: int,
                             parameters: tuple[int, ...]) -> Context:
-        """A context that starts `entry` through z_thread_entry at the top of the stack,
-        in user mode for a user thread."""
+        """A context that starts `entry` through z_thread_entry at the top of the stack
+        (less any random offset), in user mode for a user thread."""
+        stack_top = self.stacks.prepare(thread)
         context = self.cpu.new_context(
             ThreadStart(
                 entry=self.image.address_of("z_thread_entry"),
-                stack_top=(thread.stack_start + thread.stack_size) & ~7,
+                stack_top=stack_top,
                 arguments=(entry, *parameters),
                 privileged=not thread.user,
+                stack_limit=self.stacks.stack_limit(thread),
             )
         )
-        if thread.view is not None:
-            self.cpu.set_memory_view(context, thread.view)
+        view = thread.view if thread.view is not None else self.supervisor_view(thread)
+        self.cpu.set_memory_view(context, view)
         return context
+
+    def supervisor_view(self, thread: Thread | None) -> MemoryView:
+        """What a supervisor thread (or, for None, a callback) may access."""
+        config = self.config
+        guard = self.stacks.guard_region(thread) if thread is not None else None
+        return supervisor_view(config.code_region, config.ram_region,
+                               config.execute_xor_write, config.null_guard_size, guard)
+
+    def _write_stack_info(self, thread: Thread) -> None:
+        if self.config.thread_stack_info:
+            start, size = thread.stack_info
+            self.write_thread_field(thread, "k_thread.stack_info_start", start)
+            self.write_thread_field(thread, "k_thread.stack_info_size", size)
+            self.write_thread_field(thread, "k_thread.stack_info_delta", thread.stack_delta)
+
+    # ---- CONFIG_THREAD_MONITOR: the list k_thread_foreach walks ---------------------------
+
+    def _monitor_add(self, thread: Thread) -> None:
+        if thread.address == 0:
+            return
+        following = self.monitor[0].address if self.monitor else 0
+        self.write_thread_field(thread, "k_thread.next_thread", following)
+        self.monitor.insert(0, thread)
+        self._write_monitor_head()
+
+    def _monitor_remove(self, thread: Thread) -> None:
+        if thread not in self.monitor:
+            return
+        index = self.monitor.index(thread)
+        self.monitor.pop(index)
+        following = self.monitor[index].address if index < len(self.monitor) else 0
+        if index == 0:
+            self._write_monitor_head()
+        else:
+            self.write_thread_field(self.monitor[index - 1], "k_thread.next_thread", following)
+
+    def _write_monitor_head(self) -> None:
+        head = self.image.symbols.get(_MONITOR_HEAD)
+        if head is not None:
+            first = self.monitor[0].address if self.monitor else 0
+            self.cpu.write_memory(head.address, struct.pack("<I", first))
 
     def _stack_object(self, stack: int, stack_size: int) -> tuple[int, int]:
         """The stack as the MPU exposes it: the whole stack object when it is one."""
@@ -251,6 +315,7 @@ class Kernel:
         if thread.context is not None:
             self.cpu.release_context(thread.context)
         thread.context = self._new_thread_context(thread, entry, parameters)
+        self._write_stack_info(thread)
         self.request_stop()
 
     def write_thread_field(self, thread: Thread, field_name: str, value: int) -> None:
@@ -311,6 +376,8 @@ class Kernel:
             thread.context = None
         if self.userspace is not None:
             self.userspace.release(thread)
+        if self.config.thread_monitor:
+            self._monitor_remove(thread)
         self.trace("thread_exit", thread=thread.name)
 
     # ---- blocking and waking -----------------------------------------------------------
@@ -425,6 +492,8 @@ class Kernel:
             self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
             self._run_stop = stop_at
             self._stop_requested = False
+            if thread.canary:
+                self.stacks.before_run(thread)
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
             self._handle_thread_event(thread, event)
@@ -489,18 +558,29 @@ class Kernel:
     # ---- events from the CPU ------------------------------------------------------------
 
     def _handle_thread_event(self, thread: Thread, event: StopEvent) -> None:
+        caller = thread.caller
+        if self.stacks.checks_on_stop and not self.stacks.sentinel_intact(thread):
+            self.fatal_error(caller, K_ERR_STACK_CHK_FAIL,
+                             "stack sentinel overwritten: stack overflow", event)
+            return
         if event.kind is StopKind.BUDGET:
             return
-        caller = thread.caller
         if event.kind is StopKind.FAULT:
-            assert event.fault is not None
-            self.fatal_error(caller, K_ERR_CPU_EXCEPTION, event.fault.description, event)
+            fault = event.fault
+            assert fault is not None and thread.context is not None
+            if self.stacks.is_overflow(thread, fault, self.cpu.stack_pointer(thread.context)):
+                self.fatal_error(caller, K_ERR_STACK_CHK_FAIL,
+                                 f"stack overflow ({fault.description})", event)
+            else:
+                self.fatal_error(caller, K_ERR_CPU_EXCEPTION, fault.description, event)
         elif event.svc_number == SVC_SYSCALL:
             self._serve_syscall(caller, thread.context)
         elif event.svc_number == SVC_EXCEPT:
             assert thread.context is not None
             reason = self.cpu.syscall_registers(thread.context)[0]
-            self.fatal_error(caller, reason, "raised by the thread", event)
+            description = ("stack smashing detected (canary)"
+                           if reason == K_ERR_STACK_CHK_FAIL else "raised by the thread")
+            self.fatal_error(caller, reason, description, event)
         else:
             self.fatal_error(
                 caller, K_ERR_CPU_EXCEPTION, f"unexpected SVC #{event.svc_number}", event
@@ -528,7 +608,7 @@ class Kernel:
         """A system call served while the thread is still in the CPU backend; returns how
         much longer the thread may run, or None to take the ordinary path (faults run the
         fatal handler, which needs the CPU)."""
-        if svc_number != SVC_SYSCALL:
+        if svc_number != SVC_SYSCALL or self.stacks.checks_on_stop:
             return None
         thread = self.current
         self.now = self._run_base + cycles + self._run_costs
@@ -582,6 +662,7 @@ class Kernel:
                 return_address=self.image.address_of("z_callback_return"),
             )
         )
+        self.cpu.set_memory_view(context, self.supervisor_view(None))
         interrupted = self.current
         caller = Caller(interrupted, in_isr=True)
         self._in_callback += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from levante.config import Board, Config
 
@@ -29,13 +30,34 @@ class KernelConfig:
     privileged_stack_size: int = 1024
     max_thread_bytes: int = 2
     max_domain_partitions: int = 16
-    execute_xor_write: bool = True
     dynamic_objects: bool = False
     heap_mem_pool_size: int = 0
-    # The board: its MPU and where code and read-only data live (flash).
+    # Random numbers (CONFIG_ENTROPY_GENERATOR, the RNG and CSPRNG choices).
+    entropy_driver: bool = True
+    rng: str = "xoshiro"  # xoshiro | entropy | timer | none
+    csprng: str = "ctr_drbg"  # ctr_drbg | hardware | test | none
+    test_random_generator: bool = False
+    drbg_reseed_interval: int = 10000
+    # Stack protection.
+    stack_canaries: bool = False
+    canaries_per_thread: bool = False
+    hw_stack_protection: bool = False
+    stack_guard_size: int = 32
+    stack_sentinel: bool = False
+    stack_pointer_random: int = 0
+    init_stacks: bool = False
+    thread_stack_info: bool = True
+    # Memory attributes.
+    execute_xor_write: bool = True
+    null_guard_size: int = 0
+    # Debug surface.
+    thread_monitor: bool = False
+    shell: bool = False
+    # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
     code_region: tuple[int, int] = (0, 0x100000)
+    ram_region: tuple[int, int] = (0x2000_0000, 0x40000)
 
     def is_enabled(self, symbol: str) -> bool:
         """Kconfig options a system call family depends on (see levante.sdk.abi)."""
@@ -43,7 +65,22 @@ class KernelConfig:
             "EVENTS": self.events,
             "USERSPACE": self.userspace,
             "DYNAMIC_OBJECTS": self.dynamic_objects,
+            "ENTROPY_HAS_DRIVER": self.entropy_driver,
+            "INIT_STACKS": self.init_stacks and self.thread_stack_info,
+            "SHELL": self.shell,
         }.get(symbol, False)
+
+    @property
+    def stack_limit_registers(self) -> bool:
+        """HW_STACK_PROTECTION through MSPLIM/PSPLIM (ARMv8-M), not an MPU guard."""
+        return self.hw_stack_protection and self.mpu_model == "armv8m"
+
+    @property
+    def mpu_stack_guard(self) -> int:
+        """Bytes of MPU guard at the bottom of supervisor stacks (ARMv7-M), or 0."""
+        if self.hw_stack_protection and self.mpu_model != "armv8m":
+            return self.stack_guard_size
+        return 0
 
     @property
     def max_threads(self) -> int:
@@ -83,6 +120,14 @@ class KernelConfig:
             execute_xor_write=config.is_enabled("EXECUTE_XOR_WRITE"),
             dynamic_objects=dynamic_objects,
             heap_mem_pool_size=config.get_int("HEAP_MEM_POOL_SIZE") if dynamic_objects else 0,
+            **_random_settings(config),
+            **_stack_settings(config),
+            null_guard_size=(
+                config.get_int("CORTEX_M_NULL_POINTER_EXCEPTION_PAGE_SIZE")
+                if config.is_enabled("NULL_POINTER_EXCEPTION_DETECTION_MPU") else 0
+            ),
+            thread_monitor=config.is_enabled("THREAD_MONITOR"),
+            shell=config.is_enabled("SHELL"),
         )
         if board is None:
             return settings
@@ -91,4 +136,44 @@ class KernelConfig:
             mpu_model=board.mpu_model,
             mpu_regions=board.mpu_regions,
             code_region=(board.flash.base, board.flash.size),
+            ram_region=(board.sram.base, board.sram.size),
         )
+
+
+def _choice(config: Config, options: dict[str, str]) -> str:
+    return next((value for symbol, value in options.items() if config.is_enabled(symbol)),
+                "none")
+
+
+def _random_settings(config: Config) -> dict[str, Any]:
+    csprng = _choice(config, {
+        "CTR_DRBG_CSPRNG_GENERATOR": "ctr_drbg",
+        "HARDWARE_DEVICE_CS_GENERATOR": "hardware",
+        "TEST_CSPRNG_GENERATOR": "test",
+    })
+    return {
+        "entropy_driver": config.is_enabled("ENTROPY_HAS_DRIVER"),
+        "rng": _choice(config, {
+            "XOSHIRO_RANDOM_GENERATOR": "xoshiro",
+            "ENTROPY_DEVICE_RANDOM_GENERATOR": "entropy",
+            "TIMER_RANDOM_GENERATOR": "timer",
+        }),
+        "csprng": csprng,
+        "test_random_generator": config.is_enabled("TEST_RANDOM_GENERATOR"),
+        "drbg_reseed_interval": (
+            config.get_int("CTR_DRBG_RESEED_INTERVAL") if csprng == "ctr_drbg" else 10000
+        ),
+    }
+
+
+def _stack_settings(config: Config) -> dict[str, Any]:
+    return {
+        "stack_canaries": config.is_enabled("STACK_CANARIES"),
+        "canaries_per_thread": config.is_enabled("STACK_CANARIES_TLS"),
+        "hw_stack_protection": config.is_enabled("HW_STACK_PROTECTION"),
+        "stack_guard_size": config.get_int("MPU_STACK_GUARD_SIZE"),
+        "stack_sentinel": config.is_enabled("STACK_SENTINEL"),
+        "stack_pointer_random": config.get_int("STACK_POINTER_RANDOM"),
+        "init_stacks": config.is_enabled("INIT_STACKS"),
+        "thread_stack_info": config.is_enabled("THREAD_STACK_INFO"),
+    }

@@ -9,6 +9,7 @@ turns that list into regions, or refuses what the hardware cannot express.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import AccessRegion, MemoryView
@@ -88,14 +89,56 @@ class DomainRules:
         return 0
 
 
-def thread_view(mpu: MpuModel, code: tuple[int, int], thread: Thread) -> MemoryView:
+def thread_view(mpu: MpuModel, code: tuple[int, int], thread: Thread,
+                null_guard: int = 0) -> MemoryView:
     """The regions of a user thread (raises MpuError when the MPU cannot express them)."""
     stack_start, stack_size = thread.stack_object
     regions = [
-        AccessRegion(code[0], code[1], read=True, execute=True, name="code and rodata"),
+        *code_regions(mpu, code, null_guard),
         AccessRegion(stack_start, stack_size, read=True, write=True,
                      name=f"stack of '{thread.name}'"),
     ]
     if thread.domain is not None:
         regions += [partition.region() for partition in thread.domain.partitions]
     return mpu.layout(regions)
+
+
+def code_regions(mpu: MpuModel, code: tuple[int, int], null_guard: int) -> list[AccessRegion]:
+    """Flash, read and execute only, with the null-pointer guard at its start: a region
+    of its own over the flash region where regions may overlap (PMSAv7, the higher
+    number wins), the flash region starting after the guard where they may not."""
+    base, size = code
+    if not null_guard:
+        return [AccessRegion(base, size, read=True, execute=True, name="code and rodata")]
+    guard = AccessRegion(base, null_guard, read=False, name="null pointer guard")
+    if mpu.ALLOWS_OVERLAP:
+        return [AccessRegion(base, size, read=True, execute=True, name="code and rodata"),
+                guard]
+    return [AccessRegion(base + null_guard, size - null_guard, read=True, execute=True,
+                         name="code and rodata")]
+
+
+def fixed_region_count(mpu: MpuModel, null_guard: int) -> int:
+    """MPU regions a user thread uses besides its partitions."""
+    return len(code_regions(mpu, (0, 1 << 20), null_guard)) + 1
+
+
+@lru_cache(maxsize=64)
+def supervisor_view(code: tuple[int, int], ram: tuple[int, int], execute_xor_write: bool,
+                    null_guard: int, stack_guard: tuple[int, int] | None) -> MemoryView:
+    """What a supervisor thread may touch (the privileged background map, Zephyr's
+    static MPU regions): flash read/execute and never writable, SRAM read/write and,
+    with EXECUTE_XOR_WRITE, not executable; minus the null-pointer guard and the
+    thread's stack guard, which nothing may touch.  Cached: threads without a guard share
+    one view, which keeps switches between them free."""
+    regions = [
+        AccessRegion(code[0], code[1], read=True, execute=True, name="flash"),
+        AccessRegion(ram[0], ram[1], read=True, write=True, execute=not execute_xor_write,
+                     name="sram"),
+    ]
+    if null_guard:
+        regions.append(AccessRegion(code[0], null_guard, read=False, name="null pointer guard"))
+    if stack_guard is not None:
+        regions.append(AccessRegion(stack_guard[0], stack_guard[1], read=False,
+                                    name="stack guard"))
+    return tuple(regions)

@@ -58,6 +58,12 @@ class Thread:
     view: MemoryView | None = None  # None: privileged, everything is accessible
     stack_object: tuple[int, int] = (0, 0)  # (start, size) of the stack the MPU exposes
     slot: int | None = None  # permission/privileged-stack slot (MAX_THREAD_BYTES)
+    # Stack protection (kernel/stacks.py): the part of the stack the thread may use
+    # (Zephyr's stack_info, above any MPU guard), the random offset of its initial stack
+    # pointer, and its own canary with CONFIG_STACK_CANARIES_TLS.
+    stack_info: tuple[int, int] = (0, 0)
+    stack_delta: int = 0
+    canary: int = 0
 
     def __post_init__(self) -> None:
         from levante.kernel.caller import Caller

@@ -12,13 +12,14 @@ import re
 import struct
 from typing import TYPE_CHECKING
 
+from levante.arch.interface import MemoryView
 from levante.arch.mpu import ArmV7mMpu, MpuError, mpu_for
 from levante.kernel.fatal import Oops
 from levante.kernel.memdomain import (
-    FIXED_REGIONS,
     DomainRules,
     MemoryDomain,
     Partition,
+    fixed_region_count,
     thread_view,
 )
 from levante.kernel.objects.registry import STACK_KIND, KernelObject
@@ -42,7 +43,8 @@ class UserSpace:
         self.mpu = mpu_for(config.mpu_model, config.mpu_regions)
         self.rules = DomainRules(
             self.mpu,
-            min(config.max_domain_partitions, self.mpu.partition_capacity(FIXED_REGIONS)),
+            min(config.max_domain_partitions, self.mpu.partition_capacity(
+                fixed_region_count(self.mpu, config.null_guard_size))),
             config.execute_xor_write,
         )
         self.domains: dict[int, MemoryDomain] = {}
@@ -112,7 +114,7 @@ class UserSpace:
     def enter_user_mode(self, thread: Thread) -> None:
         """Make `thread` a user thread: its privileged stack, its MPU view."""
         try:
-            view = thread_view(self.mpu, self.kernel.config.code_region, thread)
+            view = self.view_of(thread)
         except MpuError as error:
             raise Oops(f"thread '{thread.name}': {error.message}") from None
         thread.user = True
@@ -122,12 +124,17 @@ class UserSpace:
             self.kernel.write_thread_field(thread, "k_thread.priv_stack_start", start)
         thread.view = view
 
+    def view_of(self, thread: Thread) -> MemoryView:
+        """The MPU view of a user thread now (raises MpuError if it cannot be expressed)."""
+        config = self.kernel.config
+        return thread_view(self.mpu, config.code_region, thread, config.null_guard_size)
+
     def refresh_view(self, thread: Thread) -> None:
         """Recompute a user thread's view after its domain changed; the running thread
         stops so that the new view applies before its next instruction."""
         if not thread.user or not thread.is_alive():
             return
-        thread.view = thread_view(self.mpu, self.kernel.config.code_region, thread)
+        thread.view = self.view_of(thread)
         if thread.context is not None:
             self.kernel.cpu.set_memory_view(thread.context, thread.view)
         if thread is self.kernel.current:
@@ -140,7 +147,7 @@ class UserSpace:
         try:
             for thread in domain.threads:
                 if thread.user and thread.is_alive():
-                    thread_view(self.mpu, self.kernel.config.code_region, thread)
+                    self.view_of(thread)
         except MpuError:
             domain.partitions = previous
             return False
@@ -155,7 +162,7 @@ class UserSpace:
         self.join_domain(thread, domain)
         try:
             if thread.user and thread.is_alive():
-                thread_view(self.mpu, self.kernel.config.code_region, thread)
+                self.view_of(thread)
         except MpuError:
             self.join_domain(thread, previous or self.default_domain)
             return False

@@ -79,8 +79,10 @@ FIELD_OFFSETS: dict[str, int] = {
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
     "k_thread.priv_stack_start": 0,
+    "k_thread.next_thread": 4,  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
     "k_thread.stack_info_start": 8,
     "k_thread.stack_info_size": 12,
+    "k_thread.stack_info_delta": 16,  # bytes above the initial stack pointer (random offset)
     "k_thread.name": 32,
     "k_sem.count": 0,
     "k_sem.limit": 4,
@@ -118,6 +120,7 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_THREAD": 5,
     "K_OBJ_TIMER": 6,
     "K_OBJ_THREAD_STACK_ELEMENT": 7,
+    "K_OBJ_DRIVER_ENTROPY": 8,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     "K_OBJ_EVENT": "k_event",
@@ -127,6 +130,7 @@ OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     "K_OBJ_THREAD": "k_thread",
     "K_OBJ_TIMER": "k_timer",
     "K_OBJ_THREAD_STACK_ELEMENT": "z_thread_stack_element",
+    "K_OBJ_DRIVER_ENTROPY": "device_entropy",
 }
 
 # Memory partition attributes: who may read, write, execute (U_ = user, P_ = privileged).
@@ -173,6 +177,16 @@ USERSPACE_SYMBOLS = (
     "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
 )
 DYNAMIC_OBJECT_SYMBOLS = ("z_kernel_pool",)  # HEAP_MEM_POOL_SIZE bytes of kernel memory
+
+# Symbols of the hardening and debug options, by the Kconfig option that brings them.
+OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
+    "STACK_CANARIES": ("__stack_chk_guard",),  # the canary the kernel draws at boot
+    "ENTROPY_GENERATOR": ("__device_dts_ord_entropy",),  # the TRNG's struct device
+    "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
+}
+ENTROPY_DEVICE_SYMBOL = OPTION_SYMBOLS["ENTROPY_GENERATOR"][0]
+STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
+STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
 
 # Runtime symbols the kernel needs to start threads and callbacks.
 RUNTIME_SYMBOLS = (
@@ -251,13 +265,16 @@ _REQUIRES = {
     "k_object_alloc": "DYNAMIC_OBJECTS",
     "k_object_free": "DYNAMIC_OBJECTS",
     "k_mem_domain_": "USERSPACE",
+    "entropy_": "ENTROPY_HAS_DRIVER",
+    "k_thread_stack_space_get": "INIT_STACKS",
+    "console_getchar": "SHELL",
 }
 
 _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
     "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
-    "k_mem_domain_add_thread",
+    "k_mem_domain_add_thread", "k_thread_state_str",
 })
 
 
@@ -337,6 +354,12 @@ _DECLARATIONS = (
     "int k_mem_domain_remove_partition(struct k_mem_domain *domain, "
     "struct k_mem_partition *part)",
     "int k_mem_domain_add_thread(struct k_mem_domain *domain, k_tid_t thread)",
+    "int entropy_get_entropy(const struct device *dev, uint8_t *buffer, uint16_t length)",
+    "void sys_rand_get(void *dst, size_t len)",
+    "int sys_csrand_get(void *dst, size_t len)",
+    "int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr)",
+    "const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
+    "int console_getchar(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

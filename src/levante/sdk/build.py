@@ -32,6 +32,7 @@ from levante.sdk import generate
 from levante.sdk.abi import (
     BSS_ZERO_SECTION,
     DYNAMIC_OBJECT_SYMBOLS,
+    OPTION_SYMBOLS,
     RUNTIME_SYMBOLS,
     USERSPACE_SYMBOLS,
 )
@@ -288,9 +289,11 @@ def _write_linker_script(
     path: Path,
     layouts: Sequence[PartitionLayout] = (),
     userspace: bool = False,
+    null_guard: int = 0,
 ) -> Path:
     script = LINKER_TEMPLATE.read_text()
     for key, value in (
+        ("NULL_GUARD_SIZE", null_guard),
         ("FLASH_BASE", board.flash.base), ("FLASH_SIZE", board.flash.size),
         ("RAM_BASE", board.sram.base), ("RAM_SIZE", board.sram.size),
     ):
@@ -308,6 +311,32 @@ def _write_linker_script(
     return path
 
 
+def null_guard_size(config: Config, board: Board) -> int:
+    """Bytes at the start of flash kept free for the null-pointer guard (0: none)."""
+    if not config.is_enabled("NULL_POINTER_EXCEPTION_DETECTION_MPU"):
+        return 0
+    size = config.get_int("CORTEX_M_NULL_POINTER_EXCEPTION_PAGE_SIZE")
+    power_of_two = board.mpu_model == "armv7m"
+    if size % MPU_MIN_REGION or (power_of_two and size & (size - 1)):
+        rule = "a power of two" if power_of_two else "a multiple of 32"
+        raise BuildError(
+            f"CONFIG_CORTEX_M_NULL_POINTER_EXCEPTION_PAGE_SIZE={size:#x} is not an MPU region "
+            f"for {board.name} ({rule})"
+        )
+    return size
+
+
+def hardening_flags(config: Config) -> list[str]:
+    """Compiler options the hardening configuration asks for (Zephyr's choices)."""
+    if not config.is_enabled("STACK_CANARIES"):
+        return ["-fno-stack-protector"]
+    if config.is_enabled("STACK_CANARIES_ALL"):
+        return ["-fstack-protector-all"]
+    if config.is_enabled("STACK_CANARIES_STRONG"):
+        return ["-fstack-protector-strong"]
+    return ["-fstack-protector"]
+
+
 def _cpu_flags(board: Board) -> list[str]:
     return [f"-mcpu={board.gcc_cpu}", "-mthumb", f"-mfloat-abi={board.float_abi}"]
 
@@ -315,6 +344,9 @@ def _cpu_flags(board: Board) -> list[str]:
 def _keep_symbols(config: Config) -> list[str]:
     """Symbols the kernel looks up by name, which no C code refers to."""
     symbols = list(RUNTIME_SYMBOLS)
+    for option, names in OPTION_SYMBOLS.items():
+        if config.is_enabled(option):
+            symbols += names
     if config.is_enabled("USERSPACE"):
         symbols += USERSPACE_SYMBOLS
         if config.is_enabled("DYNAMIC_OBJECTS"):
@@ -340,11 +372,12 @@ def _link(
 
 def _link_with_partitions(
     cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
-    names: Sequence[str],
+    names: Sequence[str], null_guard: int,
 ) -> Path:
     """Measure the partitions with a first link, then relink with their final layout."""
     measuring = [PartitionLayout(name) for name in names]
-    script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, measuring, True)
+    script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, measuring, True,
+                                  null_guard)
     # Its own output, so that a failed second link leaves no runnable levante.elf behind.
     probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf")
     measured = _linked_partitions(probe, names)
@@ -357,7 +390,7 @@ def _link_with_partitions(
     # Largest alignment first: on ARMv7-M the power-of-two blocks then follow one another
     # without padding.
     layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
-    script = _write_linker_script(board, build_dir / "levante.ld", layouts, True)
+    script = _write_linker_script(board, build_dir / "levante.ld", layouts, True, null_guard)
     elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf")
     _check_partitions(board, layouts, _linked_partitions(elf, names))
     return elf
@@ -369,7 +402,7 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     generated_include = _write_generated_headers(build_dir)
     autoconf = generated_include / "generated" / "autoconf.h"
     flags = [
-        *_cpu_flags(board), *_COMMON_FLAGS, "-imacros", str(autoconf),
+        *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), "-imacros", str(autoconf),
         f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{app_dir / 'include'}",
     ]
     objects_dir = build_dir / "obj"
@@ -382,17 +415,21 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         objects.append(obj)
     keep = _keep_symbols(config)
     inputs = [str(obj) for obj in objects]
+    null_guard = null_guard_size(config, board)
     if not config.is_enabled("USERSPACE"):
         # As Zephyr: without user mode K_APP_DMEM/K_APP_BMEM place nothing.
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
-        script = _write_linker_script(board, build_dir / "levante.ld")
+        script = _write_linker_script(board, build_dir / "levante.ld",
+                                      null_guard=null_guard)
         return _link(cc, board, script, inputs, keep, build_dir / "levante.elf")
     names = sorted({*partition_names(objects), LIBC_PARTITION})
-    return _link_with_partitions(cc, board, build_dir, inputs, keep, names)
+    return _link_with_partitions(cc, board, build_dir, inputs, keep, names, null_guard)
 
 
-def build(app_dir: Path, build_dir: Path, board: Board) -> BuildResult:
-    """Configure, compile and link; raise BuildError/ConfigError with a one-line message."""
+def build(app_dir: Path, build_dir: Path, board: Board,
+          extra_fragments: Sequence[Path] = ()) -> BuildResult:
+    """Configure, compile and link; raise BuildError/ConfigError with a one-line message.
+    `extra_fragments` are Kconfig fragments merged after prj.conf, in order."""
     if not (app_dir / "prj.conf").is_file():
         raise BuildError(f"{app_dir}: not an application (no prj.conf)")
     try:
@@ -400,7 +437,7 @@ def build(app_dir: Path, build_dir: Path, board: Board) -> BuildResult:
     except OSError as error:
         reason = error.strerror or str(error)
         raise BuildError(f"{build_dir}: cannot create the build folder: {reason}") from None
-    config = configure(app_dir, board, build_dir)
+    config = configure(app_dir, board, build_dir, extra_fragments)
     elf = compile_and_link(app_dir, build_dir, board, config)
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from levante import __version__
 from levante.sdk.abi import (
     ERRNO,
     FATAL_REASONS,
@@ -10,6 +13,7 @@ from levante.sdk.abi import (
     PARTITION_ACCESS_BITS,
     PARTITION_ATTRIBUTES,
     REGISTER_ARGUMENTS,
+    STACK_SENTINEL_VALUE,
     STRUCT_SIZES,
     SVC_CALLBACK_RETURN,
     SVC_EXCEPT,
@@ -30,6 +34,8 @@ def abi_header() -> str:
         f"#define LV_SVC_EXCEPT {SVC_EXCEPT}",
         f"#define LV_SVC_SYSCALL {SVC_SYSCALL}",
         f"#define LV_SVC_CALLBACK_RETURN {SVC_CALLBACK_RETURN}",
+        f'#define LV_VERSION_STRING "{__version__}"',
+        f"#define LV_STACK_SENTINEL {STACK_SENTINEL_VALUE:#x}u",
         "",
     ]
     lines += [f"#define {name} {value}" for name, value in FATAL_REASONS.items()]
@@ -114,6 +120,12 @@ def syscalls_header() -> str:
         "#include <levante/syscall.h>",
         "",
     ]
+    # Structures the stubs only point to need no definition, just a name in scope.
+    structures = sorted({
+        match for call in SYSCALLS for parameter in call.parameters
+        for match in re.findall(r"struct (\w+)", parameter.c_type)
+    })
+    parts += [f"struct {name};" for name in structures] + [""]
     parts += [_stub(call) for call in SYSCALLS]
     parts += ["#endif", ""]
     return "\n".join(parts)

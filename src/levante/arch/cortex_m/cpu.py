@@ -38,6 +38,9 @@ from unicorn import (
     UC_MODE_MCLASS,
     UC_MODE_THUMB,
     UC_PROT_ALL,
+    UC_PROT_EXEC,
+    UC_PROT_NONE,
+    UC_PROT_READ,
     Uc,
     UcError,
 )
@@ -84,6 +87,7 @@ _EXCP_SWI = 2
 _EXCP_PREFETCH_ABORT = 3
 _EXCP_DATA_ABORT = 4
 _EXCP_BKPT = 7
+_EXCP_STKOF = 19  # ARMv8-M stack limit violation (UsageFault STKOF)
 _EXCEPTION_NAMES = {
     _EXCP_UDEF: "undefined instruction",
     _EXCP_PREFETCH_ABORT: "instruction fetch fault",
@@ -108,6 +112,12 @@ _CONTROL_NPRIV = 1  # CONTROL.nPRIV: thread mode is unprivileged
 # Where a context that returns from its entry function lands: never mapped.
 _NO_RETURN_ADDRESS = 0xDEADBEEF
 _NEVER_REACHED = 0xFFFFFFFE
+# A page outside the board's memory (at the top of the Code region, where execution is
+# architecturally allowed), executable only while the backend itself runs a privileged
+# instruction there (MSR MSPLIM, which Unicorn has no register id for).
+_STUB_PAGE = 0x1FFF_FC00
+_STUB_PAGE_SIZE = 0x400
+_SET_MSPLIM_R0 = bytes.fromhex("80f30a88")  # msr MSPLIM, r0 (T1, SYSm = 0x0a)
 _UNLIMITED = (1 << 64) - 1
 
 
@@ -152,6 +162,9 @@ class UnicornCpu:
             reg_write_batch=entry_point("uc_reg_write_batch"),
             frame_ids=(*_GENERAL_REGISTERS, arm.UC_ARM_REG_PC),
         )
+        if board.mpu_model == "armv8m":
+            self.uc.mem_map(_STUB_PAGE, _STUB_PAGE_SIZE, UC_PROT_NONE)
+            self.uc.mem_write(_STUB_PAGE, _SET_MSPLIM_R0)
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_memory)
         self._loaded: ArmContext | None = None
@@ -209,10 +222,25 @@ class UnicornCpu:
             (arm.UC_ARM_REG_XPSR, _XPSR_THUMB),
         ]
         registers += list(zip(_ARGUMENT_REGISTERS, start.arguments, strict=False))
+        if start.stack_limit:
+            self._set_stack_limit(start.stack_limit)
         if not start.privileged:
             registers.append((arm.UC_ARM_REG_CONTROL, _CONTROL_NPRIV))
         self.uc.reg_write_batch(registers)
         context.fresh = False
+
+    def _set_stack_limit(self, limit: int) -> None:
+        """MSPLIM := limit, by running one MSR in the context being initialised (still
+        privileged); the register then travels with the context's saved state."""
+        self.uc.mem_protect(_STUB_PAGE, _STUB_PAGE_SIZE, UC_PROT_EXEC | UC_PROT_READ)
+        end = _STUB_PAGE + len(_SET_MSPLIM_R0)
+        try:
+            self.uc.reg_write(arm.UC_ARM_REG_R0, limit)
+            self.uc.emu_start(_STUB_PAGE | 1, end)
+        finally:
+            self.uc.mem_protect(_STUB_PAGE, _STUB_PAGE_SIZE, UC_PROT_NONE)
+        if self.uc.reg_read(arm.UC_ARM_REG_PC) != end:
+            raise RuntimeError("the CPU did not accept a stack limit (MSR MSPLIM)")
 
     def _registers(self, context: ArmContext, ids: Sequence[int]) -> tuple[int, ...]:
         if self._loaded is context and ids is _GENERAL_REGISTERS:
@@ -233,6 +261,9 @@ class UnicornCpu:
         values = list(self._registers(context, _FRAME_REGISTERS))
         values[6] = context.pc
         return tuple(values)
+
+    def stack_pointer(self, context: Any) -> int:
+        return self._registers(context, (arm.UC_ARM_REG_SP,))[0]
 
     def set_return_value(self, context: Any, low: int, high: int | None = None) -> None:
         if self._loaded is context:
@@ -309,6 +340,10 @@ class UnicornCpu:
                     uc.emu_stop()
                     return
             self._stop = StopEvent(StopKind.SVC, 0, svc_number=svc_number)
+        elif number == _EXCP_STKOF:
+            # Raised before the store: nothing below the limit was written.
+            self._stop = StopEvent(StopKind.FAULT, 0, fault=CpuFault(
+                "stack overflow: stack limit (MSPLIM) violation", pc, stack_limit=True))
         else:
             description = _EXCEPTION_NAMES.get(number, f"CPU exception {number}")
             self._stop = self._fault(description, pc)

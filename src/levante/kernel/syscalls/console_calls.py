@@ -23,3 +23,15 @@ def k_str_out(kernel: Kernel, caller: Caller, text: int, length: int) -> None:
     length = min(length, MAX_CONSOLE_WRITE)
     if length:
         kernel.console(kernel.memory.read(caller, text, length))
+
+
+@syscall("console_getchar")
+def console_getchar(kernel: Kernel, caller: Caller) -> int:
+    """The next byte of console input, or -1 once the input has ended.  The host is
+    asked for more only when the buffer is empty (an interactive terminal then waits for
+    a line: wall-clock time enters here, at the I/O edge, and simulated time stands)."""
+    if not kernel.input_buffer and kernel.console_input is not None:
+        kernel.input_buffer += kernel.console_input()
+    if not kernel.input_buffer:
+        return -1
+    return kernel.input_buffer.pop(0)

@@ -24,6 +24,7 @@ from levante.kernel.syscalls import (  # noqa: F401  (importing registers the ha
     msgq_calls,
     mutex_calls,
     object_calls,
+    random_calls,
     sem_calls,
     thread_calls,
     time_calls,

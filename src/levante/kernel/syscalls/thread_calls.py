@@ -185,3 +185,39 @@ def k_thread_name_copy(kernel: Kernel, caller: Caller, thread: int, buf: int,
 @syscall("k_current_get")
 def k_current_get(kernel: Kernel, caller: Caller) -> int:
     return caller.thread.address
+
+
+@syscall("k_thread_stack_space_get")
+def k_thread_stack_space_get(kernel: Kernel, caller: Caller, thread: int,
+                             unused_pointer: int) -> int:
+    target = target_thread(kernel, caller, thread)
+    kernel.memory.check(caller, unused_pointer, 4, AccessKind.WRITE)
+    unused = kernel.stacks.unused_bytes(target)
+    kernel.memory.write(caller, unused_pointer, unused.to_bytes(4, "little"))
+    return 0
+
+
+def thread_state_name(kernel: Kernel, thread: Thread) -> str:
+    """Zephyr's k_thread_state_str words for a thread's state."""
+    if thread is kernel.current:
+        return "running"
+    names = {
+        ThreadState.PRESTART: "prestart",
+        ThreadState.READY: "queued",
+        ThreadState.PENDING: "pending",
+        ThreadState.SLEEPING: "sleeping",
+        ThreadState.DEAD: "dead",
+    }
+    name = names[thread.state]
+    return f"{name}+suspended" if thread.suspended else name
+
+
+@syscall("k_thread_state_str")
+def k_thread_state_str(kernel: Kernel, caller: Caller, thread: int, buf: int,
+                       size: int) -> int:
+    target = target_thread(kernel, caller, thread)
+    if size == 0:
+        return buf
+    text = thread_state_name(kernel, target).encode()[: size - 1] + b"\0"
+    kernel.memory.write(caller, buf, text)
+    return buf

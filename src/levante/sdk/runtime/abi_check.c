@@ -55,3 +55,8 @@ BUILD_ASSERT(EPERM == LV_EPERM && EAGAIN == LV_EAGAIN && EBUSY == LV_EBUSY);
 BUILD_ASSERT(EINVAL == LV_EINVAL && ENOMSG == LV_ENOMSG && EDEADLK == LV_EDEADLK);
 BUILD_ASSERT(EBADF == LV_EBADF && EADDRINUSE == LV_EADDRINUSE && ENOMEM == LV_ENOMEM);
 BUILD_ASSERT(ENOTSUP == LV_ENOTSUP && EFAULT == LV_EFAULT && ENOSPC == LV_ENOSPC);
+
+/* Fields the kernel writes for stack protection and the thread monitor. */
+BUILD_ASSERT(offsetof(struct k_thread, next_thread) == LV_OFFSETOF_K_THREAD_NEXT_THREAD);
+BUILD_ASSERT(offsetof(struct k_thread, stack_info.delta) ==
+	     LV_OFFSETOF_K_THREAD_STACK_INFO_DELTA);

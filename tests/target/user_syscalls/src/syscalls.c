@@ -8,8 +8,8 @@
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (test_user_syscalls.py checks that
- * k_mem_domain_add_thread is still the last one). */
-#define SYSCALL_LIMIT (LV_SYSCALL_K_MEM_DOMAIN_ADD_THREAD + 1)
+ * console_getchar is still the last one). */
+#define SYSCALL_LIMIT (LV_SYSCALL_CONSOLE_GETCHAR + 1)
 
 #define BIG_BUFFER_SIZE 5000 /* more than k_str_out writes in one call */
 
@@ -328,6 +328,15 @@ static int sv_mem_domain_add_thread(void)
 	return __LINE__;
 }
 
+static int sv_thread_state_str(void)
+{
+	char state[16];
+
+	expect_fault();
+	(void)k_thread_state_str(k_current_get(), state, sizeof(state));
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -397,6 +406,7 @@ static const struct user_case cases[] = {
 	{ "sv_mem_domain_add_partition", sv_mem_domain_add_partition, K_USER, OOPS },
 	{ "sv_mem_domain_remove_partition", sv_mem_domain_remove_partition, K_USER, OOPS },
 	{ "sv_mem_domain_add_thread", sv_mem_domain_add_thread, K_USER, OOPS },
+	{ "sv_thread_state_str", sv_thread_state_str, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -102,15 +102,16 @@ struct _thread_arch {
 };
 
 struct _thread_stack_info {
-	uintptr_t start; /* the part of the stack object the thread may use */
+	uintptr_t start; /* the part of the stack object the thread may use (above any guard) */
 	size_t size;
+	size_t delta; /* bytes above the initial stack pointer (CONFIG_STACK_POINTER_RANDOM) */
 };
 
 struct k_thread {
 	struct _thread_arch arch;
-	uint32_t _kernel_reserved0;
+	struct k_thread *next_thread; /* CONFIG_THREAD_MONITOR: the list k_thread_foreach walks */
 	struct _thread_stack_info stack_info;
-	uint32_t _kernel_reserved[4];
+	uint32_t _kernel_reserved[3];
 	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
 };
 typedef struct k_thread *k_tid_t;
@@ -145,6 +146,10 @@ struct z_kernel_stack_element {
 #elif defined(CONFIG_USERSPACE)
 #define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(MAX((unsigned long)(size), Z_MPU_MIN_REGION), \
 						  Z_MPU_MIN_REGION)
+#define Z_THREAD_STACK_OBJ_ALIGN(size) Z_MPU_MIN_REGION
+#elif defined(CONFIG_MPU_STACK_GUARD)
+/* The guard at the bottom of a supervisor stack is an MPU region: granule aligned. */
+#define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(size, Z_MPU_MIN_REGION)
 #define Z_THREAD_STACK_OBJ_ALIGN(size) Z_MPU_MIN_REGION
 #else
 #define Z_THREAD_STACK_SIZE_ADJUST(size) ROUND_UP(size, Z_STACK_ALIGN)
@@ -231,6 +236,11 @@ struct k_object_assignment {
 	static const struct k_object_assignment _object_access_##name_                      \
 		__attribute__((section("._k_object_assignment.static." #name_), used,        \
 			       aligned(4))) = { &_k_thread_obj_##name_, _object_list_##name_ }
+
+/* CONFIG_THREAD_MONITOR: call user_cb for every live thread (newest first); without
+ * the monitor it does nothing, as in Zephyr. */
+typedef void (*k_thread_user_cb_t)(const struct k_thread *thread, void *user_data);
+void k_thread_foreach(k_thread_user_cb_t user_cb, void *user_data);
 
 static inline const char *k_thread_name_get(k_tid_t thread)
 {

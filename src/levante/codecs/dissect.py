@@ -1,0 +1,153 @@
+"""Layer-by-layer dissection of captured Ethernet frames, as `levante decode --pcap` shows them.
+
+Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | MQTT (TCP port 1883).
+Sans-IO like the codecs: frames in, JSON-ready dicts out. The only state is one MQTT
+stream decoder per TCP flow direction, since MQTT packets span segments.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from levante.codecs import arp, ethernet, icmp, ipv4, tcp, udp
+from levante.codecs.errors import CodecError
+from levante.codecs.fields import to_json
+
+COAP_PORT = 5683
+MQTT_PORT = 1883
+MAX_TCP_FLOWS = 1024  # flow directions tracked at once; the oldest is forgotten first
+_SEQUENCE_SPACE = 1 << 32
+
+
+def optional_codec(name: str) -> ModuleType | None:
+    """`levante.codecs.<name>` if it is installed: CoAP and MQTT are separate codecs."""
+    try:
+        return importlib.import_module(f"levante.codecs.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"levante.codecs.{name}":
+            raise  # the module exists but something it needs does not: a real bug
+        return None
+
+
+def error_object(error: CodecError) -> dict[str, str]:
+    return {"layer": error.protocol, "message": error.message}
+
+
+@dataclass
+class _StreamDirection:
+    """Reassembly state for one direction of a TCP flow carrying MQTT."""
+
+    decoder: Any
+    next_sequence: int | None = None
+    lost: bool = False  # after a gap or a malformed packet: wait for a new SYN
+
+
+@dataclass
+class Dissector:
+    """Decodes frames through every layer it knows, keeping MQTT state per TCP flow."""
+
+    interface: ipv4.Interface | None = None
+    coap: ModuleType | None = field(default_factory=lambda: optional_codec("coap"))
+    mqtt: ModuleType | None = field(default_factory=lambda: optional_codec("mqtt"))
+    _flows: dict[tuple[str, int, str, int], _StreamDirection] = field(default_factory=dict)
+
+    def frame(self, data: bytes) -> dict[str, Any]:
+        """One Ethernet frame → {"ethernet": ..., "ipv4": ..., ..., "error": ...}.
+
+        Each layer's `payload` is dropped once the next layer has decoded it; on failure
+        the "error" key names the layer and the problem, and the layers below remain.
+        """
+        layers: dict[str, Any] = {}
+        try:
+            self._dissect(data, layers)
+        except CodecError as error:
+            layers["error"] = error_object(error)
+        return layers
+
+    def _dissect(self, data: bytes, layers: dict[str, Any]) -> None:
+        frame = ethernet.decode(data)
+        layers["ethernet"] = to_json(frame)
+        if frame.ethertype == ethernet.ETHERTYPE_ARP:
+            _add(layers, "ethernet", "arp", arp.decode(frame.payload))
+        elif frame.ethertype == ethernet.ETHERTYPE_IPV4:
+            self._ipv4(frame.payload, layers)
+
+    def _ipv4(self, data: bytes, layers: dict[str, Any]) -> None:
+        packet = ipv4.decode(data, interface=self.interface)
+        _add(layers, "ethernet", "ipv4", packet)
+        if packet.is_fragment:
+            return  # RFC 791 §3.2: the transport header is only whole after reassembly
+        if packet.protocol == ipv4.PROTOCOL_ICMP:
+            _add(layers, "ipv4", "icmp", icmp.decode(packet.payload))
+        elif packet.protocol == ipv4.PROTOCOL_UDP:
+            datagram = udp.decode(packet.payload, source=packet.source,
+                                  destination=packet.destination)
+            _add(layers, "ipv4", "udp", datagram)
+            if COAP_PORT in (datagram.source_port, datagram.destination_port) and self.coap:
+                _add(layers, "udp", "coap", self.coap.decode(datagram.payload))
+        elif packet.protocol == ipv4.PROTOCOL_TCP:
+            segment = tcp.decode(packet.payload, source=packet.source,
+                                 destination=packet.destination)
+            _add(layers, "ipv4", "tcp", segment)
+            if MQTT_PORT in (segment.source_port, segment.destination_port) and self.mqtt:
+                self._mqtt(self.mqtt, packet, segment, layers)
+
+    def _mqtt(self, mqtt: ModuleType, packet: ipv4.Ipv4Packet, segment: tcp.TcpSegment,
+              layers: dict[str, Any]) -> None:
+        key = (packet.source, segment.source_port, packet.destination,
+               segment.destination_port)
+        if segment.has("SYN") or key not in self._flows:
+            self._flows.pop(key, None)
+            if len(self._flows) >= MAX_TCP_FLOWS:
+                del self._flows[next(iter(self._flows))]
+            self._flows[key] = _StreamDirection(mqtt.StreamDecoder())
+        direction = self._flows[key]
+        if segment.has("SYN"):
+            direction.next_sequence = (segment.sequence_number + 1) % _SEQUENCE_SPACE
+        payload = self._in_order_bytes(direction, segment)
+        if segment.has("FIN") or segment.has("RST"):
+            del self._flows[key]
+        if not payload:
+            return
+        try:
+            packets = direction.decoder.feed(payload)
+        except CodecError:
+            direction.lost = True
+            raise
+        if packets:
+            layers["tcp"].pop("payload", None)
+            layers["mqtt"] = [to_json(item) for item in packets]
+
+    @staticmethod
+    def _in_order_bytes(direction: _StreamDirection, segment: tcp.TcpSegment) -> bytes:
+        """The segment's bytes that continue the stream: retransmitted ones are dropped,
+        and a gap (a segment missing from the capture) stops decoding this direction."""
+        payload = segment.payload
+        if direction.lost or not payload:
+            return b""
+        if direction.next_sequence is None:
+            direction.next_sequence = segment.sequence_number  # capture began mid-flow
+        ahead = (segment.sequence_number - direction.next_sequence) % _SEQUENCE_SPACE
+        if ahead and ahead < _SEQUENCE_SPACE // 2:
+            direction.lost = True
+            raise StreamGapError(
+                f"{ahead} bytes of the TCP stream are missing from the capture; "
+                "MQTT decoding of this direction stops until a new connection"
+            )
+        behind = (_SEQUENCE_SPACE - ahead) % _SEQUENCE_SPACE
+        fresh = payload[behind:]
+        direction.next_sequence = (direction.next_sequence + len(fresh)) % _SEQUENCE_SPACE
+        return fresh
+
+
+class StreamGapError(tcp.TcpError):
+    """Bytes of a TCP stream are missing, so the application stream cannot be followed."""
+
+
+
+def _add(layers: dict[str, Any], below: str, name: str, packet: object) -> None:
+    layers[below].pop("payload", None)  # shown decoded in the next layer instead
+    layers[name] = to_json(packet)

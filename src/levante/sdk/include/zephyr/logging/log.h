@@ -1,0 +1,55 @@
+/* Logging (Zephyr's logging/log.h): LOG_ERR/WRN/INF/DBG print "<level> module: text"
+ * with CONFIG_LOG, filtered at compile time by the module's level; without CONFIG_LOG
+ * they compile to nothing (their arguments are still type-checked). */
+#ifndef ZEPHYR_LOGGING_LOG_H
+#define ZEPHYR_LOGGING_LOG_H
+
+#include <zephyr/kernel.h>
+
+#define LOG_LEVEL_NONE 0
+#define LOG_LEVEL_ERR 1
+#define LOG_LEVEL_WRN 2
+#define LOG_LEVEL_INF 3
+#define LOG_LEVEL_DBG 4
+
+#ifdef CONFIG_LOG
+void z_log_printf(int level, const char *module, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define Z_LOG_DEFAULT_LEVEL CONFIG_LOG_DEFAULT_LEVEL
+#else
+#define Z_LOG_DEFAULT_LEVEL LOG_LEVEL_NONE
+static inline __attribute__((format(printf, 3, 4))) void
+z_log_printf(int level, const char *module, const char *fmt, ...)
+{
+	ARG_UNUSED(level);
+	ARG_UNUSED(module);
+	ARG_UNUSED(fmt);
+}
+#endif
+
+#define Z_LOG_LEVEL_OR_DEFAULT(...) Z_LOG_PICK(__VA_ARGS__, Z_LOG_DEFAULT_LEVEL, )
+#define Z_LOG_PICK(name, level, ...) level
+
+/* LOG_MODULE_REGISTER(name) or LOG_MODULE_REGISTER(name, level). */
+#define LOG_MODULE_REGISTER(...)                                                   \
+	static const char z_log_module_name[] __attribute__((unused)) =            \
+		Z_LOG_STRINGIFY(Z_LOG_FIRST(__VA_ARGS__));                          \
+	enum { z_log_module_level = Z_LOG_LEVEL_OR_DEFAULT(__VA_ARGS__) }
+#define LOG_MODULE_DECLARE(...) LOG_MODULE_REGISTER(__VA_ARGS__)
+#define Z_LOG_FIRST(first, ...) first
+#define Z_LOG_STRINGIFY(x) Z_LOG_STRINGIFY2(x)
+#define Z_LOG_STRINGIFY2(x) #x
+
+#define Z_LOG(level, ...)                                                          \
+	do {                                                                       \
+		if (IS_ENABLED(CONFIG_LOG) && (level) <= z_log_module_level) {     \
+			z_log_printf(level, z_log_module_name, __VA_ARGS__);       \
+		}                                                                  \
+	} while (0)
+
+#define LOG_ERR(...) Z_LOG(LOG_LEVEL_ERR, __VA_ARGS__)
+#define LOG_WRN(...) Z_LOG(LOG_LEVEL_WRN, __VA_ARGS__)
+#define LOG_INF(...) Z_LOG(LOG_LEVEL_INF, __VA_ARGS__)
+#define LOG_DBG(...) Z_LOG(LOG_LEVEL_DBG, __VA_ARGS__)
+
+#endif

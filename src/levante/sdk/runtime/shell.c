@@ -1,0 +1,109 @@
+/* CONFIG_SHELL: a small console shell in a thread of its own, reading console input.
+ *
+ * Commands (Zephyr's kernel shell names): help, kernel version, kernel uptime,
+ * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
+ * needs CONFIG_INIT_STACKS). The shell ends when the console input does. */
+#include <zephyr/kernel.h>
+#include <zephyr/console/console.h>
+#include <string.h>
+
+#ifdef CONFIG_SHELL
+
+#define SHELL_LINE_MAX 80
+
+/* One line of input without its end of line; false once the input has ended. */
+static bool read_line(char *line, size_t size)
+{
+	size_t length = 0;
+	int c;
+
+	while ((c = console_getchar()) >= 0) {
+		if (c == '\n') {
+			break;
+		}
+		if (c != '\r' && length + 1 < size) {
+			line[length++] = (char)c;
+		}
+	}
+	line[length] = '\0';
+	return c >= 0 || length > 0;
+}
+
+static void show_thread(const struct k_thread *thread, void *user_data)
+{
+	bool with_stacks = *(const bool *)user_data;
+	char state[32];
+	k_tid_t tid = (k_tid_t)thread;
+
+	k_thread_state_str(tid, state, sizeof(state));
+	printk("%s0x%08x %s\n", tid == k_current_get() ? "*" : " ", (unsigned int)(uintptr_t)tid,
+	       k_thread_name_get(tid));
+	printk("\tpriority: %d state: %s\n", k_thread_priority_get(tid), state);
+	if (with_stacks) {
+		size_t size = thread->stack_info.size - thread->stack_info.delta;
+#if defined(CONFIG_INIT_STACKS) && defined(CONFIG_THREAD_STACK_INFO)
+		size_t unused = 0;
+
+		if (k_thread_stack_space_get(thread, &unused) == 0) {
+			printk("\tstack size %u, unused %u, usage %u / %u (%u %%)\n",
+			       (unsigned int)size, (unsigned int)unused,
+			       (unsigned int)(size - unused), (unsigned int)size,
+			       (unsigned int)((size - unused) * 100u / (size ? size : 1)));
+			return;
+		}
+#endif
+		printk("\tstack size %u (usage needs CONFIG_INIT_STACKS)\n", (unsigned int)size);
+	}
+}
+
+static void list_threads(bool with_stacks)
+{
+#ifdef CONFIG_THREAD_MONITOR
+	printk("Threads:\n");
+	k_thread_foreach(show_thread, &with_stacks);
+#else
+	ARG_UNUSED(with_stacks);
+	printk("kernel threads: CONFIG_THREAD_MONITOR is disabled\n");
+#endif
+}
+
+static void run_command(const char *line)
+{
+	if (strcmp(line, "help") == 0) {
+		printk("Available commands:\n  help\n  kernel version\n  kernel uptime\n"
+		       "  kernel threads\n  kernel stacks\n");
+	} else if (strcmp(line, "kernel version") == 0) {
+		printk("Levante version %s\n", LV_VERSION_STRING);
+	} else if (strcmp(line, "kernel uptime") == 0) {
+		printk("Uptime: %u ms\n", (unsigned int)k_uptime_get_32());
+	} else if (strcmp(line, "kernel threads") == 0) {
+		list_threads(false);
+	} else if (strcmp(line, "kernel stacks") == 0) {
+		list_threads(true);
+	} else if (line[0] != '\0') {
+		printk("%s: command not found\n", line);
+	}
+}
+
+static void shell_thread(void *p1, void *p2, void *p3)
+{
+	char line[SHELL_LINE_MAX];
+
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	for (;;) {
+		printk("%s", CONFIG_SHELL_PROMPT_UART);
+		if (!read_line(line, sizeof(line))) {
+			printk("\n");
+			return;
+		}
+		printk("%s\n", line); /* the echo a terminal shows */
+		run_command(line);
+	}
+}
+
+K_THREAD_DEFINE(shell_uart, CONFIG_SHELL_STACK_SIZE, shell_thread, NULL, NULL, NULL,
+		CONFIG_SHELL_PRIORITY, 0, 0);
+
+#endif

@@ -30,11 +30,13 @@ class RunResult:
         return [event for event in self.trace if event["event"] == kind]
 
 
-def levante(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the levante CLI as a user would (same interpreter, separate process)."""
+def levante(*arguments: str, cwd: Path | None = None,
+            stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the levante CLI as a user would (same interpreter, separate process), with
+    `stdin` as its console input."""
     return subprocess.run(
         [sys.executable, "-m", "levante.cli", *arguments],
-        capture_output=True, text=True, cwd=cwd, check=False, timeout=600,
+        capture_output=True, text=True, cwd=cwd, check=False, timeout=600, input=stdin,
     )
 
 
@@ -59,12 +61,12 @@ class Builder:
         return self._built[key]
 
     def run(self, app: Path, *options: str, board: str = "lv_m4",
-            max_time: str = "10s", extra: tuple[str, ...] = ()) -> RunResult:
+            max_time: str = "10s", extra: tuple[str, ...] = (), stdin: str = "") -> RunResult:
         build_dir = self.build(app, board, extra)
         tag = zlib.crc32("\0".join(options).encode())
         trace = build_dir / f"trace_{tag:08x}_{max_time}.jsonl"
         result = levante("run", str(build_dir), "--max-time", max_time, "--trace", str(trace),
-                         *options)
+                         *options, stdin=stdin)
         events = [json.loads(line) for line in trace.read_text().splitlines()] \
             if trace.exists() else []
         return RunResult(result.returncode, result.stdout, result.stderr, events)

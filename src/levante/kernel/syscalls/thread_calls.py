@@ -201,6 +201,8 @@ def thread_state_name(kernel: Kernel, thread: Thread) -> str:
     """Zephyr's k_thread_state_str words for a thread's state."""
     if thread is kernel.current:
         return "running"
+    if thread.suspended and thread.is_alive():
+        return "suspended"
     names = {
         ThreadState.PRESTART: "prestart",
         ThreadState.READY: "queued",
@@ -208,8 +210,7 @@ def thread_state_name(kernel: Kernel, thread: Thread) -> str:
         ThreadState.SLEEPING: "sleeping",
         ThreadState.DEAD: "dead",
     }
-    name = names[thread.state]
-    return f"{name}+suspended" if thread.suspended else name
+    return names[thread.state]
 
 
 @syscall("k_thread_state_str")

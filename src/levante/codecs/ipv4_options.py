@@ -13,11 +13,10 @@ from typing import ClassVar
 
 from levante.codecs.addresses import ipv4_from_text, ipv4_to_text
 from levante.codecs.ipv4_errors import Ipv4OptionError
+from levante.codecs.option_list import END_OF_OPTION_LIST, NO_OPERATION, decode_option_list
 
 MAX_OPTIONS_LENGTH = 40  # RFC 791: IHL is at most 15 words, 5 of them fixed header
 
-END_OF_OPTION_LIST = 0
-NO_OPERATION = 1
 RECORD_ROUTE = 7
 TIMESTAMP = 68
 LOOSE_SOURCE_ROUTE = 131
@@ -159,35 +158,12 @@ def check_timestamp_pointer(pointer: int, length: int, entry_size: int) -> None:
 
 def decode_options(area: bytes) -> tuple[Ipv4Option, ...]:
     """The options area (IHL*4 - 20 bytes) → options; raises `Ipv4OptionError`."""
-    options: list[Ipv4Option] = []
     seen: set[int] = set()
-    size = len(area)
-    offset = 0
-    while offset < size:
-        kind = area[offset]
-        # RFC 791 §3.1, case 1: two single-octet options; every other has a length octet.
-        if kind == END_OF_OPTION_LIST:
-            options.append(_END)
-            if any(area[offset + 1:]):
-                raise Ipv4OptionError("non-zero padding after end of option list")
-            break
-        if kind == NO_OPERATION:
-            options.append(_NOP)
-            offset += 1
-            continue
-        if offset + 1 >= size:
-            raise Ipv4OptionError(f"option {kind} at offset {offset} has no length octet")
-        length = area[offset + 1]
-        if length < 2:
-            raise Ipv4OptionError(f"option {kind} has length {length}, below 2")
-        if offset + length > size:
-            raise Ipv4OptionError(
-                f"option {kind} of length {length} overruns the options area at {offset}"
-            )
-        body = area[offset + 2:offset + length]
-        options.append(_decode_one(kind, length, body, seen))
-        offset += length
-    return tuple(options)
+
+    def decode_one(kind: int, length: int, data: bytes, offset: int) -> Ipv4Option:
+        return _decode_one(kind, length, data[offset + 2:offset + length], seen)
+
+    return decode_option_list(area, Ipv4OptionError, decode_one, _END, _NOP)
 
 
 def _decode_one(kind: int, length: int, body: bytes, seen: set[int]) -> Ipv4Option:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from levante.codecs.option_list import END_OF_OPTION_LIST, NO_OPERATION, decode_option_list
 from levante.codecs.tcp_errors import TcpOptionError
 
 MAX_OPTIONS_LENGTH = 40  # data offset is at most 15 words, 5 of them fixed header
 
-END_OF_OPTION_LIST = 0
-NO_OPERATION = 1
 MAXIMUM_SEGMENT_SIZE = 2
 WINDOW_SCALE = 3
 SACK_PERMITTED = 4
@@ -87,33 +86,7 @@ TcpOption = (
 
 def decode_options(area: bytes) -> tuple[TcpOption, ...]:
     """The options area → options; raises `TcpOptionError`."""
-    options: list[TcpOption] = []
-    size = len(area)
-    offset = 0
-    while offset < size:
-        kind = area[offset]
-        # RFC 9293 §3.1: kinds 0 and 1 are one octet; the others are kind, length, data.
-        if kind == END_OF_OPTION_LIST:
-            options.append(_END)
-            if any(area[offset + 1:]):
-                raise TcpOptionError("non-zero padding after end of option list")
-            break
-        if kind == NO_OPERATION:
-            options.append(_NOP)
-            offset += 1
-            continue
-        if offset + 1 >= size:
-            raise TcpOptionError(f"option {kind} at offset {offset} has no length octet")
-        length = area[offset + 1]
-        if length < 2:
-            raise TcpOptionError(f"option {kind} has length {length}, below 2")
-        if offset + length > size:
-            raise TcpOptionError(
-                f"option {kind} of length {length} overruns the options area at {offset}"
-            )
-        options.append(_decode_one(kind, length, area, offset))
-        offset += length
-    return tuple(options)
+    return decode_option_list(area, TcpOptionError, _decode_one, _END, _NOP)
 
 
 def _decode_one(kind: int, length: int, area: bytes, offset: int) -> TcpOption:

@@ -13,13 +13,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from levante import __version__
 from levante.commands.support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from levante.errors import LevanteError, UsageError
+
+if TYPE_CHECKING:
+    from levante.crypto.entropy import EntropySource
 
 EXIT_HALTED = EXIT_FAILED
 
@@ -165,7 +168,7 @@ class _TraceWriter:
             self.path.unlink(missing_ok=True)  # never started: leave nothing behind
 
 
-def _entropy_source(seed: str | None) -> Any:
+def _entropy_source(seed: str | None) -> EntropySource:
     from levante.crypto.entropy import HostEntropy, SeededEntropy, parse_seed
 
     if seed is None:

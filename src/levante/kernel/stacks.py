@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 STACK_ALIGN = 8  # AAPCS: the stack pointer is 8-byte aligned at public interfaces
 MPU_GRANULE = 32
+# How far below its stack a thread's stack pointer may be and still count as having
+# overflowed it (rather than holding garbage): more than any single frame here.
+_OVERFLOW_REACH = 4096
 _CANARY_SYMBOL = OPTION_SYMBOLS["STACK_CANARIES"][0]
 _SENTINEL = struct.pack("<I", STACK_SENTINEL_VALUE)
 
@@ -120,7 +123,7 @@ class StackProtection:
                 guard[0] <= fault.address < guard[0] + guard[1]:
             return True
         protected = self.config.hw_stack_protection or thread.user
-        return protected and thread.stack_start - 4096 <= stack_pointer < start
+        return protected and thread.stack_start - _OVERFLOW_REACH <= stack_pointer < start
 
     # ---- k_thread_stack_space_get ----------------------------------------------------------
 

@@ -6,6 +6,7 @@ K_SYSCALL_MEMORY_WRITE), so a bad buffer consumes no entropy and changes nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import AccessKind
@@ -25,14 +26,14 @@ MAX_RANDOM_REQUEST = 1 << 16
 
 
 def _fill(kernel: Kernel, caller: Caller, buffer: int, length: int,
-          draw: str) -> int:
+          draw: Callable[[int], bytes]) -> int:
     kernel.memory.check(caller, buffer, length, AccessKind.WRITE)
     if length > MAX_RANDOM_REQUEST:
         return -ERRNO["EINVAL"]
     try:
-        data = getattr(kernel.random, draw)(length)
+        data = draw(length)
     except NoEntropy as error:
-        raise Oops(f"{draw}: {error}") from None
+        raise Oops(str(error)) from None
     if length:
         kernel.memory.write(caller, buffer, data)
     return 0
@@ -42,15 +43,15 @@ def _fill(kernel: Kernel, caller: Caller, buffer: int, length: int,
 def entropy_get_entropy(kernel: Kernel, caller: Caller, device: int, buffer: int,
                         length: int) -> int:
     kernel.objects.use(caller, device, EntropyDevice)
-    return _fill(kernel, caller, buffer, length & 0xFFFF, "entropy")
+    return _fill(kernel, caller, buffer, length & 0xFFFF, kernel.random.entropy)
 
 
 @syscall("sys_rand_get")
 def sys_rand_get(kernel: Kernel, caller: Caller, buffer: int, length: int) -> None:
-    if _fill(kernel, caller, buffer, length, "rand"):
+    if _fill(kernel, caller, buffer, length, kernel.random.rand):
         raise Oops(f"sys_rand_get: {length} bytes is more than one request may ask")
 
 
 @syscall("sys_csrand_get")
 def sys_csrand_get(kernel: Kernel, caller: Caller, buffer: int, length: int) -> int:
-    return _fill(kernel, caller, buffer, length, "csrand")
+    return _fill(kernel, caller, buffer, length, kernel.random.csrand)

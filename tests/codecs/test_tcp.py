@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from netsupport import decodes_or_refuses, ipv4_addresses, mutations, tcp_segments
-from scapy.layers.inet import IP, TCP
+from scapy.layers.inet import IP, TCP, TCPOptions, in4_chksum
 
 from levante.codecs import tcp
 from levante.codecs import tcp_options as opt
@@ -124,18 +124,26 @@ def test_malformed_input_raises_only_tcp_errors(data: bytes) -> None:
                        data)
 
 
+# Kinds scapy dissects with a fixed layout (MD5, AO, UTO, ...): it cannot read one of
+# them with another length, which Levante's unknown options may legitimately carry.
+SCAPY_FIXED_KINDS = frozenset(TCPOptions[0])
+
+
 @given(tcp_segments, ipv4_addresses, ipv4_addresses)
 def test_scapy_parses_levante_segments(segment: TcpSegment, source: str,
                                        destination: str) -> None:
+    assume(not any(isinstance(option, opt.UnknownTcpOption)
+                   and option.kind in SCAPY_FIXED_KINDS for option in segment.options))
     data = tcp.encode(segment, source=source, destination=destination)
     parsed = IP(bytes(IP(src=source, dst=destination, proto=6) / data))[TCP]
     assert (parsed.sport, parsed.dport, parsed.seq, parsed.ack, parsed.window) == (
         segment.source_port, segment.destination_port, segment.sequence_number,
         segment.acknowledgment_number, segment.window)
     assert parsed.dataofs * 4 == len(data) - len(segment.payload)
-    expected = parsed.chksum
-    parsed.chksum = None
-    assert IP(bytes(IP(src=source, dst=destination) / parsed))[TCP].chksum == expected
+    # scapy's own checksum routine over exactly our bytes: re-serialising its parse would
+    # also test how scapy re-encodes options it only half knows (kind 19, MD5).
+    unsummed = data[:16] + b"\0\0" + data[18:]
+    assert in4_chksum(6, IP(src=source, dst=destination), unsummed) == parsed.chksum
 
 
 def test_levante_decodes_scapy_segments_with_sack_and_payload() -> None:

@@ -133,7 +133,6 @@ def test_pcap_truncated_record_and_bad_link_type(tmp_path: Path) -> None:
 
 
 def test_coap_on_udp_5683_is_decoded(tmp_path: Path) -> None:
-    pytest.importorskip("levante.codecs.coap")
     frame = ether(IP(src=PEER, dst=HOST) / UDP(sport=40000, dport=5683) / COAP_GET)
     status, lines, _ = run("coap", "--pcap", capture(tmp_path, frame))
     assert status == 0 and "coap" in lines[0] and "payload" not in lines[0]["udp"]
@@ -145,7 +144,6 @@ def mqtt_segment(sequence: int, payload: bytes, flags: str = "PA") -> bytes:
 
 
 def test_mqtt_is_followed_across_segments_per_flow_direction(tmp_path: Path) -> None:
-    pytest.importorskip("levante.codecs.mqtt")
     stream = MQTT_PUBLISH + MQTT_PINGREQ
     frames = (mqtt_segment(99, b"", flags="S"),
               mqtt_segment(100, stream[:4]),    # half a PUBLISH: nothing yet
@@ -157,7 +155,6 @@ def test_mqtt_is_followed_across_segments_per_flow_direction(tmp_path: Path) -> 
 
 
 def test_mqtt_gap_in_a_captured_stream_is_an_error(tmp_path: Path) -> None:
-    pytest.importorskip("levante.codecs.mqtt")
     frames = (mqtt_segment(99, b"", flags="S"), mqtt_segment(110, MQTT_PINGREQ))
     status, lines, _ = run("mqtt", "--pcap", capture(tmp_path, *frames))
     assert status == 1
@@ -165,7 +162,6 @@ def test_mqtt_gap_in_a_captured_stream_is_an_error(tmp_path: Path) -> None:
 
 
 def test_mqtt_bytes_are_a_stream_and_leftovers_are_reported() -> None:
-    pytest.importorskip("levante.codecs.mqtt")
     status, lines, _ = run("mqtt", (MQTT_PINGREQ + MQTT_PUBLISH).hex())
     assert status == 0 and len(lines) == 2
     status, lines, _ = run("mqtt", (MQTT_PINGREQ + MQTT_PUBLISH[:5]).hex())

@@ -267,6 +267,6 @@ def test_stream_learns_the_level_from_connect() -> None:
 def test_json_view() -> None:
     packet = mqtt.decode(mqtt.encode(mqtt.Publish("t", b"\x01", 1, packet_id=9)))
     assert to_json(packet) == {
-        "topic": "t", "payload": "01", "qos": 1, "retain": False, "dup": False,
-        "packet_id": 9, "properties": [],
+        "packet_type": "PUBLISH", "topic": "t", "payload": "01", "qos": 1,
+        "retain": False, "dup": False, "packet_id": 9, "properties": [],
     }

@@ -7,12 +7,10 @@ stream decoder per TCP flow direction, since MQTT packets span segments.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
-from levante.codecs import arp, ethernet, icmp, ipv4, tcp, udp
+from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
 
@@ -20,16 +18,6 @@ COAP_PORT = 5683
 MQTT_PORT = 1883
 MAX_TCP_FLOWS = 1024  # flow directions tracked at once; the oldest is forgotten first
 _SEQUENCE_SPACE = 1 << 32
-
-
-def optional_codec(name: str) -> ModuleType | None:
-    """`levante.codecs.<name>` if it is installed: CoAP and MQTT are separate codecs."""
-    try:
-        return importlib.import_module(f"levante.codecs.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"levante.codecs.{name}":
-            raise  # the module exists but something it needs does not: a real bug
-        return None
 
 
 def error_object(error: CodecError) -> dict[str, str]:
@@ -40,7 +28,7 @@ def error_object(error: CodecError) -> dict[str, str]:
 class _StreamDirection:
     """Reassembly state for one direction of a TCP flow carrying MQTT."""
 
-    decoder: Any
+    decoder: mqtt.StreamDecoder
     next_sequence: int | None = None
     lost: bool = False  # after a gap or a malformed packet: wait for a new SYN
 
@@ -50,8 +38,6 @@ class Dissector:
     """Decodes frames through every layer it knows, keeping MQTT state per TCP flow."""
 
     interface: ipv4.Interface | None = None
-    coap: ModuleType | None = field(default_factory=lambda: optional_codec("coap"))
-    mqtt: ModuleType | None = field(default_factory=lambda: optional_codec("mqtt"))
     _flows: dict[tuple[str, int, str, int], _StreamDirection] = field(default_factory=dict)
 
     def frame(self, data: bytes) -> dict[str, Any]:
@@ -86,16 +72,16 @@ class Dissector:
             datagram = udp.decode(packet.payload, source=packet.source,
                                   destination=packet.destination)
             _add(layers, "ipv4", "udp", datagram)
-            if COAP_PORT in (datagram.source_port, datagram.destination_port) and self.coap:
-                _add(layers, "udp", "coap", self.coap.decode(datagram.payload))
+            if COAP_PORT in (datagram.source_port, datagram.destination_port):
+                _add(layers, "udp", "coap", coap.decode(datagram.payload))
         elif packet.protocol == ipv4.PROTOCOL_TCP:
             segment = tcp.decode(packet.payload, source=packet.source,
                                  destination=packet.destination)
             _add(layers, "ipv4", "tcp", segment)
-            if MQTT_PORT in (segment.source_port, segment.destination_port) and self.mqtt:
-                self._mqtt(self.mqtt, packet, segment, layers)
+            if MQTT_PORT in (segment.source_port, segment.destination_port):
+                self._mqtt(packet, segment, layers)
 
-    def _mqtt(self, mqtt: ModuleType, packet: ipv4.Ipv4Packet, segment: tcp.TcpSegment,
+    def _mqtt(self, packet: ipv4.Ipv4Packet, segment: tcp.TcpSegment,
               layers: dict[str, Any]) -> None:
         key = (packet.source, segment.source_port, packet.destination,
                segment.destination_port)
@@ -145,7 +131,6 @@ class Dissector:
 
 class StreamGapError(tcp.TcpError):
     """Bytes of a TCP stream are missing, so the application stream cannot be followed."""
-
 
 
 def _add(layers: dict[str, Any], below: str, name: str, packet: object) -> None:

@@ -6,14 +6,19 @@ import dataclasses
 import enum
 from typing import Any
 
+CLASS_TAG = "packet_type"
+
 
 def to_json(value: Any) -> Any:
-    """Dataclasses → dicts (field order kept), bytes → hex strings, enums → names."""
+    """Dataclasses → dicts (field order kept, led by their class tag if they have one),
+    bytes → hex strings, enums → names."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: to_json(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-        }
+        fields = {field.name: to_json(getattr(value, field.name))
+                  for field in dataclasses.fields(value)}
+        # A class-level tag (MQTT's packet_type) names what the fields are: without it
+        # an MQTT PINGRESP would print as {}.
+        tag = getattr(type(value), CLASS_TAG, None)
+        return fields if tag is None else {CLASS_TAG: to_json(tag), **fields}
     if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, bytes | bytearray | memoryview):

@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from levante.codecs import arp, ethernet, icmp, ipv4, tcp, udp
-from levante.codecs.dissect import Dissector, error_object, optional_codec
+from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
+from levante.codecs.dissect import Dissector, error_object
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
 from levante.codecs.pcap import PcapError, PcapEvent, PcapReader, PcapRecord
@@ -23,9 +23,9 @@ from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
 from levante.errors import LevanteError, UsageError
 
 PROTOCOLS = ("ethernet", "arp", "ipv4", "icmp", "udp", "tcp", "coap", "mqtt")
-_BUILT_IN: dict[str, Callable[[bytes], object]] = {
+_DECODERS: dict[str, Callable[[bytes], object]] = {
     "ethernet": ethernet.decode, "arp": arp.decode, "ipv4": ipv4.decode,
-    "icmp": icmp.decode, "udp": udp.decode, "tcp": tcp.decode,
+    "icmp": icmp.decode, "udp": udp.decode, "tcp": tcp.decode, "coap": coap.decode,
 }
 _READ_CHUNK = 1 << 16
 
@@ -81,8 +81,8 @@ def _read_file(path: Path) -> bytes:
 def _decode_bytes(proto: str, data: bytes) -> bool:
     """One packet (or, for MQTT, a byte stream of packets) → JSON lines; True if all ok."""
     if proto == "mqtt":
-        return _decode_mqtt_stream(_codec("mqtt"), data)
-    decode_one = _BUILT_IN.get(proto) or _codec(proto).decode
+        return _decode_mqtt_stream(data)
+    decode_one = _DECODERS[proto]
     try:
         _emit(to_json(decode_one(data)))
     except CodecError as error:
@@ -91,14 +91,7 @@ def _decode_bytes(proto: str, data: bytes) -> bool:
     return True
 
 
-def _codec(proto: str) -> Any:
-    module = optional_codec(proto)
-    if module is None:
-        raise UsageError(f"the {proto} codec is not available in this installation")
-    return module
-
-
-def _decode_mqtt_stream(mqtt: Any, data: bytes) -> bool:
+def _decode_mqtt_stream(data: bytes) -> bool:
     # Fed one byte at a time so the offset where the last whole packet ended is known:
     # whatever follows it is an incomplete packet, reported rather than silently dropped.
     decoder = mqtt.StreamDecoder()
@@ -124,8 +117,6 @@ def _decode_mqtt_stream(mqtt: Any, data: bytes) -> bool:
 def _decode_capture(proto: str, path: Path) -> bool:
     """Every frame of a capture through its layers; frames without PROTO are skipped
     unless they failed (a failure is always shown)."""
-    if proto in ("coap", "mqtt"):
-        _codec(proto)  # say so now if the codec for the asked layer is missing
     dissector = Dissector()
     reader = PcapReader()
     all_decoded = True

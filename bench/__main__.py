@@ -24,6 +24,7 @@ BENCHMARKS = (
     *bench_codecs_net.BENCHMARKS,
     bench_codecs_app.run_coap,
     bench_codecs_app.run_mqtt,
+    bench_codecs_app.run_mqtt_publish,
 )
 
 

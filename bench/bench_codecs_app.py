@@ -60,6 +60,18 @@ _MQTT_PACKETS: list[tuple[Any, int]] = [
     (mqtt.UnsubAck(4, (0,)), 5),
     (mqtt.Disconnect(0x8B), 5),
 ]
+# 3.1.1 PUBLISH alone, paho's leanest case (it leaves the topic as bytes and checks
+# nothing): QoS 0 and 1, short and ~200-byte payloads, short, deep, $SYS and non-ASCII topics.
+_MQTT_PUBLISHES: list[tuple[Any, int]] = [
+    (mqtt.Publish("home/room/temperature", b"21.5"), 4),
+    (mqtt.Publish("home/room/humidity", b"x" * 200, 1, packet_id=17), 4),
+    (mqtt.Publish("t", b"1"), 4),
+    (mqtt.Publish("fleet/eu-west/device/3f2a9c07/telemetry/battery", b'{"v": 3.71}', 1,
+                  packet_id=4242), 4),
+    (mqtt.Publish("$SYS/broker/clients/connected", b"42", retain=True), 4),
+    (mqtt.Publish("maison/séjour/température", b"x" * 200), 4),
+    (mqtt.Publish("ota/firmware/chunk", bytes(range(200)), 1, dup=True, packet_id=65535), 4),
+]
 _PAHO_DECODERS: dict[int, Callable[..., object]] = {
     mqtt.PacketType.PUBLISH: paho_packet.decode_publish,
     mqtt.PacketType.CONNACK: paho_packet.decode_connack,
@@ -71,9 +83,19 @@ _PAHO_DECODERS: dict[int, Callable[..., object]] = {
 _PAHO_LEVELS = {4: MQTTProtocolVersion.MQTTv311, 5: MQTTProtocolVersion.MQTTv5}
 
 
-def _rate(decode_all: Callable[[], object], packets: int) -> float:
-    # Seven tries: the machine is shared, and the best run is the least disturbed one.
-    return packets / best_time(decode_all, repeats=7)
+def _rates(
+    ours: Callable[[], object], theirs: Callable[[], object], packets: int
+) -> tuple[float, float]:
+    """Packets per second of each side, best of seven tries each.
+
+    The machine is shared, and the best run is the least disturbed one. The tries
+    alternate between the two sides so that a busy spell slows both rather than one.
+    """
+    ours_best = theirs_best = float("inf")
+    for _ in range(7):
+        ours_best = min(ours_best, best_time(ours, repeats=1))
+        theirs_best = min(theirs_best, best_time(theirs, repeats=1))
+    return packets / ours_best, packets / theirs_best
 
 
 def run_coap() -> Result:
@@ -98,12 +120,22 @@ def run_coap() -> Result:
                 decode(raw)
 
     count = ROUNDS * len(corpus)
-    ours_rate, theirs_rate = _rate(ours, count), _rate(theirs, count)
+    ours_rate, theirs_rate = _rates(ours, theirs, count)
     return Result(
         "coap_decode_vs_aiocoap", ours_rate / theirs_rate, 1.0, True,
         f"{ours_rate / 1e3:.0f} k messages/s vs aiocoap Message.decode "
         f"{theirs_rate / 1e3:.0f} k/s ({len(corpus)} kinds of message)",
     )
+
+
+def _check_paho_agrees(raw: bytes, level: int, paho_packet: Any) -> None:
+    """Both sides must read the same PUBLISH out of the same bytes before being timed."""
+    ours = mqtt.decode(raw, level)
+    theirs = (paho_packet.topic.decode("utf-8"), paho_packet.payload, paho_packet.qos,
+              paho_packet.retain, paho_packet.dup, paho_packet.mid)
+    if not isinstance(ours, mqtt.Publish) or theirs != (
+            ours.topic, ours.payload, ours.qos, ours.retain, ours.dup, ours.packet_id or 0):
+        raise RuntimeError(f"paho and Levante disagree on {raw.hex()}")
 
 
 def _mqtt_rates(packets: list[tuple[Any, int]]) -> tuple[float, float]:
@@ -115,6 +147,8 @@ def _mqtt_rates(packets: list[tuple[Any, int]]) -> tuple[float, float]:
         _, body_start = decode_variable_byte_integer(raw, 1, len(raw))
         header = raw[0]
         split.append((_PAHO_DECODERS[header >> 4], header, raw[body_start:], _PAHO_LEVELS[level]))
+        if header >> 4 == mqtt.PacketType.PUBLISH:
+            _check_paho_agrees(raw, level, split[-1][0](*split[-1][1:]))
 
     def ours() -> None:
         decode = mqtt.decode
@@ -128,23 +162,32 @@ def _mqtt_rates(packets: list[tuple[Any, int]]) -> tuple[float, float]:
                 paho_decode(header, body, level)
 
     count = ROUNDS * len(whole)
-    return _rate(ours, count), _rate(theirs, count)
+    return _rates(ours, theirs, count)
 
 
 def run_mqtt() -> Result:
     ours_rate, theirs_rate = _mqtt_rates(_MQTT_PACKETS)
-    # paho's leanest case, for the record: 3.1.1 PUBLISH, where it skips UTF-8 and topic checks.
-    publish_ours, publish_theirs = _mqtt_rates(_MQTT_PACKETS[:2])
     return Result(
         "mqtt_decode_vs_paho", ours_rate / theirs_rate, 1.0, True,
         f"{ours_rate / 1e3:.0f} k packets/s vs paho.mqtt._packet decoders "
         f"{theirs_rate / 1e3:.0f} k/s ({len(_MQTT_PACKETS)} broker-to-client packets, 3.1.1 "
-        f"and 5.0); 3.1.1 PUBLISH alone {publish_ours / publish_theirs:.2f}x "
-        f"({publish_ours / 1e3:.0f} k/s vs {publish_theirs / 1e3:.0f} k/s)",
+        f"and 5.0)",
+    )
+
+
+def run_mqtt_publish() -> Result:
+    # Levante decodes the topic as strict UTF-8 and checks it for U+0000 and wildcards,
+    # and parses the fixed header itself; paho does neither.
+    ours_rate, theirs_rate = _mqtt_rates(_MQTT_PUBLISHES)
+    return Result(
+        "mqtt_publish_decode_vs_paho", ours_rate / theirs_rate, 1.0, True,
+        f"{ours_rate / 1e3:.0f} k packets/s vs paho.mqtt._packet.decode_publish "
+        f"{theirs_rate / 1e3:.0f} k/s ({len(_MQTT_PUBLISHES)} 3.1.1 PUBLISH packets, QoS 0 "
+        f"and 1)",
     )
 
 
 if __name__ == "__main__":
-    for result in (run_coap(), run_mqtt()):
+    for result in (run_coap(), run_mqtt(), run_mqtt_publish()):
         print(f"{result.name}: {result.details}")
         print(result.line())

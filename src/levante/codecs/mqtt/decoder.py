@@ -34,6 +34,7 @@ from levante.codecs.mqtt.packets import (
     UnsubAck,
     Unsubscribe,
     Will,
+    new_publish,
 )
 from levante.codecs.mqtt.properties import WILL_PROPERTIES, read_properties
 from levante.codecs.mqtt.reasons import allowed_reason_codes
@@ -114,6 +115,101 @@ def decode(
     if protocol_level not in SUPPORTED_LEVELS:
         raise MqttUnsupportedProtocolError(f"protocol level {protocol_level} is not supported")
     data = bytes(data)
+    packet = decode_simple_publish(data, protocol_level, max_packet_size)
+    if packet is not None:
+        return packet
+    return decode_general(data, protocol_level, max_packet_size)
+
+
+# Valid PUBLISH first bytes -> (QoS, retain, DUP). The flag rules of check_first_byte are
+# in the table's absence of 0x36/0x37/0x3E/0x3F (QoS 3) and 0x38/0x39 (DUP at QoS 0).
+_PUBLISH_HIGH_NIBBLE = PacketType.PUBLISH << 4
+_PUBLISH_FLAGS: dict[int, tuple[int, bool, bool]] = {
+    first_byte: ((first_byte >> 1) & 0x03, bool(first_byte & 0x01), bool(first_byte & 0x08))
+    for first_byte in range(_PUBLISH_HIGH_NIBBLE, _PUBLISH_HIGH_NIBBLE + 0x10)
+    if (first_byte >> 1) & 0x03 != 3 and (first_byte & 0x0E) != 0x08
+}
+
+
+def decode_simple_publish(
+    data: bytes, protocol_level: int, max_packet_size: int
+) -> Publish | None:
+    """The common PUBLISH, decoded in one pass; None sends everything else to the general path.
+
+    PUBLISH is most of what a device receives, and the general path pays for its
+    generality (a Reader, a call per field, a dispatch table) on every one. This path
+    takes only a packet it can check completely: a valid first byte, a one- or two-byte
+    remaining length that is minimal and matches the input, a non-empty topic that is
+    strict UTF-8 without U+0000 or wildcards, a non-zero packet identifier when QoS > 0
+    and, at 5.0, an empty property section. For anything else, including every malformed
+    packet, it returns None and decode_general decides, so errors and their messages come
+    from one place and this path can only ever accept what that one accepts.
+    """
+    size = len(data)
+    # Five bytes is the smallest PUBLISH there is: header, length, two-byte topic length
+    # and a one-byte topic. It also keeps every index below inside the input.
+    flags = _PUBLISH_FLAGS.get(data[0]) if size >= 5 else None
+    if flags is None:
+        return None
+    length = data[1]
+    if length < 0x80:
+        body_start = 2
+    else:
+        # Two bytes of remaining length cover bodies up to 16383 bytes; a second byte of
+        # zero would be a non-minimal encoding, and a longer one goes the general way.
+        high = data[2]
+        if not 0 < high < 0x80:
+            return None
+        length = (length & 0x7F) | (high << 7)
+        body_start = 3
+    if body_start + length != size or size > max_packet_size:
+        return None
+    return simple_publish_body(data, body_start, size, flags, protocol_level)
+
+
+def simple_publish_body(
+    data: bytes, body_start: int, end: int, flags: tuple[int, bool, bool], protocol_level: int
+) -> Publish | None:
+    """A PUBLISH body data[body_start:end] checked in one pass, or None.
+
+    The rules are decode_simple_publish's. Reads stay below `end`, never `len(data)`:
+    in a stream the next packet may follow in the same buffer.
+    """
+    topic_start = body_start + 2
+    if topic_start > end:
+        return None
+    topic_end = topic_start + ((data[body_start] << 8) | data[body_start + 1])
+    qos, retain, dup = flags
+    payload_start = topic_end + 2 if qos else topic_end
+    if protocol_level == MQTT_5:
+        # One more byte for the property length, which must be zero here.
+        payload_start += 1
+    elif protocol_level != MQTT_3_1_1:
+        return None
+    if topic_end == topic_start or payload_start > end:
+        return None
+    try:
+        # Python's strict codec refuses overlongs, surrogates and cut sequences.
+        topic = data[topic_start:topic_end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # U+0000 and both wildcards are ASCII, so each is one code point to look for.
+    if "\x00" in topic or "+" in topic or "#" in topic:
+        return None
+    packet_id = None
+    if qos:
+        packet_id = (data[topic_end] << 8) | data[topic_end + 1]
+        if not packet_id:
+            return None
+    if protocol_level == MQTT_5 and data[payload_start - 1]:
+        return None
+    return new_publish(topic, data[payload_start:end], qos, retain, dup, packet_id)
+
+
+def decode_general(data: bytes, protocol_level: int, max_packet_size: int) -> MqttPacket:
+    """Any packet at all, checked field by field; every decoding error is raised here."""
+    if protocol_level not in SUPPORTED_LEVELS:
+        raise MqttUnsupportedProtocolError(f"protocol level {protocol_level} is not supported")
     header = parse_fixed_header(data, 0, len(data), protocol_level, max_packet_size)
     if header is None:
         raise MqttTruncatedError("input ends inside the fixed header")
@@ -212,6 +308,16 @@ def _connack(flags: int, reader: Reader, level: int) -> ConnAck:
 
 # §3.3.2: topic name, packet identifier when QoS > 0, (5.0) properties; the rest is payload.
 def _publish(flags: int, reader: Reader, level: int) -> Publish:
+    # The stream decoder comes this way, so it gets the one-pass check too, and most
+    # packets pass it. The fixed header's flags were checked already, so the table has
+    # them; a miss would only mean taking the field-by-field way below.
+    flag_values = _PUBLISH_FLAGS.get(_PUBLISH_HIGH_NIBBLE | flags)
+    packet = None
+    if flag_values is not None:
+        packet = simple_publish_body(reader.data, reader.position, reader.end, flag_values, level)
+    if packet is not None:
+        reader.position = reader.end
+        return packet
     qos = (flags >> 1) & 0x03
     topic = reader.string("topic name")
     packet_id = _packet_id(reader) if qos else None
@@ -222,7 +328,7 @@ def _publish(flags: int, reader: Reader, level: int) -> Publish:
     # 5.0 §3.3.2.3.4: an empty topic name is allowed only when a Topic Alias stands in.
     elif not any(item.identifier == PropertyId.TOPIC_ALIAS for item in properties):
         raise MqttTopicError("empty topic name without a topic alias")
-    return Publish(
+    return new_publish(
         topic, reader.rest(), qos, bool(flags & 0x01), bool(flags & 0x08), packet_id, properties
     )
 

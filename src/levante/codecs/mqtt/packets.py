@@ -9,7 +9,7 @@ integers: one value names different things in different packets (0x00 is "Succes
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 
@@ -128,6 +128,36 @@ class Publish:
     dup: bool = False
     packet_id: int | None = None
     properties: Properties = ()
+
+
+# A frozen dataclass's generated __init__ assigns every field through
+# object.__setattr__: 0.6 µs for Publish's seven, a quarter of what decoding a short
+# PUBLISH used to cost in all. The decoder builds one Publish per message it receives, so
+# it fills the slots through their member descriptors instead (the very thing
+# object.__setattr__ ends up calling): same object, same immutability afterwards, about
+# half the cost. Only for values already checked. The setters follow the dataclass's own
+# field order, which new_publish's parameters repeat (a test holds them together).
+_new_object = object.__new__
+_SET_PUBLISH_FIELDS = tuple(Publish.__dict__[field.name].__set__ for field in fields(Publish))
+
+
+def new_publish(
+    topic: str, payload: bytes, qos: int, retain: bool, dup: bool, packet_id: int | None,
+    properties: Properties = (),
+) -> Publish:
+    """Publish(topic, payload, qos, retain, dup, packet_id, properties), built quickly."""
+    packet: Publish = _new_object(Publish)
+    set_topic, set_payload, set_qos, set_retain, set_dup, set_id, set_properties = (
+        _SET_PUBLISH_FIELDS
+    )
+    set_topic(packet, topic)
+    set_payload(packet, payload)
+    set_qos(packet, qos)
+    set_retain(packet, retain)
+    set_dup(packet, dup)
+    set_id(packet, packet_id)
+    set_properties(packet, properties)
+    return packet
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ THREAD_NAME_MAX = 31  # CONFIG_THREAD_MAX_NAME_LEN - 1
 OUTSIDE = "is outside the memory of thread"
 # One past the last call of the ABI table: the C side computes it from the last call's
 # number, so that call must still be the last one.
-LAST_SYSCALL = "console_getchar"
+LAST_SYSCALL = "mcuboot_swap_type"
 SYSCALL_LIMIT = len(SYSCALLS) + 1
 
 

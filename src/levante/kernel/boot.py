@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
-from levante.kernel.objects.device import EntropyDevice
+from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.event import Event
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.objects.sem import Semaphore
 from levante.kernel.objects.timer import Timer
-from levante.sdk.abi import ENTROPY_DEVICE_SYMBOL, FIELD_OFFSETS, STATIC_SECTIONS, STRUCT_SIZES
+from levante.sdk.abi import (
+    ENTROPY_DEVICE_SYMBOL,
+    FIELD_OFFSETS,
+    FLASH_DEVICE_SYMBOL,
+    STATIC_SECTIONS,
+    STRUCT_SIZES,
+)
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -69,6 +75,10 @@ def register_static_objects(kernel: Kernel) -> None:
     if kernel.config.entropy_driver and device is not None:
         kernel.objects.declare(device.address, EntropyDevice.KIND, device.size)
         kernel.objects.register(device.address, EntropyDevice())
+    flash = kernel.image.symbols.get(FLASH_DEVICE_SYMBOL)
+    if kernel.config.flash and flash is not None:
+        kernel.objects.declare(flash.address, FlashDevice.KIND, flash.size)
+        kernel.objects.register(flash.address, FlashDevice(kernel.flash))
     for address in _records(kernel, "k_timer"):
         kernel.objects.register(
             address,

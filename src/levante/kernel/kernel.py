@@ -51,6 +51,7 @@ from levante.sdk.abi import (
 
 if TYPE_CHECKING:
     from levante.crypto.entropy import EntropySource
+    from levante.kernel.flash_port import FlashPort
 
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]
@@ -84,6 +85,8 @@ class Kernel:
         trace: TraceSink | None = None,
         entropy: EntropySource | None = None,
         console_input: ConsoleSource | None = None,
+        *,
+        flash: FlashPort | None = None,
     ) -> None:
         self.cpu = cpu
         self.config = config
@@ -119,6 +122,9 @@ class Kernel:
         self.console_input = console_input
         self.input_buffer = bytearray()
         self.monitor: list[Thread] = []  # CONFIG_THREAD_MONITOR: newest first
+        # The board's flash and boot stage (None: run without them): the flash
+        # controller device serves its calls through it.
+        self.flash = flash
 
     # ---- time -------------------------------------------------------------------
 

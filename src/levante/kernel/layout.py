@@ -38,6 +38,10 @@ class KernelConfig:
     csprng: str = "ctr_drbg"  # ctr_drbg | hardware | test | none
     test_random_generator: bool = False
     drbg_reseed_interval: int = 10000
+    # Flash driver and image manager (CONFIG_FLASH, FLASH_PAGE_LAYOUT, MCUBOOT_IMG_MANAGER).
+    flash: bool = False
+    flash_page_layout: bool = False
+    mcuboot_img_manager: bool = False
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -68,6 +72,9 @@ class KernelConfig:
             "ENTROPY_HAS_DRIVER": self.entropy_driver,
             "INIT_STACKS": self.init_stacks and self.thread_stack_info,
             "SHELL": self.shell,
+            "FLASH": self.flash,
+            "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
+            "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
         }.get(symbol, False)
 
     @property
@@ -128,6 +135,9 @@ class KernelConfig:
             ),
             thread_monitor=config.is_enabled("THREAD_MONITOR"),
             shell=config.is_enabled("SHELL"),
+            flash=config.is_enabled("FLASH"),
+            flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
+            mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),
         )
         if board is None:
             return settings

@@ -36,12 +36,14 @@ ERRNO: dict[str, int] = {
     "EPERM": 1,
     "ENOENT": 2,
     "ESRCH": 3,
+    "EIO": 5,
     "EBADF": 9,
     "EAGAIN": 11,
     "ENOMEM": 12,
     "EACCES": 13,
     "EFAULT": 14,
     "EBUSY": 16,
+    "ENODEV": 19,
     "EINVAL": 22,
     "ENOSPC": 28,
     "ENOMSG": 35,
@@ -73,6 +75,7 @@ STRUCT_SIZES: dict[str, int] = {
     "k_mem_partition": 12,
     "k_mem_domain": 8,
     "k_object_assignment": 8,
+    "flash_pages_info": 12,
 }
 
 FIELD_OFFSETS: dict[str, int] = {
@@ -107,6 +110,9 @@ FIELD_OFFSETS: dict[str, int] = {
     "k_mem_partition.attr": 8,
     "k_object_assignment.thread": 0,
     "k_object_assignment.objects": 4,
+    "flash_pages_info.start_offset": 0,
+    "flash_pages_info.size": 4,
+    "flash_pages_info.index": 8,
 }
 
 # Zephyr's enum k_objects, for the kinds of kernel object Levante has, and the C type of
@@ -121,6 +127,7 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_TIMER": 6,
     "K_OBJ_THREAD_STACK_ELEMENT": 7,
     "K_OBJ_DRIVER_ENTROPY": 8,
+    "K_OBJ_DRIVER_FLASH": 9,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     "K_OBJ_EVENT": "k_event",
@@ -131,6 +138,7 @@ OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     "K_OBJ_TIMER": "k_timer",
     "K_OBJ_THREAD_STACK_ELEMENT": "z_thread_stack_element",
     "K_OBJ_DRIVER_ENTROPY": "device_entropy",
+    "K_OBJ_DRIVER_FLASH": "device_flash",
 }
 
 # Memory partition attributes: who may read, write, execute (U_ = user, P_ = privileged).
@@ -183,8 +191,10 @@ OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "STACK_CANARIES": ("__stack_chk_guard",),  # the canary the kernel draws at boot
     "ENTROPY_GENERATOR": ("__device_dts_ord_entropy",),  # the TRNG's struct device
     "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
+    "FLASH": ("__device_dts_ord_flash_controller",),  # the flash controller's device
 }
 ENTROPY_DEVICE_SYMBOL = OPTION_SYMBOLS["ENTROPY_GENERATOR"][0]
+FLASH_DEVICE_SYMBOL = OPTION_SYMBOLS["FLASH"][0]
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
 
@@ -268,6 +278,11 @@ _REQUIRES = {
     "entropy_": "ENTROPY_HAS_DRIVER",
     "k_thread_stack_space_get": "INIT_STACKS",
     "console_getchar": "SHELL",
+    # More specific prefixes first: the first that matches decides.
+    "flash_get_page_": "FLASH_PAGE_LAYOUT",
+    "flash_": "FLASH",
+    "boot_": "MCUBOOT_IMG_MANAGER",
+    "mcuboot_": "MCUBOOT_IMG_MANAGER",
 }
 
 _SUPERVISOR_ONLY = frozenset({
@@ -360,6 +375,17 @@ _DECLARATIONS = (
     "int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr)",
     "const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
     "int console_getchar(void)",
+    "int flash_read(const struct device *dev, off_t offset, void *data, size_t len)",
+    "int flash_write(const struct device *dev, off_t offset, const void *data, size_t len)",
+    "int flash_erase(const struct device *dev, off_t offset, size_t size)",
+    "size_t flash_get_write_block_size(const struct device *dev)",
+    "int flash_get_page_info_by_offs(const struct device *dev, off_t offset, "
+    "struct flash_pages_info *info)",
+    "size_t flash_get_page_count(const struct device *dev)",
+    "int boot_write_img_confirmed(void)",
+    "bool boot_is_img_confirmed(void)",
+    "int boot_request_upgrade(int permanent)",
+    "int mcuboot_swap_type(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -21,6 +21,7 @@ from levante.kernel.syscalls import (  # noqa: F401  (importing registers the ha
     console_calls,
     domain_calls,
     event_calls,
+    flash_calls,
     msgq_calls,
     mutex_calls,
     object_calls,
@@ -36,7 +37,7 @@ from levante.sdk.abi import REGISTER_ARGUMENTS, SYSCALLS, Syscall
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
 
-_SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t"})
+_SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t", "off_t"})
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def _allocate(kernel: Kernel, caller: Caller, object_type: int, size: int | None
     kind = _KIND_OF_TYPE.get(object_type)
     if userspace is None or kind is None:
         return 0
+    if object_type != _STACK_TYPE and kind not in STRUCT_SIZES:
+        return 0  # a driver instance (entropy, flash) is a device, never allocated: Zephyr
     if object_type == _STACK_TYPE:
         if not size:
             return 0  # a stack needs k_object_alloc_size

@@ -1,6 +1,7 @@
 /* Compile-time proof that the C structures match the layout the kernel reads. */
 #include <stddef.h>
 #include <zephyr/kernel.h>
+#include <zephyr/drivers/flash.h>
 
 BUILD_ASSERT(sizeof(struct k_thread) == LV_SIZEOF_K_THREAD);
 BUILD_ASSERT(offsetof(struct k_thread, arch.priv_stack_start) ==
@@ -55,8 +56,16 @@ BUILD_ASSERT(EPERM == LV_EPERM && EAGAIN == LV_EAGAIN && EBUSY == LV_EBUSY);
 BUILD_ASSERT(EINVAL == LV_EINVAL && ENOMSG == LV_ENOMSG && EDEADLK == LV_EDEADLK);
 BUILD_ASSERT(EBADF == LV_EBADF && EADDRINUSE == LV_EADDRINUSE && ENOMEM == LV_ENOMEM);
 BUILD_ASSERT(ENOTSUP == LV_ENOTSUP && EFAULT == LV_EFAULT && ENOSPC == LV_ENOSPC);
+BUILD_ASSERT(EIO == LV_EIO && ENODEV == LV_ENODEV && EACCES == LV_EACCES);
 
 /* Fields the kernel writes for stack protection and the thread monitor. */
 BUILD_ASSERT(offsetof(struct k_thread, next_thread) == LV_OFFSETOF_K_THREAD_NEXT_THREAD);
 BUILD_ASSERT(offsetof(struct k_thread, stack_info.delta) ==
 	     LV_OFFSETOF_K_THREAD_STACK_INFO_DELTA);
+
+/* The page information flash_get_page_info_by_offs writes. */
+BUILD_ASSERT(sizeof(struct flash_pages_info) == LV_SIZEOF_FLASH_PAGES_INFO);
+BUILD_ASSERT(offsetof(struct flash_pages_info, start_offset) ==
+	     LV_OFFSETOF_FLASH_PAGES_INFO_START_OFFSET);
+BUILD_ASSERT(offsetof(struct flash_pages_info, size) == LV_OFFSETOF_FLASH_PAGES_INFO_SIZE);
+BUILD_ASSERT(offsetof(struct flash_pages_info, index) == LV_OFFSETOF_FLASH_PAGES_INFO_INDEX);

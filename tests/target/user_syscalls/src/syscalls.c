@@ -8,8 +8,8 @@
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (test_user_syscalls.py checks that
- * console_getchar is still the last one). */
-#define SYSCALL_LIMIT (LV_SYSCALL_CONSOLE_GETCHAR + 1)
+ * mcuboot_swap_type is still the last one). */
+#define SYSCALL_LIMIT (LV_SYSCALL_MCUBOOT_SWAP_TYPE + 1)
 
 #define BIG_BUFFER_SIZE 5000 /* more than k_str_out writes in one call */
 

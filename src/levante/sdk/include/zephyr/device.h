@@ -1,4 +1,5 @@
-/* Devices: what DEVICE_DT_GET() returns. Levante boards have one, the entropy device. */
+/* Devices: what DEVICE_DT_GET() returns. Levante boards have two: the entropy device and
+ * the flash controller. */
 #ifndef ZEPHYR_DEVICE_H
 #define ZEPHYR_DEVICE_H
 

@@ -1,4 +1,5 @@
-/* The few devicetree macros Levante boards need: the chosen nodes by name. */
+/* The few devicetree macros Levante boards need: the chosen nodes by name.  The fixed
+ * flash partitions are in <zephyr/storage/flash_map.h> (FIXED_PARTITION_*). */
 #ifndef ZEPHYR_DEVICETREE_H
 #define ZEPHYR_DEVICETREE_H
 
@@ -8,6 +9,11 @@
 #define DT_HAS_CHOSEN(prop) IS_ENABLED(DT_CHOSEN_HAS_##prop)
 #ifdef CONFIG_ENTROPY_GENERATOR
 #define DT_CHOSEN_HAS_zephyr_entropy 1
+#endif
+/* DT_CHOSEN(zephyr_flash_controller) names the board's flash controller. */
+#define DT_CHOSEN_zephyr_flash_controller flash_controller
+#ifdef CONFIG_FLASH
+#define DT_CHOSEN_HAS_zephyr_flash_controller 1
 #endif
 
 #endif

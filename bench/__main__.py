@@ -21,6 +21,7 @@ BENCHMARKS = (
     bench_user_mode.run_switch,
     bench_granules.run,
     bench_boot.run,
+    bench_boot.run_power_on,
     *bench_codecs_net.BENCHMARKS,
     bench_codecs_app.run_coap,
     bench_codecs_app.run_mqtt,

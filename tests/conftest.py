@@ -25,14 +25,29 @@ SAMPLES = REPO / "samples"
 TARGET_TESTS = REPO / "tests" / "target"
 
 
+BOOT_LOG_PREFIX = "levante-boot: "
+
+
+def split_boot_log(console: str) -> tuple[list[str], str]:
+    """The boot stage's lines (it speaks first, each line prefixed) and what the
+    application printed after them."""
+    lines = console.splitlines(keepends=True)
+    count = 0
+    while count < len(lines) and lines[count].startswith(BOOT_LOG_PREFIX):
+        count += 1
+    return [line.rstrip("\n") for line in lines[:count]], "".join(lines[count:])
+
+
 @dataclass
 class RunResult:
-    """What `levante run` did: exit status, console output, stderr, and the trace."""
+    """What `levante run` did: exit status, the application's console output (the boot
+    stage's lines apart, in boot_log), stderr, and the trace."""
 
     status: int
     output: str
     errors: str
     trace: list[dict[str, Any]]
+    boot_log: list[str]
 
     def events(self, kind: str) -> list[dict[str, Any]]:
         return [event for event in self.trace if event["event"] == kind]
@@ -77,7 +92,8 @@ class Builder:
                          *options, stdin=stdin)
         events = [json.loads(line) for line in trace.read_text().splitlines()] \
             if trace.exists() else []
-        return RunResult(result.returncode, result.stdout, result.stderr, events)
+        boot_log, output = split_boot_log(result.stdout)
+        return RunResult(result.returncode, output, result.stderr, events, boot_log)
 
 
 @pytest.fixture(scope="session")

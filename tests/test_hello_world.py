@@ -15,6 +15,17 @@ def test_hello_world_prints_and_ends_idle(builder: Builder) -> None:
     assert result.events("thread_exit")[-1]["thread"] == "main"
 
 
+def test_it_boots_signed_with_the_development_key_and_says_so(builder: Builder) -> None:
+    result = builder.run(SAMPLES / "hello_world")
+    assert result.boot_log == [
+        "levante-boot: image 0: WARNING: signed with the development key (insecure, for "
+        "development only)",
+        "levante-boot: image 0: booting version 0.0.0+0 from 0x00010000",
+    ]
+    [booted] = result.events("boot_stage")
+    assert booted["development_key"] is True and booted["swap"] == "NONE"
+
+
 def test_hello_world_on_the_armv8m_board(builder: Builder) -> None:
     result = builder.run(SAMPLES / "hello_world", board="lv_m33")
     assert result.status == 0

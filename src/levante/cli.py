@@ -125,6 +125,8 @@ def build(app: Path, build_dir: Path, board: str, extra_conf: tuple[Path, ...]) 
         return
     size = result.binary.stat().st_size
     click.echo(f"levante: built {result.elf} for {board} ({size} bytes of flash image)")
+    if result.signed is not None:
+        click.echo(f"levante: signed {result.signed} ({result.signing})")
 
 
 class _TraceWriter:
@@ -218,11 +220,17 @@ def _console() -> Callable[[bytes], None]:
 @click.option("--entropy-seed", "entropy_seed",
               help="Test mode: the TRNG gives a reproducible stream from this seed "
                    "(decimal or 0x-hex) instead of the host's randomness.")
+@click.option("--flash-dir", "flash_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The board's flash (default: BUILD_DIR/flash).")
 def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
-        entropy_seed: str | None) -> None:
+        entropy_seed: str | None, flash_dir: Path | None) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
+    With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
+    flash; the build's signed image is programmed first when the primary slot is blank
+    or the build has changed since it was last programmed there.
     Standard input is the console input (the shell reads it with CONFIG_SHELL)."""
+    from levante.board_flash import NothingBootable
     from levante.kernel.kernel import RunEnd
     from levante.system import boot
 
@@ -234,7 +242,14 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         fail(error)
         return
     try:
-        system = boot(build_dir, _console(), trace, entropy, _console_input())
+        try:
+            system = boot(build_dir, _console(), trace, entropy, _console_input(), flash_dir)
+        except NothingBootable as error:
+            sys.stdout.flush()
+            click.echo(f"levante: {error.message}", err=True)
+            if trace is not None:
+                trace.start()
+            sys.exit(EXIT_HALTED)
         if trace is not None:
             trace.start()
         limit = None

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
-from levante.config import Config, ConfigError, load_board
+from levante.board_flash import BoardFlashPort, PoweredOn, default_flash_folder, power_on
+from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
 from levante.errors import ImageError
 from levante.image.elf import ElfImage, load_elf
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
 from levante.kernel.layout import KernelConfig
 from levante.sdk.abi import RUNTIME_SYMBOLS
+from levante.sdk.mcuboot import uses_mcuboot
 
 
 @dataclass
@@ -22,6 +24,7 @@ class System:
     image: ElfImage
     cpu: UnicornCpu
     kernel: Kernel
+    flash: BoardFlashPort | None = None  # the board's flash, when it boots through MCUboot
 
     def run(self, max_cycles: int | None = None) -> RunEnd:
         return self.kernel.run(max_cycles)
@@ -46,18 +49,11 @@ def _check_runtime(image: ElfImage) -> None:
         )
 
 
-def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
-         entropy: EntropySource | None = None,
-         console_input: ConsoleSource | None = None) -> System:
-    """Load the build at `path` and boot it (the kernel has run nothing yet).
-
-    The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
-    source makes a run reproducible); `console_input` feeds the shell."""
-    elf_path, dotconfig = locate_build(path)
+def _load_config(dotconfig: Path) -> tuple[Config, Board, KernelConfig]:
     try:
         config = Config.from_dotconfig(dotconfig)
         board = load_board(config.board)
-        kernel_config = KernelConfig.from_config(config, board)
+        return config, board, KernelConfig.from_config(config, board)
     except ConfigError as error:
         # Messages about the file itself already start with its path.
         message = error.message
@@ -66,19 +62,84 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
         raise ImageError(message) from None
     except (KeyError, TypeError) as error:
         raise ImageError(f"{dotconfig}: not a complete Levante .config ({error.args[0]})") from None
+
+
+def _load_image(elf_path: Path, board: Board) -> ElfImage:
     image = load_elf(elf_path)
     _check_runtime(image)
-    cpu = UnicornCpu(board)
     for segment in image.segments:
         if not any(region.contains(segment.address, len(segment.data))
                    for region in board.memory):
-            raise ImageError(
-                f"{elf_path}: segment at {segment.address:#x} lies outside {board.name}'s memory"
-            )
-        cpu.load(segment.address, segment.data)
+            raise ImageError(f"{image.path}: segment at {segment.address:#x} lies outside "
+                             f"{board.name}'s memory")
+    return image
+
+
+def _load_from_flash(cpu: UnicornCpu, image: ElfImage, board: Board,
+                     flash: memoryview) -> None:
+    """The CPU sees the board's flash as it is; RAM is initialised from it (a C
+    start-up's data copy). The ELF only indexes the image: every byte it would load must
+    be the verified image's, or it belongs to another build."""
+    cpu.load(board.flash.base, bytes(flash))
+    for segment in image.segments:
+        if segment.loaded_from is not None:
+            offset = segment.loaded_from - board.flash.base
+            cpu.load(segment.address, bytes(flash[offset:offset + len(segment.data)]))
+            continue
+        offset = segment.address - board.flash.base
+        if not 0 <= offset <= len(flash) - len(segment.data) or \
+                flash[offset:offset + len(segment.data)] != segment.data:
+            raise ImageError(f"{image.path}: the board booted another image than this "
+                             "build's (run the build that produced it, or rebuild)")
+
+
+def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
+         entropy: EntropySource | None = None,
+         console_input: ConsoleSource | None = None,
+         flash_folder: Path | None = None) -> System:
+    """Load the build at `path` and boot it (the kernel has run nothing yet).
+
+    With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
+    flash in `flash_folder` (default: the build's flash/ folder), and runs the image
+    that boots, with the symbols of the build that produced it.
+    The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
+    source makes a run reproducible); `console_input` feeds the shell."""
+    elf_path, dotconfig = locate_build(path)
+    config, board, kernel_config = _load_config(dotconfig)
+    image = _load_image(elf_path, board)
+    powered = None
+    if uses_mcuboot(config):
+        folder = flash_folder or default_flash_folder(elf_path.parent)
+        powered = power_on(elf_path.parent, config, board, folder,
+                           lambda line: console(f"{line}\n".encode()))
+        if powered.build_dir != elf_path.parent.resolve():
+            elf_path, dotconfig = locate_build(powered.build_dir)
+            config, board, kernel_config = _load_config(dotconfig)
+            image = _load_image(elf_path, board)
+        if trace is not None:
+            trace({"cycle": 0, "event": "boot_stage", **_boot_facts(powered)})
+    cpu = UnicornCpu(board)
+    port = None
+    if powered is not None:
+        _load_from_flash(cpu, image, board, powered.board_flash.flash.view())
+        port = BoardFlashPort(powered.board_flash, powered.layout, cpu.load)
+    else:
+        for segment in image.segments:
+            cpu.load(segment.address, segment.data)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
     kernel = Kernel(cpu, kernel_config, image.layout(), console, trace,
-                    entropy if entropy is not None else HostEntropy(), console_input)
+                    entropy if entropy is not None else HostEntropy(), console_input,
+                    flash=port)
     kernel.boot()
-    return System(config, image, cpu, kernel)
+    return System(config, image, cpu, kernel, port)
+
+
+def _boot_facts(powered: PoweredOn) -> dict[str, object]:
+    booted = powered.result.images[0]
+    return {
+        "version": str(booted.version), "digest": booted.verified.digest.hex(),
+        "swap": powered.result.swap_types[0].name,
+        "development_key": booted.development_key,
+        "slot": f"{booted.slot_address:#010x}", "build": powered.build_dir.name,
+    }

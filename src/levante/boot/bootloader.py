@@ -125,6 +125,23 @@ def boot_request_upgrade(board: BoardFlash, layout: FlashLayout, permanent: bool
     trailer.write_magic()
 
 
+def pending_swap_type(board: BoardFlash, layout: FlashLayout, index: int = 0) -> SwapType:
+    """What the next boot will do for this image (MCUboot's boot_swap_type_multi), read
+    from the trailers without changing anything: TEST or PERM for a pending upgrade,
+    REVERT for a test image that was not confirmed, NONE otherwise."""
+    slots = ImageSlotsOnFlash(board, layout, index)
+    secondary = slots.secondary_trailer.read()
+    if secondary.magic is Magic.GOOD and secondary.image_ok is not Flag.BAD:
+        if secondary.image_ok is Flag.UNSET:
+            return SwapType.TEST
+        return SwapType.REVERT if secondary.swap_type == SwapType.REVERT else SwapType.PERM
+    primary = slots.primary_trailer.read()
+    if primary.magic is Magic.GOOD and primary.copy_done is Flag.SET \
+            and primary.image_ok is Flag.UNSET:
+        return SwapType.REVERT
+    return SwapType.NONE
+
+
 class BootStage:
     """Run at every power-on: ``boot()`` returns the images to start, or a failure."""
 

@@ -134,6 +134,11 @@ def load_trusted_key(path: Path) -> TrustedKey:
     data = _read(path)
     if b"PRIVATE KEY" in data:
         return load_signing_key(path).trusted
+    return trusted_key_from_pem(data, path)
+
+
+def trusted_key_from_pem(data: bytes, path: Path) -> TrustedKey:
+    """A public PEM key (SubjectPublicKeyInfo) read from ``path``."""
     try:
         public = serialization.load_pem_public_key(data)
     except ValueError as error:

@@ -1,6 +1,9 @@
 """`levante flash` and `levante boot`: write images into a board's persisted flash and
 run the boot stage over it, printing what it decides and what it boots.
 
+The board is the one `levante run` uses: BUILD_DIR/flash for the build folder given
+with -d (default: build), or any folder given with --flash-dir.
+
 Exit status: 0 an image boots, 1 the boot stage found nothing bootable, 2 bad input.
 """
 
@@ -11,6 +14,11 @@ from pathlib import Path
 
 import click
 
+from levante.board_flash import (
+    default_flash_folder,
+    installed_boot_stage,
+    remember_build_image,
+)
 from levante.boot.bootloader import (
     BoardFlash,
     BootStage,
@@ -20,16 +28,31 @@ from levante.boot.bootloader import (
 from levante.boot.flash import ERASED_BYTE, FlashError
 from levante.boot.image import ImageInvalid, parse_image
 from levante.boot.keyring import DEVELOPMENT_KEY_PATH, load_trusted_key
-from levante.boot.layout import FlashLayout, default_layout
+from levante.boot.layout import FlashLayout
 from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
-from levante.config import load_board
+from levante.config import Config, ConfigError, load_board
 from levante.errors import ImageError, LevanteError
+from levante.sdk.mcuboot import board_layout
+
+DEFAULT_BOARD = "lv_m4"
 
 _DIRECTORY = click.Path(path_type=Path, file_okay=False)
 
 
+def _board(build_dir: Path, flash_dir: Path | None, board: str | None) -> tuple[str, Path]:
+    """The board's name (the build's, unless -b says) and its flash folder."""
+    if board is None:
+        dotconfig = build_dir / ".config"
+        try:
+            board = Config.from_dotconfig(dotconfig).board if dotconfig.is_file() \
+                else DEFAULT_BOARD
+        except ConfigError as error:
+            raise ImageError(f"{dotconfig}: {error.message}") from None
+    return board, flash_dir or default_flash_folder(build_dir)
+
+
 def _layout(board: str) -> FlashLayout:
-    return default_layout(load_board(board))
+    return board_layout(load_board(board))
 
 
 def _open(layout: FlashLayout, directory: Path) -> BoardFlash:
@@ -39,22 +62,31 @@ def _open(layout: FlashLayout, directory: Path) -> BoardFlash:
         raise ImageError(f"cannot open the flash in {directory}: {error}") from None
 
 
+_BUILD_DIR = click.option(
+    "-d", "--build-dir", "build_dir", type=_DIRECTORY, default=Path("build"),
+    show_default=True, help="The build whose board this is: its flash is BUILD_DIR/flash.")
+_FLASH_DIR = click.option("--flash-dir", "flash_dir", type=_DIRECTORY,
+                          help="The board's flash folder (created if missing).")
+_BOARD = click.option("-b", "--board", help="Board (default: the build's, else lv_m4).")
+
+
 @click.command()
 @click.argument("image_path", metavar="IMAGE", type=click.Path(path_type=Path,
                                                                  dir_okay=False))
-@click.option("--flash-dir", "flash_dir", type=_DIRECTORY, required=True,
-              help="Folder holding the board's flash files (created if missing).")
+@_BUILD_DIR
+@_FLASH_DIR
 @click.option("--slot", type=click.Choice(["primary", "secondary"]), default="secondary",
               show_default=True)
-@click.option("-b", "--board", default="lv_m4", show_default=True)
+@_BOARD
 @click.option("--image-index", type=int, default=0, show_default=True)
 @click.option("--test", "request", flag_value="test", help="Request a test upgrade.")
 @click.option("--confirm", "request", flag_value="confirm",
               help="Request a permanent upgrade.")
-def flash(image_path: Path, flash_dir: Path, slot: str, board: str, image_index: int,
-          request: str | None) -> None:
+def flash(image_path: Path, build_dir: Path, flash_dir: Path | None, slot: str,
+          board: str | None, image_index: int, request: str | None) -> None:
     """Erase a slot and write IMAGE into it (secondary: optionally mark it pending)."""
     try:
+        board, flash_dir = _board(build_dir, flash_dir, board)
         layout = _layout(board)
         if not 0 <= image_index < len(layout.images):
             raise ImageError(f"image index {image_index}: the layout has "
@@ -79,6 +111,7 @@ def flash(image_path: Path, flash_dir: Path, slot: str, board: str, image_index:
         board_flash.flash.program(partition.offset, padded)
         if request is not None and slot == "secondary":
             boot_request_upgrade(board_flash, layout, request == "confirm", image_index)
+        remember_build_image(flash_dir, image_path)
     except LevanteError as error:
         fail(error)
     pending = f", {request} upgrade requested" if request and slot == "secondary" else ""
@@ -87,19 +120,28 @@ def flash(image_path: Path, flash_dir: Path, slot: str, board: str, image_index:
 
 
 @click.command()
-@click.option("--flash-dir", "flash_dir", type=_DIRECTORY, required=True)
-@click.option("-b", "--board", default="lv_m4", show_default=True)
+@_BUILD_DIR
+@_FLASH_DIR
+@_BOARD
 @click.option("-k", "--key", "key_paths", type=click.Path(path_type=Path, dir_okay=False),
-              multiple=True, help="Trusted key; repeatable (default: the development key).")
+              multiple=True, help="Trusted key; repeatable (default: the key of the boot "
+                                  "stage installed on the board, else the development key).")
 @click.option("--confirm", is_flag=True,
               help="Then confirm the booted images, as the application would.")
-def boot(flash_dir: Path, board: str, key_paths: tuple[Path, ...], confirm: bool) -> None:
-    """Power on: run the boot stage over the flash in FLASH_DIR and say what boots."""
+def boot(build_dir: Path, flash_dir: Path | None, board: str | None,
+         key_paths: tuple[Path, ...], confirm: bool) -> None:
+    """Power on: run the boot stage over the board's flash and say what boots."""
     try:
+        board, flash_dir = _board(build_dir, flash_dir, board)
         layout = _layout(board)
-        keys = [load_trusted_key(path) for path in key_paths or (DEVELOPMENT_KEY_PATH,)]
+        installed = installed_boot_stage(flash_dir)
+        policy = installed[1] if installed else None
+        if key_paths or installed is None:
+            keys = [load_trusted_key(path) for path in key_paths or (DEVELOPMENT_KEY_PATH,)]
+        else:
+            keys = [installed[0]]
         board_flash = _open(layout, flash_dir)
-        result = BootStage(board_flash, layout, keys, printer=click.echo).boot()
+        result = BootStage(board_flash, layout, keys, policy, printer=click.echo).boot()
     except LevanteError as error:
         fail(error)
     if not result.ok:

@@ -23,6 +23,7 @@ class Segment:
 
     address: int
     data: bytes
+    loaded_from: int | None = None  # initialised data: the flash address it is copied from
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _segments(elf: ELFFile) -> list[Segment]:
         data = segment.data()
         segments.append(Segment(segment["p_paddr"], data))
         if segment["p_vaddr"] != segment["p_paddr"]:
-            segments.append(Segment(segment["p_vaddr"], data))
+            segments.append(Segment(segment["p_vaddr"], data, segment["p_paddr"]))
     return segments
 
 

@@ -36,6 +36,13 @@ from levante.sdk.abi import (
     RUNTIME_SYMBOLS,
     USERSPACE_SYMBOLS,
 )
+from levante.sdk.mcuboot import (
+    SIGNED_IMAGE,
+    application_flash,
+    board_layout,
+    sign_build,
+    uses_mcuboot,
+)
 
 SDK_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = SDK_DIR / "include"
@@ -61,6 +68,8 @@ class BuildResult:
     elf: Path
     binary: Path
     config: Config
+    signed: Path | None = None  # levante.signed.bin, with CONFIG_BOOTLOADER_MCUBOOT
+    signing: str = ""  # how it was signed, in a few words
 
 
 def _tool_path(name: str) -> str:
@@ -92,11 +101,17 @@ def application_sources(app_dir: Path) -> list[Path]:
     return sources
 
 
-def _write_generated_headers(build_dir: Path) -> Path:
+def _write_generated_headers(build_dir: Path, board: Board, config: Config) -> Path:
     generated = build_dir / "include" / "generated" / "levante"
     generated.mkdir(parents=True, exist_ok=True)
     (generated / "abi.h").write_text(generate.abi_header())
     (generated / "syscalls.h").write_text(generate.syscalls_header())
+    flash_map = generated / "flash_map.h"
+    if config.is_enabled("FLASH"):
+        # The fixed partitions a devicetree would give: the boot stage's own layout.
+        flash_map.write_text(generate.flash_map_header(board_layout(board)))
+    else:
+        flash_map.unlink(missing_ok=True)  # from an earlier configuration
     return build_dir / "include"
 
 
@@ -287,14 +302,19 @@ def _check_partitions(
 def _write_linker_script(
     board: Board,
     path: Path,
+    flash: tuple[int, int],
     layouts: Sequence[PartitionLayout] = (),
     userspace: bool = False,
     null_guard: int = 0,
 ) -> Path:
+    """The board's linker script; the application's code goes into `flash` (origin,
+    length), after whatever part of the null-pointer guard falls inside it."""
     script = LINKER_TEMPLATE.read_text()
+    origin, length = flash
+    code_offset = max(0, board.flash.base + null_guard - origin)
     for key, value in (
-        ("NULL_GUARD_SIZE", null_guard),
-        ("FLASH_BASE", board.flash.base), ("FLASH_SIZE", board.flash.size),
+        ("NULL_GUARD_SIZE", code_offset),
+        ("FLASH_BASE", origin), ("FLASH_SIZE", length),
         ("RAM_BASE", board.sram.base), ("RAM_SIZE", board.sram.size),
     ):
         script = script.replace(f"@{key}@", f"{value:#x}")
@@ -361,7 +381,9 @@ def _link(
     _run_tool(
         [
             cc, *_cpu_flags(board), "-nostartfiles", "--specs=nano.specs",
-            f"-T{script}", "-Wl,--gc-sections",
+            # -n: segments start where their first section does, not on a page with the
+            # ELF headers in it, so the loadable bytes are exactly levante.bin's.
+            f"-T{script}", "-Wl,--gc-sections", "-Wl,-n",
             f"-Wl,-Map={elf.with_suffix('.map')}", *keep, *objects,
             "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", str(elf),
         ],
@@ -372,11 +394,11 @@ def _link(
 
 def _link_with_partitions(
     cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
-    names: Sequence[str], null_guard: int,
+    names: Sequence[str], flash: tuple[int, int], null_guard: int,
 ) -> Path:
     """Measure the partitions with a first link, then relink with their final layout."""
     measuring = [PartitionLayout(name) for name in names]
-    script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, measuring, True,
+    script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, flash, measuring, True,
                                   null_guard)
     # Its own output, so that a failed second link leaves no runnable levante.elf behind.
     probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf")
@@ -390,7 +412,8 @@ def _link_with_partitions(
     # Largest alignment first: on ARMv7-M the power-of-two blocks then follow one another
     # without padding.
     layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
-    script = _write_linker_script(board, build_dir / "levante.ld", layouts, True, null_guard)
+    script = _write_linker_script(board, build_dir / "levante.ld", flash, layouts, True,
+                                  null_guard)
     elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf")
     _check_partitions(board, layouts, _linked_partitions(elf, names))
     return elf
@@ -399,7 +422,7 @@ def _link_with_partitions(
 def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Config) -> Path:
     """Compile the application and the runtime, link levante.elf; return its path."""
     cc = _tool_path(CC)
-    generated_include = _write_generated_headers(build_dir)
+    generated_include = _write_generated_headers(build_dir, board, config)
     autoconf = generated_include / "generated" / "autoconf.h"
     flags = [
         *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), "-imacros", str(autoconf),
@@ -416,14 +439,15 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     keep = _keep_symbols(config)
     inputs = [str(obj) for obj in objects]
     null_guard = null_guard_size(config, board)
+    flash = application_flash(config, board)
     if not config.is_enabled("USERSPACE"):
         # As Zephyr: without user mode K_APP_DMEM/K_APP_BMEM place nothing.
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
-        script = _write_linker_script(board, build_dir / "levante.ld",
+        script = _write_linker_script(board, build_dir / "levante.ld", flash,
                                       null_guard=null_guard)
         return _link(cc, board, script, inputs, keep, build_dir / "levante.elf")
     names = sorted({*partition_names(objects), LIBC_PARTITION})
-    return _link_with_partitions(cc, board, build_dir, inputs, keep, names, null_guard)
+    return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash, null_guard)
 
 
 def build(app_dir: Path, build_dir: Path, board: Board,
@@ -441,4 +465,20 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     elf = compile_and_link(app_dir, build_dir, board, config)
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")
-    return BuildResult(build_dir, elf, binary, config)
+    (build_dir / SIGNED_IMAGE).unlink(missing_ok=True)  # never keep an earlier build's
+    if not uses_mcuboot(config):
+        return BuildResult(build_dir, elf, binary, config)
+    _check_binary_origin(elf, application_flash(config, board)[0])
+    signed, signing = sign_build(build_dir, binary, config, board, app_dir)
+    return BuildResult(build_dir, elf, binary, config, signed, signing)
+
+
+def _check_binary_origin(elf: Path, origin: int) -> None:
+    """levante.bin starts at the lowest load address: for a signed image that must be
+    the slot's load address, or the image would run at the wrong place."""
+    with elf.open("rb") as stream:
+        lowest = min(segment["p_paddr"] for segment in ELFFile(stream).iter_segments()
+                     if segment["p_type"] == "PT_LOAD" and segment["p_filesz"])
+    if lowest != origin:
+        raise BuildError(f"{elf}: the image starts at {lowest:#x}, not at the primary "
+                         f"slot's load address {origin:#x}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
-from levante.board_flash import BoardFlashPort, PoweredOn, default_flash_folder, power_on
+from levante.board_flash import PoweredOn, default_flash_folder, power_on
+from levante.board_flash_port import BoardFlashPort
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
 from levante.errors import ImageError

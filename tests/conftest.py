@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from levante.boot.bootloader import LOG_PREFIX
+
 # The suite is deterministic: property tests draw the same examples on every run, so CI
 # cannot fail on a draw no one has seen. `HYPOTHESIS_PROFILE=explore` draws fresh ones.
 settings.register_profile("deterministic", derandomize=True, database=None)
@@ -25,15 +27,12 @@ SAMPLES = REPO / "samples"
 TARGET_TESTS = REPO / "tests" / "target"
 
 
-BOOT_LOG_PREFIX = "levante-boot: "
-
-
 def split_boot_log(console: str) -> tuple[list[str], str]:
     """The boot stage's lines (it speaks first, each line prefixed) and what the
     application printed after them."""
     lines = console.splitlines(keepends=True)
     count = 0
-    while count < len(lines) and lines[count].startswith(BOOT_LOG_PREFIX):
+    while count < len(lines) and lines[count].startswith(LOG_PREFIX):
         count += 1
     return [line.rstrip("\n") for line in lines[:count]], "".join(lines[count:])
 

@@ -15,7 +15,7 @@ from levante.boot.bootloader import (
 )
 from levante.boot.flash import FlashError
 from levante.boot.image import ImageInvalid, NotAnImage, parse_image
-from levante.boot.layout import FlashLayout
+from levante.boot.layout import FlashLayout, partition_label
 from levante.boot.trailer import Flag, Magic
 from levante.kernel.flash_port import FlashPartitionInfo, FlashRefused
 
@@ -33,14 +33,11 @@ class BoardFlashPort:
         self._board = board_flash
         self._layout = layout
         self._mirror = mirror
-        self._partitions = (
-            FlashPartitionInfo("boot_partition", layout.bootloader.offset,
-                               layout.bootloader.size, False),
-            *(FlashPartitionInfo(f"slot{2 * index + number}_partition", slot.offset,
-                                 slot.size, number == 1)
-              for index, image in enumerate(layout.images)
-              for number, slot in enumerate((image.primary, image.secondary))),
-        )
+        secondaries = {image.secondary for image in layout.images}
+        self._partitions = tuple(
+            FlashPartitionInfo(partition_label(part.name), part.offset, part.size,
+                               part in secondaries)
+            for part in layout.partitions())
 
     @property
     def base(self) -> int:

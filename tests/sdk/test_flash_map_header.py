@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from levante.boot.layout import default_layout
+from levante.boot.layout import default_layout, partition_label
 from levante.config import load_board
-from levante.sdk.generate import flash_map_header, partition_label
+from levante.sdk.generate import flash_map_header
 
 
 def test_partition_labels_follow_zephyrs_devicetree_names() -> None:

@@ -18,7 +18,7 @@ from levante.boot.image import ImageInvalid, ImageVersion, NotAnImage, parse_ima
 from levante.boot.keyring import TrustedKey
 from levante.boot.layout import FlashLayout
 from levante.boot.swap import SwapMove
-from levante.boot.trailer import Flag, Magic, SwapType, Trailer
+from levante.boot.trailer import Flag, Magic, SwapType, Trailer, TrailerState
 from levante.boot.validate import VerifiedImage, validate_image
 
 LOG_PREFIX = "levante-boot: "
@@ -125,21 +125,30 @@ def boot_request_upgrade(board: BoardFlash, layout: FlashLayout, permanent: bool
     trailer.write_magic()
 
 
-def pending_swap_type(board: BoardFlash, layout: FlashLayout, index: int = 0) -> SwapType:
-    """What the next boot will do for this image (MCUboot's boot_swap_type_multi), read
-    from the trailers without changing anything: TEST or PERM for a pending upgrade,
-    REVERT for a test image that was not confirmed, NONE otherwise."""
-    slots = ImageSlotsOnFlash(board, layout, index)
+def _state_table(slots: ImageSlotsOnFlash) -> tuple[SwapType, TrailerState]:
+    """MCUboot design.md, "Image trailers": the swap the trailers ask for, and the
+    secondary trailer it was read from. A secondary trailer with good magic asks for
+    TEST, PERM or REVERT (NONE with a bad image_ok flag); otherwise a primary whose test
+    image was copied but never confirmed asks for REVERT."""
     secondary = slots.secondary_trailer.read()
-    if secondary.magic is Magic.GOOD and secondary.image_ok is not Flag.BAD:
+    if secondary.magic is Magic.GOOD:
+        if secondary.image_ok is Flag.BAD:
+            return SwapType.NONE, secondary
         if secondary.image_ok is Flag.UNSET:
-            return SwapType.TEST
-        return SwapType.REVERT if secondary.swap_type == SwapType.REVERT else SwapType.PERM
+            return SwapType.TEST, secondary
+        revert = secondary.swap_type == SwapType.REVERT
+        return (SwapType.REVERT if revert else SwapType.PERM), secondary
     primary = slots.primary_trailer.read()
     if primary.magic is Magic.GOOD and primary.copy_done is Flag.SET \
             and primary.image_ok is Flag.UNSET:
-        return SwapType.REVERT
-    return SwapType.NONE
+        return SwapType.REVERT, secondary
+    return SwapType.NONE, secondary
+
+
+def pending_swap_type(board: BoardFlash, layout: FlashLayout, index: int = 0) -> SwapType:
+    """What the next boot will do for this image (MCUboot's boot_swap_type_multi), read
+    from the trailers without changing anything."""
+    return _state_table(ImageSlotsOnFlash(board, layout, index))[0]
 
 
 class BootStage:
@@ -201,20 +210,13 @@ class BootStage:
             slots.swap.resume()
             self._resumed.add(slots.index)
             return SwapType.NONE if resumed is SwapType.PERM else resumed
-        secondary = slots.secondary_trailer.read()
-        primary = slots.primary_trailer.read()
+        requested, secondary = _state_table(slots)
         if secondary.magic is Magic.GOOD:
             if secondary.image_ok is Flag.BAD:
                 self.say(f"image {slots.index}: secondary trailer has a bad image_ok flag")
                 return SwapType.NONE
-            if secondary.image_ok is Flag.SET:
-                requested = SwapType.REVERT if secondary.swap_type == SwapType.REVERT \
-                    else SwapType.PERM
-            else:
-                requested = SwapType.TEST
             return requested if self._accept_candidate(slots, requested) else SwapType.NONE
-        if primary.magic is Magic.GOOD and primary.copy_done is Flag.SET \
-                and primary.image_ok is Flag.UNSET:
+        if requested is SwapType.REVERT:
             return self._begin_revert(slots)
         return SwapType.NONE
 

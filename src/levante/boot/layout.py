@@ -34,6 +34,19 @@ class Partition:
         return self.offset + self.size
 
 
+_PARTITION_LABELS = {"mcuboot": "boot_partition"}
+
+
+def partition_label(name: str) -> str:
+    """The devicetree label of a partition: boot_partition, slot0_partition,
+    slot1_partition, ... (image N's primary slot is slot 2N, its secondary slot 2N + 1,
+    as Zephyr's multi-image boards number them)."""
+    if name in _PARTITION_LABELS:
+        return _PARTITION_LABELS[name]
+    image, _, slot = name.removeprefix("image").partition("_")
+    return f"slot{2 * int(image) + (slot == 'secondary')}_partition"
+
+
 @dataclass(frozen=True)
 class ImageSlots:
     primary: Partition
@@ -53,17 +66,20 @@ class FlashLayout:
     max_sectors: int = DEFAULT_MAX_SECTORS
     counter_size: int = DEFAULT_COUNTER_SIZE
 
+    def partitions(self) -> tuple[Partition, ...]:
+        """The boot stage's partition and every image slot, in flash order."""
+        slots = [slot for image in self.images for slot in (image.primary, image.secondary)]
+        return tuple(sorted([self.bootloader, *slots], key=lambda part: part.offset))
+
     def __post_init__(self) -> None:
-        partitions = [self.bootloader] + [slot for image in self.images
-                                          for slot in (image.primary, image.secondary)]
+        partitions = self.partitions()
         for partition in partitions:
             if partition.offset % self.sector_size or partition.size % self.sector_size \
                     or partition.size <= 0:
                 raise LayoutError(f"partition '{partition.name}' is not whole sectors")
             if partition.end > self.flash_size:
                 raise LayoutError(f"partition '{partition.name}' runs past the flash end")
-        ordered = sorted(partitions, key=lambda partition: partition.offset)
-        for lower, upper in zip(ordered, ordered[1:], strict=False):
+        for lower, upper in zip(partitions, partitions[1:], strict=False):
             if lower.end > upper.offset:
                 raise LayoutError(f"partitions '{lower.name}' and '{upper.name}' overlap")
         for image in self.images:

@@ -13,7 +13,15 @@ from typing import ClassVar
 
 from levante.codecs.addresses import ipv4_from_text, ipv4_to_text
 from levante.codecs.ipv4_errors import Ipv4OptionError
-from levante.codecs.option_list import END_OF_OPTION_LIST, NO_OPERATION, decode_option_list
+from levante.codecs.option_list import (
+    END_OF_OPTION_LIST,
+    NO_OPERATION,
+    decode_option_list,
+)
+
+# The one-octet options IPv4 and TCP share, re-exported as this protocol's own.
+from levante.codecs.option_list import EndOfOptionList as EndOfOptionList
+from levante.codecs.option_list import NoOperation as NoOperation
 
 MAX_OPTIONS_LENGTH = 40  # RFC 791: IHL is at most 15 words, 5 of them fixed header
 
@@ -41,14 +49,6 @@ class TimestampFlag(enum.IntEnum):
     PRESPECIFIED_ADDRESSES = 3
 
 
-@dataclass(frozen=True, kw_only=True)
-class EndOfOptionList:
-    option: str = field(default="end_of_option_list", init=False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class NoOperation:
-    option: str = field(default="no_operation", init=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,8 +124,6 @@ Ipv4Option = (
 
 _TIMESTAMP_FLAGS = frozenset(TimestampFlag)
 # Options without values are immutable and all alike: decoding hands out one instance.
-_END = EndOfOptionList()
-_NOP = NoOperation()
 _ROUTE_KINDS: dict[int, type[RouteOption]] = {
     RECORD_ROUTE: RecordRoute,
     LOOSE_SOURCE_ROUTE: LooseSourceRoute,
@@ -163,7 +161,7 @@ def decode_options(area: bytes) -> tuple[Ipv4Option, ...]:
     def decode_one(kind: int, length: int, data: bytes, offset: int) -> Ipv4Option:
         return _decode_one(kind, length, data[offset + 2:offset + length], seen)
 
-    return decode_option_list(area, Ipv4OptionError, decode_one, _END, _NOP)
+    return decode_option_list(area, Ipv4OptionError, decode_one)
 
 
 def _decode_one(kind: int, length: int, body: bytes, seen: set[int]) -> Ipv4Option:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from levante.codecs.option_list import END_OF_OPTION_LIST, NO_OPERATION, decode_option_list
+from levante.codecs.option_list import (
+    END_OF_OPTION_LIST,
+    NO_OPERATION,
+    decode_option_list,
+)
+
+# The one-octet options IPv4 and TCP share, re-exported as this protocol's own.
+from levante.codecs.option_list import EndOfOptionList as EndOfOptionList
+from levante.codecs.option_list import NoOperation as NoOperation
 from levante.codecs.tcp_errors import TcpOptionError
 
 MAX_OPTIONS_LENGTH = 40  # data offset is at most 15 words, 5 of them fixed header
@@ -22,14 +30,6 @@ _SACK_BLOCK = struct.Struct("!II")
 _TIMESTAMPS = struct.Struct("!II")
 
 
-@dataclass(frozen=True, kw_only=True)
-class EndOfOptionList:
-    option: str = field(default="end_of_option_list", init=False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class NoOperation:
-    option: str = field(default="no_operation", init=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,8 +74,6 @@ class UnknownTcpOption:
 
 
 # Options without values are immutable and all alike: decoding hands out one instance.
-_END = EndOfOptionList()
-_NOP = NoOperation()
 _SACK_PERMITTED = SackPermitted()
 
 TcpOption = (
@@ -86,7 +84,7 @@ TcpOption = (
 
 def decode_options(area: bytes) -> tuple[TcpOption, ...]:
     """The options area → options; raises `TcpOptionError`."""
-    return decode_option_list(area, TcpOptionError, _decode_one, _END, _NOP)
+    return decode_option_list(area, TcpOptionError, _decode_one)
 
 
 def _decode_one(kind: int, length: int, area: bytes, offset: int) -> TcpOption:

@@ -187,6 +187,10 @@ class MockCpu:
         self.runs = 0
         # Called before every run with the context and budget (to check kernel invariants).
         self.on_run: Callable[[MockContext, int], None] | None = None
+        # Serve system calls through the kernel's inline handler, as the Unicorn backend
+        # does, instead of reporting each as a stop event.
+        self.inline_svcs = False
+        self.inline_served = 0
 
     # ---- scripts -----------------------------------------------------------------------
 
@@ -306,8 +310,9 @@ class MockCpu:
     def run(
         self, context: Context, budget: int, on_svc: SvcHandler | None = None
     ) -> StopEvent:
-        """Scripts never call `on_svc`: every SVC is reported as a stop event, the
-        ordinary path the interface allows (the Unicorn backend serves them inline)."""
+        """With `inline_svcs` off every SVC is reported as a stop event, the ordinary
+        path the interface allows; with it on, system calls go through `on_svc` first,
+        as the Unicorn backend serves them."""
         assert isinstance(context, MockContext)
         assert not context.released, f"{context.name}: the kernel ran a released context"
         assert budget >= 1, f"budget {budget}"
@@ -342,6 +347,14 @@ class MockCpu:
                     fault = CpuFault("stacking error", context.pc, error.address,
                                      AccessKind.WRITE)
                     return StopEvent(StopKind.FAULT, used, fault=fault)
+                if self.inline_svcs and on_svc is not None:
+                    remaining = on_svc(SVC_SYSCALL, used)
+                    if remaining is not None:
+                        self.inline_served += 1
+                        if remaining == 0:
+                            return StopEvent(StopKind.BUDGET, used)
+                        budget = used + remaining
+                        continue
                 return StopEvent(StopKind.SVC, used, svc_number=SVC_SYSCALL)
             elif kind == "svc":
                 if len(step) > 2:
@@ -434,9 +447,11 @@ class MockSystem:
     threads are created in declaration order after main, as the kernel boots them.
     """
 
-    def __init__(self, config: KernelConfig | None = None, **config_overrides: Any) -> None:
+    def __init__(self, config: KernelConfig | None = None, *, inline_svcs: bool = False,
+                 **config_overrides: Any) -> None:
         self.config = config if config is not None else make_config(**config_overrides)
         self.cpu = MockCpu()
+        self.cpu.inline_svcs = inline_svcs
         self.console = bytearray()
         self.trace: list[dict[str, Any]] = []
         self._records: dict[str, list[int]] = {kind: [] for kind in STATIC_SECTIONS}
@@ -444,6 +459,8 @@ class MockSystem:
         self._next_ram = APP_RAM
         self._next_string = FLASH_STRINGS
         self._kernel: Kernel | None = None
+        # More symbols of the image (z_kernel_pool, ...), set before boot.
+        self.extra_symbols: dict[str, Symbol] = {}
         self.cpu.map_script(Z_MAIN_THREAD_ENTRY, empty_script, "main")
         self.cpu.map_script(K_SYS_FATAL_ERROR_HANDLER, halting_fatal_handler, "fatal_handler")
 
@@ -555,7 +572,9 @@ class MockSystem:
             if records:
                 size = STRUCT_SIZES["static_thread_data" if kind == "thread" else kind]
                 sections[STATIC_SECTIONS[kind]] = Symbol(records[0], size * len(records))
-        return runtime_layout(sections)
+        layout = runtime_layout(sections)
+        layout.symbols.update(self.extra_symbols)
+        return layout
 
     # ---- running -----------------------------------------------------------------------
 

@@ -357,6 +357,7 @@ def test_a_device_cannot_be_allocated(driver: str) -> None:
     results: list[object] = []
 
     def main(_: Args) -> Script:
+        yield call("k_thread_system_pool_assign", 0)  # main's allocations: the system heap
         results.append((yield call("k_object_alloc", KERNEL_OBJECT_TYPES[driver])))
         results.append((yield call("k_object_alloc", KERNEL_OBJECT_TYPES["K_OBJ_SEM"])))
 

@@ -146,7 +146,7 @@ def test_semaphore_init_validates(initial: int, limit: int, expected: int) -> No
     system.main(main)
     system.run()
     assert results == [expected]
-    assert (system.kernel.objects.find(sem) is not None) == (expected == 0)
+    assert (system.kernel.objects.unchecked_state(sem) is not None) == (expected == 0)
 
 
 # ---- mutexes -------------------------------------------------------------------------------

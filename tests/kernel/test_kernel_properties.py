@@ -72,7 +72,7 @@ def test_timeouts_pop_by_deadline_then_arming_order(arms: list[tuple[int, bool]]
     armed = [queue.arm(deadline, lambda: None, f"t{i}") for i, (deadline, _) in enumerate(arms)]
     for timeout, (_, cancel) in zip(armed, arms, strict=True):
         if cancel:
-            TimeoutQueue.cancel(timeout)
+            queue.cancel(timeout)
     live = [t for t, (_, cancel) in zip(armed, arms, strict=True) if not cancel]
     due = sorted((t for t in live if t.deadline <= now),
                  key=lambda t: (t.deadline, armed.index(t)))
@@ -138,7 +138,7 @@ def test_semaphore_matches_a_model(initial_limit: tuple[int, int], ops: list[str
             count = 0
             expected.append(None)
     assert results == expected
-    semaphore = system.kernel.objects.get(sem, Semaphore)
+    semaphore = system.kernel.objects.unchecked(sem, Semaphore)
     assert semaphore.count == count
     assert 0 <= semaphore.count <= limit
 
@@ -165,7 +165,7 @@ def test_semaphore_invariants_with_blocking_threads(
     violations: list[str] = []
 
     def check(event: dict[str, Any]) -> None:
-        semaphore = system.kernel.objects.get(sem, Semaphore)
+        semaphore = system.kernel.objects.unchecked(sem, Semaphore)
         if not 0 <= semaphore.count <= limit:
             violations.append(f"count {semaphore.count} at {event}")
         if semaphore.count and semaphore.waiters:
@@ -267,8 +267,8 @@ def test_scheduler_invariants_under_random_workloads(
             if (thread.is_runnable() and thread.priority < current.priority
                     and not current.is_cooperative()):
                 problems.append(f"{current} runs while {thread} is ready")
-        lock = kernel.objects.get(mutex, Mutex)
-        semaphore = kernel.objects.get(sem, Semaphore)
+        lock = kernel.objects.unchecked(mutex, Mutex)
+        semaphore = kernel.objects.unchecked(sem, Semaphore)
         if (lock.owner is None) != (lock.lock_count == 0):
             problems.append(f"mutex owner {lock.owner} with count {lock.lock_count}")
         if lock.owner is None and lock.waiters:

@@ -58,7 +58,7 @@ def test_declared_objects_are_uninitialised_and_not_counted(registry: ObjectRegi
     assert registry.entry(SEM) is entry
     assert (entry.kind, entry.size, entry.tracked, entry.dynamic) == (SEM_KIND, 16, True, False)
     assert not entry.initialised
-    assert registry.find(SEM) is None
+    assert registry.unchecked_state(SEM) is None
     assert len(registry) == 0
     assert list(registry) == [entry]
 
@@ -96,7 +96,7 @@ def test_register_of_a_declared_object_keeps_its_entry(registry: ObjectRegistry,
     assert entry is declared
     assert entry.tracked and entry.size == 16
     assert entry.permissions == {user}
-    assert registry.find(SEM) is semaphore
+    assert registry.unchecked_state(SEM) is semaphore
 
 
 def test_register_of_an_unknown_address_makes_an_untracked_entry(registry: ObjectRegistry,
@@ -120,14 +120,14 @@ def test_register_over_an_object_of_another_kind_replaces_it(registry: ObjectReg
 def test_get_returns_the_live_object_of_the_kind(registry: ObjectRegistry) -> None:
     semaphore = Semaphore(0, 1)
     registry.register(SEM, semaphore)
-    assert registry.get(SEM, Semaphore) is semaphore
+    assert registry.unchecked(SEM, Semaphore) is semaphore
     with pytest.raises(Oops, match="a Semaphore, expected a Mutex"):
-        registry.get(SEM, Mutex)
+        registry.unchecked(SEM, Mutex)
     with pytest.raises(Oops, match="not a kernel object"):
-        registry.get(UNKNOWN, Semaphore)
+        registry.unchecked(UNKNOWN, Semaphore)
     registry.declare(MUTEX, MUTEX_KIND, 20)
     with pytest.raises(Oops, match="not a kernel object"):
-        registry.get(MUTEX, Mutex)  # declared but never initialised
+        registry.unchecked(MUTEX, Mutex)  # declared but never initialised
 
 
 # ---- validate -------------------------------------------------------------------------------

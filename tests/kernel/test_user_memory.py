@@ -7,13 +7,14 @@ import struct
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mock_cpu import FLASH_BASE, RAM_BASE, MockCpu
+from mock_cpu import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, MockCpu
 
-from levante.arch.interface import AccessKind, AccessRegion, MemoryAccessError
+from levante.arch.interface import AccessKind, AccessRegion
 from levante.kernel.caller import Caller
-from levante.kernel.fatal import Oops
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops
+from levante.kernel.memdomain import supervisor_view
 from levante.kernel.thread import Thread
-from levante.kernel.usermem import UserMemory
+from levante.kernel.usermem import CallerMemory, MemoryFault, UserBuffer
 
 FOUR_GIB = 1 << 32
 
@@ -24,6 +25,14 @@ MORE = AccessRegion(RAM_BASE + 0x1100, 0x100, read=True, write=True, name="more"
 RODATA = AccessRegion(RAM_BASE + 0x2000, 0x40, read=True, name="rodata")
 SECRET = AccessRegion(RAM_BASE + 0x2040, 0x40, read=False, name="no access")
 VIEW = (CODE, DATA, MORE, RODATA, SECRET)
+# The privileged map every kernel access obeys: flash read/execute, SRAM read/write.
+PRIVILEGED = supervisor_view((FLASH_BASE, FLASH_SIZE), (RAM_BASE, RAM_SIZE), True, 0, None)
+# A privileged map over the whole address space: the range arithmetic alone decides.
+EVERYTHING = (AccessRegion(0, FOUR_GIB, read=True, write=True, execute=True),)
+
+
+def unbounded_memory() -> CallerMemory:
+    return CallerMemory(MockCpu(), lambda caller: EVERYTHING)
 
 
 def user_thread(view: tuple[AccessRegion, ...] | None = VIEW) -> Thread:
@@ -39,8 +48,8 @@ def cpu() -> MockCpu:
 
 
 @pytest.fixture
-def memory(cpu: MockCpu) -> UserMemory:
-    return UserMemory(cpu)
+def memory(cpu: MockCpu) -> CallerMemory:
+    return CallerMemory(cpu, lambda caller: PRIVILEGED)
 
 
 @pytest.fixture
@@ -58,7 +67,7 @@ def supervisor() -> Caller:
 # ---- check ----------------------------------------------------------------------------------
 
 
-def test_reads_and_writes_inside_a_region_are_allowed(memory: UserMemory, cpu: MockCpu,
+def test_reads_and_writes_inside_a_region_are_allowed(memory: CallerMemory, cpu: MockCpu,
                                                       user: Caller) -> None:
     memory.write(user, DATA.start, b"hello")
     assert cpu.read_memory(DATA.start, 5) == b"hello"
@@ -70,7 +79,7 @@ def test_reads_and_writes_inside_a_region_are_allowed(memory: UserMemory, cpu: M
 
 
 @pytest.mark.parametrize("access", [AccessKind.READ, AccessKind.WRITE])
-def test_one_byte_past_a_region_oopses(memory: UserMemory, user: Caller,
+def test_one_byte_past_a_region_oopses(memory: CallerMemory, user: Caller,
                                        access: AccessKind) -> None:
     end = MORE.end  # nothing mapped after MORE
     memory.check(user, end - 8, 8, access)
@@ -82,7 +91,7 @@ def test_one_byte_past_a_region_oopses(memory: UserMemory, user: Caller,
         memory.check(user, DATA.start - 1, 2, access)  # one byte before
 
 
-def test_one_byte_past_a_region_is_not_read_or_written(memory: UserMemory, cpu: MockCpu,
+def test_one_byte_past_a_region_is_not_read_or_written(memory: CallerMemory, cpu: MockCpu,
                                                        user: Caller) -> None:
     cpu.write_memory(MORE.end - 4, b"abcd")
     with pytest.raises(Oops):
@@ -92,7 +101,7 @@ def test_one_byte_past_a_region_is_not_read_or_written(memory: UserMemory, cpu: 
     assert cpu.read_memory(MORE.end - 4, 5) == b"abcd\0"
 
 
-def test_read_only_regions_refuse_writes(memory: UserMemory, cpu: MockCpu,
+def test_read_only_regions_refuse_writes(memory: CallerMemory, cpu: MockCpu,
                                          user: Caller) -> None:
     cpu.write_memory(RODATA.start, b"const")
     assert memory.read(user, RODATA.start, 5) == b"const"
@@ -103,14 +112,14 @@ def test_read_only_regions_refuse_writes(memory: UserMemory, cpu: MockCpu,
         memory.write(user, CODE.start, b"\0")  # code is read/execute only
 
 
-def test_regions_without_rights_refuse_reads(memory: UserMemory, user: Caller) -> None:
+def test_regions_without_rights_refuse_reads(memory: CallerMemory, user: Caller) -> None:
     with pytest.raises(Oops, match="read of 1 bytes"):
         memory.read(user, SECRET.start, 1)
     with pytest.raises(Oops):
         memory.read(user, RODATA.end - 1, 2)  # readable, then not
 
 
-def test_a_range_spanning_adjacent_regions(memory: UserMemory, user: Caller) -> None:
+def test_a_range_spanning_adjacent_regions(memory: CallerMemory, user: Caller) -> None:
     memory.write(user, DATA.end - 4, b"12345678")
     assert memory.read(user, DATA.end - 4, 8) == b"12345678"
     memory.check(user, DATA.start, DATA.size + MORE.size, AccessKind.WRITE)
@@ -124,7 +133,7 @@ def test_a_range_spanning_adjacent_regions(memory: UserMemory, user: Caller) -> 
         memory.check(caller, DATA.end - 4, 8, AccessKind.WRITE)
 
 
-def test_a_gap_between_regions_oopses(memory: UserMemory) -> None:
+def test_a_gap_between_regions_oopses(memory: CallerMemory) -> None:
     gapped = (DATA, AccessRegion(DATA.end + 1, 0x40, read=True, write=True))
     caller = user_thread(gapped).caller
     with pytest.raises(Oops):
@@ -132,7 +141,7 @@ def test_a_gap_between_regions_oopses(memory: UserMemory) -> None:
 
 
 @pytest.mark.parametrize("who", ["user", "supervisor", "isr"])
-def test_address_plus_size_wrapping_oopses_for_everyone(memory: UserMemory, user: Caller,
+def test_address_plus_size_wrapping_oopses_for_everyone(memory: CallerMemory, user: Caller,
                                                         supervisor: Caller, who: str) -> None:
     caller = {"user": user, "supervisor": supervisor,
               "isr": Caller(user.thread, in_isr=True)}[who]
@@ -147,19 +156,20 @@ def test_address_plus_size_wrapping_oopses_for_everyone(memory: UserMemory, user
         memory.check(caller, DATA.start, -1, AccessKind.READ)
 
 
-def test_a_range_ending_at_the_top_of_the_address_space_is_not_a_wrap(memory: UserMemory,
-                                                                      supervisor: Caller) -> None:
+def test_a_range_ending_at_the_top_of_the_address_space_is_not_a_wrap(
+        supervisor: Caller) -> None:
+    memory = unbounded_memory()
     memory.check(supervisor, 0xFFFF_FF00, 0x100, AccessKind.READ)
     top = AccessRegion(0xFFFF_FF00, 0x100, read=True)
     memory.check(user_thread((top,)).caller, 0xFFFF_FF00, 0x100, AccessKind.READ)
 
 
-def test_zero_size_buffers_are_not_checked_or_copied(memory: UserMemory, user: Caller) -> None:
+def test_zero_size_buffers_are_not_checked_or_copied(memory: CallerMemory, user: Caller) -> None:
     assert memory.read(user, 0xDEAD_0000, 0) == b""
     memory.write(user, 0xDEAD_0000, b"")
 
 
-def test_a_user_thread_without_a_view_may_touch_nothing(memory: UserMemory) -> None:
+def test_a_user_thread_without_a_view_may_touch_nothing(memory: CallerMemory) -> None:
     caller = user_thread(None).caller
     with pytest.raises(Oops):
         memory.read(caller, DATA.start, 1)
@@ -167,22 +177,64 @@ def test_a_user_thread_without_a_view_may_touch_nothing(memory: UserMemory) -> N
         memory.read_string(caller, DATA.start, 8)
 
 
-def test_supervisor_and_isr_callers_are_unchecked(memory: UserMemory, cpu: MockCpu,
-                                                  user: Caller, supervisor: Caller) -> None:
+def test_supervisor_and_isr_callers_ignore_the_user_view(memory: CallerMemory, cpu: MockCpu,
+                                                        user: Caller,
+                                                        supervisor: Caller) -> None:
     for caller in (supervisor, Caller(user.thread, in_isr=True)):
         memory.write(caller, SECRET.start, b"sup")
         assert memory.read(caller, SECRET.start, 3) == b"sup"
         memory.write(caller, RAM_BASE + 0x3000, b"x")  # outside every region
         assert cpu.read_memory(RAM_BASE + 0x3000, 1) == b"x"
-    # The CPU still rejects memory that does not exist.
-    with pytest.raises(MemoryAccessError):
+
+
+def test_kernel_accesses_obey_the_privileged_map(memory: CallerMemory, cpu: MockCpu,
+                                                 user: Caller, supervisor: Caller) -> None:
+    """Flash is never written, memory that does not exist is never touched: the caller
+    faults with a CPU exception that names the first refused address."""
+    before = cpu.read_memory(FLASH_BASE + 0x100, 8)
+    for caller in (supervisor, Caller(user.thread, in_isr=True)):
+        with pytest.raises(MemoryFault) as refused:
+            memory.write(caller, FLASH_BASE + 0x100, b"overwrite")
+        assert refused.value.reason == K_ERR_CPU_EXCEPTION
+        assert refused.value.address == FLASH_BASE + 0x100
+        assert refused.value.access is AccessKind.WRITE
+        assert memory.read(caller, FLASH_BASE + 0x100, 8) == before  # reading is fine
+        with pytest.raises(MemoryFault) as refused:
+            memory.read(caller, RAM_BASE + RAM_SIZE - 4, 8)  # runs off the end of SRAM
+        assert refused.value.address == RAM_BASE + RAM_SIZE
+    assert cpu.read_memory(FLASH_BASE + 0x100, 8) == before
+    with pytest.raises(MemoryFault):
         memory.read(supervisor, 0x1000_0000, 4)
+
+
+def test_a_user_buffer_is_checked_again_at_every_access(memory: CallerMemory, cpu: MockCpu,
+                                                        user: Caller) -> None:
+    """Rights are the owner's at the moment of the access, not when it was decoded."""
+    buffer = memory.buffer(user, DATA.start, 8, AccessKind.WRITE)
+    assert isinstance(buffer, UserBuffer)
+    buffer.write(b"12345678")
+    assert buffer.read() == b"12345678"
+    user.thread.view = (CODE, MORE)  # the thread left the domain that held DATA
+    with pytest.raises(Oops, match="outside the memory of thread 'app'"):
+        buffer.write(b"stale!!!")
+    with pytest.raises(Oops):
+        buffer.read()
+    assert cpu.read_memory(DATA.start, 8) == b"12345678"
+    with pytest.raises(ValueError):
+        memory.buffer(user, MORE.start, 4, AccessKind.WRITE).write(b"too long")
+
+
+def test_decoding_a_bad_buffer_faults_at_once(memory: CallerMemory, user: Caller) -> None:
+    with pytest.raises(Oops):
+        memory.buffer(user, RODATA.start, 4, AccessKind.WRITE)
+    with pytest.raises(Oops):
+        memory.buffer(user, 0xFFFF_FFF0, 0x20, AccessKind.READ)
 
 
 # ---- arrays ---------------------------------------------------------------------------------
 
 
-def test_read_array_and_words(memory: UserMemory, cpu: MockCpu, user: Caller) -> None:
+def test_read_array_and_words(memory: CallerMemory, cpu: MockCpu, user: Caller) -> None:
     cpu.write_memory(DATA.start, struct.pack("<3I", 1, 0xFFFF_FFFF, 7))
     assert memory.read_array(user, DATA.start, 3, 4) == struct.pack("<3I", 1, 0xFFFF_FFFF, 7)
     assert memory.read_words(user, DATA.start, 3) == (1, 0xFFFF_FFFF, 7)
@@ -196,7 +248,7 @@ def test_read_array_and_words(memory: UserMemory, cpu: MockCpu, user: Caller) ->
     ("count", "size"),
     [(0x4000_0000, 4), (0x1_0000, 0x1_0000), (FOUR_GIB, 1), (2, 0x8000_0000), (-1, 4), (4, -1)],
 )
-def test_read_array_size_overflow_oopses(memory: UserMemory, user: Caller,
+def test_read_array_size_overflow_oopses(memory: CallerMemory, user: Caller,
                                          supervisor: Caller, count: int, size: int) -> None:
     for caller in (user, supervisor):
         with pytest.raises(Oops):
@@ -205,7 +257,7 @@ def test_read_array_size_overflow_oopses(memory: UserMemory, user: Caller,
             memory.check_array(caller, DATA.start, count, size, AccessKind.WRITE)
 
 
-def test_check_array_returns_the_size(memory: UserMemory, user: Caller) -> None:
+def test_check_array_returns_the_size(memory: CallerMemory, user: Caller) -> None:
     assert memory.check_array(user, DATA.start, 16, 4, AccessKind.WRITE) == 64
     assert memory.check_array(user, DATA.start, 0, 0x7FFF_FFFF, AccessKind.WRITE) == 0
     with pytest.raises(Oops, match="outside"):
@@ -213,7 +265,8 @@ def test_check_array_returns_the_size(memory: UserMemory, user: Caller) -> None:
 
 
 def test_a_product_of_exactly_four_gib_overflows_even_at_address_zero(
-        memory: UserMemory, supervisor: Caller) -> None:
+        supervisor: Caller) -> None:
+    memory = unbounded_memory()
     # 0x10000 * 0x10000 is 0 in 32 bits; [0, 2**32) itself would not wrap.
     memory.check(supervisor, 0, FOUR_GIB, AccessKind.READ)
     with pytest.raises(Oops, match="overflows"):
@@ -222,7 +275,7 @@ def test_a_product_of_exactly_four_gib_overflows_even_at_address_zero(
 
 @given(count=st.integers(0, 1 << 33), size=st.integers(0, 1 << 33))
 def test_check_array_overflow_matches_32_bit_multiplication(count: int, size: int) -> None:
-    memory = UserMemory(MockCpu())
+    memory = unbounded_memory()
     supervisor = Thread(0, "sup", 0, 0, context=None).caller
     product = count * size
     if product <= FOUR_GIB - 0x1000:  # also fits at address 0x1000
@@ -235,7 +288,7 @@ def test_check_array_overflow_matches_32_bit_multiplication(count: int, size: in
 # ---- strings --------------------------------------------------------------------------------
 
 
-def test_read_string_stops_at_nul(memory: UserMemory, cpu: MockCpu, user: Caller,
+def test_read_string_stops_at_nul(memory: CallerMemory, cpu: MockCpu, user: Caller,
                                   supervisor: Caller) -> None:
     cpu.write_memory(DATA.start, b"name\0garbage")
     assert memory.read_string(user, DATA.start, 32) == b"name"
@@ -244,7 +297,7 @@ def test_read_string_stops_at_nul(memory: UserMemory, cpu: MockCpu, user: Caller
     assert memory.read_string(user, DATA.start + 0x20, 32) == b""
 
 
-def test_read_string_is_cut_at_the_limit(memory: UserMemory, cpu: MockCpu,
+def test_read_string_is_cut_at_the_limit(memory: CallerMemory, cpu: MockCpu,
                                          user: Caller) -> None:
     cpu.write_memory(DATA.start, b"abcdefgh\0")
     assert memory.read_string(user, DATA.start, 4) == b"abcd"
@@ -254,14 +307,14 @@ def test_read_string_is_cut_at_the_limit(memory: UserMemory, cpu: MockCpu,
     assert memory.read_string(user, MORE.end - 4, 4) == b"wxyz"
 
 
-def test_read_string_may_cross_into_an_adjacent_readable_region(memory: UserMemory,
+def test_read_string_may_cross_into_an_adjacent_readable_region(memory: CallerMemory,
                                                                 cpu: MockCpu,
                                                                 user: Caller) -> None:
     cpu.write_memory(DATA.end - 3, b"abcdef\0")
     assert memory.read_string(user, DATA.end - 3, 64) == b"abcdef"
 
 
-def test_read_string_running_out_of_memory_before_its_nul_oopses(memory: UserMemory,
+def test_read_string_running_out_of_memory_before_its_nul_oopses(memory: CallerMemory,
                                                                  cpu: MockCpu,
                                                                  user: Caller) -> None:
     cpu.write_memory(MORE.end - 4, b"wxyz")  # the NUL after it is not the thread's
@@ -276,7 +329,7 @@ def test_read_string_running_out_of_memory_before_its_nul_oopses(memory: UserMem
         memory.read_string(user, RAM_BASE + 0x3000, 16)  # outside every region
 
 
-def test_read_string_by_a_supervisor_ignores_the_view(memory: UserMemory, cpu: MockCpu,
+def test_read_string_by_a_supervisor_ignores_the_view(memory: CallerMemory, cpu: MockCpu,
                                                       supervisor: Caller) -> None:
     cpu.write_memory(SECRET.start, b"hidden\0")
     assert memory.read_string(supervisor, SECRET.start, 16) == b"hidden"
@@ -285,7 +338,7 @@ def test_read_string_by_a_supervisor_ignores_the_view(memory: UserMemory, cpu: M
 
 
 def test_read_string_by_a_supervisor_stops_at_the_nul_near_the_end_of_memory(
-        memory: UserMemory, cpu: MockCpu, supervisor: Caller) -> None:
+        memory: CallerMemory, cpu: MockCpu, supervisor: Caller) -> None:
     ram_end = RAM_BASE + len(cpu.regions[1][1])
     cpu.write_memory(ram_end - 4, b"abc\0")
     assert memory.read_string(supervisor, ram_end - 4, 32) == b"abc"
@@ -300,7 +353,7 @@ def test_read_string_model(text: bytes, offset: int, limit: int) -> None:
     """A user string inside DATA+MORE: the text up to the limit, or an oops when the
     readable memory ends before both the NUL and the limit."""
     cpu = MockCpu()
-    memory = UserMemory(cpu)
+    memory = CallerMemory(cpu, lambda caller: PRIVILEGED)
     caller = user_thread().caller
     address = DATA.start + offset
     stored = (text + b"\0")[: MORE.end - address]

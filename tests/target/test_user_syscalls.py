@@ -28,7 +28,7 @@ THREAD_NAME_MAX = 31  # CONFIG_THREAD_MAX_NAME_LEN - 1
 OUTSIDE = "is outside the memory of thread"
 # One past the last call of the ABI table: the C side computes it from the last call's
 # number, so that call must still be the last one.
-LAST_SYSCALL = "mcuboot_swap_type"
+LAST_SYSCALL = "k_thread_system_pool_assign"
 SYSCALL_LIMIT = len(SYSCALLS) + 1
 
 
@@ -131,8 +131,7 @@ SYSCALL_CASES = [
     oops("msgq_get_kernel_buffer", detail=f"write of 4 bytes at {{kernel_buffer}} {OUTSIDE}"),
     oops("msgq_get_flash_buffer", detail=f"write of 4 bytes at {{flash_buffer}} {OUTSIDE}"),
     Case("msgq_user_buffers"),
-    Case("msgq_init_user_buffer"),
-    oops("msgq_init_kernel_buffer", detail=f"write of 16 bytes at {{kernel_ring}} {OUTSIDE}"),
+    oops("msgq_alloc_init_user", "EADDRINUSE", at="plain_msgq"),
     Case("name_copy_user_stack"),
     oops("name_copy_kernel_buffer", detail=f"write of 32 bytes at {{kernel_buffer}} {OUTSIDE}"),
     oops("name_copy_flash_buffer", detail=f"write of 32 bytes at {{flash_buffer}} {OUTSIDE}"),

@@ -28,6 +28,9 @@ class StopKind(Enum):
     BUDGET = "budget"  # the cycle budget ran out (a deadline or the slice end is due)
     SVC = "svc"  # the thread executed an SVC instruction
     FAULT = "fault"  # a CPU exception: bad access, undefined instruction, ...
+    # The thread executed WFI: it sleeps until the next event.  The context's pc is past
+    # the WFI already, so resuming goes on after it; `cycles` counts the WFI itself.
+    WAIT_FOR_INTERRUPT = "wait-for-interrupt"
 
 
 class AccessKind(Enum):

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.event import Event
+from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.objects.sem import Semaphore
 from levante.kernel.objects.timer import Timer
+from levante.kernel.pool import MemoryPool
 from levante.sdk.abi import (
     ENTROPY_DEVICE_SYMBOL,
     FIELD_OFFSETS,
@@ -71,6 +73,11 @@ def register_static_objects(kernel: Kernel) -> None:
         )
     for address in _records(kernel, "k_event"):
         kernel.objects.register(address, Event())
+    for address in _records(kernel, "k_heap"):
+        # Not a kernel object in Zephyr: supervisors use heaps, user threads never do.
+        pool = MemoryPool(_field(kernel, address, "k_heap.buffer"),
+                          _field(kernel, address, "k_heap.size"))
+        kernel.objects.register(address, Heap(pool))
     device = kernel.image.symbols.get(ENTROPY_DEVICE_SYMBOL)
     if kernel.config.entropy_driver and device is not None:
         kernel.objects.declare(device.address, EntropyDevice.KIND, device.size)

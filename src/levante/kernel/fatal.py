@@ -11,6 +11,9 @@ REASON_NAMES = {value: name for name, value in FATAL_REASONS.items()}
 K_ERR_CPU_EXCEPTION = FATAL_REASONS["K_ERR_CPU_EXCEPTION"]
 K_ERR_KERNEL_OOPS = FATAL_REASONS["K_ERR_KERNEL_OOPS"]
 K_ERR_KERNEL_PANIC = FATAL_REASONS["K_ERR_KERNEL_PANIC"]
+K_ERR_STACK_CHK_FAIL = FATAL_REASONS["K_ERR_STACK_CHK_FAIL"]
+# What user mode may raise itself (Zephyr's arch_syscall_oops / z_fatal_error rule).
+_USER_RAISABLE = frozenset({K_ERR_KERNEL_OOPS, K_ERR_STACK_CHK_FAIL})
 
 # How Zephyr's fatal error report phrases each reason.
 _REASON_TEXT = {
@@ -30,6 +33,12 @@ def reason_text(reason: int) -> str:
     return _REASON_TEXT.get(reason_name(reason), "Unknown error")
 
 
+def user_raisable_reason(reason: int) -> int:
+    """The reason a fatal error raised from user mode is reported with: only OOPS and
+    STACK_CHK_FAIL are the thread's to choose, anything else becomes OOPS."""
+    return reason if reason in _USER_RAISABLE else K_ERR_KERNEL_OOPS
+
+
 class Oops(Exception):
     """Raised while serving a thread: the caller faults with `reason` (never the kernel)."""
 
@@ -37,6 +46,17 @@ class Oops(Exception):
         super().__init__(message)
         self.message = message
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class PendingFault:
+    """A fault a thread takes the next time it would run: found while the kernel served
+    someone else (a sender delivering into a receiver's buffer the receiver no longer
+    owns), it is raised in the thread's own context, as its blocked call returns."""
+
+    reason: int
+    description: str
+    cpu_fault: CpuFault | None = None
 
 
 @dataclass(frozen=True)

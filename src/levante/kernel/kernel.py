@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from levante import __version__
 from levante.arch.interface import (
+    AccessKind,
     Context,
     Cpu,
+    CpuFault,
     MemoryAccessError,
     MemoryView,
     StopEvent,
@@ -26,23 +28,31 @@ from levante.arch.interface import (
 from levante.image.layout import ImageLayout
 from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Blocked, Caller
-from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, FaultRecord, Oops
+from levante.kernel.fatal import (
+    K_ERR_CPU_EXCEPTION,
+    FaultRecord,
+    Oops,
+    PendingFault,
+    user_raisable_reason,
+)
 from levante.kernel.layout import KernelConfig
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import STACK_KIND, ObjectRegistry
+from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import ReadyQueue, TimeSlicing, choose_next
 from levante.kernel.stacks import StackProtection
 from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
-from levante.kernel.usermem import UserMemory
+from levante.kernel.usermem import CallerMemory, MemoryFault
 from levante.kernel.userspace import UserSpace
 from levante.kernel.waitq import WaitQueue
 from levante.sdk.abi import (
     FATAL_REASONS,
     FIELD_OFFSETS,
     OPTION_SYMBOLS,
+    STRUCT_SIZES,
     SVC_CALLBACK_RETURN,
     SVC_EXCEPT,
     SVC_SYSCALL,
@@ -97,7 +107,7 @@ class Kernel:
         self.timeouts = TimeoutQueue()
         self.ready = ReadyQueue()
         self.objects = ObjectRegistry()
-        self.memory = UserMemory(cpu)
+        self.memory = CallerMemory(cpu, self.privileged_view)
         self.userspace = UserSpace(self) if config.userspace else None
         self.threads: dict[int, Thread] = {}
         self.slicing = TimeSlicing()
@@ -125,6 +135,8 @@ class Kernel:
         # The board's flash and boot stage (None: run without them): the flash
         # controller device serves its calls through it.
         self.flash = flash
+        # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
+        self.system_pool: MemoryPool | None = None
 
     # ---- time -------------------------------------------------------------------
 
@@ -162,17 +174,20 @@ class Kernel:
     # ---- memory on behalf of the kernel ----------------------------------------------
 
     def read_u32(self, address: int) -> int:
-        value: int = struct.unpack("<I", self.cpu.read_memory(address, 4))[0]
-        return value
+        return self.memory.kernel_read_u32(address)
 
     def read_i32(self, address: int) -> int:
-        value: int = struct.unpack("<i", self.cpu.read_memory(address, 4))[0]
+        value: int = struct.unpack("<i", self.memory.kernel_read(address, 4))[0]
         return value
 
     def read_c_string(self, address: int, limit: int) -> bytes:
-        data = self.cpu.read_memory(address, limit)
+        data = self.memory.kernel_read(address, limit)
         end = data.find(b"\0")
         return data if end < 0 else data[:end]
+
+    def privileged_view(self, caller: Caller) -> MemoryView:
+        """The MPU map the kernel's own accesses obey while it serves `caller`."""
+        return self.supervisor_view(None if caller.in_isr else caller.thread)
 
     # ---- threads -------------------------------------------------------------------
 
@@ -200,10 +215,18 @@ class Kernel:
         existing = self.threads.get(address)
         if existing is not None and existing.is_alive():
             raise Oops(f"thread object {address:#x} is already in use")
+        if creator is not None:
+            # Everything that can refuse comes first, so that a refused creation leaves
+            # nothing behind: the kernel will write the new struct k_thread, and a struct
+            # the privileged map may not write faults the creator now.
+            self.memory.check_privileged(creator.caller, address, STRUCT_SIZES["k_thread"],
+                                         AccessKind.WRITE)
         named = bool(name)
         thread = Thread(address, name or f"{address:#010x}", priority, options, None,
                         stack, stack_size)
         thread.essential = bool(options & K_ESSENTIAL)
+        # Zephyr: a new thread inherits its creator's resource pool.
+        thread.resource_pool = creator.resource_pool if creator is not None else None
         thread.stack_object = self._stack_object(stack, stack_size)
         userspace = self.userspace
         if userspace is not None:
@@ -290,7 +313,7 @@ class Kernel:
         head = self.image.symbols.get(_MONITOR_HEAD)
         if head is not None:
             first = self.monitor[0].address if self.monitor else 0
-            self.cpu.write_memory(head.address, struct.pack("<I", first))
+            self.memory.kernel_write_u32(head.address, first)
 
     def _stack_object(self, stack: int, stack_size: int) -> tuple[int, int]:
         """The stack as the MPU exposes it: the whole stack object when it is one."""
@@ -326,8 +349,7 @@ class Kernel:
 
     def write_thread_field(self, thread: Thread, field_name: str, value: int) -> None:
         if thread.address:
-            self.cpu.write_memory(thread.address + FIELD_OFFSETS[field_name],
-                                  struct.pack("<I", value & 0xFFFFFFFF))
+            self.memory.kernel_write_u32(thread.address + FIELD_OFFSETS[field_name], value)
 
     def request_stop(self) -> None:
         """End the current thread's run after this system call (its context or view
@@ -340,11 +362,12 @@ class Kernel:
         limit = self.config.thread_name_length
         encoded = thread.name.encode()[: limit - 1]
         field_offset = FIELD_OFFSETS["k_thread.name"]
-        self.cpu.write_memory(thread.address + field_offset, encoded.ljust(limit, b"\0")[:32])
+        self.memory.kernel_write(thread.address + field_offset,
+                                 encoded.ljust(limit, b"\0")[:32])
 
     def start_thread(self, thread: Thread) -> None:
         if thread.state is ThreadState.PRESTART:
-            TimeoutQueue.cancel(thread.timeout)
+            self.timeouts.cancel(thread.timeout)
             thread.timeout = None
             self.make_ready(thread)
 
@@ -371,7 +394,7 @@ class Kernel:
         if not thread.is_alive():
             return
         self._stop_waiting(thread)
-        TimeoutQueue.cancel(thread.timeout)
+        self.timeouts.cancel(thread.timeout)
         thread.timeout = None
         thread.state = ThreadState.DEAD
         self.ready.remove(thread)
@@ -435,7 +458,7 @@ class Kernel:
     def wake(self, thread: Thread, result: int, high: int | None = None) -> None:
         """End a thread's wait (pending or sleeping) with `result` as its call's return."""
         self._stop_waiting(thread)
-        TimeoutQueue.cancel(thread.timeout)
+        self.timeouts.cancel(thread.timeout)
         thread.timeout = None
         self._resume_with(thread, result, high)
 
@@ -451,6 +474,9 @@ class Kernel:
             queue.remove(thread)
         thread.waiting_on = None
         thread.wait_data = None
+        if self.objects.awaiting_free and self.userspace is not None:
+            for orphan in self.objects.collect_awaiting():
+                self.userspace.free_object(orphan)
 
     # ---- boot ------------------------------------------------------------------------
 
@@ -487,6 +513,9 @@ class Kernel:
                 continue
             if self.now >= limit:
                 return RunEnd.TIME_LIMIT
+            if thread.pending_fault is not None:
+                self._raise_pending_fault(thread)
+                continue
             stop_at = self._next_stop(limit)
             budget = max(1, stop_at - self.now)
             if thread.busy_cycles:
@@ -569,7 +598,15 @@ class Kernel:
             self.fatal_error(caller, K_ERR_STACK_CHK_FAIL,
                              "stack sentinel overwritten: stack overflow", event)
             return
+        if thread.pending_fault is not None:
+            self._raise_pending_fault(thread)
+            return
         if event.kind is StopKind.BUDGET:
+            return
+        if event.kind is StopKind.WAIT_FOR_INTERRUPT:
+            # WFI: the core sleeps until the next interrupt (a tick, a timeout, the slice
+            # end or the end of the run); the thread keeps the CPU and goes on after it.
+            self.now = max(self.now, self._run_stop)
             return
         if event.kind is StopKind.FAULT:
             fault = event.fault
@@ -584,6 +621,8 @@ class Kernel:
         elif event.svc_number == SVC_EXCEPT:
             assert thread.context is not None
             reason = self.cpu.syscall_registers(thread.context)[0]
+            if caller.is_user:
+                reason = user_raisable_reason(reason)
             description = ("stack smashing detected (canary)"
                            if reason == K_ERR_STACK_CHK_FAIL else "raised by the thread")
             self.fatal_error(caller, reason, description, event)
@@ -603,12 +642,53 @@ class Kernel:
             self.now += costs.SYSCALL_CYCLES
 
     def _serve_syscall(self, caller: Caller, context: Context | None) -> None:
+        fault = self._serve_once(caller, context)
+        if fault is not None:
+            self.fatal_error(caller, fault.reason, fault.description, None, fault.cpu_fault)
+
+    def _serve_once(self, caller: Caller, context: Context | None) -> PendingFault | None:
+        """Serve one system call; a refusal (decode or validate) performs nothing and
+        comes back as the fault the caller takes."""
         try:
             self._serve_and_charge(caller, context)
-        except Oops as oops:
-            self.fatal_error(caller, oops.reason, oops.message, None)
+        except Oops as refused:
+            return self.refusal_fault(context, refused)
         except MemoryAccessError as error:
-            self.fatal_error(caller, K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}", None)
+            return PendingFault(K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}")
+        return None
+
+    def refusal_fault(self, context: Context | None, refused: Oops) -> PendingFault:
+        """The fault a thread takes for a refused call: an oops, or where the kernel's
+        own access was refused by the MPU, the CPU exception hardware would raise."""
+        if not isinstance(refused, MemoryFault):
+            return PendingFault(refused.reason, refused.message)
+        pc = self.cpu.exception_frame(context)[6] if context is not None else 0
+        return PendingFault(refused.reason, refused.message, CpuFault(
+            f"MPU fault: kernel {refused.access.value} access violation", pc,
+            refused.address, refused.access))
+
+    def resource_pool_of(self, caller: Caller) -> MemoryPool | None:
+        """Where the kernel allocates for `caller`: its thread's resource pool, or the
+        system pool for an ISR (Zephyr's z_thread_malloc)."""
+        if caller.in_isr:
+            return self.system_pool
+        pool: MemoryPool | None = caller.thread.resource_pool
+        return pool
+
+    def fault_on_resume(self, thread: Thread, fault: PendingFault) -> None:
+        """End `thread`'s wait with a fault it takes in its own context when it next
+        runs (found while serving another thread, which must not fault for it)."""
+        self._stop_waiting(thread)
+        self.timeouts.cancel(thread.timeout)
+        thread.timeout = None
+        thread.pending_fault = fault
+        self.make_ready(thread)
+
+    def _raise_pending_fault(self, thread: Thread) -> None:
+        fault = thread.pending_fault
+        assert fault is not None
+        thread.pending_fault = None
+        self.fatal_error(thread.caller, fault.reason, fault.description, None, fault.cpu_fault)
 
     def _serve_inline(self, svc_number: int, cycles: int) -> int | None:
         """A system call served while the thread is still in the CPU backend; returns how
@@ -620,13 +700,13 @@ class Kernel:
         self.now = self._run_base + cycles + self._run_costs
         before = self.now
         ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
-        try:
-            self._serve_and_charge(thread.caller, thread.context)
-        except (Oops, MemoryAccessError):
-            # Validation failed before anything was performed: let the ordinary path
-            # serve it again and fault the thread.
-            return None
+        fault = self._serve_once(thread.caller, thread.context)
         self._run_costs += self.now - before
+        if fault is not None:
+            # Served once, refused: the thread stops and takes the fault on the ordinary
+            # path (the fatal handler needs the CPU), which serves nothing again.
+            thread.pending_fault = fault
+            return 0
         if (
             ready_changes == self.ready.changes
             and armed == self.timeouts.armed
@@ -700,13 +780,14 @@ class Kernel:
     # ---- fatal errors -------------------------------------------------------------------
 
     def fatal_error(
-        self, caller: Caller, reason: int, description: str, event: StopEvent | None
+        self, caller: Caller, reason: int, description: str, event: StopEvent | None,
+        cpu_fault: CpuFault | None = None,
     ) -> None:
         """Report a fatal error, give the application's handler its say, then either halt
         or abort only the faulting thread (Zephyr's z_fatal_error)."""
         thread = caller.thread
         in_isr = caller.in_isr or self._in_callback > 0
-        fault = event.fault if event is not None else None
+        fault = event.fault if event is not None else cpu_fault
         context = thread.context
         frame = self.cpu.exception_frame(context) if context is not None and not in_isr else ()
         pc = fault.pc if fault is not None else (frame[6] if frame else 0)
@@ -734,7 +815,7 @@ class Kernel:
         stack = self.image.symbols["z_interrupt_stack"]
         frame_address = (stack.address + stack.size - EXCEPTION_FRAME_BYTES) & ~7
         values = frame if frame else (0,) * 8
-        self.cpu.write_memory(frame_address, struct.pack("<8I", *values))
+        self.memory.kernel_write(frame_address, struct.pack("<8I", *values))
         self._in_fatal_handler = True
         try:
             self._run_callback(

@@ -28,6 +28,13 @@ class MemoryPool:
         bisect.insort(self._blocks, (candidate, size))
         return candidate
 
+    def block_size(self, start: int) -> int | None:
+        """The size of the block that starts at `start`, or None."""
+        index = bisect.bisect_left(self._blocks, (start, 0))
+        if index < len(self._blocks) and self._blocks[index][0] == start:
+            return self._blocks[index][1]
+        return None
+
     def free(self, start: int) -> bool:
         for index, (block_start, _) in enumerate(self._blocks):
             if block_start == start:

@@ -54,7 +54,7 @@ class StackProtection:
 
     def install_canary(self, value: int) -> None:
         if value != self.installed_canary:
-            self.kernel.cpu.write_memory(self.canary_address, struct.pack("<I", value))
+            self.kernel.memory.kernel_write(self.canary_address, struct.pack("<I", value))
             self.installed_canary = value
 
     def before_run(self, thread: Thread) -> None:
@@ -76,9 +76,9 @@ class StackProtection:
                 start, size = guard_end, start + size - guard_end
         top = (start + size) & ~(STACK_ALIGN - 1)
         if config.init_stacks and size > 0:
-            kernel.cpu.write_memory(start, bytes([STACK_FILL_BYTE]) * (top - start))
+            kernel.memory.kernel_write(start, bytes([STACK_FILL_BYTE]) * (top - start))
         if config.stack_sentinel and size >= 4:
-            kernel.cpu.write_memory(start, _SENTINEL)
+            kernel.memory.kernel_write(start, _SENTINEL)
         offset = 0
         if config.stack_pointer_random:
             # Never more than half the stack: the thread must still have room to run.
@@ -107,7 +107,7 @@ class StackProtection:
         start, size = thread.stack_info
         if not self.config.stack_sentinel or size < 4 or thread.address == 0:
             return True
-        return self.kernel.cpu.read_memory(start, 4) == _SENTINEL
+        return self.kernel.memory.kernel_read(start, 4) == _SENTINEL
 
     def is_overflow(self, thread: Thread, fault: CpuFault, stack_pointer: int) -> bool:
         """Whether a CPU fault is the thread's stack overflowing (Zephyr's
@@ -130,7 +130,7 @@ class StackProtection:
     def unused_bytes(self, thread: Thread) -> int:
         """Bytes at the bottom of the stack still holding the 0xaa fill."""
         start, size = thread.stack_info
-        data = self.kernel.cpu.read_memory(start, max(0, size - thread.stack_delta))
+        data = self.kernel.memory.kernel_read(start, max(0, size - thread.stack_delta))
         skip = 4 if self.config.stack_sentinel else 0  # the sentinel is not fill
         unused = 0
         for byte in data[skip:]:

@@ -12,6 +12,8 @@ from levante.kernel.waitq import WaitQueue
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
+    from levante.kernel.fatal import PendingFault
+    from levante.kernel.pool import MemoryPool
 
 
 class ThreadState(Enum):
@@ -49,6 +51,8 @@ class Thread:
     timeout: Any = None
     wake_deadline: int = 0  # for k_sleep's remaining time
     busy_cycles: int = 0  # k_busy_wait still to burn
+    # A fault found while serving another thread, taken when this one next runs.
+    pending_fault: PendingFault | None = None
     held_mutexes: list[Any] = field(default_factory=list)
     joiners: WaitQueue = field(default_factory=WaitQueue)
     caller: Caller = field(init=False, repr=False)
@@ -58,6 +62,8 @@ class Thread:
     view: MemoryView | None = None  # None: privileged, everything is accessible
     stack_object: tuple[int, int] = (0, 0)  # (start, size) of the stack the MPU exposes
     slot: int | None = None  # permission/privileged-stack slot (MAX_THREAD_BYTES)
+    # Where the kernel allocates on this thread's behalf (k_thread_heap_assign).
+    resource_pool: MemoryPool | None = None
     # Stack protection (kernel/stacks.py): the part of the stack the thread may use
     # (Zephyr's stack_info, above any MPU guard), the random offset of its initial stack
     # pointer, and its own canary with CONFIG_STACK_CANARIES_TLS.

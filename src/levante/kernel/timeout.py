@@ -6,6 +6,8 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+_COMPACT_AT = 64  # cancelled entries tolerated before a compaction is considered
+
 
 @dataclass(eq=False)
 class Timeout:
@@ -21,6 +23,7 @@ class Timeout:
 class TimeoutQueue:
     _heap: list[tuple[int, int, Timeout]] = field(default_factory=list)
     _armed: int = 0
+    _cancelled: int = 0  # cancelled entries still in the heap
 
     @property
     def armed(self) -> int:
@@ -33,14 +36,27 @@ class TimeoutQueue:
         heapq.heappush(self._heap, (deadline, self._armed, timeout))
         return timeout
 
-    @staticmethod
-    def cancel(timeout: Timeout | None) -> None:
-        if timeout is not None:
-            timeout.cancelled = True
+    def cancel(self, timeout: Timeout | None) -> None:
+        """Cancel `timeout` (None or already fired: nothing).  Cancelled entries wait in
+        the heap until they come up, but never outnumber the live ones for long: a
+        thread restarting one timer forever keeps the queue's size bounded."""
+        if timeout is None or timeout.cancelled:
+            return
+        timeout.cancelled = True
+        self._cancelled += 1
+        if self._cancelled > _COMPACT_AT and self._cancelled * 2 > len(self._heap):
+            self._heap = [item for item in self._heap if not item[2].cancelled]
+            heapq.heapify(self._heap)
+            self._cancelled = 0
+
+    def __len__(self) -> int:
+        """Entries held, cancelled ones included (what the queue costs in memory)."""
+        return len(self._heap)
 
     def next_deadline(self) -> int | None:
         while self._heap and self._heap[0][2].cancelled:
             heapq.heappop(self._heap)
+            self._cancelled = max(0, self._cancelled - 1)
         return self._heap[0][0] if self._heap else None
 
     def pop_due(self, now: int) -> Timeout | None:

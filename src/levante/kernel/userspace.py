@@ -22,8 +22,9 @@ from levante.kernel.memdomain import (
     fixed_region_count,
     thread_view,
 )
-from levante.kernel.objects.registry import STACK_KIND, KernelObject
+from levante.kernel.objects.registry import STACK_KIND, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
+from levante.kernel.resources import allocate_block, release_block
 from levante.sdk.abi import BSS_ZERO_SECTION, STRUCT_SIZES
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ class UserSpace:
         self._free_slots = list(range(config.max_threads))
         self.privileged_stack_size = -(-config.privileged_stack_size // 32) * 32
         self.privileged_stacks = 0
-        self.pool: MemoryPool | None = None
         # Application shared memory: kernel objects placed there are not kernel objects.
         self.shared_memory: list[tuple[int, int]] = []
 
@@ -78,23 +78,23 @@ class UserSpace:
         self.privileged_stacks = stacks.address if stacks else 0
         pool = symbols.get("z_kernel_pool")
         if kernel.config.dynamic_objects and pool is not None:
-            self.pool = MemoryPool(pool.address, pool.size)
+            kernel.system_pool = MemoryPool(pool.address, pool.size)
 
     def _zero_partition_bss(self) -> None:
         section = self.kernel.image.section(BSS_ZERO_SECTION)
         if section is None:
             return
-        table = self.kernel.cpu.read_memory(section.address, section.size)
+        table = self.kernel.memory.kernel_read(section.address, section.size)
         for start, size in struct.iter_unpack("<II", table[: len(table) // 8 * 8]):
             if size:
-                self.kernel.cpu.write_memory(start, bytes(size))
+                self.kernel.memory.kernel_write(start, bytes(size))
 
     def is_shared_memory(self, address: int) -> bool:
         return any(start <= address < end for start, end in self.shared_memory)
 
     def read_partition(self, address: int, name: str = "") -> Partition:
         """Copy a struct k_mem_partition in (supervisor-only callers pass these)."""
-        data = self.kernel.cpu.read_memory(address, STRUCT_SIZES["k_mem_partition"])
+        data = self.kernel.memory.kernel_read(address, STRUCT_SIZES["k_mem_partition"])
         start, size, attr = struct.unpack("<III", data)
         return Partition(start, size, attr, name or f"partition {address:#x}")
 
@@ -195,22 +195,30 @@ class UserSpace:
 
     # ---- dynamic objects -------------------------------------------------------------------
 
-    def allocate_object(self, kind: str, size: int) -> KernelObject | None:
-        if self.pool is None:
+    def allocate_object(self, kind: str, size: int,
+                        pool: MemoryPool | None) -> KernelObject | None:
+        """A zeroed dynamic object from `pool` (the caller's resource pool), or None."""
+        if pool is None:
             return None
         alignment = 8
         if kind == STACK_KIND:
             # A stack must be an MPU region of its own.
             _, size = self.mpu.covering_region(0, max(size, MPU_ALIGNMENT))
             alignment = size if isinstance(self.mpu, ArmV7mMpu) else MPU_ALIGNMENT
-        address = self.pool.allocate(size, alignment)
+        address = allocate_block(self.kernel.memory, pool, size, alignment)
         if address is None:
             return None
-        self.kernel.cpu.write_memory(address, bytes(size))
-        return self.kernel.objects.declare(address, kind, size, dynamic=True)
+        return self.kernel.objects.declare(address, kind, size, dynamic=True, pool=pool)
 
     def free_object(self, entry: KernelObject) -> None:
-        if not entry.dynamic or self.pool is None:
+        """Free a dynamic object and what it owns: its address is never valid again for
+        the threads that held it, and its memory goes back to its pool zeroed."""
+        if not entry.dynamic or entry.pool is None:
             return
+        memory = self.kernel.memory
+        if isinstance(entry.state, OwnsMemory):
+            for pool, address in entry.state.take_owned_blocks():
+                release_block(memory, pool, address)
         self.kernel.objects.remove(entry.address)
-        self.pool.free(entry.address)
+        self.kernel.objects.awaiting_free.discard(entry)
+        release_block(memory, entry.pool, entry.address)

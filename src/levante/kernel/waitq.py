@@ -47,3 +47,11 @@ class WaitQueue:
 
     def __bool__(self) -> bool:
         return bool(self._waiters)
+
+
+def is_waiting_on(thread: Thread, state: object) -> bool:
+    """Whether `thread` is blocked on one of the wait queues of the object `state`."""
+    queue = thread.waiting_on
+    if not isinstance(queue, WaitQueue) or state is None:
+        return False
+    return any(value is queue for value in vars(state).values())

@@ -71,6 +71,7 @@ STRUCT_SIZES: dict[str, int] = {
     "k_msgq": 24,
     "k_event": 8,
     "k_timer": 24,
+    "k_heap": 16,
     "static_thread_data": 44,
     "k_mem_partition": 12,
     "k_mem_domain": 8,
@@ -94,6 +95,8 @@ FIELD_OFFSETS: dict[str, int] = {
     "k_msgq.buffer_start": 8,
     "k_timer.expiry_fn": 0,
     "k_timer.stop_fn": 4,
+    "k_heap.buffer": 0,
+    "k_heap.size": 4,
     "static_thread_data.thread": 0,
     "static_thread_data.stack": 4,
     "static_thread_data.stack_size": 8,
@@ -171,6 +174,7 @@ STATIC_SECTIONS: dict[str, str] = {
     "k_msgq": "._k_msgq",
     "k_event": "._k_event",
     "k_timer": "._k_timer",
+    "k_heap": "._k_heap",
     "k_object_assignment": "._k_object_assignment",  # K_THREAD_ACCESS_GRANT records
 }
 
@@ -289,7 +293,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
     "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
-    "k_mem_domain_add_thread", "k_thread_state_str",
+    "k_mem_domain_add_thread", "k_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
+    "k_thread_heap_assign", "k_thread_system_pool_assign",
 })
 
 
@@ -386,6 +391,10 @@ _DECLARATIONS = (
     "bool boot_is_img_confirmed(void)",
     "int boot_request_upgrade(int permanent)",
     "int mcuboot_swap_type(void)",
+    "int k_msgq_alloc_init(struct k_msgq *msgq, size_t msg_size, uint32_t max_msgs)",
+    "int k_msgq_cleanup(struct k_msgq *msgq)",
+    "void k_thread_heap_assign(struct k_thread *thread, struct k_heap *heap)",
+    "void k_thread_system_pool_assign(struct k_thread *thread)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

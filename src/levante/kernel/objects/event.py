@@ -29,3 +29,6 @@ class Event:
 
     events: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    def has_waiters(self) -> bool:
+        return bool(self.waiters)

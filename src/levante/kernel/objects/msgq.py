@@ -1,10 +1,17 @@
-"""Message queues (k_msgq): fixed-size messages in a ring buffer in application memory."""
+"""Message queues (k_msgq): fixed-size messages in a ring the kernel reaches.
+
+The ring is either memory a supervisor named (K_MSGQ_DEFINE, k_msgq_init: checked once
+against the privileged map, then the kernel's) or a block of the initialising thread's
+resource pool (k_msgq_alloc_init), which the queue owns and gives back when it is cleaned
+up or freed.  User threads never name a ring: k_msgq_init is not a system call.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.pool import MemoryPool
 from levante.kernel.waitq import WaitQueue
 
 
@@ -20,6 +27,8 @@ class MessageQueue:
     used: int = 0
     senders: WaitQueue = field(default_factory=WaitQueue)
     receivers: WaitQueue = field(default_factory=WaitQueue)
+    # The pool the ring came from when the queue owns it (K_MSGQ_FLAG_ALLOC).
+    ring_pool: MemoryPool | None = None
 
     def slot_address(self, index: int) -> int:
         return self.buffer + index * self.message_size
@@ -35,3 +44,13 @@ class MessageQueue:
         self.read_index = (self.read_index + 1) % self.capacity
         self.used -= 1
         return address
+
+    def has_waiters(self) -> bool:
+        return bool(self.senders) or bool(self.receivers)
+
+    def take_owned_blocks(self) -> list[tuple[MemoryPool, int]]:
+        """The memory the queue owns, handed over to be released (once)."""
+        if self.ring_pool is None:
+            return []
+        owned, self.ring_pool = [(self.ring_pool, self.buffer)], None
+        return owned

@@ -25,3 +25,6 @@ class Mutex:
         if best is not None and best.priority < self.owner_original_priority:
             return best.priority
         return self.owner_original_priority
+
+    def has_waiters(self) -> bool:
+        return bool(self.waiters)

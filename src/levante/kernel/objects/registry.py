@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, runtime_checkable
 
 from levante.kernel.fatal import Oops
 from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
+    from levante.kernel.pool import MemoryPool
     from levante.kernel.thread import Thread
 
 STACK_KIND = "z_thread_stack_element"
@@ -29,6 +30,20 @@ class HasKind(Protocol):
 
 
 T = TypeVar("T", bound=HasKind)
+
+
+@runtime_checkable
+class OwnsMemory(Protocol):
+    """An object that owns blocks of a pool (a queue's ring), released with it."""
+
+    def take_owned_blocks(self) -> list[tuple[MemoryPool, int]]: ...
+
+
+@runtime_checkable
+class HasWaiters(Protocol):
+    """An object threads can be blocked on: it is not freed while one is."""
+
+    def has_waiters(self) -> bool: ...
 
 
 class InitState(Enum):
@@ -50,6 +65,7 @@ class KernelObject:
     permissions: set[Thread] = field(default_factory=set)
     public: bool = False  # k_object_access_all_grant: every thread may use it
     dynamic: bool = False  # from k_object_alloc: freed when the last permission goes
+    pool: MemoryPool | None = None  # the resource pool a dynamic object came from
     # In the table user threads can be granted.  Objects a supervisor initialised at an
     # address the image does not declare work for supervisors only, as in Zephyr.
     tracked: bool = True
@@ -67,13 +83,15 @@ class ObjectRegistry:
 
     def __init__(self) -> None:
         self._objects: dict[int, KernelObject] = {}
+        # Dynamic objects nobody may use any more, kept until their last waiter leaves.
+        self.awaiting_free: set[KernelObject] = set()
 
     # ---- the table ------------------------------------------------------------------
 
     def declare(self, address: int, kind: str, size: int, *, tracked: bool = True,
-                dynamic: bool = False) -> KernelObject:
+                dynamic: bool = False, pool: MemoryPool | None = None) -> KernelObject:
         """Add an (uninitialised) object the image or the allocator provides."""
-        entry = KernelObject(address, kind, size, tracked=tracked, dynamic=dynamic)
+        entry = KernelObject(address, kind, size, tracked=tracked, dynamic=dynamic, pool=pool)
         self._objects[address] = entry
         return entry
 
@@ -99,12 +117,20 @@ class ObjectRegistry:
         entry.state = obj
         return entry
 
-    def find(self, address: int) -> object | None:
+    def uninitialise(self, address: int) -> None:
+        """The object at `address` can no longer be used until it is initialised again."""
+        entry = self._objects.get(address)
+        if entry is not None:
+            entry.state = None
+
+    def unchecked_state(self, address: int) -> object | None:
+        """The live object at `address`, whatever its kind, without any check."""
         entry = self._objects.get(address)
         return entry.state if entry is not None else None
 
-    def get(self, address: int, kind: type[T]) -> T:
-        """The live object of `kind` at `address`; the caller oopses when there is none."""
+    def unchecked(self, address: int, kind: type[T]) -> T:
+        """The live object of `kind` at `address` for a trusted (supervisor or kernel)
+        caller, without permission checks; oopses when there is none."""
         entry = self._objects.get(address)
         state = entry.state if entry is not None else None
         if not isinstance(state, kind):
@@ -140,16 +166,20 @@ class ObjectRegistry:
         return self._objects[address]
 
     @staticmethod
+    def denial(address: int, kind: str | None, error: int) -> str:
+        """What a failed validation reports (`error` as `validate` returned it)."""
+        return f"{address:#x}: {kind or 'kernel object'} access denied ({_ERROR_NAMES[-error]})"
+
+    @staticmethod
     def deny(address: int, kind: str | None, error: int) -> NoReturn:
-        """Oops for a failed validation (`error` as `validate` returned it)."""
-        raise Oops(f"{address:#x}: {kind or 'kernel object'} access denied "
-                   f"({_ERROR_NAMES[-error]})")
+        """Oops for a failed validation."""
+        raise Oops(ObjectRegistry.denial(address, kind, error))
 
     def use(self, caller: Caller, address: int, kind: type[T]) -> T:
         """The initialised object a system call works on, validated for user callers."""
         if caller.is_user:
             self.checked(caller, address, kind.KIND, InitState.INITIALISED)
-        return self.get(address, kind)
+        return self.unchecked(address, kind)
 
     def check_initialisable(self, caller: Caller, address: int, kind: type[T]) -> None:
         """Validate a k_*_init's object before its other arguments (Zephyr's order)."""
@@ -184,7 +214,7 @@ class ObjectRegistry:
         if entry is None:
             return None
         entry.permissions.discard(thread)
-        return entry if self.is_orphan(entry) else None
+        return entry if self._orphaned(entry) else None
 
     def forget_thread(self, thread: Thread) -> list[KernelObject]:
         """A thread exits: it loses every permission.  Returns dynamic objects left
@@ -193,17 +223,35 @@ class ObjectRegistry:
         for entry in self._objects.values():
             if thread in entry.permissions:
                 entry.permissions.discard(thread)
-                if self.is_orphan(entry):
+                if self._orphaned(entry):
                     orphans.append(entry)
         return orphans
+
+    def _orphaned(self, entry: KernelObject) -> bool:
+        """Whether `entry` is to be freed now; one that only waiters keep is noted and
+        comes back from `collect_awaiting` once they have left."""
+        if self.is_orphan(entry):
+            return True
+        if entry.dynamic and not entry.permissions and not entry.public:
+            self.awaiting_free.add(entry)
+        return False
+
+    def collect_awaiting(self) -> list[KernelObject]:
+        """Objects noted by `_orphaned` that nothing keeps any more (to be freed)."""
+        ready = [entry for entry in self.awaiting_free
+                 if entry.permissions or entry.public or self.is_orphan(entry)]
+        self.awaiting_free.difference_update(ready)
+        return [entry for entry in ready if self.is_orphan(entry)]
 
     @staticmethod
     def is_orphan(entry: KernelObject) -> bool:
         """A dynamic object no thread may use any more: it is freed."""
-        # A live thread or a stack a thread runs on is never freed under it.
+        # A live thread or a stack a thread runs on is never freed under it, nor an
+        # object a thread is still blocked on (it is freed when the last one leaves).
+        state = entry.state
         return entry.dynamic and not entry.permissions and not entry.public and (
             entry.kind not in ("k_thread", STACK_KIND) or not entry.initialised
-        )
+        ) and not (isinstance(state, HasWaiters) and state.has_waiters())
 
 
 _ERROR_NAMES = {value: name for name, value in ERRNO.items()}

@@ -23,3 +23,6 @@ class Timer:
 
     def is_running(self) -> bool:
         return self.timeout is not None and not self.timeout.cancelled
+
+    def has_waiters(self) -> bool:
+        return bool(self.waiters)

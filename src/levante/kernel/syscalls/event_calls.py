@@ -17,9 +17,8 @@ def k_event_init(kernel: Kernel, caller: Caller, event: int) -> None:
     kernel.objects.initialise(caller, event, Event())
 
 
-def _update(kernel: Kernel, event: int, new_events: int) -> int:
+def _update(kernel: Kernel, obj: Event, new_events: int) -> int:
     """Store the new set, wake every waiter it satisfies; return the previous set."""
-    obj = kernel.objects.get(event, Event)  # validated by the caller
     previous = obj.events
     obj.events = new_events & 0xFFFFFFFF
     for waiter in obj.waiters.threads():
@@ -33,25 +32,25 @@ def _update(kernel: Kernel, event: int, new_events: int) -> int:
 
 @syscall("k_event_post")
 def k_event_post(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    return _update(kernel, event, kernel.objects.use(caller, event, Event).events | events)
+    obj = kernel.objects.use(caller, event, Event)
+    return _update(kernel, obj, obj.events | events)
 
 
 @syscall("k_event_set")
 def k_event_set(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    kernel.objects.use(caller, event, Event)
-    return _update(kernel, event, events)
+    return _update(kernel, kernel.objects.use(caller, event, Event), events)
 
 
 @syscall("k_event_set_masked")
 def k_event_set_masked(kernel: Kernel, caller: Caller, event: int, events: int,
                        mask: int) -> int:
-    current = kernel.objects.use(caller, event, Event).events
-    return _update(kernel, event, (current & ~mask) | (events & mask))
+    obj = kernel.objects.use(caller, event, Event)
+    return _update(kernel, obj, (obj.events & ~mask) | (events & mask))
 
 
 @syscall("k_event_clear")
 def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    obj = kernel.objects.get(event, Event)  # validated by the caller
+    obj = kernel.objects.use(caller, event, Event)
     previous = obj.events
     obj.events &= ~events
     return previous

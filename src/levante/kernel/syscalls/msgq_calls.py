@@ -1,30 +1,107 @@
-"""k_msgq_* system calls.  Messages are copied in once, then moved by the kernel."""
+"""k_msgq_* system calls.  Messages are copied in once, then moved by the kernel; a
+receiver's buffer is a UserBuffer, checked again when a message is delivered into it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import AccessKind
+from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
+from levante.kernel.objects.registry import InitState
+from levante.kernel.resources import allocate_block, release_block
 from levante.kernel.syscalls.registry import syscall
-from levante.sdk.abi import ERRNO
+from levante.kernel.usermem import UserBuffer
+from levante.sdk.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
     from levante.kernel.kernel import Kernel
 
+_SIZE_LIMIT = 1 << 32
+
+
+def release_ring(kernel: Kernel, queue: MessageQueue) -> None:
+    """Give back a ring the queue owns (k_msgq_cleanup, re-initialisation)."""
+    for pool, address in queue.take_owned_blocks():
+        release_block(kernel.memory, pool, address)
+
+
+def _check_struct(kernel: Kernel, caller: Caller, msgq: int) -> None:
+    """The kernel writes the queue's public fields: its struct must be writable."""
+    kernel.memory.check_privileged(caller, msgq, STRUCT_SIZES["k_msgq"], AccessKind.WRITE)
+
+
+def _replace_queue(kernel: Kernel, caller: Caller, msgq: int, queue: MessageQueue) -> None:
+    """Perform an initialisation (everything was checked): the fields C code reads of a
+    struct k_msgq (msg_size, max_msgs, buffer_start) are written as Zephyr's init does."""
+    previous = kernel.objects.unchecked_state(msgq)
+    if isinstance(previous, MessageQueue):
+        release_ring(kernel, previous)
+    kernel.objects.initialise(caller, msgq, queue)
+    for field, value in (("msg_size", queue.message_size), ("max_msgs", queue.capacity),
+                         ("buffer_start", queue.buffer)):
+        kernel.memory.kernel_write_u32(msgq + FIELD_OFFSETS[f"k_msgq.{field}"], value)
+
 
 @syscall("k_msgq_init")
 def k_msgq_init(kernel: Kernel, caller: Caller, msgq: int, buffer: int, msg_size: int,
                 max_msgs: int) -> int:
-    """Not a system call in Zephyr (k_msgq_alloc_init is); Levante lets user threads
-    call it on a queue they may use, with a ring buffer they may write."""
-    kernel.objects.check_initialisable(caller, msgq, MessageQueue)
+    """Supervisor-only (as in Zephyr): the ring is memory the supervisor names, checked
+    once against the privileged map and the kernel's from then on."""
+    _check_struct(kernel, caller, msgq)
     if msg_size == 0 or max_msgs == 0:
         return -ERRNO["EINVAL"]
     kernel.memory.check_array(caller, buffer, max_msgs, msg_size, AccessKind.WRITE)
-    kernel.objects.initialise(caller, msgq, MessageQueue(buffer, msg_size, max_msgs))
+    _replace_queue(kernel, caller, msgq, MessageQueue(buffer, msg_size, max_msgs))
     return 0
+
+
+@syscall("k_msgq_alloc_init")
+def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
+                      max_msgs: int) -> int:
+    """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
+    if caller.is_user:
+        kernel.objects.checked(caller, msgq, MessageQueue.KIND, InitState.UNINITIALISED)
+    _check_struct(kernel, caller, msgq)
+    total = msg_size * max_msgs
+    if total >= _SIZE_LIMIT:
+        return -ERRNO["EINVAL"]
+    pool = kernel.resource_pool_of(caller)
+    ring = allocate_block(kernel.memory, pool, total) if pool is not None and total else None
+    if ring is None:
+        return -ERRNO["ENOMEM"]
+    assert pool is not None
+    _replace_queue(kernel, caller, msgq, MessageQueue(ring, msg_size, max_msgs, ring_pool=pool))
+    return 0
+
+
+@syscall("k_msgq_cleanup")
+def k_msgq_cleanup(kernel: Kernel, caller: Caller, msgq: int) -> int:
+    queue = kernel.objects.use(caller, msgq, MessageQueue)
+    if queue.receivers:
+        return -ERRNO["EBUSY"]
+    if queue.ring_pool is not None:
+        release_ring(kernel, queue)
+        kernel.objects.uninitialise(msgq)  # its ring is gone: the queue is unusable
+    return 0
+
+
+def _deliver_to_receiver(kernel: Kernel, queue: MessageQueue, message: bytes) -> bool:
+    """Hand `message` to the best waiting receiver that may still take it.  A receiver
+    whose buffer is no longer its own (it left the memory domain while it waited) faults
+    in its own context; the message goes to the next one, or stays with the sender."""
+    while (receiver := queue.receivers.pop_best()) is not None:
+        buffer = receiver.wait_data
+        assert isinstance(buffer, UserBuffer)
+        try:
+            buffer.write(message)
+        except Oops as refused:
+            kernel.fault_on_resume(receiver, kernel.refusal_fault(receiver.context, refused))
+            continue
+        kernel.wake(receiver, 0)
+        return True
+    return False
 
 
 @syscall("k_msgq_put")
@@ -32,13 +109,10 @@ def k_msgq_put(kernel: Kernel, caller: Caller, msgq: int, data: int,
                timeout: int) -> int | Blocked:
     queue = kernel.objects.use(caller, msgq, MessageQueue)
     message = kernel.memory.read(caller, data, queue.message_size)
-    receiver = queue.receivers.pop_best()
-    if receiver is not None:
-        kernel.cpu.write_memory(receiver.wait_data, message)
-        kernel.wake(receiver, 0)
+    if _deliver_to_receiver(kernel, queue, message):
         return 0
     if queue.used < queue.capacity:
-        kernel.cpu.write_memory(queue.take_write_slot(), message)
+        kernel.memory.kernel_write(queue.take_write_slot(), message)
         return 0
     if timeout == 0:
         return -ERRNO["ENOMSG"]
@@ -48,7 +122,7 @@ def k_msgq_put(kernel: Kernel, caller: Caller, msgq: int, data: int,
 def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
     sender = queue.senders.pop_best()
     if sender is not None:
-        kernel.cpu.write_memory(queue.take_write_slot(), sender.wait_data)
+        kernel.memory.kernel_write(queue.take_write_slot(), sender.wait_data)
         kernel.wake(sender, 0)
 
 
@@ -56,28 +130,28 @@ def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
 def k_msgq_get(kernel: Kernel, caller: Caller, msgq: int, data: int,
                timeout: int) -> int | Blocked:
     queue = kernel.objects.use(caller, msgq, MessageQueue)
-    # Check the destination now, in the caller's context: a bad buffer must fault the
-    # receiver here, not a later sender that delivers into it (nor lose a message).
-    kernel.memory.check(caller, data, queue.message_size, AccessKind.WRITE)
-    kernel.cpu.read_memory(data, queue.message_size)
+    # Checked now, in the caller's context: a bad buffer faults the receiver here, not a
+    # later sender that delivers into it (nor loses a message).
+    buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
     if queue.used > 0:
-        message = kernel.cpu.read_memory(queue.take_read_slot(), queue.message_size)
-        kernel.memory.write(caller, data, message)
+        buffer.write(kernel.memory.kernel_read(queue.slot_address(queue.read_index),
+                                               queue.message_size))
+        queue.take_read_slot()
         _admit_waiting_sender(kernel, queue)
         return 0
     if timeout == 0:
         return -ERRNO["ENOMSG"]
-    return kernel.pend(caller, queue.receivers, timeout, -ERRNO["EAGAIN"], wait_data=data)
+    return kernel.pend(caller, queue.receivers, timeout, -ERRNO["EAGAIN"], wait_data=buffer)
 
 
 @syscall("k_msgq_peek")
 def k_msgq_peek(kernel: Kernel, caller: Caller, msgq: int, data: int) -> int:
     queue = kernel.objects.use(caller, msgq, MessageQueue)
-    kernel.memory.check(caller, data, queue.message_size, AccessKind.WRITE)
+    buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
     if queue.used == 0:
         return -ERRNO["ENOMSG"]
-    message = kernel.cpu.read_memory(queue.slot_address(queue.read_index), queue.message_size)
-    kernel.memory.write(caller, data, message)
+    buffer.write(kernel.memory.kernel_read(queue.slot_address(queue.read_index),
+                                           queue.message_size))
     return 0
 
 

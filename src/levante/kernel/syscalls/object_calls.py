@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from levante.kernel.fatal import Oops
-from levante.kernel.objects.registry import InitState, KernelObject
+from levante.kernel.fatal import K_ERR_KERNEL_OOPS, Oops, PendingFault
+from levante.kernel.objects.registry import InitState, KernelObject, ObjectRegistry
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread
 from levante.kernel.userspace import UserSpace
-from levante.sdk.abi import KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
+from levante.kernel.waitq import is_waiting_on
+from levante.sdk.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
@@ -64,8 +65,17 @@ def k_object_access_revoke(kernel: Kernel, caller: Caller, obj: int, thread: int
     if kernel.userspace is None:
         return
     grantee = _thread_object(kernel, caller, thread)
-    if grantee is not None:
-        _free_if_orphan(kernel, kernel.objects.revoke(obj, grantee))
+    if grantee is None:
+        return
+    entry = kernel.objects.entry(obj)
+    orphan = kernel.objects.revoke(obj, grantee)
+    if entry is not None and grantee.user and is_waiting_on(grantee, entry.state):
+        # A right revoked while its holder is blocked on the object is gone now: the
+        # wait ends with the oops a new call would get, and nothing is done for it.
+        denial = ObjectRegistry.denial(obj, entry.kind, -ERRNO["EPERM"])
+        kernel.fault_on_resume(grantee, PendingFault(K_ERR_KERNEL_OOPS,
+                                                     f"{denial} (revoked while blocked)"))
+    _free_if_orphan(kernel, orphan)
 
 
 @syscall("k_object_release")
@@ -96,7 +106,7 @@ def _allocate(kernel: Kernel, caller: Caller, object_type: int, size: int | None
         wanted = size
     else:
         wanted = max(size or 0, STRUCT_SIZES[kind])
-    entry = userspace.allocate_object(kind, wanted)
+    entry = userspace.allocate_object(kind, wanted, kernel.resource_pool_of(caller))
     if entry is None:
         return 0
     entry.permissions.add(caller.thread)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND, InitState
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
@@ -222,3 +223,16 @@ def k_thread_state_str(kernel: Kernel, caller: Caller, thread: int, buf: int,
     text = thread_state_name(kernel, target).encode()[: size - 1] + b"\0"
     kernel.memory.write(caller, buf, text)
     return buf
+
+
+@syscall("k_thread_heap_assign")
+def k_thread_heap_assign(kernel: Kernel, caller: Caller, thread: int, heap: int) -> None:
+    """The heap the kernel allocates from on the thread's behalf (supervisor-only)."""
+    target = target_thread(kernel, caller, thread)
+    target.resource_pool = kernel.objects.unchecked(heap, Heap).pool if heap else None
+
+
+@syscall("k_thread_system_pool_assign")
+def k_thread_system_pool_assign(kernel: Kernel, caller: Caller, thread: int) -> None:
+    """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
+    target_thread(kernel, caller, thread).resource_pool = kernel.system_pool

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from levante.kernel.objects.timer import Timer
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.timeout import TimeoutQueue
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
@@ -18,9 +17,9 @@ K_FOREVER_TICKS = -1
 @syscall("k_timer_init")
 def k_timer_init(kernel: Kernel, caller: Caller, timer: int, expiry_fn: int,
                  stop_fn: int) -> None:
-    previous = kernel.objects.find(timer)
+    previous = kernel.objects.unchecked_state(timer)
     if isinstance(previous, Timer):
-        TimeoutQueue.cancel(previous.timeout)
+        kernel.timeouts.cancel(previous.timeout)
     kernel.objects.register(timer, Timer(expiry_fn, stop_fn))
 
 
@@ -47,10 +46,12 @@ def k_timer_start(kernel: Kernel, caller: Caller, timer: int, duration: int,
     obj = kernel.objects.use(caller, timer, Timer)
     if duration == K_FOREVER_TICKS:
         return
-    TimeoutQueue.cancel(obj.timeout)
+    kernel.timeouts.cancel(obj.timeout)
     obj.status = 0
     periodic = period not in (0, K_FOREVER_TICKS)
-    obj.period_cycles = period * kernel.cycles_per_tick if periodic else 0
+    # Zephyr clamps a period to at least one tick: a period of zero or less ticks would
+    # expire again at the same instant, forever, and simulated time would never move.
+    obj.period_cycles = max(1, period) * kernel.cycles_per_tick if periodic else 0
     # Unlike k_sleep, Zephyr's k_timer_start does not round a relative duration up past
     # the current partial tick (it takes one tick off before z_add_timeout adds it back):
     # the first expiry is `duration` ticks after the current tick, so a 100 ms periodic
@@ -68,7 +69,7 @@ def z_timer_stop(kernel: Kernel, caller: Caller, timer: int) -> int:
     obj = kernel.objects.use(caller, timer, Timer)
     if not obj.is_running():
         return 0
-    TimeoutQueue.cancel(obj.timeout)
+    kernel.timeouts.cancel(obj.timeout)
     obj.timeout = None
     waiter = obj.waiters.pop_best()
     if waiter is not None:

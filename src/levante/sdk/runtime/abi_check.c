@@ -21,6 +21,9 @@ BUILD_ASSERT(sizeof(struct k_event) == LV_SIZEOF_K_EVENT);
 BUILD_ASSERT(sizeof(struct k_timer) == LV_SIZEOF_K_TIMER);
 BUILD_ASSERT(offsetof(struct k_timer, expiry_fn) == LV_OFFSETOF_K_TIMER_EXPIRY_FN);
 BUILD_ASSERT(offsetof(struct k_timer, stop_fn) == LV_OFFSETOF_K_TIMER_STOP_FN);
+BUILD_ASSERT(sizeof(struct k_heap) == LV_SIZEOF_K_HEAP);
+BUILD_ASSERT(offsetof(struct k_heap, buffer) == LV_OFFSETOF_K_HEAP_BUFFER);
+BUILD_ASSERT(offsetof(struct k_heap, size) == LV_OFFSETOF_K_HEAP_SIZE);
 BUILD_ASSERT(sizeof(struct _static_thread_data) == LV_SIZEOF_STATIC_THREAD_DATA);
 BUILD_ASSERT(offsetof(struct _static_thread_data, init_entry) ==
 	     LV_OFFSETOF_STATIC_THREAD_DATA_ENTRY);

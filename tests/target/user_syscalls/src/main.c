@@ -195,6 +195,9 @@ int main(void)
 	int added;
 
 	main_tid = k_current_get();
+	/* The kernel allocates for a thread only from its resource pool (Zephyr's rule);
+	 * the case threads inherit main's. */
+	k_thread_system_pool_assign(main_tid);
 	added = k_mem_domain_add_partition(&k_mem_domain_default, &test_part);
 	if (added != 0) {
 		printk("FAIL add_partition: %d\n", added);

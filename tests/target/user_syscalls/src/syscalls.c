@@ -8,20 +8,19 @@
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (test_user_syscalls.py checks that
- * mcuboot_swap_type is still the last one). */
-#define SYSCALL_LIMIT (LV_SYSCALL_MCUBOOT_SWAP_TYPE + 1)
+ * k_thread_system_pool_assign is still the last one). */
+#define SYSCALL_LIMIT (LV_SYSCALL_K_THREAD_SYSTEM_POOL_ASSIGN + 1)
 
 #define BIG_BUFFER_SIZE 5000 /* more than k_str_out writes in one call */
 
 K_MSGQ_DEFINE(test_msgq, sizeof(uint32_t), 4, 4);
 struct k_msgq plain_msgq;
-struct k_msgq plain_msgq_2;
 K_TIMER_DEFINE(test_timer, NULL, NULL);
 static struct k_mem_domain spare_domain;
 
 K_APP_BMEM(test_part) static char big_buffer[BIG_BUFFER_SIZE];
 K_APP_BMEM(test_part) static uint32_t user_ring[4];
-static uint32_t kernel_ring[4];
+K_HEAP_DEFINE(spare_heap, 256);
 
 static int syscall_0(void)
 {
@@ -174,30 +173,21 @@ static void grant_plain_msgq(void)
 	k_object_access_grant(&plain_msgq, &case_thread);
 }
 
-/* A Levante choice: k_msgq_init is a system call, for a ring buffer the caller may
- * write (Zephyr offers user threads k_msgq_alloc_init only). */
-static int msgq_init_user_buffer(void)
+/* Zephyr gives user threads k_msgq_alloc_init: the ring comes from the caller's resource
+ * pool (main's, which case threads inherit), in kernel memory it never sees. */
+static int msgq_alloc_init_user(void)
 {
 	uint32_t message = 7;
 	uint32_t received = 0;
 
-	CHECK(k_msgq_init(&plain_msgq, (char *)user_ring, sizeof(uint32_t), 4) == 0);
+	CHECK(k_msgq_alloc_init(&plain_msgq, sizeof(uint32_t), 4) == 0);
 	CHECK(k_msgq_num_free_get(&plain_msgq) == 4);
 	CHECK(k_msgq_put(&plain_msgq, &message, K_NO_WAIT) == 0);
-	CHECK(user_ring[0] == 7);
+	CHECK(user_ring[0] == 0);
 	CHECK(k_msgq_get(&plain_msgq, &received, K_NO_WAIT) == 0 && received == 7);
-	return 0;
-}
-
-static void grant_plain_msgq_2(void)
-{
-	k_object_access_grant(&plain_msgq_2, &case_thread);
-}
-
-static int msgq_init_kernel_buffer(void)
-{
+	/* Initialised already: k_msgq_alloc_init wants a queue never initialised. */
 	expect_fault();
-	k_msgq_init(&plain_msgq_2, (char *)kernel_ring, sizeof(uint32_t), 4);
+	(void)k_msgq_alloc_init(&plain_msgq, sizeof(uint32_t), 4);
 	return __LINE__;
 }
 
@@ -337,6 +327,34 @@ static int sv_thread_state_str(void)
 	return __LINE__;
 }
 
+static int sv_msgq_init(void)
+{
+	expect_fault();
+	k_msgq_init(&plain_msgq, (char *)user_ring, sizeof(uint32_t), 4);
+	return __LINE__;
+}
+
+static int sv_msgq_cleanup(void)
+{
+	expect_fault();
+	(void)k_msgq_cleanup(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_thread_heap_assign(void)
+{
+	expect_fault();
+	k_thread_heap_assign(k_current_get(), &spare_heap);
+	return __LINE__;
+}
+
+static int sv_thread_system_pool_assign(void)
+{
+	expect_fault();
+	k_thread_system_pool_assign(k_current_get());
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -381,10 +399,8 @@ static const struct user_case cases[] = {
 	{ "msgq_get_flash_buffer", msgq_get_flash_buffer, K_USER, OOPS,
 	  .setup = queue_one_and_grant, .check = message_still_queued },
 	{ "msgq_user_buffers", msgq_user_buffers, K_USER, RETURNS, .setup = grant_test_msgq },
-	{ "msgq_init_user_buffer", msgq_init_user_buffer, K_USER, RETURNS,
+	{ "msgq_alloc_init_user", msgq_alloc_init_user, K_USER, OOPS,
 	  .setup = grant_plain_msgq },
-	{ "msgq_init_kernel_buffer", msgq_init_kernel_buffer, K_USER, OOPS,
-	  .setup = grant_plain_msgq_2 },
 	{ "name_copy_user_stack", name_copy_user_stack, K_USER, RETURNS },
 	{ "name_copy_kernel_buffer", name_copy_kernel_buffer, K_USER, OOPS },
 	{ "name_copy_flash_buffer", name_copy_flash_buffer, K_USER, OOPS },
@@ -394,6 +410,7 @@ static const struct user_case cases[] = {
 	/* In the order of the ABI table. */
 	{ "sv_sched_time_slice_set", sv_sched_time_slice_set, K_USER, OOPS },
 	{ "sv_fatal_halt", sv_fatal_halt, K_USER, OOPS },
+	{ "sv_msgq_init", sv_msgq_init, K_USER, OOPS, .setup = grant_plain_msgq },
 	{ "sv_timer_init", sv_timer_init, K_USER, OOPS, .setup = grant_test_sem_and_timer },
 	{ "sv_thread_user_mode_enter", sv_thread_user_mode_enter, K_USER, OOPS,
 	  .check = never_entered_check },
@@ -407,6 +424,9 @@ static const struct user_case cases[] = {
 	{ "sv_mem_domain_remove_partition", sv_mem_domain_remove_partition, K_USER, OOPS },
 	{ "sv_mem_domain_add_thread", sv_mem_domain_add_thread, K_USER, OOPS },
 	{ "sv_thread_state_str", sv_thread_state_str, K_USER, OOPS },
+	{ "sv_msgq_cleanup", sv_msgq_cleanup, K_USER, OOPS, .setup = grant_test_msgq },
+	{ "sv_thread_heap_assign", sv_thread_heap_assign, K_USER, OOPS },
+	{ "sv_thread_system_pool_assign", sv_thread_system_pool_assign, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

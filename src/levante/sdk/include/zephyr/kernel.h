@@ -284,6 +284,20 @@ struct k_msgq {
 		.buffer_start = _k_fifo_buf_##q_name,                                      \
 	}
 
+/* A heap: kernel memory a supervisor hands threads as their resource pool
+ * (k_thread_heap_assign), from which the kernel allocates on their behalf. */
+struct k_heap {
+	void *buffer;
+	size_t size;
+	uint32_t _kernel_reserved[2];
+};
+#define K_HEAP_DEFINE(name, bytes)                                       \
+	char __aligned(8) kheap_##name[bytes];                            \
+	struct k_heap name Z_STATIC_OBJECT(k_heap, name) = {              \
+		.buffer = kheap_##name,                                     \
+		.size = (bytes),                                            \
+	}
+
 struct k_event {
 	uint32_t _kernel_reserved[2];
 };

@@ -1,0 +1,37 @@
+"""Structural rules of the kernel, checked on its source: the unsafe way cannot be written."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import levante.kernel.usermem
+
+KERNEL = Path(levante.kernel.usermem.__file__).parent
+# The one module that turns a caller's pointer into bytes (through its checks).
+MEMORY_GATE = KERNEL / "usermem.py"
+RAW_ACCESSES = {"read_memory", "write_memory"}
+
+
+def _raw_memory_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in RAW_ACCESSES
+                and isinstance(node.value, ast.Attribute) and node.value.attr == "cpu"):
+            found.append(f"{path.name}:{node.lineno}: cpu.{node.attr}")
+    return found
+
+
+def test_no_kernel_module_but_the_memory_gate_touches_cpu_memory() -> None:
+    """Handlers, objects and the kernel reach memory only through CallerMemory, whose
+    every access is checked against the rights in force (or is named kernel_*)."""
+    offenders = [hit for path in sorted(KERNEL.rglob("*.py")) if path != MEMORY_GATE
+                 for hit in _raw_memory_calls(path)]
+    assert offenders == []
+
+
+def test_the_gate_detector_finds_a_raw_access(tmp_path: Path) -> None:
+    sample = tmp_path / "handler.py"
+    sample.write_text("def h(kernel):\n    return kernel.cpu.read_memory(0, 4)\n")
+    assert len(_raw_memory_calls(sample)) == 1

@@ -456,3 +456,17 @@ def test_stores_fault_exactly_where_the_view_refuses_them(view: MemoryView,
         if violation is not None:  # the guard's, on a page shared by different rights
             assert violation == (address, AccessKind.WRITE)
             assert faulted
+
+
+def test_edges_are_watched_where_rights_drop_at_the_end_of_an_unwatched_page(
+        protection: PageProtection) -> None:
+    """An access may cross a page end from its last bytes: Unicorn checks only the first
+    page, so the guard watches those bytes where the next page grants less."""
+    plan = plan_view(VIEW_A, tuple(BLOCKS))
+    # Code (read) ends at FLASH + 0x4000, stack a (read/write) at its page end; the
+    # shared page is watched whole, and nothing follows the block ends.
+    assert plan.data_edges == {FLASH + 0x4000, STACK_A.end}
+    protection.apply(VIEW_A)
+    assert protection.watched_edges == 2
+    protection.apply(VIEW_B)  # stack b's end joins; edges, like pages, stay watched
+    assert protection.watched_edges == 3

@@ -52,6 +52,9 @@ typedef struct {
     unsigned long long executed;
     unsigned long long limit;
     unsigned long long blocks;
+    /* The block entered last: a hint that ends its block (WFI, WFE, YIELD) leaves the pc
+     * at its end, which tells it from an undefined instruction (the pc at its start). */
+    uint32_t last_address, last_size;
     BlockEntry cache[CACHE_SLOTS];
 } BlockClock;
 
@@ -90,10 +93,19 @@ static void on_block(void *uc, uint64_t address, uint32_t size, void *user_data)
 {
     BlockClock *clock = (BlockClock *)user_data;
     (void)uc;
+    /* A stop asked for here takes effect before the block runs, so the budget is checked
+     * before counting: the block that crosses the budget runs (and counts) whole, the
+     * next one stops uncounted and is counted when it does run.  (Counting first would
+     * count a block that does not run, and a budget smaller than the first block would
+     * never let it run.) */
+    if (clock->executed >= clock->limit) {
+        clock->emu_stop(clock->uc);
+        return;
+    }
     clock->executed += instructions_in_block(clock, (uint32_t)address, size);
     clock->blocks++;
-    if (clock->executed >= clock->limit)
-        clock->emu_stop(clock->uc);
+    clock->last_address = (uint32_t)address;
+    clock->last_size = size;
 }
 
 static int BlockClock_init(BlockClock *self, PyObject *args, PyObject *kwds)
@@ -239,12 +251,21 @@ static PyObject *BlockClock_get_blocks(BlockClock *self, void *closure)
     return PyLong_FromUnsignedLongLong(self->blocks);
 }
 
+static PyObject *BlockClock_get_last_block(BlockClock *self, void *closure)
+{
+    (void)closure;
+    return Py_BuildValue("(kk)", (unsigned long)self->last_address,
+                         (unsigned long)self->last_size);
+}
+
 static PyGetSetDef BlockClock_getset[] = {
     {"executed", (getter)BlockClock_get_executed, (setter)BlockClock_set_executed,
      "instructions counted so far", NULL},
     {"limit", (getter)BlockClock_get_limit, (setter)BlockClock_set_limit,
      "stop emulation once executed reaches this count", NULL},
     {"blocks", (getter)BlockClock_get_blocks, NULL, "translation blocks entered", NULL},
+    {"last_block", (getter)BlockClock_get_last_block, NULL,
+     "(address, size) of the translation block entered last", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

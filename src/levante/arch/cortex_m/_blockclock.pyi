@@ -5,6 +5,8 @@ class BlockClock:
     limit: int
     @property
     def blocks(self) -> int: ...
+    @property
+    def last_block(self) -> tuple[int, int]: ...
     def __init__(
         self,
         *,

@@ -10,6 +10,11 @@ Design notes:
 - Faults: Unicorn's memory and interrupt hooks record what went wrong and stop; the
   kernel receives a decoded `CpuFault`.  Division by zero traps as with CCR.DIV_0_TRP,
   which Zephyr sets: the SDIV/UDIV instructions of the image get a code hook each.
+- Hints: QEMU ends a block at WFE and YIELD and raises an exception Unicorn reports as an
+  invalid instruction; on Cortex-M they are hints, so the backend lets the thread go on.
+  WFI halts QEMU's CPU and ends the run: the kernel gets WAIT_FOR_INTERRUPT.  Both are
+  told from a real undefined instruction by the pc: at the end of the block, past the
+  hint, rather than at the faulting instruction.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from unicorn import (
     UC_ERR_READ_UNMAPPED,
     UC_ERR_WRITE_UNMAPPED,
     UC_HOOK_CODE,
+    UC_HOOK_INSN_INVALID,
     UC_HOOK_INTR,
     UC_HOOK_MEM_INVALID,
     UC_MEM_FETCH_PROT,
@@ -50,6 +56,13 @@ from unicorn.unicorn_py3.unicorn import UcContext
 from levante.arch.cortex_m import _blockclock
 from levante.arch.cortex_m.native import engine_handle, entry_point
 from levante.arch.cortex_m.protection import PageProtection
+from levante.arch.cortex_m.thumb import (
+    HINT_WFE,
+    HINT_WFI,
+    HINT_YIELD,
+    hint_number,
+    last_instruction,
+)
 from levante.arch.interface import (
     AccessKind,
     CpuFault,
@@ -108,6 +121,8 @@ _MPU_FAULTS = {kind: what for access, (kind, what) in _MEMORY_FAULTS.items()
                if access in (UC_MEM_READ_PROT, UC_MEM_WRITE_PROT, UC_MEM_FETCH_PROT)}
 
 _XPSR_THUMB = 1 << 24
+# The last halfword of WFI (16-bit) or WFI.W: a cheap first test before decoding a block.
+_WFI_LAST_HALFWORDS = (b"\x30\xbf", b"\x03\x80")
 _CONTROL_NPRIV = 1  # CONTROL.nPRIV: thread mode is unprivileged
 # Where a context that returns from its entry function lands: never mapped.
 _NO_RETURN_ADDRESS = 0xDEADBEEF
@@ -119,6 +134,8 @@ _STUB_PAGE = 0x1FFF_FC00
 _STUB_PAGE_SIZE = 0x400
 _SET_MSPLIM_R0 = bytes.fromhex("80f30a88")  # msr MSPLIM, r0 (T1, SYSm = 0x0a)
 _UNLIMITED = (1 << 64) - 1
+# An SVC served inline after which the thread must stop: reported as a spent budget.
+_SERVED_AND_STOPPED = StopEvent(StopKind.BUDGET, 0)
 
 
 @dataclass(eq=False)
@@ -167,6 +184,7 @@ class UnicornCpu:
             self.uc.mem_write(_STUB_PAGE, _SET_MSPLIM_R0)
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         self.uc.hook_add(UC_HOOK_MEM_INVALID, self._on_invalid_memory)
+        self.uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid_instruction)
         self._loaded: ArmContext | None = None
         self._stop: StopEvent | None = None
         self._on_svc: SvcHandler | None = None
@@ -303,6 +321,8 @@ class UnicornCpu:
             # The exception frame's pc is the faulting instruction (as the hardware stacks).
             context.pc = stop.fault.pc
         if stop is None:
+            if self._ended_on_wfi(context.pc):
+                return StopEvent(StopKind.WAIT_FOR_INTERRUPT, cycles)
             return StopEvent(StopKind.BUDGET, cycles)
         return StopEvent(stop.kind, cycles, stop.svc_number, stop.fault)
 
@@ -337,6 +357,7 @@ class UnicornCpu:
                     self._clock.limit = self._clock.executed + remaining
                     return
                 if remaining is not None:
+                    self._stop = _SERVED_AND_STOPPED  # (and no WFI to look for)
                     uc.emu_stop()
                     return
             self._stop = StopEvent(StopKind.SVC, 0, svc_number=svc_number)
@@ -348,6 +369,26 @@ class UnicornCpu:
             description = _EXCEPTION_NAMES.get(number, f"CPU exception {number}")
             self._stop = self._fault(description, pc)
         uc.emu_stop()
+
+    def _on_invalid_instruction(self, uc: Uc, _: object) -> bool:
+        """True (go on) for WFE and YIELD, which QEMU raises as exceptions."""
+        pc = uc.reg_read(arm.UC_ARM_REG_PC)
+        if not uc.reg_read(arm.UC_ARM_REG_XPSR) & _XPSR_THUMB:
+            return False  # an invalid state (a jump to an ARM address), never a hint
+        return self._hint_ending_block_at(pc) in (HINT_WFE, HINT_YIELD)
+
+    def _ended_on_wfi(self, pc: int) -> bool:
+        """Whether the run stopped because the thread executed WFI (QEMU halts there)."""
+        if bytes(self.uc.mem_read(pc - 2, 2)) not in _WFI_LAST_HALFWORDS:
+            return False
+        return self._hint_ending_block_at(pc) == HINT_WFI
+
+    def _hint_ending_block_at(self, pc: int) -> int | None:
+        """The hint that ends the block entered last, if that block ends at pc."""
+        address, size = self._clock.last_block
+        if size == 0 or address + size != pc:
+            return None
+        return hint_number(last_instruction(bytes(self.uc.mem_read(address, size))))
 
     def _svc_number(self, address: int) -> int:
         number = self._svc_numbers.get(address)

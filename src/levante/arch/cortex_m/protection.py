@@ -12,6 +12,16 @@ is enforced in two layers:
 An access one byte past a region therefore faults wherever the region ends.  Switching
 views changes only the pages whose rights differ: two threads of one domain differ by
 their stacks, which keeps a user-to-user switch cheap.
+
+Accesses that cross a page boundary: QEMU splits an access that spans two pages into
+accesses of each page, and Unicorn checks its page rights and calls memory hooks only for
+the page of the first byte (the reads of the split are not checked at all; the byte
+stores of a split store are, but only after the earlier bytes were written).  So where
+rights drop at a page boundary, the guard also watches the last bytes before it (an
+"edge": 7 bytes, as the longest access, a VLDR.64, is 8) and refuses any access there
+whose bytes reach a granule without the right; the fault names the access's address.
+Pages the guard watches whole need no edge: their hook checks the whole access already.
+Block ends need none either: the split reaches unmapped memory, which Unicorn refuses.
 """
 
 from __future__ import annotations
@@ -32,6 +42,9 @@ from levante.arch.memview import flatten
 MPU_GRANULE = 32
 PAGE_SIZE = 1024  # Unicorn's default for ARM, and the smallest that is safe
 _GRANULES_PER_PAGE = PAGE_SIZE // MPU_GRANULE
+# The longest single data access QEMU makes for ARMv7-M/ARMv8-M (VLDR.64, VSTR.64).
+LONGEST_ACCESS = 8
+EDGE_SIZE = LONGEST_ACCESS - 1  # the bytes before a boundary an access may cross it from
 _DATA_RIGHTS = UC_PROT_READ | UC_PROT_WRITE
 
 # (start, end, protection), sorted and covering every mapped block exactly.
@@ -56,6 +69,8 @@ class ViewPlan:
     rights: bytes | None  # one byte per granule over the blocks; None: privileged
     mixed_data: frozenset[int]  # pages whose granules differ in read or write
     mixed_code: frozenset[int]  # pages whose granules differ in execute
+    # Page ends where read or write rights drop, whose page is not watched whole.
+    data_edges: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class PageProtection:
         self._plan = plan_view(None, self._blocks)
         self._watched_data: set[int] = set()
         self._watched_code: set[int] = set()
+        self._watched_edges: set[int] = set()
         self.changes = 0  # mem_protect calls made (for benchmarks)
         # Switches repeat (thread A to B and back): remember each transition's changes.
         # Keyed by identity, with the views kept in the value so ids cannot be reused.
@@ -101,6 +117,11 @@ class PageProtection:
     def watched_pages(self) -> int:
         """Pages the granule guard checks (for benchmarks and tests)."""
         return len(self._watched_data | self._watched_code)
+
+    @property
+    def watched_edges(self) -> int:
+        """Page ends whose last bytes the granule guard checks (for benchmarks and tests)."""
+        return len(self._watched_edges)
 
     def apply(self, view: MemoryView | None) -> None:
         if view is self._applied:
@@ -134,9 +155,17 @@ class PageProtection:
 
     def _watch(self, plan: ViewPlan) -> None:
         # Hooks stay once installed: adding one costs more than a check that passes.
+        first_data_hook = not (self._watched_data or self._watched_edges)
         for page in plan.mixed_data - self._watched_data:
             self._guard.watch_data(page, PAGE_SIZE)
             self._watched_data.add(page)
+        for edge in plan.data_edges - self._watched_edges - _ends(self._watched_data):
+            self._guard.watch_data(edge - EDGE_SIZE, EDGE_SIZE)
+            self._watched_edges.add(edge)
+        if first_data_hook and (self._watched_data or self._watched_edges):
+            # Code translated while no memory hook existed reads and writes through
+            # QEMU's TLB without calling any hook, on watched pages too: retranslate it.
+            self._uc.ctl_flush_tb()
         for page in plan.mixed_code - self._watched_code:
             self._guard.watch_code(page, PAGE_SIZE)
             # Code hooks are compiled into translated blocks: drop the page's old ones.
@@ -170,7 +199,28 @@ def plan_view(view: MemoryView | None, blocks: Blocks) -> ViewPlan:
             else:
                 cover.append((page, page + PAGE_SIZE, protection))
         first += (end - start) // MPU_GRANULE
-    return ViewPlan(tuple(cover), rights, frozenset(mixed_data), frozenset(mixed_code))
+    edges = _data_edges(rights, blocks, mixed_data)
+    return ViewPlan(tuple(cover), rights, frozenset(mixed_data), frozenset(mixed_code), edges)
+
+
+def _data_edges(rights: bytes, blocks: Blocks, watched: set[int]) -> frozenset[int]:
+    """Page ends inside a block where the last granule before grants read or write
+    and the first granule after does not, and whose page the guard does not watch."""
+    edges: set[int] = set()
+    first = 0
+    for start, end in blocks:
+        for boundary in range(start + PAGE_SIZE, end, PAGE_SIZE):
+            after = first + (boundary - start) // MPU_GRANULE
+            if boundary - PAGE_SIZE in watched:
+                continue
+            if rights[after - 1] & ~rights[after] & _DATA_RIGHTS:
+                edges.add(boundary)
+        first += (end - start) // MPU_GRANULE
+    return frozenset(edges)
+
+
+def _ends(pages: set[int]) -> set[int]:
+    return {page + PAGE_SIZE for page in pages}
 
 
 def granule_rights(view: MemoryView, blocks: Blocks) -> bytes:

@@ -1,4 +1,5 @@
-"""Thumb-2 instruction scanning: lengths, and where the hardware divides are."""
+"""Thumb-2 instruction scanning: lengths, hint instructions, and where the hardware
+divides are."""
 
 from __future__ import annotations
 
@@ -16,6 +17,34 @@ def is_32bit_instruction(first_halfword: int) -> bool:
 def is_divide(first_halfword: int, second_halfword: int) -> bool:
     """SDIV (0xFB90) or UDIV (0xFBB0), encoding T1, with the fixed 0xF0F0 bits set."""
     return (first_halfword & 0xFFD0) == 0xFB90 and (second_halfword & 0xF0F0) == 0xF0F0
+
+
+# ARMv7-M ARM A7.7: hint numbers, shared by the 16-bit (0xBFn0) and 32-bit (0xF3AF 0x80nn)
+# encodings.
+HINT_NOP, HINT_YIELD, HINT_WFE, HINT_WFI, HINT_SEV = 0, 1, 2, 3, 4
+
+
+def last_instruction(code: bytes) -> bytes:
+    """The last whole instruction of `code`, decoded from its start (as QEMU translates a
+    block: from its first instruction on)."""
+    offset = last = 0
+    while offset + 2 <= len(code):
+        last = offset
+        first = struct.unpack_from("<H", code, offset)[0]
+        offset += 4 if is_32bit_instruction(first) else 2
+    return code[last:offset] if offset <= len(code) else b""
+
+
+def hint_number(instruction: bytes) -> int | None:
+    """The hint an instruction encodes (NOP, YIELD, WFE, WFI, SEV, ...), or None."""
+    if len(instruction) == 2:
+        halfword = struct.unpack("<H", instruction)[0]
+        # 0xBFxy with y != 0 is IT, not a hint.
+        return (halfword >> 4) & 0xF if halfword & 0xFF0F == 0xBF00 else None
+    if len(instruction) == 4:
+        first, second = struct.unpack("<HH", instruction)
+        return second & 0xFF if first == 0xF3AF and second & 0xFF00 == 0x8000 else None
+    return None
 
 
 def _instructions(code: bytes, base: int) -> Iterator[tuple[int, int, int]]:

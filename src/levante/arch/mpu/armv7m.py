@@ -21,6 +21,8 @@ class ArmV7mMpu(MpuModel):
 
     name = "ARMv7-M"
     ALLOWS_OVERLAP = True
+    HAS_STACK_LIMIT = False
+    SIZE_RULE = "a power of two"
 
     def _check_shape(self, region: AccessRegion) -> None:
         if region.size < self.MINIMUM_SIZE or not _is_power_of_two(region.size):
@@ -35,6 +37,9 @@ class ArmV7mMpu(MpuModel):
                 f"{self.name} regions need a start address aligned to their size "
                 f"({region.size:#x})",
             )
+
+    def _alignment_for(self, size: int) -> int:
+        return size
 
     def _cover(self, start: int, size: int) -> tuple[int, int]:
         end = start + size

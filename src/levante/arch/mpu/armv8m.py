@@ -16,9 +16,11 @@ class ArmV8mMpu(MpuModel):
 
     name = "ARMv8-M"
     ALLOWS_OVERLAP = False
+    HAS_STACK_LIMIT = True
+    SIZE_RULE = f"a multiple of {MpuModel.GRANULE}"
 
     def _check_shape(self, region: AccessRegion) -> None:
-        granule = self.MINIMUM_SIZE
+        granule = self.GRANULE
         if region.start % granule:
             self._refuse(
                 region, f"{self.name} regions need a start address that is a multiple of {granule}"
@@ -29,8 +31,11 @@ class ArmV8mMpu(MpuModel):
                 f"{self.name} regions need a size that is a multiple of {granule} bytes",
             )
 
+    def _alignment_for(self, size: int) -> int:
+        return self.GRANULE
+
     def _cover(self, start: int, size: int) -> tuple[int, int]:
-        granule = self.MINIMUM_SIZE
+        granule = self.GRANULE
         base = start - start % granule
         limit = -(-(start + size) // granule) * granule  # end rounded up to the granule
         return base, limit - base

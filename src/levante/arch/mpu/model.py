@@ -17,6 +17,7 @@ from typing import ClassVar, NoReturn
 from levante.arch.interface import AccessRegion, MemoryView
 
 ADDRESS_SPACE_END = 2**32  # Cortex-M addresses are 32 bits; a region may not wrap past this
+GRANULE = 32  # bytes: every Cortex-M MPU region starts and ends on this grid
 
 
 def describe_region(region: AccessRegion) -> str:
@@ -38,9 +39,17 @@ class MpuModel(ABC):
     """One MPU family with a fixed number of regions."""
 
     name: ClassVar[str]
-    MINIMUM_SIZE: ClassVar[int] = 32
+    # The finest address step any region boundary takes: the smallest region, PMSAv8's
+    # grid, and the unit the emulated MPU enforces views in.
+    GRANULE: ClassVar[int] = GRANULE
+    MINIMUM_SIZE: ClassVar[int] = GRANULE
     # PMSAv7 resolves overlaps by region number; PMSAv8 faults on any address two regions hit.
     ALLOWS_OVERLAP: ClassVar[bool]
+    # Whether the core has stack-limit registers (ARMv8-M MSPLIM/PSPLIM), so that stack
+    # overflow protection needs no MPU guard region.
+    HAS_STACK_LIMIT: ClassVar[bool]
+    # How a region's size must be chosen, as errors state it.
+    SIZE_RULE: ClassVar[str]
 
     def __init__(self, region_count: int) -> None:
         if region_count < 1:
@@ -72,6 +81,12 @@ class MpuModel(ABC):
             self._refuse_overlaps(regions)
         return tuple(regions)
 
+    def placement(self, contents: int) -> tuple[int, int]:
+        """(size, alignment) of the smallest region that holds `contents` bytes wherever
+        the linker or an allocator may place it."""
+        _, size = self.covering_region(0, max(contents, self.MINIMUM_SIZE))
+        return size, self._alignment_for(size)
+
     def partition_capacity(self, fixed_regions: int) -> int:
         """Regions left for memory-domain partitions once `fixed_regions` are taken."""
         return max(0, self.region_count - fixed_regions)
@@ -95,6 +110,10 @@ class MpuModel(ABC):
     @abstractmethod
     def _check_shape(self, region: AccessRegion) -> None:
         """The architecture's own size and alignment rules for a sane, non-empty region."""
+
+    @abstractmethod
+    def _alignment_for(self, size: int) -> int:
+        """The start alignment a region of `size` bytes needs."""
 
     @abstractmethod
     def _cover(self, start: int, size: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ steps; the mock turns them into what a Cortex-M core would report to the kernel:
   the call's result via ``send``, decoded by the ABI return type (signed, unsigned,
   64-bit, or None for void).
 - ``("svc", n[, r0])``: a bare ``svc #n`` with r0 set (k_oops: ``("svc", 2, reason)``).
+- ``("wfi",)``: a WFI instruction (one cycle); the core sleeps until the next event.
 - ``("fault", description[, address, access])``: a CPU exception.
 - ``("mark", label)``: record ``(cycle, context name, label)`` in ``MockCpu.marks``.
 - ``("read", address, size)`` / ``("write", address, data)``: zero-cycle memory access;
@@ -356,6 +357,8 @@ class MockCpu:
                         budget = used + remaining
                         continue
                 return StopEvent(StopKind.SVC, used, svc_number=SVC_SYSCALL)
+            elif kind == "wfi":
+                return StopEvent(StopKind.WAIT_FOR_INTERRUPT, used + 1)
             elif kind == "svc":
                 if len(step) > 2:
                     context.registers[0] = u32(step[2])

@@ -10,7 +10,16 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mock_cpu import K_FOREVER, Args, MockSystem, Script, call, returning_fatal_handler, run
+from mock_cpu import (
+    K_FOREVER,
+    Args,
+    MockSystem,
+    Script,
+    call,
+    mark,
+    returning_fatal_handler,
+    run,
+)
 
 from levante.image.layout import Symbol
 from levante.kernel.kernel import RunEnd
@@ -233,26 +242,32 @@ def test_restarting_a_timer_keeps_the_timeout_queue_bounded(inline: bool) -> Non
 
 
 def test_a_refused_call_on_the_inline_path_is_served_once() -> None:
+    """k_msgq_put with a buffer the thread does not own: the handler runs once, refuses,
+    and the thread faults without the call being served again on the ordinary path."""
     served: list[int] = []
-    entry = dispatch.TABLE[next(number for number, table_entry in dispatch.TABLE.items()
-                                if table_entry.call.name == "k_sem_give")]
+    entry = next(table_entry for table_entry in dispatch.TABLE.values()
+                 if table_entry.call.name == "k_msgq_put")
     original = entry.handler
 
     def counting(*args: object) -> object:
         served.append(1)
         return original(*args)
 
+    holder: dict[str, int] = {}
+
+    def user(_: Args) -> Script:
+        yield call("k_msgq_put", holder["queue"], holder["kernel_buffer"], 0)
+
+    def main(_: Args) -> Script:
+        yield call("k_object_access_grant", holder["queue"], holder["attacker"])
+        yield run(10)
+
     object.__setattr__(entry, "handler", counting)  # the table is frozen: patched by hand
     try:
-        def user(_: Args) -> Script:
-            yield call("k_sem_give", holder["sem"])  # no permission: refused
-
-        def main(_: Args) -> Script:
-            yield run(10)
-
-        holder: dict[str, int] = {}
         system = system_with_user(True, user, main)
-        holder["sem"] = system.sem(0, 1)
+        holder["queue"] = system.msgq(4, 2)
+        holder["kernel_buffer"] = system.ram(4)
+        holder["attacker"] = thread_address(system, "attacker")
         system.run()
     finally:
         object.__setattr__(entry, "handler", original)
@@ -296,3 +311,28 @@ def test_random_user_calls_fault_only_the_caller(steps: list[tuple[str, int, int
     for event in system.events("fault"):
         assert event["thread"] == "attacker"
         assert event["reason"] in (OOPS, "K_ERR_CPU_EXCEPTION")
+
+
+# ---- WFI ---------------------------------------------------------------------------------
+
+
+@PATHS
+def test_wfi_sleeps_the_core_until_the_next_tick_without_yielding(inline: bool) -> None:
+    """The thread keeps the CPU (a lower-priority ready thread does not run) and goes on
+    after the WFI at the next interrupt: here the periodic tick."""
+    def main(_: Args) -> Script:
+        yield mark("before")
+        yield ("wfi",)
+        yield mark("after")
+
+    def background(_: Args) -> Script:
+        yield mark("background")
+
+    system = MockSystem(inline_svcs=inline, tickless=False)
+    system.thread("background", background, priority=10)
+    system.main(main)
+    system.run(until=100_000)
+    cycles_per_tick = system.config.cycles_per_tick
+    before, after = system.mark_cycle("before"), system.mark_cycle("after")
+    assert after == (before // cycles_per_tick + 1) * cycles_per_tick
+    assert system.labels() == ["before", "after", "background"]

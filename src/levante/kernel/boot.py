@@ -90,6 +90,7 @@ def register_static_objects(kernel: Kernel) -> None:
         kernel.objects.register(
             address,
             Timer(
+                address=address,
                 expiry_function=_field(kernel, address, "k_timer.expiry_fn"),
                 stop_function=_field(kernel, address, "k_timer.stop_fn"),
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from levante.arch.mpu import mpu_model
 from levante.config import Board, Config
 
 
@@ -80,12 +81,12 @@ class KernelConfig:
     @property
     def stack_limit_registers(self) -> bool:
         """HW_STACK_PROTECTION through MSPLIM/PSPLIM (ARMv8-M), not an MPU guard."""
-        return self.hw_stack_protection and self.mpu_model == "armv8m"
+        return self.hw_stack_protection and mpu_model(self.mpu_model).HAS_STACK_LIMIT
 
     @property
     def mpu_stack_guard(self) -> int:
         """Bytes of MPU guard at the bottom of supervisor stacks (ARMv7-M), or 0."""
-        if self.hw_stack_protection and self.mpu_model != "armv8m":
+        if self.hw_stack_protection and not mpu_model(self.mpu_model).HAS_STACK_LIMIT:
             return self.stack_guard_size
         return 0
 

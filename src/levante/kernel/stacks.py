@@ -18,6 +18,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import CpuFault
+from levante.arch.mpu import GRANULE
 from levante.sdk.abi import OPTION_SYMBOLS, STACK_FILL_BYTE, STACK_SENTINEL_VALUE
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from levante.kernel.thread import Thread
 
 STACK_ALIGN = 8  # AAPCS: the stack pointer is 8-byte aligned at public interfaces
-MPU_GRANULE = 32
 # How far below its stack a thread's stack pointer may be and still count as having
 # overflowed it (rather than holding garbage): more than any single frame here.
 _OVERFLOW_REACH = 4096
@@ -71,7 +71,7 @@ class StackProtection:
         if config.mpu_stack_guard and not thread.user:
             # The guard is an MPU region: it starts on a granule, and everything below
             # the usable stack up to its end belongs to it.
-            guard_end = _align_up(start, MPU_GRANULE) + config.mpu_stack_guard
+            guard_end = _align_up(start, GRANULE) + config.mpu_stack_guard
             if guard_end + STACK_ALIGN <= start + size:
                 start, size = guard_end, start + size - guard_end
         top = (start + size) & ~(STACK_ALIGN - 1)

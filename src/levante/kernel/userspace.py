@@ -13,7 +13,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from levante.arch.interface import MemoryView
-from levante.arch.mpu import ArmV7mMpu, MpuError, mpu_for
+from levante.arch.mpu import MpuError, mpu_for
 from levante.kernel.fatal import Oops
 from levante.kernel.memdomain import (
     DomainRules,
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from levante.kernel.thread import Thread
 
 _PARTITION_SYMBOL = re.compile(r"z_data_smem_(\w+)_part_start")
-MPU_ALIGNMENT = 32
 
 
 class UserSpace:
@@ -51,7 +50,8 @@ class UserSpace:
         self.domains: dict[int, MemoryDomain] = {}
         self.default_domain = MemoryDomain(0)
         self._free_slots = list(range(config.max_threads))
-        self.privileged_stack_size = -(-config.privileged_stack_size // 32) * 32
+        granule = self.mpu.GRANULE
+        self.privileged_stack_size = -(-config.privileged_stack_size // granule) * granule
         self.privileged_stacks = 0
         # Application shared memory: kernel objects placed there are not kernel objects.
         self.shared_memory: list[tuple[int, int]] = []
@@ -203,8 +203,7 @@ class UserSpace:
         alignment = 8
         if kind == STACK_KIND:
             # A stack must be an MPU region of its own.
-            _, size = self.mpu.covering_region(0, max(size, MPU_ALIGNMENT))
-            alignment = size if isinstance(self.mpu, ArmV7mMpu) else MPU_ALIGNMENT
+            size, alignment = self.mpu.placement(size)
         address = allocate_block(self.kernel.memory, pool, size, alignment)
         if address is None:
             return None

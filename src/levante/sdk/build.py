@@ -26,6 +26,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
+from levante.arch.mpu import GRANULE, mpu_for
 from levante.config import Board, Config, configure
 from levante.errors import BuildError
 from levante.sdk import generate
@@ -122,7 +123,7 @@ LIBC_PARTITION = "z_libc_partition"
 # libc_nano.a); the runtime's own objects, such as libc_glue.c's heap pointer, stay in
 # kernel memory.
 LIBC_ARCHIVES = ("libc.a", "libc_nano.a", "libg.a", "libg_nano.a", "libm.a", "libgcc.a")
-MPU_MIN_REGION = 32  # bytes: the smallest region, and ARMv8-M's granule
+MPU_MIN_REGION = GRANULE  # bytes: the smallest region, and ARMv8-M's grid
 MEASURE_SCRIPT = "levante_measure.ld"  # the first link's script, kept for inspection
 
 _SMEM_SECTION = re.compile(r"data_smem_(\w+)_(data|bss)")
@@ -158,16 +159,9 @@ def partition_names(objects: Iterable[Path]) -> list[str]:
 
 
 def mpu_region_layout(board: Board, contents: int) -> tuple[int, int]:
-    """(size, alignment) of the smallest MPU region of `board` holding `contents` bytes.
-
-    ARMv7-M (PMSAv7): a power of two of at least 32 bytes, based on a multiple of its size.
-    ARMv8-M (PMSAv8): base and size multiples of 32 bytes.
-    """
-    size = max(contents, MPU_MIN_REGION)
-    if board.mpu_model == "armv7m":
-        size = 1 << (size - 1).bit_length()
-        return size, size
-    return -(-size // MPU_MIN_REGION) * MPU_MIN_REGION, MPU_MIN_REGION
+    """(size, alignment) of the smallest MPU region of `board` holding `contents` bytes,
+    as the board's MPU model places one."""
+    return mpu_for(board.mpu_model, board.mpu_regions).placement(contents)
 
 
 def _library_inputs(sections: str) -> list[str]:
@@ -336,12 +330,11 @@ def null_guard_size(config: Config, board: Board) -> int:
     if not config.is_enabled("NULL_POINTER_EXCEPTION_DETECTION_MPU"):
         return 0
     size = config.get_int("CORTEX_M_NULL_POINTER_EXCEPTION_PAGE_SIZE")
-    power_of_two = board.mpu_model == "armv7m"
-    if size % MPU_MIN_REGION or (power_of_two and size & (size - 1)):
-        rule = "a power of two" if power_of_two else "a multiple of 32"
+    mpu = mpu_for(board.mpu_model, board.mpu_regions)
+    if not mpu.is_expressible(board.flash.base, size):
         raise BuildError(
             f"CONFIG_CORTEX_M_NULL_POINTER_EXCEPTION_PAGE_SIZE={size:#x} is not an MPU region "
-            f"for {board.name} ({rule})"
+            f"for {board.name} ({mpu.SIZE_RULE})"
         )
     return size
 

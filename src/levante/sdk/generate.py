@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from levante import __version__
+from levante.arch.mpu import GRANULE
 from levante.boot.layout import FlashLayout, partition_label
 from levante.sdk.abi import (
     ERRNO,
@@ -37,6 +38,8 @@ def abi_header() -> str:
         f"#define LV_SVC_CALLBACK_RETURN {SVC_CALLBACK_RETURN}",
         f'#define LV_VERSION_STRING "{__version__}"',
         f"#define LV_STACK_SENTINEL {STACK_SENTINEL_VALUE:#x}u",
+        f"#define LV_MPU_GRANULE {GRANULE}UL",
+        f"#define LV_SYSCALL_LIMIT {max(call.number for call in SYSCALLS) + 1}",
         "",
     ]
     lines += [f"#define {name} {value}" for name, value in FATAL_REASONS.items()]

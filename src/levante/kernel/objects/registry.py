@@ -123,6 +123,13 @@ class ObjectRegistry:
         if entry is not None:
             entry.state = None
 
+    def uninitialise_state(self, state: object) -> None:
+        """The entry whose live object is `state` is uninitialised (it can no longer be
+        used until initialised again)."""
+        for entry in self._objects.values():
+            if entry.state is state:
+                entry.state = None
+
     def unchecked_state(self, address: int) -> object | None:
         """The live object at `address`, whatever its kind, without any check."""
         entry = self._objects.get(address)

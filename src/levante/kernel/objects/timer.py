@@ -13,6 +13,7 @@ from levante.kernel.waitq import WaitQueue
 class Timer:
     KIND: ClassVar[str] = "k_timer"
 
+    address: int  # its struct k_timer: what the expiry function is called with
     expiry_function: int
     stop_function: int
     period_cycles: int = 0

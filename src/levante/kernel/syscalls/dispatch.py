@@ -4,19 +4,33 @@ The number arrives in r6 and is treated as unsigned (a signed comparison let neg
 numbers through in CVE-2020-10024).  Kernel functions that are not system calls in
 Zephyr (supervisor-only) oops a user caller.  Arguments are decoded by their C types
 from the ABI table; a call with more than six arguments has the rest copied in once,
-through the caller's access check, from the array r5 points to.  Handlers validate
-(oops or errno) before they perform.
+through the caller's access check, from the array r5 points to.
+
+Kernel objects are decoded too, so that no handler can skip their validation: a
+parameter whose C type is a kernel object (`struct k_sem *`, a driver's `const struct
+device *`) reaches the handler as the live object, validated for a user caller as
+Zephyr's K_SYSCALL_OBJ does (kind, initialised, permitted) and required to be live for
+anyone else.  The object of an initialisation (`k_sem_init`, ...) arrives as its
+address, validated as K_SYSCALL_OBJ_INIT or, for `k_msgq_alloc_init`, _NEVER_INIT.
+Handlers validate the rest (oops or errno) before they perform.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from levante.arch.interface import Context
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
+from levante.kernel.objects.device import EntropyDevice, FlashDevice
+from levante.kernel.objects.event import Event
+from levante.kernel.objects.msgq import MessageQueue
+from levante.kernel.objects.mutex import Mutex
+from levante.kernel.objects.registry import HasKind, InitState
+from levante.kernel.objects.sem import Semaphore
+from levante.kernel.objects.timer import Timer
 from levante.kernel.syscalls import (  # noqa: F401  (importing registers the handlers)
     console_calls,
     domain_calls,
@@ -32,12 +46,55 @@ from levante.kernel.syscalls import (  # noqa: F401  (importing registers the ha
     timer_calls,
 )
 from levante.kernel.syscalls.registry import HANDLERS, Handler
-from levante.sdk.abi import REGISTER_ARGUMENTS, SYSCALLS, Syscall
+from levante.sdk.abi import REGISTER_ARGUMENTS, SYSCALLS, Parameter, Syscall
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
 
 _SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t", "off_t"})
+# Kernel-object parameters by C type; a device's kind follows its API's name.
+_OBJECT_TYPES: dict[str, type[HasKind]] = {
+    "struct k_sem *": Semaphore,
+    "struct k_mutex *": Mutex,
+    "struct k_msgq *": MessageQueue,
+    "struct k_event *": Event,
+    "struct k_timer *": Timer,
+}
+_DEVICE_TYPE = "const struct device *"
+_DEVICE_KINDS: dict[str, type[HasKind]] = {"flash_": FlashDevice, "entropy_": EntropyDevice}
+# Calls whose object must never have been initialised (K_SYSCALL_OBJ_NEVER_INIT).
+_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init"})
+
+
+@dataclass(frozen=True)
+class ObjectParameter:
+    """How one kernel-object parameter is decoded: the kind, and whether the call uses
+    the object (it arrives live) or initialises it (it arrives as its address)."""
+
+    index: int
+    kind: type[HasKind]
+    init: InitState
+
+    def decode(self, kernel: Kernel, caller: Caller, address: int) -> object:
+        objects = kernel.objects
+        if self.init is InitState.INITIALISED:
+            return objects.use(caller, address, self.kind)
+        if caller.is_user:
+            objects.checked(caller, address, self.kind.KIND, self.init)
+        return address
+
+
+def _object_parameter(call: Syscall, index: int, parameter: Parameter) -> ObjectParameter | None:
+    kind = _OBJECT_TYPES.get(parameter.c_type)
+    if parameter.c_type == _DEVICE_TYPE:
+        kind = next((device for prefix, device in _DEVICE_KINDS.items()
+                     if call.name.startswith(prefix)), None)
+    if kind is None:
+        return None
+    init = InitState.INITIALISED
+    if index == 0 and call.name.endswith("_init"):
+        init = InitState.UNINITIALISED if call.name in _NEVER_INITIALISED else InitState.ANY
+    return ObjectParameter(index, kind, init)
 
 
 @dataclass(frozen=True)
@@ -48,18 +105,22 @@ class TableEntry:
     handler: Handler
     signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
     spilled: int  # parameters passed in memory (more than six in all)
+    objects: tuple[ObjectParameter, ...]  # the kernel-object parameters
 
-    def decode(self, kernel: Kernel, caller: Caller, registers: Sequence[int]) -> list[int]:
+    def decode(self, kernel: Kernel, caller: Caller, registers: Sequence[int]) -> list[Any]:
         count = len(self.signed)
         raw = list(registers[:count])
         if self.spilled:
             pointer = registers[REGISTER_ARGUMENTS - 1]
             spilled = kernel.memory.read_words(caller, pointer, self.spilled)
             raw = raw[: REGISTER_ARGUMENTS - 1] + list(spilled)
-        return [
+        values: list[Any] = [
             value - (1 << 32) if signed and value & 0x80000000 else value
             for signed, value in zip(self.signed, raw, strict=True)
         ]
+        for parameter in self.objects:
+            values[parameter.index] = parameter.decode(kernel, caller, values[parameter.index])
+        return values
 
 
 def _entry(call: Syscall) -> TableEntry:
@@ -69,6 +130,8 @@ def _entry(call: Syscall) -> TableEntry:
         handler=HANDLERS[call.name],
         signed=tuple(parameter.c_type in _SIGNED_TYPES for parameter in call.parameters),
         spilled=count - (REGISTER_ARGUMENTS - 1) if count > REGISTER_ARGUMENTS else 0,
+        objects=tuple(decoder for index, parameter in enumerate(call.parameters)
+                      if (decoder := _object_parameter(call, index, parameter)) is not None),
     )
 
 
@@ -83,7 +146,7 @@ TABLE = _build_table()
 
 
 def decode_arguments(kernel: Kernel, caller: Caller, call: Syscall,
-                     registers: Sequence[int]) -> list[int]:
+                     registers: Sequence[int]) -> list[Any]:
     return TABLE[call.number].decode(kernel, caller, registers)
 
 

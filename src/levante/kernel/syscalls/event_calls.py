@@ -31,34 +31,30 @@ def _update(kernel: Kernel, obj: Event, new_events: int) -> int:
 
 
 @syscall("k_event_post")
-def k_event_post(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    obj = kernel.objects.use(caller, event, Event)
+def k_event_post(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
     return _update(kernel, obj, obj.events | events)
 
 
 @syscall("k_event_set")
-def k_event_set(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    return _update(kernel, kernel.objects.use(caller, event, Event), events)
+def k_event_set(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
+    return _update(kernel, obj, events)
 
 
 @syscall("k_event_set_masked")
-def k_event_set_masked(kernel: Kernel, caller: Caller, event: int, events: int,
+def k_event_set_masked(kernel: Kernel, caller: Caller, obj: Event, events: int,
                        mask: int) -> int:
-    obj = kernel.objects.use(caller, event, Event)
     return _update(kernel, obj, (obj.events & ~mask) | (events & mask))
 
 
 @syscall("k_event_clear")
-def k_event_clear(kernel: Kernel, caller: Caller, event: int, events: int) -> int:
-    obj = kernel.objects.use(caller, event, Event)
+def k_event_clear(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
     previous = obj.events
     obj.events &= ~events
     return previous
 
 
-def _wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+def _wait(kernel: Kernel, caller: Caller, obj: Event, events: int, reset: int,
           timeout: int, wait_all: bool) -> int | Blocked:
-    obj = kernel.objects.use(caller, event, Event)
     if events == 0:
         return 0  # Zephyr: waiting for no events returns at once, without a reset
     if reset:
@@ -71,12 +67,12 @@ def _wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
 
 
 @syscall("k_event_wait")
-def k_event_wait(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+def k_event_wait(kernel: Kernel, caller: Caller, event: Event, events: int, reset: int,
                  timeout: int) -> int | Blocked:
     return _wait(kernel, caller, event, events, reset, timeout, wait_all=False)
 
 
 @syscall("k_event_wait_all")
-def k_event_wait_all(kernel: Kernel, caller: Caller, event: int, events: int, reset: int,
+def k_event_wait_all(kernel: Kernel, caller: Caller, event: Event, events: int, reset: int,
                      timeout: int) -> int | Blocked:
     return _wait(kernel, caller, event, events, reset, timeout, wait_all=True)

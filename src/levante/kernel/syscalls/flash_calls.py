@@ -36,10 +36,6 @@ def _refused(error: FlashRefused) -> int:
     return -ERRNO.get(error.errno, ERRNO["EIO"])
 
 
-def _port(kernel: Kernel, caller: Caller, device: int) -> FlashPort | None:
-    return kernel.objects.use(caller, device, FlashDevice).port
-
-
 def _in_range(port: FlashPort, offset: int, length: int) -> bool:
     return offset >= 0 and length >= 0 and offset + length <= port.size
 
@@ -56,9 +52,9 @@ def _writable(port: FlashPort, offset: int, length: int) -> bool:
 
 
 @syscall("flash_read")
-def flash_read(kernel: Kernel, caller: Caller, dev: int, offset: int, data: int,
+def flash_read(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, data: int,
                length: int) -> int:
-    port = _port(kernel, caller, dev)
+    port = dev.port
     kernel.memory.check(caller, data, length, AccessKind.WRITE)
     if port is None:
         return ENODEV
@@ -73,9 +69,9 @@ def flash_read(kernel: Kernel, caller: Caller, dev: int, offset: int, data: int,
 
 
 @syscall("flash_write")
-def flash_write(kernel: Kernel, caller: Caller, dev: int, offset: int, data: int,
+def flash_write(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, data: int,
                 length: int) -> int:
-    port = _port(kernel, caller, dev)
+    port = dev.port
     kernel.memory.check(caller, data, length, AccessKind.READ)
     if port is None:
         return ENODEV
@@ -93,8 +89,8 @@ def flash_write(kernel: Kernel, caller: Caller, dev: int, offset: int, data: int
 
 
 @syscall("flash_erase")
-def flash_erase(kernel: Kernel, caller: Caller, dev: int, offset: int, size: int) -> int:
-    port = _port(kernel, caller, dev)
+def flash_erase(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, size: int) -> int:
+    port = dev.port
     if port is None:
         return ENODEV
     sector = port.sector_size
@@ -110,16 +106,16 @@ def flash_erase(kernel: Kernel, caller: Caller, dev: int, offset: int, size: int
 
 
 @syscall("flash_get_write_block_size")
-def flash_get_write_block_size(kernel: Kernel, caller: Caller, dev: int) -> int:
+def flash_get_write_block_size(kernel: Kernel, caller: Caller, dev: FlashDevice) -> int:
     """0 when the system has no flash: flash_area_open reports that as -ENODEV."""
-    port = _port(kernel, caller, dev)
+    port = dev.port
     return port.write_alignment if port is not None else 0
 
 
 @syscall("flash_get_page_info_by_offs")
-def flash_get_page_info_by_offs(kernel: Kernel, caller: Caller, dev: int, offset: int,
+def flash_get_page_info_by_offs(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int,
                                 info: int) -> int:
-    port = _port(kernel, caller, dev)
+    port = dev.port
     kernel.memory.check(caller, info, _PAGE_INFO.size, AccessKind.WRITE)
     if port is None:
         return ENODEV
@@ -132,8 +128,8 @@ def flash_get_page_info_by_offs(kernel: Kernel, caller: Caller, dev: int, offset
 
 
 @syscall("flash_get_page_count")
-def flash_get_page_count(kernel: Kernel, caller: Caller, dev: int) -> int:
-    port = _port(kernel, caller, dev)
+def flash_get_page_count(kernel: Kernel, caller: Caller, dev: FlashDevice) -> int:
+    port = dev.port
     return port.size // port.sector_size if port is not None else 0
 
 
@@ -145,7 +141,7 @@ def _boot_port(kernel: Kernel, caller: Caller) -> FlashPort | None:
     device = kernel.image.symbols.get(FLASH_DEVICE_SYMBOL)
     if device is None:
         return None
-    return _port(kernel, caller, device.address)
+    return kernel.objects.use(caller, device.address, FlashDevice).port
 
 
 @syscall("boot_write_img_confirmed")

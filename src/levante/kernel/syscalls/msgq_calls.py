@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
-from levante.kernel.objects.registry import InitState
 from levante.kernel.resources import allocate_block, release_block
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer
@@ -61,8 +60,6 @@ def k_msgq_init(kernel: Kernel, caller: Caller, msgq: int, buffer: int, msg_size
 def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
                       max_msgs: int) -> int:
     """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
-    if caller.is_user:
-        kernel.objects.checked(caller, msgq, MessageQueue.KIND, InitState.UNINITIALISED)
     _check_struct(kernel, caller, msgq)
     total = msg_size * max_msgs
     if total >= _SIZE_LIMIT:
@@ -77,13 +74,12 @@ def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
 
 
 @syscall("k_msgq_cleanup")
-def k_msgq_cleanup(kernel: Kernel, caller: Caller, msgq: int) -> int:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
+def k_msgq_cleanup(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
     if queue.receivers:
         return -ERRNO["EBUSY"]
     if queue.ring_pool is not None:
         release_ring(kernel, queue)
-        kernel.objects.uninitialise(msgq)  # its ring is gone: the queue is unusable
+        kernel.objects.uninitialise_state(queue)  # its ring is gone: the queue is unusable
     return 0
 
 
@@ -105,9 +101,8 @@ def _deliver_to_receiver(kernel: Kernel, queue: MessageQueue, message: bytes) ->
 
 
 @syscall("k_msgq_put")
-def k_msgq_put(kernel: Kernel, caller: Caller, msgq: int, data: int,
+def k_msgq_put(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
                timeout: int) -> int | Blocked:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
     message = kernel.memory.read(caller, data, queue.message_size)
     if _deliver_to_receiver(kernel, queue, message):
         return 0
@@ -127,9 +122,8 @@ def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
 
 
 @syscall("k_msgq_get")
-def k_msgq_get(kernel: Kernel, caller: Caller, msgq: int, data: int,
+def k_msgq_get(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
                timeout: int) -> int | Blocked:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
     # Checked now, in the caller's context: a bad buffer faults the receiver here, not a
     # later sender that delivers into it (nor loses a message).
     buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
@@ -145,8 +139,7 @@ def k_msgq_get(kernel: Kernel, caller: Caller, msgq: int, data: int,
 
 
 @syscall("k_msgq_peek")
-def k_msgq_peek(kernel: Kernel, caller: Caller, msgq: int, data: int) -> int:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
+def k_msgq_peek(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int) -> int:
     buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
     if queue.used == 0:
         return -ERRNO["ENOMSG"]
@@ -156,8 +149,7 @@ def k_msgq_peek(kernel: Kernel, caller: Caller, msgq: int, data: int) -> int:
 
 
 @syscall("k_msgq_purge")
-def k_msgq_purge(kernel: Kernel, caller: Caller, msgq: int) -> None:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
+def k_msgq_purge(kernel: Kernel, caller: Caller, queue: MessageQueue) -> None:
     while (sender := queue.senders.pop_best()) is not None:
         kernel.wake(sender, -ERRNO["ENOMSG"])
     queue.used = 0
@@ -165,11 +157,10 @@ def k_msgq_purge(kernel: Kernel, caller: Caller, msgq: int) -> None:
 
 
 @syscall("k_msgq_num_free_get")
-def k_msgq_num_free_get(kernel: Kernel, caller: Caller, msgq: int) -> int:
-    queue = kernel.objects.use(caller, msgq, MessageQueue)
+def k_msgq_num_free_get(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
     return queue.capacity - queue.used
 
 
 @syscall("k_msgq_num_used_get")
-def k_msgq_num_used_get(kernel: Kernel, caller: Caller, msgq: int) -> int:
-    return kernel.objects.use(caller, msgq, MessageQueue).used
+def k_msgq_num_used_get(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
+    return queue.used

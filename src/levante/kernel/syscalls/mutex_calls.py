@@ -20,8 +20,7 @@ def k_mutex_init(kernel: Kernel, caller: Caller, mutex: int) -> int:
 
 
 @syscall("k_mutex_lock")
-def k_mutex_lock(kernel: Kernel, caller: Caller, mutex: int, timeout: int) -> int | Blocked:
-    lock = kernel.objects.use(caller, mutex, Mutex)
+def k_mutex_lock(kernel: Kernel, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
     thread = caller.thread
     if lock.lock_count == 0 or lock.owner is thread:
         if lock.lock_count == 0:
@@ -46,8 +45,7 @@ def k_mutex_lock(kernel: Kernel, caller: Caller, mutex: int, timeout: int) -> in
 
 
 @syscall("k_mutex_unlock")
-def k_mutex_unlock(kernel: Kernel, caller: Caller, mutex: int) -> int:
-    lock = kernel.objects.use(caller, mutex, Mutex)
+def k_mutex_unlock(kernel: Kernel, caller: Caller, lock: Mutex) -> int:
     if lock.owner is None:
         return -ERRNO["EINVAL"]
     if lock.owner is not caller.thread:

@@ -40,9 +40,8 @@ def _fill(kernel: Kernel, caller: Caller, buffer: int, length: int,
 
 
 @syscall("entropy_get_entropy")
-def entropy_get_entropy(kernel: Kernel, caller: Caller, device: int, buffer: int,
+def entropy_get_entropy(kernel: Kernel, caller: Caller, device: EntropyDevice, buffer: int,
                         length: int) -> int:
-    kernel.objects.use(caller, device, EntropyDevice)
     return _fill(kernel, caller, buffer, length & 0xFFFF, kernel.random.entropy)
 
 

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 @syscall("k_sem_init")
 def k_sem_init(kernel: Kernel, caller: Caller, sem: int, initial: int, limit: int) -> int:
-    kernel.objects.check_initialisable(caller, sem, Semaphore)
     if limit == 0 or initial > limit:
         return -ERRNO["EINVAL"]
     kernel.objects.initialise(caller, sem, Semaphore(initial, limit))
@@ -23,8 +22,8 @@ def k_sem_init(kernel: Kernel, caller: Caller, sem: int, initial: int, limit: in
 
 
 @syscall("k_sem_take")
-def k_sem_take(kernel: Kernel, caller: Caller, sem: int, timeout: int) -> int | Blocked:
-    semaphore = kernel.objects.use(caller, sem, Semaphore)
+def k_sem_take(kernel: Kernel, caller: Caller, semaphore: Semaphore,
+              timeout: int) -> int | Blocked:
     if semaphore.count > 0:
         semaphore.count -= 1
         return 0
@@ -34,8 +33,7 @@ def k_sem_take(kernel: Kernel, caller: Caller, sem: int, timeout: int) -> int | 
 
 
 @syscall("k_sem_give")
-def k_sem_give(kernel: Kernel, caller: Caller, sem: int) -> None:
-    semaphore = kernel.objects.use(caller, sem, Semaphore)
+def k_sem_give(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> None:
     waiter = semaphore.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, 0)
@@ -44,13 +42,12 @@ def k_sem_give(kernel: Kernel, caller: Caller, sem: int) -> None:
 
 
 @syscall("k_sem_reset")
-def k_sem_reset(kernel: Kernel, caller: Caller, sem: int) -> None:
-    semaphore = kernel.objects.use(caller, sem, Semaphore)
+def k_sem_reset(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> None:
     semaphore.count = 0
     while (waiter := semaphore.waiters.pop_best()) is not None:
         kernel.wake(waiter, -ERRNO["EAGAIN"])
 
 
 @syscall("k_sem_count_get")
-def k_sem_count_get(kernel: Kernel, caller: Caller, sem: int) -> int:
-    return kernel.objects.use(caller, sem, Semaphore).count
+def k_sem_count_get(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> int:
+    return semaphore.count

@@ -137,9 +137,10 @@ struct z_kernel_stack_element {
 
 #define Z_STACK_ALIGN 8 /* the AAPCS stack alignment */
 
-/* A user stack must be one MPU region: on ARMv7-M a power of two of at least 32 bytes
- * aligned to its size, on ARMv8-M a multiple of 32 bytes aligned to 32. */
-#define Z_MPU_MIN_REGION 32UL
+/* A user stack must be one MPU region: on ARMv7-M a power of two of at least one granule
+ * aligned to its size, on ARMv8-M a multiple of the granule aligned to it (the granule
+ * comes from the MPU model, levante.arch.mpu). */
+#define Z_MPU_MIN_REGION LV_MPU_GRANULE
 #if defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
 #define Z_THREAD_STACK_SIZE_ADJUST(size) Z_POW2_CEIL(MAX((unsigned long)(size), Z_MPU_MIN_REGION))
 #define Z_THREAD_STACK_OBJ_ALIGN(size) Z_THREAD_STACK_SIZE_ADJUST(size)

@@ -1,0 +1,143 @@
+"""The kernel's state, its console and trace, and memory on its own behalf."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from levante.arch.interface import (
+    Cpu,
+    MemoryView,
+)
+from levante.image.layout import ImageLayout
+from levante.kernel.caller import Caller
+from levante.kernel.fatal import (
+    FaultRecord,
+)
+from levante.kernel.layout import KernelConfig
+from levante.kernel.memdomain import supervisor_view
+from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.pool import MemoryPool
+from levante.kernel.random import RandomService
+from levante.kernel.sched import ReadyQueue, TimeSlicing
+from levante.kernel.stacks import StackProtection
+from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.timeout import TimeoutQueue
+from levante.kernel.usermem import CallerMemory
+from levante.kernel.userspace import UserSpace
+
+if TYPE_CHECKING:
+    from levante.crypto.entropy import EntropySource
+    from levante.kernel.flash_port import FlashPort
+
+
+TraceSink = Callable[[dict[str, Any]], None]
+ConsoleSink = Callable[[bytes], None]
+# Console input (the shell's): the next bytes typed or piped in, b"" once it has ended.
+ConsoleSource = Callable[[], bytes]
+
+
+class KernelState:
+    """The kernel's state, its console and trace, and memory on its own behalf."""
+
+    def __init__(
+        self,
+        cpu: Cpu,
+        config: KernelConfig,
+        image: ImageLayout,
+        console: ConsoleSink,
+        trace: TraceSink | None = None,
+        entropy: EntropySource | None = None,
+        console_input: ConsoleSource | None = None,
+        *,
+        flash: FlashPort | None = None,
+    ) -> None:
+        self.cpu = cpu
+        self.config = config
+        self.image = image
+        self.console = console
+        self._trace = trace
+        self.now = 0
+        self.timeouts = TimeoutQueue()
+        self.ready = ReadyQueue()
+        self.objects = ObjectRegistry()
+        self.memory = CallerMemory(cpu, self.privileged_view)
+        # Set by Kernel, which they need whole: user mode and stack protection.
+        self.userspace: UserSpace | None = None
+        self.threads: dict[int, Thread] = {}
+        self.slicing = TimeSlicing()
+        self.idle = Thread(0, "idle", config.preempt_priorities, 0, None)
+        self.idle.state = ThreadState.READY
+        self.current: Thread = self.idle
+        self.slice_end: int | None = None
+        self.halted_reason: int | None = None
+        self.faults: list[FaultRecord] = []
+        self.syscall_count = 0
+        self.switch_count = 0
+        self._yielding = False
+        self._run_base = 0  # time when the current cpu.run began
+        self._run_costs = 0  # modelled kernel costs charged during it
+        self._run_limit = 0
+        self._run_stop = 0
+        self._in_callback = 0
+        self._in_fatal_handler = False
+        self._stop_requested = False
+        self.random = RandomService(config, entropy, lambda: self.now)
+        self.stacks: StackProtection
+        self.console_input = console_input
+        self.input_buffer = bytearray()
+        self.monitor: list[Thread] = []  # CONFIG_THREAD_MONITOR: newest first
+        # The board's flash and boot stage (None: run without them): the flash
+        # controller device serves its calls through it.
+        self.flash = flash
+        # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
+        self.system_pool: MemoryPool | None = None
+
+    @property
+    def tracing(self) -> bool:
+        return self._trace is not None
+
+    def trace(self, event: str, **fields: Any) -> None:
+        if self._trace is not None:
+            self._trace({"cycle": self.now, "event": event, **fields})
+
+    def print(self, text: str) -> None:
+        self.console(text.encode())
+
+    def read_u32(self, address: int) -> int:
+        return self.memory.kernel_read_u32(address)
+
+    def read_i32(self, address: int) -> int:
+        value: int = struct.unpack("<i", self.memory.kernel_read(address, 4))[0]
+        return value
+
+    def read_c_string(self, address: int, limit: int) -> bytes:
+        data = self.memory.kernel_read(address, limit)
+        end = data.find(b"\0")
+        return data if end < 0 else data[:end]
+
+    def privileged_view(self, caller: Caller) -> MemoryView:
+        """The MPU map the kernel's own accesses obey while it serves `caller`."""
+        return self.supervisor_view(None if caller.in_isr else caller.thread)
+
+    def supervisor_view(self, thread: Thread | None) -> MemoryView:
+        """What a supervisor thread (or, for None, a callback) may access."""
+        config = self.config
+        guard = self.stacks.guard_region(thread) if thread is not None else None
+        return supervisor_view(config.code_region, config.ram_region,
+                               config.execute_xor_write, config.null_guard_size, guard)
+
+    def resource_pool_of(self, caller: Caller) -> MemoryPool | None:
+        """Where the kernel allocates for `caller`: its thread's resource pool, or the
+        system pool for an ISR (Zephyr's z_thread_malloc)."""
+        if caller.in_isr:
+            return self.system_pool
+        pool: MemoryPool | None = caller.thread.resource_pool
+        return pool
+
+    def request_stop(self) -> None:
+        """End the current thread's run after this system call (its context or view
+        changed under it)."""
+        self._stop_requested = True
+

@@ -1,0 +1,122 @@
+"""Blocking and waking: ready threads, waits with timeouts, sleeps, faults on resume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from levante.kernel.caller import BLOCKED, Blocked, Caller
+from levante.kernel.clock import Clock
+from levante.kernel.fatal import (
+    PendingFault,
+)
+from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.waitq import WaitQueue
+
+K_FOREVER_TICKS = -1
+
+
+class Blocking(Clock):
+    """Blocking and waking: ready threads, waits with timeouts, sleeps, faults on resume."""
+
+    def start_thread(self, thread: Thread) -> None:
+        if thread.state is ThreadState.PRESTART:
+            self.timeouts.cancel(thread.timeout)
+            thread.timeout = None
+            self.make_ready(thread)
+
+    def make_ready(self, thread: Thread) -> None:
+        thread.state = ThreadState.READY
+        self.update_ready_queue(thread)
+
+    def update_ready_queue(self, thread: Thread) -> None:
+        if thread.is_runnable():
+            self.ready.add(thread)
+        else:
+            self.ready.remove(thread)
+
+    def set_priority(self, thread: Thread, priority: int) -> None:
+        """Change the effective priority; a ready thread goes behind its new equals."""
+        if thread.priority == priority:
+            return
+        thread.priority = priority
+        if thread in self.ready:
+            self.ready.remove(thread)
+            self.ready.add(thread)
+
+    def pend(
+        self,
+        caller: Caller,
+        queue: WaitQueue | None,
+        timeout_ticks: int,
+        timeout_result: int,
+        wait_data: Any = None,
+        on_timeout: Callable[[], None] | None = None,
+    ) -> Blocked | int:
+        """Block the caller on `queue` until woken, or until the timeout returns
+        `timeout_result`.  An ISR cannot block: it gets `timeout_result` at once."""
+        if caller.in_isr:
+            return timeout_result
+        thread = caller.thread
+        thread.state = ThreadState.PENDING
+        thread.waiting_on = queue
+        thread.wait_data = wait_data
+        if queue is not None:
+            queue.add(thread)
+        self.ready.remove(thread)
+        if timeout_ticks != K_FOREVER_TICKS:
+
+            def expire() -> None:
+                self._stop_waiting(thread)
+                if on_timeout is not None:
+                    on_timeout()
+                self.trace("timeout", thread=thread.name)
+                self._resume_with(thread, timeout_result)
+
+            thread.timeout = self.timeouts.arm(
+                self.deadline_after_ticks(timeout_ticks), expire, f"wait {thread.name}"
+            )
+        return BLOCKED
+
+    def sleep(self, thread: Thread, deadline: int | None) -> Blocked:
+        thread.state = ThreadState.SLEEPING
+        self.ready.remove(thread)
+        if deadline is not None:
+            thread.wake_deadline = deadline
+            thread.timeout = self.timeouts.arm(
+                deadline, lambda: self._resume_with(thread, 0), f"sleep {thread.name}"
+            )
+        return BLOCKED
+
+    def wake(self, thread: Thread, result: int, high: int | None = None) -> None:
+        """End a thread's wait (pending or sleeping) with `result` as its call's return."""
+        self._stop_waiting(thread)
+        self.timeouts.cancel(thread.timeout)
+        thread.timeout = None
+        self._resume_with(thread, result, high)
+
+    def _resume_with(self, thread: Thread, result: int, high: int | None = None) -> None:
+        if thread.context is not None:
+            self.cpu.set_return_value(thread.context, result & 0xFFFFFFFF, high)
+        thread.timeout = None
+        self.make_ready(thread)
+
+    def _stop_waiting(self, thread: Thread) -> None:
+        queue = thread.waiting_on
+        if isinstance(queue, WaitQueue):
+            queue.remove(thread)
+        thread.waiting_on = None
+        thread.wait_data = None
+        if self.objects.awaiting_free and self.userspace is not None:
+            for orphan in self.objects.collect_awaiting():
+                self.userspace.free_object(orphan)
+
+    def fault_on_resume(self, thread: Thread, fault: PendingFault) -> None:
+        """End `thread`'s wait with a fault it takes in its own context when it next
+        runs (found while serving another thread, which must not fault for it)."""
+        self._stop_waiting(thread)
+        self.timeouts.cancel(thread.timeout)
+        thread.timeout = None
+        thread.pending_fault = fault
+        self.make_ready(thread)
+

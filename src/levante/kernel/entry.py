@@ -1,0 +1,118 @@
+"""What the CPU reports when a thread stops: system calls (inline or not), faults, WFI."""
+
+from __future__ import annotations
+
+from levante.arch.interface import (
+    StopEvent,
+    StopKind,
+)
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user_raisable_reason
+from levante.kernel.fatal_errors import FatalErrors
+from levante.kernel.sched import choose_next
+from levante.kernel.thread import Thread
+from levante.sdk.abi import (
+    SVC_EXCEPT,
+    SVC_SYSCALL,
+)
+
+
+class CpuEntry(FatalErrors):
+    """What the CPU reports when a thread stops: system calls (inline or not), faults, WFI."""
+
+    def _handle_thread_event(self, thread: Thread, event: StopEvent) -> None:
+        caller = thread.caller
+        if self.stacks.checks_on_stop and not self.stacks.sentinel_intact(thread):
+            self.fatal_error(caller, K_ERR_STACK_CHK_FAIL,
+                             "stack sentinel overwritten: stack overflow", event)
+            return
+        if thread.pending_fault is not None:
+            self._raise_pending_fault(thread)
+            return
+        if event.kind is StopKind.BUDGET:
+            return
+        if event.kind is StopKind.WAIT_FOR_INTERRUPT:
+            # WFI: the core sleeps until the next interrupt (a tick, a timeout, the slice
+            # end or the end of the run); the thread keeps the CPU and goes on after it.
+            self.now = max(self.now, self._run_stop)
+            return
+        if event.kind is StopKind.FAULT:
+            fault = event.fault
+            assert fault is not None and thread.context is not None
+            if self.stacks.is_overflow(thread, fault, self.cpu.stack_pointer(thread.context)):
+                self.fatal_error(caller, K_ERR_STACK_CHK_FAIL,
+                                 f"stack overflow ({fault.description})", event)
+            else:
+                self.fatal_error(caller, K_ERR_CPU_EXCEPTION, fault.description, event)
+        elif event.svc_number == SVC_SYSCALL:
+            self._serve_syscall(caller, thread.context)
+        elif event.svc_number == SVC_EXCEPT:
+            assert thread.context is not None
+            reason = self.cpu.syscall_registers(thread.context)[0]
+            if caller.is_user:
+                reason = user_raisable_reason(reason)
+            description = ("stack smashing detected (canary)"
+                           if reason == K_ERR_STACK_CHK_FAIL else "raised by the thread")
+            self.fatal_error(caller, reason, description, event)
+        else:
+            self.fatal_error(
+                caller, K_ERR_CPU_EXCEPTION, f"unexpected SVC #{event.svc_number}", event
+            )
+
+    def _raise_pending_fault(self, thread: Thread) -> None:
+        fault = thread.pending_fault
+        assert fault is not None
+        thread.pending_fault = None
+        self.fatal_error(thread.caller, fault.reason, fault.description, None, fault.cpu_fault)
+
+    def _serve_inline(self, svc_number: int, cycles: int) -> int | None:
+        """A system call served while the thread is still in the CPU backend; returns how
+        much longer the thread may run, or None to take the ordinary path (faults run the
+        fatal handler, which needs the CPU)."""
+        if svc_number != SVC_SYSCALL or self.stacks.checks_on_stop:
+            return None
+        thread = self.current
+        self.now = self._run_base + cycles + self._run_costs
+        before = self.now
+        ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
+        fault = self._serve_once(thread.caller, thread.context)
+        self._run_costs += self.now - before
+        if fault is not None:
+            # Served once, refused: the thread stops and takes the fault on the ordinary
+            # path (the fatal handler needs the CPU), which serves nothing again.
+            thread.pending_fault = fault
+            return 0
+        if (
+            ready_changes == self.ready.changes
+            and armed == self.timeouts.armed
+            and slice_end == self.slice_end
+            and self.halted_reason is None
+            and not self._yielding
+            and not thread.busy_cycles
+            and not self._stop_requested
+        ):
+            # Nothing that decides who runs or when to stop has moved (the common case).
+            return max(0, self._run_stop - self.now)
+        if (
+            self.halted_reason is not None
+            or self._yielding
+            or self._stop_requested
+            or thread.busy_cycles
+            or not thread.is_runnable()
+            or choose_next(thread, self.ready, self.idle) is not thread
+        ):
+            return 0
+        return max(0, self._next_stop(self._run_limit) - self.now)
+
+    def _next_stop(self, limit: int) -> int:
+        stop_at = limit
+        deadline = self.timeouts.next_deadline()
+        if deadline is not None:
+            stop_at = min(stop_at, deadline)
+        if self.slice_end is not None:
+            stop_at = min(stop_at, self.slice_end)
+        if not self.config.tickless:
+            # The next tick interrupt: the first boundary strictly after now (a slice end
+            # or limit that comes earlier still wins).
+            next_tick = (self.now // self.cycles_per_tick + 1) * self.cycles_per_tick
+            stop_at = min(stop_at, next_tick)
+        return stop_at

@@ -1,0 +1,107 @@
+"""The scheduler loop: pick a thread, run it to the next deadline, handle why it stopped."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from levante.kernel import costs
+from levante.kernel.entry import CpuEntry
+from levante.kernel.sched import choose_next
+from levante.kernel.thread import Thread
+
+
+class RunEnd(Enum):
+    IDLE = "idle"  # nothing runnable and nothing due: the system is idle for good
+    HALTED = "halted"  # a fatal error halted the system
+    TIME_LIMIT = "time-limit"
+
+
+class RunLoop(CpuEntry):
+    """The scheduler loop: pick a thread, run it to the next deadline, handle why it stopped."""
+
+    def run(self, until: int | None = None) -> RunEnd:
+        """Run until idle for good, halted, or simulated time reaches `until` cycles."""
+        limit = until if until is not None else 1 << 62
+        while self.halted_reason is None:
+            if self.now >= limit:
+                return RunEnd.TIME_LIMIT
+            self._fire_due_timeouts()
+            if self.halted_reason is not None:
+                break
+            self._reschedule()
+            thread = self.current
+            if thread is self.idle:
+                deadline = self.timeouts.next_deadline()
+                if deadline is None:
+                    return RunEnd.IDLE
+                if deadline >= limit:
+                    self.now = max(self.now, limit)
+                    return RunEnd.TIME_LIMIT
+                self.now = max(self.now, deadline)
+                continue
+            if self.now >= limit:
+                return RunEnd.TIME_LIMIT
+            if thread.pending_fault is not None:
+                self._raise_pending_fault(thread)
+                continue
+            stop_at = self._next_stop(limit)
+            budget = max(1, stop_at - self.now)
+            if thread.busy_cycles:
+                spent = min(thread.busy_cycles, budget)
+                thread.busy_cycles -= spent
+                self.now += spent
+                continue
+            assert thread.context is not None
+            self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
+            self._run_stop = stop_at
+            self._stop_requested = False
+            if thread.canary:
+                self.stacks.before_run(thread)
+            event = self.cpu.run(thread.context, budget, self._serve_inline)
+            self.now = self._run_base + event.cycles + self._run_costs
+            self._handle_thread_event(thread, event)
+        return RunEnd.HALTED
+
+
+    def _fire_due_timeouts(self) -> None:
+        while self.halted_reason is None:
+            due = self.timeouts.pop_due(self.now)
+            if due is None:
+                break
+            due.action()
+        if self.slice_end is not None and self.now >= self.slice_end:
+            self._end_slice()
+
+    def _end_slice(self) -> None:
+        self.slice_end = None
+        current = self.current
+        if current.is_runnable() and self.slicing.applies_to(current):
+            if self.ready.has_other_at_priority(current):
+                self.trace("slice_end", thread=current.name)
+            self.ready.move_to_back(current)
+
+    def _reschedule(self) -> None:
+        if self._yielding:
+            self._yielding = False
+            chosen = self.ready.best() or self.idle
+        else:
+            chosen = choose_next(self.current, self.ready, self.idle)
+        if chosen is not self.current:
+            self.trace("switch", **{"from": self.current.name, "to": chosen.name})
+            self.current = chosen
+            self.switch_count += 1
+            self.now += costs.CONTEXT_SWITCH_CYCLES
+            self._start_slice(chosen)
+        elif self.slice_end is None:
+            self._start_slice(chosen)
+
+    def _start_slice(self, thread: Thread) -> None:
+        if thread is not self.idle and self.slicing.applies_to(thread):
+            self.slice_end = self.now + self.slicing.slice_ticks * self.cycles_per_tick
+        else:
+            self.slice_end = None
+
+    def yield_current(self) -> None:
+        self.ready.move_to_back(self.current)
+        self._yielding = True
+

@@ -1,0 +1,63 @@
+"""Serving one system call: served once, charged after, a refusal returned as a fault."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from levante.arch.interface import (
+    Context,
+    CpuFault,
+    MemoryAccessError,
+)
+from levante.kernel import costs
+from levante.kernel.caller import Caller
+from levante.kernel.fatal import (
+    K_ERR_CPU_EXCEPTION,
+    Oops,
+    PendingFault,
+)
+from levante.kernel.syscalls.dispatch import serve
+from levante.kernel.usermem import MemoryFault
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+    pass
+
+from levante.kernel.threads import ThreadLifecycle
+
+
+class SyscallService(ThreadLifecycle):
+    """Serving one system call: served once, charged after, a refusal returned as a fault."""
+
+    def _serve_and_charge(self, caller: Caller, context: Context | None) -> None:
+        """Serve one system call; Oops and MemoryAccessError leave nothing performed."""
+        assert context is not None
+        # Handlers see the whole kernel, of which this layer is a part.
+        serve(cast("Kernel", self), caller, context)
+        self.syscall_count += 1
+        # Charged after serving: the call happened at the cycle the thread trapped
+        # (and a call that halted the system never returns).
+        if self.halted_reason is None:
+            self.now += costs.SYSCALL_CYCLES
+
+    def _serve_once(self, caller: Caller, context: Context | None) -> PendingFault | None:
+        """Serve one system call; a refusal (decode or validate) performs nothing and
+        comes back as the fault the caller takes."""
+        try:
+            self._serve_and_charge(caller, context)
+        except Oops as refused:
+            return self.refusal_fault(context, refused)
+        except MemoryAccessError as error:
+            return PendingFault(K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}")
+        return None
+
+    def refusal_fault(self, context: Context | None, refused: Oops) -> PendingFault:
+        """The fault a thread takes for a refused call: an oops, or where the kernel's
+        own access was refused by the MPU, the CPU exception hardware would raise."""
+        if not isinstance(refused, MemoryFault):
+            return PendingFault(refused.reason, refused.message)
+        pc = self.cpu.exception_frame(context)[6] if context is not None else 0
+        return PendingFault(refused.reason, refused.message, CpuFault(
+            f"MPU fault: kernel {refused.access.value} access violation", pc,
+            refused.address, refused.access))
+

@@ -1,0 +1,211 @@
+"""Threads from creation to exit: contexts, names, the monitor list, user mode."""
+
+from __future__ import annotations
+
+from levante.arch.interface import (
+    AccessKind,
+    Context,
+    ThreadStart,
+)
+from levante.kernel.blocking import Blocking
+from levante.kernel.fatal import (
+    Oops,
+)
+from levante.kernel.objects.registry import STACK_KIND
+from levante.kernel.thread import Thread, ThreadState
+from levante.sdk.abi import (
+    FIELD_OFFSETS,
+    OPTION_SYMBOLS,
+    STRUCT_SIZES,
+    THREAD_OPTIONS,
+)
+
+K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
+K_USER = THREAD_OPTIONS["K_USER"]
+K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
+K_FOREVER_TICKS = -1
+_MONITOR_HEAD = OPTION_SYMBOLS["THREAD_MONITOR"][0]
+
+
+class ThreadLifecycle(Blocking):
+    """Threads from creation to exit: contexts, names, the monitor list, user mode."""
+
+    def thread_at(self, address: int) -> Thread:
+        thread = self.threads.get(address)
+        if thread is None:
+            raise Oops(f"{address:#x} is not a thread")
+        return thread
+
+    def create_thread(
+        self,
+        address: int,
+        stack: int,
+        stack_size: int,
+        entry: int,
+        parameters: tuple[int, int, int],
+        priority: int,
+        options: int,
+        delay_ticks: int,
+        name: str,
+        creator: Thread | None = None,
+    ) -> Thread:
+        """Create a thread (k_thread_create); `creator` is None for threads the image
+        defines.  Raises Oops (nothing created) when the thread cannot exist."""
+        existing = self.threads.get(address)
+        if existing is not None and existing.is_alive():
+            raise Oops(f"thread object {address:#x} is already in use")
+        if creator is not None:
+            # Everything that can refuse comes first, so that a refused creation leaves
+            # nothing behind: the kernel will write the new struct k_thread, and a struct
+            # the privileged map may not write faults the creator now.
+            self.memory.check_privileged(creator.caller, address, STRUCT_SIZES["k_thread"],
+                                         AccessKind.WRITE)
+        named = bool(name)
+        thread = Thread(address, name or f"{address:#010x}", priority, options, None,
+                        stack, stack_size)
+        thread.essential = bool(options & K_ESSENTIAL)
+        # Zephyr: a new thread inherits its creator's resource pool.
+        thread.resource_pool = creator.resource_pool if creator is not None else None
+        thread.stack_object = self._stack_object(stack, stack_size)
+        userspace = self.userspace
+        if userspace is not None:
+            userspace.adopt(thread, creator)
+            if options & K_USER or (creator is not None and creator.user):
+                try:
+                    userspace.enter_user_mode(thread)  # the MPU may refuse its regions
+                except Oops:
+                    userspace.release(thread)
+                    raise
+            self._track_thread(thread, creator, options)
+        thread.context = self._new_thread_context(thread, entry, parameters)
+        self.threads[address] = thread
+        self._write_stack_info(thread)
+        if self.config.thread_monitor:
+            self._monitor_add(thread)
+        if named:
+            self.write_thread_name(thread)
+        self.trace("thread_create", thread=name, priority=priority)
+        if delay_ticks == 0:
+            self.make_ready(thread)
+        elif delay_ticks != K_FOREVER_TICKS:
+            thread.timeout = self.timeouts.arm(
+                self.deadline_after_ticks(delay_ticks),
+                lambda: self.start_thread(thread),
+                f"start {name}",
+            )
+        return thread
+
+    def _new_thread_context(self, thread: Thread, entry: int,
+                            parameters: tuple[int, ...]) -> Context:
+        """A context that starts `entry` through z_thread_entry at the top of the stack
+        (less any random offset), in user mode for a user thread."""
+        stack_top = self.stacks.prepare(thread)
+        context = self.cpu.new_context(
+            ThreadStart(
+                entry=self.image.address_of("z_thread_entry"),
+                stack_top=stack_top,
+                arguments=(entry, *parameters),
+                privileged=not thread.user,
+                stack_limit=self.stacks.stack_limit(thread),
+            )
+        )
+        view = thread.view if thread.view is not None else self.supervisor_view(thread)
+        self.cpu.set_memory_view(context, view)
+        return context
+
+    def _write_stack_info(self, thread: Thread) -> None:
+        if self.config.thread_stack_info:
+            start, size = thread.stack_info
+            self.write_thread_field(thread, "k_thread.stack_info_start", start)
+            self.write_thread_field(thread, "k_thread.stack_info_size", size)
+            self.write_thread_field(thread, "k_thread.stack_info_delta", thread.stack_delta)
+
+    def _monitor_add(self, thread: Thread) -> None:
+        if thread.address == 0:
+            return
+        following = self.monitor[0].address if self.monitor else 0
+        self.write_thread_field(thread, "k_thread.next_thread", following)
+        self.monitor.insert(0, thread)
+        self._write_monitor_head()
+
+    def _monitor_remove(self, thread: Thread) -> None:
+        if thread not in self.monitor:
+            return
+        index = self.monitor.index(thread)
+        self.monitor.pop(index)
+        following = self.monitor[index].address if index < len(self.monitor) else 0
+        if index == 0:
+            self._write_monitor_head()
+        else:
+            self.write_thread_field(self.monitor[index - 1], "k_thread.next_thread", following)
+
+    def _write_monitor_head(self) -> None:
+        head = self.image.symbols.get(_MONITOR_HEAD)
+        if head is not None:
+            first = self.monitor[0].address if self.monitor else 0
+            self.memory.kernel_write_u32(head.address, first)
+
+    def _stack_object(self, stack: int, stack_size: int) -> tuple[int, int]:
+        """The stack as the MPU exposes it: the whole stack object when it is one."""
+        entry = self.objects.entry(stack)
+        if entry is not None and entry.kind == STACK_KIND and entry.size >= stack_size:
+            return stack, entry.size
+        return stack, stack_size
+
+    def _track_thread(self, thread: Thread, creator: Thread | None, options: int) -> None:
+        """The thread and its stack are in use; the thread may use itself, and with
+        K_INHERIT_PERMS whatever its creator may."""
+        entry = self.objects.entry(thread.address)
+        if entry is None or entry.kind != Thread.KIND:
+            entry = self.objects.declare(thread.address, Thread.KIND, 0, tracked=False)
+        entry.state = thread
+        entry.permissions.add(thread)
+        stack = self.objects.entry(thread.stack_start)
+        if stack is not None and stack.kind == STACK_KIND:
+            stack.state = thread
+        if creator is not None and options & K_INHERIT_PERMS:
+            self.objects.inherit(creator, thread)
+
+    def enter_user_mode(self, thread: Thread, entry: int, parameters: tuple[int, ...]) -> None:
+        """k_thread_user_mode_enter: drop privileges for good and restart at `entry` on
+        a fresh stack (without CONFIG_USERSPACE the thread just restarts there)."""
+        if self.userspace is not None:
+            self.userspace.enter_user_mode(thread)
+        if thread.context is not None:
+            self.cpu.release_context(thread.context)
+        thread.context = self._new_thread_context(thread, entry, parameters)
+        self._write_stack_info(thread)
+        self.request_stop()
+
+    def write_thread_field(self, thread: Thread, field_name: str, value: int) -> None:
+        if thread.address:
+            self.memory.kernel_write_u32(thread.address + FIELD_OFFSETS[field_name], value)
+
+    def write_thread_name(self, thread: Thread) -> None:
+        if thread.address == 0 or not self.config.thread_names:
+            return
+        limit = self.config.thread_name_length
+        encoded = thread.name.encode()[: limit - 1]
+        field_offset = FIELD_OFFSETS["k_thread.name"]
+        self.memory.kernel_write(thread.address + field_offset,
+                                 encoded.ljust(limit, b"\0")[:32])
+
+    def abort_thread(self, thread: Thread) -> None:
+        if not thread.is_alive():
+            return
+        self._stop_waiting(thread)
+        self.timeouts.cancel(thread.timeout)
+        thread.timeout = None
+        thread.state = ThreadState.DEAD
+        self.ready.remove(thread)
+        while (joiner := thread.joiners.pop_best()) is not None:
+            self.wake(joiner, 0)
+        if thread.context is not None:
+            self.cpu.release_context(thread.context)
+            thread.context = None
+        if self.userspace is not None:
+            self.userspace.release(thread)
+        if self.config.thread_monitor:
+            self._monitor_remove(thread)
+        self.trace("thread_exit", thread=thread.name)
+

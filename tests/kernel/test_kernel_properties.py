@@ -262,7 +262,7 @@ def test_scheduler_invariants_under_random_workloads(
         if not current.is_runnable():
             problems.append(f"ran {current} which is not runnable")
         for thread in kernel.threads.values():
-            if thread.is_runnable() != (thread in kernel.ready):
+            if thread.is_runnable() != kernel.scheduler.is_ready(thread):
                 problems.append(f"ready queue out of step for {thread}")
             if (thread.is_runnable() and thread.priority < current.priority
                     and not current.is_cooperative()):

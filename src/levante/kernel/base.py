@@ -18,9 +18,10 @@ from levante.kernel.fatal import (
 from levante.kernel.layout import KernelConfig
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.policy import AllowAll, SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
-from levante.kernel.sched import ReadyQueue, TimeSlicing
+from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
@@ -60,13 +61,12 @@ class KernelState:
         self._trace = trace
         self.now = 0
         self.timeouts = TimeoutQueue()
-        self.ready = ReadyQueue()
+        self.scheduler: Scheduler = ZephyrScheduler()
         self.objects = ObjectRegistry()
         self.memory = CallerMemory(cpu, self.privileged_view)
         # Set by Kernel, which they need whole: user mode and stack protection.
         self.userspace: UserSpace | None = None
         self.threads: dict[int, Thread] = {}
-        self.slicing = TimeSlicing()
         self.idle = Thread(0, "idle", config.preempt_priorities, 0, None)
         self.idle.state = ThreadState.READY
         self.current: Thread = self.idle
@@ -91,6 +91,8 @@ class KernelState:
         # The board's flash and boot stage (None: run without them): the flash
         # controller device serves its calls through it.
         self.flash = flash
+        # Asked once per system call, after decoding and before the handler acts.
+        self.policy: SyscallPolicy = AllowAll()
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
 

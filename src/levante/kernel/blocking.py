@@ -31,18 +31,16 @@ class Blocking(Clock):
 
     def update_ready_queue(self, thread: Thread) -> None:
         if thread.is_runnable():
-            self.ready.add(thread)
+            self.scheduler.thread_ready(thread)
         else:
-            self.ready.remove(thread)
+            self.scheduler.thread_not_ready(thread)
 
     def set_priority(self, thread: Thread, priority: int) -> None:
         """Change the effective priority; a ready thread goes behind its new equals."""
         if thread.priority == priority:
             return
         thread.priority = priority
-        if thread in self.ready:
-            self.ready.remove(thread)
-            self.ready.add(thread)
+        self.scheduler.priority_changed(thread)
 
     def pend(
         self,
@@ -63,7 +61,7 @@ class Blocking(Clock):
         thread.wait_data = wait_data
         if queue is not None:
             queue.add(thread)
-        self.ready.remove(thread)
+        self.scheduler.thread_not_ready(thread)
         if timeout_ticks != K_FOREVER_TICKS:
 
             def expire() -> None:
@@ -80,7 +78,7 @@ class Blocking(Clock):
 
     def sleep(self, thread: Thread, deadline: int | None) -> Blocked:
         thread.state = ThreadState.SLEEPING
-        self.ready.remove(thread)
+        self.scheduler.thread_not_ready(thread)
         if deadline is not None:
             thread.wake_deadline = deadline
             thread.timeout = self.timeouts.arm(

@@ -149,8 +149,8 @@ def apply_static_grants(kernel: Kernel) -> None:
 def boot_system(kernel: Kernel) -> None:
     """Zephyr's order: objects first, then main (queued first), then static threads."""
     config = kernel.config
-    kernel.slicing.slice_ticks = kernel.ms_to_ticks(config.timeslice_ms)
-    kernel.slicing.max_priority = config.timeslice_priority
+    kernel.scheduler.set_time_slice(kernel.ms_to_ticks(config.timeslice_ms),
+                                    config.timeslice_priority)
     if kernel.userspace is not None:
         kernel.userspace.boot()
     declare_image_objects(kernel)

@@ -8,7 +8,6 @@ from levante.arch.interface import (
 )
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user_raisable_reason
 from levante.kernel.fatal_errors import FatalErrors
-from levante.kernel.sched import choose_next
 from levante.kernel.thread import Thread
 from levante.sdk.abi import (
     SVC_EXCEPT,
@@ -73,7 +72,8 @@ class CpuEntry(FatalErrors):
         thread = self.current
         self.now = self._run_base + cycles + self._run_costs
         before = self.now
-        ready_changes, armed, slice_end = self.ready.changes, self.timeouts.armed, self.slice_end
+        ready_changes, armed = self.scheduler.changes, self.timeouts.armed
+        slice_end = self.slice_end
         fault = self._serve_once(thread.caller, thread.context)
         self._run_costs += self.now - before
         if fault is not None:
@@ -82,7 +82,7 @@ class CpuEntry(FatalErrors):
             thread.pending_fault = fault
             return 0
         if (
-            ready_changes == self.ready.changes
+            ready_changes == self.scheduler.changes
             and armed == self.timeouts.armed
             and slice_end == self.slice_end
             and self.halted_reason is None
@@ -98,7 +98,7 @@ class CpuEntry(FatalErrors):
             or self._stop_requested
             or thread.busy_cycles
             or not thread.is_runnable()
-            or choose_next(thread, self.ready, self.idle) is not thread
+            or self.scheduler.choose(thread, self.idle, yielded=False) is not thread
         ):
             return 0
         return max(0, self._next_stop(self._run_limit) - self.now)

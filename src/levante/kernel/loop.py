@@ -6,7 +6,6 @@ from enum import Enum
 
 from levante.kernel import costs
 from levante.kernel.entry import CpuEntry
-from levante.kernel.sched import choose_next
 from levante.kernel.thread import Thread
 
 
@@ -75,17 +74,12 @@ class RunLoop(CpuEntry):
     def _end_slice(self) -> None:
         self.slice_end = None
         current = self.current
-        if current.is_runnable() and self.slicing.applies_to(current):
-            if self.ready.has_other_at_priority(current):
-                self.trace("slice_end", thread=current.name)
-            self.ready.move_to_back(current)
+        if self.scheduler.slice_ended(current):
+            self.trace("slice_end", thread=current.name)
 
     def _reschedule(self) -> None:
-        if self._yielding:
-            self._yielding = False
-            chosen = self.ready.best() or self.idle
-        else:
-            chosen = choose_next(self.current, self.ready, self.idle)
+        chosen = self.scheduler.choose(self.current, self.idle, self._yielding)
+        self._yielding = False
         if chosen is not self.current:
             self.trace("switch", **{"from": self.current.name, "to": chosen.name})
             self.current = chosen
@@ -96,12 +90,10 @@ class RunLoop(CpuEntry):
             self._start_slice(chosen)
 
     def _start_slice(self, thread: Thread) -> None:
-        if thread is not self.idle and self.slicing.applies_to(thread):
-            self.slice_end = self.now + self.slicing.slice_ticks * self.cycles_per_tick
-        else:
-            self.slice_end = None
+        ticks = self.scheduler.slice_ticks(thread) if thread is not self.idle else 0
+        self.slice_end = self.now + ticks * self.cycles_per_tick if ticks else None
 
     def yield_current(self) -> None:
-        self.ready.move_to_back(self.current)
+        self.scheduler.yielded(self.current)
         self._yielding = True
 

@@ -1,10 +1,57 @@
-"""Zephyr's scheduling rules: priorities, cooperative threads, yielding and time slices."""
+"""The scheduler seam, and Zephyr's rules behind it: priorities, cooperative threads,
+yielding and time slices.
+
+Mechanism in the kernel, policy outside (Tock's `Scheduler`): the kernel tells the
+scheduler which threads are ready, and asks it who runs next and for how long a slice;
+it never compares priorities itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from levante.kernel.thread import Thread
+
+
+class Scheduler(Protocol):
+    """What the kernel asks about who runs."""
+
+    @property
+    def changes(self) -> int:
+        """Bumped whenever the set or order of ready threads changes."""
+        ...
+
+    def thread_ready(self, thread: Thread) -> None:
+        """`thread` may run (it goes behind the ready threads as important as it)."""
+
+    def thread_not_ready(self, thread: Thread) -> None:
+        """`thread` blocked, slept, was suspended or exited."""
+
+    def priority_changed(self, thread: Thread) -> None:
+        """`thread`'s effective priority changed: a ready one goes behind its new equals."""
+
+    def is_ready(self, thread: Thread) -> bool: ...
+
+    def choose(self, current: Thread, idle: Thread, yielded: bool) -> Thread:
+        """The thread to run now (`idle` when none is ready); `yielded`: `current` has
+        just given the CPU away."""
+        ...
+
+    def yielded(self, thread: Thread) -> None:
+        """`thread` yields: it goes behind its equals."""
+
+    def slice_ticks(self, thread: Thread) -> int:
+        """The time slice `thread` gets, in ticks; 0: none."""
+        ...
+
+    def slice_ended(self, thread: Thread) -> bool:
+        """`thread`'s slice ended: it goes behind its equals.  Whether another thread of
+        its priority was waiting (the slice end is worth reporting)."""
+        ...
+
+    def set_time_slice(self, slice_ticks: int, max_priority: int) -> None:
+        """k_sched_time_slice_set: the slice length and the priority ceiling it applies to."""
 
 
 @dataclass
@@ -55,7 +102,12 @@ class ReadyQueue:
     def best(self) -> Thread | None:
         if not self._threads:
             return None
-        return min(self._threads, key=lambda t: (t.priority, t.queue_order))
+        best = self._threads[0]
+        for thread in self._threads:
+            if thread.is_more_important_than(best) or (
+                    thread.priority == best.priority and thread.queue_order < best.queue_order):
+                best = thread
+        return best
 
     def has_other_at_priority(self, thread: Thread) -> bool:
         return any(t is not thread and t.priority == thread.priority for t in self._threads)
@@ -76,3 +128,52 @@ def choose_next(current: Thread | None, ready: ReadyQueue, idle: Thread) -> Thre
             return current
     best = ready.best()
     return best if best is not None else idle
+
+
+@dataclass
+class ZephyrScheduler:
+    """Zephyr's scheduler: strict priorities, cooperative threads keep the CPU, equal
+    priorities in queue order, optional time slicing."""
+
+    ready: ReadyQueue = field(default_factory=ReadyQueue)
+    slicing: TimeSlicing = field(default_factory=TimeSlicing)
+
+    @property
+    def changes(self) -> int:
+        return self.ready.changes
+
+    def thread_ready(self, thread: Thread) -> None:
+        self.ready.add(thread)
+
+    def thread_not_ready(self, thread: Thread) -> None:
+        self.ready.remove(thread)
+
+    def priority_changed(self, thread: Thread) -> None:
+        if thread in self.ready:
+            self.ready.remove(thread)
+            self.ready.add(thread)
+
+    def is_ready(self, thread: Thread) -> bool:
+        return thread in self.ready
+
+    def choose(self, current: Thread, idle: Thread, yielded: bool) -> Thread:
+        if yielded:
+            return self.ready.best() or idle
+        return choose_next(current, self.ready, idle)
+
+    def yielded(self, thread: Thread) -> None:
+        self.ready.move_to_back(thread)
+
+    def slice_ticks(self, thread: Thread) -> int:
+        return self.slicing.slice_ticks if self.slicing.applies_to(thread) else 0
+
+    def slice_ended(self, thread: Thread) -> bool:
+        if not (thread.is_runnable() and self.slicing.applies_to(thread)):
+            return False
+        others = self.ready.has_other_at_priority(thread)
+        self.ready.move_to_back(thread)
+        return others
+
+    def set_time_slice(self, slice_ticks: int, max_priority: int) -> None:
+        self.slicing.slice_ticks = slice_ticks
+        self.slicing.max_priority = max_priority

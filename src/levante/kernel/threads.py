@@ -197,7 +197,7 @@ class ThreadLifecycle(Blocking):
         self.timeouts.cancel(thread.timeout)
         thread.timeout = None
         thread.state = ThreadState.DEAD
-        self.ready.remove(thread)
+        self.scheduler.thread_not_ready(thread)
         while (joiner := thread.joiners.pop_best()) is not None:
             self.wake(joiner, 0)
         if thread.context is not None:

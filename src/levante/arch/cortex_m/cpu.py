@@ -73,6 +73,7 @@ from levante.arch.interface import (
     SvcHandler,
     ThreadStart,
 )
+from levante.arch.mpu import mpu_model
 from levante.config import Board
 
 _CPU_MODELS = {
@@ -179,7 +180,7 @@ class UnicornCpu:
             reg_write_batch=entry_point("uc_reg_write_batch"),
             frame_ids=(*_GENERAL_REGISTERS, arm.UC_ARM_REG_PC),
         )
-        if board.mpu_model == "armv8m":
+        if mpu_model(board.mpu_model).HAS_STACK_LIMIT:
             self.uc.mem_map(_STUB_PAGE, _STUB_PAGE_SIZE, UC_PROT_NONE)
             self.uc.mem_write(_STUB_PAGE, _SET_MSPLIM_R0)
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)

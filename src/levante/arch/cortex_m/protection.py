@@ -38,8 +38,9 @@ from levante.arch.cortex_m import _granules
 from levante.arch.cortex_m.native import engine_handle, entry_point
 from levante.arch.interface import AccessKind, MemoryView
 from levante.arch.memview import flatten
+from levante.arch.mpu import GRANULE
 
-MPU_GRANULE = 32
+MPU_GRANULE = GRANULE  # the MPU model's grid: what views are enforced to
 PAGE_SIZE = 1024  # Unicorn's default for ARM, and the smallest that is safe
 _GRANULES_PER_PAGE = PAGE_SIZE // MPU_GRANULE
 # The longest single data access QEMU makes for ARMv7-M/ARMv8-M (VLDR.64, VSTR.64).

@@ -160,7 +160,15 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
         raise Oops(f"{call.name}: CONFIG_{call.requires} is disabled")
     if call.supervisor_only and caller.is_user:
         raise Oops(f"{call.name} is not a system call: user threads may not call it")
-    result = entry.handler(kernel, caller, *entry.decode(kernel, caller, registers))
+    arguments = entry.decode(kernel, caller, registers)
+    refusal = kernel.policy.judge(caller, call, arguments)
+    if refusal is not None:
+        # Refused by policy: nothing is performed, the caller gets the errno.
+        kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
+                     result=refusal)
+        result: object = refusal
+    else:
+        result = entry.handler(kernel, caller, *arguments)
     if kernel.tracing:
         kernel.trace(
             "syscall",

@@ -81,8 +81,7 @@ def k_cycle_get_32(kernel: Kernel, caller: Caller) -> int:
 
 @syscall("k_sched_time_slice_set")
 def k_sched_time_slice_set(kernel: Kernel, caller: Caller, slice_ms: int, prio: int) -> None:
-    kernel.slicing.slice_ticks = kernel.ms_to_ticks(max(slice_ms, 0))
-    kernel.slicing.max_priority = prio
+    kernel.scheduler.set_time_slice(kernel.ms_to_ticks(max(slice_ms, 0)), prio)
     kernel.slice_end = None
 
 

@@ -1,0 +1,31 @@
+"""The policy point of the system-call path: one question per call, asked before it acts.
+
+Mechanism in the kernel, policy outside (Tock's `SyscallFilter`, KasperskyOS's security
+subsystem): after a call is decoded and its kernel objects are validated, the kernel asks
+the installed `SyscallPolicy` once, with the caller, the call and its decoded arguments.
+The default allows everything; a policy engine plugs in here.  A refusal returns an errno
+to the caller (-EPERM by default) and nothing of the call is performed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from levante.kernel.caller import Caller
+    from levante.sdk.abi import Syscall
+
+
+class SyscallPolicy(Protocol):
+    """Judges one system call; returns None to allow it or a negative errno to refuse."""
+
+    def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
+        ...
+
+
+class AllowAll:
+    """The default policy: every call that passed validation is allowed."""
+
+    def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
+        return None

@@ -11,8 +11,12 @@ from levante.board_flash import PoweredOn, default_flash_folder, power_on
 from levante.board_flash_port import BoardFlashPort
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
+from levante.devices.console import ConsoleUart
+from levante.devices.entropy import TrngDevice
+from levante.devices.flash import FlashController
 from levante.errors import ImageError
 from levante.image.elf import ElfImage, load_elf
+from levante.kernel.devices import Device
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
 from levante.kernel.layout import KernelConfig
 from levante.sdk.abi import RUNTIME_SYMBOLS
@@ -129,9 +133,12 @@ def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
             cpu.load(segment.address, segment.data)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
-    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace,
-                    entropy if entropy is not None else HostEntropy(), console_input,
-                    flash=port)
+    devices: list[Device] = [TrngDevice(entropy if entropy is not None else HostEntropy())]
+    if console_input is not None:
+        devices.append(ConsoleUart(console_input))
+    if port is not None:
+        devices.append(FlashController(port))
+    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
     kernel.boot()
     return System(config, image, cpu, kernel, port)
 

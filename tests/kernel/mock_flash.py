@@ -12,6 +12,7 @@ from typing import Any
 
 from mock_cpu import MockSystem
 
+from levante.devices.flash import FlashController
 from levante.image.layout import ImageLayout, Symbol
 from levante.kernel.flash_port import FlashPartitionInfo, FlashRefused
 from levante.kernel.kernel import Kernel
@@ -100,7 +101,8 @@ class FlashSystem(MockSystem):
 
     def boot(self, trace: bool = True, observer: Any = None) -> Kernel:
         kernel = Kernel(self.cpu, self.config, self.layout(), self.console.extend,
-                        self.trace.append if trace else None, flash=self.port)
+                        self.trace.append if trace else None,
+                        devices=[FlashController(self.port)])
         self.cpu.clock = lambda: kernel.now
         self._kernel = kernel
         kernel.boot()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from levante.arch.interface import (
     Cpu,
@@ -12,6 +12,7 @@ from levante.arch.interface import (
 )
 from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
+from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.fatal import (
     FaultRecord,
 )
@@ -29,8 +30,8 @@ from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace
 
 if TYPE_CHECKING:
-    from levante.crypto.entropy import EntropySource
     from levante.kernel.flash_port import FlashPort
+    from levante.kernel.kernel import Kernel
 
 
 TraceSink = Callable[[dict[str, Any]], None]
@@ -49,10 +50,8 @@ class KernelState:
         image: ImageLayout,
         console: ConsoleSink,
         trace: TraceSink | None = None,
-        entropy: EntropySource | None = None,
-        console_input: ConsoleSource | None = None,
         *,
-        flash: FlashPort | None = None,
+        devices: Iterable[Device] = (),
     ) -> None:
         self.cpu = cpu
         self.config = config
@@ -83,18 +82,26 @@ class KernelState:
         self._in_callback = 0
         self._in_fatal_handler = False
         self._stop_requested = False
-        self.random = RandomService(config, entropy, lambda: self.now)
+        self.random = RandomService(config, None, lambda: self.now)
         self.stacks: StackProtection
-        self.console_input = console_input
+        # Console input (the shell's), from the console device when the board has one.
+        self.console_input: ConsoleSource | None = None
         self.input_buffer = bytearray()
         self.monitor: list[Thread] = []  # CONFIG_THREAD_MONITOR: newest first
         # The board's flash and boot stage (None: run without them): the flash
         # controller device serves its calls through it.
-        self.flash = flash
+        self.flash: FlashPort | None = None
+        # The board's devices; they attach when the kernel is assembled.
+        self.devices = DeviceBus(devices)
         # Asked once per system call, after decoding and before the handler acts.
         self.policy: SyscallPolicy = AllowAll()
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
+
+    @property
+    def whole(self) -> Kernel:
+        """The kernel these layers make up: what handlers and devices are given."""
+        return cast("Kernel", self)
 
     @property
     def tracing(self) -> bool:

@@ -26,3 +26,10 @@ class Clock(KernelState):
     def ticks_to_ms_ceil(self, ticks: int) -> int:
         return -(-ticks * 1000 // self.config.ticks_per_second)
 
+    def _next_deadline(self) -> int | None:
+        """The next instant something is due: a timeout, or an event of a device."""
+        deadline = self.timeouts.next_deadline()
+        event = self.devices.next_event()
+        if event is None:
+            return deadline
+        return event if deadline is None else min(deadline, event)

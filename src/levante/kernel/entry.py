@@ -73,7 +73,7 @@ class CpuEntry(FatalErrors):
         self.now = self._run_base + cycles + self._run_costs
         before = self.now
         ready_changes, armed = self.scheduler.changes, self.timeouts.armed
-        slice_end = self.slice_end
+        slice_end, device_event = self.slice_end, self.devices.next_event()
         fault = self._serve_once(thread.caller, thread.context)
         self._run_costs += self.now - before
         if fault is not None:
@@ -85,6 +85,7 @@ class CpuEntry(FatalErrors):
             ready_changes == self.scheduler.changes
             and armed == self.timeouts.armed
             and slice_end == self.slice_end
+            and device_event == self.devices.next_event()
             and self.halted_reason is None
             and not self._yielding
             and not thread.busy_cycles
@@ -105,7 +106,7 @@ class CpuEntry(FatalErrors):
 
     def _next_stop(self, limit: int) -> int:
         stop_at = limit
-        deadline = self.timeouts.next_deadline()
+        deadline = self._next_deadline()
         if deadline is not None:
             stop_at = min(stop_at, deadline)
         if self.slice_end is not None:

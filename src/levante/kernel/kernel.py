@@ -12,6 +12,7 @@ Each layer builds on the one below and calls nothing above it:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from levante import __version__
@@ -24,8 +25,7 @@ from levante.kernel.stacks import StackProtection
 from levante.kernel.userspace import UserSpace
 
 if TYPE_CHECKING:
-    from levante.crypto.entropy import EntropySource
-    from levante.kernel.flash_port import FlashPort
+    from levante.kernel.devices import Device
 
 __all__ = ["ConsoleSink", "ConsoleSource", "Kernel", "RunEnd", "TraceSink"]
 
@@ -40,15 +40,13 @@ class Kernel(RunLoop):
         image: ImageLayout,
         console: ConsoleSink,
         trace: TraceSink | None = None,
-        entropy: EntropySource | None = None,
-        console_input: ConsoleSource | None = None,
         *,
-        flash: FlashPort | None = None,
+        devices: Iterable[Device] = (),
     ) -> None:
-        super().__init__(cpu, config, image, console, trace, entropy, console_input,
-                         flash=flash)
+        super().__init__(cpu, config, image, console, trace, devices=devices)
         self.userspace = UserSpace(self) if config.userspace else None
         self.stacks = StackProtection(self)
+        self.devices.attach_all(self)
 
     def boot(self) -> None:
         from levante.kernel.boot import boot_system

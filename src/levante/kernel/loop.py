@@ -30,8 +30,10 @@ class RunLoop(CpuEntry):
             self._reschedule()
             thread = self.current
             if thread is self.idle:
-                deadline = self.timeouts.next_deadline()
+                deadline = self._next_deadline()
                 if deadline is None:
+                    if self.devices.wait_for_outside_input():
+                        continue  # what arrived is delivered at this instant
                     return RunEnd.IDLE
                 if deadline >= limit:
                     self.now = max(self.now, limit)
@@ -68,6 +70,8 @@ class RunLoop(CpuEntry):
             if due is None:
                 break
             due.action()
+        if self.halted_reason is None:
+            self.devices.deliver_due(self.whole)
         if self.slice_end is not None and self.now >= self.slice_end:
             self._end_slice()
 

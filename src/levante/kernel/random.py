@@ -46,6 +46,12 @@ class RandomService:
         self._timer_counter = 0
         self.entropy_bytes_read = 0
 
+    def attach_source(self, source: EntropySource) -> None:
+        """The board's TRNG (its entropy device attaches it); unused without
+        CONFIG_ENTROPY_GENERATOR."""
+        if self.config.entropy_driver:
+            self.source = source
+
     @property
     def insecure(self) -> bool:
         """Predictable numbers are allowed (CONFIG_TEST_RANDOM_GENERATOR)."""

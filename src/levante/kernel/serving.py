@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from levante.arch.interface import (
     Context,
@@ -20,7 +20,6 @@ from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.usermem import MemoryFault
 
 if TYPE_CHECKING:
-    from levante.kernel.kernel import Kernel
     pass
 
 from levante.kernel.threads import ThreadLifecycle
@@ -32,8 +31,7 @@ class SyscallService(ThreadLifecycle):
     def _serve_and_charge(self, caller: Caller, context: Context | None) -> None:
         """Serve one system call; Oops and MemoryAccessError leave nothing performed."""
         assert context is not None
-        # Handlers see the whole kernel, of which this layer is a part.
-        serve(cast("Kernel", self), caller, context)
+        serve(self.whole, caller, context)
         self.syscall_count += 1
         # Charged after serving: the call happened at the cycle the thread trapped
         # (and a call that halted the system never returns).

@@ -1,0 +1,1 @@
+"""The board's peripherals as kernel devices (the kernel's Device protocol)."""

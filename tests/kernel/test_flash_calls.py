@@ -262,7 +262,7 @@ def test_a_user_thread_with_a_grant_writes_and_reads_its_own_buffers() -> None:
 
     system, results = run_user(body)
     assert results == [0, 0, PATTERN, 0, SWAP_TYPE_PERM]
-    assert system.kernel.faults == []
+    assert not system.kernel.faults
 
 
 @pytest.mark.parametrize("name, arguments", [
@@ -364,4 +364,4 @@ def test_a_device_cannot_be_allocated(driver: str) -> None:
     system.main(main)
     system.run()
     assert results[0] == 0 and results[1] != 0
-    assert system.kernel.faults == []
+    assert not system.kernel.faults

@@ -187,7 +187,7 @@ def test_semaphore_invariants_with_blocking_threads(
     assert violations == []
     assert end in (RunEnd.IDLE, RunEnd.TIME_LIMIT)
     assert set(takes) <= {0, -ERRNO["EBUSY"], -ERRNO["EAGAIN"]}
-    assert kernel.faults == []
+    assert not kernel.faults
 
 
 # ---- scheduler invariants under random workloads --------------------------------------------
@@ -286,7 +286,7 @@ def test_scheduler_invariants_under_random_workloads(
     end = kernel.run(until=3_000_000)
     assert problems == []
     assert end in (RunEnd.IDLE, RunEnd.TIME_LIMIT)
-    assert kernel.faults == []
+    assert not kernel.faults
     for thread in kernel.threads.values():
         if thread.state is ThreadState.DEAD:
             assert thread.context is None

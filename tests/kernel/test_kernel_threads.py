@@ -183,7 +183,7 @@ def test_thread_aborting_itself() -> None:
     system.main(main)
     assert system.run() is RunEnd.IDLE
     assert system.labels() == ["before"]
-    assert system.kernel.faults == []
+    assert not system.kernel.faults
 
 
 def test_aborting_an_essential_thread_panics_the_caller() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -40,6 +41,10 @@ ConsoleSink = Callable[[bytes], None]
 ConsoleSource = Callable[[], bytes]
 
 
+NO_LIMIT = 1 << 62  # a run without a time limit
+FAULTS_KEPT = 256  # fault records kept for inspection (tests, tools)
+
+
 class KernelState:
     """The kernel's state, its console and trace, and memory on its own behalf."""
 
@@ -71,13 +76,19 @@ class KernelState:
         self.current: Thread = self.idle
         self.slice_end: int | None = None
         self.halted_reason: int | None = None
-        self.faults: list[FaultRecord] = []
+        # The most recent faults (the console and the trace report every one): a thread
+        # that provokes faults forever must not grow the kernel.
+        self.faults: deque[FaultRecord] = deque(maxlen=FAULTS_KEPT)
+        self.fault_count = 0
         self.syscall_count = 0
         self.switch_count = 0
         self._yielding = False
         self._run_base = 0  # time when the current cpu.run began
         self._run_costs = 0  # modelled kernel costs charged during it
         self._run_limit = 0
+        # Where the current run ends: nothing the kernel runs (threads, callbacks, due
+        # timeouts) may carry simulated time past it unbounded.
+        self.limit = NO_LIMIT
         self._run_stop = 0
         self._in_callback = 0
         self._in_fatal_handler = False

@@ -55,9 +55,14 @@ class FatalErrors(SyscallService):
         self.trace("isr", function=what)
         try:
             while self.halted_reason is None:
-                event = self.cpu.run(context, 1 << 40)
+                if self.now >= self.limit:
+                    # A callback still running when the run's time is up is cut off
+                    # there: no handler, however it loops, holds a run past its limit.
+                    self.trace("callback_cut_off", function=what)
+                    return
+                event = self.cpu.run(context, max(1, self.limit - self.now))
                 self.now += event.cycles
-                if event.kind is StopKind.BUDGET:
+                if event.kind in (StopKind.BUDGET, StopKind.WAIT_FOR_INTERRUPT):
                     continue
                 if event.kind is StopKind.SVC and event.svc_number == SVC_CALLBACK_RETURN:
                     return
@@ -95,6 +100,7 @@ class FatalErrors(SyscallService):
         pc = fault.pc if fault is not None else (frame[6] if frame else 0)
         record = FaultRecord(thread.name, reason, description, pc, in_isr, fault)
         self.faults.append(record)
+        self.fault_count += 1
         self.now += costs.FAULT_CYCLES
         fields = record.to_trace()
         self.trace(str(fields.pop("event")), **fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from levante.kernel import costs
+from levante.kernel.base import NO_LIMIT
 from levante.kernel.entry import CpuEntry
 from levante.kernel.thread import Thread
 
@@ -20,7 +21,8 @@ class RunLoop(CpuEntry):
 
     def run(self, until: int | None = None) -> RunEnd:
         """Run until idle for good, halted, or simulated time reaches `until` cycles."""
-        limit = until if until is not None else 1 << 62
+        limit = until if until is not None else NO_LIMIT
+        self.limit = limit
         while self.halted_reason is None:
             if self.now >= limit:
                 return RunEnd.TIME_LIMIT
@@ -65,7 +67,9 @@ class RunLoop(CpuEntry):
 
 
     def _fire_due_timeouts(self) -> None:
-        while self.halted_reason is None:
+        # Bounded by the run's limit: a periodic timer whose expiry outlasts its period
+        # is always due again, and must not keep time from reaching the limit.
+        while self.halted_reason is None and self.now < self.limit:
             due = self.timeouts.pop_due(self.now)
             if due is None:
                 break

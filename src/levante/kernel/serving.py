@@ -11,11 +11,7 @@ from levante.arch.interface import (
 )
 from levante.kernel import costs
 from levante.kernel.caller import Caller
-from levante.kernel.fatal import (
-    K_ERR_CPU_EXCEPTION,
-    Oops,
-    PendingFault,
-)
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops, PendingFault, user_raisable_reason
 from levante.kernel.syscalls.dispatch import serve
 from levante.kernel.usermem import MemoryFault
 
@@ -44,16 +40,19 @@ class SyscallService(ThreadLifecycle):
         try:
             self._serve_and_charge(caller, context)
         except Oops as refused:
-            return self.refusal_fault(context, refused)
+            return self.refusal_fault(context, refused, caller.is_user)
         except MemoryAccessError as error:
             return PendingFault(K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}")
         return None
 
-    def refusal_fault(self, context: Context | None, refused: Oops) -> PendingFault:
+    def refusal_fault(self, context: Context | None, refused: Oops,
+                      user: bool = False) -> PendingFault:
         """The fault a thread takes for a refused call: an oops, or where the kernel's
-        own access was refused by the MPU, the CPU exception hardware would raise."""
+        own access was refused by the MPU, the CPU exception hardware would raise.  A
+        user caller's refusal is never a panic (Zephyr's verification functions oops)."""
         if not isinstance(refused, MemoryFault):
-            return PendingFault(refused.reason, refused.message)
+            reason = user_raisable_reason(refused.reason) if user else refused.reason
+            return PendingFault(reason, refused.message)
         pc = self.cpu.exception_frame(context)[6] if context is not None else 0
         return PendingFault(refused.reason, refused.message, CpuFault(
             f"MPU fault: kernel {refused.access.value} access violation", pc,

@@ -77,6 +77,10 @@ class Thread:
         self.base_priority = self.priority
         self.caller = Caller(self)  # made once: system calls are the hot path
 
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        """The queues threads wait on this thread in (k_thread_join)."""
+        return (self.joiners,)
+
     def is_cooperative(self) -> bool:
         return self.priority < 0
 

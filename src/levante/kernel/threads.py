@@ -54,6 +54,7 @@ class ThreadLifecycle(Blocking):
         existing = self.threads.get(address)
         if existing is not None and existing.is_alive():
             raise Oops(f"thread object {address:#x} is already in use")
+        self.objects.check_not_another_live_object(address, Thread.KIND)
         if creator is not None:
             # Everything that can refuse comes first, so that a refused creation leaves
             # nothing behind: the kernel will write the new struct k_thread, and a struct

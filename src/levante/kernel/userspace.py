@@ -22,7 +22,7 @@ from levante.kernel.memdomain import (
     fixed_region_count,
     thread_view,
 )
-from levante.kernel.objects.registry import STACK_KIND, KernelObject, OwnsMemory
+from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import allocate_block, release_block
 from levante.sdk.abi import BSS_ZERO_SECTION, STRUCT_SIZES
@@ -215,6 +215,8 @@ class UserSpace:
         if not entry.dynamic or entry.pool is None:
             return
         memory = self.kernel.memory
+        if isinstance(entry.state, Disarmable):
+            entry.state.disarm(self.kernel.timeouts)
         if isinstance(entry.state, OwnsMemory):
             for pool, address in entry.state.take_owned_blocks():
                 release_block(memory, pool, address)

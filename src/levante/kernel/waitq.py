@@ -52,6 +52,7 @@ class WaitQueue:
 def is_waiting_on(thread: Thread, state: object) -> bool:
     """Whether `thread` is blocked on one of the wait queues of the object `state`."""
     queue = thread.waiting_on
-    if not isinstance(queue, WaitQueue) or state is None:
+    wait_queues = getattr(state, "wait_queues", None)
+    if not isinstance(queue, WaitQueue) or wait_queues is None:
         return False
-    return any(value is queue for value in vars(state).values())
+    return any(candidate is queue for candidate in wait_queues())

@@ -30,5 +30,5 @@ class Event:
     events: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)
 
-    def has_waiters(self) -> bool:
-        return bool(self.waiters)
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        return (self.waiters,)

@@ -45,8 +45,8 @@ class MessageQueue:
         self.used -= 1
         return address
 
-    def has_waiters(self) -> bool:
-        return bool(self.senders) or bool(self.receivers)
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        return (self.senders, self.receivers)
 
     def take_owned_blocks(self) -> list[tuple[MemoryPool, int]]:
         """The memory the queue owns, handed over to be released (once)."""

@@ -26,5 +26,5 @@ class Mutex:
             return best.priority
         return self.owner_original_priority
 
-    def has_waiters(self) -> bool:
-        return bool(self.waiters)
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        return (self.waiters,)

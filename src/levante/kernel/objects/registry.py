@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.pool import MemoryPool
     from levante.kernel.thread import Thread
+    from levante.kernel.timeout import TimeoutQueue
+    from levante.kernel.waitq import WaitQueue
 
 STACK_KIND = "z_thread_stack_element"
 
@@ -40,10 +42,22 @@ class OwnsMemory(Protocol):
 
 
 @runtime_checkable
+class Disarmable(Protocol):
+    """An object with something armed on simulated time (a timer), stopped when freed."""
+
+    def disarm(self, timeouts: TimeoutQueue) -> None: ...
+
+
+@runtime_checkable
 class HasWaiters(Protocol):
     """An object threads can be blocked on: it is not freed while one is."""
 
-    def has_waiters(self) -> bool: ...
+    def wait_queues(self) -> tuple[WaitQueue, ...]: ...
+
+
+def has_waiters(state: object) -> bool:
+    """Whether any thread is blocked on the object `state`."""
+    return isinstance(state, HasWaiters) and any(state.wait_queues())
 
 
 class InitState(Enum):
@@ -109,8 +123,16 @@ class ObjectRegistry:
 
     # ---- supervisor access (no permission checks) ----------------------------------------
 
+    def check_not_another_live_object(self, address: int, kind: str) -> None:
+        """Oops when a live object of another kind is at `address`: a supervisor may
+        re-initialise an object, never turn one kind into another under its users."""
+        entry = self._objects.get(address)
+        if entry is not None and entry.kind != kind and entry.initialised:
+            raise Oops(f"{address:#x} is a live {entry.kind}, not a {kind}")
+
     def register(self, address: int, obj: HasKind) -> KernelObject:
         """Initialise the object at `address` with `obj` (a supervisor's k_*_init)."""
+        self.check_not_another_live_object(address, obj.KIND)
         entry = self._objects.get(address)
         if entry is None or entry.kind != obj.KIND:
             entry = self.declare(address, obj.KIND, 0, tracked=False)
@@ -258,7 +280,7 @@ class ObjectRegistry:
         state = entry.state
         return entry.dynamic and not entry.permissions and not entry.public and (
             entry.kind not in ("k_thread", STACK_KIND) or not entry.initialised
-        ) and not (isinstance(state, HasWaiters) and state.has_waiters())
+        ) and not has_waiters(state)
 
 
 _ERROR_NAMES = {value: name for name, value in ERRNO.items()}

@@ -19,5 +19,5 @@ class Semaphore:
     def is_valid_setup(self) -> bool:
         return self.limit != 0 and self.count <= self.limit
 
-    def has_waiters(self) -> bool:
-        return bool(self.waiters)
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        return (self.waiters,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from levante.kernel.timeout import Timeout
+from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.waitq import WaitQueue
 
 
@@ -22,8 +22,14 @@ class Timer:
     timeout: Timeout | None = None
     waiters: WaitQueue = field(default_factory=WaitQueue)
 
+    def disarm(self, timeouts: TimeoutQueue) -> None:
+        """Stop for good (the timer is being freed): no expiry may run on its memory."""
+        timeouts.cancel(self.timeout)
+        self.timeout = None
+        self.period_cycles = 0
+
     def is_running(self) -> bool:
         return self.timeout is not None and not self.timeout.cancelled
 
-    def has_waiters(self) -> bool:
-        return bool(self.waiters)
+    def wait_queues(self) -> tuple[WaitQueue, ...]:
+        return (self.waiters,)

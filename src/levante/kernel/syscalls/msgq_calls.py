@@ -75,7 +75,7 @@ def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
 
 @syscall("k_msgq_cleanup")
 def k_msgq_cleanup(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
-    if queue.receivers:
+    if any(queue.wait_queues()):  # Zephyr: one wait queue holds senders and receivers
         return -ERRNO["EBUSY"]
     if queue.ring_pool is not None:
         release_ring(kernel, queue)
@@ -93,7 +93,8 @@ def _deliver_to_receiver(kernel: Kernel, queue: MessageQueue, message: bytes) ->
         try:
             buffer.write(message)
         except Oops as refused:
-            kernel.fault_on_resume(receiver, kernel.refusal_fault(receiver.context, refused))
+            kernel.fault_on_resume(receiver, kernel.refusal_fault(
+                receiver.context, refused, receiver.caller.is_user))
             continue
         kernel.wake(receiver, 0)
         return True

@@ -69,7 +69,8 @@ def k_object_access_revoke(kernel: Kernel, caller: Caller, obj: int, thread: int
         return
     entry = kernel.objects.entry(obj)
     orphan = kernel.objects.revoke(obj, grantee)
-    if entry is not None and grantee.user and is_waiting_on(grantee, entry.state):
+    if (entry is not None and grantee.user and not entry.permits(grantee)
+            and is_waiting_on(grantee, entry.state)):
         # A right revoked while its holder is blocked on the object is gone now: the
         # wait ends with the oops a new call would get, and nothing is done for it.
         denial = ObjectRegistry.denial(obj, entry.kind, -ERRNO["EPERM"])

@@ -35,3 +35,19 @@ def test_the_gate_detector_finds_a_raw_access(tmp_path: Path) -> None:
     sample = tmp_path / "handler.py"
     sample.write_text("def h(kernel):\n    return kernel.cpu.read_memory(0, 4)\n")
     assert len(_raw_memory_calls(sample)) == 1
+
+
+def test_every_kind_the_abi_declares_statically_has_one_state_class() -> None:
+    """One record per kind: the ABI's record and the state class registered for it are
+    all boot and the decoder need (no list of kinds elsewhere)."""
+    from levante.kernel.objects.kinds import load_all_kinds
+    from levante.kernel.syscalls import dispatch
+    from levante.sdk.abi import STATIC_KINDS, STRUCTS_BY_NAME
+
+    states = load_all_kinds()
+    for kind in STATIC_KINDS:
+        state = states[kind.name].from_static(0x2000_0000, {f.name: 8 for f in kind.fields})
+        assert type(state).KIND == kind.name
+    decoded = {state.KIND for state in dispatch._OBJECT_TYPES.values()}
+    assert decoded == {name for name in states if STRUCTS_BY_NAME[name].k_obj is not None}
+    assert "k_heap" not in decoded  # not a kernel object: its parameters stay addresses

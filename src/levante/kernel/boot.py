@@ -6,17 +6,12 @@ from typing import TYPE_CHECKING
 
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
-from levante.kernel.objects.event import Event
-from levante.kernel.objects.heap import Heap
-from levante.kernel.objects.msgq import MessageQueue
-from levante.kernel.objects.mutex import Mutex
-from levante.kernel.objects.sem import Semaphore
-from levante.kernel.objects.timer import Timer
-from levante.kernel.pool import MemoryPool
+from levante.kernel.objects.kinds import load_all_kinds
 from levante.sdk.abi import (
     ENTROPY_DEVICE_SYMBOL,
     FIELD_OFFSETS,
     FLASH_DEVICE_SYMBOL,
+    STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
@@ -49,35 +44,25 @@ def declare_image_objects(kernel: Kernel) -> None:
     for symbol in kernel.image.kernel_objects:
         tracked = userspace is None or not userspace.is_shared_memory(symbol.address)
         kernel.objects.declare(symbol.address, symbol.kind, symbol.size, tracked=tracked)
-    for kind in ("k_sem", "k_mutex", "k_msgq", "k_event", "k_timer"):
-        for address in _records(kernel, kind):
+    for kind in STATIC_KINDS:
+        if kind.k_obj is None:
+            continue  # not a kernel object: nothing a thread can be granted
+        for address in _records(kernel, kind.name):
             if kernel.objects.entry(address) is None:
-                kernel.objects.declare(address, kind, STRUCT_SIZES[kind])
+                kernel.objects.declare(address, kind.name, kind.size)
 
 
 def register_static_objects(kernel: Kernel) -> None:
-    for address in _records(kernel, "k_sem"):
-        count = _field(kernel, address, "k_sem.count")
-        limit = _field(kernel, address, "k_sem.limit")
-        kernel.objects.register(address, Semaphore(count, limit))
-    for address in _records(kernel, "k_mutex"):
-        kernel.objects.register(address, Mutex())
-    for address in _records(kernel, "k_msgq"):
-        kernel.objects.register(
-            address,
-            MessageQueue(
-                buffer=_field(kernel, address, "k_msgq.buffer_start"),
-                message_size=_field(kernel, address, "k_msgq.msg_size"),
-                capacity=_field(kernel, address, "k_msgq.max_msgs"),
-            ),
-        )
-    for address in _records(kernel, "k_event"):
-        kernel.objects.register(address, Event())
-    for address in _records(kernel, "k_heap"):
-        # Not a kernel object in Zephyr: supervisors use heaps, user threads never do.
-        pool = MemoryPool(_field(kernel, address, "k_heap.buffer"),
-                          _field(kernel, address, "k_heap.size"))
-        kernel.objects.register(address, Heap(pool))
+    """K_*_DEFINE instances of every kind, initialised from their structures' fields."""
+    states = load_all_kinds()
+    for kind in STATIC_KINDS:
+        if kind.requires is not None and not kernel.config.is_enabled(kind.requires):
+            continue
+        state_class = states[kind.name]
+        for address in _records(kernel, kind.name):
+            fields = {field.name: kernel.read_u32(address + field.offset)
+                      for field in kind.fields}
+            kernel.objects.register(address, state_class.from_static(address, fields))
     device = kernel.image.symbols.get(ENTROPY_DEVICE_SYMBOL)
     if kernel.config.entropy_driver and device is not None:
         kernel.objects.declare(device.address, EntropyDevice.KIND, device.size)
@@ -86,15 +71,6 @@ def register_static_objects(kernel: Kernel) -> None:
     if kernel.config.flash and flash is not None:
         kernel.objects.declare(flash.address, FlashDevice.KIND, flash.size)
         kernel.objects.register(flash.address, FlashDevice(kernel.flash))
-    for address in _records(kernel, "k_timer"):
-        kernel.objects.register(
-            address,
-            Timer(
-                address=address,
-                expiry_function=_field(kernel, address, "k_timer.expiry_fn"),
-                stop_function=_field(kernel, address, "k_timer.stop_fn"),
-            ),
-        )
 
 
 def create_static_threads(kernel: Kernel) -> None:

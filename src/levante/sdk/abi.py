@@ -62,61 +62,92 @@ THREAD_OPTIONS: dict[str, int] = {
     "K_INHERIT_PERMS": 1 << 3,
 }
 
-# Sizes and field offsets of the kernel structures applications allocate.  The kernel
-# keeps the real state; these bytes hold only what K_*_DEFINE initialises statically.
-STRUCT_SIZES: dict[str, int] = {
-    "k_thread": 64,
-    "k_sem": 16,
-    "k_mutex": 16,
-    "k_msgq": 24,
-    "k_event": 8,
-    "k_timer": 24,
-    "k_heap": 16,
-    "static_thread_data": 44,
-    "k_mem_partition": 12,
-    "k_mem_domain": 8,
-    "k_object_assignment": 8,
-    "flash_pages_info": 12,
-}
 
-FIELD_OFFSETS: dict[str, int] = {
+@dataclass(frozen=True)
+class Field:
+    """One field of a shared C structure: its name here, its offset, and the C member
+    expression where that differs from the name."""
+
+    name: str
+    offset: int
+    member: str = ""
+
+    @property
+    def c_member(self) -> str:
+        return self.member or self.name
+
+
+@dataclass(frozen=True)
+class Struct:
+    """A C structure the kernel and the C side share, declared once: its size and the
+    fields the kernel reads or writes.  For a kind of kernel object also its K_OBJ name,
+    whether K_*_DEFINE places instances in a linker section of their own (the kernel
+    initialises them at boot), and the Kconfig option the kind needs.  The linker
+    sections, the C side's BUILD_ASSERTs and the layout constants are generated from
+    these records; the kernel's state class for a kind names it by `name`."""
+
+    name: str  # the kernel's name for it, and the C struct unless `c_struct` says
+    size: int
+    fields: tuple[Field, ...] = ()
+    c_struct: str = ""
+    k_obj: str | None = None  # Zephyr's enum k_objects name: a kernel object
+    static: bool = False  # K_*_DEFINE instances live in section ._<name>
+    requires: str | None = None
+
+    @property
+    def c_name(self) -> str:
+        return self.c_struct or self.name
+
+    @property
+    def static_section(self) -> str:
+        return f"._{self.name}"
+
+
+def _fields(*pairs: tuple[str, int] | tuple[str, int, str]) -> tuple[Field, ...]:
+    return tuple(Field(*pair) for pair in pairs)
+
+
+# The kernel keeps the real state of every object; a structure's bytes hold only what
+# K_*_DEFINE initialises statically and what the kernel mirrors for C code to read.
+STRUCTS: tuple[Struct, ...] = (
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
-    "k_thread.priv_stack_start": 0,
-    "k_thread.next_thread": 4,  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
-    "k_thread.stack_info_start": 8,
-    "k_thread.stack_info_size": 12,
-    "k_thread.stack_info_delta": 16,  # bytes above the initial stack pointer (random offset)
-    "k_thread.name": 32,
-    "k_sem.count": 0,
-    "k_sem.limit": 4,
-    "k_msgq.msg_size": 0,
-    "k_msgq.max_msgs": 4,
-    "k_msgq.buffer_start": 8,
-    "k_timer.expiry_fn": 0,
-    "k_timer.stop_fn": 4,
-    "k_heap.buffer": 0,
-    "k_heap.size": 4,
-    "static_thread_data.thread": 0,
-    "static_thread_data.stack": 4,
-    "static_thread_data.stack_size": 8,
-    "static_thread_data.entry": 12,
-    "static_thread_data.p1": 16,
-    "static_thread_data.p2": 20,
-    "static_thread_data.p3": 24,
-    "static_thread_data.priority": 28,
-    "static_thread_data.options": 32,
-    "static_thread_data.delay_ms": 36,
-    "static_thread_data.name": 40,
-    "k_mem_partition.start": 0,
-    "k_mem_partition.size": 4,
-    "k_mem_partition.attr": 8,
-    "k_object_assignment.thread": 0,
-    "k_object_assignment.objects": 4,
-    "flash_pages_info.start_offset": 0,
-    "flash_pages_info.size": 4,
-    "flash_pages_info.index": 8,
+    Struct("k_thread", 64, _fields(
+        ("priv_stack_start", 0, "arch.priv_stack_start"),
+        ("next_thread", 4),  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
+        ("stack_info_start", 8, "stack_info.start"),
+        ("stack_info_size", 12, "stack_info.size"),
+        ("stack_info_delta", 16, "stack_info.delta"),  # above the initial stack pointer
+        ("name", 32),
+    ), k_obj="K_OBJ_THREAD"),
+    Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
+    Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
+    Struct("k_msgq", 24, _fields(("msg_size", 0), ("max_msgs", 4), ("buffer_start", 8)),
+           k_obj="K_OBJ_MSGQ", static=True),
+    Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
+           static=True),
+    # Not a kernel object in Zephyr: supervisors hand heaps to threads as resource pools.
+    Struct("k_heap", 16, _fields(("buffer", 0), ("size", 4)), static=True),
+    Struct("static_thread_data", 44, _fields(
+        ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
+        ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
+        ("p1", 16, "init_p1"), ("p2", 20, "init_p2"), ("p3", 24, "init_p3"),
+        ("priority", 28, "init_prio"), ("options", 32, "init_options"),
+        ("delay_ms", 36, "init_delay_ms"), ("name", 40, "init_name"),
+    ), c_struct="_static_thread_data"),
+    Struct("k_mem_partition", 12, _fields(("start", 0), ("size", 4), ("attr", 8))),
+    Struct("k_mem_domain", 8),
+    Struct("k_object_assignment", 8, _fields(("thread", 0), ("objects", 4))),
+    Struct("flash_pages_info", 12, _fields(("start_offset", 0), ("size", 4), ("index", 8))),
+)
+STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
+STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
+FIELD_OFFSETS: dict[str, int] = {
+    f"{struct.name}.{field.name}": field.offset for struct in STRUCTS for field in struct.fields
 }
+# Kinds whose K_*_DEFINE instances the kernel initialises at boot, from their sections.
+STATIC_KINDS: tuple[Struct, ...] = tuple(struct for struct in STRUCTS if struct.static)
 
 # Zephyr's enum k_objects, for the kinds of kernel object Levante has, and the C type of
 # each (what the image's debug information names).
@@ -133,16 +164,12 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_DRIVER_FLASH": 9,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
-    "K_OBJ_EVENT": "k_event",
-    "K_OBJ_MSGQ": "k_msgq",
-    "K_OBJ_MUTEX": "k_mutex",
-    "K_OBJ_SEM": "k_sem",
-    "K_OBJ_THREAD": "k_thread",
-    "K_OBJ_TIMER": "k_timer",
+    **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
     "K_OBJ_THREAD_STACK_ELEMENT": "z_thread_stack_element",
     "K_OBJ_DRIVER_ENTROPY": "device_entropy",
     "K_OBJ_DRIVER_FLASH": "device_flash",
 }
+assert set(OBJECT_KINDS) == set(KERNEL_OBJECT_TYPES) - {"K_OBJ_ANY"}, "every K_OBJ is a kind"
 
 # Memory partition attributes: who may read, write, execute (U_ = user, P_ = privileged).
 PARTITION_ACCESS_BITS: dict[str, int] = {
@@ -166,16 +193,12 @@ PARTITION_ATTRIBUTES: dict[str, int] = {  # Zephyr's K_MEM_PARTITION_* names for
     "K_MEM_PARTITION_P_RX_U_RX": _P_R | _P_X | _U_R | _U_X,
 }
 
-# Linker sections holding statically defined objects, by kernel-object kind.
+# Linker sections holding statically defined records: K_THREAD_DEFINE and
+# K_THREAD_ACCESS_GRANT records (in flash), and every static kind's objects.
 STATIC_SECTIONS: dict[str, str] = {
     "thread": "._static_thread_data",
-    "k_sem": "._k_sem",
-    "k_mutex": "._k_mutex",
-    "k_msgq": "._k_msgq",
-    "k_event": "._k_event",
-    "k_timer": "._k_timer",
-    "k_heap": "._k_heap",
     "k_object_assignment": "._k_object_assignment",  # K_THREAD_ACCESS_GRANT records
+    **{kind.name: kind.static_section for kind in STATIC_KINDS},
 }
 
 # (start, size) word pairs the build emits for every application-memory BSS part; the

@@ -107,6 +107,7 @@ def _write_generated_headers(build_dir: Path, board: Board, config: Config) -> P
     generated.mkdir(parents=True, exist_ok=True)
     (generated / "abi.h").write_text(generate.abi_header())
     (generated / "syscalls.h").write_text(generate.syscalls_header())
+    (generated / "struct_check.h").write_text(generate.struct_check_header())
     flash_map = generated / "flash_map.h"
     if config.is_enabled("FLASH"):
         # The fixed partitions a devicetree would give: the boot stage's own layout.
@@ -318,6 +319,7 @@ def _write_linker_script(
         ("APP_SMEM_BSS_ZERO", bss_zero_table(layouts)),
         ("APP_SMEM_PARTITIONS", partition_sections(layouts)),
         ("NOINIT_SORTED", sorted_noinit),
+        ("STATIC_OBJECT_SECTIONS", generate.static_object_sections()),
     ):
         # A placeholder is a line of its own: without user mode the line goes away.
         script = script.replace(f"@{key}@\n", f"{text.rstrip()}\n" if text else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.waitq import WaitQueue
 
 
@@ -23,12 +24,17 @@ class EventWait:
         return matched
 
 
+@kind_state
 @dataclass(eq=False)
 class Event:
     KIND: ClassVar[str] = "k_event"
 
     events: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    @classmethod
+    def from_static(cls, address: int, fields: StaticFields) -> Event:
+        return cls()
 
     def wait_queues(self) -> tuple[WaitQueue, ...]:
         return (self.waiters,)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.pool import MemoryPool
 from levante.kernel.waitq import WaitQueue
 
 
+@kind_state
 @dataclass(eq=False)
 class MessageQueue:
     KIND: ClassVar[str] = "k_msgq"
@@ -29,6 +31,10 @@ class MessageQueue:
     receivers: WaitQueue = field(default_factory=WaitQueue)
     # The pool the ring came from when the queue owns it (K_MSGQ_FLAG_ALLOC).
     ring_pool: MemoryPool | None = None
+
+    @classmethod
+    def from_static(cls, address: int, fields: StaticFields) -> MessageQueue:
+        return cls(fields["buffer_start"], fields["msg_size"], fields["max_msgs"])
 
     def slot_address(self, index: int) -> int:
         return self.buffer + index * self.message_size

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.thread import Thread
 from levante.kernel.waitq import WaitQueue
 
 
+@kind_state
 @dataclass(eq=False)
 class Mutex:
     KIND: ClassVar[str] = "k_mutex"
@@ -17,6 +19,10 @@ class Mutex:
     lock_count: int = 0
     owner_original_priority: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    @classmethod
+    def from_static(cls, address: int, fields: StaticFields) -> Mutex:
+        return cls()
 
     def inherited_priority(self) -> int:
         """What the owner should run at: its own priority, or its most important

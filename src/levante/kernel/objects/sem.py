@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.waitq import WaitQueue
 
 
+@kind_state
 @dataclass(eq=False)
 class Semaphore:
     KIND: ClassVar[str] = "k_sem"
@@ -15,6 +17,10 @@ class Semaphore:
     count: int
     limit: int
     waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    @classmethod
+    def from_static(cls, address: int, fields: StaticFields) -> Semaphore:
+        return cls(fields["count"], fields["limit"])
 
     def is_valid_setup(self) -> bool:
         return self.limit != 0 and self.count <= self.limit

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.waitq import WaitQueue
 
 
+@kind_state
 @dataclass(eq=False)
 class Timer:
     KIND: ClassVar[str] = "k_timer"
@@ -21,6 +23,10 @@ class Timer:
     user_data: int = 0
     timeout: Timeout | None = None
     waiters: WaitQueue = field(default_factory=WaitQueue)
+
+    @classmethod
+    def from_static(cls, address: int, fields: StaticFields) -> Timer:
+        return cls(address, fields["expiry_fn"], fields["stop_fn"])
 
     def disarm(self, timeouts: TimeoutQueue) -> None:
         """Stop for good (the timer is being freed): no expiry may run on its memory."""

@@ -17,6 +17,8 @@ Handlers validate the rest (oops or errno) before they perform.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,40 +27,21 @@ from levante.arch.interface import Context
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
-from levante.kernel.objects.event import Event
-from levante.kernel.objects.msgq import MessageQueue
-from levante.kernel.objects.mutex import Mutex
+from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
-from levante.kernel.objects.sem import Semaphore
-from levante.kernel.objects.timer import Timer
-from levante.kernel.syscalls import (  # noqa: F401  (importing registers the handlers)
-    console_calls,
-    domain_calls,
-    event_calls,
-    flash_calls,
-    msgq_calls,
-    mutex_calls,
-    object_calls,
-    random_calls,
-    sem_calls,
-    thread_calls,
-    time_calls,
-    timer_calls,
-)
 from levante.kernel.syscalls.registry import HANDLERS, Handler
-from levante.sdk.abi import REGISTER_ARGUMENTS, SYSCALLS, Parameter, Syscall
+from levante.sdk.abi import REGISTER_ARGUMENTS, STRUCTS_BY_NAME, SYSCALLS, Parameter, Syscall
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
 
 _SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t", "off_t"})
-# Kernel-object parameters by C type; a device's kind follows its API's name.
+# Kernel-object parameters by C type: every kind with a state class that the ABI
+# declares a kernel object (threads are named by k_tid_t and resolved by their calls);
+# a device's kind follows its API's name.
 _OBJECT_TYPES: dict[str, type[HasKind]] = {
-    "struct k_sem *": Semaphore,
-    "struct k_mutex *": Mutex,
-    "struct k_msgq *": MessageQueue,
-    "struct k_event *": Event,
-    "struct k_timer *": Timer,
+    f"struct {kind} *": state for kind, state in load_all_kinds().items()
+    if STRUCTS_BY_NAME[kind].k_obj is not None
 }
 _DEVICE_TYPE = "const struct device *"
 _DEVICE_KINDS: dict[str, type[HasKind]] = {"flash_": FlashDevice, "entropy_": EntropyDevice}
@@ -135,7 +118,16 @@ def _entry(call: Syscall) -> TableEntry:
     )
 
 
+def _load_handlers() -> None:
+    """Import every handler module of the syscalls package (each registers its own)."""
+    package = importlib.import_module("levante.kernel.syscalls")
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.endswith("_calls"):
+            importlib.import_module(f"levante.kernel.syscalls.{module.name}")
+
+
 def _build_table() -> dict[int, TableEntry]:
+    _load_handlers()
     missing = [call.name for call in SYSCALLS if call.name not in HANDLERS]
     if missing:
         raise RuntimeError(f"system calls without a handler: {', '.join(missing)}")

@@ -3,42 +3,8 @@
 #include <zephyr/kernel.h>
 #include <zephyr/drivers/flash.h>
 
-BUILD_ASSERT(sizeof(struct k_thread) == LV_SIZEOF_K_THREAD);
-BUILD_ASSERT(offsetof(struct k_thread, arch.priv_stack_start) ==
-	     LV_OFFSETOF_K_THREAD_PRIV_STACK_START);
-BUILD_ASSERT(offsetof(struct k_thread, stack_info.start) == LV_OFFSETOF_K_THREAD_STACK_INFO_START);
-BUILD_ASSERT(offsetof(struct k_thread, stack_info.size) == LV_OFFSETOF_K_THREAD_STACK_INFO_SIZE);
-BUILD_ASSERT(offsetof(struct k_thread, name) == LV_OFFSETOF_K_THREAD_NAME);
-BUILD_ASSERT(sizeof(struct k_sem) == LV_SIZEOF_K_SEM);
-BUILD_ASSERT(offsetof(struct k_sem, count) == LV_OFFSETOF_K_SEM_COUNT);
-BUILD_ASSERT(offsetof(struct k_sem, limit) == LV_OFFSETOF_K_SEM_LIMIT);
-BUILD_ASSERT(sizeof(struct k_mutex) == LV_SIZEOF_K_MUTEX);
-BUILD_ASSERT(sizeof(struct k_msgq) == LV_SIZEOF_K_MSGQ);
-BUILD_ASSERT(offsetof(struct k_msgq, msg_size) == LV_OFFSETOF_K_MSGQ_MSG_SIZE);
-BUILD_ASSERT(offsetof(struct k_msgq, max_msgs) == LV_OFFSETOF_K_MSGQ_MAX_MSGS);
-BUILD_ASSERT(offsetof(struct k_msgq, buffer_start) == LV_OFFSETOF_K_MSGQ_BUFFER_START);
-BUILD_ASSERT(sizeof(struct k_event) == LV_SIZEOF_K_EVENT);
-BUILD_ASSERT(sizeof(struct k_timer) == LV_SIZEOF_K_TIMER);
-BUILD_ASSERT(offsetof(struct k_timer, expiry_fn) == LV_OFFSETOF_K_TIMER_EXPIRY_FN);
-BUILD_ASSERT(offsetof(struct k_timer, stop_fn) == LV_OFFSETOF_K_TIMER_STOP_FN);
-BUILD_ASSERT(sizeof(struct k_heap) == LV_SIZEOF_K_HEAP);
-BUILD_ASSERT(offsetof(struct k_heap, buffer) == LV_OFFSETOF_K_HEAP_BUFFER);
-BUILD_ASSERT(offsetof(struct k_heap, size) == LV_OFFSETOF_K_HEAP_SIZE);
-BUILD_ASSERT(sizeof(struct _static_thread_data) == LV_SIZEOF_STATIC_THREAD_DATA);
-BUILD_ASSERT(offsetof(struct _static_thread_data, init_entry) ==
-	     LV_OFFSETOF_STATIC_THREAD_DATA_ENTRY);
-BUILD_ASSERT(offsetof(struct _static_thread_data, init_name) ==
-	     LV_OFFSETOF_STATIC_THREAD_DATA_NAME);
-BUILD_ASSERT(sizeof(struct k_mem_partition) == LV_SIZEOF_K_MEM_PARTITION);
-BUILD_ASSERT(offsetof(struct k_mem_partition, start) == LV_OFFSETOF_K_MEM_PARTITION_START);
-BUILD_ASSERT(offsetof(struct k_mem_partition, size) == LV_OFFSETOF_K_MEM_PARTITION_SIZE);
-BUILD_ASSERT(offsetof(struct k_mem_partition, attr) == LV_OFFSETOF_K_MEM_PARTITION_ATTR);
-BUILD_ASSERT(sizeof(struct k_mem_domain) == LV_SIZEOF_K_MEM_DOMAIN);
-BUILD_ASSERT(sizeof(struct k_object_assignment) == LV_SIZEOF_K_OBJECT_ASSIGNMENT);
-BUILD_ASSERT(offsetof(struct k_object_assignment, thread) ==
-	     LV_OFFSETOF_K_OBJECT_ASSIGNMENT_THREAD);
-BUILD_ASSERT(offsetof(struct k_object_assignment, objects) ==
-	     LV_OFFSETOF_K_OBJECT_ASSIGNMENT_OBJECTS);
+/* Every shared structure's size and field offsets, generated from the ABI's records. */
+#include <generated/levante/struct_check.h>
 
 /* The kernel reads the partition attributes bit by bit. */
 BUILD_ASSERT(K_MEM_PARTITION_IS_WRITABLE(K_MEM_PARTITION_P_RW_U_RO) &&

@@ -5,13 +5,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi mosquitto
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi mosquitto qemu-system-arm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
-	src/levante/sdk/abi.py src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
+	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
 	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto \
-	src/levante/codecs src/levante/boot src/levante/commands src/levante/board_flash.py \
-	src/levante/board_flash_port.py src/levante/sdk/mcuboot.py
+	src/levante/codecs src/levante/boot src/levante/commands src/levante/board src/levante/devices \
+	src/levante/sdk/mcuboot.py
 
 .PHONY: setup toolchain venv run test lint typecheck pytest bench fuzz clean
 
@@ -20,8 +20,9 @@ setup: toolchain venv
 toolchain:
 	@if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 || \
 	    [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ] || \
-	    [ ! -x /usr/sbin/mosquitto ]; then \
-		echo "installing the Arm toolchain and the MQTT test broker: $(APT_PACKAGES)"; \
+	    [ ! -x /usr/sbin/mosquitto ] || \
+	    ! command -v qemu-system-arm >/dev/null 2>&1; then \
+		echo "installing the Arm toolchain, the MQTT test broker and QEMU (peer benchmark): $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
@@ -54,9 +55,12 @@ pytest: setup
 bench: setup
 	$(BIN)/python -m bench
 
-# Coverage-guided fuzzing of every codec (atheris); the test suite runs a short bound.
+# Coverage-guided fuzzing of every codec (atheris), then the system-call fuzzer on both
+# boards (SYSCALL_FUZZ_SEEDS seeds each); the test suite runs a short bound of both.
+SYSCALL_FUZZ_SEEDS ?= 32
 fuzz: setup
 	$(BIN)/python fuzz/run.py --runs 100000
+	$(BIN)/python fuzz/syscall_fuzz.py --seeds $(SYSCALL_FUZZ_SEEDS)
 
 clean:
 	rm -rf build

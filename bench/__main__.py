@@ -1,4 +1,7 @@
-"""Run every benchmark; end with one `BENCH <name> <ratio> <target> <ok|below>` line each."""
+"""Run every benchmark; end with one `BENCH <name> <ratio> <target> <ok|below>` line each.
+
+The peer comparison (Levante vs Zephyr on QEMU, from ../shared/peer) runs last: it takes a
+few minutes and yields four results, or none with a one-line note where it cannot run."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from bench import (
     bench_codecs_net,
     bench_granules,
     bench_mips,
+    bench_peer,
     bench_syscall,
     bench_user_mode,
     bench_yield,
@@ -27,6 +31,8 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt,
     bench_codecs_app.run_mqtt_publish,
 )
+# Benchmarks that yield several results at once.
+GROUPS = (bench_peer.run,)
 
 
 def main() -> None:
@@ -35,6 +41,10 @@ def main() -> None:
         result = benchmark()
         print(f"{result.name}: {result.details}", flush=True)
         results.append(result)
+    for group in GROUPS:
+        for result in group():
+            print(f"{result.name}: {result.details}", flush=True)
+            results.append(result)
     for result in results:
         print(result.line())
 

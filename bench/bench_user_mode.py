@@ -7,7 +7,7 @@ import struct
 from pathlib import Path
 
 from bench.common import Result, best_time, boot_quietly, build_app
-from levante.sdk.abi import THREAD_OPTIONS
+from levante.abi import THREAD_OPTIONS
 
 CALLS = 40_000  # as in apps/user_mode
 GIVE_LOOP, YIELD_PAIR = 0, 1
@@ -23,7 +23,7 @@ def _run_seconds(build_dir: Path, options: int, work: int) -> tuple[float, int]:
         for name, value in (("bench_options", options), ("bench_work", work)):
             system.cpu.write_memory(symbols[name].address, struct.pack("<I", value))
         system.run()
-        assert system.kernel.faults == [], system.kernel.faults
+        assert not system.kernel.faults, list(system.kernel.faults)
         switches.append(system.kernel.switch_count)
 
     return best_time(once), switches[-1]

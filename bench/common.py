@@ -11,10 +11,10 @@ from unicorn import UC_ARCH_ARM, UC_HOOK_INTR, UC_MODE_MCLASS, UC_MODE_THUMB, UC
 from unicorn import arm_const as arm
 
 from levante.arch.cortex_m.cpu import UnicornCpu
+from levante.board.system import System, power_up
 from levante.config import load_board
 from levante.image.elf import ElfImage, load_elf
 from levante.sdk.build import build
-from levante.system import System, boot
 
 REPO = Path(__file__).resolve().parent.parent
 APPS = Path(__file__).resolve().parent / "apps"
@@ -49,7 +49,7 @@ def build_app(name: str, board: str = "lv_m4") -> Path:
 
 
 def boot_quietly(build_dir: Path) -> System:
-    return boot(build_dir, lambda _: None)
+    return power_up(build_dir, lambda _: None)
 
 
 def best_time(run: Callable[[], object], repeats: int = REPEATS) -> float:

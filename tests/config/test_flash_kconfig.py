@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from levante.config import Config, ConfigError, configure, load_board
-from levante.kernel.layout import KernelConfig
+from levante.kernel.settings import KernelConfig
 
 
 def configured(tmp_path: Path, prj: str) -> Config:

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from levante.crypto.ctr_drbg import SEED_LENGTH
 from levante.crypto.entropy import HostEntropy, SeededEntropy, parse_seed
 from levante.crypto.xoshiro import Xoshiro128PlusPlus
-from levante.kernel.layout import KernelConfig
 from levante.kernel.random import NoEntropy, RandomService
+from levante.kernel.settings import KernelConfig
 
 
 def test_xoshiro128plusplus_reference_outputs() -> None:

@@ -9,10 +9,10 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from conftest import Builder
+from levante.abi import STRUCT_SIZES
 from levante.image.elf import ElfImage, load_elf
 from levante.image.kobjects import find_kernel_objects
 from levante.image.layout import KernelObjectSymbol
-from levante.sdk.abi import STRUCT_SIZES
 from levante.sdk.build import CC, INCLUDE_DIR, OBJCOPY
 
 STACK = "z_thread_stack_element"

@@ -32,6 +32,16 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from levante.abi import (
+    FIELD_OFFSETS,
+    REGISTER_ARGUMENTS,
+    STATIC_SECTIONS,
+    STRUCT_SIZES,
+    SVC_CALLBACK_RETURN,
+    SVC_SYSCALL,
+    SYSCALLS_BY_NAME,
+    Syscall,
+)
 from levante.arch.interface import (
     AccessKind,
     Context,
@@ -45,18 +55,8 @@ from levante.arch.interface import (
 )
 from levante.image.layout import ImageLayout, Symbol
 from levante.kernel.kernel import Kernel, RunEnd
-from levante.kernel.layout import KernelConfig
+from levante.kernel.settings import KernelConfig
 from levante.kernel.thread import Thread
-from levante.sdk.abi import (
-    FIELD_OFFSETS,
-    REGISTER_ARGUMENTS,
-    STATIC_SECTIONS,
-    STRUCT_SIZES,
-    SVC_CALLBACK_RETURN,
-    SVC_SYSCALL,
-    SYSCALLS_BY_NAME,
-    Syscall,
-)
 
 Step = tuple[Any, ...]
 Script = Generator[Step, Any, None]

@@ -12,11 +12,11 @@ from typing import Any
 
 from mock_cpu import MockSystem
 
+from levante.abi import FLASH_DEVICE_SYMBOL
 from levante.devices.flash import FlashController
 from levante.image.layout import ImageLayout, Symbol
 from levante.kernel.flash_port import FlashPartitionInfo, FlashRefused
 from levante.kernel.kernel import Kernel
-from levante.sdk.abi import FLASH_DEVICE_SYMBOL
 
 FLASH_SIZE = 0x10000
 SECTOR = 0x1000

@@ -19,11 +19,11 @@ from mock_flash import (
     FlashSystem,
 )
 
+from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, THREAD_OPTIONS
 from levante.image.layout import ImageLayout, Symbol
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS
 from levante.kernel.flash_port import FlashRefused
-from levante.kernel.layout import KernelConfig
-from levante.sdk.abi import ERRNO, KERNEL_OBJECT_TYPES, THREAD_OPTIONS
+from levante.kernel.settings import KernelConfig
 
 EINVAL, EACCES, EIO, ENODEV = (-ERRNO[name] for name in ("EINVAL", "EACCES", "EIO", "ENODEV"))
 K_USER = THREAD_OPTIONS["K_USER"]

@@ -21,10 +21,10 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import ERRNO, FATAL_REASONS, SYSCALLS_BY_NAME, THREAD_OPTIONS
 from levante.image.layout import Symbol
 from levante.kernel.kernel import RunEnd
 from levante.kernel.syscalls import dispatch
-from levante.sdk.abi import ERRNO, FATAL_REASONS, SYSCALLS_BY_NAME, THREAD_OPTIONS
 
 K_USER = THREAD_OPTIONS["K_USER"]
 OOPS = "K_ERR_KERNEL_OOPS"

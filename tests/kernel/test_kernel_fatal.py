@@ -17,6 +17,7 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import SVC_EXCEPT, SYSCALLS, THREAD_OPTIONS
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import (
     K_ERR_CPU_EXCEPTION,
@@ -25,7 +26,6 @@ from levante.kernel.fatal import (
 )
 from levante.kernel.kernel import RunEnd
 from levante.kernel.thread import ThreadState
-from levante.sdk.abi import SVC_EXCEPT, SYSCALLS, THREAD_OPTIONS
 
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 

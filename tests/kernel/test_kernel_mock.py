@@ -22,9 +22,9 @@ from mock_cpu import (
     runtime_layout,
 )
 
+from levante.abi import RUNTIME_SYMBOLS, SVC_CALLBACK_RETURN, SVC_SYSCALL, SYSCALLS_BY_NAME
 from levante.arch.interface import MemoryAccessError, StopKind, ThreadStart
 from levante.kernel.syscalls.dispatch import decode_arguments
-from levante.sdk.abi import RUNTIME_SYMBOLS, SVC_CALLBACK_RETURN, SVC_SYSCALL, SYSCALLS_BY_NAME
 
 
 def thread_start(entry: int, *args: int) -> ThreadStart:

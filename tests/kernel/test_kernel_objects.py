@@ -17,10 +17,10 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import ERRNO
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS
 from levante.kernel.kernel import RunEnd
 from levante.kernel.thread import ThreadState
-from levante.sdk.abi import ERRNO
 
 EAGAIN = -ERRNO["EAGAIN"]
 EBUSY = -ERRNO["EBUSY"]

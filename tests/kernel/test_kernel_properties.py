@@ -22,6 +22,7 @@ from mock_cpu import (
     runtime_layout,
 )
 
+from levante.abi import ERRNO, SYSCALLS
 from levante.kernel import costs
 from levante.kernel.kernel import Kernel, RunEnd
 from levante.kernel.objects.mutex import Mutex
@@ -29,7 +30,6 @@ from levante.kernel.objects.sem import Semaphore
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.waitq import WaitQueue
-from levante.sdk.abi import ERRNO, SYSCALLS
 
 # Derandomized (the same examples every run) and without an example database.
 QUICK = settings(max_examples=100, deadline=None, database=None, derandomize=True)

@@ -40,9 +40,9 @@ def test_the_gate_detector_finds_a_raw_access(tmp_path: Path) -> None:
 def test_every_kind_the_abi_declares_statically_has_one_state_class() -> None:
     """One record per kind: the ABI's record and the state class registered for it are
     all boot and the decoder need (no list of kinds elsewhere)."""
+    from levante.abi import STATIC_KINDS, STRUCTS_BY_NAME
     from levante.kernel.objects.kinds import load_all_kinds
     from levante.kernel.syscalls import dispatch
-    from levante.sdk.abi import STATIC_KINDS, STRUCTS_BY_NAME
 
     states = load_all_kinds()
     for kind in STATIC_KINDS:

@@ -16,10 +16,10 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import ERRNO, THREAD_OPTIONS
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS, K_ERR_KERNEL_PANIC
 from levante.kernel.kernel import RunEnd
 from levante.kernel.thread import ThreadState
-from levante.sdk.abi import ERRNO, THREAD_OPTIONS
 
 EAGAIN = -ERRNO["EAGAIN"]
 EBUSY = -ERRNO["EBUSY"]

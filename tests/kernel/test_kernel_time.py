@@ -15,10 +15,10 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import ERRNO
 from levante.kernel import costs
 from levante.kernel.kernel import RunEnd
 from levante.kernel.thread import ThreadState
-from levante.sdk.abi import ERRNO
 
 SWITCH = costs.CONTEXT_SWITCH_CYCLES
 SYSCALL = costs.SYSCALL_CYCLES

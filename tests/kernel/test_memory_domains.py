@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from levante.abi import ERRNO, PARTITION_ACCESS_BITS, PARTITION_ATTRIBUTES
 from levante.arch.interface import AccessRegion
 from levante.arch.mpu import MpuError, MpuModel, mpu_for
 from levante.kernel.memdomain import (
@@ -16,7 +17,6 @@ from levante.kernel.memdomain import (
     thread_view,
 )
 from levante.kernel.thread import Thread
-from levante.sdk.abi import ERRNO, PARTITION_ACCESS_BITS, PARTITION_ATTRIBUTES
 
 EINVAL = -ERRNO["EINVAL"]
 

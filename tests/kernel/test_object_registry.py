@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from levante.abi import ERRNO
 from levante.kernel.caller import Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.objects.registry import STACK_KIND, InitState, KernelObject, ObjectRegistry
 from levante.kernel.objects.sem import Semaphore
 from levante.kernel.thread import Thread
-from levante.sdk.abi import ERRNO
 
 EBADF = -ERRNO["EBADF"]
 EPERM = -ERRNO["EPERM"]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import pytest
 from mock_cpu import Args, MockSystem, Script, call
 
+from levante.abi import ERRNO, Syscall
 from levante.kernel.caller import Caller
 from levante.kernel.objects.sem import Semaphore
-from levante.sdk.abi import ERRNO, Syscall
 
 EPERM = -ERRNO["EPERM"]
 

@@ -18,11 +18,11 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, THREAD_OPTIONS
 from levante.image.layout import Symbol
 from levante.kernel.kernel import RunEnd
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.objects.timer import Timer
-from levante.sdk.abi import ERRNO, KERNEL_OBJECT_TYPES, THREAD_OPTIONS
 
 K_USER = THREAD_OPTIONS["K_USER"]
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

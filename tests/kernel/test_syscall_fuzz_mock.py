@@ -26,8 +26,8 @@ from mock_cpu import (
     run,
 )
 
+from levante.abi import SYSCALLS, SYSCALLS_BY_NAME, THREAD_OPTIONS
 from levante.kernel.kernel import RunEnd
-from levante.sdk.abi import SYSCALLS, SYSCALLS_BY_NAME, THREAD_OPTIONS
 
 K_USER = THREAD_OPTIONS["K_USER"]
 USER_REASONS = {"K_ERR_KERNEL_OOPS", "K_ERR_CPU_EXCEPTION", "K_ERR_STACK_CHK_FAIL"}

@@ -21,10 +21,10 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from conftest import Builder
+from levante.abi import BSS_ZERO_SECTION, FIELD_OFFSETS, PARTITION_ATTRIBUTES, STRUCT_SIZES
 from levante.config import load_board
 from levante.errors import BuildError
 from levante.sdk import build
-from levante.sdk.abi import BSS_ZERO_SECTION, FIELD_OFFSETS, PARTITION_ATTRIBUTES, STRUCT_SIZES
 
 BOARDS = ("lv_m4", "lv_m33")
 P_RW_U_RW = PARTITION_ATTRIBUTES["K_MEM_PARTITION_P_RW_U_RW"]

@@ -31,9 +31,9 @@ import pytest
 from target_support import check_results, cycles_per_tick
 
 from conftest import TARGET_TESTS, Builder, RunResult, split_boot_log
+from levante.abi import FATAL_REASONS
 from levante.config import Config
 from levante.image.elf import ElfImage, load_elf
-from levante.sdk.abi import FATAL_REASONS
 
 BOARDS = ["lv_m4", "lv_m33"]
 OOPS = "K_ERR_KERNEL_OOPS"

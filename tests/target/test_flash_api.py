@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TARGET_TESTS, Builder, RunResult
+from levante.abi import ERRNO
 from levante.boot.layout import default_layout
 from levante.config import load_board
-from levante.sdk.abi import ERRNO
 
 APP = TARGET_TESTS / "flash_api"
 BOARDS = ("lv_m4", "lv_m33")

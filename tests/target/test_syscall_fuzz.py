@@ -20,7 +20,7 @@ from syscall_fuzz_support import (
     run_once,
 )
 
-from levante.sdk.abi import SYSCALLS, SYSCALLS_BY_NAME
+from levante.abi import SYSCALLS, SYSCALLS_BY_NAME
 
 SEEDS = (1, 2, 3, 4, 5, 6)
 ROUNDS = 200  # about one second of wall-clock time per run

@@ -18,8 +18,8 @@ import pytest
 from target_support import check_results
 
 from conftest import TARGET_TESTS, Builder, RunResult
+from levante.abi import FATAL_REASONS, SYSCALLS
 from levante.image.elf import ElfImage, load_elf
-from levante.sdk.abi import FATAL_REASONS, SYSCALLS
 
 APP = TARGET_TESTS / "user_syscalls"
 OOPS = "K_ERR_KERNEL_OOPS"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from levante.board_flash import (
+from levante.board.flash import (
     default_flash_folder,
     installed_boot_stage,
     remember_build_image,

@@ -12,8 +12,8 @@ from elftools.dwarf.typeunit import TypeUnit
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
+from levante.abi import OBJECT_KINDS
 from levante.image.layout import KernelObjectSymbol
-from levante.sdk.abi import OBJECT_KINDS
 
 STACK_KIND = OBJECT_KINDS["K_OBJ_THREAD_STACK_ELEMENT"]
 # Structures that are one kernel object each; a stack is an array of STACK_KIND elements.

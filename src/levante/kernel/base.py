@@ -17,13 +17,13 @@ from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.fatal import (
     FaultRecord,
 )
-from levante.kernel.layout import KernelConfig
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.policy import AllowAll, SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
+from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue

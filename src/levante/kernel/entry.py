@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from levante.abi import (
+    SVC_EXCEPT,
+    SVC_SYSCALL,
+)
 from levante.arch.interface import (
     StopEvent,
     StopKind,
@@ -9,10 +13,6 @@ from levante.arch.interface import (
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user_raisable_reason
 from levante.kernel.fatal_errors import FatalErrors
 from levante.kernel.thread import Thread
-from levante.sdk.abi import (
-    SVC_EXCEPT,
-    SVC_SYSCALL,
-)
 
 
 class CpuEntry(FatalErrors):

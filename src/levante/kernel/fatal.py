@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from levante.abi import FATAL_REASONS
 from levante.arch.interface import CpuFault
-from levante.sdk.abi import FATAL_REASONS
 
 REASON_NAMES = {value: name for name, value in FATAL_REASONS.items()}
 K_ERR_CPU_EXCEPTION = FATAL_REASONS["K_ERR_CPU_EXCEPTION"]

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import struct
 
+from levante.abi import (
+    SVC_CALLBACK_RETURN,
+    SVC_EXCEPT,
+    SVC_SYSCALL,
+)
 from levante.arch.interface import (
     Context,
     CpuFault,
@@ -18,11 +23,6 @@ from levante.kernel.fatal import (
     FaultRecord,
 )
 from levante.kernel.serving import SyscallService
-from levante.sdk.abi import (
-    SVC_CALLBACK_RETURN,
-    SVC_EXCEPT,
-    SVC_SYSCALL,
-)
 
 EXCEPTION_FRAME_BYTES = 32
 

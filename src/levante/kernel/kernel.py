@@ -19,8 +19,8 @@ from levante import __version__
 from levante.arch.interface import Cpu
 from levante.image.layout import ImageLayout
 from levante.kernel.base import ConsoleSink, ConsoleSource, TraceSink
-from levante.kernel.layout import KernelConfig
 from levante.kernel.loop import RunEnd, RunLoop
+from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.userspace import UserSpace
 
@@ -49,9 +49,9 @@ class Kernel(RunLoop):
         self.devices.attach_all(self)
 
     def boot(self) -> None:
-        from levante.kernel.boot import boot_system
+        from levante.kernel.startup import start_system
 
-        boot_system(self)
+        start_system(self)
 
     def banner(self) -> None:
         if self.config.boot_banner:

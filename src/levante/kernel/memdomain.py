@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO, PARTITION_ACCESS_BITS
 from levante.arch.interface import AccessRegion, MemoryView
 from levante.arch.memview import ADDRESS_SPACE_END
 from levante.arch.mpu import MpuError, MpuModel
-from levante.sdk.abi import ERRNO, PARTITION_ACCESS_BITS
 
 if TYPE_CHECKING:
     from levante.kernel.thread import Thread

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from levante.abi import Syscall
     from levante.kernel.caller import Caller
-    from levante.sdk.abi import Syscall
 
 
 class SyscallPolicy(Protocol):

@@ -21,7 +21,7 @@ from levante.crypto.xoshiro import STATE_BYTES, Xoshiro128PlusPlus
 
 if TYPE_CHECKING:
     from levante.crypto.entropy import EntropySource
-    from levante.kernel.layout import KernelConfig
+    from levante.kernel.settings import KernelConfig
 
 # Distinguishes this DRBG instance from any other seeded with the same entropy.
 _PERSONALIZATION = b"Levante sys_csrand_get CTR_DRBG"

@@ -17,9 +17,9 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
+from levante.abi import OPTION_SYMBOLS, STACK_FILL_BYTE, STACK_SENTINEL_VALUE
 from levante.arch.interface import CpuFault
 from levante.arch.mpu import GRANULE
-from levante.sdk.abi import OPTION_SYMBOLS, STACK_FILL_BYTE, STACK_SENTINEL_VALUE
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from levante.abi import (
+    FIELD_OFFSETS,
+    OPTION_SYMBOLS,
+    STRUCT_SIZES,
+    THREAD_OPTIONS,
+)
 from levante.arch.interface import (
     AccessKind,
     Context,
@@ -13,12 +19,6 @@ from levante.kernel.fatal import (
 )
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.thread import Thread, ThreadState
-from levante.sdk.abi import (
-    FIELD_OFFSETS,
-    OPTION_SYMBOLS,
-    STRUCT_SIZES,
-    THREAD_OPTIONS,
-)
 
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]

@@ -12,6 +12,7 @@ import re
 import struct
 from typing import TYPE_CHECKING
 
+from levante.abi import BSS_ZERO_SECTION, STRUCT_SIZES
 from levante.arch.interface import MemoryView
 from levante.arch.mpu import MpuError, mpu_for
 from levante.kernel.fatal import Oops
@@ -25,7 +26,6 @@ from levante.kernel.memdomain import (
 from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import allocate_block, release_block
-from levante.sdk.abi import BSS_ZERO_SECTION, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel

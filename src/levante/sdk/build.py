@@ -1,7 +1,7 @@
 """`levante build`: configure an application with Kconfig, then compile and link it for a board.
 
 Steps: Kconfig (prj.conf over the board's defconfig over the defaults) → .config and
-autoconf.h; the ABI headers generated from levante.sdk.abi; every `src/*.c` of the
+autoconf.h; the ABI headers generated from levante.abi; every `src/*.c` of the
 application plus the Levante C runtime compiled with arm-none-eabi-gcc; a link with the
 board's memory map; levante.elf and levante.bin in the build folder.
 
@@ -26,17 +26,17 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
-from levante.arch.mpu import GRANULE, mpu_for
-from levante.config import Board, Config, configure
-from levante.errors import BuildError
-from levante.sdk import generate
-from levante.sdk.abi import (
+from levante.abi import (
     BSS_ZERO_SECTION,
     DYNAMIC_OBJECT_SYMBOLS,
     OPTION_SYMBOLS,
     RUNTIME_SYMBOLS,
     USERSPACE_SYMBOLS,
 )
+from levante.arch.mpu import GRANULE, mpu_for
+from levante.config import Board, Config, configure
+from levante.errors import BuildError
+from levante.sdk import generate
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,

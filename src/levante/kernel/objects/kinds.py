@@ -1,6 +1,6 @@
 """The kernel's state class for each kind of object the ABI declares.
 
-A kind is declared once in the ABI (`levante.sdk.abi.STRUCTS`: its C structure, size,
+A kind is declared once in the ABI (`levante.abi.STRUCTS`: its C structure, size,
 fields, K_OBJ name, static section, Kconfig option); its module here declares the state
 the kernel keeps and how a K_*_DEFINE instance becomes one (`from_static`), and
 registers itself with `@kind_state`.  Boot initialises static instances of every
@@ -15,7 +15,7 @@ import pkgutil
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, TypeVar
 
-from levante.sdk.abi import STRUCTS_BY_NAME
+from levante.abi import STRUCTS_BY_NAME
 
 # A static instance's fields, as the ABI record names them, read from its structure.
 StaticFields = Mapping[str, int]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, runtime_checkable
 
+from levante.abi import ERRNO
 from levante.kernel.fatal import Oops
-from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

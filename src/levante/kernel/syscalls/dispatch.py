@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from levante.abi import REGISTER_ARGUMENTS, STRUCTS_BY_NAME, SYSCALLS, Parameter, Syscall
 from levante.arch.interface import Context
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
@@ -30,7 +31,6 @@ from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
 from levante.kernel.syscalls.registry import HANDLERS, Handler
-from levante.sdk.abi import REGISTER_ARGUMENTS, STRUCTS_BY_NAME, SYSCALLS, Parameter, Syscall
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel

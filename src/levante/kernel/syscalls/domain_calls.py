@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO
 from levante.kernel.fatal import Oops
 from levante.kernel.memdomain import MemoryDomain
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.userspace import UserSpace
-from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

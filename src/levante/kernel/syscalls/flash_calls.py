@@ -15,11 +15,11 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO, FLASH_DEVICE_SYMBOL, STRUCT_SIZES
 from levante.arch.interface import AccessKind
 from levante.kernel.flash_port import FlashPort, FlashRefused
 from levante.kernel.objects.device import FlashDevice
 from levante.kernel.syscalls.registry import syscall
-from levante.sdk.abi import ERRNO, FLASH_DEVICE_SYMBOL, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.resources import allocate_block, release_block
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer
-from levante.sdk.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller

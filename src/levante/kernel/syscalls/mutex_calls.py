@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.syscalls.registry import syscall
-from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS, Oops, PendingFault
 from levante.kernel.objects.registry import InitState, KernelObject, ObjectRegistry
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread
 from levante.kernel.userspace import UserSpace
 from levante.kernel.waitq import is_waiting_on
-from levante.sdk.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

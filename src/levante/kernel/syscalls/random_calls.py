@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice
 from levante.kernel.random import NoEntropy
 from levante.kernel.syscalls.registry import syscall
-from levante.sdk.abi import ERRNO
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

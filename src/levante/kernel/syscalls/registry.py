@@ -14,7 +14,7 @@ HANDLERS: dict[str, Handler] = {}
 
 
 def syscall(name: str) -> Callable[[Handler], Handler]:
-    """Register the handler of the system call `name` (declared in levante.sdk.abi)."""
+    """Register the handler of the system call `name` (declared in levante.abi)."""
 
     def register(handler: Handler) -> Handler:
         if name in HANDLERS:

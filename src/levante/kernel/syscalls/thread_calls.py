@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import ERRNO, THREAD_OPTIONS
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND, InitState
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
-from levante.sdk.abi import ERRNO, THREAD_OPTIONS
 
 K_USER = THREAD_OPTIONS["K_USER"]
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

@@ -1,7 +1,7 @@
 /* Kernel memory and partitions that user mode needs (CONFIG_USERSPACE): the default memory
  * domain, the C library's partition, the privileged stacks and the dynamic-object pool.
  *
- * The kernel finds these by name (levante.sdk.abi USERSPACE_SYMBOLS and
+ * The kernel finds these by name (levante.abi USERSPACE_SYMBOLS and
  * DYNAMIC_OBJECT_SYMBOLS); the build keeps them although no C code refers to them.
  */
 #include <zephyr/kernel.h>

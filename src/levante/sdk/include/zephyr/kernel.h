@@ -96,7 +96,7 @@ static inline uint32_t k_cyc_to_ms_floor32(uint32_t cycles)
 /* ---- Threads ------------------------------------------------------------------- */
 
 /* The kernel writes arch and stack_info when it creates a thread (offsets in
- * levante.sdk.abi FIELD_OFFSETS); like the rest of k_thread they are kernel memory. */
+ * levante.abi FIELD_OFFSETS); like the rest of k_thread they are kernel memory. */
 struct _thread_arch {
 	uintptr_t priv_stack_start; /* a user thread's privileged stack, in z_priv_stacks */
 };
@@ -318,7 +318,7 @@ struct k_timer {
 		.stop_fn = (stop),                                       \
 	}
 
-/* ---- System calls (generated from levante.sdk.abi) ------------------------------- */
+/* ---- System calls (generated from levante.abi) ------------------------------- */
 
 #include <generated/levante/syscalls.h>
 

@@ -4,7 +4,7 @@
  * A partition is a plain description (start, size, access attributes) that the kernel
  * copies in when it is added to a domain; a domain's state lives in the kernel, which
  * identifies it by address.  The layouts match STRUCT_SIZES / FIELD_OFFSETS in
- * levante.sdk.abi (runtime/abi_check.c proves it at compile time).
+ * levante.abi (runtime/abi_check.c proves it at compile time).
  */
 #ifndef ZEPHYR_APP_MEMORY_MEM_DOMAIN_H
 #define ZEPHYR_APP_MEMORY_MEM_DOMAIN_H

@@ -65,7 +65,7 @@ class KernelConfig:
     ram_region: tuple[int, int] = (0x2000_0000, 0x40000)
 
     def is_enabled(self, symbol: str) -> bool:
-        """Kconfig options a system call family depends on (see levante.sdk.abi)."""
+        """Kconfig options a system call family depends on (see levante.abi)."""
         return {
             "EVENTS": self.events,
             "USERSPACE": self.userspace,

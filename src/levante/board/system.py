@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from levante.abi import RUNTIME_SYMBOLS
 from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
-from levante.board_flash import PoweredOn, default_flash_folder, power_on
-from levante.board_flash_port import BoardFlashPort
+from levante.board.flash import PoweredOn, default_flash_folder, power_on
+from levante.board.flash_port import BoardFlashPort
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
 from levante.devices.console import ConsoleUart
@@ -18,8 +19,7 @@ from levante.errors import ImageError
 from levante.image.elf import ElfImage, load_elf
 from levante.kernel.devices import Device
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
-from levante.kernel.layout import KernelConfig
-from levante.sdk.abi import RUNTIME_SYMBOLS
+from levante.kernel.settings import KernelConfig
 from levante.sdk.mcuboot import uses_mcuboot
 
 
@@ -98,10 +98,10 @@ def _load_from_flash(cpu: UnicornCpu, image: ElfImage, board: Board,
                              "build's (run the build that produced it, or rebuild)")
 
 
-def boot(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
-         entropy: EntropySource | None = None,
-         console_input: ConsoleSource | None = None,
-         flash_folder: Path | None = None) -> System:
+def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
+             entropy: EntropySource | None = None,
+             console_input: ConsoleSource | None = None,
+             flash_folder: Path | None = None) -> System:
     """Load the build at `path` and boot it (the kernel has run nothing yet).
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its

@@ -1,13 +1,10 @@
-"""Kernel initialisation: the objects and threads the image defines statically, then main."""
+"""Kernel start-up: the objects and threads the image defines statically, then main."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
-from levante.kernel.objects.device import EntropyDevice, FlashDevice
-from levante.kernel.objects.kinds import load_all_kinds
-from levante.sdk.abi import (
+from levante.abi import (
     ENTROPY_DEVICE_SYMBOL,
     FIELD_OFFSETS,
     FLASH_DEVICE_SYMBOL,
@@ -15,6 +12,9 @@ from levante.sdk.abi import (
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
+from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.objects.device import EntropyDevice, FlashDevice
+from levante.kernel.objects.kinds import load_all_kinds
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -122,7 +122,7 @@ def apply_static_grants(kernel: Kernel) -> None:
             objects += 4
 
 
-def boot_system(kernel: Kernel) -> None:
+def start_system(kernel: Kernel) -> None:
     """Zephyr's order: objects first, then main (queued first), then static threads."""
     config = kernel.config
     kernel.scheduler.set_time_slice(kernel.ms_to_ticks(config.timeslice_ms),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from mock_cpu import FLASH_BASE, FLASH_SIZE, RAM_BASE, RAM_SIZE, MockCpu
 
 from levante.arch.interface import AccessKind, AccessRegion
+from levante.arch.memview import flatten
 from levante.kernel.caller import Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops
 from levante.kernel.memdomain import supervisor_view
@@ -32,7 +33,7 @@ EVERYTHING = (AccessRegion(0, FOUR_GIB, read=True, write=True, execute=True),)
 
 
 def unbounded_memory() -> CallerMemory:
-    return CallerMemory(MockCpu(), lambda caller: EVERYTHING)
+    return CallerMemory(MockCpu(), lambda caller: flatten(EVERYTHING))
 
 
 def user_thread(view: tuple[AccessRegion, ...] | None = VIEW) -> Thread:
@@ -49,7 +50,7 @@ def cpu() -> MockCpu:
 
 @pytest.fixture
 def memory(cpu: MockCpu) -> CallerMemory:
-    return CallerMemory(cpu, lambda caller: PRIVILEGED)
+    return CallerMemory(cpu, lambda caller: flatten(PRIVILEGED))
 
 
 @pytest.fixture
@@ -353,7 +354,7 @@ def test_read_string_model(text: bytes, offset: int, limit: int) -> None:
     """A user string inside DATA+MORE: the text up to the limit, or an oops when the
     readable memory ends before both the NUL and the limit."""
     cpu = MockCpu()
-    memory = CallerMemory(cpu, lambda caller: PRIVILEGED)
+    memory = CallerMemory(cpu, lambda caller: flatten(PRIVILEGED))
     caller = user_thread().caller
     address = DATA.start + offset
     stored = (text + b"\0")[: MORE.end - address]

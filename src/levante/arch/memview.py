@@ -9,7 +9,7 @@ same answer for every address, so both use `flatten`.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from levante.arch.interface import AccessKind, AccessRegion, MemoryView
@@ -26,13 +26,16 @@ class Segment:
     read: bool
     write: bool
     execute: bool
+    # The same rights as a set, for a membership test on the hot path.
+    allowed: frozenset[AccessKind] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rights = ((AccessKind.READ, self.read), (AccessKind.WRITE, self.write),
+                  (AccessKind.EXECUTE, self.execute))
+        object.__setattr__(self, "allowed", frozenset(kind for kind, on in rights if on))
 
     def allows(self, access: AccessKind) -> bool:
-        if access is AccessKind.READ:
-            return self.read
-        if access is AccessKind.WRITE:
-            return self.write
-        return self.execute
+        return access in self.allowed
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,12 @@ class FlatView:
         wrap past the end of the address space never do (CVE-2020-10067)."""
         if size < 0 or address < 0 or address + size > ADDRESS_SPACE_END:
             return False
+        if size == 0:
+            return True
         position, end = address, address + size
+        segment = self.segment_at(position)
+        if segment is not None and end <= segment.end:  # the common case: one segment
+            return segment.allows(access)
         while position < end:
             segment = self.segment_at(position)
             if segment is None or not segment.allows(access):
@@ -69,8 +77,27 @@ class FlatView:
         return position - address
 
 
-@lru_cache(maxsize=256)
+_BY_IDENTITY: dict[int, tuple[MemoryView, FlatView]] = {}
+_IDENTITIES_KEPT = 512
+
+
 def flatten(view: MemoryView) -> FlatView:
+    """The view as disjoint segments; later regions override earlier ones.  Views are
+    long-lived values (a thread keeps its view until its domain changes), so the answer
+    is found by identity first: hashing a view on every pointer check would cost more
+    than the check."""
+    cached = _BY_IDENTITY.get(id(view))
+    if cached is not None and cached[0] is view:
+        return cached[1]
+    flat = _flatten(view)
+    if len(_BY_IDENTITY) >= _IDENTITIES_KEPT:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(view)] = (view, flat)  # the view is kept, so its id stays its own
+    return flat
+
+
+@lru_cache(maxsize=256)
+def _flatten(view: MemoryView) -> FlatView:
     """The view as disjoint segments; later regions override earlier ones."""
     boundaries = sorted({edge for region in view for edge in (region.start, region.end)})
     segments: list[Segment] = []

@@ -11,6 +11,7 @@ from levante.arch.interface import (
     Cpu,
     MemoryView,
 )
+from levante.arch.memview import FlatView, flatten
 from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.devices import Device, DeviceBus
@@ -19,7 +20,7 @@ from levante.kernel.fatal import (
 )
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
-from levante.kernel.policy import AllowAll, SyscallPolicy
+from levante.kernel.policy import SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
@@ -67,7 +68,8 @@ class KernelState:
         self.timeouts = TimeoutQueue()
         self.scheduler: Scheduler = ZephyrScheduler()
         self.objects = ObjectRegistry()
-        self.memory = CallerMemory(cpu, self.privileged_view)
+        self.memory = CallerMemory(cpu, self.privileged_map)
+        self._whole = cast("Kernel", self)
         # Set by Kernel, which they need whole: user mode and stack protection.
         self.userspace: UserSpace | None = None
         self.threads: dict[int, Thread] = {}
@@ -104,15 +106,16 @@ class KernelState:
         self.flash: FlashPort | None = None
         # The board's devices; they attach when the kernel is assembled.
         self.devices = DeviceBus(devices)
-        # Asked once per system call, after decoding and before the handler acts.
-        self.policy: SyscallPolicy = AllowAll()
+        # Asked once per system call, after decoding and before the handler acts (None:
+        # every call that passed validation is allowed, nothing is asked).
+        self.policy: SyscallPolicy | None = None
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
 
     @property
     def whole(self) -> Kernel:
         """The kernel these layers make up: what handlers and devices are given."""
-        return cast("Kernel", self)
+        return self._whole
 
     @property
     def tracing(self) -> bool:
@@ -137,9 +140,15 @@ class KernelState:
         end = data.find(b"\0")
         return data if end < 0 else data[:end]
 
-    def privileged_view(self, caller: Caller) -> MemoryView:
-        """The MPU map the kernel's own accesses obey while it serves `caller`."""
-        return self.supervisor_view(None if caller.in_isr else caller.thread)
+    def privileged_map(self, caller: Caller) -> FlatView:
+        """The MPU map the kernel's own accesses obey while it serves `caller`, flat
+        (worked out once per thread: its stack guard does not move)."""
+        if caller.in_isr:
+            return flatten(self.supervisor_view(None))
+        thread = caller.thread
+        if thread.privileged_map is None:
+            thread.privileged_map = flatten(self.supervisor_view(thread))
+        return thread.privileged_map
 
     def supervisor_view(self, thread: Thread | None) -> MemoryView:
         """What a supervisor thread (or, for None, a callback) may access."""

@@ -56,6 +56,8 @@ class DeviceBus:
     def __init__(self, devices: Iterable[Device] = ()) -> None:
         self.devices = list(devices)
         self._sources = [device for device in self.devices if isinstance(device, EventSource)]
+        # Whether any device raises events (else the loop never needs to ask).
+        self.raises_events = bool(self._sources)
 
     def attach_all(self, kernel: Kernel) -> None:
         for device in self.devices:
@@ -66,6 +68,8 @@ class DeviceBus:
 
     def next_event(self) -> int | None:
         """The earliest event any source will raise."""
+        if not self._sources:
+            return None
         events = [cycle for source in self._sources
                   if (cycle := source.next_event()) is not None]
         return min(events) if events else None

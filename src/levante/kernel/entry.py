@@ -73,7 +73,8 @@ class CpuEntry(FatalErrors):
         self.now = self._run_base + cycles + self._run_costs
         before = self.now
         ready_changes, armed = self.scheduler.changes, self.timeouts.armed
-        slice_end, device_event = self.slice_end, self.devices.next_event()
+        devices = self.devices if self.devices.raises_events else None
+        slice_end, device_event = self.slice_end, devices.next_event() if devices else None
         fault = self._serve_once(thread.caller, thread.context)
         self._run_costs += self.now - before
         if fault is not None:
@@ -85,7 +86,7 @@ class CpuEntry(FatalErrors):
             ready_changes == self.scheduler.changes
             and armed == self.timeouts.armed
             and slice_end == self.slice_end
-            and device_event == self.devices.next_event()
+            and (devices is None or device_event == devices.next_event())
             and self.halted_reason is None
             and not self._yielding
             and not thread.busy_cycles

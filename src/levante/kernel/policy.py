@@ -3,8 +3,8 @@
 Mechanism in the kernel, policy outside (Tock's `SyscallFilter`, KasperskyOS's security
 subsystem): after a call is decoded and its kernel objects are validated, the kernel asks
 the installed `SyscallPolicy` once, with the caller, the call and its decoded arguments.
-The default allows everything; a policy engine plugs in here.  A refusal returns an errno
-to the caller (-EPERM by default) and nothing of the call is performed.
+With none installed every call is allowed and nothing is asked; a policy engine plugs
+in here.  A refusal returns its errno to the caller and performs nothing of the call.
 """
 
 from __future__ import annotations
@@ -23,9 +23,3 @@ class SyscallPolicy(Protocol):
     def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
         ...
 
-
-class AllowAll:
-    """The default policy: every call that passed validation is allowed."""
-
-    def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
-        return None

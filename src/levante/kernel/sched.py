@@ -8,7 +8,7 @@ it never compares priorities itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from levante.kernel.thread import Thread
@@ -130,39 +130,36 @@ def choose_next(current: Thread | None, ready: ReadyQueue, idle: Thread) -> Thre
     return best if best is not None else idle
 
 
-@dataclass
-class ZephyrScheduler:
+class ZephyrScheduler(ReadyQueue):
     """Zephyr's scheduler: strict priorities, cooperative threads keep the CPU, equal
-    priorities in queue order, optional time slicing."""
+    priorities in queue order, optional time slicing.  It is its own ready queue, so that
+    `changes` (asked twice per system call) is a plain attribute."""
 
-    ready: ReadyQueue = field(default_factory=ReadyQueue)
-    slicing: TimeSlicing = field(default_factory=TimeSlicing)
-
-    @property
-    def changes(self) -> int:
-        return self.ready.changes
+    def __init__(self) -> None:
+        super().__init__()
+        self.slicing = TimeSlicing()
 
     def thread_ready(self, thread: Thread) -> None:
-        self.ready.add(thread)
+        self.add(thread)
 
     def thread_not_ready(self, thread: Thread) -> None:
-        self.ready.remove(thread)
+        self.remove(thread)
 
     def priority_changed(self, thread: Thread) -> None:
-        if thread in self.ready:
-            self.ready.remove(thread)
-            self.ready.add(thread)
+        if thread in self:
+            self.remove(thread)
+            self.add(thread)
 
     def is_ready(self, thread: Thread) -> bool:
-        return thread in self.ready
+        return thread in self
 
     def choose(self, current: Thread, idle: Thread, yielded: bool) -> Thread:
         if yielded:
-            return self.ready.best() or idle
-        return choose_next(current, self.ready, idle)
+            return self.best() or idle
+        return choose_next(current, self, idle)
 
     def yielded(self, thread: Thread) -> None:
-        self.ready.move_to_back(thread)
+        self.move_to_back(thread)
 
     def slice_ticks(self, thread: Thread) -> int:
         return self.slicing.slice_ticks if self.slicing.applies_to(thread) else 0
@@ -170,8 +167,8 @@ class ZephyrScheduler:
     def slice_ended(self, thread: Thread) -> bool:
         if not (thread.is_runnable() and self.slicing.applies_to(thread)):
             return False
-        others = self.ready.has_other_at_priority(thread)
-        self.ready.move_to_back(thread)
+        others = self.has_other_at_priority(thread)
+        self.move_to_back(thread)
         return others
 
     def set_time_slice(self, slice_ticks: int, max_priority: int) -> None:

@@ -24,21 +24,17 @@ from levante.kernel.threads import ThreadLifecycle
 class SyscallService(ThreadLifecycle):
     """Serving one system call: served once, charged after, a refusal returned as a fault."""
 
-    def _serve_and_charge(self, caller: Caller, context: Context | None) -> None:
-        """Serve one system call; Oops and MemoryAccessError leave nothing performed."""
-        assert context is not None
-        serve(self.whole, caller, context)
-        self.syscall_count += 1
-        # Charged after serving: the call happened at the cycle the thread trapped
-        # (and a call that halted the system never returns).
-        if self.halted_reason is None:
-            self.now += costs.SYSCALL_CYCLES
-
     def _serve_once(self, caller: Caller, context: Context | None) -> PendingFault | None:
         """Serve one system call; a refusal (decode or validate) performs nothing and
         comes back as the fault the caller takes."""
+        assert context is not None
         try:
-            self._serve_and_charge(caller, context)
+            serve(self._whole, caller, context)
+            self.syscall_count += 1
+            # Charged after serving: the call happened at the cycle the thread trapped
+            # (and a call that halted the system never returns).
+            if self.halted_reason is None:
+                self.now += costs.SYSCALL_CYCLES
         except Oops as refused:
             return self.refusal_fault(context, refused, caller.is_user)
         except MemoryAccessError as error:

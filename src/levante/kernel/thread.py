@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from levante.arch.interface import Context, MemoryView
+from levante.arch.memview import FlatView
 from levante.kernel.waitq import WaitQueue
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class Thread:
     user: bool = False
     domain: Any = None  # the MemoryDomain it belongs to
     view: MemoryView | None = None  # None: privileged, everything is accessible
+    # The privileged MPU map in force while the kernel serves it (its stack guard).
+    privileged_map: FlatView | None = None
     stack_object: tuple[int, int] = (0, 0)  # (start, size) of the stack the MPU exposes
     slot: int | None = None  # permission/privileged-stack slot (MAX_THREAD_BYTES)
     # Where the kernel allocates on this thread's behalf (k_thread_heap_assign).

@@ -101,6 +101,7 @@ class ThreadLifecycle(Blocking):
         """A context that starts `entry` through z_thread_entry at the top of the stack
         (less any random offset), in user mode for a user thread."""
         stack_top = self.stacks.prepare(thread)
+        thread.privileged_map = None  # a new stack: worked out again when needed
         context = self.cpu.new_context(
             ThreadStart(
                 entry=self.image.address_of("z_thread_entry"),

@@ -22,18 +22,14 @@ class Timeout:
 @dataclass
 class TimeoutQueue:
     _heap: list[tuple[int, int, Timeout]] = field(default_factory=list)
-    _armed: int = 0
+    # How many timeouts were ever armed: unchanged means no new, earlier deadline.
+    armed: int = 0
     _cancelled: int = 0  # cancelled entries still in the heap
-
-    @property
-    def armed(self) -> int:
-        """How many timeouts were ever armed: unchanged means no new, earlier deadline."""
-        return self._armed
 
     def arm(self, deadline: int, action: Callable[[], None], description: str) -> Timeout:
         timeout = Timeout(deadline, action, description)
-        self._armed += 1
-        heapq.heappush(self._heap, (deadline, self._armed, timeout))
+        self.armed += 1
+        heapq.heappush(self._heap, (deadline, self.armed, timeout))
         return timeout
 
     def cancel(self, timeout: Timeout | None) -> None:

@@ -21,10 +21,11 @@ caller's pointer.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from levante.arch.interface import AccessKind, Cpu, MemoryView
+from levante.arch.interface import AccessKind, Cpu
 from levante.arch.memview import ADDRESS_SPACE_END, FlatView, flatten
 from levante.kernel.caller import Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops
@@ -43,16 +44,16 @@ class MemoryFault(Oops):
         self.access = access
 
 
-# The privileged view in force while serving a caller (its stack guard included).
-PrivilegedView = Callable[[Caller], MemoryView]
+# The privileged map in force while serving a caller (its stack guard included), flat.
+PrivilegedMap = Callable[[Caller], FlatView]
 
 
 class CallerMemory:
     """Checked copies between the kernel and memory a caller names."""
 
-    def __init__(self, cpu: Cpu, privileged_view: PrivilegedView) -> None:
+    def __init__(self, cpu: Cpu, privileged_map: PrivilegedMap) -> None:
         self.cpu = cpu
-        self._privileged_view = privileged_view
+        self._privileged_map = privileged_map
 
     # ---- checks ------------------------------------------------------------------------
 
@@ -77,7 +78,13 @@ class CallerMemory:
         to [address, +size): what hardware would refuse, the kernel does not do."""
         if size <= 0:
             return
-        flat = flatten(self._privileged_view(caller))
+        flat = self._privileged_map(caller)
+        # The hot path, inline: the range lies in one segment that allows the access.
+        index = bisect_right(flat.starts, address) - 1
+        if index >= 0:
+            segment = flat.segments[index]
+            if address + size <= segment.end and access in segment.allowed:
+                return
         if not flat.permits(address, size, access):
             refused = _first_refused(flat, address, size, access)
             raise MemoryFault(

@@ -61,6 +61,11 @@ class ObjectParameter:
     def decode(self, kernel: Kernel, caller: Caller, address: int) -> object:
         objects = kernel.objects
         if self.init is InitState.INITIALISED:
+            if not caller.is_user:
+                # The hot path: a trusted caller needs only a live object of the kind.
+                entry = objects.entry(address)
+                if entry is not None and type(entry.state) is self.kind:
+                    return entry.state
             return objects.use(caller, address, self.kind)
         if caller.is_user:
             objects.checked(caller, address, self.kind.KIND, self.init)
@@ -89,18 +94,19 @@ class TableEntry:
     signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
     spilled: int  # parameters passed in memory (more than six in all)
     objects: tuple[ObjectParameter, ...]  # the kernel-object parameters
+    # Worked out from the above once: the count and the signed parameters' indexes.
+    count: int = 0
+    signed_indexes: tuple[int, ...] = ()
 
     def decode(self, kernel: Kernel, caller: Caller, registers: Sequence[int]) -> list[Any]:
-        count = len(self.signed)
-        raw = list(registers[:count])
+        values: list[Any] = list(registers[:self.count])
         if self.spilled:
             pointer = registers[REGISTER_ARGUMENTS - 1]
             spilled = kernel.memory.read_words(caller, pointer, self.spilled)
-            raw = raw[: REGISTER_ARGUMENTS - 1] + list(spilled)
-        values: list[Any] = [
-            value - (1 << 32) if signed and value & 0x80000000 else value
-            for signed, value in zip(self.signed, raw, strict=True)
-        ]
+            values = values[: REGISTER_ARGUMENTS - 1] + list(spilled)
+        for index in self.signed_indexes:
+            if values[index] & 0x80000000:
+                values[index] -= 1 << 32
         for parameter in self.objects:
             values[parameter.index] = parameter.decode(kernel, caller, values[parameter.index])
         return values
@@ -108,10 +114,13 @@ class TableEntry:
 
 def _entry(call: Syscall) -> TableEntry:
     count = len(call.parameters)
+    signed = tuple(parameter.c_type in _SIGNED_TYPES for parameter in call.parameters)
     return TableEntry(
         call=call,
         handler=HANDLERS[call.name],
-        signed=tuple(parameter.c_type in _SIGNED_TYPES for parameter in call.parameters),
+        count=count,
+        signed_indexes=tuple(index for index, is_signed in enumerate(signed) if is_signed),
+        signed=signed,
         spilled=count - (REGISTER_ARGUMENTS - 1) if count > REGISTER_ARGUMENTS else 0,
         objects=tuple(decoder for index, parameter in enumerate(call.parameters)
                       if (decoder := _object_parameter(call, index, parameter)) is not None),
@@ -153,7 +162,8 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     if call.supervisor_only and caller.is_user:
         raise Oops(f"{call.name} is not a system call: user threads may not call it")
     arguments = entry.decode(kernel, caller, registers)
-    refusal = kernel.policy.judge(caller, call, arguments)
+    policy = kernel.policy
+    refusal = policy.judge(caller, call, arguments) if policy is not None else None
     if refusal is not None:
         # Refused by policy: nothing is performed, the caller gets the errno.
         kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,

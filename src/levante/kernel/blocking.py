@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.clock import Clock
 from levante.kernel.fatal import (
     PendingFault,
 )
-from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.thread import Thread, ThreadState, WaitData
 from levante.kernel.waitq import WaitQueue
 
 K_FOREVER_TICKS = -1
@@ -48,7 +47,7 @@ class Blocking(Clock):
         queue: WaitQueue | None,
         timeout_ticks: int,
         timeout_result: int,
-        wait_data: Any = None,
+        wait_data: WaitData = None,
         on_timeout: Callable[[], None] | None = None,
     ) -> Blocked | int:
         """Block the caller on `queue` until woken, or until the timeout returns

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 from levante.arch.interface import Context, MemoryView
 from levante.arch.memview import FlatView
@@ -14,7 +14,15 @@ from levante.kernel.waitq import WaitQueue
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.fatal import PendingFault
+    from levante.kernel.objects.event import EventWait
     from levante.kernel.pool import MemoryPool
+    from levante.kernel.usermem import UserBuffer
+
+
+# What a blocked thread's waker needs, never a raw address: a receiver's buffer (a value
+# checked again when written), a sender's message (copied in when it blocked), the events
+# an event waiter wants, or the unit k_sleep/k_usleep report the time left in.
+WaitData = Union["UserBuffer", bytes, "EventWait", int, None]
 
 
 class ThreadState(Enum):
@@ -44,9 +52,9 @@ class Thread:
     base_priority: int = 0
     # Position among ready threads of equal priority; renewed when it goes to the back.
     queue_order: int = 0
-    # What a pending thread waits on, and the data its waker needs (e.g. a buffer).
+    # What a pending thread waits on, and the data its waker needs.
     waiting_on: Any = None
-    wait_data: Any = None
+    wait_data: WaitData = None
     # Called when the wait times out; returns the value the blocked call returns.
     on_wait_timeout: Callable[[], int] | None = None
     timeout: Any = None

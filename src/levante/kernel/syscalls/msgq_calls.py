@@ -118,7 +118,9 @@ def k_msgq_put(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
 def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
     sender = queue.senders.pop_best()
     if sender is not None:
-        kernel.memory.kernel_write(queue.take_write_slot(), sender.wait_data)
+        message = sender.wait_data
+        assert isinstance(message, bytes)  # a sender waits with its message copied in
+        kernel.memory.kernel_write(queue.take_write_slot(), message)
         kernel.wake(sender, 0)
 
 

@@ -9,7 +9,7 @@
  *   until the next interrupt (here the next tick: CONFIG_TICKLESS_KERNEL=n) and goes on
  *   after the instruction, without letting a ready thread of lower priority run.
  */
-#include "attack.h"
+#include "../../attack_common/attack.h"
 
 /* Cycles a WFI may take past the tick boundary that wakes it (the tick's interrupt and
  * the k_cycle_get_32 call after it), and how far from the next boundary the WFI must

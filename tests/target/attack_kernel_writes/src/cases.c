@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include <zephyr/random/random.h>
-#include "attack.h"
+#include "../../attack_common/attack.h"
 
 #define MESSAGE_SIZE 16
 

@@ -17,7 +17,7 @@
  *   supervisor from creating a static thread.
  */
 #include <string.h>
-#include "attack.h"
+#include "../../attack_common/attack.h"
 
 /* ---- k_msgq_init and k_msgq_alloc_init ------------------------------------------- */
 

@@ -14,7 +14,7 @@
  * z_thread_malloc): with K_HEAP_DEFINE and k_thread_heap_assign the case threads get one;
  * a kernel without them allocates from its own pool, for every thread.
  */
-#include "attack.h"
+#include "../../attack_common/attack.h"
 
 /* ---- Objects no case thread is ever granted ---------------------------------------- */
 

@@ -1,5 +1,5 @@
-/* The case runner the attack suites share (each suite has its own copy: an application
- * is its own folder).  A case runs in its own thread, a user thread unless the case says
+/* The case runner the attack suites share: each suite's src/runner.c includes
+ * attack_common/runner.c, and its cases.c this header.  A case runs in its own thread, a user thread unless the case says
  * otherwise; k_sys_fatal_error_handler records the fault and returns, so the kernel
  * aborts only the faulting thread.  main judges each case against its table entry and
  * prints "PASS <case>" or "FAIL <case>: why", then "PASS runs_on" and "DONE".

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from levante.abi import (
@@ -53,7 +53,7 @@ from levante.arch.interface import (
     SvcHandler,
     ThreadStart,
 )
-from levante.image.layout import ImageLayout, Symbol
+from levante.image.layout import ImageLayout, KernelObjectSymbol, Symbol
 from levante.kernel.kernel import Kernel, RunEnd
 from levante.kernel.settings import KernelConfig
 from levante.kernel.thread import Thread
@@ -464,6 +464,8 @@ class MockSystem:
         self._kernel: Kernel | None = None
         # More symbols of the image (z_kernel_pool, ...), set before boot.
         self.extra_symbols: dict[str, Symbol] = {}
+        # Kernel objects the image declares (as its debug information would), set before boot.
+        self.image_objects: list[KernelObjectSymbol] = []
         self.cpu.map_script(Z_MAIN_THREAD_ENTRY, empty_script, "main")
         self.cpu.map_script(K_SYS_FATAL_ERROR_HANDLER, halting_fatal_handler, "fatal_handler")
 
@@ -577,7 +579,7 @@ class MockSystem:
                 sections[STATIC_SECTIONS[kind]] = Symbol(records[0], size * len(records))
         layout = runtime_layout(sections)
         layout.symbols.update(self.extra_symbols)
-        return layout
+        return replace(layout, kernel_objects=tuple(self.image_objects))
 
     # ---- running -----------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from mock_cpu import (
 )
 
 from levante.abi import ERRNO, FATAL_REASONS, SYSCALLS_BY_NAME, THREAD_OPTIONS
-from levante.image.layout import Symbol
+from levante.image.layout import KernelObjectSymbol, Symbol
 from levante.kernel.kernel import RunEnd
 from levante.kernel.syscalls import dispatch
 
@@ -336,3 +336,60 @@ def test_wfi_sleeps_the_core_until_the_next_tick_without_yielding(inline: bool) 
     before, after = system.mark_cycle("before"), system.mark_cycle("after")
     assert after == (before // cycles_per_tick + 1) * cycles_per_tick
     assert system.labels() == ["before", "after", "background"]
+
+
+# ---- thread slots --------------------------------------------------------------------------
+
+
+@PATHS
+def test_threads_made_at_run_time_never_take_the_slots_of_the_images_threads(
+        inline: bool) -> None:
+    """A user thread with a generous resource pool creates threads on dynamic objects
+    until the kernel refuses; a thread object of the image can still be started by a
+    supervisor afterwards (Zephyr numbers the image's thread objects at build time)."""
+    created: list[int] = []
+    later: list[object] = []
+    holder: dict[str, int] = {}
+
+    def child(_: Args) -> Script:
+        yield call("k_sleep", K_FOREVER)
+
+    def user(_: Args) -> Script:
+        while True:
+            thread = yield call("k_object_alloc", 5)  # K_OBJ_THREAD
+            stack = yield call("k_object_alloc_size", 7, 256)  # K_OBJ_THREAD_STACK_ELEMENT
+            if not thread or not stack:
+                break
+            tid = yield call("k_thread_create", thread, stack, 256, holder["child"], 0, 0, 0,
+                             5, K_USER, 0)
+            created.append(tid)
+        yield call("k_sleep", K_FOREVER)
+
+    def main(_: Args) -> Script:
+        yield call("k_thread_system_pool_assign", holder["user"])
+        yield call("k_sleep", 50)  # the user thread exhausts what it can
+        later.append((yield call("k_thread_create", holder["image_thread"],
+                                 holder["image_stack"], 512, holder["child"], 0, 0, 0, 3, 0,
+                                 0)))
+
+    system = MockSystem(inline_svcs=inline, userspace=True, dynamic_objects=True,
+                        max_thread_bytes=1)
+    system.fatal_handler(returning_fatal_handler)
+    system.thread("grabber", user, priority=4, options=K_USER, delay_ms=10)
+    system.main(main)
+    holder["child"] = system.function(child, "child")
+    holder["image_thread"] = system.ram(64)
+    holder["image_stack"] = system.ram(512, align=512)
+    system.image_objects.append(KernelObjectSymbol(holder["image_thread"], "k_thread", 64,
+                                                   "spare_thread"))
+    system.extra_symbols["z_kernel_pool"] = Symbol(system.ram(16384, align=1024), 16384)
+    holder["user"] = thread_address(system, "grabber")
+    system.run(until=2_000_000)
+    slots = 8 * 1  # CONFIG_MAX_THREAD_BYTES=1
+    # main and the grabber hold two slots, one is kept for the image's spare thread: the
+    # grabber's children get the rest, and its next creation oopses.
+    assert len(created) == slots - 3
+    assert [(event["thread"], event["reason"]) for event in system.events("fault")] == [
+        ("grabber", OOPS)]
+    assert later == [holder["image_thread"]]  # the image's thread got its slot
+    assert system.kernel.halted_reason is None

@@ -50,6 +50,10 @@ class UserSpace:
         self.domains: dict[int, MemoryDomain] = {}
         self.default_domain = MemoryDomain(0)
         self._free_slots = list(range(config.max_threads))
+        # The image's own thread objects (K_THREAD_DEFINE, main, globals): as Zephyr numbers
+        # them at build time, a slot is kept for each, so that no thread created at run
+        # time can take the slot a thread of the image will need.
+        self._image_threads: frozenset[int] = frozenset()
         granule = self.mpu.GRANULE
         self.privileged_stack_size = -(-config.privileged_stack_size // granule) * granule
         self.privileged_stacks = 0
@@ -74,6 +78,8 @@ class UserSpace:
             partition = self.read_partition(libc.address, "z_libc_partition")
             if partition.size:
                 self.default_domain.partitions.append(partition)
+        self._image_threads = frozenset(
+            symbol.address for symbol in kernel.image.kernel_objects if symbol.kind == "k_thread")
         stacks = symbols.get("z_priv_stacks")
         self.privileged_stacks = stacks.address if stacks else 0
         pool = symbols.get("z_kernel_pool")
@@ -102,14 +108,25 @@ class UserSpace:
 
     def adopt(self, thread: Thread, creator: Thread | None) -> None:
         """A new thread: a slot, its creator's domain (the default one at boot)."""
-        if not self._free_slots:
+        if len(self._free_slots) <= self._slots_kept_for_image(thread):
             raise Oops(
                 f"no free thread slot for '{thread.name}' (CONFIG_MAX_THREAD_BYTES allows "
-                f"{self.kernel.config.max_threads} threads)"
+                f"{self.kernel.config.max_threads} threads, and the image's own threads "
+                "keep theirs)"
             )
         thread.slot = self._free_slots.pop(0)
         domain = creator.domain if creator is not None and creator.domain else None
         self.join_domain(thread, domain or self.default_domain)
+
+    def _slots_kept_for_image(self, thread: Thread) -> int:
+        """Free slots `thread` may not take.  A thread object of the image may take any
+        (they share the slots as Zephyr's build-time numbering does); any other thread, a
+        dynamic one above all, must leave one for every image thread not running now."""
+        if thread.address in self._image_threads:
+            return 0
+        threads = self.kernel.threads
+        return sum(1 for address in self._image_threads
+                   if not ((running := threads.get(address)) and running.is_alive()))
 
     def enter_user_mode(self, thread: Thread) -> None:
         """Make `thread` a user thread: its privileged stack, its MPU view."""

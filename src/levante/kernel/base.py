@@ -7,17 +7,12 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from levante.arch.interface import (
-    Cpu,
-    MemoryView,
-)
+from levante.arch.interface import Cpu, MemoryView
 from levante.arch.memview import FlatView, flatten
 from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.devices import Device, DeviceBus
-from levante.kernel.fatal import (
-    FaultRecord,
-)
+from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.policy import SyscallPolicy
@@ -70,8 +65,6 @@ class KernelState:
         self.objects = ObjectRegistry()
         self.memory = CallerMemory(cpu, self.privileged_map)
         self._whole = cast("Kernel", self)
-        # Set by Kernel, which they need whole: user mode and stack protection.
-        self.userspace: UserSpace | None = None
         self.threads: dict[int, Thread] = {}
         self.idle = Thread(0, "idle", config.preempt_priorities, 0, None)
         self.idle.state = ThreadState.READY
@@ -96,7 +89,6 @@ class KernelState:
         self._in_fatal_handler = False
         self._stop_requested = False
         self.random = RandomService(config, None, lambda: self.now)
-        self.stacks: StackProtection
         # Console input (the shell's), from the console device when the board has one.
         self.console_input: ConsoleSource | None = None
         self.input_buffer = bytearray()
@@ -111,6 +103,10 @@ class KernelState:
         self.policy: SyscallPolicy | None = None
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
+        # Last, as they need the kernel whole: user mode, stack protection, the devices.
+        self.userspace = UserSpace(self._whole) if config.userspace else None
+        self.stacks = StackProtection(self._whole)
+        self.devices.attach_all(self._whole)
 
     @property
     def whole(self) -> Kernel:
@@ -160,10 +156,7 @@ class KernelState:
     def resource_pool_of(self, caller: Caller) -> MemoryPool | None:
         """Where the kernel allocates for `caller`: its thread's resource pool, or the
         system pool for an ISR (Zephyr's z_thread_malloc)."""
-        if caller.in_isr:
-            return self.system_pool
-        pool: MemoryPool | None = caller.thread.resource_pool
-        return pool
+        return self.system_pool if caller.in_isr else caller.thread.resource_pool
 
     def request_stop(self) -> None:
         """End the current thread's run after this system call (its context or view

@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.clock import Clock
-from levante.kernel.fatal import (
-    PendingFault,
-)
+from levante.kernel.fatal import PendingFault
 from levante.kernel.thread import Thread, ThreadState, WaitData
 from levante.kernel.waitq import WaitQueue
 
@@ -87,10 +85,14 @@ class Blocking(Clock):
 
     def wake(self, thread: Thread, result: int, high: int | None = None) -> None:
         """End a thread's wait (pending or sleeping) with `result` as its call's return."""
+        self._end_wait(thread)
+        self._resume_with(thread, result, high)
+
+    def _end_wait(self, thread: Thread) -> None:
+        """Take `thread` off what it waits on, and its timeout off the queue."""
         self._stop_waiting(thread)
         self.timeouts.cancel(thread.timeout)
         thread.timeout = None
-        self._resume_with(thread, result, high)
 
     def _resume_with(self, thread: Thread, result: int, high: int | None = None) -> None:
         if thread.context is not None:
@@ -111,9 +113,7 @@ class Blocking(Clock):
     def fault_on_resume(self, thread: Thread, fault: PendingFault) -> None:
         """End `thread`'s wait with a fault it takes in its own context when it next
         runs (found while serving another thread, which must not fault for it)."""
-        self._stop_waiting(thread)
-        self.timeouts.cancel(thread.timeout)
-        thread.timeout = None
+        self._end_wait(thread)
         thread.pending_fault = fault
         self.make_ready(thread)
 

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from levante.abi import (
-    SVC_EXCEPT,
-    SVC_SYSCALL,
-)
-from levante.arch.interface import (
-    StopEvent,
-    StopKind,
-)
+from levante.abi import SVC_EXCEPT, SVC_SYSCALL
+from levante.arch.interface import StopEvent, StopKind
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user_raisable_reason
 from levante.kernel.fatal_errors import FatalErrors
 from levante.kernel.thread import Thread

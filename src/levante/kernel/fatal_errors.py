@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import struct
 
-from levante.abi import (
-    SVC_CALLBACK_RETURN,
-    SVC_EXCEPT,
-    SVC_SYSCALL,
-)
-from levante.arch.interface import (
-    Context,
-    CpuFault,
-    StopEvent,
-    StopKind,
-    ThreadStart,
-)
+from levante.abi import SVC_CALLBACK_RETURN, SVC_EXCEPT, SVC_SYSCALL
+from levante.arch.interface import Context, CpuFault, StopEvent, StopKind, ThreadStart
 from levante.kernel import costs
 from levante.kernel.caller import Caller
-from levante.kernel.fatal import (
-    K_ERR_CPU_EXCEPTION,
-    FaultRecord,
-)
+from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, FaultRecord
 from levante.kernel.serving import SyscallService
 
 EXCEPTION_FRAME_BYTES = 32

@@ -12,41 +12,15 @@ Each layer builds on the one below and calls nothing above it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
 from levante import __version__
-from levante.arch.interface import Cpu
-from levante.image.layout import ImageLayout
 from levante.kernel.base import ConsoleSink, ConsoleSource, TraceSink
 from levante.kernel.loop import RunEnd, RunLoop
-from levante.kernel.settings import KernelConfig
-from levante.kernel.stacks import StackProtection
-from levante.kernel.userspace import UserSpace
-
-if TYPE_CHECKING:
-    from levante.kernel.devices import Device
 
 __all__ = ["ConsoleSink", "ConsoleSource", "Kernel", "RunEnd", "TraceSink"]
 
 
 class Kernel(RunLoop):
-    """One booted system."""
-
-    def __init__(
-        self,
-        cpu: Cpu,
-        config: KernelConfig,
-        image: ImageLayout,
-        console: ConsoleSink,
-        trace: TraceSink | None = None,
-        *,
-        devices: Iterable[Device] = (),
-    ) -> None:
-        super().__init__(cpu, config, image, console, trace, devices=devices)
-        self.userspace = UserSpace(self) if config.userspace else None
-        self.stacks = StackProtection(self)
-        self.devices.attach_all(self)
+    """One booted system; its constructor is KernelState's (kernel/base.py)."""
 
     def boot(self) -> None:
         from levante.kernel.startup import start_system

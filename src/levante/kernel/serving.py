@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from levante.arch.interface import (
-    Context,
-    CpuFault,
-    MemoryAccessError,
-)
+from levante.arch.interface import Context, CpuFault, MemoryAccessError
 from levante.kernel import costs
 from levante.kernel.caller import Caller
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops, PendingFault, user_raisable_reason
 from levante.kernel.syscalls.dispatch import serve
-from levante.kernel.usermem import MemoryFault
-
-if TYPE_CHECKING:
-    pass
-
 from levante.kernel.threads import ThreadLifecycle
+from levante.kernel.usermem import MemoryFault
 
 
 class SyscallService(ThreadLifecycle):
@@ -42,7 +32,7 @@ class SyscallService(ThreadLifecycle):
         return None
 
     def refusal_fault(self, context: Context | None, refused: Oops,
-                      user: bool = False) -> PendingFault:
+                      user: bool) -> PendingFault:
         """The fault a thread takes for a refused call: an oops, or where the kernel's
         own access was refused by the MPU, the CPU exception hardware would raise.  A
         user caller's refusal is never a panic (Zephyr's verification functions oops)."""

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from levante.abi import (
-    FIELD_OFFSETS,
-    OPTION_SYMBOLS,
-    STRUCT_SIZES,
-    THREAD_OPTIONS,
-)
-from levante.arch.interface import (
-    AccessKind,
-    Context,
-    ThreadStart,
-)
+from levante.abi import FIELD_OFFSETS, OPTION_SYMBOLS, STRUCT_SIZES, THREAD_OPTIONS
+from levante.arch.interface import AccessKind, Context, ThreadStart
 from levante.kernel.blocking import Blocking
-from levante.kernel.fatal import (
-    Oops,
-)
+from levante.kernel.fatal import Oops
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.thread import Thread, ThreadState
 

@@ -48,11 +48,3 @@ class WaitQueue:
     def __bool__(self) -> bool:
         return bool(self._waiters)
 
-
-def is_waiting_on(thread: Thread, state: object) -> bool:
-    """Whether `thread` is blocked on one of the wait queues of the object `state`."""
-    queue = thread.waiting_on
-    wait_queues = getattr(state, "wait_queues", None)
-    if not isinstance(queue, WaitQueue) or wait_queues is None:
-        return False
-    return any(candidate is queue for candidate in wait_queues())

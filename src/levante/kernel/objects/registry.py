@@ -60,6 +60,12 @@ def has_waiters(state: object) -> bool:
     return isinstance(state, HasWaiters) and any(state.wait_queues())
 
 
+def is_waiting_on(thread: Thread, state: object) -> bool:
+    """Whether `thread` is blocked on one of the wait queues of the object `state`."""
+    return isinstance(state, HasWaiters) and any(
+        queue is thread.waiting_on for queue in state.wait_queues())
+
+
 class InitState(Enum):
     """What a system call requires of an object's initialisation (Zephyr's _OBJ_INIT_*)."""
 
@@ -139,12 +145,6 @@ class ObjectRegistry:
         entry.state = obj
         return entry
 
-    def uninitialise(self, address: int) -> None:
-        """The object at `address` can no longer be used until it is initialised again."""
-        entry = self._objects.get(address)
-        if entry is not None:
-            entry.state = None
-
     def uninitialise_state(self, state: object) -> None:
         """The entry whose live object is `state` is uninitialised (it can no longer be
         used until initialised again)."""
@@ -208,12 +208,19 @@ class ObjectRegistry:
         """The initialised object a system call works on, validated for user callers."""
         if caller.is_user:
             self.checked(caller, address, kind.KIND, InitState.INITIALISED)
+        else:
+            # The hot path: a trusted caller needs only a live object of the kind.
+            entry = self._objects.get(address)
+            if entry is not None and type(entry.state) is kind:
+                return entry.state
         return self.unchecked(address, kind)
 
-    def check_initialisable(self, caller: Caller, address: int, kind: type[T]) -> None:
-        """Validate a k_*_init's object before its other arguments (Zephyr's order)."""
+    def check_initialisable(self, caller: Caller, address: int, kind: type[HasKind],
+                            init: InitState = InitState.ANY) -> None:
+        """Validate a k_*_init's object before its other arguments (Zephyr's order):
+        K_SYSCALL_OBJ_INIT, or with UNINITIALISED K_SYSCALL_OBJ_NEVER_INIT."""
         if caller.is_user:
-            self.checked(caller, address, kind.KIND, InitState.ANY)
+            self.checked(caller, address, kind.KIND, init)
 
     def initialise(self, caller: Caller, address: int, obj: T) -> None:
         """A k_*_init: user callers need a known object of that kind they may use."""

@@ -59,16 +59,9 @@ class ObjectParameter:
     init: InitState
 
     def decode(self, kernel: Kernel, caller: Caller, address: int) -> object:
-        objects = kernel.objects
         if self.init is InitState.INITIALISED:
-            if not caller.is_user:
-                # The hot path: a trusted caller needs only a live object of the kind.
-                entry = objects.entry(address)
-                if entry is not None and type(entry.state) is self.kind:
-                    return entry.state
-            return objects.use(caller, address, self.kind)
-        if caller.is_user:
-            objects.checked(caller, address, self.kind.KIND, self.init)
+            return kernel.objects.use(caller, address, self.kind)
+        kernel.objects.check_initialisable(caller, address, self.kind, self.init)
         return address
 
 

@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS, Oops, PendingFault
-from levante.kernel.objects.registry import InitState, KernelObject, ObjectRegistry
+from levante.kernel.objects.registry import (
+    InitState,
+    KernelObject,
+    ObjectRegistry,
+    is_waiting_on,
+)
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread
 from levante.kernel.userspace import UserSpace
-from levante.kernel.waitq import is_waiting_on
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller

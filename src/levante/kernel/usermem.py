@@ -88,8 +88,8 @@ class CallerMemory:
                     access: AccessKind) -> int:
         """Check an array of count * element_size bytes (the product checked for 32-bit
         overflow first, as Zephyr's size_mul_overflow); returns its size."""
-        size = count * element_size
-        if count < 0 or element_size < 0 or size >= ADDRESS_SPACE_END:
+        size = array_size(count, element_size)
+        if size is None:
             raise Oops(f"array of {count} x {element_size} bytes overflows")
         self.check(caller, address, size, access)
         return size
@@ -166,6 +166,15 @@ class CallerMemory:
 
     def kernel_write_u32(self, address: int, value: int) -> None:
         self.cpu.write_memory(address, WORD.pack(value & 0xFFFFFFFF))
+
+
+def array_size(count: int, element_size: int) -> int | None:
+    """count * element_size, or None when it does not fit 32 bits (Zephyr's
+    size_mul_overflow)."""
+    size = count * element_size
+    if count < 0 or element_size < 0 or size >= ADDRESS_SPACE_END:
+        return None
+    return size
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,11 @@ from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.resources import allocate_block, release_block
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.usermem import UserBuffer
+from levante.kernel.usermem import UserBuffer, array_size
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
     from levante.kernel.kernel import Kernel
-
-_SIZE_LIMIT = 1 << 32
 
 
 def release_ring(kernel: Kernel, queue: MessageQueue) -> None:
@@ -61,14 +59,13 @@ def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
                       max_msgs: int) -> int:
     """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
     _check_struct(kernel, caller, msgq)
-    total = msg_size * max_msgs
-    if total >= _SIZE_LIMIT:
+    total = array_size(msg_size, max_msgs)
+    if total is None:
         return -ERRNO["EINVAL"]
     pool = kernel.resource_pool_of(caller)
     ring = allocate_block(kernel.memory, pool, total) if pool is not None and total else None
-    if ring is None:
+    if pool is None or ring is None:
         return -ERRNO["ENOMEM"]
-    assert pool is not None
     _replace_queue(kernel, caller, msgq, MessageQueue(ring, msg_size, max_msgs, ring_pool=pool))
     return 0
 

@@ -242,12 +242,14 @@ def test_restarting_a_timer_keeps_the_timeout_queue_bounded(inline: bool) -> Non
 
 
 def test_a_refused_call_on_the_inline_path_is_served_once() -> None:
-    """k_msgq_put with a buffer the thread does not own: the handler runs once, refuses,
-    and the thread faults without the call being served again on the ordinary path."""
+    """k_msgq_put with a buffer the thread does not own: its validation runs once,
+    refuses, and the thread faults without the call being served again on the ordinary
+    path."""
     served: list[int] = []
     entry = next(table_entry for table_entry in dispatch.TABLE.values()
                  if table_entry.call.name == "k_msgq_put")
-    original = entry.handler
+    original = entry.validate
+    assert original is not None
 
     def counting(*args: object) -> object:
         served.append(1)
@@ -262,7 +264,7 @@ def test_a_refused_call_on_the_inline_path_is_served_once() -> None:
         yield call("k_object_access_grant", holder["queue"], holder["attacker"])
         yield run(10)
 
-    object.__setattr__(entry, "handler", counting)  # the table is frozen: patched by hand
+    object.__setattr__(entry, "validate", counting)  # the table is frozen: patched by hand
     try:
         system = system_with_user(True, user, main)
         holder["queue"] = system.msgq(4, 2)
@@ -270,7 +272,7 @@ def test_a_refused_call_on_the_inline_path_is_served_once() -> None:
         holder["attacker"] = thread_address(system, "attacker")
         system.run()
     finally:
-        object.__setattr__(entry, "handler", original)
+        object.__setattr__(entry, "validate", original)
     assert served == [1]
     assert system.cpu.inline_served >= 1
     assert fault_reasons(system) == [("attacker", OOPS)]

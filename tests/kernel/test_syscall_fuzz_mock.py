@@ -3,7 +3,8 @@ registers drawn from a pool of interesting values) from a user thread and a supe
 thread go through the kernel's real syscall entry.  Whatever they ask, the kernel raises
 no Python exception, time only moves forward, the run ends within a bounded number of CPU
 runs, and a user thread's misdeeds end only that thread (reasons OOPS, CPU exception or
-stack check; never a halt).  The target version is tests/target/test_syscall_fuzz.py.
+stack check; never a halt); every validate stage changes nothing and no perform stage
+fails.  The target version is tests/target/test_syscall_fuzz.py.
 
 The last tests replay, as minimal reproductions, what the target fuzzer found."""
 
@@ -25,6 +26,8 @@ from mock_cpu import (
     returning_fatal_handler,
     run,
 )
+
+from stage_checks import validation_checked
 
 from levante.abi import SYSCALLS, SYSCALLS_BY_NAME, THREAD_OPTIONS
 from levante.kernel.kernel import RunEnd
@@ -111,7 +114,8 @@ def test_random_system_calls_from_user_and_supervisor_threads(
         assert system.cpu.runs < MAX_CPU_RUNS, "no end in sight: a livelock"
 
     system.cpu.on_run = watch
-    end = kernel.run(until=RUN_LIMIT)
+    with validation_checked(system):  # every validate stage changes nothing
+        end = kernel.run(until=RUN_LIMIT)
 
     assert end in (RunEnd.IDLE, RunEnd.TIME_LIMIT, RunEnd.HALTED)
     assert system.cpu.runs < MAX_CPU_RUNS
@@ -126,6 +130,7 @@ def test_random_system_calls_from_user_and_supervisor_threads(
     if end is RunEnd.HALTED:  # only a supervisor may bring the system down
         assert faults and faults[-1]["thread"] != "user", faults[-1:]
     assert system.cpu.read_memory(values["kernel_ram"], 64) == b"J" * 64
+    assert system.events("kernel_defect") == []  # no perform stage ever failed
 
 
 # ---- reproductions of what the target fuzzer found ----------------------------------------

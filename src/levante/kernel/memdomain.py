@@ -90,16 +90,19 @@ class DomainRules:
 
 
 def thread_view(mpu: MpuModel, code: tuple[int, int], thread: Thread,
-                null_guard: int = 0) -> MemoryView:
-    """The regions of a user thread (raises MpuError when the MPU cannot express them)."""
+                null_guard: int = 0, partitions: list[Partition] | None = None) -> MemoryView:
+    """The regions of a user thread with its domain's partitions, or with `partitions`
+    when given (what a change would make of it); raises MpuError when the MPU cannot
+    express them."""
     stack_start, stack_size = thread.stack_object
     regions = [
         *code_regions(mpu, code, null_guard),
         AccessRegion(stack_start, stack_size, read=True, write=True,
                      name=f"stack of '{thread.name}'"),
     ]
-    if thread.domain is not None:
-        regions += [partition.region() for partition in thread.domain.partitions]
+    if partitions is None and thread.domain is not None:
+        partitions = thread.domain.partitions
+    regions += [partition.region() for partition in partitions or ()]
     return mpu.layout(regions)
 
 

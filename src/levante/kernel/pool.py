@@ -16,6 +16,13 @@ class MemoryPool:
 
     def allocate(self, size: int, alignment: int = 8) -> int | None:
         """The start of a free block of `size` bytes aligned to `alignment`, or None."""
+        start = self.find(size, alignment)
+        if start is not None:
+            self.claim(start, size)
+        return start
+
+    def find(self, size: int, alignment: int = 8) -> int | None:
+        """Where `allocate` would place the block, changing nothing (None: no room)."""
         if size <= 0:
             return None
         candidate = _align_up(self.base, alignment)
@@ -25,8 +32,11 @@ class MemoryPool:
             candidate = max(candidate, _align_up(start + length, alignment))
         if candidate + size > self.base + self.size:
             return None
-        bisect.insort(self._blocks, (candidate, size))
         return candidate
+
+    def claim(self, start: int, size: int) -> None:
+        """Take the block `find` returned (nothing may have been allocated since)."""
+        bisect.insort(self._blocks, (start, size))
 
     def block_size(self, start: int) -> int | None:
         """The size of the block that starts at `start`, or None."""

@@ -61,34 +61,58 @@ class RandomService:
     def has_csprng(self) -> bool:
         return self.config.csprng != "none"
 
+    def unavailable(self, service: str) -> str | None:
+        """Why `service` ("entropy", "rand" or "csrand") cannot draw bytes, or None when
+        it can: asked before a call draws anything, so that drawing never fails."""
+        if service == "csrand":
+            generator = self.config.csprng
+            if generator == "hardware":
+                return self.unavailable("entropy")
+            if generator == "test":
+                return self.unavailable("rand")
+            if generator == "ctr_drbg":  # seeded and reseeded from the entropy device
+                return self.unavailable("entropy")
+            return "no cryptographically secure generator configured"
+        if service == "rand":
+            generator = self.config.rng
+            if generator == "entropy":
+                return self.unavailable("entropy")
+            if generator == "xoshiro":  # seeded once from the entropy device
+                return None if self._xoshiro is not None else self.unavailable("entropy")
+            return None if generator == "timer" else "no random generator configured"
+        return None if self.source is not None else "no entropy device"
+
+    def _check(self, service: str) -> None:
+        problem = self.unavailable(service)
+        if problem is not None:
+            raise NoEntropy(problem)
+
     def entropy(self, length: int) -> bytes:
         """entropy_get_entropy: bytes straight from the device."""
-        if self.source is None:
-            raise NoEntropy("no entropy device")
+        self._check("entropy")
+        assert self.source is not None
         self.entropy_bytes_read += length
         return self.source.get(length)
 
     def rand(self, length: int) -> bytes:
         """sys_rand_get."""
+        self._check("rand")
         generator = self.config.rng
         if generator == "entropy":
             return self.entropy(length)
         if generator == "xoshiro":
             return self._seeded_xoshiro().fill(length)
-        if generator == "timer":
-            return self._timer_bytes(length)
-        raise NoEntropy("no random generator configured")
+        return self._timer_bytes(length)
 
     def csrand(self, length: int) -> bytes:
         """sys_csrand_get."""
+        self._check("csrand")
         generator = self.config.csprng
         if generator == "hardware":
             return self.entropy(length)
         if generator == "ctr_drbg":
             return self._drbg_bytes(length)
-        if generator == "test":
-            return self.rand(length)
-        raise NoEntropy("no cryptographically secure generator configured")
+        return self.rand(length)
 
     def canary(self) -> int:
         """A stack canary: 32 random bits with the lowest byte zero, so that a string

@@ -10,19 +10,26 @@ handed out and again when they come back, so nothing leaks from one owner to the
 from __future__ import annotations
 
 from levante.kernel.pool import MemoryPool
-from levante.kernel.usermem import CallerMemory
+from levante.kernel.usermem import KernelWrites
 
 
-def allocate_block(memory: CallerMemory, pool: MemoryPool, size: int,
+def allocate_block(memory: KernelWrites, pool: MemoryPool, size: int,
                    alignment: int = 8) -> int | None:
     """A zeroed block of `size` bytes from `pool`, or None when it has no room."""
-    address = pool.allocate(size, alignment)
+    address = pool.find(size, alignment)
     if address is not None:
-        memory.kernel_write(address, bytes(size))
+        claim_block(memory, pool, address, size)
     return address
 
 
-def release_block(memory: CallerMemory, pool: MemoryPool, address: int) -> None:
+def claim_block(memory: KernelWrites, pool: MemoryPool, address: int, size: int) -> None:
+    """Take the block `pool.find` offered (a call's validation found it, its perform
+    stage takes it), zeroed."""
+    pool.claim(address, size)
+    memory.kernel_write(address, bytes(size))
+
+
+def release_block(memory: KernelWrites, pool: MemoryPool, address: int) -> None:
     """Give a block back to its pool, zeroed first."""
     size = pool.block_size(address)
     if size is None:

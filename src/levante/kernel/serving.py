@@ -5,8 +5,14 @@ from __future__ import annotations
 from levante.arch.interface import Context, CpuFault, MemoryAccessError
 from levante.kernel import costs
 from levante.kernel.caller import Caller
-from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, Oops, PendingFault, user_raisable_reason
-from levante.kernel.syscalls.dispatch import serve
+from levante.kernel.fatal import (
+    K_ERR_CPU_EXCEPTION,
+    K_ERR_KERNEL_PANIC,
+    Oops,
+    PendingFault,
+    user_raisable_reason,
+)
+from levante.kernel.syscalls.dispatch import PerformFailed, serve
 from levante.kernel.threads import ThreadLifecycle
 from levante.kernel.usermem import MemoryFault
 
@@ -29,6 +35,13 @@ class SyscallService(ThreadLifecycle):
             return self.refusal_fault(context, refused, caller.is_user)
         except MemoryAccessError as error:
             return PendingFault(K_ERR_CPU_EXCEPTION, f"kernel access failed: {error}")
+        except PerformFailed as defect:
+            # Fail secure: a call its own validation did not foresee may be half done,
+            # and no thread may run on a kernel in that state.
+            self.print(f"E: Kernel defect: {defect}\n")
+            self.trace("kernel_defect", thread=caller.thread.name, call=defect.call,
+                       detail=str(defect))
+            self._whole.halt(K_ERR_KERNEL_PANIC)
         return None
 
     def refusal_fault(self, context: Context | None, refused: Oops,

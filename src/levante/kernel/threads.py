@@ -25,6 +25,36 @@ class ThreadLifecycle(Blocking):
             raise Oops(f"{address:#x} is not a thread")
         return thread
 
+    def check_thread_creation(self, address: int, stack: int, stack_size: int,
+                              priority: int, options: int, creator: Thread | None) -> None:
+        """Raise the Oops `create_thread` would raise, changing nothing (a system call's
+        validation asks this, so that its perform stage cannot fail)."""
+        self._unborn_thread(address, stack, stack_size, priority, options, "", creator)
+
+    def _unborn_thread(self, address: int, stack: int, stack_size: int, priority: int,
+                       options: int, name: str, creator: Thread | None) -> Thread:
+        """The thread `create_thread` would make, checked, and not yet known anywhere.
+        Raises Oops when it cannot exist."""
+        existing = self.threads.get(address)
+        if existing is not None and existing.is_alive():
+            raise Oops(f"thread object {address:#x} is already in use")
+        self.objects.check_not_another_live_object(address, Thread.KIND)
+        if creator is not None:
+            # The kernel will write the new struct k_thread: a struct the privileged map
+            # may not write faults the creator.
+            self.memory.check_privileged(creator.caller, address, STRUCT_SIZES["k_thread"],
+                                         AccessKind.WRITE)
+        thread = Thread(address, name or f"{address:#010x}", priority, options, None,
+                        stack, stack_size)
+        thread.essential = bool(options & K_ESSENTIAL)
+        # Zephyr: a new thread inherits its creator's resource pool.
+        thread.resource_pool = creator.resource_pool if creator is not None else None
+        thread.stack_object = self._stack_object(stack, stack_size)
+        if self.userspace is not None:
+            becomes_user = bool(options & K_USER) or (creator is not None and creator.user)
+            self.userspace.check_adoption(thread, creator, becomes_user)
+        return thread
+
     def create_thread(
         self,
         address: int,
@@ -39,40 +69,22 @@ class ThreadLifecycle(Blocking):
         creator: Thread | None = None,
     ) -> Thread:
         """Create a thread (k_thread_create); `creator` is None for threads the image
-        defines.  Raises Oops (nothing created) when the thread cannot exist."""
-        existing = self.threads.get(address)
-        if existing is not None and existing.is_alive():
-            raise Oops(f"thread object {address:#x} is already in use")
-        self.objects.check_not_another_live_object(address, Thread.KIND)
-        if creator is not None:
-            # Everything that can refuse comes first, so that a refused creation leaves
-            # nothing behind: the kernel will write the new struct k_thread, and a struct
-            # the privileged map may not write faults the creator now.
-            self.memory.check_privileged(creator.caller, address, STRUCT_SIZES["k_thread"],
-                                         AccessKind.WRITE)
-        named = bool(name)
-        thread = Thread(address, name or f"{address:#010x}", priority, options, None,
-                        stack, stack_size)
-        thread.essential = bool(options & K_ESSENTIAL)
-        # Zephyr: a new thread inherits its creator's resource pool.
-        thread.resource_pool = creator.resource_pool if creator is not None else None
-        thread.stack_object = self._stack_object(stack, stack_size)
+        defines.  Raises Oops (nothing created) when the thread cannot exist: everything
+        that can refuse is asked first."""
+        thread = self._unborn_thread(address, stack, stack_size, priority, options, name,
+                                     creator)
         userspace = self.userspace
         if userspace is not None:
             userspace.adopt(thread, creator)
             if options & K_USER or (creator is not None and creator.user):
-                try:
-                    userspace.enter_user_mode(thread)  # the MPU may refuse its regions
-                except Oops:
-                    userspace.release(thread)
-                    raise
+                userspace.enter_user_mode(thread)
             self._track_thread(thread, creator, options)
         thread.context = self._new_thread_context(thread, entry, parameters)
         self.threads[address] = thread
         self._write_stack_info(thread)
         if self.config.thread_monitor:
             self._monitor_add(thread)
-        if named:
+        if name:
             self.write_thread_name(thread)
         self.trace("thread_create", thread=name, priority=priority)
         if delay_ticks == 0:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from levante.arch.interface import AccessKind, Cpu
 from levante.arch.memview import ADDRESS_SPACE_END, FlatView, flatten
@@ -45,6 +46,12 @@ class MemoryFault(Oops):
 
 # The privileged map in force while serving a caller (its stack guard included), flat.
 PrivilegedMap = Callable[[Caller], FlatView]
+
+
+class KernelWrites(Protocol):
+    """The kernel writing its own memory (pool blocks, object fields)."""
+
+    def kernel_write(self, address: int, data: bytes) -> None: ...
 
 
 class CallerMemory:

@@ -106,17 +106,35 @@ class UserSpace:
 
     # ---- threads -------------------------------------------------------------------------
 
-    def adopt(self, thread: Thread, creator: Thread | None) -> None:
-        """A new thread: a slot, its creator's domain (the default one at boot)."""
+    def check_adoption(self, thread: Thread, creator: Thread | None, user: bool) -> None:
+        """Raise the Oops `adopt` (and, for a thread that will be a user thread,
+        `enter_user_mode`) would raise for this new thread, changing nothing."""
         if len(self._free_slots) <= self._slots_kept_for_image(thread):
             raise Oops(
                 f"no free thread slot for '{thread.name}' (CONFIG_MAX_THREAD_BYTES allows "
                 f"{self.kernel.config.max_threads} threads, and the image's own threads "
                 "keep theirs)"
             )
-        thread.slot = self._free_slots.pop(0)
+        if user:
+            self.user_view(thread, self._domain_for(creator).partitions)
+
+    def user_view(self, thread: Thread, partitions: list[Partition] | None = None) -> MemoryView:
+        """`thread`'s view as a user thread; Oops when the MPU cannot express it."""
+        try:
+            return self.view_of(thread, partitions)
+        except MpuError as error:
+            raise Oops(f"thread '{thread.name}': {error.message}") from None
+
+    def _domain_for(self, creator: Thread | None) -> MemoryDomain:
+        """A new thread's domain: its creator's (the default one at boot)."""
         domain = creator.domain if creator is not None and creator.domain else None
-        self.join_domain(thread, domain or self.default_domain)
+        return domain or self.default_domain
+
+    def adopt(self, thread: Thread, creator: Thread | None) -> None:
+        """A new thread (`check_adoption` passed): a slot, its creator's domain."""
+        self.check_adoption(thread, creator, user=False)
+        thread.slot = self._free_slots.pop(0)
+        self.join_domain(thread, self._domain_for(creator))
 
     def _slots_kept_for_image(self, thread: Thread) -> int:
         """Free slots `thread` may not take.  A thread object of the image may take any
@@ -129,11 +147,9 @@ class UserSpace:
                    if not ((running := threads.get(address)) and running.is_alive()))
 
     def enter_user_mode(self, thread: Thread) -> None:
-        """Make `thread` a user thread: its privileged stack, its MPU view."""
-        try:
-            view = self.view_of(thread)
-        except MpuError as error:
-            raise Oops(f"thread '{thread.name}': {error.message}") from None
+        """Make `thread` a user thread: its privileged stack, its MPU view (the caller
+        asked `user_view` first, or takes its Oops)."""
+        view = self.user_view(thread)
         thread.user = True
         thread.essential = False
         if thread.slot is not None and self.privileged_stacks:
@@ -141,10 +157,12 @@ class UserSpace:
             self.kernel.write_thread_field(thread, "k_thread.priv_stack_start", start)
         thread.view = view
 
-    def view_of(self, thread: Thread) -> MemoryView:
-        """The MPU view of a user thread now (raises MpuError if it cannot be expressed)."""
+    def view_of(self, thread: Thread, partitions: list[Partition] | None = None) -> MemoryView:
+        """The MPU view of a user thread now, or with `partitions` in place of its
+        domain's (raises MpuError if it cannot be expressed)."""
         config = self.kernel.config
-        return thread_view(self.mpu, config.code_region, thread, config.null_guard_size)
+        return thread_view(self.mpu, config.code_region, thread, config.null_guard_size,
+                           partitions)
 
     def refresh_view(self, thread: Thread) -> None:
         """Recompute a user thread's view after its domain changed; the running thread
@@ -157,34 +175,32 @@ class UserSpace:
         if thread is self.kernel.current:
             self.kernel.request_stop()
 
-    def change_partitions(self, domain: MemoryDomain, partitions: list[Partition]) -> bool:
-        """Give `domain` these partitions if the MPU can express every member thread's
-        view with them (else change nothing); views apply at once."""
-        previous, domain.partitions = domain.partitions, partitions
+    def fits(self, thread: Thread, partitions: list[Partition]) -> bool:
+        """Whether the MPU can express `thread`'s view with these partitions (a thread
+        that is not a live user thread has no view to express)."""
+        if not thread.user or not thread.is_alive():
+            return True
         try:
-            for thread in domain.threads:
-                if thread.user and thread.is_alive():
-                    self.view_of(thread)
+            self.view_of(thread, partitions)
         except MpuError:
-            domain.partitions = previous
             return False
-        for thread in list(domain.threads):
-            self.refresh_view(thread)
         return True
 
-    def move_to_domain(self, thread: Thread, domain: MemoryDomain) -> bool:
-        """k_mem_domain_add_thread: False (nothing changed) if the MPU cannot express the
-        thread's view in the new domain."""
-        previous = thread.domain
+    def partitions_fit(self, domain: MemoryDomain, partitions: list[Partition]) -> bool:
+        """Whether every member of `domain` could have these partitions (pure)."""
+        return all(self.fits(thread, partitions) for thread in domain.threads)
+
+    def change_partitions(self, domain: MemoryDomain, partitions: list[Partition]) -> None:
+        """Give `domain` these partitions (`partitions_fit` said the MPU can express
+        them); every member's view changes at once."""
+        domain.partitions = partitions
+        for thread in list(domain.threads):
+            self.refresh_view(thread)
+
+    def move_to_domain(self, thread: Thread, domain: MemoryDomain) -> None:
+        """k_mem_domain_add_thread (`fits` said the MPU can express the new view)."""
         self.join_domain(thread, domain)
-        try:
-            if thread.user and thread.is_alive():
-                self.view_of(thread)
-        except MpuError:
-            self.join_domain(thread, previous or self.default_domain)
-            return False
         self.refresh_view(thread)
-        return True
 
     def join_domain(self, thread: Thread, domain: MemoryDomain) -> None:
         if thread.domain is not None:

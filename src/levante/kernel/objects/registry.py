@@ -218,9 +218,12 @@ class ObjectRegistry:
     def check_initialisable(self, caller: Caller, address: int, kind: type[HasKind],
                             init: InitState = InitState.ANY) -> None:
         """Validate a k_*_init's object before its other arguments (Zephyr's order):
-        K_SYSCALL_OBJ_INIT, or with UNINITIALISED K_SYSCALL_OBJ_NEVER_INIT."""
+        K_SYSCALL_OBJ_INIT, or with UNINITIALISED K_SYSCALL_OBJ_NEVER_INIT.  A supervisor
+        may re-initialise an object, never turn a live one into another kind."""
         if caller.is_user:
             self.checked(caller, address, kind.KIND, init)
+        else:
+            self.check_not_another_live_object(address, kind.KIND)
 
     def initialise(self, caller: Caller, address: int, obj: T) -> None:
         """A k_*_init: user callers need a known object of that kind they may use."""

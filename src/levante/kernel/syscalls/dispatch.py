@@ -1,4 +1,4 @@
-"""One path for every system call: decode the registers, run the handler, set the result.
+"""One path for every system call: decode → validate → policy → perform, set the result.
 
 The number arrives in r6 and is treated as unsigned (a signed comparison let negative
 numbers through in CVE-2020-10024).  Kernel functions that are not system calls in
@@ -12,7 +12,12 @@ device *`) reaches the handler as the live object, validated for a user caller a
 Zephyr's K_SYSCALL_OBJ does (kind, initialised, permitted) and required to be live for
 anyone else.  The object of an initialisation (`k_sem_init`, ...) arrives as its
 address, validated as K_SYSCALL_OBJ_INIT or, for `k_msgq_alloc_init`, _NEVER_INIT.
-Handlers validate the rest (oops or errno) before they perform.
+
+Then the stages of registry.py: the call's validate stage judges the rest and returns
+its plan (or refuses: an errno, or an oops); the policy is asked once, between validate
+and perform; perform acts on the plan.  Perform cannot fail: a refusal it raises anyway
+is a kernel defect (`PerformFailed`), which halts the system rather than leave a call
+half-performed.
 """
 
 from __future__ import annotations
@@ -24,16 +29,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from levante.abi import REGISTER_ARGUMENTS, STRUCTS_BY_NAME, SYSCALLS, Parameter, Syscall
-from levante.arch.interface import Context
+from levante.arch.interface import Context, MemoryAccessError
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
-from levante.kernel.syscalls.registry import HANDLERS, Handler
+from levante.kernel.syscalls.registry import STAGES, Perform, Validate
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
+
+class PerformFailed(Exception):
+    """A perform stage refused after its validation passed: a kernel defect."""
+
+    def __init__(self, call: str, error: Exception) -> None:
+        super().__init__(f"{call} failed after its validation: {error}")
+        self.call = call
+
 
 _SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t", "off_t"})
 # Kernel-object parameters by C type: every kind with a state class that the ABI
@@ -83,7 +96,8 @@ class TableEntry:
     """A system call with everything its decoding needs worked out once."""
 
     call: Syscall
-    handler: Handler
+    perform: Perform
+    validate: Validate | None
     signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
     spilled: int  # parameters passed in memory (more than six in all)
     objects: tuple[ObjectParameter, ...]  # the kernel-object parameters
@@ -110,7 +124,8 @@ def _entry(call: Syscall) -> TableEntry:
     signed = tuple(parameter.c_type in _SIGNED_TYPES for parameter in call.parameters)
     return TableEntry(
         call=call,
-        handler=HANDLERS[call.name],
+        perform=STAGES[call.name].perform,
+        validate=STAGES[call.name].validate,
         count=count,
         signed_indexes=tuple(index for index, is_signed in enumerate(signed) if is_signed),
         signed=signed,
@@ -130,13 +145,20 @@ def _load_handlers() -> None:
 
 def _build_table() -> dict[int, TableEntry]:
     _load_handlers()
-    missing = [call.name for call in SYSCALLS if call.name not in HANDLERS]
+    missing = [call.name for call in SYSCALLS if call.name not in STAGES]
     if missing:
         raise RuntimeError(f"system calls without a handler: {', '.join(missing)}")
     return {call.number: _entry(call) for call in SYSCALLS}
 
 
 TABLE = _build_table()
+
+if TYPE_CHECKING:
+    from levante.kernel.syscalls.context import Services
+
+    def _kernel_serves_the_stages(kernel: Kernel) -> Services:
+        """The kernel is what the stages' narrow types describe (mypy checks this)."""
+        return kernel
 
 
 def decode_arguments(kernel: Kernel, caller: Caller, call: Syscall,
@@ -155,15 +177,24 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     if call.supervisor_only and caller.is_user:
         raise Oops(f"{call.name} is not a system call: user threads may not call it")
     arguments = entry.decode(kernel, caller, registers)
-    policy = kernel.policy
-    refusal = policy.judge(caller, call, arguments) if policy is not None else None
-    if refusal is not None:
-        # Refused by policy: nothing is performed, the caller gets the errno.
-        kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
-                     result=refusal)
-        result: object = refusal
+    plan: Sequence[object] | int = arguments
+    if entry.validate is not None:
+        plan = entry.validate(kernel, caller, *arguments)
+    if isinstance(plan, int):
+        result: object = plan  # refused by validation: nothing performed
     else:
-        result = entry.handler(kernel, caller, *arguments)
+        policy = kernel.policy
+        refusal = policy.judge(caller, call, arguments) if policy is not None else None
+        if refusal is not None:
+            # Refused by policy: nothing is performed, the caller gets the errno.
+            kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
+                         result=refusal)
+            result = refusal
+        else:
+            try:
+                result = entry.perform(kernel, caller, *plan)
+            except (Oops, MemoryAccessError) as error:
+                raise PerformFailed(call.name, error) from error
     if kernel.tracing:
         kernel.trace(
             "syscall",

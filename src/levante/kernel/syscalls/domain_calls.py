@@ -12,30 +12,37 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.kernel.fatal import Oops
-from levante.kernel.memdomain import MemoryDomain
+from levante.kernel.memdomain import MemoryDomain, Partition
 from levante.kernel.syscalls.registry import syscall
+from levante.kernel.thread import Thread
 from levante.kernel.userspace import UserSpace
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services, UserSpaceQueries
+    from levante.kernel.syscalls.registry import Plan
 
 EINVAL = -ERRNO["EINVAL"]
 
 
-def _userspace(kernel: Kernel) -> UserSpace:
+def _userspace(kernel: Services) -> UserSpace:
     assert kernel.userspace is not None  # the ABI table requires CONFIG_USERSPACE
     return kernel.userspace
 
 
-def _domain(kernel: Kernel, address: int) -> MemoryDomain | None:
-    return _userspace(kernel).domains.get(address)
+def _domains(kernel: Inspect) -> UserSpaceQueries:
+    assert kernel.userspace is not None  # the ABI table requires CONFIG_USERSPACE
+    return kernel.userspace
 
 
-@syscall("k_mem_domain_init")
-def k_mem_domain_init(kernel: Kernel, caller: Caller, domain: int, num_parts: int,
-                      parts: int) -> int:
-    userspace = _userspace(kernel)
+def _domain(kernel: Inspect, address: int) -> MemoryDomain | None:
+    return _domains(kernel).domains.get(address)
+
+
+def _valid_domain_init(kernel: Inspect, caller: Caller, domain: int, num_parts: int,
+                       parts: int) -> int | Plan:
+    """Every partition is read and judged before the domain is made or changed."""
+    userspace = _domains(kernel)
     if domain == 0 or num_parts > userspace.rules.max_partitions or (num_parts and not parts):
         return EINVAL
     fresh = MemoryDomain(domain)
@@ -48,15 +55,25 @@ def k_mem_domain_init(kernel: Kernel, caller: Caller, domain: int, num_parts: in
             return error
         fresh.partitions.append(partition)
     existing = userspace.domains.get(domain)
-    if existing is None:
-        userspace.domains[domain] = fresh
-        return 0
-    return 0 if userspace.change_partitions(existing, fresh.partitions) else EINVAL
+    if existing is not None and not userspace.partitions_fit(existing, fresh.partitions):
+        return EINVAL
+    return fresh, existing
 
 
-@syscall("k_mem_domain_add_partition")
-def k_mem_domain_add_partition(kernel: Kernel, caller: Caller, domain: int, part: int) -> int:
+@syscall("k_mem_domain_init", validate=_valid_domain_init)
+def k_mem_domain_init(kernel: Services, caller: Caller, fresh: MemoryDomain,
+                      existing: MemoryDomain | None) -> int:
     userspace = _userspace(kernel)
+    if existing is None:
+        userspace.domains[fresh.address] = fresh
+    else:
+        userspace.change_partitions(existing, fresh.partitions)
+    return 0
+
+
+def _valid_add_partition(kernel: Inspect, caller: Caller, domain: int,
+                         part: int) -> int | Plan:
+    userspace = _domains(kernel)
     target = _domain(kernel, domain)
     if target is None or part == 0:
         return EINVAL
@@ -66,16 +83,23 @@ def k_mem_domain_add_partition(kernel: Kernel, caller: Caller, domain: int, part
         return error
     if len(target.partitions) >= userspace.rules.max_partitions:
         return -ERRNO["ENOSPC"]
-    if not userspace.change_partitions(target, [*target.partitions, partition]):
+    partitions = [*target.partitions, partition]
+    if not userspace.partitions_fit(target, partitions):
         return EINVAL
-    kernel.trace("partition_add", domain=domain, start=partition.start, size=partition.size)
+    return target, partitions, partition
+
+
+@syscall("k_mem_domain_add_partition", validate=_valid_add_partition)
+def k_mem_domain_add_partition(kernel: Services, caller: Caller, target: MemoryDomain,
+                               partitions: list[Partition], added: Partition) -> int:
+    _userspace(kernel).change_partitions(target, partitions)
+    kernel.trace("partition_add", domain=target.address, start=added.start, size=added.size)
     return 0
 
 
-@syscall("k_mem_domain_remove_partition")
-def k_mem_domain_remove_partition(kernel: Kernel, caller: Caller, domain: int,
-                                  part: int) -> int:
-    userspace = _userspace(kernel)
+def _valid_remove_partition(kernel: Inspect, caller: Caller, domain: int,
+                            part: int) -> int | Plan:
+    userspace = _domains(kernel)
     target = _domain(kernel, domain)
     if target is None or part == 0:
         return EINVAL
@@ -84,17 +108,34 @@ def k_mem_domain_remove_partition(kernel: Kernel, caller: Caller, domain: int,
                  if (p.start, p.size) != (wanted.start, wanted.size)]
     if len(remaining) == len(target.partitions):
         return -ERRNO["ENOENT"]
-    userspace.change_partitions(target, remaining)
-    kernel.trace("partition_remove", domain=domain, start=wanted.start, size=wanted.size)
+    if not userspace.partitions_fit(target, remaining):
+        return EINVAL
+    return target, remaining, wanted
+
+
+@syscall("k_mem_domain_remove_partition", validate=_valid_remove_partition)
+def k_mem_domain_remove_partition(kernel: Services, caller: Caller, target: MemoryDomain,
+                                  remaining: list[Partition], removed: Partition) -> int:
+    _userspace(kernel).change_partitions(target, remaining)
+    kernel.trace("partition_remove", domain=target.address, start=removed.start,
+                 size=removed.size)
     return 0
 
 
-@syscall("k_mem_domain_add_thread")
-def k_mem_domain_add_thread(kernel: Kernel, caller: Caller, domain: int, thread: int) -> int:
+def _valid_add_thread(kernel: Inspect, caller: Caller, domain: int, thread: int) -> int | Plan:
     target = _domain(kernel, domain)
     if target is None:
         return EINVAL
     member = kernel.thread_at(thread)
     if not member.is_alive():
         raise Oops(f"{thread:#x} is not a live thread")
-    return 0 if _userspace(kernel).move_to_domain(member, target) else EINVAL
+    if not _domains(kernel).fits(member, target.partitions):
+        return EINVAL
+    return member, target
+
+
+@syscall("k_mem_domain_add_thread", validate=_valid_add_thread)
+def k_mem_domain_add_thread(kernel: Services, caller: Caller, member: Thread,
+                            target: MemoryDomain) -> int:
+    _userspace(kernel).move_to_domain(member, target)
+    return 0

@@ -9,15 +9,15 @@ from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Services
 
 
 @syscall("k_event_init")
-def k_event_init(kernel: Kernel, caller: Caller, event: int) -> None:
+def k_event_init(kernel: Services, caller: Caller, event: int) -> None:
     kernel.objects.initialise(caller, event, Event())
 
 
-def _update(kernel: Kernel, obj: Event, new_events: int) -> int:
+def _update(kernel: Services, obj: Event, new_events: int) -> int:
     """Store the new set, wake every waiter it satisfies; return the previous set."""
     previous = obj.events
     obj.events = new_events & 0xFFFFFFFF
@@ -31,29 +31,29 @@ def _update(kernel: Kernel, obj: Event, new_events: int) -> int:
 
 
 @syscall("k_event_post")
-def k_event_post(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
+def k_event_post(kernel: Services, caller: Caller, obj: Event, events: int) -> int:
     return _update(kernel, obj, obj.events | events)
 
 
 @syscall("k_event_set")
-def k_event_set(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
+def k_event_set(kernel: Services, caller: Caller, obj: Event, events: int) -> int:
     return _update(kernel, obj, events)
 
 
 @syscall("k_event_set_masked")
-def k_event_set_masked(kernel: Kernel, caller: Caller, obj: Event, events: int,
+def k_event_set_masked(kernel: Services, caller: Caller, obj: Event, events: int,
                        mask: int) -> int:
     return _update(kernel, obj, (obj.events & ~mask) | (events & mask))
 
 
 @syscall("k_event_clear")
-def k_event_clear(kernel: Kernel, caller: Caller, obj: Event, events: int) -> int:
+def k_event_clear(kernel: Services, caller: Caller, obj: Event, events: int) -> int:
     previous = obj.events
     obj.events &= ~events
     return previous
 
 
-def _wait(kernel: Kernel, caller: Caller, obj: Event, events: int, reset: int,
+def _wait(kernel: Services, caller: Caller, obj: Event, events: int, reset: int,
           timeout: int, wait_all: bool) -> int | Blocked:
     if events == 0:
         return 0  # Zephyr: waiting for no events returns at once, without a reset
@@ -67,12 +67,12 @@ def _wait(kernel: Kernel, caller: Caller, obj: Event, events: int, reset: int,
 
 
 @syscall("k_event_wait")
-def k_event_wait(kernel: Kernel, caller: Caller, event: Event, events: int, reset: int,
+def k_event_wait(kernel: Services, caller: Caller, event: Event, events: int, reset: int,
                  timeout: int) -> int | Blocked:
     return _wait(kernel, caller, event, events, reset, timeout, wait_all=False)
 
 
 @syscall("k_event_wait_all")
-def k_event_wait_all(kernel: Kernel, caller: Caller, event: Event, events: int, reset: int,
+def k_event_wait_all(kernel: Services, caller: Caller, event: Event, events: int, reset: int,
                      timeout: int) -> int | Blocked:
     return _wait(kernel, caller, event, events, reset, timeout, wait_all=True)

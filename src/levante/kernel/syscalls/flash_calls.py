@@ -23,7 +23,8 @@ from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 EINVAL, EACCES, ENODEV, EIO = (-ERRNO[name] for name in ("EINVAL", "EACCES", "ENODEV", "EIO"))
 IMAGE_INDEX = 0  # Levante boards run one image (MCUboot's image 0)
@@ -51,15 +52,21 @@ def _writable(port: FlashPort, offset: int, length: int) -> bool:
     return position >= end
 
 
-@syscall("flash_read")
-def flash_read(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, data: int,
-               length: int) -> int:
+def _valid_read(kernel: Inspect, caller: Caller, dev: FlashDevice, offset: int, data: int,
+                length: int) -> int | Plan:
     port = dev.port
     kernel.memory.check(caller, data, length, AccessKind.WRITE)
     if port is None:
         return ENODEV
     if not _in_range(port, offset, length):
         return EINVAL
+    return port, offset, data, length
+
+
+@syscall("flash_read", validate=_valid_read)
+def flash_read(kernel: Services, caller: Caller, port: FlashPort, offset: int, data: int,
+               length: int) -> int:
+    # A device's own refusal is an outcome of the call (its errno), never a fault.
     try:
         content = port.read(offset, length)
     except FlashRefused as error:
@@ -68,9 +75,8 @@ def flash_read(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, da
     return 0
 
 
-@syscall("flash_write")
-def flash_write(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, data: int,
-                length: int) -> int:
+def _valid_write(kernel: Inspect, caller: Caller, dev: FlashDevice, offset: int, data: int,
+                 length: int) -> int | Plan:
     port = dev.port
     kernel.memory.check(caller, data, length, AccessKind.READ)
     if port is None:
@@ -80,7 +86,12 @@ def flash_write(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, d
         return EINVAL
     if not _writable(port, offset, length):
         return EACCES
-    content = kernel.memory.read(caller, data, length)  # copied in once, then used
+    return port, offset, kernel.memory.read(caller, data, length)  # copied in once
+
+
+@syscall("flash_write", validate=_valid_write)
+def flash_write(kernel: Services, caller: Caller, port: FlashPort, offset: int,
+                content: bytes) -> int:
     try:
         port.program(offset, content)
     except FlashRefused as error:
@@ -88,8 +99,8 @@ def flash_write(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, d
     return 0
 
 
-@syscall("flash_erase")
-def flash_erase(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, size: int) -> int:
+def _valid_erase(kernel: Inspect, caller: Caller, dev: FlashDevice, offset: int,
+                 size: int) -> int | Plan:
     port = dev.port
     if port is None:
         return ENODEV
@@ -98,6 +109,12 @@ def flash_erase(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, s
         return EINVAL
     if not _writable(port, offset, size):
         return EACCES
+    return port, offset, size
+
+
+@syscall("flash_erase", validate=_valid_erase)
+def flash_erase(kernel: Services, caller: Caller, port: FlashPort, offset: int,
+                size: int) -> int:
     try:
         port.erase(offset, size)
     except FlashRefused as error:
@@ -106,21 +123,26 @@ def flash_erase(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int, s
 
 
 @syscall("flash_get_write_block_size")
-def flash_get_write_block_size(kernel: Kernel, caller: Caller, dev: FlashDevice) -> int:
+def flash_get_write_block_size(kernel: Services, caller: Caller, dev: FlashDevice) -> int:
     """0 when the system has no flash: flash_area_open reports that as -ENODEV."""
     port = dev.port
     return port.write_alignment if port is not None else 0
 
 
-@syscall("flash_get_page_info_by_offs")
-def flash_get_page_info_by_offs(kernel: Kernel, caller: Caller, dev: FlashDevice, offset: int,
-                                info: int) -> int:
+def _valid_page_info(kernel: Inspect, caller: Caller, dev: FlashDevice, offset: int,
+                     info: int) -> int | Plan:
     port = dev.port
     kernel.memory.check(caller, info, _PAGE_INFO.size, AccessKind.WRITE)
     if port is None:
         return ENODEV
     if not 0 <= offset < port.size:
         return EINVAL
+    return port, offset, info
+
+
+@syscall("flash_get_page_info_by_offs", validate=_valid_page_info)
+def flash_get_page_info_by_offs(kernel: Services, caller: Caller, port: FlashPort,
+                                offset: int, info: int) -> int:
     index = offset // port.sector_size
     page = _PAGE_INFO.pack(index * port.sector_size, port.sector_size, index)
     kernel.memory.write(caller, info, page)
@@ -128,7 +150,7 @@ def flash_get_page_info_by_offs(kernel: Kernel, caller: Caller, dev: FlashDevice
 
 
 @syscall("flash_get_page_count")
-def flash_get_page_count(kernel: Kernel, caller: Caller, dev: FlashDevice) -> int:
+def flash_get_page_count(kernel: Services, caller: Caller, dev: FlashDevice) -> int:
     port = dev.port
     return port.size // port.sector_size if port is not None else 0
 
@@ -136,7 +158,7 @@ def flash_get_page_count(kernel: Kernel, caller: Caller, dev: FlashDevice) -> in
 # ---- MCUboot's public API (bootutil_public through the port) -----------------------
 
 
-def _boot_port(kernel: Kernel, caller: Caller) -> FlashPort | None:
+def _boot_port(kernel: Inspect, caller: Caller) -> FlashPort | None:
     """The port behind the flash controller, once a user caller's grant is checked."""
     device = kernel.image.symbols.get(FLASH_DEVICE_SYMBOL)
     if device is None:
@@ -144,12 +166,20 @@ def _boot_port(kernel: Kernel, caller: Caller) -> FlashPort | None:
     return kernel.objects.use(caller, device.address, FlashDevice).port
 
 
-@syscall("boot_write_img_confirmed")
-def boot_write_img_confirmed(kernel: Kernel, caller: Caller) -> int:
-    """0 also when the image was confirmed already (Zephyr: safe to call again)."""
+def _valid_boot_port(kernel: Inspect, caller: Caller, *arguments: int) -> int | Plan:
+    """The boot-control calls: the port (ENODEV without one), then their arguments."""
     port = _boot_port(kernel, caller)
-    if port is None:
-        return ENODEV
+    return ENODEV if port is None else (port, *arguments)
+
+
+def _valid_boot_query(kernel: Inspect, caller: Caller) -> Plan:
+    """boot_is_img_confirmed: no flash is an answer (not confirmed), not a refusal."""
+    return (_boot_port(kernel, caller),)
+
+
+@syscall("boot_write_img_confirmed", validate=_valid_boot_port)
+def boot_write_img_confirmed(kernel: Services, caller: Caller, port: FlashPort) -> int:
+    """0 also when the image was confirmed already (Zephyr: safe to call again)."""
     try:
         port.confirm_image(IMAGE_INDEX)
     except FlashRefused as error:
@@ -157,17 +187,14 @@ def boot_write_img_confirmed(kernel: Kernel, caller: Caller) -> int:
     return 0
 
 
-@syscall("boot_is_img_confirmed")
-def boot_is_img_confirmed(kernel: Kernel, caller: Caller) -> int:
-    port = _boot_port(kernel, caller)
+@syscall("boot_is_img_confirmed", validate=_valid_boot_query)
+def boot_is_img_confirmed(kernel: Services, caller: Caller, port: FlashPort | None) -> int:
     return int(port is not None and port.image_confirmed(IMAGE_INDEX))
 
 
-@syscall("boot_request_upgrade")
-def boot_request_upgrade(kernel: Kernel, caller: Caller, permanent: int) -> int:
-    port = _boot_port(kernel, caller)
-    if port is None:
-        return ENODEV
+@syscall("boot_request_upgrade", validate=_valid_boot_port)
+def boot_request_upgrade(kernel: Services, caller: Caller, port: FlashPort,
+                         permanent: int) -> int:
     try:
         port.request_upgrade(IMAGE_INDEX, permanent != 0)
     except FlashRefused as error:
@@ -175,11 +202,8 @@ def boot_request_upgrade(kernel: Kernel, caller: Caller, permanent: int) -> int:
     return 0
 
 
-@syscall("mcuboot_swap_type")
-def mcuboot_swap_type(kernel: Kernel, caller: Caller) -> int:
-    port = _boot_port(kernel, caller)
-    if port is None:
-        return ENODEV
+@syscall("mcuboot_swap_type", validate=_valid_boot_port)
+def mcuboot_swap_type(kernel: Services, caller: Caller, port: FlashPort) -> int:
     try:
         return port.swap_type(IMAGE_INDEX)
     except FlashRefused as error:

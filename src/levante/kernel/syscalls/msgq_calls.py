@@ -9,27 +9,29 @@ from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
-from levante.kernel.resources import allocate_block, release_block
+from levante.kernel.pool import MemoryPool
+from levante.kernel.resources import claim_block, release_block
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer, array_size
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 
-def release_ring(kernel: Kernel, queue: MessageQueue) -> None:
+def release_ring(kernel: Services, queue: MessageQueue) -> None:
     """Give back a ring the queue owns (k_msgq_cleanup, re-initialisation)."""
     for pool, address in queue.take_owned_blocks():
         release_block(kernel.memory, pool, address)
 
 
-def _check_struct(kernel: Kernel, caller: Caller, msgq: int) -> None:
+def _check_struct(kernel: Inspect, caller: Caller, msgq: int) -> None:
     """The kernel writes the queue's public fields: its struct must be writable."""
     kernel.memory.check_privileged(caller, msgq, STRUCT_SIZES["k_msgq"], AccessKind.WRITE)
 
 
-def _replace_queue(kernel: Kernel, caller: Caller, msgq: int, queue: MessageQueue) -> None:
+def _replace_queue(kernel: Services, caller: Caller, msgq: int, queue: MessageQueue) -> None:
     """Perform an initialisation (everything was checked): the fields C code reads of a
     struct k_msgq (msg_size, max_msgs, buffer_start) are written as Zephyr's init does."""
     previous = kernel.objects.unchecked_state(msgq)
@@ -41,37 +43,49 @@ def _replace_queue(kernel: Kernel, caller: Caller, msgq: int, queue: MessageQueu
         kernel.memory.kernel_write_u32(msgq + FIELD_OFFSETS[f"k_msgq.{field}"], value)
 
 
-@syscall("k_msgq_init")
-def k_msgq_init(kernel: Kernel, caller: Caller, msgq: int, buffer: int, msg_size: int,
-                max_msgs: int) -> int:
-    """Supervisor-only (as in Zephyr): the ring is memory the supervisor names, checked
-    once against the privileged map and the kernel's from then on."""
+def _valid_msgq_init(kernel: Inspect, caller: Caller, msgq: int, buffer: int, msg_size: int,
+                     max_msgs: int) -> int | Plan:
     _check_struct(kernel, caller, msgq)
     if msg_size == 0 or max_msgs == 0:
         return -ERRNO["EINVAL"]
     kernel.memory.check_array(caller, buffer, max_msgs, msg_size, AccessKind.WRITE)
+    return msgq, buffer, msg_size, max_msgs
+
+
+@syscall("k_msgq_init", validate=_valid_msgq_init)
+def k_msgq_init(kernel: Services, caller: Caller, msgq: int, buffer: int, msg_size: int,
+                max_msgs: int) -> int:
+    """Supervisor-only (as in Zephyr): the ring is memory the supervisor names, checked
+    once against the privileged map and the kernel's from then on."""
     _replace_queue(kernel, caller, msgq, MessageQueue(buffer, msg_size, max_msgs))
     return 0
 
 
-@syscall("k_msgq_alloc_init")
-def k_msgq_alloc_init(kernel: Kernel, caller: Caller, msgq: int, msg_size: int,
-                      max_msgs: int) -> int:
-    """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
+def _valid_msgq_alloc_init(kernel: Inspect, caller: Caller, msgq: int, msg_size: int,
+                           max_msgs: int) -> int | Plan:
+    """Room for the ring is found here and taken by perform."""
     _check_struct(kernel, caller, msgq)
     total = array_size(msg_size, max_msgs)
     if total is None:
         return -ERRNO["EINVAL"]
     pool = kernel.resource_pool_of(caller)
-    ring = allocate_block(kernel.memory, pool, total) if pool is not None and total else None
+    ring = pool.find(total) if pool is not None and total else None
     if pool is None or ring is None:
         return -ERRNO["ENOMEM"]
+    return msgq, msg_size, max_msgs, pool, ring
+
+
+@syscall("k_msgq_alloc_init", validate=_valid_msgq_alloc_init)
+def k_msgq_alloc_init(kernel: Services, caller: Caller, msgq: int, msg_size: int,
+                      max_msgs: int, pool: MemoryPool, ring: int) -> int:
+    """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
+    claim_block(kernel.memory, pool, ring, msg_size * max_msgs)
     _replace_queue(kernel, caller, msgq, MessageQueue(ring, msg_size, max_msgs, ring_pool=pool))
     return 0
 
 
 @syscall("k_msgq_cleanup")
-def k_msgq_cleanup(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
+def k_msgq_cleanup(kernel: Services, caller: Caller, queue: MessageQueue) -> int:
     if any(queue.wait_queues()):  # Zephyr: one wait queue holds senders and receivers
         return -ERRNO["EBUSY"]
     if queue.ring_pool is not None:
@@ -80,7 +94,7 @@ def k_msgq_cleanup(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
     return 0
 
 
-def _deliver_to_receiver(kernel: Kernel, queue: MessageQueue, message: bytes) -> bool:
+def _deliver_to_receiver(kernel: Services, queue: MessageQueue, message: bytes) -> bool:
     """Hand `message` to the best waiting receiver that may still take it.  A receiver
     whose buffer is no longer its own (it left the memory domain while it waited) faults
     in its own context; the message goes to the next one, or stays with the sender."""
@@ -98,10 +112,14 @@ def _deliver_to_receiver(kernel: Kernel, queue: MessageQueue, message: bytes) ->
     return False
 
 
-@syscall("k_msgq_put")
-def k_msgq_put(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
+def _valid_put(kernel: Inspect, caller: Caller, queue: MessageQueue, data: int,
+               timeout: int) -> Plan:
+    return queue, kernel.memory.read(caller, data, queue.message_size), timeout
+
+
+@syscall("k_msgq_put", validate=_valid_put)
+def k_msgq_put(kernel: Services, caller: Caller, queue: MessageQueue, message: bytes,
                timeout: int) -> int | Blocked:
-    message = kernel.memory.read(caller, data, queue.message_size)
     if _deliver_to_receiver(kernel, queue, message):
         return 0
     if queue.used < queue.capacity:
@@ -112,7 +130,7 @@ def k_msgq_put(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
     return kernel.pend(caller, queue.senders, timeout, -ERRNO["EAGAIN"], wait_data=message)
 
 
-def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
+def _admit_waiting_sender(kernel: Services, queue: MessageQueue) -> None:
     sender = queue.senders.pop_best()
     if sender is not None:
         message = sender.wait_data
@@ -121,12 +139,17 @@ def _admit_waiting_sender(kernel: Kernel, queue: MessageQueue) -> None:
         kernel.wake(sender, 0)
 
 
-@syscall("k_msgq_get")
-def k_msgq_get(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
+def _valid_receive(kernel: Inspect, caller: Caller, queue: MessageQueue, data: int,
+                   *timeout: int) -> Plan:
+    """The receiver's buffer is checked now, in its own context: a bad buffer faults the
+    receiver here, not a later sender that delivers into it (nor loses a message)."""
+    return queue, kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE), \
+        *timeout
+
+
+@syscall("k_msgq_get", validate=_valid_receive)
+def k_msgq_get(kernel: Services, caller: Caller, queue: MessageQueue, buffer: UserBuffer,
                timeout: int) -> int | Blocked:
-    # Checked now, in the caller's context: a bad buffer faults the receiver here, not a
-    # later sender that delivers into it (nor loses a message).
-    buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
     if queue.used > 0:
         buffer.write(kernel.memory.kernel_read(queue.slot_address(queue.read_index),
                                                queue.message_size))
@@ -138,9 +161,9 @@ def k_msgq_get(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int,
     return kernel.pend(caller, queue.receivers, timeout, -ERRNO["EAGAIN"], wait_data=buffer)
 
 
-@syscall("k_msgq_peek")
-def k_msgq_peek(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int) -> int:
-    buffer = kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE)
+@syscall("k_msgq_peek", validate=_valid_receive)
+def k_msgq_peek(kernel: Services, caller: Caller, queue: MessageQueue,
+                buffer: UserBuffer) -> int:
     if queue.used == 0:
         return -ERRNO["ENOMSG"]
     buffer.write(kernel.memory.kernel_read(queue.slot_address(queue.read_index),
@@ -149,7 +172,7 @@ def k_msgq_peek(kernel: Kernel, caller: Caller, queue: MessageQueue, data: int) 
 
 
 @syscall("k_msgq_purge")
-def k_msgq_purge(kernel: Kernel, caller: Caller, queue: MessageQueue) -> None:
+def k_msgq_purge(kernel: Services, caller: Caller, queue: MessageQueue) -> None:
     while (sender := queue.senders.pop_best()) is not None:
         kernel.wake(sender, -ERRNO["ENOMSG"])
     queue.used = 0
@@ -157,10 +180,10 @@ def k_msgq_purge(kernel: Kernel, caller: Caller, queue: MessageQueue) -> None:
 
 
 @syscall("k_msgq_num_free_get")
-def k_msgq_num_free_get(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
+def k_msgq_num_free_get(kernel: Services, caller: Caller, queue: MessageQueue) -> int:
     return queue.capacity - queue.used
 
 
 @syscall("k_msgq_num_used_get")
-def k_msgq_num_used_get(kernel: Kernel, caller: Caller, queue: MessageQueue) -> int:
+def k_msgq_num_used_get(kernel: Services, caller: Caller, queue: MessageQueue) -> int:
     return queue.used

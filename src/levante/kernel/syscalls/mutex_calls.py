@@ -10,17 +10,17 @@ from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Services
 
 
 @syscall("k_mutex_init")
-def k_mutex_init(kernel: Kernel, caller: Caller, mutex: int) -> int:
+def k_mutex_init(kernel: Services, caller: Caller, mutex: int) -> int:
     kernel.objects.initialise(caller, mutex, Mutex())
     return 0
 
 
 @syscall("k_mutex_lock")
-def k_mutex_lock(kernel: Kernel, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
+def k_mutex_lock(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
     thread = caller.thread
     if lock.lock_count == 0 or lock.owner is thread:
         if lock.lock_count == 0:
@@ -45,7 +45,7 @@ def k_mutex_lock(kernel: Kernel, caller: Caller, lock: Mutex, timeout: int) -> i
 
 
 @syscall("k_mutex_unlock")
-def k_mutex_unlock(kernel: Kernel, caller: Caller, lock: Mutex) -> int:
+def k_mutex_unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
     if lock.owner is None:
         return -ERRNO["EINVAL"]
     if lock.owner is not caller.thread:

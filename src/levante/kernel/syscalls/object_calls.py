@@ -23,20 +23,21 @@ from levante.kernel.userspace import UserSpace
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 _KIND_OF_TYPE = {KERNEL_OBJECT_TYPES[name]: kind for name, kind in OBJECT_KINDS.items()}
 _STACK_TYPE = KERNEL_OBJECT_TYPES["K_OBJ_THREAD_STACK_ELEMENT"]
 
 
-def _grantable(kernel: Kernel, caller: Caller, address: int) -> KernelObject | None:
+def _grantable(kernel: Inspect, caller: Caller, address: int) -> KernelObject | None:
     """The object a permission call names: a user caller must be allowed to use it."""
     if caller.is_user:
         return kernel.objects.checked(caller, address, None, InitState.ANY)
     return kernel.objects.entry(address)
 
 
-def _thread_object(kernel: Kernel, caller: Caller, address: int) -> Thread | None:
+def _thread_object(kernel: Inspect, caller: Caller, address: int) -> Thread | None:
     if caller.is_user:
         state = kernel.objects.checked(caller, address, Thread.KIND, InitState.ANY).state
     else:
@@ -47,28 +48,37 @@ def _thread_object(kernel: Kernel, caller: Caller, address: int) -> Thread | Non
     return state if isinstance(state, Thread) else None
 
 
-def _free_if_orphan(kernel: Kernel, orphan: KernelObject | None) -> None:
+def _free_if_orphan(kernel: Services, orphan: KernelObject | None) -> None:
     """Free what `ObjectRegistry.revoke` reported as left without any permission."""
     if orphan is not None and kernel.userspace is not None:
         kernel.userspace.free_object(orphan)
 
 
-@syscall("k_object_access_grant")
-def k_object_access_grant(kernel: Kernel, caller: Caller, obj: int, thread: int) -> None:
+def _valid_grant(kernel: Inspect, caller: Caller, obj: int, thread: int) -> Plan:
+    """The grantee, then the object; without CONFIG_USERSPACE there is nothing to do."""
     if kernel.userspace is None:
-        return
+        return None, None
     grantee = _thread_object(kernel, caller, thread)
-    entry = _grantable(kernel, caller, obj)
+    return _grantable(kernel, caller, obj), grantee
+
+
+@syscall("k_object_access_grant", validate=_valid_grant)
+def k_object_access_grant(kernel: Services, caller: Caller, entry: KernelObject | None,
+                          grantee: Thread | None) -> None:
     if entry is not None and grantee is not None:
         entry.permissions.add(grantee)
-        kernel.trace("grant", object=obj, thread=grantee.name)
+        kernel.trace("grant", object=entry.address, thread=grantee.name)
 
 
-@syscall("k_object_access_revoke")
-def k_object_access_revoke(kernel: Kernel, caller: Caller, obj: int, thread: int) -> None:
+def _valid_revoke(kernel: Inspect, caller: Caller, obj: int, thread: int) -> Plan:
     if kernel.userspace is None:
-        return
-    grantee = _thread_object(kernel, caller, thread)
+        return obj, None
+    return obj, _thread_object(kernel, caller, thread)
+
+
+@syscall("k_object_access_revoke", validate=_valid_revoke)
+def k_object_access_revoke(kernel: Services, caller: Caller, obj: int,
+                           grantee: Thread | None) -> None:
     if grantee is None:
         return
     entry = kernel.objects.entry(obj)
@@ -83,22 +93,26 @@ def k_object_access_revoke(kernel: Kernel, caller: Caller, obj: int, thread: int
     _free_if_orphan(kernel, orphan)
 
 
-@syscall("k_object_release")
-def k_object_release(kernel: Kernel, caller: Caller, obj: int) -> None:
+def _valid_release(kernel: Inspect, caller: Caller, obj: int) -> Plan:
     if kernel.userspace is None:
-        return
-    if _grantable(kernel, caller, obj) is not None:
-        _free_if_orphan(kernel, kernel.objects.revoke(obj, caller.thread))
+        return (None,)
+    return (_grantable(kernel, caller, obj),)
+
+
+@syscall("k_object_release", validate=_valid_release)
+def k_object_release(kernel: Services, caller: Caller, entry: KernelObject | None) -> None:
+    if entry is not None:
+        _free_if_orphan(kernel, kernel.objects.revoke(entry.address, caller.thread))
 
 
 @syscall("k_object_access_all_grant")
-def k_object_access_all_grant(kernel: Kernel, caller: Caller, obj: int) -> None:
+def k_object_access_all_grant(kernel: Services, caller: Caller, obj: int) -> None:
     entry = kernel.objects.entry(obj)
     if entry is not None:
         entry.public = True
 
 
-def _allocate(kernel: Kernel, caller: Caller, object_type: int, size: int | None) -> int:
+def _allocate(kernel: Services, caller: Caller, object_type: int, size: int | None) -> int:
     userspace: UserSpace | None = kernel.userspace
     kind = _KIND_OF_TYPE.get(object_type)
     if userspace is None or kind is None:
@@ -120,20 +134,26 @@ def _allocate(kernel: Kernel, caller: Caller, object_type: int, size: int | None
 
 
 @syscall("k_object_alloc")
-def k_object_alloc(kernel: Kernel, caller: Caller, otype: int) -> int:
+def k_object_alloc(kernel: Services, caller: Caller, otype: int) -> int:
     return _allocate(kernel, caller, otype, None)
 
 
 @syscall("k_object_alloc_size")
-def k_object_alloc_size(kernel: Kernel, caller: Caller, otype: int, size: int) -> int:
+def k_object_alloc_size(kernel: Services, caller: Caller, otype: int, size: int) -> int:
     return _allocate(kernel, caller, otype, size)
 
 
-@syscall("k_object_free")
-def k_object_free(kernel: Kernel, caller: Caller, obj: int) -> None:
+def _valid_free(kernel: Inspect, caller: Caller, obj: int) -> Plan:
+    """Only a dynamic object is freed, and never one a thread runs as or on."""
     entry = kernel.objects.entry(obj)
     if entry is None or kernel.userspace is None or not entry.dynamic:
-        return
+        return (None,)
     if entry.kind in (Thread.KIND, "z_thread_stack_element") and entry.initialised:
         raise Oops(f"{obj:#x} is in use by a thread and cannot be freed")
-    kernel.userspace.free_object(entry)
+    return (entry,)
+
+
+@syscall("k_object_free", validate=_valid_free)
+def k_object_free(kernel: Services, caller: Caller, entry: KernelObject | None) -> None:
+    if entry is not None and kernel.userspace is not None:
+        kernel.userspace.free_object(entry)

@@ -1,26 +1,46 @@
-"""Handlers bound to the ABI's system calls by name."""
+"""The stages of each system call, bound to the ABI's calls by name.
+
+A call is served as decode → validate → policy → perform (dispatch.py).  `validate` is
+pure: it reads kernel state and the caller's memory (copying in what perform needs) and
+returns a plan, the arguments perform takes, or a negative errno that refuses the call
+(an oops refuses it by raising).  `perform` acts on the plan and cannot fail: whatever
+could refuse was asked before.  A call whose checks are all in decoding (its kernel
+objects, validated by type) has no validate stage: its decoded arguments are its plan.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked
 
-Handler = Callable[..., Union[int, "Blocked", None]]
+Plan = tuple[object, ...]
+Perform = Callable[..., Union[int, "Blocked", None]]
+Validate = Callable[..., int | Plan]
 
-HANDLERS: dict[str, Handler] = {}
+
+@dataclass(frozen=True)
+class Stages:
+    """What serving one system call runs, after decoding."""
+
+    perform: Perform
+    validate: Validate | None = None
 
 
-def syscall(name: str) -> Callable[[Handler], Handler]:
-    """Register the handler of the system call `name` (declared in levante.abi)."""
+STAGES: dict[str, Stages] = {}
 
-    def register(handler: Handler) -> Handler:
-        if name in HANDLERS:
+
+def syscall(name: str, validate: Validate | None = None) -> Callable[[Perform], Perform]:
+    """Register `perform` (the decorated function) and its `validate` stage as the
+    system call `name` (declared in levante.abi)."""
+
+    def register(perform: Perform) -> Perform:
+        if name in STAGES:
             raise ValueError(f"two handlers for {name}")
-        HANDLERS[name] = handler
-        return handler
+        STAGES[name] = Stages(perform, validate)
+        return perform
 
     return register
-

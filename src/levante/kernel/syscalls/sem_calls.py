@@ -10,19 +10,25 @@ from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 
-@syscall("k_sem_init")
-def k_sem_init(kernel: Kernel, caller: Caller, sem: int, initial: int, limit: int) -> int:
+def _valid_sem_init(kernel: Inspect, caller: Caller, sem: int, initial: int,
+                    limit: int) -> int | Plan:
     if limit == 0 or initial > limit:
         return -ERRNO["EINVAL"]
+    return sem, initial, limit
+
+
+@syscall("k_sem_init", validate=_valid_sem_init)
+def k_sem_init(kernel: Services, caller: Caller, sem: int, initial: int, limit: int) -> int:
     kernel.objects.initialise(caller, sem, Semaphore(initial, limit))
     return 0
 
 
 @syscall("k_sem_take")
-def k_sem_take(kernel: Kernel, caller: Caller, semaphore: Semaphore,
+def k_sem_take(kernel: Services, caller: Caller, semaphore: Semaphore,
               timeout: int) -> int | Blocked:
     if semaphore.count > 0:
         semaphore.count -= 1
@@ -33,7 +39,7 @@ def k_sem_take(kernel: Kernel, caller: Caller, semaphore: Semaphore,
 
 
 @syscall("k_sem_give")
-def k_sem_give(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> None:
+def k_sem_give(kernel: Services, caller: Caller, semaphore: Semaphore) -> None:
     waiter = semaphore.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, 0)
@@ -42,12 +48,12 @@ def k_sem_give(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> None:
 
 
 @syscall("k_sem_reset")
-def k_sem_reset(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> None:
+def k_sem_reset(kernel: Services, caller: Caller, semaphore: Semaphore) -> None:
     semaphore.count = 0
     while (waiter := semaphore.waiters.pop_best()) is not None:
         kernel.wake(waiter, -ERRNO["EAGAIN"])
 
 
 @syscall("k_sem_count_get")
-def k_sem_count_get(kernel: Kernel, caller: Caller, semaphore: Semaphore) -> int:
+def k_sem_count_get(kernel: Services, caller: Caller, semaphore: Semaphore) -> int:
     return semaphore.count

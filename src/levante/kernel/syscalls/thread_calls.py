@@ -9,6 +9,7 @@ from levante.arch.interface import AccessKind
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND, InitState
+from levante.kernel.pool import MemoryPool
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
 
@@ -17,10 +18,11 @@ K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 
-def check_priority(kernel: Kernel, priority: int) -> None:
+def check_priority(kernel: Inspect, priority: int) -> None:
     """Zephyr's valid range: K_HIGHEST_THREAD_PRIO .. K_LOWEST_APPLICATION_THREAD_PRIO."""
     highest = -kernel.config.coop_priorities
     lowest = kernel.config.preempt_priorities - 1
@@ -28,7 +30,7 @@ def check_priority(kernel: Kernel, priority: int) -> None:
         raise Oops(f"invalid thread priority {priority} (valid: {highest}..{lowest})")
 
 
-def target_thread(kernel: Kernel, caller: Caller, address: int) -> Thread:
+def target_thread(kernel: Inspect, caller: Caller, address: int) -> Thread:
     """The thread named by a k_tid_t; NULL means the caller, as several Zephyr calls allow.
     A user caller needs a live thread object it has permission on (or oopses)."""
     if address == 0:
@@ -38,7 +40,7 @@ def target_thread(kernel: Kernel, caller: Caller, address: int) -> Thread:
     return kernel.thread_at(address)
 
 
-def target_thread_if_alive(kernel: Kernel, caller: Caller, address: int) -> Thread | None:
+def target_thread_if_alive(kernel: Inspect, caller: Caller, address: int) -> Thread | None:
     """Zephyr's thread_obj_validate: an exited (uninitialised) thread is quietly None,
     any other validation failure of a user caller oopses."""
     if caller.is_user and address != 0:
@@ -54,7 +56,12 @@ def target_thread_if_alive(kernel: Kernel, caller: Caller, address: int) -> Thre
     return target if target.is_alive() else None
 
 
-def _check_user_creation(kernel: Kernel, caller: Caller, new_thread: int, stack: int,
+def valid_target(kernel: Inspect, caller: Caller, thread: int, *rest: int) -> Plan:
+    """The calls that only name a thread: the thread, then their other arguments."""
+    return target_thread(kernel, caller, thread), *rest
+
+
+def _check_user_creation(kernel: Inspect, caller: Caller, new_thread: int, stack: int,
                          stack_size: int, prio: int, options: int) -> None:
     """z_vrfy_k_thread_create: unused thread and stack objects the caller may use, a
     stack big enough, a user thread, not essential, no more important than the caller."""
@@ -70,10 +77,10 @@ def _check_user_creation(kernel: Kernel, caller: Caller, new_thread: int, stack:
         raise Oops(f"priority {prio} is higher than the caller's {caller.thread.priority}")
 
 
-@syscall("k_thread_create")
-def k_thread_create(kernel: Kernel, caller: Caller, new_thread: int, stack: int,
-                    stack_size: int, entry: int, p1: int, p2: int, p3: int, prio: int,
-                    options: int, delay: int) -> int:
+def _valid_create(kernel: Inspect, caller: Caller, new_thread: int, stack: int,
+                  stack_size: int, entry: int, p1: int, p2: int, p3: int, prio: int,
+                  options: int, delay: int) -> Plan:
+    """Everything that can refuse a creation, so that a refused one leaves nothing."""
     if caller.is_user:
         _check_user_creation(kernel, caller, new_thread, stack, stack_size, prio, options)
     check_priority(kernel, prio)
@@ -83,33 +90,54 @@ def k_thread_create(kernel: Kernel, caller: Caller, new_thread: int, stack: int,
         # A user caller's new stack is not its memory: the stack object checked above
         # vouches for it (z_vrfy_k_thread_create checks no memory access either).
         kernel.memory.check(caller, stack, stack_size, AccessKind.WRITE)
-    kernel.create_thread(new_thread, stack, stack_size, entry, (p1, p2, p3), prio, options,
+    kernel.check_thread_creation(new_thread, stack, stack_size, prio, options, caller.thread)
+    return new_thread, stack, stack_size, entry, (p1, p2, p3), prio, options, delay
+
+
+@syscall("k_thread_create", validate=_valid_create)
+def k_thread_create(kernel: Services, caller: Caller, new_thread: int, stack: int,
+                    stack_size: int, entry: int, parameters: tuple[int, int, int], prio: int,
+                    options: int, delay: int) -> int:
+    kernel.create_thread(new_thread, stack, stack_size, entry, parameters, prio, options,
                          delay, name="", creator=caller.thread)
     return new_thread
 
 
-@syscall("k_thread_user_mode_enter")
-def k_thread_user_mode_enter(kernel: Kernel, caller: Caller, entry: int, p1: int, p2: int,
-                             p3: int) -> None:
+def _valid_user_mode_enter(kernel: Inspect, caller: Caller, entry: int, p1: int, p2: int,
+                           p3: int) -> Plan:
     if caller.in_isr:
         raise Oops("k_thread_user_mode_enter called from an ISR")
-    kernel.enter_user_mode(caller.thread, entry, (p1, p2, p3))
+    if kernel.userspace is not None:
+        kernel.userspace.user_view(caller.thread)
+    return entry, (p1, p2, p3)
 
 
-@syscall("k_thread_abort")
-def k_thread_abort(kernel: Kernel, caller: Caller, thread: int) -> None:
+@syscall("k_thread_user_mode_enter", validate=_valid_user_mode_enter)
+def k_thread_user_mode_enter(kernel: Services, caller: Caller, entry: int,
+                             parameters: tuple[int, int, int]) -> None:
+    kernel.enter_user_mode(caller.thread, entry, parameters)
+
+
+def _valid_abort(kernel: Inspect, caller: Caller, thread: int) -> Plan:
     target = target_thread_if_alive(kernel, caller, thread)
-    if target is None:
-        return
-    if target.essential:
+    if target is not None and target.essential:
         raise Oops(f"attempt to abort essential thread '{target.name}'", K_ERR_KERNEL_PANIC)
-    kernel.abort_thread(target)
+    return (target,)
 
 
-@syscall("k_thread_join")
-def k_thread_join(kernel: Kernel, caller: Caller, thread: int,
+@syscall("k_thread_abort", validate=_valid_abort)
+def k_thread_abort(kernel: Services, caller: Caller, target: Thread | None) -> None:
+    if target is not None:
+        kernel.abort_thread(target)
+
+
+def _valid_join(kernel: Inspect, caller: Caller, thread: int, timeout: int) -> Plan:
+    return target_thread_if_alive(kernel, caller, thread), timeout
+
+
+@syscall("k_thread_join", validate=_valid_join)
+def k_thread_join(kernel: Services, caller: Caller, target: Thread | None,
                   timeout: int) -> int | Blocked:
-    target = target_thread_if_alive(kernel, caller, thread)
     if target is None:
         return 0
     if target is caller.thread or caller.thread.waiting_on is target.joiners:
@@ -121,14 +149,13 @@ def k_thread_join(kernel: Kernel, caller: Caller, thread: int,
     return kernel.pend(caller, target.joiners, timeout, -ERRNO["EAGAIN"])
 
 
-@syscall("k_thread_start")
-def k_thread_start(kernel: Kernel, caller: Caller, thread: int) -> None:
-    kernel.start_thread(target_thread(kernel, caller, thread))
+@syscall("k_thread_start", validate=valid_target)
+def k_thread_start(kernel: Services, caller: Caller, target: Thread) -> None:
+    kernel.start_thread(target)
 
 
-@syscall("k_thread_suspend")
-def k_thread_suspend(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = target_thread(kernel, caller, thread)
+@syscall("k_thread_suspend", validate=valid_target)
+def k_thread_suspend(kernel: Services, caller: Caller, target: Thread) -> None:
     if target.state is ThreadState.SLEEPING:
         # As in Zephyr, suspending a sleeper cancels its wake-up: resume runs it at once.
         kernel.wake(target, 0)
@@ -136,69 +163,85 @@ def k_thread_suspend(kernel: Kernel, caller: Caller, thread: int) -> None:
     kernel.update_ready_queue(target)
 
 
-@syscall("k_thread_resume")
-def k_thread_resume(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = target_thread(kernel, caller, thread)
+@syscall("k_thread_resume", validate=valid_target)
+def k_thread_resume(kernel: Services, caller: Caller, target: Thread) -> None:
     target.suspended = False
     kernel.update_ready_queue(target)
 
 
-@syscall("k_thread_priority_get")
-def k_thread_priority_get(kernel: Kernel, caller: Caller, thread: int) -> int:
-    return target_thread(kernel, caller, thread).priority
+@syscall("k_thread_priority_get", validate=valid_target)
+def k_thread_priority_get(kernel: Services, caller: Caller, target: Thread) -> int:
+    return target.priority
 
 
-@syscall("k_thread_priority_set")
-def k_thread_priority_set(kernel: Kernel, caller: Caller, thread: int, prio: int) -> None:
+def _valid_priority_set(kernel: Inspect, caller: Caller, thread: int, prio: int) -> Plan:
     check_priority(kernel, prio)
     target = target_thread(kernel, caller, thread)
     if caller.is_user and prio < target.priority:
         raise Oops(f"thread priority may only be lowered from user mode ({prio})")
+    return target, prio
+
+
+@syscall("k_thread_priority_set", validate=_valid_priority_set)
+def k_thread_priority_set(kernel: Services, caller: Caller, target: Thread, prio: int) -> None:
     target.base_priority = prio
     kernel.set_priority(target, prio)
 
 
-@syscall("k_thread_name_set")
-def k_thread_name_set(kernel: Kernel, caller: Caller, thread: int, text: int) -> int:
+def _valid_name_set(kernel: Inspect, caller: Caller, thread: int, text: int) -> int | Plan:
     if not kernel.config.thread_names:
         return -ERRNO["ENOSYS"]
     target = target_thread(kernel, caller, thread)
     limit = kernel.config.thread_name_length
     name = kernel.memory.read_string(caller, text, limit)[: limit - 1]
-    target.name = name.decode(errors="replace")
+    return target, name.decode(errors="replace")
+
+
+@syscall("k_thread_name_set", validate=_valid_name_set)
+def k_thread_name_set(kernel: Services, caller: Caller, target: Thread, name: str) -> int:
+    target.name = name
     kernel.write_thread_name(target)
     return 0
 
 
-@syscall("k_thread_name_copy")
-def k_thread_name_copy(kernel: Kernel, caller: Caller, thread: int, buf: int,
-                       size: int) -> int:
+def _valid_name_copy(kernel: Inspect, caller: Caller, thread: int, buf: int,
+                     size: int) -> int | Plan:
     if not kernel.config.thread_names:
         return -ERRNO["ENOSYS"]
     name = target_thread(kernel, caller, thread).name.encode() + b"\0"
     kernel.memory.check(caller, buf, size, AccessKind.WRITE)
     if len(name) > size:
         return -ERRNO["ENOSPC"]
+    return buf, name
+
+
+@syscall("k_thread_name_copy", validate=_valid_name_copy)
+def k_thread_name_copy(kernel: Services, caller: Caller, buf: int, name: bytes) -> int:
     kernel.memory.write(caller, buf, name)
     return 0
 
 
 @syscall("k_current_get")
-def k_current_get(kernel: Kernel, caller: Caller) -> int:
+def k_current_get(kernel: Services, caller: Caller) -> int:
     return caller.thread.address
 
 
-@syscall("k_thread_stack_space_get")
-def k_thread_stack_space_get(kernel: Kernel, caller: Caller, thread: int,
-                             unused_pointer: int) -> int:
+def _valid_stack_space(kernel: Inspect, caller: Caller, thread: int,
+                       unused_pointer: int) -> Plan:
     target = target_thread(kernel, caller, thread)
     kernel.memory.check(caller, unused_pointer, 4, AccessKind.WRITE)
+    return target, unused_pointer
+
+
+@syscall("k_thread_stack_space_get", validate=_valid_stack_space)
+def k_thread_stack_space_get(kernel: Services, caller: Caller, target: Thread,
+                             unused_pointer: int) -> int:
     unused = kernel.stacks.unused_bytes(target)
     kernel.memory.write(caller, unused_pointer, unused.to_bytes(4, "little"))
     return 0
 
 
-def thread_state_name(kernel: Kernel, thread: Thread) -> str:
+def thread_state_name(kernel: Inspect, thread: Thread) -> str:
     """Zephyr's k_thread_state_str words for a thread's state."""
     if thread is kernel.current:
         return "running"
@@ -214,25 +257,36 @@ def thread_state_name(kernel: Kernel, thread: Thread) -> str:
     return names[thread.state]
 
 
-@syscall("k_thread_state_str")
-def k_thread_state_str(kernel: Kernel, caller: Caller, thread: int, buf: int,
-                       size: int) -> int:
+def _valid_state_str(kernel: Inspect, caller: Caller, thread: int, buf: int,
+                     size: int) -> Plan:
     target = target_thread(kernel, caller, thread)
     if size == 0:
-        return buf
+        return buf, b""
     text = thread_state_name(kernel, target).encode()[: size - 1] + b"\0"
-    kernel.memory.write(caller, buf, text)
+    kernel.memory.check(caller, buf, len(text), AccessKind.WRITE)
+    return buf, text
+
+
+@syscall("k_thread_state_str", validate=_valid_state_str)
+def k_thread_state_str(kernel: Services, caller: Caller, buf: int, text: bytes) -> int:
+    if text:
+        kernel.memory.write(caller, buf, text)
     return buf
 
 
-@syscall("k_thread_heap_assign")
-def k_thread_heap_assign(kernel: Kernel, caller: Caller, thread: int, heap: int) -> None:
-    """The heap the kernel allocates from on the thread's behalf (supervisor-only)."""
+def _valid_heap_assign(kernel: Inspect, caller: Caller, thread: int, heap: int) -> Plan:
     target = target_thread(kernel, caller, thread)
-    target.resource_pool = kernel.objects.unchecked(heap, Heap).pool if heap else None
+    return target, kernel.objects.unchecked(heap, Heap).pool if heap else None
 
 
-@syscall("k_thread_system_pool_assign")
-def k_thread_system_pool_assign(kernel: Kernel, caller: Caller, thread: int) -> None:
+@syscall("k_thread_heap_assign", validate=_valid_heap_assign)
+def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
+                         pool: MemoryPool | None) -> None:
+    """The heap the kernel allocates from on the thread's behalf (supervisor-only)."""
+    target.resource_pool = pool
+
+
+@syscall("k_thread_system_pool_assign", validate=valid_target)
+def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
-    target_thread(kernel, caller, thread).resource_pool = kernel.system_pool
+    target.resource_pool = kernel.system_pool

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.syscalls.thread_calls import target_thread
-from levante.kernel.thread import ThreadState
+from levante.kernel.syscalls.thread_calls import valid_target
+from levante.kernel.thread import Thread, ThreadState
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Services
 
 K_FOREVER_TICKS = -1
 MS_PER_SECOND = 1000
 US_PER_SECOND = 1_000_000
 
 
-def _sleep_ticks(kernel: Kernel, caller: Caller, ticks: int, unit: int) -> int | Blocked:
+def _sleep_ticks(kernel: Services, caller: Caller, ticks: int, unit: int) -> int | Blocked:
     """Sleep `ticks`; the call returns what is left, in 1/unit seconds, if woken early."""
     if caller.in_isr:
         return 0
@@ -33,19 +33,18 @@ def _sleep_ticks(kernel: Kernel, caller: Caller, ticks: int, unit: int) -> int |
 
 
 @syscall("k_sleep")
-def k_sleep(kernel: Kernel, caller: Caller, timeout: int) -> int | Blocked:
+def k_sleep(kernel: Services, caller: Caller, timeout: int) -> int | Blocked:
     return _sleep_ticks(kernel, caller, timeout, MS_PER_SECOND)
 
 
 @syscall("k_usleep")
-def k_usleep(kernel: Kernel, caller: Caller, us: int) -> int | Blocked:
+def k_usleep(kernel: Services, caller: Caller, us: int) -> int | Blocked:
     ticks = -(-max(us, 0) * kernel.config.ticks_per_second // US_PER_SECOND)
     return _sleep_ticks(kernel, caller, ticks, US_PER_SECOND)
 
 
-@syscall("k_wakeup")
-def k_wakeup(kernel: Kernel, caller: Caller, thread: int) -> None:
-    target = target_thread(kernel, caller, thread)
+@syscall("k_wakeup", validate=valid_target)
+def k_wakeup(kernel: Services, caller: Caller, target: Thread) -> None:
     if target.state is not ThreadState.SLEEPING:
         return
     remaining_ticks = max(0, target.wake_deadline // kernel.cycles_per_tick - kernel.ticks())
@@ -55,7 +54,7 @@ def k_wakeup(kernel: Kernel, caller: Caller, thread: int) -> None:
 
 
 @syscall("k_busy_wait")
-def k_busy_wait(kernel: Kernel, caller: Caller, usec_to_wait: int) -> None:
+def k_busy_wait(kernel: Services, caller: Caller, usec_to_wait: int) -> None:
     cycles = usec_to_wait * kernel.config.clock_hz // US_PER_SECOND
     if caller.in_isr:
         kernel.now += cycles
@@ -64,33 +63,33 @@ def k_busy_wait(kernel: Kernel, caller: Caller, usec_to_wait: int) -> None:
 
 
 @syscall("k_yield")
-def k_yield(kernel: Kernel, caller: Caller) -> None:
+def k_yield(kernel: Services, caller: Caller) -> None:
     if not caller.in_isr:
         kernel.yield_current()
 
 
 @syscall("k_uptime_ticks")
-def k_uptime_ticks(kernel: Kernel, caller: Caller) -> int:
+def k_uptime_ticks(kernel: Services, caller: Caller) -> int:
     return kernel.ticks()
 
 
 @syscall("k_cycle_get_32")
-def k_cycle_get_32(kernel: Kernel, caller: Caller) -> int:
+def k_cycle_get_32(kernel: Services, caller: Caller) -> int:
     return kernel.now & 0xFFFFFFFF
 
 
 @syscall("k_sched_time_slice_set")
-def k_sched_time_slice_set(kernel: Kernel, caller: Caller, slice_ms: int, prio: int) -> None:
+def k_sched_time_slice_set(kernel: Services, caller: Caller, slice_ms: int, prio: int) -> None:
     kernel.scheduler.set_time_slice(kernel.ms_to_ticks(max(slice_ms, 0)), prio)
     kernel.slice_end = None
 
 
 @syscall("k_is_in_isr")
-def k_is_in_isr(kernel: Kernel, caller: Caller) -> int:
+def k_is_in_isr(kernel: Services, caller: Caller) -> int:
     return int(caller.in_isr)
 
 
 @syscall("k_fatal_halt")
-def k_fatal_halt(kernel: Kernel, caller: Caller, reason: int) -> None:
+def k_fatal_halt(kernel: Services, caller: Caller, reason: int) -> None:
     kernel.halt(reason)
 

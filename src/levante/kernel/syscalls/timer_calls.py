@@ -9,13 +9,13 @@ from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.kernel import Kernel
+    from levante.kernel.syscalls.context import Services
 
 K_FOREVER_TICKS = -1
 
 
 @syscall("k_timer_init")
-def k_timer_init(kernel: Kernel, caller: Caller, timer: int, expiry_fn: int,
+def k_timer_init(kernel: Services, caller: Caller, timer: int, expiry_fn: int,
                  stop_fn: int) -> None:
     previous = kernel.objects.unchecked_state(timer)
     if isinstance(previous, Timer):
@@ -23,7 +23,7 @@ def k_timer_init(kernel: Kernel, caller: Caller, timer: int, expiry_fn: int,
     kernel.objects.register(timer, Timer(timer, expiry_fn, stop_fn))
 
 
-def _arm(kernel: Kernel, timer: Timer, deadline: int) -> None:
+def _arm(kernel: Services, timer: Timer, deadline: int) -> None:
     def expire() -> None:
         timer.status += 1
         if timer.period_cycles:
@@ -41,7 +41,7 @@ def _arm(kernel: Kernel, timer: Timer, deadline: int) -> None:
 
 
 @syscall("k_timer_start")
-def k_timer_start(kernel: Kernel, caller: Caller, timer: Timer, duration: int,
+def k_timer_start(kernel: Services, caller: Caller, timer: Timer, duration: int,
                   period: int) -> None:
     if duration == K_FOREVER_TICKS:
         return
@@ -63,7 +63,7 @@ def k_timer_start(kernel: Kernel, caller: Caller, timer: Timer, duration: int,
 
 
 @syscall("z_timer_stop")
-def z_timer_stop(kernel: Kernel, caller: Caller, timer: Timer) -> int:
+def z_timer_stop(kernel: Services, caller: Caller, timer: Timer) -> int:
     """Stop the timer; return its stop function for the caller to run, or 0."""
     if not timer.is_running():
         return 0
@@ -76,13 +76,13 @@ def z_timer_stop(kernel: Kernel, caller: Caller, timer: Timer) -> int:
 
 
 @syscall("k_timer_status_get")
-def k_timer_status_get(kernel: Kernel, caller: Caller, timer: Timer) -> int:
+def k_timer_status_get(kernel: Services, caller: Caller, timer: Timer) -> int:
     status, timer.status = timer.status, 0
     return status
 
 
 @syscall("k_timer_status_sync")
-def k_timer_status_sync(kernel: Kernel, caller: Caller, timer: Timer) -> int | Blocked:
+def k_timer_status_sync(kernel: Services, caller: Caller, timer: Timer) -> int | Blocked:
     if timer.status or not timer.is_running():
         status, timer.status = timer.status, 0
         return status
@@ -90,17 +90,17 @@ def k_timer_status_sync(kernel: Kernel, caller: Caller, timer: Timer) -> int | B
 
 
 @syscall("k_timer_remaining_ticks")
-def k_timer_remaining_ticks(kernel: Kernel, caller: Caller, timer: Timer) -> int:
+def k_timer_remaining_ticks(kernel: Services, caller: Caller, timer: Timer) -> int:
     if timer.timeout is None or not timer.is_running():
         return 0
     return -(-(timer.timeout.deadline - kernel.now) // kernel.cycles_per_tick)
 
 
 @syscall("k_timer_user_data_set")
-def k_timer_user_data_set(kernel: Kernel, caller: Caller, timer: Timer, user_data: int) -> None:
+def k_timer_user_data_set(kernel: Services, caller: Caller, timer: Timer, user_data: int) -> None:
     timer.user_data = user_data
 
 
 @syscall("k_timer_user_data_get")
-def k_timer_user_data_get(kernel: Kernel, caller: Caller, timer: Timer) -> int:
+def k_timer_user_data_get(kernel: Services, caller: Caller, timer: Timer) -> int:
     return timer.user_data

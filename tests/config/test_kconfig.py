@@ -30,7 +30,13 @@ EXPECTED_SYMBOLS = {
     "ERRNO", "EVENTS", "ASSERT", "ASSERT_VERBOSE", "PRINTK", "BOOT_BANNER",
     "MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT", "USERSPACE", "PRIVILEGED_STACK_SIZE",
     "MAX_THREAD_BYTES", "MAX_DOMAIN_PARTITIONS", "EXECUTE_XOR_WRITE", "DYNAMIC_OBJECTS",
-    "HEAP_MEM_POOL_SIZE", "ARM",
+    "HEAP_MEM_POOL_SIZE", "ARM", "BOARD_TARGET", "BOARD_QUALIFIERS", "SOC", "COOP_ENABLED",
+    "PREEMPT_ENABLED",
+    # Zephyr's symbols for what a Levante board has one of (compat.kconfig).
+    "MP_MAX_NUM_CPUS", "SMP", "SCHED_CPU_MASK", "CONSOLE", "SERIAL", "UART_CONSOLE",
+    "STDOUT_CONSOLE", "BOOT_DELAY", "LOG_MODE_MINIMAL", "LOG_MODE_IMMEDIATE",
+    "DEBUG_THREAD_INFO", "TEST", "COVERAGE", "FORCE_NO_ASSERT",
+    "COMPILER_WARNINGS_AS_ERRORS", "CPLUSPLUS",
     # Random numbers.
     "ENTROPY_GENERATOR", "ENTROPY_HAS_DRIVER", "TEST_RANDOM_GENERATOR",
     "TIMER_RANDOM_GENERATOR", "ENTROPY_DEVICE_RANDOM_GENERATOR", "XOSHIRO_RANDOM_GENERATOR",
@@ -541,3 +547,63 @@ def test_config_is_frozen() -> None:
         config.values["SIZE"] = 10  # type: ignore[index]
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.board = "lv_m33"  # type: ignore[misc]
+
+
+# --- Zephyr's vocabulary: typos, subsystems Levante lacks, repeated assignments ---------
+
+
+def test_a_mistyped_symbol_gets_a_suggestion(build: Build) -> None:
+    error = config_error(build, "CONFIG_THREAD_NAMES=y\n")
+    assert error.message == ("prj.conf:1: unknown Kconfig symbol CONFIG_THREAD_NAMES "
+                             "(did you mean CONFIG_THREAD_NAME?)")
+
+
+@pytest.mark.parametrize(("line", "subsystem"), [
+    ("CONFIG_BT=y", "Bluetooth"),
+    ("CONFIG_BT_PERIPHERAL=y", "Bluetooth"),
+    ("CONFIG_USB_DEVICE_STACK=y", "USB"),
+    ("CONFIG_FILE_SYSTEM=y", "file systems"),
+])
+def test_enabling_a_subsystem_levante_lacks_says_so(build: Build, line: str,
+                                                     subsystem: str) -> None:
+    error = config_error(build, line + "\n")
+    name = line.split("=")[0]
+    assert error.message == f"prj.conf:1: {name}: {subsystem} is not provided by Levante"
+
+
+def test_disabling_a_subsystem_levante_lacks_is_accepted(build: Build) -> None:
+    config = build("CONFIG_BT=n\n# CONFIG_USB_DEVICE_STACK is not set\n")
+    assert "BT" not in config and config.is_enabled("PRINTK")
+
+
+def test_zephyr_symbols_for_what_levante_has_one_of_work(build: Build) -> None:
+    config = build("CONFIG_MP_MAX_NUM_CPUS=1\nCONFIG_STDOUT_CONSOLE=y\nCONFIG_SERIAL=y\n"
+                   "CONFIG_SCHED_CPU_MASK=y\nCONFIG_TEST=y\n")
+    assert config.get_int("MP_MAX_NUM_CPUS") == 1 and config.is_enabled("SCHED_CPU_MASK")
+    error = config_error(build, "CONFIG_MP_MAX_NUM_CPUS=2\n")
+    assert "CONFIG_MP_MAX_NUM_CPUS" in error.message
+
+
+def test_board_symbols_exist_as_zephyr_generates_them(build: Build) -> None:
+    config = build(board="lv_m33")
+    assert config.get_str("BOARD") == "lv_m33"
+    assert config.get_str("BOARD_TARGET") == "lv_m33"
+    assert config.is_enabled("BOARD_LV_M33")
+
+
+def test_priority_counts_keep_zephyrs_range(build: Build) -> None:
+    error = config_error(build, "CONFIG_NUM_PREEMPT_PRIORITIES=1000\n")
+    assert "allowed range 0 to 128" in error.message
+    config = build("CONFIG_NUM_COOP_PRIORITIES=0\n")
+    assert not config.is_enabled("COOP_ENABLED") and config.is_enabled("PREEMPT_ENABLED")
+
+
+def test_a_symbol_assigned_twice_in_one_fragment_is_warned(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text("CONFIG_EVENTS=y\nCONFIG_PRINTK=y\nCONFIG_EVENTS=n\n")
+    warnings: list[str] = []
+    config = configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    assert warnings == ["prj.conf:3: warning: CONFIG_EVENTS was already assigned on line 1; "
+                        "this value counts"]
+    assert not config.is_enabled("EVENTS")

@@ -62,7 +62,6 @@ def fingerprint(kernel: Kernel) -> tuple[Any, ...]:
 def validation_checked(system: MockSystem) -> Iterator[list[str]]:
     """While inside, every validate stage run is checked to change nothing; yields the
     names of the calls validated (so that a test can see the checks ran)."""
-    kernel = system.kernel
     cpu = system.cpu
     writes: list[int] = []
     validated: list[str] = []

@@ -26,7 +26,6 @@ from mock_cpu import (
     returning_fatal_handler,
     run,
 )
-
 from stage_checks import validation_checked
 
 from levante.abi import SYSCALLS, SYSCALLS_BY_NAME, THREAD_OPTIONS

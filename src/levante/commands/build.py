@@ -19,7 +19,8 @@ from levante.errors import LevanteError
               help="A Kconfig fragment merged after prj.conf (Zephyr's EXTRA_CONF_FILE); "
                    "may be given more than once.")
 def build(app: Path, build_dir: Path, board: str, extra_conf: tuple[Path, ...]) -> None:
-    """Configure, compile and link the application in APP (prj.conf + src/*.c)."""
+    """Configure, compile and link the application in APP: prj.conf and either its own
+    CMakeLists.txt (built with CMake and Ninja, as in Zephyr) or src/*.c."""
     from levante.config import load_board
     from levante.sdk.build import build as build_application
 
@@ -31,6 +32,8 @@ def build(app: Path, build_dir: Path, board: str, extra_conf: tuple[Path, ...]) 
                 click.echo(line, err=True)
         fail(error)
         return
+    if result.warnings:  # shown even when the build succeeds, as Zephyr's build does
+        click.echo(result.warnings, err=True)
     size = result.binary.stat().st_size
     click.echo(f"levante: built {result.elf} for {board} ({size} bytes of flash image)")
     if result.signed is not None:

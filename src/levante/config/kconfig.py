@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import kconfiglib  # type: ignore[import-untyped]
 
+from levante.config.absent import absent_subsystem
 from levante.errors import LevanteError
 
 if TYPE_CHECKING:
@@ -33,6 +35,14 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _HEXADECIMAL = re.compile(r"0[xX][0-9a-fA-F]+")
 
 _BOOL_TYPES = (kconfiglib.BOOL, kconfiglib.TRISTATE)
+# kconfiglib's warning for `CONFIG_X=n` where X is not in the tree.
+_UNDEFINED_ASSIGNED_N = re.compile(r"attempt to assign the value 'n' to the undefined symbol (\w+)")
+
+
+def _disables_absent_warning(warning: str) -> bool:
+    """kconfiglib's warning about `CONFIG_BT=n` and the like, which the scan accepted."""
+    match = _UNDEFINED_ASSIGNED_N.search(warning)
+    return match is not None and absent_subsystem(match[1]) is not None
 
 
 class ConfigError(LevanteError):
@@ -119,6 +129,7 @@ def configure(
     board: Board,
     build_dir: Path,
     extra_fragments: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
 ) -> Config:
     """Configure ``app_dir`` for ``board``, writing .config and autoconf.h into ``build_dir``.
 
@@ -131,6 +142,9 @@ def configure(
     fragments = _fragments(app_dir, board, extra_fragments)
     kconf = _parse_kconfig_tree()
     assignments = _scan_fragments(fragments, kconf)
+    if warn is not None:
+        for warning in _repeated_assignments(assignments):
+            warn(warning)
     _load_fragments(kconf, fragments)
     _check_result(kconf, board, fragments, assignments)
     dotconfig = build_dir / ".config"
@@ -216,7 +230,7 @@ def _scan_fragments(fragments: Iterable[_Fragment], kconf: Any) -> list[_Assignm
     for fragment in fragments:
         for number, line in enumerate(_read_lines(fragment), 1):
             assignment = _parse_fragment_line(fragment, number, line, errors)
-            if assignment is None:
+            if assignment is None or _disables_absent(kconf, assignment):
                 continue
             problem = _check_assignment(kconf, assignment)
             if problem:
@@ -225,6 +239,21 @@ def _scan_fragments(fragments: Iterable[_Fragment], kconf: Any) -> list[_Assignm
                 assignments.append(assignment)
     _raise_if_any(errors)
     return assignments
+
+
+def _repeated_assignments(assignments: Sequence[_Assignment]) -> list[str]:
+    """A symbol assigned twice in one fragment (as Zephyr, warned: the last one counts);
+    a later fragment overriding an earlier one is what merging is for."""
+    first: dict[tuple[_Fragment, str], _Assignment] = {}
+    warnings = []
+    for assignment in assignments:
+        key = (assignment.fragment, assignment.name)
+        if key in first:
+            warnings.append(f"{assignment.where}: warning: CONFIG_{assignment.name} was "
+                            f"already assigned on line {first[key].line}; this value counts")
+        else:
+            first[key] = assignment
+    return warnings
 
 
 def _read_lines(fragment: _Fragment) -> list[str]:
@@ -250,10 +279,28 @@ def _parse_fragment_line(
     return None
 
 
+def _disables_absent(kconf: Any, assignment: _Assignment) -> bool:
+    """`CONFIG_BT=n` and the like: disabling what Levante does not have asks for nothing."""
+    sym = kconf.syms.get(assignment.name)
+    return (assignment.value == "n" and (sym is None or not sym.nodes)
+            and absent_subsystem(assignment.name) is not None)
+
+
+def _unknown_symbol(kconf: Any, name: str) -> str:
+    """Why CONFIG_`name` cannot be set: a subsystem Levante lacks, or a likely typo."""
+    subsystem = absent_subsystem(name)
+    if subsystem is not None:
+        return f"CONFIG_{name}: {subsystem} is not provided by Levante"
+    known = [symbol for symbol, sym in kconf.syms.items() if sym.nodes]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    hint = f" (did you mean CONFIG_{close[0]}?)" if close else ""
+    return f"unknown Kconfig symbol CONFIG_{name}{hint}"
+
+
 def _check_assignment(kconf: Any, assignment: _Assignment) -> str | None:
     sym = kconf.syms.get(assignment.name)
     if sym is None or not sym.nodes:
-        return f"unknown Kconfig symbol CONFIG_{assignment.name}"
+        return _unknown_symbol(kconf, assignment.name)
     type_name = str(kconfiglib.TYPE_TO_STR[sym.orig_type])
     if assignment.is_not_set_line and sym.orig_type not in _BOOL_TYPES:
         # kconfiglib silently ignores these, which would hide the user's intent.
@@ -279,6 +326,8 @@ def _load_fragments(kconf: Any, fragments: Sequence[_Fragment]) -> None:
     # a location; anything it still reports about our files is an error too.
     errors = []
     for warning in kconf.warnings[first_new_warning:]:
+        if _disables_absent_warning(warning):
+            continue
         for fragment in fragments:
             prefix = f"{fragment.path}:"
             if warning.startswith(prefix):

@@ -36,7 +36,7 @@ from levante.abi import (
 from levante.arch.mpu import GRANULE, mpu_for
 from levante.config import Board, Config, configure
 from levante.errors import BuildError
-from levante.sdk import generate
+from levante.sdk import cmake_app, generate
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -53,11 +53,12 @@ LINKER_TEMPLATE = SDK_DIR / "linker" / "levante.ld.in"
 CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
 
-# Zephyr builds for size by default; -g keeps symbols for fault reports.
+# Zephyr builds for size by default; -g keeps symbols for fault reports.  A call to a
+# function no header declares is an error, not a guess at its type.
 _COMMON_FLAGS = (
     "-Os", "-g", "-std=gnu11", "-Wall", "-Wno-main", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
-    "-fno-builtin-printf",
+    "-fno-builtin-printf", "-Werror=implicit-function-declaration",
 )
 
 
@@ -71,6 +72,7 @@ class BuildResult:
     config: Config
     signed: Path | None = None  # levante.signed.bin, with CONFIG_BOOTLOADER_MCUBOOT
     signing: str = ""  # how it was signed, in a few words
+    warnings: str = ""  # the compiler's warnings, one per line (the build succeeded)
 
 
 def _tool_path(name: str) -> str:
@@ -84,7 +86,8 @@ def _tool_path(name: str) -> str:
 _ERROR_MARKS = ("error:", ": undefined reference to ", ": multiple definition of ")
 
 
-def _run_tool(command: list[str], what: str) -> None:
+def _run_tool(command: list[str], what: str) -> str:
+    """Run a tool; its output (warnings) when it succeeds, a BuildError when not."""
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         output = (completed.stderr or completed.stdout).strip().splitlines()
@@ -93,6 +96,7 @@ def _run_tool(command: list[str], what: str) -> None:
         errors = errors or output or [""]
         first_error = errors[0]
         raise BuildError(f"{what} failed: {first_error}", tuple(output))
+    return completed.stderr + completed.stdout
 
 
 def application_sources(app_dir: Path) -> list[Path]:
@@ -352,6 +356,11 @@ def hardening_flags(config: Config) -> list[str]:
     return ["-fstack-protector"]
 
 
+def warning_flags(config: Config) -> list[str]:
+    """CONFIG_COMPILER_WARNINGS_AS_ERRORS turns every warning into an error, as in Zephyr."""
+    return ["-Werror"] if config.is_enabled("COMPILER_WARNINGS_AS_ERRORS") else []
+
+
 def _cpu_flags(board: Board) -> list[str]:
     return [f"-mcpu={board.gcc_cpu}", "-mthumb", f"-mfloat-abi={board.float_abi}"]
 
@@ -414,22 +423,37 @@ def _link_with_partitions(
     return elf
 
 
-def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Config) -> Path:
-    """Compile the application and the runtime, link levante.elf; return its path."""
+def compile_and_link(app_dir: Path, build_dir: Path, board: Board,
+                     config: Config) -> tuple[Path, str]:
+    """Compile the application and the runtime, link levante.elf; return its path and
+    the compiler's warnings.  An application with a CMakeLists.txt is built by CMake and
+    Ninja (cmake_app.py); one without has its src/*.c compiled here."""
     cc = _tool_path(CC)
     generated_include = _write_generated_headers(build_dir, board, config)
     autoconf = generated_include / "generated" / "autoconf.h"
     flags = [
-        *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), "-imacros", str(autoconf),
+        *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), *warning_flags(config),
+        # The joined form: CMake merges repeated options, and would drop one "-imacros".
+        f"--imacros={INCLUDE_DIR / 'levante' / 'toolchain_types.h'}", f"--imacros={autoconf}",
         f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{app_dir / 'include'}",
     ]
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)
     objects: list[Path] = []
-    sources = [*application_sources(app_dir), *sorted(RUNTIME_DIR.glob("*.c"))]
+    warnings: list[str] = []
+    sources = sorted(RUNTIME_DIR.glob("*.c"))
+    if cmake_app.has_cmake_project(app_dir):
+        built, app_warnings = cmake_app.build_objects(app_dir, build_dir, board, config, cc,
+                                                      flags)
+        objects += built
+        warnings += app_warnings.splitlines()
+    else:
+        sources = [*application_sources(app_dir), *sources]
     for index, source in enumerate(sources):
         obj = objects_dir / f"{index:03d}_{source.stem}.o"
-        _run_tool([cc, *flags, "-c", str(source), "-o", str(obj)], f"compiling {source.name}")
+        output = _run_tool([cc, *flags, "-c", str(source), "-o", str(obj)],
+                           f"compiling {source.name}")
+        warnings += [line for line in output.splitlines() if "warning:" in line]
         objects.append(obj)
     keep = _keep_symbols(config)
     inputs = [str(obj) for obj in objects]
@@ -440,9 +464,11 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
         script = _write_linker_script(board, build_dir / "levante.ld", flash,
                                       null_guard=null_guard)
-        return _link(cc, board, script, inputs, keep, build_dir / "levante.elf")
+        return _link(cc, board, script, inputs, keep, build_dir / "levante.elf"), \
+            "\n".join(warnings)
     names = sorted({*partition_names(objects), LIBC_PARTITION})
-    return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash, null_guard)
+    return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash,
+                                 null_guard), "\n".join(warnings)
 
 
 def build(app_dir: Path, build_dir: Path, board: Board,
@@ -456,16 +482,18 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     except OSError as error:
         reason = error.strerror or str(error)
         raise BuildError(f"{build_dir}: cannot create the build folder: {reason}") from None
-    config = configure(app_dir, board, build_dir, extra_fragments)
-    elf = compile_and_link(app_dir, build_dir, board, config)
+    config_warnings: list[str] = []
+    config = configure(app_dir, board, build_dir, extra_fragments, config_warnings.append)
+    elf, warnings = compile_and_link(app_dir, build_dir, board, config)
+    warnings = "\n".join([*config_warnings, *warnings.splitlines()])
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")
     (build_dir / SIGNED_IMAGE).unlink(missing_ok=True)  # never keep an earlier build's
     if not uses_mcuboot(config):
-        return BuildResult(build_dir, elf, binary, config)
+        return BuildResult(build_dir, elf, binary, config, warnings=warnings)
     _check_binary_origin(elf, application_flash(config, board)[0])
     signed, signing = sign_build(build_dir, binary, config, board, app_dir)
-    return BuildResult(build_dir, elf, binary, config, signed, signing)
+    return BuildResult(build_dir, elf, binary, config, signed, signing, warnings)
 
 
 def _check_binary_origin(elf: Path, origin: int) -> None:

@@ -177,24 +177,23 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     if call.supervisor_only and caller.is_user:
         raise Oops(f"{call.name} is not a system call: user threads may not call it")
     arguments = entry.decode(kernel, caller, registers)
-    plan: Sequence[object] | int = arguments
-    if entry.validate is not None:
-        plan = entry.validate(kernel, caller, *arguments)
-    if isinstance(plan, int):
-        result: object = plan  # refused by validation: nothing performed
+    # The plan: the decoded arguments themselves, or what the validate stage made of
+    # them; an int is its refusal (an errno), and nothing is performed.
+    plan: Any = arguments if entry.validate is None else entry.validate(kernel, caller,
+                                                                         *arguments)
+    policy = kernel.policy
+    if plan.__class__ is int:
+        result: object = plan
+    elif policy is not None and (refusal := policy.judge(caller, call, arguments)) is not None:
+        # Refused by policy: nothing is performed, the caller gets the errno.
+        kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
+                     result=refusal)
+        result = refusal
     else:
-        policy = kernel.policy
-        refusal = policy.judge(caller, call, arguments) if policy is not None else None
-        if refusal is not None:
-            # Refused by policy: nothing is performed, the caller gets the errno.
-            kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
-                         result=refusal)
-            result = refusal
-        else:
-            try:
-                result = entry.perform(kernel, caller, *plan)
-            except (Oops, MemoryAccessError) as error:
-                raise PerformFailed(call.name, error) from error
+        try:
+            result = entry.perform(kernel, caller, *plan)
+        except (Oops, MemoryAccessError) as error:
+            raise PerformFailed(call.name, error) from error
     if kernel.tracing:
         kernel.trace(
             "syscall",

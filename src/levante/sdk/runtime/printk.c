@@ -2,11 +2,13 @@
 #include <zephyr/kernel.h>
 #include <levante/format.h>
 
+#ifdef CONFIG_PRINTK
 static void console_sink(void *ctx, const char *chunk, size_t len)
 {
 	ARG_UNUSED(ctx);
 	k_str_out(chunk, len);
 }
+#endif
 
 void vprintk(const char *fmt, va_list ap)
 {

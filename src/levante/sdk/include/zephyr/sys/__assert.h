@@ -1,11 +1,18 @@
-/* __ASSERT: checked only with CONFIG_ASSERT=y; a failure reports and panics. */
+/* __ASSERT: checked only with CONFIG_ASSERT=y (and not CONFIG_FORCE_NO_ASSERT); a
+ * failure reports and panics.  __ASSERT_ON says whether they are checked. */
 #ifndef ZEPHYR_SYS___ASSERT_H
 #define ZEPHYR_SYS___ASSERT_H
 
 #include <zephyr/fatal.h>
 #include <zephyr/sys/printk.h>
 
-#ifdef CONFIG_ASSERT
+#if defined(CONFIG_ASSERT) && !defined(CONFIG_FORCE_NO_ASSERT)
+#define __ASSERT_ON 1
+#else
+#define __ASSERT_ON 0
+#endif
+
+#if __ASSERT_ON
 #define __ASSERT(test, fmt, ...)                                                   \
 	do {                                                                       \
 		if (!(test)) {                                                     \

@@ -1,0 +1,47 @@
+"""Zephyr subsystems Levante does not provide, by the Kconfig symbols that enable them.
+
+An application enabling one gets one line naming what is missing, rather than
+"unknown symbol"; disabling one (`=n`) is accepted, since it asks for nothing.
+"""
+
+from __future__ import annotations
+
+# Symbol name, or prefix ending in "_", to the subsystem's name.
+_SUBSYSTEMS: dict[str, str] = {
+    "BT": "Bluetooth", "BT_": "Bluetooth",
+    "USB": "USB", "USB_": "USB", "UDC_": "USB", "UHC_": "USB",
+    "CAN": "CAN bus drivers", "CAN_": "CAN bus drivers",
+    "I2C": "I2C drivers", "I2C_": "I2C drivers",
+    "SPI": "SPI drivers", "SPI_": "SPI drivers",
+    "ADC": "ADC drivers", "ADC_": "ADC drivers",
+    "PWM": "PWM drivers", "PWM_": "PWM drivers",
+    "DISPLAY": "display drivers", "DISPLAY_": "display drivers",
+    "LVGL": "LVGL graphics", "LV_": "LVGL graphics",
+    "FILE_SYSTEM": "file systems", "FILE_SYSTEM_": "file systems", "FAT_FILESYSTEM_ELM":
+    "file systems", "FS_": "file systems",
+    "SETTINGS": "the settings subsystem", "SETTINGS_": "the settings subsystem",
+    "NVS": "NVS storage", "ZMS": "ZMS storage",
+    "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
+    "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
+    "LORA": "LoRa", "LORAWAN": "LoRaWAN",
+    "MODEM": "modem drivers", "MODEM_": "modem drivers",
+    "AUDIO": "audio", "AUDIO_": "audio",
+    "VIDEO": "video", "VIDEO_": "video",
+    "SMP": "SMP (Levante's boards have one CPU)",
+    "CPP": "C++ applications", "CPLUSPLUS": "C++ applications", "STD_CPP": "C++ applications",
+    "POSIX_API": "the POSIX API", "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
+    "LLEXT": "loadable extensions", "LLEXT_": "loadable extensions",
+    "COVERAGE": "code coverage",
+    "TRACING": "Zephyr's tracing (Levante's trace is `levante run --trace`)",
+    "PM": "power management", "PM_": "power management",
+}
+
+
+def absent_subsystem(symbol: str) -> str | None:
+    """The subsystem `symbol` (without CONFIG_) belongs to, when Levante lacks it."""
+    if symbol in _SUBSYSTEMS:
+        return _SUBSYSTEMS[symbol]
+    for prefix, name in _SUBSYSTEMS.items():
+        if prefix.endswith("_") and symbol.startswith(prefix):
+            return name
+    return None

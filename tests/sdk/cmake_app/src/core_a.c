@@ -1,0 +1,6 @@
+#include <greeting.h>
+
+int core_a(void)
+{
+	return 1;
+}

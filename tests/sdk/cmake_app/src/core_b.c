@@ -1,0 +1,6 @@
+#include <greeting.h>
+
+int core_b(void)
+{
+	return 2;
+}

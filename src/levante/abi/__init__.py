@@ -310,6 +310,7 @@ _REQUIRES = {
     "flash_": "FLASH",
     "boot_": "MCUBOOT_IMG_MANAGER",
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
+    "irq_offload": "IRQ_OFFLOAD",
 }
 
 _SUPERVISOR_ONLY = frozenset({
@@ -317,7 +318,7 @@ _SUPERVISOR_ONLY = frozenset({
     "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
     "k_mem_domain_add_thread", "k_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
-    "k_thread_heap_assign", "k_thread_system_pool_assign",
+    "k_thread_heap_assign", "k_thread_system_pool_assign", "irq_offload",
 })
 
 
@@ -418,6 +419,7 @@ _DECLARATIONS = (
     "int k_msgq_cleanup(struct k_msgq *msgq)",
     "void k_thread_heap_assign(struct k_thread *thread, struct k_heap *heap)",
     "void k_thread_system_pool_assign(struct k_thread *thread)",
+    "void irq_offload(irq_offload_routine_t routine, const void *parameter)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -32,6 +32,9 @@ _SUBSYSTEMS: dict[str, str] = {
     "POSIX_API": "the POSIX API", "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
     "LLEXT": "loadable extensions", "LLEXT_": "loadable extensions",
     "COVERAGE": "code coverage",
+    "ZTEST_SHUFFLE": "ztest's shuffled test order", "ZTEST_SHELL": "ztest's shell",
+    "ZTEST_MOCKING": "ztest's mocking", "ZTRESS": "ztest's stress framework",
+    "ZTEST_RETEST_IF_PASSED": "board resets",
     "TRACING": "Zephyr's tracing (Levante's trace is `levante run --trace`)",
     "PM": "power management", "PM_": "power management",
 }

@@ -43,6 +43,7 @@ class KernelConfig:
     flash: bool = False
     flash_page_layout: bool = False
     mcuboot_img_manager: bool = False
+    irq_offload: bool = False
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -76,6 +77,7 @@ class KernelConfig:
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
+            "IRQ_OFFLOAD": self.irq_offload,
         }.get(symbol, False)
 
     @property
@@ -139,6 +141,7 @@ class KernelConfig:
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),
+            irq_offload=config.is_enabled("IRQ_OFFLOAD"),
         )
         if board is None:
             return settings

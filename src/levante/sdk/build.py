@@ -31,6 +31,7 @@ from levante.abi import (
     DYNAMIC_OBJECT_SYMBOLS,
     OPTION_SYMBOLS,
     RUNTIME_SYMBOLS,
+    STATIC_SECTIONS,
     USERSPACE_SYMBOLS,
 )
 from levante.arch.mpu import GRANULE, mpu_for
@@ -148,19 +149,60 @@ class PartitionLayout:
         return f"app_smem_{self.name}"
 
 
-def partition_names(objects: Iterable[Path]) -> list[str]:
-    """The partitions the objects place globals in, from their section names, sorted."""
+def _section_names(objects: Iterable[Path]) -> set[str]:
+    """Every section name in the object files."""
     names: set[str] = set()
     for obj in objects:
         try:
             with obj.open("rb") as stream:
-                for section in ELFFile(stream).iter_sections():
-                    match = _SMEM_SECTION.fullmatch(section.name)
-                    if match:
-                        names.add(match.group(1))
+                names.update(section.name for section in ELFFile(stream).iter_sections())
         except (ELFError, OSError) as error:
             raise BuildError(f"{obj.name}: cannot read the object file ({error})") from None
-    return sorted(names)
+    return names
+
+
+def partition_names(objects: Iterable[Path]) -> list[str]:
+    """The partitions the objects place globals in, from their section names, sorted."""
+    return sorted({match.group(1) for name in _section_names(objects)
+                   if (match := _SMEM_SECTION.fullmatch(name))})
+
+
+# ---- Iterable sections (Zephyr's STRUCT_SECTION_ITERABLE) ------------------------------
+
+_ITERABLE_SECTION = re.compile(r"\._(\w+?)\.static\..+")
+# Types whose records live elsewhere: K_THREAD_DEFINE, K_THREAD_ACCESS_GRANT and the
+# statically defined kernel objects (their own sections, in RAM).
+_HANDLED_SECTIONS = frozenset(STATIC_SECTIONS.values())
+# Types ztest's runner iterates over, present (maybe empty) in every ztest image.
+ZTEST_ITERABLE_TYPES = ("ztest_expected_result_entry", "ztest_suite_node", "ztest_test_rule",
+                        "ztest_unit_test")
+
+
+def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
+    """The struct types the objects place in iterable sections (`._<type>.static.<name>`),
+    plus those a configured runtime iterates over even when none is defined."""
+    found = {match.group(1) for name in _section_names(objects)
+             if (match := _ITERABLE_SECTION.fullmatch(name))
+             and f"._{match.group(1)}" not in _HANDLED_SECTIONS}
+    if config.is_enabled("ZTEST"):
+        found.update(ZTEST_ITERABLE_TYPES)
+    return sorted(found)
+
+
+def iterable_sections(types: Sequence[str]) -> str:
+    """One flash section per type, its records sorted by name between
+    _<type>_list_start and _<type>_list_end (Zephyr's ITERABLE_SECTION_ROM)."""
+    lines = []
+    for name in types:
+        lines += [
+            f"\t._{name} : ALIGN(8)",
+            "\t{",
+            f"\t\t_{name}_list_start = .;",
+            f"\t\tKEEP(*(SORT_BY_NAME(._{name}.static.*)))",
+            f"\t\t_{name}_list_end = .;",
+            "\t} > FLASH",
+        ]
+    return "\n".join(lines)
 
 
 def mpu_region_layout(board: Board, contents: int) -> tuple[int, int]:
@@ -305,6 +347,7 @@ def _write_linker_script(
     layouts: Sequence[PartitionLayout] = (),
     userspace: bool = False,
     null_guard: int = 0,
+    iterable: Sequence[str] = (),
 ) -> Path:
     """The board's linker script; the application's code goes into `flash` (origin,
     length), after whatever part of the null-pointer guard falls inside it."""
@@ -324,6 +367,7 @@ def _write_linker_script(
         ("APP_SMEM_PARTITIONS", partition_sections(layouts)),
         ("NOINIT_SORTED", sorted_noinit),
         ("STATIC_OBJECT_SECTIONS", generate.static_object_sections()),
+        ("ITERABLE_SECTIONS", iterable_sections(iterable)),
     ):
         # A placeholder is a line of its own: without user mode the line goes away.
         script = script.replace(f"@{key}@\n", f"{text.rstrip()}\n" if text else "")
@@ -398,12 +442,12 @@ def _link(
 
 def _link_with_partitions(
     cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
-    names: Sequence[str], flash: tuple[int, int], null_guard: int,
+    names: Sequence[str], flash: tuple[int, int], null_guard: int, iterable: Sequence[str],
 ) -> Path:
     """Measure the partitions with a first link, then relink with their final layout."""
     measuring = [PartitionLayout(name) for name in names]
     script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, flash, measuring, True,
-                                  null_guard)
+                                  null_guard, iterable)
     # Its own output, so that a failed second link leaves no runnable levante.elf behind.
     probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf")
     measured = _linked_partitions(probe, names)
@@ -417,7 +461,7 @@ def _link_with_partitions(
     # without padding.
     layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
     script = _write_linker_script(board, build_dir / "levante.ld", flash, layouts, True,
-                                  null_guard)
+                                  null_guard, iterable)
     elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf")
     _check_partitions(board, layouts, _linked_partitions(elf, names))
     return elf
@@ -459,16 +503,17 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board,
     inputs = [str(obj) for obj in objects]
     null_guard = null_guard_size(config, board)
     flash = application_flash(config, board)
+    iterable = iterable_types(objects, config)
     if not config.is_enabled("USERSPACE"):
         # As Zephyr: without user mode K_APP_DMEM/K_APP_BMEM place nothing.
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
         script = _write_linker_script(board, build_dir / "levante.ld", flash,
-                                      null_guard=null_guard)
+                                      null_guard=null_guard, iterable=iterable)
         return _link(cc, board, script, inputs, keep, build_dir / "levante.elf"), \
             "\n".join(warnings)
     names = sorted({*partition_names(objects), LIBC_PARTITION})
     return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash,
-                                 null_guard), "\n".join(warnings)
+                                 null_guard, iterable), "\n".join(warnings)
 
 
 def build(app_dir: Path, build_dir: Path, board: Board,

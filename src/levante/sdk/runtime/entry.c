@@ -40,5 +40,13 @@ __weak void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf
 	k_fatal_halt(reason);
 }
 
+/* Zephyr's default after a failed __ASSERT: a kernel panic (an oops from user mode). */
+__weak void assert_post_action(const char *file, unsigned int line)
+{
+	ARG_UNUSED(file);
+	ARG_UNUSED(line);
+	k_panic();
+}
+
 /* The main thread's object, so k_current_get() in main() names a real k_thread. */
 struct k_thread z_main_thread;

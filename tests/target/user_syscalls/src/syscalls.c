@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <levante/syscall.h>
+#include <zephyr/irq_offload.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */
@@ -354,6 +355,18 @@ static int sv_thread_system_pool_assign(void)
 	return __LINE__;
 }
 
+static void never_offloaded(const void *parameter)
+{
+	ARG_UNUSED(parameter);
+}
+
+static int sv_irq_offload(void)
+{
+	expect_fault();
+	irq_offload(never_offloaded, NULL);
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -426,6 +439,7 @@ static const struct user_case cases[] = {
 	{ "sv_msgq_cleanup", sv_msgq_cleanup, K_USER, OOPS, .setup = grant_test_msgq },
 	{ "sv_thread_heap_assign", sv_thread_heap_assign, K_USER, OOPS },
 	{ "sv_thread_system_pool_assign", sv_thread_system_pool_assign, K_USER, OOPS },
+	{ "sv_irq_offload", sv_irq_offload, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

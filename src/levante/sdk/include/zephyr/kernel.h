@@ -83,6 +83,12 @@ static inline uint32_t k_cyc_to_us_floor32(uint32_t cycles)
 	return (uint32_t)((uint64_t)cycles * 1000000u / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
 }
 
+static inline uint32_t k_cyc_to_ms_ceil32(uint32_t cycles)
+{
+	return (uint32_t)(((uint64_t)cycles * 1000u + CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC - 1) /
+			  CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
+}
+
 static inline uint64_t k_cyc_to_ns_floor64(uint64_t cycles)
 {
 	return cycles * 1000000000ull / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
@@ -116,6 +122,8 @@ struct k_thread {
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+/* A function irq_offload() runs in interrupt context (<zephyr/irq_offload.h>). */
+typedef void (*irq_offload_routine_t)(const void *parameter);
 
 /* Stacks a thread may run on in user mode are arrays of this type: it is how the kernel
  * recognises them as kernel objects in the image's debug information. */
@@ -261,10 +269,11 @@ struct k_sem {
 #define K_SEM_MAX_LIMIT UINT_MAX
 #define Z_SEM_INITIALIZER(obj, initial_count, count_limit) \
 	{ .count = (initial_count), .limit = (count_limit) }
+/* The check comes last, so that `static K_SEM_DEFINE(...)` makes a static semaphore. */
 #define K_SEM_DEFINE(name, initial_count, count_limit)                       \
-	BUILD_ASSERT(((count_limit) != 0) && ((initial_count) <= (count_limit))); \
 	struct k_sem name Z_STATIC_OBJECT(k_sem, name) =                         \
-		Z_SEM_INITIALIZER(name, initial_count, count_limit)
+		Z_SEM_INITIALIZER(name, initial_count, count_limit);             \
+	BUILD_ASSERT(((count_limit) != 0) && ((initial_count) <= (count_limit)))
 
 struct k_mutex {
 	uint32_t _kernel_reserved[4];

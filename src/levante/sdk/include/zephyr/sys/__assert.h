@@ -12,6 +12,10 @@
 #define __ASSERT_ON 0
 #endif
 
+/* What follows a failed assertion: a kernel panic, unless the application (or ztest's
+ * CONFIG_ZTEST_ASSERT_HOOK) defines it. */
+void assert_post_action(const char *file, unsigned int line);
+
 #if __ASSERT_ON
 #define __ASSERT(test, fmt, ...)                                                   \
 	do {                                                                       \
@@ -19,7 +23,7 @@
 			printk("ASSERTION FAIL [%s] @ %s:%d\n", #test, __FILE__,   \
 			       __LINE__);                                          \
 			printk("\t" fmt "\n", ##__VA_ARGS__);                      \
-			k_panic();                                                 \
+			assert_post_action(__FILE__, __LINE__);                    \
 		}                                                                  \
 	} while (0)
 #define __ASSERT_NO_MSG(test) __ASSERT(test, "")

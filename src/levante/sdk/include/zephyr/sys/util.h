@@ -3,6 +3,7 @@
 #define ZEPHYR_SYS_UTIL_H
 
 #include <zephyr/types.h>
+#include <zephyr/sys/util_macro.h>
 
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 #ifndef MIN

@@ -49,6 +49,7 @@ _LAZY_COMMANDS = {
     "boot": "levante.commands.bootsim:boot",
     "build": "levante.commands.build:build",
     "run": "levante.commands.run:run",
+    "test": "levante.commands.test:test",
 }
 
 

@@ -130,6 +130,7 @@ def configure(
     build_dir: Path,
     extra_fragments: Sequence[Path] = (),
     warn: Callable[[str], None] | None = None,
+    conf_files: Sequence[Path] = (),
 ) -> Config:
     """Configure ``app_dir`` for ``board``, writing .config and autoconf.h into ``build_dir``.
 
@@ -139,7 +140,7 @@ def configure(
     assignment that is malformed, names an unknown symbol, has an invalid
     value, or does not end up with the assigned value.
     """
-    fragments = _fragments(app_dir, board, extra_fragments)
+    fragments = _fragments(app_dir, board, extra_fragments, conf_files)
     kconf = _parse_kconfig_tree()
     assignments = _scan_fragments(fragments, kconf)
     if warn is not None:
@@ -183,18 +184,25 @@ class _Assignment:
         return f"CONFIG_{self.name}={self.value}"
 
 
-def _fragments(app_dir: Path, board: Board, extra: Sequence[Path]) -> list[_Fragment]:
+def _fragments(app_dir: Path, board: Board, extra: Sequence[Path],
+               conf_files: Sequence[Path] = ()) -> list[_Fragment]:
+    """The board's defconfig, the application's prj.conf (or, as Zephyr's CONF_FILE,
+    `conf_files` in its place), then `extra`."""
     if not board.defconfig.is_file():
         raise ConfigError(f"{board.defconfig}: board '{board.name}' has no defconfig")
-    prj_conf = app_dir / "prj.conf"
-    if not prj_conf.is_file():
-        raise ConfigError(
-            f"{prj_conf}: application has no prj.conf (an empty one will do)"
-        )
-    fragments = [
-        _Fragment(board.defconfig.resolve(), board.defconfig.name, from_board=True),
-        _Fragment(prj_conf.resolve(), "prj.conf"),
-    ]
+    fragments = [_Fragment(board.defconfig.resolve(), board.defconfig.name, from_board=True)]
+    if conf_files:
+        for path in conf_files:
+            if not path.is_file():
+                raise ConfigError(f"{path}: configuration file (CONF_FILE) not found")
+            fragments.append(_Fragment(path.resolve(), _label(path, app_dir)))
+    else:
+        prj_conf = app_dir / "prj.conf"
+        if not prj_conf.is_file():
+            raise ConfigError(
+                f"{prj_conf}: application has no prj.conf (an empty one will do)"
+            )
+        fragments.append(_Fragment(prj_conf.resolve(), "prj.conf"))
     for path in extra:
         if not path.is_file():
             raise ConfigError(f"{path}: configuration fragment not found")

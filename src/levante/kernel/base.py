@@ -88,6 +88,7 @@ class KernelState:
         self._in_callback = 0
         self._in_fatal_handler = False
         self._stop_requested = False
+        self._end_requested = False  # the host asked the run to end (RunLoop.end_run)
         self.random = RandomService(config, None, lambda: self.now)
         # Console input (the shell's), from the console device when the board has one.
         self.console_input: ConsoleSource | None = None

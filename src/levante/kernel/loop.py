@@ -14,6 +14,7 @@ class RunEnd(Enum):
     IDLE = "idle"  # nothing runnable and nothing due: the system is idle for good
     HALTED = "halted"  # a fatal error halted the system
     TIME_LIMIT = "time-limit"
+    ENDED = "ended"  # the host asked for the end (end_run), e.g. a test harness satisfied
 
 
 class RunLoop(CpuEntry):
@@ -23,7 +24,10 @@ class RunLoop(CpuEntry):
         """Run until idle for good, halted, or simulated time reaches `until` cycles."""
         limit = until if until is not None else NO_LIMIT
         self.limit = limit
+        self._end_requested = False
         while self.halted_reason is None:
+            if self._end_requested:
+                return RunEnd.ENDED
             if self.now >= limit:
                 return RunEnd.TIME_LIMIT
             self._fire_due_timeouts()
@@ -100,6 +104,12 @@ class RunLoop(CpuEntry):
     def _start_slice(self, thread: Thread) -> None:
         ticks = self.scheduler.slice_ticks(thread) if thread is not self.idle else 0
         self.slice_end = self.now + ticks * self.cycles_per_tick if ticks else None
+
+    def end_run(self) -> None:
+        """End the current run after the running thread's current system call (for the
+        host: a console watcher that has seen what it waited for)."""
+        self._end_requested = True
+        self.request_stop()
 
     def yield_current(self) -> None:
         self.scheduler.yielded(self.current)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from levante.arch.mpu import GRANULE, mpu_for
 from levante.config import Board, Config, configure
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
+from levante.sdk.defines import Definitions
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -467,8 +468,8 @@ def _link_with_partitions(
     return elf
 
 
-def compile_and_link(app_dir: Path, build_dir: Path, board: Board,
-                     config: Config) -> tuple[Path, str]:
+def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Config,
+                     cmake_definitions: Mapping[str, str] | None = None) -> tuple[Path, str]:
     """Compile the application and the runtime, link levante.elf; return its path and
     the compiler's warnings.  An application with a CMakeLists.txt is built by CMake and
     Ninja (cmake_app.py); one without has its src/*.c compiled here."""
@@ -488,7 +489,7 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board,
     sources = sorted(RUNTIME_DIR.glob("*.c"))
     if cmake_app.has_cmake_project(app_dir):
         built, app_warnings = cmake_app.build_objects(app_dir, build_dir, board, config, cc,
-                                                      flags)
+                                                      flags, cmake_definitions or {})
         objects += built
         warnings += app_warnings.splitlines()
     else:
@@ -516,20 +517,47 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board,
                                  null_guard, iterable), "\n".join(warnings)
 
 
-def build(app_dir: Path, build_dir: Path, board: Board,
-          extra_fragments: Sequence[Path] = ()) -> BuildResult:
-    """Configure, compile and link; raise BuildError/ConfigError with a one-line message.
-    `extra_fragments` are Kconfig fragments merged after prj.conf, in order."""
-    if not (app_dir / "prj.conf").is_file():
+COMMAND_LINE_FRAGMENT = "levante_command_line.conf"  # the -DCONFIG_... assignments
+
+
+def configure_build(app_dir: Path, build_dir: Path, board: Board,
+                    extra_fragments: Sequence[Path] = (),
+                    definitions: Definitions | None = None,
+                    warn: Callable[[str], None] | None = None) -> Config:
+    """The configuration step of `build`: .config and autoconf.h in `build_dir` from the
+    board, prj.conf (or CONF_FILE), `extra_fragments`, EXTRA_CONF_FILE and the command
+    line's CONFIG_ assignments, in that order."""
+    definitions = definitions or Definitions()
+    if not definitions.conf_files and not (app_dir / "prj.conf").is_file():
         raise BuildError(f"{app_dir}: not an application (no prj.conf)")
+    if definitions.cmake and not cmake_app.has_cmake_project(app_dir):
+        name = next(iter(definitions.cmake))
+        raise BuildError(f"-D {name}: {app_dir} has no CMakeLists.txt to define it for")
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = error.strerror or str(error)
         raise BuildError(f"{build_dir}: cannot create the build folder: {reason}") from None
+    fragments = [*extra_fragments, *definitions.extra_conf_files]
+    command_line = build_dir / COMMAND_LINE_FRAGMENT
+    command_line.unlink(missing_ok=True)
+    if definitions.kconfig:
+        command_line.write_text(definitions.fragment_text)
+        fragments.append(command_line)
+    return configure(app_dir, board, build_dir, fragments, warn, definitions.conf_files)
+
+
+def build(app_dir: Path, build_dir: Path, board: Board,
+          extra_fragments: Sequence[Path] = (),
+          definitions: Definitions | None = None) -> BuildResult:
+    """Configure, compile and link; raise BuildError/ConfigError with a one-line message.
+    `extra_fragments` are Kconfig fragments merged after prj.conf, in order;
+    `definitions` are the command line's (defines.py), merged last."""
+    definitions = definitions or Definitions()
     config_warnings: list[str] = []
-    config = configure(app_dir, board, build_dir, extra_fragments, config_warnings.append)
-    elf, warnings = compile_and_link(app_dir, build_dir, board, config)
+    config = configure_build(app_dir, build_dir, board, extra_fragments, definitions,
+                             config_warnings.append)
+    elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     warnings = "\n".join([*config_warnings, *warnings.splitlines()])
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from levante.config import Board, Config
@@ -98,9 +98,11 @@ def _run(command: list[str], what: str, env: dict[str, str]) -> str:
 
 
 def build_objects(app_dir: Path, build_dir: Path, board: Board, config: Config,
-                  cc: str, options: Sequence[str]) -> tuple[list[Path], str]:
-    """Configure and build the application with CMake and Ninja; return its object files
-    (in CMake's order) and the compiler's warnings (empty when there were none)."""
+                  cc: str, options: Sequence[str],
+                  definitions: Mapping[str, str]) -> tuple[list[Path], str]:
+    """Configure and build the application with CMake and Ninja, with `definitions` as
+    CMake cache variables; return its object files (in CMake's order) and the compiler's
+    warnings (empty when there were none)."""
     cmake_dir = build_dir / CMAKE_BUILD_DIR
     cmake_dir.mkdir(parents=True, exist_ok=True)
     objects_file = cmake_dir / OBJECTS_FILE
@@ -113,7 +115,8 @@ def build_objects(app_dir: Path, build_dir: Path, board: Board, config: Config,
     env = {**os.environ, "ZEPHYR_BASE": str(ZEPHYR_BASE)}
     cmake, ninja = _tool("cmake"), _tool("ninja")
     _run([cmake, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja}", f"-DLEVANTE_BUILD_INFO={info}",
-          f"-DBOARD={board.name}", "-S", str(app_dir), "-B", str(cmake_dir)],
+          f"-DBOARD={board.name}", *(f"-D{name}={value}" for name, value in definitions.items()),
+          "-S", str(app_dir), "-B", str(cmake_dir)],
          f"configuring {app_dir.name} with CMake", env)
     output = _run([cmake, "--build", str(cmake_dir)], f"building {app_dir.name}", env)
     if not objects_file.is_file():

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -475,3 +478,35 @@ def test_runs_are_deterministic(tmp_path: Path, builder: Builder, sample: str,
     assert one.stdout == two.stdout
     assert first.stat().st_size > 0
     assert first.read_bytes() == second.read_bytes()
+
+
+SPINNER = "#include <zephyr/kernel.h>\nint main(void)\n{\n\tprintk(\"spinning\\n\");\n" \
+          "\twhile (1) {\n\t}\n\treturn 0;\n}\n"
+
+
+def test_ctrl_c_ends_a_spinning_run_promptly_with_status_130(tmp_path: Path) -> None:
+    app = tmp_path / "spin"
+    (app / "src").mkdir(parents=True)
+    (app / "prj.conf").write_text("")
+    (app / "src" / "main.c").write_text(SPINNER)
+    assert levante("build", str(app), "-d", str(tmp_path / "b")).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", "levante.cli", "run", str(tmp_path / "b")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    while "spinning" not in process.stdout.readline():
+        pass
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("Ctrl-C did not end the run") from None
+    assert process.returncode == 130
+    assert re.fullmatch(r"levante: interrupted at \d+\.\d{3} s of simulated time",
+                        stderr.strip()), stderr
+
+
+def test_a_max_time_longer_than_the_clock_counts_is_no_limit(hello: Path) -> None:
+    result = levante("run", str(hello), "--max-time", "999999999999s")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "Hello World! lv_m4" in result.stdout

@@ -91,3 +91,48 @@ def test_flash_refuses_images_that_do_not_fit(tmp_path: Path) -> None:
     assert result.returncode == 2 and "slot too small" in one_error_line(result)
     empty = levante("boot", "--flash-dir", str(tmp_path / "board"))
     assert empty.returncode == 1 and "no bootable image" in empty.stdout
+
+
+def test_keygen_keeps_an_existing_key_and_writes_it_for_its_owner_only(tmp_path: Path) -> None:
+    key = tmp_path / "k.pem"
+    assert levante("keygen", "-k", str(key), "-t", "ecdsa-p256").returncode == 0
+    assert key.stat().st_mode & 0o777 == 0o600
+    original = key.read_bytes()
+    again = levante("keygen", "-k", str(key), "-t", "ecdsa-p256")
+    assert again.returncode == 2 and "already exists" in one_error_line(again)
+    assert key.read_bytes() == original
+    key.chmod(0o644)
+    forced = levante("keygen", "-k", str(key), "-t", "ecdsa-p256", "--force")
+    assert forced.returncode == 0 and key.read_bytes() != original
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
+def _dev_signed(tmp_path: Path) -> Path:
+    binary, image = tmp_path / "app.bin", tmp_path / "app.img"
+    binary.write_bytes(os.urandom(4000))
+    result = levante("sign", "-k", "src/levante/boot/keys/dev-insecure-ecdsa-p256.pem",
+                     "--pad-header", "-H", "0x200", str(binary), str(image),
+                     cwd=Path(__file__).parents[2])
+    assert result.returncode == 0, result.stderr
+    return image
+
+
+def test_flash_refuses_test_and_confirm_together(tmp_path: Path) -> None:
+    image = _dev_signed(tmp_path)
+    both = levante("flash", str(image), "--test", "--confirm", "--flash-dir",
+                   str(tmp_path / "board"))
+    assert both.returncode == 2 and "exclude each other" in one_error_line(both)
+    primary = levante("flash", str(image), "--slot", "primary", "--confirm", "--flash-dir",
+                      str(tmp_path / "board"))
+    assert primary.returncode == 2 and "does not apply to --slot primary" in \
+        one_error_line(primary)
+    assert not (tmp_path / "board").exists()
+
+
+def test_a_mistyped_build_folder_makes_no_board(tmp_path: Path) -> None:
+    typo = tmp_path / "buidl"
+    for command in (["boot", "-d", str(typo)],
+                    ["flash", str(_dev_signed(tmp_path)), "-d", str(typo)]):
+        result = levante(*command)
+        assert result.returncode == 2 and "no such build folder" in one_error_line(result)
+    assert not typo.exists()

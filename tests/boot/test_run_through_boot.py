@@ -53,9 +53,14 @@ def test_a_test_upgrade_runs_once_then_reverts(builder: Builder, tmp_path: Path)
     status, boot_log, output, _ = power_on(build, tmp_path)
     assert status == 0 and "running version 1.1.0+0" in output
     assert "levante-boot: image 0: swapping (TEST)" in boot_log
+    # Not the build's image: run says so.
+    assert boot_log[-1] == (f"levante-boot: image 0: the image that boots is not "
+                            f"{build / 'levante.signed.bin'} but the one in the board's "
+                            f"flash (built in {signed(builder, V1_1).parent})")
     status, boot_log, output, _ = power_on(build, tmp_path)
     assert "levante-boot: image 0: test image not confirmed: reverting" in boot_log
     assert status == 0 and "running version 1.0.0+0" in output
+    assert not any("is not" in line for line in boot_log)  # the build's own image again
 
 
 def test_an_update_staged_on_a_new_board_swaps_in_at_first_power_on(

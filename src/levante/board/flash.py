@@ -208,4 +208,10 @@ def power_on(build_dir: Path, config: Config, board: Board, folder: Path,
         raise NothingBootable(f"the boot stage found no bootable image: {result.failure}")
     booted = result.images[0].verified.digest.hex()
     source = Path(records.images.get(booted, build_key)) if booted != digest else build_dir
+    if booted != digest:
+        # Not what was just built: an update written with `levante flash`, or an image an
+        # earlier build or tool left there.  Never silently.
+        maker = f"built in {source}" if booted in records.images else "of unknown origin"
+        printer(f"levante-boot: image 0: the image that boots is not {signed_path} but the "
+                f"one in the board's flash ({maker})")
     return PoweredOn(board_flash, layout, result, source)

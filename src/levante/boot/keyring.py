@@ -8,6 +8,7 @@ pair ships in ``keys/``; anything signed with it is marked as insecure at boot.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -156,14 +157,23 @@ def generate_key(kind: str) -> PrivateKey:
     raise KeyFileError(f"unknown key type '{kind}' (use {' or '.join(KEY_TYPES)})")
 
 
-def write_private_key(key: PrivateKey, path: Path) -> None:
-    """PKCS#8 PEM without a password, the format `imgtool keygen` writes."""
+def write_private_key(key: PrivateKey, path: Path, overwrite: bool = False) -> None:
+    """PKCS#8 PEM without a password, the format `imgtool keygen` writes, readable by
+    its owner only (0600, from the moment the file exists).  An existing file is kept
+    unless `overwrite`: a key lost is every image signed with it orphaned."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
     try:
-        path.write_bytes(pem)
+        descriptor = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise KeyFileError(f"{path}: already exists (a key is not overwritten without "
+                           "--force)") from None
     except OSError as error:
         raise KeyFileError(f"cannot write key file: {error.strerror}: {path}") from None
+    with os.fdopen(descriptor, "wb") as stream:
+        os.fchmod(descriptor, 0o600)  # an overwritten file keeps no wider mode
+        stream.write(pem)
 
 
 @cache

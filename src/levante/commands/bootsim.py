@@ -31,7 +31,7 @@ from levante.boot.keyring import DEVELOPMENT_KEY_PATH, load_trusted_key
 from levante.boot.layout import FlashLayout
 from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
 from levante.config import Config, ConfigError, load_board
-from levante.errors import ImageError, LevanteError
+from levante.errors import ImageError, LevanteError, UsageError
 from levante.sdk.mcuboot import board_layout
 
 DEFAULT_BOARD = "lv_m4"
@@ -40,7 +40,11 @@ _DIRECTORY = click.Path(path_type=Path, file_okay=False)
 
 
 def _board(build_dir: Path, flash_dir: Path | None, board: str | None) -> tuple[str, Path]:
-    """The board's name (the build's, unless -b says) and its flash folder."""
+    """The board's name (the build's, unless -b says) and its flash folder.  Without
+    --flash-dir the build folder must exist: a mistyped -d never makes a new board."""
+    if flash_dir is None and not build_dir.is_dir():
+        raise ImageError(f"{build_dir}: no such build folder (give --flash-dir to use a "
+                         "board's flash without a build)")
     if board is None:
         dotconfig = build_dir / ".config"
         try:
@@ -79,13 +83,19 @@ _BOARD = click.option("-b", "--board", help="Board (default: the build's, else l
               show_default=True)
 @_BOARD
 @click.option("--image-index", type=int, default=0, show_default=True)
-@click.option("--test", "request", flag_value="test", help="Request a test upgrade.")
-@click.option("--confirm", "request", flag_value="confirm",
-              help="Request a permanent upgrade.")
+@click.option("--test", is_flag=True, help="Request a test upgrade.")
+@click.option("--confirm", is_flag=True, help="Request a permanent upgrade.")
 def flash(image_path: Path, build_dir: Path, flash_dir: Path | None, slot: str,
-          board: str | None, image_index: int, request: str | None) -> None:
+          board: str | None, image_index: int, test: bool, confirm: bool) -> None:
     """Erase a slot and write IMAGE into it (secondary: optionally mark it pending)."""
     try:
+        if test and confirm:
+            raise UsageError("--test and --confirm exclude each other: a test upgrade "
+                             "reverts unless confirmed, a permanent one does not")
+        request = "test" if test else "confirm" if confirm else None
+        if request is not None and slot != "secondary":
+            raise UsageError(f"--{request} marks the secondary slot's image pending: it "
+                             "does not apply to --slot primary")
         board, flash_dir = _board(build_dir, flash_dir, board)
         layout = _layout(board)
         if not 0 <= image_index < len(layout.images):
@@ -109,12 +119,12 @@ def flash(image_path: Path, build_dir: Path, flash_dir: Path | None, slot: str,
         board_flash.flash.erase(partition.offset, partition.size)
         padded = data + bytes([ERASED_BYTE]) * (-len(data) % layout.write_alignment)
         board_flash.flash.program(partition.offset, padded)
-        if request is not None and slot == "secondary":
+        if request is not None:
             boot_request_upgrade(board_flash, layout, request == "confirm", image_index)
         remember_build_image(flash_dir, image_path)
     except LevanteError as error:
         fail(error)
-    pending = f", {request} upgrade requested" if request and slot == "secondary" else ""
+    pending = f", {request} upgrade requested" if request else ""
     click.echo(f"levante: wrote {image_path} to the {slot} slot of image {image_index} "
                f"({len(data)} bytes){pending}")
 

@@ -61,10 +61,12 @@ def _based_int(text: str | None, option: str) -> int | None:
 @click.command()
 @click.option("-k", "--key", "key_path", type=_FILE, required=True, help="Key file to write.")
 @click.option("-t", "--type", "kind", type=click.Choice(KEY_TYPES), required=True)
-def keygen(key_path: Path, kind: str) -> None:
-    """Generate a private key (PKCS#8 PEM, as `imgtool keygen` writes it)."""
+@click.option("--force", is_flag=True, help="Overwrite an existing key file.")
+def keygen(key_path: Path, kind: str, force: bool) -> None:
+    """Generate a private key (PKCS#8 PEM, as `imgtool keygen` writes it), readable by
+    its owner only; an existing file is never overwritten without --force."""
     try:
-        write_private_key(generate_key(kind), key_path)
+        write_private_key(generate_key(kind), key_path, overwrite=force)
     except LevanteError as error:
         fail(error)
     click.echo(f"levante: wrote a {kind} private key to {key_path}")

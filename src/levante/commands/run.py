@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from levante.crypto.entropy import EntropySource
 
 EXIT_HALTED = EXIT_FAILED
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stopped
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h)\s*$")
 _SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -160,7 +161,10 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         try:
             end = system.run(limit)
         except KeyboardInterrupt:
-            end = RunEnd.TIME_LIMIT
+            sys.stdout.flush()
+            seconds = system.kernel.now / system.kernel.config.clock_hz
+            click.echo(f"levante: interrupted at {seconds:.3f} s of simulated time", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         sys.stdout.flush()
     except LevanteError as error:
         fail(error)

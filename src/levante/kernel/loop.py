@@ -9,6 +9,8 @@ from levante.kernel.base import NO_LIMIT
 from levante.kernel.entry import CpuEntry
 from levante.kernel.thread import Thread
 
+MAX_RUN_CYCLES = 1 << 26  # cycles one CPU run may take (about 1 s at 64 MHz)
+
 
 class RunEnd(Enum):
     IDLE = "idle"  # nothing runnable and nothing due: the system is idle for good
@@ -22,7 +24,8 @@ class RunLoop(CpuEntry):
 
     def run(self, until: int | None = None) -> RunEnd:
         """Run until idle for good, halted, or simulated time reaches `until` cycles."""
-        limit = until if until is not None else NO_LIMIT
+        # A limit past what the clock counts (thousands of years) is no limit.
+        limit = min(until, NO_LIMIT) if until is not None else NO_LIMIT
         self.limit = limit
         self._end_requested = False
         while self.halted_reason is None:
@@ -51,7 +54,10 @@ class RunLoop(CpuEntry):
             if thread.pending_fault is not None:
                 self._raise_pending_fault(thread)
                 continue
-            stop_at = self._next_stop(limit)
+            # At most MAX_RUN_CYCLES at a time: the host gets control back often enough
+            # to notice a signal (Ctrl-C) even while a thread spins with nothing due.
+            # The split is invisible: a run resumes where the last one stopped.
+            stop_at = min(self._next_stop(limit), self.now + MAX_RUN_CYCLES)
             budget = max(1, stop_at - self.now)
             if thread.busy_cycles:
                 spent = min(thread.busy_cycles, budget)

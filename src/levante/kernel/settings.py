@@ -65,6 +65,14 @@ class KernelConfig:
     code_region: tuple[int, int] = (0, 0x100000)
     ram_region: tuple[int, int] = (0x2000_0000, 0x40000)
 
+    def priority_problem(self, priority: int) -> str | None:
+        """Why `priority` is not a thread priority (Zephyr's valid range is
+        K_HIGHEST_THREAD_PRIO .. K_LOWEST_APPLICATION_THREAD_PRIO), or None."""
+        highest, lowest = -self.coop_priorities, self.preempt_priorities - 1
+        if highest <= priority <= lowest:
+            return None
+        return f"invalid thread priority {priority} (valid: {highest}..{lowest})"
+
     def is_enabled(self, symbol: str) -> bool:
         """Kconfig options a system call family depends on (see levante.abi)."""
         return {

@@ -35,6 +35,9 @@ class ThreadLifecycle(Blocking):
                        options: int, name: str, creator: Thread | None) -> Thread:
         """The thread `create_thread` would make, checked, and not yet known anywhere.
         Raises Oops when it cannot exist."""
+        problem = self.config.priority_problem(priority)
+        if problem is not None:
+            raise Oops(f"thread '{name or f'{address:#010x}'}': {problem}")
         existing = self.threads.get(address)
         if existing is not None and existing.is_alive():
             raise Oops(f"thread object {address:#x} is already in use")

@@ -23,11 +23,9 @@ if TYPE_CHECKING:
 
 
 def check_priority(kernel: Inspect, priority: int) -> None:
-    """Zephyr's valid range: K_HIGHEST_THREAD_PRIO .. K_LOWEST_APPLICATION_THREAD_PRIO."""
-    highest = -kernel.config.coop_priorities
-    lowest = kernel.config.preempt_priorities - 1
-    if not highest <= priority <= lowest:
-        raise Oops(f"invalid thread priority {priority} (valid: {highest}..{lowest})")
+    problem = kernel.config.priority_problem(priority)
+    if problem is not None:
+        raise Oops(problem)
 
 
 def target_thread(kernel: Inspect, caller: Caller, address: int) -> Thread:

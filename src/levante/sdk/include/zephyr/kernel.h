@@ -210,7 +210,13 @@ struct _static_thread_data {
 	const char *init_name;
 };
 
+/* The priority is checked here, at build time, against the range k_thread_create
+ * accepts (the kernel checks it again at boot). */
 #define K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)           \
+	BUILD_ASSERT((prio) >= K_HIGHEST_APPLICATION_THREAD_PRIO &&                          \
+		     (prio) <= K_LOWEST_APPLICATION_THREAD_PRIO,                             \
+		     "K_THREAD_DEFINE(" #name "): priority " #prio " is outside "          \
+		     "K_HIGHEST_APPLICATION_THREAD_PRIO..K_LOWEST_APPLICATION_THREAD_PRIO"); \
 	K_THREAD_STACK_DEFINE(_k_thread_stack_##name, stack_size);                          \
 	struct k_thread _k_thread_obj_##name;                                               \
 	const struct _static_thread_data _k_thread_data_##name                              \

@@ -136,6 +136,35 @@ def test_coap_on_udp_5683_is_decoded(tmp_path: Path) -> None:
     frame = ether(IP(src=PEER, dst=HOST) / UDP(sport=40000, dport=5683) / COAP_GET)
     status, lines, _ = run("coap", "--pcap", capture(tmp_path, frame))
     assert status == 0 and "coap" in lines[0] and "payload" not in lines[0]["udp"]
+    assert lines[0]["coap"]["code"] == "0.01 GET"
+
+
+def test_coap_is_shown_with_the_registries_names_and_formats() -> None:
+    status, lines, _ = run("coap", COAP_GET.hex())
+    assert status == 0
+    assert lines[0] == {"type": "CONFIRMABLE", "code": "0.01 GET", "message_id": 1234,
+                        "token": "", "payload": "",
+                        "options": [{"number": 11, "name": "Uri-Path", "value": "temp"}]}
+    # 2.05 Content, text/plain (Content-Format 0), Max-Age 60, Block2 num 2 more size 64,
+    # an unregistered elective option 65000: the payload shows as text.
+    response = bytes.fromhex("6445") + (1234).to_bytes(2, "big") + bytes.fromhex(
+        "00aabbcc" "c0" "213c" "9122" "e1fcc401" "ff") + b"23.5 C"
+    status, lines, _ = run("coap", response.hex())
+    assert status == 0
+    coap = lines[0]
+    assert coap["code"] == "2.05 Content" and coap["payload"] == "23.5 C"
+    assert coap["options"] == [
+        {"number": 12, "name": "Content-Format",
+         "value": {"number": 0, "name": "text/plain;charset=utf-8"}},
+        {"number": 14, "name": "Max-Age", "value": 60},
+        {"number": 23, "name": "Block2", "value": {"num": 2, "more": False, "size": 64}},
+        {"number": 65000, "name": "unregistered option 65000", "value": "01"},
+    ]
+
+
+def test_an_unassigned_code_is_shown_as_class_and_detail_only() -> None:
+    status, lines, _ = run("coap", "40e704d2")
+    assert status == 0 and lines[0]["code"] == "7.07"
 
 
 def mqtt_segment(sequence: int, payload: bytes, flags: str = "PA") -> bytes:
@@ -152,6 +181,16 @@ def test_mqtt_is_followed_across_segments_per_flow_direction(tmp_path: Path) -> 
     status, lines, _ = run("mqtt", "--pcap", capture(tmp_path, *frames))
     assert status == 0
     assert [(line["frame"], len(line["mqtt"])) for line in lines] == [(3, 2)]
+
+
+def test_mqtt_carried_by_the_syn_itself_is_decoded_whole(tmp_path: Path) -> None:
+    """RFC 7413 (TCP Fast Open): the SYN's data starts one after its sequence number,
+    which the SYN itself occupies; no byte of the PUBLISH is lost."""
+    frames = (mqtt_segment(99, MQTT_PUBLISH, flags="S"), mqtt_segment(109, MQTT_PINGREQ))
+    status, lines, _ = run("mqtt", "--pcap", capture(tmp_path, *frames))
+    assert status == 0
+    assert [[packet["packet_type"] for packet in line["mqtt"]] for line in lines] == [
+        ["PUBLISH"], ["PINGREQ"]]
 
 
 def test_mqtt_gap_in_a_captured_stream_is_an_error(tmp_path: Path) -> None:

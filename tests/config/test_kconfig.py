@@ -612,3 +612,35 @@ def test_a_symbol_assigned_twice_in_one_fragment_is_warned(tmp_path: Path) -> No
     assert warnings == ["prj.conf:3: warning: CONFIG_EVENTS was already assigned on line 1; "
                         "this value counts"]
     assert not config.is_enabled("EVENTS")
+
+
+# --- An application's own Kconfig file -------------------------------------------------
+
+
+@pytest.mark.parametrize("source_line", ['source "Kconfig.zephyr"', 'source "Kconfig"'])
+def test_an_application_kconfig_declares_its_own_symbols(build: Build, tmp_path: Path,
+                                                         source_line: str) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Kconfig").write_text(
+        f'mainmenu "My app"\n{source_line}\n'
+        'config APP_COUNT\n\tint "How many"\n\tdefault 3\n'
+        'config APP_FAST\n\tbool "Go fast"\n\tdepends on USERSPACE\n')
+    config = build("CONFIG_APP_COUNT=5\nCONFIG_USERSPACE=y\nCONFIG_APP_FAST=y\n")
+    assert config.get_int("APP_COUNT") == 5 and config.is_enabled("APP_FAST")
+    assert config.is_enabled("PRINTK")  # Levante's own symbols are all there
+    autoconf = (tmp_path / "build" / "include" / "generated" / "autoconf.h").read_text()
+    assert "#define CONFIG_APP_COUNT 5" in autoconf
+    error = config_error(build, "CONFIG_APP_FAST=y\n")  # its dependency is unmet
+    assert "CONFIG_APP_FAST" in error.message
+
+
+def test_a_broken_application_kconfig_is_one_line_naming_the_place(
+        build: Build, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Kconfig").write_text('source "Kconfig.zephyr"\nconfig BAD\n\tbool "x"\n'
+                                 '\tdepends on\n')
+    error = config_error(build, "")
+    assert error.message.startswith(f"{app / 'Kconfig'}:4: ")
+    assert "malformed expression" in error.message

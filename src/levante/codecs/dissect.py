@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
+from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
 
@@ -73,7 +74,7 @@ class Dissector:
                                   destination=packet.destination)
             _add(layers, "ipv4", "udp", datagram)
             if COAP_PORT in (datagram.source_port, datagram.destination_port):
-                _add(layers, "udp", "coap", coap.decode(datagram.payload))
+                _add(layers, "udp", "coap", describe_coap(coap.decode(datagram.payload)))
         elif packet.protocol == ipv4.PROTOCOL_TCP:
             segment = tcp.decode(packet.payload, source=packet.source,
                                  destination=packet.destination)
@@ -114,9 +115,12 @@ class Dissector:
         payload = segment.payload
         if direction.lost or not payload:
             return b""
+        # RFC 9293 §3.4: a SYN occupies the first sequence number of its segment, so
+        # data a SYN carries (TCP Fast Open, RFC 7413) starts one after it.
+        first = (segment.sequence_number + segment.has("SYN")) % _SEQUENCE_SPACE
         if direction.next_sequence is None:
-            direction.next_sequence = segment.sequence_number  # capture began mid-flow
-        ahead = (segment.sequence_number - direction.next_sequence) % _SEQUENCE_SPACE
+            direction.next_sequence = first  # capture began mid-flow
+        ahead = (first - direction.next_sequence) % _SEQUENCE_SPACE
         if ahead and ahead < _SEQUENCE_SPACE // 2:
             direction.lost = True
             raise StreamGapError(

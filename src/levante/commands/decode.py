@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
+from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.dissect import Dissector, error_object
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
@@ -25,7 +26,9 @@ from levante.errors import LevanteError, UsageError
 PROTOCOLS = ("ethernet", "arp", "ipv4", "icmp", "udp", "tcp", "coap", "mqtt")
 _DECODERS: dict[str, Callable[[bytes], object]] = {
     "ethernet": ethernet.decode, "arp": arp.decode, "ipv4": ipv4.decode,
-    "icmp": icmp.decode, "udp": udp.decode, "tcp": tcp.decode, "coap": coap.decode,
+    "icmp": icmp.decode, "udp": udp.decode, "tcp": tcp.decode,
+    # CoAP with the registries' names: "0.01 GET", "Uri-Path": "temp".
+    "coap": lambda data: describe_coap(coap.decode(data)),
 }
 _READ_CHUNK = 1 << 16
 

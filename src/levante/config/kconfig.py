@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def configure(
     value, or does not end up with the assigned value.
     """
     fragments = _fragments(app_dir, board, extra_fragments, conf_files)
-    kconf = _parse_kconfig_tree()
+    kconf = _parse_kconfig_tree(app_dir)
     assignments = _scan_fragments(fragments, kconf)
     if warn is not None:
         for warning in _repeated_assignments(assignments):
@@ -217,13 +218,34 @@ def _label(path: Path, app_dir: Path) -> str:
         return path.name
 
 
-def _parse_kconfig_tree() -> Any:
+def _parse_kconfig_tree(app_dir: Path | None = None) -> Any:
+    """Levante's tree, or the application's own Kconfig file when it has one: that file
+    declares the application's symbols and sources "Kconfig.zephyr" (Levante's tree),
+    as Zephyr applications do."""
+    app_kconfig = app_dir / "Kconfig" if app_dir is not None else None
+    if app_kconfig is None or not app_kconfig.is_file():
+        root, blame = KCONFIG_ROOT, None
+    else:
+        root, blame = app_kconfig, app_kconfig
+    previous = os.environ.get("srctree")
+    # `source "Kconfig.zephyr"` is looked up under $srctree: Levante's configuration.
+    os.environ["srctree"] = str(KCONFIG_ROOT.parent)
     try:
-        kconf = kconfiglib.Kconfig(str(KCONFIG_ROOT), warn_to_stderr=False)
+        kconf = kconfiglib.Kconfig(str(root), warn_to_stderr=False)
     except kconfiglib.KconfigError as error:
-        # The tree ships with Levante, so this is a bug in Levante, not in the app.
         first_line = str(error).strip().splitlines()[0]
-        raise ConfigError(f"internal Kconfig error: {first_line}") from error
+        if blame is None:
+            # The tree ships with Levante, so this is a bug in Levante, not in the app.
+            raise ConfigError(f"internal Kconfig error: {first_line}") from error
+        # kconfiglib says "<file>:<line>: error: <what>": keep the place and the what.
+        where, _, what = first_line.partition(": error: ")
+        raise ConfigError(f"{where}: {what}" if what else f"{blame}: {first_line}") \
+            from None
+    finally:
+        if previous is None:
+            os.environ.pop("srctree", None)
+        else:
+            os.environ["srctree"] = previous
     kconf.warn_assign_undef = True
     # Later fragments overriding earlier ones is the whole point of merging.
     kconf.warn_assign_override = False

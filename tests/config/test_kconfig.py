@@ -644,3 +644,11 @@ def test_a_broken_application_kconfig_is_one_line_naming_the_place(
     error = config_error(build, "")
     assert error.message.startswith(f"{app / 'Kconfig'}:4: ")
     assert "malformed expression" in error.message
+
+
+def test_without_preemptible_priorities_main_is_cooperative(build: Build) -> None:
+    """As Zephyr: MAIN_THREAD_PRIORITY defaults to -2 when NUM_PREEMPT_PRIORITIES is 0,
+    so that main() has a valid priority."""
+    config = build("CONFIG_NUM_PREEMPT_PRIORITIES=0\n")
+    assert config.get_int("MAIN_THREAD_PRIORITY") == -2
+    assert not config.is_enabled("PREEMPT_ENABLED")

@@ -127,6 +127,10 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
            static=True),
+    # k_fifo and k_lifo are a k_queue as their first member: the same object.
+    Struct("k_queue", 16, k_obj="K_OBJ_QUEUE", static=True),
+    Struct("k_stack", 24, _fields(("base", 0), ("next", 4), ("top", 8)), k_obj="K_OBJ_STACK",
+           static=True),
     # Not a kernel object in Zephyr: supervisors hand heaps to threads as resource pools.
     Struct("k_heap", 16, _fields(("buffer", 0), ("size", 4)), static=True),
     Struct("static_thread_data", 44, _fields(
@@ -162,6 +166,8 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_THREAD_STACK_ELEMENT": 7,
     "K_OBJ_DRIVER_ENTROPY": 8,
     "K_OBJ_DRIVER_FLASH": 9,
+    "K_OBJ_QUEUE": 10,
+    "K_OBJ_STACK": 11,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
@@ -319,6 +325,9 @@ _SUPERVISOR_ONLY = frozenset({
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
     "k_mem_domain_add_thread", "k_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
     "k_thread_heap_assign", "k_thread_system_pool_assign", "irq_offload",
+    # Kernel functions of k_queue and k_stack that are not system calls in Zephyr.
+    "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
+    "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
 })
 
 
@@ -420,6 +429,25 @@ _DECLARATIONS = (
     "void k_thread_heap_assign(struct k_thread *thread, struct k_heap *heap)",
     "void k_thread_system_pool_assign(struct k_thread *thread)",
     "void irq_offload(irq_offload_routine_t routine, const void *parameter)",
+    "void k_queue_init(struct k_queue *queue)",
+    "void k_queue_cancel_wait(struct k_queue *queue)",
+    "void k_queue_append(struct k_queue *queue, void *data)",
+    "int32_t k_queue_alloc_append(struct k_queue *queue, void *data)",
+    "void k_queue_prepend(struct k_queue *queue, void *data)",
+    "int32_t k_queue_alloc_prepend(struct k_queue *queue, void *data)",
+    "void k_queue_insert(struct k_queue *queue, void *prev, void *data)",
+    "int k_queue_append_list(struct k_queue *queue, void *head, void *tail)",
+    "void *k_queue_get(struct k_queue *queue, k_timeout_t timeout)",
+    "bool k_queue_remove(struct k_queue *queue, void *data)",
+    "bool k_queue_unique_append(struct k_queue *queue, void *data)",
+    "int k_queue_is_empty(struct k_queue *queue)",
+    "void *k_queue_peek_head(struct k_queue *queue)",
+    "void *k_queue_peek_tail(struct k_queue *queue)",
+    "void k_stack_init(struct k_stack *stack, stack_data_t *buffer, uint32_t num_entries)",
+    "int32_t k_stack_alloc_init(struct k_stack *stack, uint32_t num_entries)",
+    "int k_stack_cleanup(struct k_stack *stack)",
+    "int k_stack_push(struct k_stack *stack, stack_data_t data)",
+    "int k_stack_pop(struct k_stack *stack, stack_data_t *data, k_timeout_t timeout)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

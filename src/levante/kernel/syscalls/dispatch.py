@@ -59,7 +59,7 @@ _OBJECT_TYPES: dict[str, type[HasKind]] = {
 _DEVICE_TYPE = "const struct device *"
 _DEVICE_KINDS: dict[str, type[HasKind]] = {"flash_": FlashDevice, "entropy_": EntropyDevice}
 # Calls whose object must never have been initialised (K_SYSCALL_OBJ_NEVER_INIT).
-_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init"})
+_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init"})
 
 
 @dataclass(frozen=True)

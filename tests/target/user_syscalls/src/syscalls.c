@@ -367,6 +367,67 @@ static int sv_irq_offload(void)
 	return __LINE__;
 }
 
+K_QUEUE_DEFINE(sv_queue);
+K_STACK_DEFINE(sv_stack, 2);
+
+static int sv_queue_append(void)
+{
+	expect_fault();
+	k_queue_append(&sv_queue, NULL);
+	return __LINE__;
+}
+
+static int sv_queue_prepend(void)
+{
+	expect_fault();
+	k_queue_prepend(&sv_queue, NULL);
+	return __LINE__;
+}
+
+static int sv_queue_insert(void)
+{
+	expect_fault();
+	k_queue_insert(&sv_queue, NULL, NULL);
+	return __LINE__;
+}
+
+static int sv_queue_append_list(void)
+{
+	expect_fault();
+	k_queue_append_list(&sv_queue, NULL, NULL);
+	return __LINE__;
+}
+
+static int sv_queue_remove(void)
+{
+	expect_fault();
+	k_queue_remove(&sv_queue, NULL);
+	return __LINE__;
+}
+
+static int sv_queue_unique_append(void)
+{
+	expect_fault();
+	k_queue_unique_append(&sv_queue, NULL);
+	return __LINE__;
+}
+
+static int sv_stack_init(void)
+{
+	static stack_data_t buffer[2];
+
+	expect_fault();
+	k_stack_init(&sv_stack, buffer, 2);
+	return __LINE__;
+}
+
+static int sv_stack_cleanup(void)
+{
+	expect_fault();
+	k_stack_cleanup(&sv_stack);
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -440,6 +501,14 @@ static const struct user_case cases[] = {
 	{ "sv_thread_heap_assign", sv_thread_heap_assign, K_USER, OOPS },
 	{ "sv_thread_system_pool_assign", sv_thread_system_pool_assign, K_USER, OOPS },
 	{ "sv_irq_offload", sv_irq_offload, K_USER, OOPS },
+	{ "sv_queue_append", sv_queue_append, K_USER, OOPS },
+	{ "sv_queue_prepend", sv_queue_prepend, K_USER, OOPS },
+	{ "sv_queue_insert", sv_queue_insert, K_USER, OOPS },
+	{ "sv_queue_append_list", sv_queue_append_list, K_USER, OOPS },
+	{ "sv_queue_remove", sv_queue_remove, K_USER, OOPS },
+	{ "sv_queue_unique_append", sv_queue_unique_append, K_USER, OOPS },
+	{ "sv_stack_init", sv_stack_init, K_USER, OOPS },
+	{ "sv_stack_cleanup", sv_stack_cleanup, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

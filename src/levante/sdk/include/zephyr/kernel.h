@@ -335,7 +335,55 @@ struct k_timer {
 
 /* ---- System calls (generated from levante.abi) ------------------------------- */
 
+/* Queues: the kernel keeps the items (their first word stays reserved, as in Zephyr).
+ * k_fifo and k_lifo are a k_queue; K_*_DEFINE place them in k_queue's section. */
+struct k_queue {
+	uint32_t _kernel_reserved[4];
+};
+#define K_QUEUE_DEFINE(name) struct k_queue name Z_STATIC_OBJECT(k_queue, name) = { { 0 } }
+
+struct k_fifo {
+	struct k_queue _queue;
+};
+struct k_lifo {
+	struct k_queue _queue;
+};
+#define K_FIFO_DEFINE(name) struct k_fifo name Z_STATIC_OBJECT(k_queue, name) = { { { 0 } } }
+#define K_LIFO_DEFINE(name) struct k_lifo name Z_STATIC_OBJECT(k_queue, name) = { { { 0 } } }
+
+/* Stacks of word-sized values; the buffer fixes the capacity. */
+typedef uintptr_t stack_data_t;
+struct k_stack {
+	stack_data_t *base;
+	stack_data_t *next;
+	stack_data_t *top;
+	uint32_t _kernel_reserved[3];
+};
+#define K_STACK_DEFINE(name, stack_num_entries)                                   \
+	stack_data_t __noinit _k_stack_buf_##name[stack_num_entries];             \
+	struct k_stack name Z_STATIC_OBJECT(k_stack, name) = {                    \
+		.base = _k_stack_buf_##name,                                      \
+		.next = _k_stack_buf_##name,                                      \
+		.top = _k_stack_buf_##name + (stack_num_entries),                 \
+	}
+
 #include <generated/levante/syscalls.h>
+
+/* k_fifo and k_lifo: Zephyr's macros over k_queue (first in first out, last in first
+ * out). */
+#define k_fifo_init(fifo) k_queue_init(&(fifo)->_queue)
+#define k_fifo_cancel_wait(fifo) k_queue_cancel_wait(&(fifo)->_queue)
+#define k_fifo_put(fifo, data) k_queue_append(&(fifo)->_queue, (data))
+#define k_fifo_alloc_put(fifo, data) k_queue_alloc_append(&(fifo)->_queue, (data))
+#define k_fifo_put_list(fifo, head, tail) k_queue_append_list(&(fifo)->_queue, (head), (tail))
+#define k_fifo_get(fifo, timeout) k_queue_get(&(fifo)->_queue, (timeout))
+#define k_fifo_is_empty(fifo) k_queue_is_empty(&(fifo)->_queue)
+#define k_fifo_peek_head(fifo) k_queue_peek_head(&(fifo)->_queue)
+#define k_fifo_peek_tail(fifo) k_queue_peek_tail(&(fifo)->_queue)
+#define k_lifo_init(lifo) k_queue_init(&(lifo)->_queue)
+#define k_lifo_put(lifo, data) k_queue_prepend(&(lifo)->_queue, (data))
+#define k_lifo_alloc_put(lifo, data) k_queue_alloc_prepend(&(lifo)->_queue, (data))
+#define k_lifo_get(lifo, timeout) k_queue_get(&(lifo)->_queue, (timeout))
 
 /* ---- Inline helpers built on the system calls ------------------------------------ */
 

@@ -95,3 +95,44 @@ def test_warnings_are_shown_when_the_build_succeeds(tmp_path: Path) -> None:
     result = levante("build", str(app), "-d", str(tmp_path / "build"))
     assert result.returncode == 0, result.stderr
     assert "warning: unused variable 'unused_local'" in result.stderr
+
+
+USER_PRINTF = """#include <zephyr/kernel.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct k_thread user_thread;
+K_THREAD_STACK_DEFINE(user_stack, 2048);
+
+static void user_function(void *p1, void *p2, void *p3)
+{
+	char *memory = malloc(16);
+
+	const char *mode = k_is_user_context() ? "user mode" : "kernel";
+
+	printf("printf from %s, malloc %s\\n", mode, memory != NULL ? "works" : "failed");
+	free(memory);
+}
+
+int main(void)
+{
+	printf("main first\\n");
+	k_thread_create(&user_thread, user_stack, K_THREAD_STACK_SIZEOF(user_stack),
+			user_function, NULL, NULL, NULL, -1, K_USER, K_NO_WAIT);
+	return 0;
+}
+"""
+
+
+def test_user_threads_use_stdio_and_malloc(tmp_path: Path) -> None:
+    """With user mode, malloc's arena is in the C library's partition (Zephyr's
+    z_malloc_partition): the FILE objects newlib allocated for main() are reachable from
+    user mode, and a user thread's malloc gets NULL rather than a fault (only supervisor
+    code grows the arena)."""
+    app = _app(tmp_path, ZEPHYR_APP, USER_PRINTF)
+    (app / "prj.conf").write_text("CONFIG_USERSPACE=y\n")
+    assert levante("build", str(app), "-d", str(tmp_path / "b")).returncode == 0
+    run = levante("run", str(tmp_path / "b"), "--max-time", "2s")
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[-2:] == ["main first", "printf from user mode, malloc failed"]

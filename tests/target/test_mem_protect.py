@@ -202,10 +202,12 @@ def test_runtime_addresses_are_the_intended_memory(user_memory: Run) -> None:
     write_offset = printed["write_priv_stack"] + 4 - stacks.address
     assert 0 <= read_offset < stacks.size and read_offset % slot_size == 0
     assert 0 < write_offset <= stacks.size and write_offset % slot_size == 0
-    # The code on the thread's own stack, and in main's malloc block.
+    # The code on the thread's own stack, and in main's malloc block (with user mode,
+    # malloc's arena is in the C library's partition).
     case_stack = symbols["case_stack"]
     assert case_stack.address <= printed["exec_stack"] < case_stack.address + case_stack.size
-    assert symbols["__heap_start"].address <= printed["exec_heap"] < symbols["__heap_end"].address
+    arena = symbols["libc_arena"]
+    assert arena.address <= printed["exec_heap"] < arena.address + arena.size
 
 
 def test_partition_boundary_follows_the_mpu(user_memory: Run) -> None:

@@ -1,5 +1,6 @@
 /* Where the kernel starts threads and callbacks, and the stacks it owns. */
 #include <zephyr/kernel.h>
+#include <stdio.h>
 
 int main(void);
 
@@ -23,6 +24,11 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	ARG_UNUSED(p1);
 	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
+#ifdef CONFIG_USERSPACE
+	/* stdout unbuffered: its buffer would come from the heap, kernel memory, and user
+	 * threads print too (Zephyr's printf writes through at once as well). */
+	setvbuf(stdout, NULL, _IONBF, 0);
+#endif
 	(void)main();
 }
 

@@ -1,10 +1,25 @@
 /* The few operating-system hooks newlib needs, so printf/puts/malloc work as on Zephyr. */
 #include <zephyr/kernel.h>
 #include <sys/stat.h>
+#include <zephyr/app_memory/app_memdomain.h>
 
+#ifdef CONFIG_USERSPACE
+/* malloc's arena lives in the C library's partition, which every user thread's domain
+ * has (Zephyr's z_malloc_partition): the FILE objects and buffers newlib allocates must
+ * be reachable from user mode, where printf runs too.  Only supervisor code grows it:
+ * heap_top stays kernel memory, so no user thread can point the next allocation
+ * elsewhere; a user thread's malloc gets what was freed back, or NULL. */
+static char libc_arena[CONFIG_NEWLIB_LIBC_MIN_REQUIRED_HEAP_SIZE] __aligned(8)
+	K_APP_BMEM(z_libc_partition);
+#define HEAP_START (&libc_arena[0])
+#define HEAP_END (&libc_arena[sizeof(libc_arena)])
+#else
 extern char __heap_start[];
 extern char __heap_end[];
-static char *heap_top = __heap_start;
+#define HEAP_START (&__heap_start[0])
+#define HEAP_END (&__heap_end[0])
+#endif
+static char *heap_top = HEAP_START;
 
 int _write(int fd, const char *buf, int len)
 {
@@ -15,9 +30,13 @@ int _write(int fd, const char *buf, int len)
 
 void *_sbrk(ptrdiff_t increment)
 {
+	if (k_is_user_context()) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
 	char *previous = heap_top;
 
-	if (increment < 0 || __heap_end - heap_top < increment) {
+	if (increment < 0 || HEAP_END - heap_top < increment) {
 		errno = ENOMEM;
 		return (void *)-1;
 	}

@@ -12,6 +12,8 @@
 #include <zephyr/types.h>
 #include <zephyr/toolchain.h>
 #include <zephyr/sys/util.h>
+#include <zephyr/sys/slist.h>
+#include <zephyr/sys/time_units.h>
 #include <zephyr/sys/printk.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/fatal.h>
@@ -49,9 +51,6 @@ typedef struct {
 #define K_MINUTES(m) K_SECONDS((m) * 60)
 #define K_HOURS(h) K_MINUTES((h) * 60)
 
-#define MSEC_PER_SEC 1000
-#define USEC_PER_MSEC 1000
-#define USEC_PER_SEC 1000000
 
 static inline uint32_t k_ms_to_ticks_ceil32(uint32_t ms)
 {
@@ -384,6 +383,44 @@ struct k_stack {
 #define k_lifo_put(lifo, data) k_queue_prepend(&(lifo)->_queue, (data))
 #define k_lifo_alloc_put(lifo, data) k_queue_alloc_prepend(&(lifo)->_queue, (data))
 #define k_lifo_get(lifo, timeout) k_queue_get(&(lifo)->_queue, (timeout))
+
+/* Supervisor only: every node of `list` (a sys_slist_t) at the back of the queue, and
+ * the list left empty; -EINVAL for an empty list. */
+static inline int k_queue_merge_slist(struct k_queue *queue, sys_slist_t *list)
+{
+	int ret;
+
+	if (sys_slist_is_empty(list)) {
+		return -EINVAL;
+	}
+	ret = k_queue_append_list(queue, list->head, list->tail);
+	if (ret == 0) {
+		sys_slist_init(list);
+	}
+	return ret;
+}
+#define k_fifo_put_slist(fifo, list) k_queue_merge_slist(&(fifo)->_queue, (list))
+
+#ifndef CONFIG_DYNAMIC_OBJECTS
+/* Without CONFIG_DYNAMIC_OBJECTS nothing is allocated, as in Zephyr. */
+static inline void *k_object_alloc(enum k_objects otype)
+{
+	ARG_UNUSED(otype);
+	return NULL;
+}
+
+static inline void *k_object_alloc_size(enum k_objects otype, size_t size)
+{
+	ARG_UNUSED(otype);
+	ARG_UNUSED(size);
+	return NULL;
+}
+
+static inline void k_object_free(void *obj)
+{
+	ARG_UNUSED(obj);
+}
+#endif
 
 /* ---- Inline helpers built on the system calls ------------------------------------ */
 

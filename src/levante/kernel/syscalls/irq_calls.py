@@ -10,21 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.kernel.fatal import Oops
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import ThreadState
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.syscalls.context import Services
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
 
 
-@syscall("irq_offload")
-def irq_offload(kernel: Services, caller: Caller, routine: int,
-                parameter: int) -> Blocked | None:
+def _valid_offload(kernel: Inspect, caller: Caller, routine: int, parameter: int) -> Plan:
+    """From a thread only: an ISR is already in interrupt context, and interrupts do
+    not nest on Levante's boards."""
     if caller.in_isr:
-        # Already in interrupt context (an ISR offloading again): run it in place.
-        kernel.run_callback(routine, (parameter,), "irq_offload")
-        return None
+        raise Oops("irq_offload called from an ISR")
+    return routine, parameter
+
+
+@syscall("irq_offload", validate=_valid_offload)
+def irq_offload(kernel: Services, caller: Caller, routine: int, parameter: int) -> Blocked:
     thread = caller.thread
 
     def interrupt() -> None:

@@ -1,6 +1,7 @@
 """Tests for Kconfig merging, the files it writes and the frozen Config it returns."""
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -653,3 +654,18 @@ def test_without_preemptible_priorities_main_is_cooperative(build: Build) -> Non
     config = build("CONFIG_NUM_PREEMPT_PRIORITIES=0\n")
     assert config.get_int("MAIN_THREAD_PRIORITY") == -2
     assert not config.is_enabled("PREEMPT_ENABLED")
+
+
+def test_an_application_kconfig_works_with_a_relative_app_path(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Kconfig").write_text('source "Kconfig.zephyr"\nconfig APP_X\n\tbool "x"\n'
+                                 '\tdefault y\n')
+    (app / "prj.conf").write_text("")
+    cwd = Path.cwd()
+    try:
+        os.chdir(tmp_path)
+        config = configure(Path("app"), load_board("lv_m4"), tmp_path / "build")
+    finally:
+        os.chdir(cwd)
+    assert config.is_enabled("APP_X")

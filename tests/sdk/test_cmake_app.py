@@ -136,3 +136,16 @@ def test_user_threads_use_stdio_and_malloc(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert lines[-2:] == ["main first", "printf from user mode, malloc failed"]
+
+
+def test_relative_folders_and_a_redefined_internal_variable(tmp_path: Path) -> None:
+    """Found by a red-team pass: a relative build folder broke every CMake build (CMake
+    resolved the paths against the app), and a failed configure left a cache that chose
+    the host compiler; Levante's own CMake variables now win over an application's."""
+    _app(tmp_path, ZEPHYR_APP)
+    result = levante("build", "app", "-d", "relative", "-D", "LEVANTE_BUILD_INFO=nowhere",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "levante: built relative/levante.elf" in result.stdout
+    again = levante("build", "app", "-d", str(tmp_path / "relative"), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr

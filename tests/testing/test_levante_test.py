@@ -124,3 +124,11 @@ def test_usage_errors_are_one_line(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         assert message in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_scenario_declared_twice_is_a_usage_error(tmp_path: Path) -> None:
+    first, second = _app(tmp_path / "one"), _app(tmp_path / "two")
+    result = levante("test", str(first), str(second), "-T", "t.one_line",
+                     "-O", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "scenario t.one_line is declared twice" in result.stderr.strip().splitlines()[-1]

@@ -166,3 +166,28 @@ def test_a_ztest_run_that_never_ends_fails_with_the_reason() -> None:
     verdict = judge_ztest(ZTEST_OUTPUT[:4])
     assert not verdict.passed and "no PROJECT EXECUTION line" in verdict.reason
     assert len(verdict.cases) == 1
+
+
+@pytest.mark.parametrize("expression", ['CONFIG_NUM_PREEMPT_PRIORITIES > "abc"', "ARCH in 5",
+                                        "not " * 5000 + "True"])
+def test_a_filter_of_the_wrong_types_or_too_deep_is_an_error(expression: str) -> None:
+    with pytest.raises(FilterError):
+        evaluate_filter(expression, CONFIG, M4)
+
+
+@pytest.mark.parametrize("regex", [5, [1, 2], {"a": 1}])
+def test_console_regexes_must_be_strings(regex: object) -> None:
+    with pytest.raises(HarnessError):
+        judge_console(LINES, {"type": "one_line", "regex": regex})
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "/abs", "a/b", ".hidden"])
+def test_a_scenario_name_is_never_a_path(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        load_scenarios(_yaml(tmp_path, f"tests:\n  '{name}': {{}}\n"))
+    assert "is not a plain name" in caught.value.message
+
+
+def test_a_quoted_false_is_false(tmp_path: Path) -> None:
+    [scenario] = load_scenarios(_yaml(tmp_path, "tests:\n  a:\n    build_only: 'false'\n"))
+    assert scenario.flag("build_only") is False

@@ -61,6 +61,13 @@ def test(apps: tuple[Path, ...], scenario_names: tuple[str, ...], boards: tuple[
             scenarios = [s for s in scenarios if s.name in scenario_names]
         if not scenarios:
             raise UsageError("no test scenarios found (no testcase.yaml or sample.yaml)")
+        seen: dict[str, Path] = {}
+        for scenario in scenarios:
+            if scenario.name in seen:
+                first = seen[scenario.name]
+                raise UsageError(f"scenario {scenario.name} is declared twice ({first} and "
+                                 f"{scenario.source})")
+            seen[scenario.name] = scenario.source
     except LevanteError as error:
         fail(error)
         return

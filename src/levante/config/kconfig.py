@@ -222,7 +222,7 @@ def _parse_kconfig_tree(app_dir: Path | None = None) -> Any:
     """Levante's tree, or the application's own Kconfig file when it has one: that file
     declares the application's symbols and sources "Kconfig.zephyr" (Levante's tree),
     as Zephyr applications do."""
-    app_kconfig = app_dir / "Kconfig" if app_dir is not None else None
+    app_kconfig = app_dir.resolve() / "Kconfig" if app_dir is not None else None
     if app_kconfig is None or not app_kconfig.is_file():
         root, blame = KCONFIG_ROOT, None
     else:
@@ -232,6 +232,9 @@ def _parse_kconfig_tree(app_dir: Path | None = None) -> Any:
     os.environ["srctree"] = str(KCONFIG_ROOT.parent)
     try:
         kconf = kconfiglib.Kconfig(str(root), warn_to_stderr=False)
+    except OSError as error:  # a file it sources cannot be read
+        raise ConfigError(f"{blame or root}: cannot read {error.filename}: "
+                          f"{error.strerror}") from None
     except kconfiglib.KconfigError as error:
         first_line = str(error).strip().splitlines()[0]
         if blame is None:

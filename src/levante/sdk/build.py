@@ -474,6 +474,8 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     the compiler's warnings.  An application with a CMakeLists.txt is built by CMake and
     Ninja (cmake_app.py); one without has its src/*.c compiled here."""
     cc = _tool_path(CC)
+    # Absolute: CMake's build runs the compiler from its own folder.
+    app_dir, build_dir = app_dir.resolve(), build_dir.resolve()
     generated_include = _write_generated_headers(build_dir, board, config)
     autoconf = generated_include / "generated" / "autoconf.h"
     flags = [
@@ -558,6 +560,7 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     config = configure_build(app_dir, build_dir, board, extra_fragments, definitions,
                              config_warnings.append)
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
+    elf = build_dir / elf.name  # as the caller named the folder
     warnings = "\n".join([*config_warnings, *warnings.splitlines()])
     binary = build_dir / "levante.bin"
     _run_tool([_tool_path(OBJCOPY), "-O", "binary", str(elf), str(binary)], "objcopy")

@@ -103,7 +103,11 @@ def build_objects(app_dir: Path, build_dir: Path, board: Board, config: Config,
     """Configure and build the application with CMake and Ninja, with `definitions` as
     CMake cache variables; return its object files (in CMake's order) and the compiler's
     warnings (empty when there were none)."""
+    app_dir, build_dir = app_dir.resolve(), build_dir.resolve()  # CMake reads them elsewhere
     cmake_dir = build_dir / CMAKE_BUILD_DIR
+    # A fresh CMake tree every build: nothing of an earlier configuration (a compiler a
+    # failed configure settled on, a variable since dropped) carries over.
+    shutil.rmtree(cmake_dir, ignore_errors=True)
     cmake_dir.mkdir(parents=True, exist_ok=True)
     objects_file = cmake_dir / OBJECTS_FILE
     objects_file.unlink(missing_ok=True)
@@ -114,9 +118,10 @@ def build_objects(app_dir: Path, build_dir: Path, board: Board, config: Config,
     write_build_info(info, cc, cxx, options, board, config, objects_file, empty_source)
     env = {**os.environ, "ZEPHYR_BASE": str(ZEPHYR_BASE)}
     cmake, ninja = _tool("cmake"), _tool("ninja")
-    _run([cmake, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja}", f"-DLEVANTE_BUILD_INFO={info}",
-          f"-DBOARD={board.name}", *(f"-D{name}={value}" for name, value in definitions.items()),
-          "-S", str(app_dir), "-B", str(cmake_dir)],
+    # The application's definitions first: Levante's own come after and so win.
+    _run([cmake, "-G", "Ninja", *(f"-D{name}={value}" for name, value in definitions.items()),
+          f"-DCMAKE_MAKE_PROGRAM={ninja}", f"-DLEVANTE_BUILD_INFO={info}",
+          f"-DBOARD={board.name}", "-S", str(app_dir), "-B", str(cmake_dir)],
          f"configuring {app_dir.name} with CMake", env)
     output = _run([cmake, "--build", str(cmake_dir)], f"building {app_dir.name}", env)
     if not objects_file.is_file():

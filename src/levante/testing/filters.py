@@ -71,6 +71,8 @@ def evaluate_filter(expression: str, config: Mapping[str, bool | int | str],
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
         raise FilterError(f"cannot read filter '{expression}': {error.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FilterError("cannot read filter: the expression is too deeply nested") from None
     names: dict[str, Any] = {"ARCH": ARCH, "PLATFORM": board.name, "BOARD": board.name,
                              "True": True, "False": False}
 
@@ -106,4 +108,7 @@ def evaluate_filter(expression: str, config: Mapping[str, bool | int | str],
         raise FilterError(f"filter '{expression}': cannot evaluate "
                           f"'{ast.unparse(node)}'")
 
-    return bool(value(tree))
+    try:
+        return bool(value(tree))
+    except (TypeError, RecursionError) as error:
+        raise FilterError(f"filter '{expression}': {error}") from None

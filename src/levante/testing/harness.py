@@ -46,6 +46,8 @@ def _regexes(config: Mapping[str, Any]) -> list[re.Pattern[str]]:
     patterns = config.get("regex") or []
     if isinstance(patterns, str):
         patterns = [patterns]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise HarnessError("harness_config regex: a string or a list of strings")
     try:
         return [re.compile(str(pattern)) for pattern in patterns]
     except re.error as error:

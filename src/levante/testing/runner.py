@@ -22,6 +22,7 @@ from levante.testing.harness import CaseResult, HarnessError, judge
 from levante.testing.scenarios import Scenario
 
 DEFAULT_TIMEOUT_SECONDS = 60
+MAX_TIMEOUT_SECONDS = 10**9  # larger (or not a number): the default
 SCENARIO_FRAGMENT = "levante_scenario.conf"  # extra_configs, merged after prj.conf
 
 
@@ -120,7 +121,7 @@ def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -
         return outcome("error", f"boot: {error.message}")
     console.end = system.kernel.end_run
     timeout = scenario.fields.get("timeout", DEFAULT_TIMEOUT_SECONDS)
-    seconds = timeout if isinstance(timeout, (int, float)) and timeout > 0 \
+    seconds = timeout if isinstance(timeout, (int, float)) and 0 < timeout < MAX_TIMEOUT_SECONDS \
         else DEFAULT_TIMEOUT_SECONDS
     end = system.run(int(seconds * system.kernel.config.clock_hz))
     try:

@@ -7,6 +7,7 @@ the allow and exclude lists) are joined, common first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ import yaml
 from levante.errors import UsageError
 
 SCENARIO_FILES = ("testcase.yaml", "sample.yaml")
+# A scenario's name is also its build folder's: never a path.
+_SCENARIO_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 # Keys whose values are lists (a string is one item, or space-separated for tags).
 _LIST_KEYS = frozenset({
     "tags", "extra_args", "extra_configs", "extra_conf_files", "arch_allow", "arch_exclude",
@@ -45,7 +48,10 @@ class Scenario:
         return default if value is None else str(value)
 
     def flag(self, key: str) -> bool:
-        return bool(self.fields.get(key, False))
+        value = self.fields.get(key, False)
+        if isinstance(value, str):  # "false" in quotes is still false
+            return value.strip().lower() in ("true", "yes", "y", "1")
+        return bool(value)
 
     @property
     def harness(self) -> str:
@@ -98,6 +104,9 @@ def load_scenarios(source: Path) -> list[Scenario]:
         raise UsageError(f"{source}: 'common:' is not a mapping")
     scenarios = []
     for name, own in document["tests"].items():
+        if not _SCENARIO_NAME.fullmatch(str(name)):
+            raise UsageError(f"{source}: scenario name '{name}' is not a plain name "
+                             "(letters, digits, '.', '_', '-')")
         if own is not None and not isinstance(own, Mapping):
             raise UsageError(f"{source}: scenario '{name}' is not a mapping")
         scenarios.append(Scenario(str(name), source.parent, source, _merge(common, own or {})))

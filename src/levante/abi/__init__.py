@@ -267,6 +267,9 @@ class Syscall:
     # Not a system call in Zephyr (a kernel function touching kernel memory): a user
     # thread that calls it oopses.
     supervisor_only: bool = False
+    # An initialisation whose object a user thread must never have initialised before
+    # (Zephyr's K_SYSCALL_OBJ_NEVER_INIT); other k_*_init calls accept either.
+    never_initialised: bool = False
 
     @property
     def returns_64_bits(self) -> bool:
@@ -299,7 +302,7 @@ def _parse(number: int, declaration: str) -> Syscall:
         (symbol for prefix, symbol in _REQUIRES.items() if name.startswith(prefix)), None
     )
     return Syscall(number, return_type.strip(), name, tuple(parameters), requires,
-                   name in _SUPERVISOR_ONLY)
+                   name in _SUPERVISOR_ONLY, name in _NEVER_INITIALISED)
 
 
 # API families that exist only when their Kconfig option is on (by name prefix).
@@ -318,6 +321,9 @@ _REQUIRES = {
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
 }
+
+# Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
+_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init"})
 
 _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",

@@ -11,7 +11,8 @@ parameter whose C type is a kernel object (`struct k_sem *`, a driver's `const s
 device *`) reaches the handler as the live object, validated for a user caller as
 Zephyr's K_SYSCALL_OBJ does (kind, initialised, permitted) and required to be live for
 anyone else.  The object of an initialisation (`k_sem_init`, ...) arrives as its
-address, validated as K_SYSCALL_OBJ_INIT or, for `k_msgq_alloc_init`, _NEVER_INIT.
+address, validated as K_SYSCALL_OBJ_INIT or, for the calls the ABI marks
+`never_initialised`, K_SYSCALL_OBJ_NEVER_INIT.
 
 Then the stages of registry.py: the call's validate stage judges the rest and returns
 its plan (or refuses: an errno, or an oops); the policy is asked once, between validate
@@ -58,8 +59,6 @@ _OBJECT_TYPES: dict[str, type[HasKind]] = {
 }
 _DEVICE_TYPE = "const struct device *"
 _DEVICE_KINDS: dict[str, type[HasKind]] = {"flash_": FlashDevice, "entropy_": EntropyDevice}
-# Calls whose object must never have been initialised (K_SYSCALL_OBJ_NEVER_INIT).
-_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def _object_parameter(call: Syscall, index: int, parameter: Parameter) -> Object
         return None
     init = InitState.INITIALISED
     if index == 0 and call.name.endswith("_init"):
-        init = InitState.UNINITIALISED if call.name in _NEVER_INITIALISED else InitState.ANY
+        init = InitState.UNINITIALISED if call.never_initialised else InitState.ANY
     return ObjectParameter(index, kind, init)
 
 

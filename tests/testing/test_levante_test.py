@@ -132,3 +132,15 @@ def test_a_scenario_declared_twice_is_a_usage_error(tmp_path: Path) -> None:
                      "-O", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "scenario t.one_line is declared twice" in result.stderr.strip().splitlines()[-1]
+
+
+def test_parallel_jobs_keep_the_order_and_the_verdicts(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    result = levante("test", str(app), "-j", "2", "-T", "t.fails", "-T", "t.one_line",
+                     "-T", "t.filtered", "-T", "t.extra_args", "-O", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if "/" in line.split()[0]]
+    # The order of the file, whatever finished first.
+    assert [(row[0], row[2], row[3]) for row in rows] == [
+        ("1/4", "t.one_line", "PASSED"), ("2/4", "t.extra_args", "PASSED"),
+        ("3/4", "t.filtered", "SKIPPED"), ("4/4", "t.fails", "FAILED")]

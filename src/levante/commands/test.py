@@ -7,6 +7,8 @@ be built, 2 for a usage error (no scenario found, a bad testcase.yaml, an unknow
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -34,8 +36,11 @@ _MARK = {"passed": "PASSED", "failed": "FAILED", "skipped": "SKIPPED", "error": 
               help="The JUnit XML report [default: OUTDIR/levante-test.xml].")
 @click.option("--entropy-seed", default=DEFAULT_SEED, show_default=True,
               help="The seeded TRNG stream every run uses (decimal or 0x-hex).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Scenarios built and run at once, each in a process of its own; "
+                   "the report keeps their order.")
 def test(apps: tuple[Path, ...], scenario_names: tuple[str, ...], boards: tuple[str, ...],
-         outdir: Path, junit_path: Path | None, entropy_seed: str) -> None:
+         outdir: Path, junit_path: Path | None, entropy_seed: str, jobs: int) -> None:
     """Build and run the test scenarios of APPS (applications, or folders searched for
     testcase.yaml and sample.yaml; default: the current folder) and judge each by its
     harness: ztest's verdict, or the console regexes."""
@@ -72,17 +77,23 @@ def test(apps: tuple[Path, ...], scenario_names: tuple[str, ...], boards: tuple[
         fail(error)
         return
 
-    total = len(scenarios) * len(targets)
+    work = [(scenario, board) for board in targets for scenario in scenarios]
+    total = len(work)
     outcomes: list[Outcome] = []
     width = len(str(total))
-    for board in targets:
-        for scenario in scenarios:
-            outcome = run_scenario(scenario, board, outdir, seed)
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as executor:
+        if executor is None:
+            results = (run_scenario(scenario, board, outdir, seed) for scenario, board in work)
+        else:
+            futures = [executor.submit(run_scenario, scenario, board, outdir, seed)
+                       for scenario, board in work]
+            results = (future.result() for future in futures)  # in their order, always
+        for outcome in results:
             outcomes.append(outcome)
             cases = f" ({len(outcome.cases)} test cases)" if outcome.cases else ""
             reason = f": {outcome.reason}" if outcome.reason else ""
-            click.echo(f"{len(outcomes):>{width}}/{total} {board.name:<7} "
-                       f"{scenario.name:<40} {_MARK[outcome.status]:<7} "
+            click.echo(f"{len(outcomes):>{width}}/{total} {outcome.board:<7} "
+                       f"{outcome.scenario.name:<40} {_MARK[outcome.status]:<7} "
                        f"{outcome.seconds:5.1f}s{cases}{reason}")
             sys.stdout.flush()
 

@@ -334,6 +334,7 @@ _SUPERVISOR_ONLY = frozenset({
     # Kernel functions of k_queue and k_stack that are not system calls in Zephyr.
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
+    "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
 })
 
 
@@ -454,6 +455,12 @@ _DECLARATIONS = (
     "int k_stack_cleanup(struct k_stack *stack)",
     "int k_stack_push(struct k_stack *stack, stack_data_t data)",
     "int k_stack_pop(struct k_stack *stack, stack_data_t *data, k_timeout_t timeout)",
+    "void k_heap_init(struct k_heap *h, void *mem, size_t bytes)",
+    "void *k_heap_alloc(struct k_heap *h, size_t bytes, k_timeout_t timeout)",
+    "void *k_heap_aligned_alloc(struct k_heap *h, size_t align, size_t bytes, "
+    "k_timeout_t timeout)",
+    "void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeout)",
+    "void k_heap_free(struct k_heap *h, void *mem)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

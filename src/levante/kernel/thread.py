@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 # What a blocked thread's waker needs, never a raw address: a receiver's buffer (a value
 # checked again when written), a sender's message (copied in when it blocked), the events
-# an event waiter wants, or the unit k_sleep/k_usleep report the time left in.
-WaitData = Union["UserBuffer", bytes, "EventWait", int, None]
+# an event waiter wants, the unit k_sleep/k_usleep report the time left in, or a heap
+# allocation's (size, alignment).
+WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], None]
 
 
 class ThreadState(Enum):

@@ -428,6 +428,45 @@ static int sv_stack_cleanup(void)
 	return __LINE__;
 }
 
+K_HEAP_DEFINE(sv_heap, 64);
+
+static int sv_heap_init(void)
+{
+	static char memory[64];
+
+	expect_fault();
+	k_heap_init(&sv_heap, memory, sizeof(memory));
+	return __LINE__;
+}
+
+static int sv_heap_alloc(void)
+{
+	expect_fault();
+	(void)k_heap_alloc(&sv_heap, 8, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_heap_aligned_alloc(void)
+{
+	expect_fault();
+	(void)k_heap_aligned_alloc(&sv_heap, 8, 8, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_heap_calloc(void)
+{
+	expect_fault();
+	(void)k_heap_calloc(&sv_heap, 1, 8, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_heap_free(void)
+{
+	expect_fault();
+	k_heap_free(&sv_heap, NULL);
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -509,6 +548,11 @@ static const struct user_case cases[] = {
 	{ "sv_queue_unique_append", sv_queue_unique_append, K_USER, OOPS },
 	{ "sv_stack_init", sv_stack_init, K_USER, OOPS },
 	{ "sv_stack_cleanup", sv_stack_cleanup, K_USER, OOPS },
+	{ "sv_heap_init", sv_heap_init, K_USER, OOPS },
+	{ "sv_heap_alloc", sv_heap_alloc, K_USER, OOPS },
+	{ "sv_heap_aligned_alloc", sv_heap_aligned_alloc, K_USER, OOPS },
+	{ "sv_heap_calloc", sv_heap_calloc, K_USER, OOPS },
+	{ "sv_heap_free", sv_heap_free, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -9,6 +9,7 @@ handed out and again when they come back, so nothing leaks from one owner to the
 
 from __future__ import annotations
 
+from levante.kernel.objects.registry import OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.usermem import KernelWrites
 
@@ -20,6 +21,22 @@ def allocate_block(memory: KernelWrites, pool: MemoryPool, size: int,
     if address is not None:
         claim_block(memory, pool, address, size)
     return address
+
+
+def find_room(pool: MemoryPool | None, size: int | None,
+              alignment: int = 8) -> tuple[MemoryPool, int] | None:
+    """(pool, address) where a block of `size` bytes would go, changing nothing (a call's
+    validation asks; its perform stage claims it); None without a pool, a size or room."""
+    if pool is None or not size:
+        return None
+    address = pool.find(size, alignment)
+    return None if address is None else (pool, address)
+
+
+def release_owned(memory: KernelWrites, owner: OwnsMemory) -> None:
+    """Give back every block an object owns (a ring, nodes, a buffer), zeroed."""
+    for pool, address in owner.take_owned_blocks():
+        release_block(memory, pool, address)
 
 
 def claim_block(memory: KernelWrites, pool: MemoryPool, address: int, size: int) -> None:

@@ -25,7 +25,7 @@ from levante.kernel.memdomain import (
 )
 from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
-from levante.kernel.resources import allocate_block, release_block
+from levante.kernel.resources import allocate_block, release_block, release_owned
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -251,8 +251,7 @@ class UserSpace:
         if isinstance(entry.state, Disarmable):
             entry.state.disarm(self.kernel.timeouts)
         if isinstance(entry.state, OwnsMemory):
-            for pool, address in entry.state.take_owned_blocks():
-                release_block(memory, pool, address)
+            release_owned(memory, entry.state)
         self.kernel.objects.remove(entry.address)
         self.kernel.objects.awaiting_free.discard(entry)
         release_block(memory, entry.pool, entry.address)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 from levante.arch.interface import AccessKind
-from levante.kernel.fatal import Oops
 from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.pool import MemoryPool
-from levante.kernel.resources import claim_block, release_block
+from levante.kernel.resources import claim_block, find_room, release_owned
+from levante.kernel.syscalls.delivery import deliver_to_waiter
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer, array_size
 
@@ -18,12 +18,6 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
     from levante.kernel.syscalls.context import Inspect, Services
     from levante.kernel.syscalls.registry import Plan
-
-
-def release_ring(kernel: Services, queue: MessageQueue) -> None:
-    """Give back a ring the queue owns (k_msgq_cleanup, re-initialisation)."""
-    for pool, address in queue.take_owned_blocks():
-        release_block(kernel.memory, pool, address)
 
 
 def _check_struct(kernel: Inspect, caller: Caller, msgq: int) -> None:
@@ -36,7 +30,7 @@ def _replace_queue(kernel: Services, caller: Caller, msgq: int, queue: MessageQu
     struct k_msgq (msg_size, max_msgs, buffer_start) are written as Zephyr's init does."""
     previous = kernel.objects.unchecked_state(msgq)
     if isinstance(previous, MessageQueue):
-        release_ring(kernel, previous)
+        release_owned(kernel.memory, previous)
     kernel.objects.initialise(caller, msgq, queue)
     for field, value in (("msg_size", queue.message_size), ("max_msgs", queue.capacity),
                          ("buffer_start", queue.buffer)):
@@ -68,11 +62,10 @@ def _valid_msgq_alloc_init(kernel: Inspect, caller: Caller, msgq: int, msg_size:
     total = array_size(msg_size, max_msgs)
     if total is None:
         return -ERRNO["EINVAL"]
-    pool = kernel.resource_pool_of(caller)
-    ring = pool.find(total) if pool is not None and total else None
-    if pool is None or ring is None:
+    room = find_room(kernel.resource_pool_of(caller), total)
+    if room is None:
         return -ERRNO["ENOMEM"]
-    return msgq, msg_size, max_msgs, pool, ring
+    return msgq, msg_size, max_msgs, *room
 
 
 @syscall("k_msgq_alloc_init", validate=_valid_msgq_alloc_init)
@@ -89,27 +82,9 @@ def k_msgq_cleanup(kernel: Services, caller: Caller, queue: MessageQueue) -> int
     if any(queue.wait_queues()):  # Zephyr: one wait queue holds senders and receivers
         return -ERRNO["EBUSY"]
     if queue.ring_pool is not None:
-        release_ring(kernel, queue)
+        release_owned(kernel.memory, queue)
         kernel.objects.uninitialise_state(queue)  # its ring is gone: the queue is unusable
     return 0
-
-
-def _deliver_to_receiver(kernel: Services, queue: MessageQueue, message: bytes) -> bool:
-    """Hand `message` to the best waiting receiver that may still take it.  A receiver
-    whose buffer is no longer its own (it left the memory domain while it waited) faults
-    in its own context; the message goes to the next one, or stays with the sender."""
-    while (receiver := queue.receivers.pop_best()) is not None:
-        buffer = receiver.wait_data
-        assert isinstance(buffer, UserBuffer)
-        try:
-            buffer.write(message)
-        except Oops as refused:
-            kernel.fault_on_resume(receiver, kernel.refusal_fault(
-                receiver.context, refused, receiver.caller.is_user))
-            continue
-        kernel.wake(receiver, 0)
-        return True
-    return False
 
 
 def _valid_put(kernel: Inspect, caller: Caller, queue: MessageQueue, data: int,
@@ -120,7 +95,7 @@ def _valid_put(kernel: Inspect, caller: Caller, queue: MessageQueue, data: int,
 @syscall("k_msgq_put", validate=_valid_put)
 def k_msgq_put(kernel: Services, caller: Caller, queue: MessageQueue, message: bytes,
                timeout: int) -> int | Blocked:
-    if _deliver_to_receiver(kernel, queue, message):
+    if deliver_to_waiter(kernel, queue.receivers, message):
         return 0
     if queue.used < queue.capacity:
         kernel.memory.kernel_write(queue.take_write_slot(), message)

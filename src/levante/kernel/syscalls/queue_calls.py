@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.kernel.objects.queue import ALLOC_NODE_BYTES, Queue, QueueItem
-from levante.kernel.resources import claim_block, release_block
+from levante.kernel.resources import claim_block, find_room, release_block, release_owned
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -30,13 +30,8 @@ MAX_LIST_ITEMS = 1 << 16
 def k_queue_init(kernel: Services, caller: Caller, queue: int) -> None:
     previous = kernel.objects.unchecked_state(queue)
     if isinstance(previous, Queue):
-        _release_nodes(kernel, previous)
+        release_owned(kernel.memory, previous)
     kernel.objects.initialise(caller, queue, Queue())
-
-
-def _release_nodes(kernel: Services, queue: Queue) -> None:
-    for pool, block in queue.take_owned_blocks():
-        release_block(kernel.memory, pool, block)
 
 
 def _hand_over(kernel: Services, item: QueueItem) -> int:
@@ -68,11 +63,10 @@ def k_queue_prepend(kernel: Services, caller: Caller, queue: Queue, data: int) -
 
 def _valid_alloc(kernel: Inspect, caller: Caller, queue: Queue, data: int) -> int | Plan:
     """Room for the node is found here and taken by perform (ENOMEM: none)."""
-    pool = kernel.resource_pool_of(caller)
-    block = pool.find(ALLOC_NODE_BYTES) if pool is not None else None
-    if pool is None or block is None:
+    room = find_room(kernel.resource_pool_of(caller), ALLOC_NODE_BYTES)
+    if room is None:
         return ENOMEM
-    return queue, data, pool, block
+    return queue, data, *room
 
 
 def _alloc_insert(kernel: Services, queue: Queue, data: int, pool: MemoryPool, block: int,

@@ -1,8 +1,7 @@
 """k_stack_* system calls: push never blocks (-ENOMEM when full), pop may wait.
 
 A waiting popper's destination is a UserBuffer checked when it called and again when a
-value is delivered into it; one that is no longer its own (it left its memory domain)
-faults in its own context, and the value goes to the next waiter or onto the stack.
+value is delivered into it (delivery.py).
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
-from levante.kernel.fatal import Oops
 from levante.kernel.objects.stack import WORD_BYTES, Stack
-from levante.kernel.resources import claim_block, release_block
+from levante.kernel.resources import claim_block, find_room, release_owned
+from levante.kernel.syscalls.delivery import deliver_to_waiter
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer, array_size
 
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 def _replace_stack(kernel: Services, caller: Caller, address: int, stack: Stack) -> None:
     previous = kernel.objects.unchecked_state(address)
     if isinstance(previous, Stack):
-        for pool, block in previous.take_owned_blocks():
-            release_block(kernel.memory, pool, block)
+        release_owned(kernel.memory, previous)
     kernel.objects.initialise(caller, address, stack)
 
 
@@ -41,12 +39,10 @@ def k_stack_init(kernel: Services, caller: Caller, stack: int, buffer: int,
 def _valid_alloc_init(kernel: Inspect, caller: Caller, stack: int,
                       num_entries: int) -> int | Plan:
     """The buffer comes from the caller's resource pool (-ENOMEM: no room)."""
-    size = array_size(num_entries, WORD_BYTES)
-    pool = kernel.resource_pool_of(caller)
-    block = pool.find(size) if pool is not None and size else None
-    if pool is None or block is None or size is None:
+    room = find_room(kernel.resource_pool_of(caller), array_size(num_entries, WORD_BYTES))
+    if room is None:
         return -ERRNO["ENOMEM"]
-    return stack, num_entries, pool, block
+    return stack, num_entries, *room
 
 
 @syscall("k_stack_alloc_init", validate=_valid_alloc_init)
@@ -61,29 +57,13 @@ def k_stack_alloc_init(kernel: Services, caller: Caller, stack: int, num_entries
 def k_stack_cleanup(kernel: Services, caller: Caller, stack: Stack) -> int:
     if any(stack.wait_queues()):
         return -ERRNO["EAGAIN"]
-    for pool, block in stack.take_owned_blocks():
-        release_block(kernel.memory, pool, block)
+    release_owned(kernel.memory, stack)
     return 0
-
-
-def _deliver_to_waiter(kernel: Services, stack: Stack, value: int) -> bool:
-    while (waiter := stack.waiters.pop_best()) is not None:
-        buffer = waiter.wait_data
-        assert isinstance(buffer, UserBuffer)
-        try:
-            buffer.write(value.to_bytes(WORD_BYTES, "little"))
-        except Oops as refused:
-            kernel.fault_on_resume(waiter, kernel.refusal_fault(
-                waiter.context, refused, waiter.caller.is_user))
-            continue
-        kernel.wake(waiter, 0)
-        return True
-    return False
 
 
 @syscall("k_stack_push")
 def k_stack_push(kernel: Services, caller: Caller, stack: Stack, data: int) -> int:
-    if _deliver_to_waiter(kernel, stack, data):
+    if deliver_to_waiter(kernel, stack.waiters, data.to_bytes(WORD_BYTES, "little")):
         return 0
     if len(stack.values) >= stack.capacity:
         return -ERRNO["ENOMEM"]

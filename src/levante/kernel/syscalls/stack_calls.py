@@ -30,9 +30,16 @@ def _replace_stack(kernel: Services, caller: Caller, address: int, stack: Stack)
     kernel.objects.initialise(caller, address, stack)
 
 
-@syscall("k_stack_init")
-def k_stack_init(kernel: Services, caller: Caller, stack: int, buffer: int,
-                 num_entries: int) -> None:
+def _valid_init(kernel: Inspect, caller: Caller, stack: int, buffer: int,
+                num_entries: int) -> Plan:
+    """The buffer must be memory the kernel may write, `num_entries` words of it: it is
+    what bounds the values the kernel will keep for the stack."""
+    kernel.memory.check_array(caller, buffer, num_entries, WORD_BYTES, AccessKind.WRITE)
+    return stack, num_entries
+
+
+@syscall("k_stack_init", validate=_valid_init)
+def k_stack_init(kernel: Services, caller: Caller, stack: int, num_entries: int) -> None:
     _replace_stack(kernel, caller, stack, Stack(num_entries))
 
 

@@ -19,7 +19,8 @@ from levante.testing.scenarios import Scenario
 
 _SUITE = re.compile(r"^Running TESTSUITE (\S+)$")
 _CASE = re.compile(r"^ (PASS|FAIL|SKIP) - (\S+) in (\d+)\.(\d{3}) seconds$")
-_VERDICT = re.compile(r"^PROJECT EXECUTION (SUCCESSFUL|FAILED)$")
+ZTEST_VERDICT_PREFIX = "PROJECT EXECUTION "  # ztest's last line starts so
+_VERDICT = re.compile(rf"^{ZTEST_VERDICT_PREFIX}(SUCCESSFUL|FAILED)$")
 
 
 @dataclass(frozen=True)
@@ -54,31 +55,53 @@ def _regexes(config: Mapping[str, Any]) -> list[re.Pattern[str]]:
         raise HarnessError(f"harness_config regex: {error}") from None
 
 
-def judge_console(lines: Sequence[str], config: Mapping[str, Any]) -> Verdict:
-    kind = str(config.get("type", "one_line"))
-    patterns = _regexes(config)
-    if not patterns:
-        raise HarnessError("harness: console needs harness_config.regex")
-    if kind == "one_line":
-        pattern = patterns[0]
-        if any(pattern.search(line) for line in lines):
+class ConsoleMatcher:
+    """The console harness's regexes matched as lines arrive, each line looked at once:
+    `one_line` wants its first regex; `multi_line` every regex, one line each and in
+    order when `ordered` is true."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        kind = str(config.get("type", "one_line"))
+        if kind not in ("one_line", "multi_line"):
+            raise HarnessError(f"harness_config type '{kind}' (use one_line or multi_line)")
+        self.patterns = _regexes(config)
+        if not self.patterns:
+            raise HarnessError("harness: console needs harness_config.regex")
+        if kind == "one_line":
+            self.patterns = self.patterns[:1]
+        self.ordered = kind == "multi_line" and bool(config.get("ordered", False))
+        self.matched = [False] * len(self.patterns)
+        self.next = 0  # ordered: the next pattern due
+
+    def feed(self, line: str) -> None:
+        if self.ordered:
+            if self.next < len(self.patterns) and self.patterns[self.next].search(line):
+                self.matched[self.next] = True
+                self.next += 1
+            return
+        for index, pattern in enumerate(self.patterns):
+            if not self.matched[index] and pattern.search(line):
+                self.matched[index] = True
+
+    @property
+    def done(self) -> bool:
+        return all(self.matched)
+
+    def verdict(self) -> Verdict:
+        if self.done:
             return Verdict(True)
-        return Verdict(False, f"no line matched '{pattern.pattern}'")
-    if kind != "multi_line":
-        raise HarnessError(f"harness_config type '{kind}' (use one_line or multi_line)")
-    if config.get("ordered", False):
-        position = 0
-        for pattern in patterns:
-            while position < len(lines) and not pattern.search(lines[position]):
-                position += 1
-            if position == len(lines):
-                return Verdict(False, f"no line matched '{pattern.pattern}' in order")
-            position += 1
-        return Verdict(True)
-    for pattern in patterns:
-        if not any(pattern.search(line) for line in lines):
-            return Verdict(False, f"no line matched '{pattern.pattern}'")
-    return Verdict(True)
+        missing = self.patterns[self.matched.index(False)].pattern
+        return Verdict(False, f"no line matched '{missing}'" + (" in order" if self.ordered
+                                                                  else ""))
+
+
+def judge_console(lines: Sequence[str], config: Mapping[str, Any]) -> Verdict:
+    matcher = ConsoleMatcher(config)
+    for line in lines:
+        matcher.feed(line)
+        if matcher.done:
+            break
+    return matcher.verdict()
 
 
 def judge_ztest(lines: Sequence[str]) -> Verdict:

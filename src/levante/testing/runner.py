@@ -18,7 +18,13 @@ from levante.config import Board
 from levante.errors import LevanteError
 from levante.sdk.defines import Definitions, parse_definitions
 from levante.testing.filters import FilterError, applicability, evaluate_filter
-from levante.testing.harness import CaseResult, HarnessError, judge
+from levante.testing.harness import (
+    ZTEST_VERDICT_PREFIX,
+    CaseResult,
+    ConsoleMatcher,
+    HarnessError,
+    judge,
+)
 from levante.testing.scenarios import Scenario
 
 DEFAULT_TIMEOUT_SECONDS = 60
@@ -54,16 +60,23 @@ def _definitions(scenario: Scenario, build_dir: Path) -> tuple[list[Path], Defin
 
 
 class _Console:
-    """Collects the console; ends the run once `done` says the verdict is known."""
+    """Collects the console and looks at each complete line once; ends the run when
+    `done` says a line made the verdict known."""
 
     def __init__(self, done: Callable[[str], bool]) -> None:
         self.data = bytearray()
         self.done = done
         self.end: Callable[[], None] | None = None
+        self._looked_at = 0  # bytes of data whose lines were given to `done`
 
     def __call__(self, chunk: bytes) -> None:
         self.data += chunk
-        if b"\n" in chunk and self.end is not None and self.done(self.text):
+        if self.end is None or b"\n" not in chunk:
+            return
+        last = self.data.rfind(b"\n") + 1
+        lines = self.data[self._looked_at:last].decode(errors="replace").splitlines()
+        self._looked_at = last
+        if any(self.done(line) for line in lines):
             self.end()
             self.end = None
 
@@ -73,14 +86,18 @@ class _Console:
 
 
 def _verdict_known(scenario: Scenario) -> Callable[[str], bool]:
+    """Whether a line, after the ones before it, settles the verdict."""
     if scenario.harness == "console":
-        def matched(console: str) -> bool:
-            try:
-                return judge(scenario, console).passed
-            except HarnessError:
-                return True
+        try:
+            matcher = ConsoleMatcher(scenario.harness_config)
+        except HarnessError:
+            return lambda line: True  # reported when the run is judged
+
+        def matched(line: str) -> bool:
+            matcher.feed(line)
+            return matcher.done
         return matched
-    return lambda console: "PROJECT EXECUTION " in console
+    return lambda line: line.startswith(ZTEST_VERDICT_PREFIX)
 
 
 def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -> Outcome:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_cpu import MockSystem
+from mock_cpu import OBJECT_AREA, OBJECT_SECTIONS, MockSystem
 
-from levante.abi import FLASH_DEVICE_SYMBOL
+from levante.abi import KERNEL_OBJECT_TYPES, STATIC_SECTIONS
 from levante.devices.flash import FlashController
-from levante.image.layout import ImageLayout, Symbol
 from levante.kernel.flash_port import FlashPartitionInfo, FlashRefused
 from levante.kernel.kernel import Kernel
 
@@ -25,7 +24,9 @@ BOOT = FlashPartitionInfo("boot_partition", 0x0000, 0x4000, False)
 SLOT0 = FlashPartitionInfo("slot0_partition", 0x4000, 0x4000, False)
 SLOT1 = FlashPartitionInfo("slot1_partition", 0x8000, 0x4000, True)
 # 0xC000..0x10000 belongs to no partition.
-FLASH_DEVICE = 0x0000_F000  # the struct device, in the mock's flash (read-only data)
+# The flash controller's struct device: the first record of the image's device section.
+FLASH_DEVICE = OBJECT_SECTIONS + OBJECT_AREA * list(STATIC_SECTIONS).index("device")
+FLASH_CONTROLLER_REGISTERS = 0x4003_0000
 SWAP_TYPE_NONE, SWAP_TYPE_TEST, SWAP_TYPE_PERM = 1, 2, 3
 
 
@@ -93,11 +94,9 @@ class FlashSystem(MockSystem):
         settings = {"flash": True, "flash_page_layout": True, "mcuboot_img_manager": True}
         super().__init__(**{**settings, **config})
         self.port = port
-
-    def layout(self) -> ImageLayout:
-        layout = super().layout()
-        layout.symbols[FLASH_DEVICE_SYMBOL] = Symbol(FLASH_DEVICE, 4)
-        return layout
+        device = self._static("device", {"kind": KERNEL_OBJECT_TYPES["K_OBJ_DRIVER_FLASH"],
+                                         "address": FLASH_CONTROLLER_REGISTERS})
+        assert device == FLASH_DEVICE
 
     def boot(self, trace: bool = True, observer: Any = None) -> Kernel:
         kernel = Kernel(self.cpu, self.config, self.layout(), self.console.extend,

@@ -144,6 +144,12 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_mem_domain", 8),
     Struct("k_object_assignment", 8, _fields(("thread", 0), ("objects", 4))),
     Struct("flash_pages_info", 12, _fields(("start_offset", 0), ("size", 4), ("index", 8))),
+    # The build generates one per enabled devicetree node a Levante driver serves, in
+    # section ._device (DEVICE_DT_GET names it); `kind` is its driver's K_OBJ number and
+    # `address` the node's register address, which ties it to the board's device.
+    Struct("device", 12, _fields(("name", 0), ("kind", 4), ("address", 8))),
+    # What gpio_add_callback registers; the kernel reads it when a pin interrupt fires.
+    Struct("gpio_callback", 12, _fields(("handler", 4), ("pin_mask", 8))),
 )
 STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
 STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
@@ -168,13 +174,48 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_DRIVER_FLASH": 9,
     "K_OBJ_QUEUE": 10,
     "K_OBJ_STACK": 11,
+    "K_OBJ_DRIVER_GPIO": 12,
+    "K_OBJ_DRIVER_UART": 13,
+    "K_OBJ_DRIVER_SENSOR": 14,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
     "K_OBJ_THREAD_STACK_ELEMENT": "z_thread_stack_element",
     "K_OBJ_DRIVER_ENTROPY": "device_entropy",
     "K_OBJ_DRIVER_FLASH": "device_flash",
+    "K_OBJ_DRIVER_GPIO": "device_gpio",
+    "K_OBJ_DRIVER_UART": "device_uart",
+    "K_OBJ_DRIVER_SENSOR": "device_sensor",
 }
+
+
+@dataclass(frozen=True)
+class DeviceDriver:
+    """A driver the kernel has: the devicetree compatible it serves, the kind of kernel
+    object its devices are, and the Kconfig option that enables it."""
+
+    compatible: str
+    k_obj: str
+    kconfig: str
+
+    @property
+    def kind(self) -> str:
+        return OBJECT_KINDS[self.k_obj]
+
+    @property
+    def number(self) -> int:
+        return KERNEL_OBJECT_TYPES[self.k_obj]
+
+
+DEVICE_DRIVERS: tuple[DeviceDriver, ...] = (
+    DeviceDriver("levante,trng", "K_OBJ_DRIVER_ENTROPY", "ENTROPY_GENERATOR"),
+    DeviceDriver("levante,flash-controller", "K_OBJ_DRIVER_FLASH", "FLASH"),
+    DeviceDriver("levante,gpio", "K_OBJ_DRIVER_GPIO", "GPIO"),
+    DeviceDriver("levante,uart", "K_OBJ_DRIVER_UART", "SERIAL"),
+    DeviceDriver("levante,virtual-sensor", "K_OBJ_DRIVER_SENSOR", "SENSOR"),
+)
+DEVICE_DRIVERS_BY_NUMBER: dict[int, DeviceDriver] = {
+    driver.number: driver for driver in DEVICE_DRIVERS}
 assert set(OBJECT_KINDS) == set(KERNEL_OBJECT_TYPES) - {"K_OBJ_ANY"}, "every K_OBJ is a kind"
 
 # Memory partition attributes: who may read, write, execute (U_ = user, P_ = privileged).
@@ -204,6 +245,7 @@ PARTITION_ATTRIBUTES: dict[str, int] = {  # Zephyr's K_MEM_PARTITION_* names for
 STATIC_SECTIONS: dict[str, str] = {
     "thread": "._static_thread_data",
     "k_object_assignment": "._k_object_assignment",  # K_THREAD_ACCESS_GRANT records
+    "device": "._device",  # the devices the build generated from the devicetree
     **{kind.name: kind.static_section for kind in STATIC_KINDS},
 }
 
@@ -217,17 +259,15 @@ USERSPACE_SYMBOLS = (
     "z_libc_partition",  # struct k_mem_partition: the C library's globals
     "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
 )
-DYNAMIC_OBJECT_SYMBOLS = ("z_kernel_pool",)  # HEAP_MEM_POOL_SIZE bytes of kernel memory
+# With CONFIG_HEAP_MEM_POOL_SIZE > 0: the system heap's memory (kernel memory) and the
+# k_heap that k_malloc and k_free use; k_object_alloc takes its objects from the same.
+HEAP_SYMBOLS = ("z_kernel_pool", "_system_heap")
 
 # Symbols of the hardening and debug options, by the Kconfig option that brings them.
 OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "STACK_CANARIES": ("__stack_chk_guard",),  # the canary the kernel draws at boot
-    "ENTROPY_GENERATOR": ("__device_dts_ord_entropy",),  # the TRNG's struct device
     "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
-    "FLASH": ("__device_dts_ord_flash_controller",),  # the flash controller's device
 }
-ENTROPY_DEVICE_SYMBOL = OPTION_SYMBOLS["ENTROPY_GENERATOR"][0]
-FLASH_DEVICE_SYMBOL = OPTION_SYMBOLS["FLASH"][0]
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
 
@@ -320,6 +360,7 @@ _REQUIRES = {
     "boot_": "MCUBOOT_IMG_MANAGER",
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
+    "gpio_": "GPIO",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -335,6 +376,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
     "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
+    # A callback runs in interrupt context with the kernel's rights: supervisors only.
+    "gpio_add_callback", "gpio_remove_callback",
 })
 
 
@@ -461,6 +504,24 @@ _DECLARATIONS = (
     "k_timeout_t timeout)",
     "void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeout)",
     "void k_heap_free(struct k_heap *h, void *mem)",
+    # GPIO (drivers/gpio.h): pin numbers are gpio_pin_t (uint8_t), flags gpio_flags_t
+    # and pin sets gpio_port_pins_t / gpio_port_value_t (uint32_t).
+    "int gpio_pin_configure(const struct device *port, uint8_t pin, uint32_t flags)",
+    "int gpio_pin_interrupt_configure(const struct device *port, uint8_t pin, "
+    "uint32_t flags)",
+    "int gpio_port_get_raw(const struct device *port, uint32_t *value)",
+    "int gpio_port_set_masked_raw(const struct device *port, uint32_t mask, uint32_t value)",
+    "int gpio_port_set_bits_raw(const struct device *port, uint32_t pins)",
+    "int gpio_port_clear_bits_raw(const struct device *port, uint32_t pins)",
+    "int gpio_port_toggle_bits(const struct device *port, uint32_t pins)",
+    "int gpio_port_get(const struct device *port, uint32_t *value)",
+    "int gpio_port_set_masked(const struct device *port, uint32_t mask, uint32_t value)",
+    "int gpio_port_get_direction(const struct device *port, uint32_t map, "
+    "uint32_t *inputs, uint32_t *outputs)",
+    "int gpio_pin_get_config(const struct device *port, uint8_t pin, uint32_t *flags)",
+    "int gpio_get_pending_int(const struct device *dev)",
+    "int gpio_add_callback(const struct device *port, struct gpio_callback *callback)",
+    "int gpio_remove_callback(const struct device *port, struct gpio_callback *callback)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

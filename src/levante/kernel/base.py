@@ -14,7 +14,7 @@ from levante.kernel.caller import Caller
 from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
-from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.objects.registry import HasKind, ObjectRegistry
 from levante.kernel.policy import SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
@@ -99,6 +99,11 @@ class KernelState:
         self.flash: FlashPort | None = None
         # The board's devices; they attach when the kernel is assembled.
         self.devices = DeviceBus(devices)
+        # What the board's devices serve, by register address (a GPIO controller's
+        # pins, ...): boot makes the image's `struct device` of each a kernel object.
+        self.device_models: dict[int, HasKind] = {}
+        # The image's device objects by kind (their struct device addresses), in order.
+        self.device_objects: dict[str, list[int]] = {}
         # Asked once per system call, after decoding and before the handler acts (None:
         # every call that passed validation is allowed, nothing is asked).
         self.policy: SyscallPolicy | None = None

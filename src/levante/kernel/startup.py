@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.abi import (
-    ENTROPY_DEVICE_SYMBOL,
+    DEVICE_DRIVERS_BY_NUMBER,
     FIELD_OFFSETS,
-    FLASH_DEVICE_SYMBOL,
     STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
-from levante.kernel.objects.device import EntropyDevice, FlashDevice
+from levante.kernel.objects.device import device_state
+from levante.kernel.objects.gpio import GpioController
+from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
+from levante.kernel.pool import MemoryPool
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -63,14 +65,36 @@ def register_static_objects(kernel: Kernel) -> None:
             fields = {field.name: kernel.read_u32(address + field.offset)
                       for field in kind.fields}
             kernel.objects.register(address, state_class.from_static(address, fields))
-    device = kernel.image.symbols.get(ENTROPY_DEVICE_SYMBOL)
-    if kernel.config.entropy_driver and device is not None:
-        kernel.objects.declare(device.address, EntropyDevice.KIND, device.size)
-        kernel.objects.register(device.address, EntropyDevice())
-    flash = kernel.image.symbols.get(FLASH_DEVICE_SYMBOL)
-    if kernel.config.flash and flash is not None:
-        kernel.objects.declare(flash.address, FlashDevice.KIND, flash.size)
-        kernel.objects.register(flash.address, FlashDevice(kernel.flash))
+    register_devices(kernel)
+
+
+def register_devices(kernel: Kernel) -> None:
+    """The devices the build generated from the devicetree (section ._device), each a
+    kernel object of its driver's kind, served by the board device at its address."""
+    for record in _records(kernel, "device"):
+        driver = DEVICE_DRIVERS_BY_NUMBER.get(_field(kernel, record, "device.kind"))
+        if driver is None or not kernel.config.is_enabled(driver.kconfig):
+            continue
+        state = device_state(kernel, driver.kind, _field(kernel, record, "device.address"))
+        if state is None:
+            continue  # the board has no such device: DEVICE_DT_GET finds no object
+        kernel.objects.declare(record, driver.kind, STRUCT_SIZES["device"])
+        kernel.objects.register(record, state)
+        kernel.device_objects.setdefault(driver.kind, []).append(record)
+        if isinstance(state, GpioController):
+            state.device = record  # what its interrupt callbacks get as `port`
+
+
+def attach_system_heap(kernel: Kernel) -> None:
+    """The system heap (CONFIG_HEAP_MEM_POOL_SIZE > 0): one pool for k_malloc (through
+    the runtime's _system_heap), k_object_alloc and the threads it is assigned to."""
+    pool = kernel.image.symbols.get("z_kernel_pool")
+    if pool is None or not pool.size:
+        return
+    kernel.system_pool = MemoryPool(pool.address, pool.size)
+    heap = kernel.image.symbols.get("_system_heap")
+    if heap is not None:
+        kernel.objects.register(heap.address, Heap(kernel.system_pool))
 
 
 def create_static_threads(kernel: Kernel) -> None:
@@ -129,6 +153,7 @@ def start_system(kernel: Kernel) -> None:
                                     config.timeslice_priority)
     if kernel.userspace is not None:
         kernel.userspace.boot()
+    attach_system_heap(kernel)
     declare_image_objects(kernel)
     register_static_objects(kernel)
     kernel.stacks.boot()

@@ -28,17 +28,26 @@ from elftools.elf.sections import SymbolTableSection
 
 from levante.abi import (
     BSS_ZERO_SECTION,
-    DYNAMIC_OBJECT_SYMBOLS,
+    HEAP_SYMBOLS,
     OPTION_SYMBOLS,
     RUNTIME_SYMBOLS,
     STATIC_SECTIONS,
     USERSPACE_SYMBOLS,
 )
 from levante.arch.mpu import GRANULE, mpu_for
+from levante.boot.layout import partition_label
 from levante.config import Board, Config, configure
+from levante.config.devicetree import (
+    DTS_INCLUDE_DIR,
+    Devicetree,
+    FlashPartition,
+    build_devicetree,
+)
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
-from levante.sdk.defines import Definitions
+from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
+from levante.sdk.devices_gen import write_device_files
+from levante.sdk.devicetree_header import devicetree_header
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -121,6 +130,28 @@ def _write_generated_headers(build_dir: Path, board: Board, config: Config) -> P
     else:
         flash_map.unlink(missing_ok=True)  # from an earlier configuration
     return build_dir / "include"
+
+
+DEVICETREE_DIR = "devicetree"  # the merged devicetree and what was generated from it
+
+
+def build_app_devicetree(app_dir: Path, build_dir: Path, board: Board,
+                      definitions: Mapping[str, str]) -> Devicetree:
+    """The board's devicetree with the flash partitions and the app's overlays."""
+    layout = board_layout(board)
+    partitions = [FlashPartition(partition_label(part.name), part.offset, part.size)
+                  for part in layout.partitions()]
+    overlays, extra = overlay_files(definitions, app_dir)
+    return build_devicetree(app_dir, board, build_dir / DEVICETREE_DIR, partitions,
+                            layout.sector_size, layout.write_alignment, overlays, extra)
+
+
+def _write_devicetree_files(tree: Devicetree, config: Config, build_dir: Path,
+                            generated_include: Path) -> Path:
+    """devicetree_generated.h, the devices' C source (returned) and devices.json."""
+    (generated_include / "devicetree_generated.h").write_text(devicetree_header(tree))
+    return write_device_files(tree, config, generated_include / "levante",
+                              build_dir / DEVICETREE_DIR, build_dir)
 
 
 # ---- Application memory partitions ---------------------------------------------------
@@ -418,8 +449,8 @@ def _keep_symbols(config: Config) -> list[str]:
             symbols += names
     if config.is_enabled("USERSPACE"):
         symbols += USERSPACE_SYMBOLS
-        if config.is_enabled("DYNAMIC_OBJECTS"):
-            symbols += DYNAMIC_OBJECT_SYMBOLS
+    if config.get_int("HEAP_MEM_POOL_SIZE") > 0:
+        symbols += HEAP_SYMBOLS
     return [f"-Wl,--undefined={symbol}" for symbol in symbols]
 
 
@@ -477,18 +508,22 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     # Absolute: CMake's build runs the compiler from its own folder.
     app_dir, build_dir = app_dir.resolve(), build_dir.resolve()
     generated_include = _write_generated_headers(build_dir, board, config)
+    tree = build_app_devicetree(app_dir, build_dir, board, cmake_definitions or {})
+    devices_source = _write_devicetree_files(tree, config, build_dir,
+                                             generated_include / "generated")
     autoconf = generated_include / "generated" / "autoconf.h"
     flags = [
         *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), *warning_flags(config),
         # The joined form: CMake merges repeated options, and would drop one "-imacros".
         f"--imacros={INCLUDE_DIR / 'levante' / 'toolchain_types.h'}", f"--imacros={autoconf}",
-        f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{app_dir / 'include'}",
+        f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{DTS_INCLUDE_DIR}",
+        f"-I{app_dir / 'include'}",
     ]
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)
     objects: list[Path] = []
-    warnings: list[str] = []
-    sources = sorted(RUNTIME_DIR.glob("*.c"))
+    warnings: list[str] = list(tree.warnings)
+    sources = [*sorted(RUNTIME_DIR.glob("*.c")), devices_source]
     if cmake_app.has_cmake_project(app_dir):
         built, app_warnings = cmake_app.build_objects(app_dir, build_dir, board, config, cc,
                                                       flags, cmake_definitions or {})
@@ -532,8 +567,9 @@ def configure_build(app_dir: Path, build_dir: Path, board: Board,
     definitions = definitions or Definitions()
     if not definitions.conf_files and not (app_dir / "prj.conf").is_file():
         raise BuildError(f"{app_dir}: not an application (no prj.conf)")
-    if definitions.cmake and not cmake_app.has_cmake_project(app_dir):
-        name = next(iter(definitions.cmake))
+    cmake_only = [name for name in definitions.cmake if name not in DEVICETREE_VARIABLES]
+    if cmake_only and not cmake_app.has_cmake_project(app_dir):
+        name = cmake_only[0]
         raise BuildError(f"-D {name}: {app_dir} has no CMakeLists.txt to define it for")
     try:
         build_dir.mkdir(parents=True, exist_ok=True)

@@ -11,14 +11,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from levante.errors import UsageError
 
 _DEFINITION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
-# Where a devicetree overlay would go: accepted, and said to be unused (no devicetree yet).
+# The devicetree's overlays: for the build itself, with or without a CMakeLists.txt.
 DEVICETREE_VARIABLES = frozenset({"DTC_OVERLAY_FILE", "EXTRA_DTC_OVERLAY_FILE"})
 
 
@@ -38,6 +38,16 @@ def _files(value: str, app_dir: Path) -> tuple[Path, ...]:
     names = [name for name in re.split(r"[;\s]+", value.strip().strip('"')) if name]
     return tuple(path if (path := Path(name)).is_absolute() else app_dir / path
                  for name in names)
+
+
+def overlay_files(cmake: Mapping[str, str], app_dir: Path
+                  ) -> tuple[tuple[Path, ...] | None, tuple[Path, ...]]:
+    """The devicetree overlays the definitions name: DTC_OVERLAY_FILE (None when unset:
+    the application's default overlays) and EXTRA_DTC_OVERLAY_FILE."""
+    overlays = cmake.get("DTC_OVERLAY_FILE")
+    extra = cmake.get("EXTRA_DTC_OVERLAY_FILE", "")
+    return (_files(overlays, app_dir) if overlays is not None else None,
+            _files(extra, app_dir))
 
 
 def parse_definitions(texts: Iterable[str], app_dir: Path) -> Definitions:

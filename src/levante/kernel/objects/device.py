@@ -1,5 +1,6 @@
-"""Device driver objects: the board's entropy device (Zephyr's K_OBJ_DRIVER_ENTROPY) and
-its flash controller (K_OBJ_DRIVER_FLASH)."""
+"""Device driver objects: the board's entropy device (Zephyr's K_OBJ_DRIVER_ENTROPY), its
+flash controller (K_OBJ_DRIVER_FLASH), and the devices the board attaches by address
+(GPIO controllers, UARTs, sensors: `Kernel.device_models`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from levante.kernel.flash_port import FlashPort
+    from levante.kernel.kernel import Kernel
+    from levante.kernel.objects.registry import HasKind
 
 
 class EntropyDevice:
@@ -29,3 +32,14 @@ class FlashDevice:
     KIND: ClassVar[str] = "device_flash"
 
     port: FlashPort | None
+
+
+def device_state(kernel: Kernel, kind: str, address: int) -> HasKind | None:
+    """The kernel's state for the device of `kind` whose registers are at `address`, or
+    None when the board has no such device."""
+    if kind == EntropyDevice.KIND:
+        return EntropyDevice() if kernel.config.entropy_driver else None
+    if kind == FlashDevice.KIND:
+        return FlashDevice(kernel.flash)
+    model = kernel.device_models.get(address)
+    return model if model is not None and model.KIND == kind else None

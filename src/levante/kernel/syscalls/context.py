@@ -11,7 +11,7 @@ dispatch.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -143,6 +143,11 @@ class Inspect(Protocol):
 
     @property
     def random(self) -> RandomQueries: ...
+
+    @property
+    def device_objects(self) -> Mapping[str, Sequence[int]]:
+        """The image's device objects by kind (their struct device addresses)."""
+        ...
 
     @property
     def current(self) -> Thread: ...

@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from levante.abi import ERRNO, FLASH_DEVICE_SYMBOL, STRUCT_SIZES
+from levante.abi import ERRNO, STRUCT_SIZES
 from levante.arch.interface import AccessKind
 from levante.kernel.flash_port import FlashPort, FlashRefused
 from levante.kernel.objects.device import FlashDevice
@@ -160,10 +160,10 @@ def flash_get_page_count(kernel: Services, caller: Caller, dev: FlashDevice) -> 
 
 def _boot_port(kernel: Inspect, caller: Caller) -> FlashPort | None:
     """The port behind the flash controller, once a user caller's grant is checked."""
-    device = kernel.image.symbols.get(FLASH_DEVICE_SYMBOL)
-    if device is None:
+    devices = kernel.device_objects.get(FlashDevice.KIND)
+    if not devices:
         return None
-    return kernel.objects.use(caller, device.address, FlashDevice).port
+    return kernel.objects.use(caller, devices[0], FlashDevice).port
 
 
 def _valid_boot_port(kernel: Inspect, caller: Caller, *arguments: int) -> int | Plan:

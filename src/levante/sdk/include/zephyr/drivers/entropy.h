@@ -5,9 +5,6 @@
 #include <zephyr/kernel.h>
 #include <zephyr/device.h>
 
-#ifdef CONFIG_ENTROPY_GENERATOR
-DEVICE_DT_DECLARE(DT_CHOSEN(zephyr_entropy));
-#endif
 
 /* entropy_get_entropy(dev, buffer, length) is a system call: it fills buffer with
  * length bytes from the device and returns 0, or a negative errno. A user thread needs

@@ -6,9 +6,6 @@
 #include <zephyr/kernel.h>
 #include <zephyr/device.h>
 
-#ifdef CONFIG_FLASH
-DEVICE_DT_DECLARE(DT_CHOSEN(zephyr_flash_controller));
-#endif
 
 /* One page (erase unit) of the flash: where it starts, its size and its number. */
 struct flash_pages_info {

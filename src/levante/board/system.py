@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,12 +11,15 @@ from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.board.flash import PoweredOn, default_flash_folder, power_on
 from levante.board.flash_port import BoardFlashPort
+from levante.board.wiring import load_wiring
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
 from levante.devices.console import ConsoleUart
 from levante.devices.entropy import TrngDevice
 from levante.devices.flash import FlashController
-from levante.errors import ImageError
+from levante.devices.gpio import BoardGpio
+from levante.devices.stimulus import StimulusEvent
+from levante.errors import ImageError, UsageError
 from levante.image.elf import ElfImage, load_elf
 from levante.kernel.devices import Device
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
@@ -101,14 +105,16 @@ def _load_from_flash(cpu: UnicornCpu, image: ElfImage, board: Board,
 def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
              entropy: EntropySource | None = None,
              console_input: ConsoleSource | None = None,
-             flash_folder: Path | None = None) -> System:
+             flash_folder: Path | None = None,
+             stimulus: Sequence[StimulusEvent] = (), show_gpio: bool = False) -> System:
     """Load the build at `path` and boot it (the kernel has run nothing yet).
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
     flash in `flash_folder` (default: the build's flash/ folder), and runs the image
     that boots, with the symbols of the build that produced it.
     The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
-    source makes a run reproducible); `console_input` feeds the shell."""
+    source makes a run reproducible); `console_input` feeds the shell; `stimulus`
+    presses the buttons; `show_gpio` prints LED changes on the console."""
     elf_path, dotconfig = locate_build(path)
     config, board, kernel_config = _load_config(dotconfig)
     image = _load_image(elf_path, board)
@@ -138,6 +144,12 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
         devices.append(ConsoleUart(console_input))
     if port is not None:
         devices.append(FlashController(port))
+    wiring = load_wiring(elf_path.parent)
+    if wiring.gpio_controllers:
+        devices.append(BoardGpio(wiring.gpio_controllers, wiring.gpio_lines, list(stimulus),
+                                 show_gpio))
+    elif stimulus:
+        raise UsageError("--stimulus: this build has no GPIO controller (CONFIG_GPIO=n)")
     kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
     kernel.boot()
     return System(config, image, cpu, kernel, port)

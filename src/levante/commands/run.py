@@ -125,8 +125,15 @@ def _console() -> Callable[[bytes], None]:
                    "(decimal or 0x-hex) instead of the host's randomness.")
 @click.option("--flash-dir", "flash_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The board's flash (default: BUILD_DIR/flash).")
+@click.option("--stimulus", "stimulus_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Press and release buttons and set sensor readings at given times "
+                   "(one '<time> press|release <button>' or '<time> sensor <channel> "
+                   "<value>' per line).")
+@click.option("--show-gpio", "show_gpio", is_flag=True,
+              help="Print every LED (and other GPIO output) change on the console.")
 def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
-        entropy_seed: str | None, flash_dir: Path | None) -> None:
+        entropy_seed: str | None, flash_dir: Path | None, stimulus_path: Path | None,
+        show_gpio: bool) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
@@ -135,18 +142,21 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
     Standard input is the console input (the shell reads it with CONFIG_SHELL)."""
     from levante.board.flash import NothingBootable
     from levante.board.system import power_up
+    from levante.devices.stimulus import load_stimulus
     from levante.kernel.kernel import RunEnd
 
     try:
         limit_seconds = parse_duration(max_time) if max_time is not None else None
         entropy = _entropy_source(entropy_seed)
+        stimulus = load_stimulus(stimulus_path) if stimulus_path is not None else []
         trace = _TraceWriter(trace_path) if trace_path is not None else None
     except LevanteError as error:
         fail(error)
         return
     try:
         try:
-            system = power_up(build_dir, _console(), trace, entropy, _console_input(), flash_dir)
+            system = power_up(build_dir, _console(), trace, entropy, _console_input(),
+                              flash_dir, stimulus, show_gpio)
         except NothingBootable as error:
             sys.stdout.flush()
             click.echo(f"levante: {error.message}", err=True)

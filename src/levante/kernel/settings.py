@@ -44,6 +44,10 @@ class KernelConfig:
     flash_page_layout: bool = False
     mcuboot_img_manager: bool = False
     irq_offload: bool = False
+    # Device drivers (CONFIG_GPIO, CONFIG_SERIAL, CONFIG_SENSOR).
+    gpio: bool = False
+    serial: bool = False
+    sensor: bool = False
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -86,6 +90,10 @@ class KernelConfig:
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
             "IRQ_OFFLOAD": self.irq_offload,
+            "ENTROPY_GENERATOR": self.entropy_driver,
+            "GPIO": self.gpio,
+            "SERIAL": self.serial,
+            "SENSOR": self.sensor,
         }.get(symbol, False)
 
     @property
@@ -137,7 +145,7 @@ class KernelConfig:
             ),
             execute_xor_write=config.is_enabled("EXECUTE_XOR_WRITE"),
             dynamic_objects=dynamic_objects,
-            heap_mem_pool_size=config.get_int("HEAP_MEM_POOL_SIZE") if dynamic_objects else 0,
+            heap_mem_pool_size=config.get_int("HEAP_MEM_POOL_SIZE"),
             **_random_settings(config),
             **_stack_settings(config),
             null_guard_size=(
@@ -150,6 +158,9 @@ class KernelConfig:
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),
             irq_offload=config.is_enabled("IRQ_OFFLOAD"),
+            gpio=config.is_enabled("GPIO"),
+            serial=config.is_enabled("SERIAL"),
+            sensor=config.is_enabled("SENSOR"),
         )
         if board is None:
             return settings

@@ -34,6 +34,7 @@ from levante.arch.interface import Context, MemoryAccessError
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
+from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
 from levante.kernel.syscalls.registry import STAGES, Perform, Validate
@@ -58,7 +59,9 @@ _OBJECT_TYPES: dict[str, type[HasKind]] = {
     if STRUCTS_BY_NAME[kind].k_obj is not None
 }
 _DEVICE_TYPE = "const struct device *"
-_DEVICE_KINDS: dict[str, type[HasKind]] = {"flash_": FlashDevice, "entropy_": EntropyDevice}
+_DEVICE_KINDS: dict[str, type[HasKind]] = {
+    "flash_": FlashDevice, "entropy_": EntropyDevice, "gpio_": GpioController,
+}
 
 
 @dataclass(frozen=True)

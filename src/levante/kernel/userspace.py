@@ -82,9 +82,6 @@ class UserSpace:
             symbol.address for symbol in kernel.image.kernel_objects if symbol.kind == "k_thread")
         stacks = symbols.get("z_priv_stacks")
         self.privileged_stacks = stacks.address if stacks else 0
-        pool = symbols.get("z_kernel_pool")
-        if kernel.config.dynamic_objects and pool is not None:
-            kernel.system_pool = MemoryPool(pool.address, pool.size)
 
     def _zero_partition_bss(self) -> None:
         section = self.kernel.image.section(BSS_ZERO_SECTION)

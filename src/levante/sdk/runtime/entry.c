@@ -18,6 +18,16 @@ FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, vo
 	CODE_UNREACHABLE;
 }
 
+#ifndef CONFIG_ZTEST
+/* An application may have no main() (its threads are all K_THREAD_DEFINE): the main
+ * thread then returns at once, as with Zephyr's weak default.  (ztest's runner has its
+ * own default main.) */
+__weak int main(void)
+{
+	return 0;
+}
+#endif
+
 /* The main thread's entry: main()'s return value is ignored, as in Zephyr. */
 void z_main_thread_entry(void *p1, void *p2, void *p3)
 {

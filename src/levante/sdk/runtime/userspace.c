@@ -2,7 +2,7 @@
  * domain, the C library's partition, the privileged stacks and the dynamic-object pool.
  *
  * The kernel finds these by name (levante.abi USERSPACE_SYMBOLS and
- * DYNAMIC_OBJECT_SYMBOLS); the build keeps them although no C code refers to them.
+ * HEAP_SYMBOLS); the build keeps them although no C code refers to them.
  */
 #include <zephyr/kernel.h>
 #include <zephyr/app_memory/app_memdomain.h>
@@ -23,11 +23,5 @@ K_APPMEM_PARTITION_DEFINE(z_libc_partition);
 #define Z_PRIV_STACK_SIZE ROUND_UP(CONFIG_PRIVILEGED_STACK_SIZE, Z_MPU_MIN_REGION)
 char __aligned(Z_MPU_MIN_REGION) __section(".noinit.z_priv_stacks")
 	z_priv_stacks[8 * CONFIG_MAX_THREAD_BYTES][Z_PRIV_STACK_SIZE];
-
-#ifdef CONFIG_DYNAMIC_OBJECTS
-/* What k_object_alloc() carves objects (and MPU-aligned stacks) from; 1 KiB alignment lets
- * the kernel place power-of-two stacks without wasting the start of the pool. */
-char __aligned(1024) __section(".noinit.z_kernel_pool") z_kernel_pool[CONFIG_HEAP_MEM_POOL_SIZE];
-#endif
 
 #endif /* CONFIG_USERSPACE */

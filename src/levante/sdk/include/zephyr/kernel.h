@@ -313,6 +313,13 @@ struct k_heap {
 		.size = (bytes),                                            \
 	}
 
+/* The system heap (CONFIG_HEAP_MEM_POOL_SIZE bytes; NULL from every call when 0). Kernel
+ * functions, not system calls: a user thread that calls one oopses, as in Zephyr. */
+void *k_aligned_alloc(size_t align, size_t size);
+void *k_malloc(size_t size);
+void *k_calloc(size_t nmemb, size_t size);
+void k_free(void *ptr);
+
 struct k_event {
 	uint32_t _kernel_reserved[2];
 };

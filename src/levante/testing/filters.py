@@ -5,8 +5,8 @@ being for a test framework Levante does not have, hardware the board lacks
 (`depends_on`), RAM and flash minimums, and the `filter` expression, evaluated against
 the scenario's configuration once it is known.  A filter is twister's expression
 language: CONFIG_ symbols, ARCH and PLATFORM, `and`/`or`/`not`, comparisons, `in`, and
-the devicetree functions (`dt_*`), which are false: Levante's boards have no devicetree
-nodes yet.
+the devicetree functions (`dt_*`, dt_filters.py), answered from the scenario's
+devicetree.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from levante.config import Board
+from levante.testing.dt_filters import DtFunction
 from levante.testing.scenarios import Scenario
 
 ARCH = "arm"
@@ -65,7 +66,7 @@ _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 
 
 def evaluate_filter(expression: str, config: Mapping[str, bool | int | str],
-                    board: Board) -> bool:
+                    board: Board, devicetree: Mapping[str, DtFunction] | None = None) -> bool:
     """Evaluate a twister filter against a configuration (symbols without CONFIG_)."""
     try:
         tree = ast.parse(expression.strip(), mode="eval")
@@ -104,7 +105,16 @@ def evaluate_filter(expression: str, config: Mapping[str, bool | int | str],
             return [value(item) for item in node.elts]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id.startswith("dt_"):
-            return False  # no devicetree node exists on Levante's boards yet
+            function = (devicetree or {}).get(node.func.id)
+            if function is None:
+                raise FilterError(f"filter '{expression}': no devicetree function "
+                                  f"{node.func.id}")
+            arguments = [value(argument) for argument in node.args]
+            try:
+                return function(*arguments)
+            except TypeError:
+                raise FilterError(f"filter '{expression}': bad arguments to "
+                                  f"{node.func.id}") from None
         raise FilterError(f"filter '{expression}': cannot evaluate "
                           f"'{ast.unparse(node)}'")
 

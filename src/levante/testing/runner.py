@@ -104,7 +104,8 @@ def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -
     from levante.board.system import power_up
     from levante.crypto.entropy import SeededEntropy
     from levante.kernel.kernel import RunEnd
-    from levante.sdk.build import build, configure_build
+    from levante.sdk.build import build, build_app_devicetree, configure_build
+    from levante.testing.dt_filters import dt_functions
 
     started = time.monotonic()
 
@@ -122,7 +123,8 @@ def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -
         expression = scenario.text("filter")
         if expression:
             config = configure_build(scenario.app_dir, build_dir, board, fragments, definitions)
-            if not evaluate_filter(expression, config.values, board):
+            tree = build_app_devicetree(scenario.app_dir, build_dir, board, definitions.cmake)
+            if not evaluate_filter(expression, config.values, board, dt_functions(tree.edt)):
                 return outcome("skipped", f"filtered out: {expression}")
         build(scenario.app_dir, build_dir, board, fragments, definitions)
     except FilterError as error:

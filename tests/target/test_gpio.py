@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Builder
+from levante.config import load_board
 from levante.testing.harness import judge_ztest
 
 APP = Path(__file__).parent / "gpio"
@@ -25,15 +26,15 @@ def test_the_gpio_suite_passes(builder: Builder, board: str) -> None:
     assert all(case.status == "passed" for case in verdict.cases)
     assert result.output.count("Fatal error expected as part of test case.") == 1
     # The press is in the trace, at the script's time, with the interrupt it raised.
-    press = next(event for event in result.events
-                 if event["event"] == "button" and event["action"] == "press")
+    press = next(event for event in result.events("button") if event["action"] == "press")
     assert press["line"] == "sw0"
-    interrupts = [event for event in result.events if event["event"] == "gpio_interrupt"]
-    assert any(event["pins"] == 1 << 8 for event in interrupts)
+    assert press["cycle"] == load_board(board).clock_hz // 2  # 500 ms
+    assert any(event["pins"] == 1 << 8 for event in result.events("gpio_interrupt"))
+
 
 
 def test_without_the_press_the_button_test_fails(builder: Builder) -> None:
     result = builder.run(APP)
     verdict = judge_ztest(result.output.splitlines())
     failed = [case.name for case in verdict.cases if case.status == "failed"]
-    assert failed == ["test_a_pressed_button_interrupts"], result.output
+    assert failed == ["gpio.test_a_pressed_button_interrupts"], result.output

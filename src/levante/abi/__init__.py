@@ -46,6 +46,7 @@ ERRNO: dict[str, int] = {
     "ENODEV": 19,
     "EINVAL": 22,
     "ENOSPC": 28,
+    "EPIPE": 32,
     "ENOMSG": 35,
     "EDEADLK": 45,
     "ENOSYS": 88,
@@ -133,6 +134,19 @@ STRUCTS: tuple[Struct, ...] = (
            static=True),
     # Not a kernel object in Zephyr: supervisors hand heaps to threads as resource pools.
     Struct("k_heap", 16, _fields(("buffer", 0), ("size", 4)), static=True),
+    Struct("k_condvar", 8, k_obj="K_OBJ_CONDVAR", static=True),
+    # The kernel keeps a slab's free list; it mirrors `info` for Zephyr's inline getters.
+    Struct("k_mem_slab", 24, _fields(
+        ("buffer", 0), ("num_blocks", 4, "info.num_blocks"),
+        ("block_size", 8, "info.block_size"), ("num_used", 12, "info.num_used"),
+        ("max_used", 16, "info.max_used"),
+    ), k_obj="K_OBJ_MEM_SLAB", static=True),
+    # One layout for both pipe APIs (CONFIG_PIPES: Zephyr 3.7's; otherwise 4.1's): the
+    # kernel keeps the ring's state and mirrors it here, `flags` as the API defines it.
+    Struct("k_pipe", 32, _fields(
+        ("buffer", 0), ("size", 4), ("bytes_used", 8), ("read_index", 12),
+        ("write_index", 16), ("flags", 20),
+    ), k_obj="K_OBJ_PIPE", static=True),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -177,6 +191,9 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_DRIVER_GPIO": 12,
     "K_OBJ_DRIVER_UART": 13,
     "K_OBJ_DRIVER_SENSOR": 14,
+    "K_OBJ_CONDVAR": 15,
+    "K_OBJ_MEM_SLAB": 16,
+    "K_OBJ_PIPE": 17,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
@@ -361,10 +378,26 @@ _REQUIRES = {
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
     "gpio_": "GPIO",
+    # Zephyr 4.1's gating of the two pipe APIs: CONFIG_PIPES keeps 3.7's put/get calls,
+    # and without it the read/write calls replace them (PIPE_READ_WRITE is !PIPES).
+    "k_pipe_alloc_init": "PIPES",
+    "k_pipe_put": "PIPES",
+    "k_pipe_get": "PIPES",
+    "z_pipe_read_avail": "PIPES",
+    "z_pipe_write_avail": "PIPES",
+    "k_pipe_flush": "PIPES",
+    "k_pipe_buffer_flush": "PIPES",
+    "k_pipe_cleanup": "PIPES",
+    "k_pipe_write": "PIPE_READ_WRITE",
+    "k_pipe_read": "PIPE_READ_WRITE",
+    "k_pipe_reset": "PIPE_READ_WRITE",
+    "k_pipe_close": "PIPE_READ_WRITE",
+    "z_mem_slab_runtime_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
-_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init"})
+_NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init",
+                                "k_pipe_alloc_init"})
 
 _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
@@ -378,6 +411,9 @@ _SUPERVISOR_ONLY = frozenset({
     "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
     # A callback runs in interrupt context with the kernel's rights: supervisors only.
     "gpio_add_callback", "gpio_remove_callback",
+    # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
+    "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
+    "z_mem_slab_runtime_stats_reset_max", "k_pipe_cleanup",
 })
 
 
@@ -522,6 +558,31 @@ _DECLARATIONS = (
     "int gpio_get_pending_int(const struct device *dev)",
     "int gpio_add_callback(const struct device *port, struct gpio_callback *callback)",
     "int gpio_remove_callback(const struct device *port, struct gpio_callback *callback)",
+    "int k_condvar_init(struct k_condvar *condvar)",
+    "int k_condvar_signal(struct k_condvar *condvar)",
+    "int k_condvar_broadcast(struct k_condvar *condvar)",
+    "int z_condvar_wait(struct k_condvar *condvar, struct k_mutex *mutex, k_timeout_t timeout)",
+    "int k_mem_slab_init(struct k_mem_slab *slab, void *buffer, size_t block_size, "
+    "uint32_t num_blocks)",
+    "int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout)",
+    "void k_mem_slab_free(struct k_mem_slab *slab, void *mem)",
+    "int z_mem_slab_runtime_stats_reset_max(struct k_mem_slab *slab)",
+    "void k_pipe_init(struct k_pipe *pipe, unsigned char *buffer, size_t size)",
+    "int k_pipe_alloc_init(struct k_pipe *pipe, size_t size)",
+    "int k_pipe_cleanup(struct k_pipe *pipe)",
+    "int k_pipe_put(struct k_pipe *pipe, const void *data, size_t bytes_to_write, "
+    "size_t *bytes_written, size_t min_xfer, k_timeout_t timeout)",
+    "int k_pipe_get(struct k_pipe *pipe, void *data, size_t bytes_to_read, "
+    "size_t *bytes_read, size_t min_xfer, k_timeout_t timeout)",
+    "size_t z_pipe_read_avail(struct k_pipe *pipe)",
+    "size_t z_pipe_write_avail(struct k_pipe *pipe)",
+    "void k_pipe_flush(struct k_pipe *pipe)",
+    "void k_pipe_buffer_flush(struct k_pipe *pipe)",
+    "int k_pipe_write(struct k_pipe *pipe, const uint8_t *data, size_t len, "
+    "k_timeout_t timeout)",
+    "int k_pipe_read(struct k_pipe *pipe, uint8_t *data, size_t len, k_timeout_t timeout)",
+    "void k_pipe_reset(struct k_pipe *pipe)",
+    "void k_pipe_close(struct k_pipe *pipe)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -46,10 +46,12 @@ class Blocking(Clock):
         timeout_ticks: int,
         timeout_result: int,
         wait_data: WaitData = None,
-        on_timeout: Callable[[], None] | None = None,
+        on_timeout: Callable[[], int | None] | None = None,
     ) -> Blocked | int:
         """Block the caller on `queue` until woken, or until the timeout returns
-        `timeout_result`.  An ISR cannot block: it gets `timeout_result` at once."""
+        `timeout_result` (or what `on_timeout` returns, when that is a number: a call
+        that transferred part of its data reports how much).  An ISR cannot block: it
+        gets `timeout_result` at once."""
         if caller.in_isr:
             return timeout_result
         thread = caller.thread
@@ -63,10 +65,9 @@ class Blocking(Clock):
 
             def expire() -> None:
                 self._stop_waiting(thread)
-                if on_timeout is not None:
-                    on_timeout()
+                outcome = on_timeout() if on_timeout is not None else None
                 self.trace("timeout", thread=thread.name)
-                self._resume_with(thread, timeout_result)
+                self._resume_with(thread, timeout_result if outcome is None else outcome)
 
             thread.timeout = self.timeouts.arm(
                 self.deadline_after_ticks(timeout_ticks), expire, f"wait {thread.name}"

@@ -25,6 +25,8 @@ class KernelConfig:
     thread_names: bool = True
     thread_name_length: int = 32
     events: bool = False
+    pipes: bool = False  # Zephyr 3.7's pipe API; off: 4.1's (k_pipe_write/read)
+    mem_slab_max_used: bool = False  # CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION
     boot_banner: bool = True
     # User mode (CONFIG_USERSPACE and friends).
     userspace: bool = False
@@ -81,6 +83,9 @@ class KernelConfig:
         """Kconfig options a system call family depends on (see levante.abi)."""
         return {
             "EVENTS": self.events,
+            "PIPES": self.pipes,
+            "PIPE_READ_WRITE": not self.pipes,
+            "MEM_SLAB_TRACE_MAX_UTILIZATION": self.mem_slab_max_used,
             "USERSPACE": self.userspace,
             "DYNAMIC_OBJECTS": self.dynamic_objects,
             "ENTROPY_HAS_DRIVER": self.entropy_driver,
@@ -136,6 +141,8 @@ class KernelConfig:
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,
             events=config.is_enabled("EVENTS"),
+            pipes=config.is_enabled("PIPES"),
+            mem_slab_max_used=config.is_enabled("MEM_SLAB_TRACE_MAX_UTILIZATION"),
             boot_banner=config.is_enabled("BOOT_BANNER"),
             userspace=userspace,
             privileged_stack_size=config.get_int("PRIVILEGED_STACK_SIZE") if userspace else 0,

@@ -15,15 +15,17 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
+    from levante.kernel.objects.pipe import PipeReader, PipeWriter
     from levante.kernel.pool import MemoryPool
     from levante.kernel.usermem import UserBuffer
 
 
 # What a blocked thread's waker needs, never a raw address: a receiver's buffer (a value
 # checked again when written), a sender's message (copied in when it blocked), the events
-# an event waiter wants, the unit k_sleep/k_usleep report the time left in, or a heap
-# allocation's (size, alignment).
-WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], None]
+# an event waiter wants, the unit k_sleep/k_usleep report the time left in, a heap
+# allocation's (size, alignment), or a pipe transfer under way.
+WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
+                 "PipeReader", None]
 
 
 class ThreadState(Enum):

@@ -67,7 +67,7 @@ OBJCOPY = "arm-none-eabi-objcopy"
 # Zephyr builds for size by default; -g keeps symbols for fault reports.  A call to a
 # function no header declares is an error, not a guess at its type.
 _COMMON_FLAGS = (
-    "-Os", "-g", "-std=gnu11", "-Wall", "-Wno-main", "-fno-common",
+    "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
     "-fno-builtin-printf", "-Werror=implicit-function-declaration",
 )

@@ -46,6 +46,11 @@ def k_mutex_lock(kernel: Services, caller: Caller, lock: Mutex, timeout: int) ->
 
 @syscall("k_mutex_unlock")
 def k_mutex_unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
+    return unlock(kernel, caller, lock)
+
+
+def unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
+    """k_mutex_unlock's rule, also what k_condvar_wait does to its mutex."""
     if lock.owner is None:
         return -ERRNO["EINVAL"]
     if lock.owner is not caller.thread:

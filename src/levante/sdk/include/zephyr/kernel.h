@@ -14,9 +14,11 @@
 #include <zephyr/sys/util.h>
 #include <zephyr/sys/slist.h>
 #include <zephyr/sys/time_units.h>
+#include <zephyr/sys/mem_stats.h>
 #include <zephyr/sys/printk.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/fatal.h>
+#include <zephyr/arch/cpu.h>
 #include <generated/levante/abi.h>
 /* Before the generated stubs, which take struct k_mem_domain / k_mem_partition. */
 #include <zephyr/app_memory/mem_domain.h>
@@ -373,6 +375,76 @@ struct k_stack {
 		.top = _k_stack_buf_##name + (stack_num_entries),                 \
 	}
 
+/* Condition variables: the kernel keeps the waiters. */
+struct k_condvar {
+	uint32_t _kernel_reserved[2];
+};
+#define Z_CONDVAR_INITIALIZER(obj) { { 0 } }
+#define K_CONDVAR_DEFINE(name) \
+	struct k_condvar name Z_STATIC_OBJECT(k_condvar, name) = Z_CONDVAR_INITIALIZER(name)
+
+/* Memory slabs: the kernel keeps the free list (the blocks hold only their owners' data)
+ * and mirrors the counts into `info` after every change, for the inline getters below. */
+struct k_mem_slab_info {
+	uint32_t num_blocks;
+	size_t block_size;
+	uint32_t num_used;
+	uint32_t max_used; /* kept whatever CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION says */
+};
+struct k_mem_slab {
+	char *buffer;
+	struct k_mem_slab_info info;
+	uint32_t _kernel_reserved[1];
+};
+#define Z_MEM_SLAB_INITIALIZER(_slab, _slab_buffer, _slab_block_size, _slab_num_blocks) \
+	{                                                                                   \
+		.buffer = (_slab_buffer),                                                   \
+		.info = { .num_blocks = (_slab_num_blocks),                                 \
+			  .block_size = (_slab_block_size) },                               \
+	}
+/* As Zephyr: the block size rounded up to whole words, the buffer word aligned at least. */
+#define K_MEM_SLAB_DEFINE(name, slab_block_size, slab_num_blocks, slab_align)             \
+	char __noinit __aligned(WB_UP(slab_align))                                         \
+		_k_mem_slab_buf_##name[(slab_num_blocks) * WB_UP(slab_block_size)];       \
+	struct k_mem_slab name Z_STATIC_OBJECT(k_mem_slab, name) = Z_MEM_SLAB_INITIALIZER( \
+		name, _k_mem_slab_buf_##name, WB_UP(slab_block_size), slab_num_blocks)
+#define K_MEM_SLAB_DEFINE_STATIC(name, slab_block_size, slab_num_blocks, slab_align)      \
+	static char __noinit __aligned(WB_UP(slab_align))                                  \
+		_k_mem_slab_buf_##name[(slab_num_blocks) * WB_UP(slab_block_size)];       \
+	static struct k_mem_slab name Z_STATIC_OBJECT(k_mem_slab, name) =                 \
+		Z_MEM_SLAB_INITIALIZER(name, _k_mem_slab_buf_##name,                     \
+				       WB_UP(slab_block_size), slab_num_blocks)
+
+/* Pipes: one structure for both APIs (CONFIG_PIPES: Zephyr 3.7's put/get; otherwise
+ * 4.1's write/read).  The kernel keeps the ring's state and mirrors Zephyr's fields. */
+struct k_pipe {
+	unsigned char *buffer; /* the ring: NULL for a bufferless pipe */
+	size_t size;
+	size_t bytes_used;
+	size_t read_index;
+	size_t write_index;
+	uint8_t flags;
+	uint8_t _flags_padding[3];
+	uint32_t _kernel_reserved[2];
+};
+#ifdef CONFIG_PIPES
+#define K_PIPE_FLAG_ALLOC BIT(0) /* the ring came from k_pipe_alloc_init */
+#define Z_PIPE_INITIAL_FLAGS 0
+#else
+enum pipe_flags {
+	PIPE_FLAG_OPEN = BIT(0),
+	PIPE_FLAG_RESET = BIT(1), /* never seen: a reset is over when k_pipe_reset returns */
+};
+#define Z_PIPE_INITIAL_FLAGS PIPE_FLAG_OPEN
+#endif
+#define Z_PIPE_INITIALIZER(obj, pipe_buffer, pipe_buffer_size) \
+	{ .buffer = (pipe_buffer), .size = (pipe_buffer_size), .flags = Z_PIPE_INITIAL_FLAGS }
+#define K_PIPE_DEFINE(name, pipe_buffer_size, pipe_align)                             \
+	static unsigned char __noinit __aligned(pipe_align)                           \
+		_k_pipe_buf_##name[pipe_buffer_size];                                 \
+	struct k_pipe name Z_STATIC_OBJECT(k_pipe, name) =                            \
+		Z_PIPE_INITIALIZER(name, _k_pipe_buf_##name, pipe_buffer_size)
+
 #include <generated/levante/syscalls.h>
 
 /* k_fifo and k_lifo: Zephyr's macros over k_queue (first in first out, last in first
@@ -459,6 +531,102 @@ static inline bool k_is_user_context(void)
 	return false;
 #endif
 }
+
+/* Zephyr's k_condvar_wait: the call gives the mutex up and waits; the mutex is taken
+ * again here, whatever ended the wait, before returning 0 or -EAGAIN. */
+static inline int k_condvar_wait(struct k_condvar *condvar, struct k_mutex *mutex,
+				 k_timeout_t timeout)
+{
+	int ret = z_condvar_wait(condvar, mutex, timeout);
+
+	k_mutex_lock(mutex, K_FOREVER);
+	return ret;
+}
+
+/* Memory slab counts, read from what the kernel mirrors (inline, as in Zephyr). */
+static inline uint32_t k_mem_slab_num_used_get(struct k_mem_slab *slab)
+{
+	return slab->info.num_used;
+}
+
+static inline uint32_t k_mem_slab_num_free_get(struct k_mem_slab *slab)
+{
+	return slab->info.num_blocks - slab->info.num_used;
+}
+
+#ifdef CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION
+static inline uint32_t k_mem_slab_max_used_get(struct k_mem_slab *slab)
+{
+	return slab->info.max_used;
+}
+
+static inline int k_mem_slab_runtime_stats_reset_max(struct k_mem_slab *slab)
+{
+	if (slab == NULL) {
+		return -EINVAL;
+	}
+	return z_mem_slab_runtime_stats_reset_max(slab);
+}
+#endif
+
+static inline int k_mem_slab_runtime_stats_get(struct k_mem_slab *slab,
+					       struct sys_memory_stats *stats)
+{
+	if (slab == NULL || stats == NULL) {
+		return -EINVAL;
+	}
+	stats->allocated_bytes = slab->info.num_used * slab->info.block_size;
+	stats->free_bytes = (slab->info.num_blocks - slab->info.num_used) * slab->info.block_size;
+#ifdef CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION
+	stats->max_allocated_bytes = slab->info.max_used * slab->info.block_size;
+#else
+	stats->max_allocated_bytes = 0;
+#endif
+	return 0;
+}
+
+#ifdef CONFIG_PIPES
+/* Zephyr computes the pipe's availability from its fields; supervisor code does that
+ * here, from the fields the kernel mirrors, and a user thread (which may not read the
+ * kernel object) asks the kernel, which validates the pipe first. */
+static inline size_t z_pipe_fields_read_avail(const struct k_pipe *pipe)
+{
+	if (pipe->buffer == NULL || pipe->size == 0U) {
+		return 0;
+	}
+	if (pipe->read_index == pipe->write_index) {
+		return pipe->bytes_used;
+	}
+	if (pipe->read_index < pipe->write_index) {
+		return pipe->write_index - pipe->read_index;
+	}
+	return pipe->size - (pipe->read_index - pipe->write_index);
+}
+
+static inline size_t z_pipe_fields_write_avail(const struct k_pipe *pipe)
+{
+	if (pipe->buffer == NULL || pipe->size == 0U) {
+		return 0;
+	}
+	if (pipe->write_index == pipe->read_index) {
+		return pipe->size - pipe->bytes_used;
+	}
+	if (pipe->write_index < pipe->read_index) {
+		return pipe->read_index - pipe->write_index;
+	}
+	return pipe->size - (pipe->write_index - pipe->read_index);
+}
+
+static inline size_t k_pipe_read_avail(struct k_pipe *pipe)
+{
+	return k_is_user_context() ? z_pipe_read_avail(pipe) : z_pipe_fields_read_avail(pipe);
+}
+
+static inline size_t k_pipe_write_avail(struct k_pipe *pipe)
+{
+	return k_is_user_context() ? z_pipe_write_avail(pipe) : z_pipe_fields_write_avail(pipe);
+}
+#endif
 
 static inline int32_t k_msleep(int32_t ms)
 {

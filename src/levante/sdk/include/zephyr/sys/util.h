@@ -19,6 +19,8 @@
 			     (unsigned long)(align)) * (unsigned long)(align))
 #define ROUND_DOWN(x, align) (((unsigned long)(x) / (unsigned long)(align)) * \
 			      (unsigned long)(align))
+#define WB_UP(x) ROUND_UP(x, sizeof(void *)) /* up to a whole number of words */
+#define WB_DN(x) ROUND_DOWN(x, sizeof(void *))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define IS_ENABLED(config) Z_IS_ENABLED1(config)
 #define Z_IS_ENABLED1(config) Z_IS_ENABLED2(_XXXX##config)

@@ -1,0 +1,11 @@
+/* The CPU as Zephyr's architecture layer describes it to applications. */
+#ifndef ZEPHYR_ARCH_CPU_H
+#define ZEPHYR_ARCH_CPU_H
+
+/* Levante's boards have one CPU (CONFIG_MP_MAX_NUM_CPUS is 1). */
+static inline unsigned int arch_num_cpus(void)
+{
+	return CONFIG_MP_MAX_NUM_CPUS;
+}
+
+#endif

@@ -392,7 +392,7 @@ _REQUIRES = {
     "k_pipe_read": "PIPE_READ_WRITE",
     "k_pipe_reset": "PIPE_READ_WRITE",
     "k_pipe_close": "PIPE_READ_WRITE",
-    "z_mem_slab_runtime_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
+    "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -413,7 +413,7 @@ _SUPERVISOR_ONLY = frozenset({
     "gpio_add_callback", "gpio_remove_callback",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
-    "z_mem_slab_runtime_stats_reset_max", "k_pipe_cleanup",
+    "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
 })
 
 
@@ -566,7 +566,7 @@ _DECLARATIONS = (
     "uint32_t num_blocks)",
     "int k_mem_slab_alloc(struct k_mem_slab *slab, void **mem, k_timeout_t timeout)",
     "void k_mem_slab_free(struct k_mem_slab *slab, void *mem)",
-    "int z_mem_slab_runtime_stats_reset_max(struct k_mem_slab *slab)",
+    "int z_mem_slab_stats_reset_max(struct k_mem_slab *slab)",
     "void k_pipe_init(struct k_pipe *pipe, unsigned char *buffer, size_t size)",
     "int k_pipe_alloc_init(struct k_pipe *pipe, size_t size)",
     "int k_pipe_cleanup(struct k_pipe *pipe)",

@@ -93,9 +93,8 @@ def k_mem_slab_free(kernel: Services, caller: Caller, slab: MemSlab, mem: int) -
     _mirror(kernel, slab)
 
 
-@syscall("z_mem_slab_runtime_stats_reset_max")
-def z_mem_slab_runtime_stats_reset_max(kernel: Services, caller: Caller,
-                                       slab: MemSlab) -> int:
+@syscall("z_mem_slab_stats_reset_max")
+def z_mem_slab_stats_reset_max(kernel: Services, caller: Caller, slab: MemSlab) -> int:
     slab.max_used = slab.num_used
     _mirror(kernel, slab)
     return 0

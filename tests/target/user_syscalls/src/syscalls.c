@@ -467,6 +467,48 @@ static int sv_heap_free(void)
 	return __LINE__;
 }
 
+K_MEM_SLAB_DEFINE(sv_slab, 8, 2, 4);
+K_PIPE_DEFINE(sv_pipe, 8, 4);
+
+static int sv_mem_slab_init(void)
+{
+	static char __aligned(4) buffer[16];
+
+	expect_fault();
+	(void)k_mem_slab_init(&sv_slab, buffer, 8, 2);
+	return __LINE__;
+}
+
+static int sv_mem_slab_alloc(void)
+{
+	void *block;
+
+	expect_fault();
+	(void)k_mem_slab_alloc(&sv_slab, &block, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_mem_slab_free(void)
+{
+	expect_fault();
+	k_mem_slab_free(&sv_slab, NULL);
+	return __LINE__;
+}
+
+static int sv_z_mem_slab_stats_reset_max(void)
+{
+	expect_fault();
+	(void)k_mem_slab_runtime_stats_reset_max(&sv_slab);
+	return __LINE__;
+}
+
+static int sv_pipe_cleanup(void)
+{
+	expect_fault();
+	(void)k_pipe_cleanup(&sv_pipe);
+	return __LINE__;
+}
+
 static int sv_timer_init(void)
 {
 	expect_fault();
@@ -553,6 +595,11 @@ static const struct user_case cases[] = {
 	{ "sv_heap_aligned_alloc", sv_heap_aligned_alloc, K_USER, OOPS },
 	{ "sv_heap_calloc", sv_heap_calloc, K_USER, OOPS },
 	{ "sv_heap_free", sv_heap_free, K_USER, OOPS },
+	{ "sv_mem_slab_init", sv_mem_slab_init, K_USER, OOPS },
+	{ "sv_mem_slab_alloc", sv_mem_slab_alloc, K_USER, OOPS },
+	{ "sv_mem_slab_free", sv_mem_slab_free, K_USER, OOPS },
+	{ "sv_z_mem_slab_stats_reset_max", sv_z_mem_slab_stats_reset_max, K_USER, OOPS },
+	{ "sv_pipe_cleanup", sv_pipe_cleanup, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

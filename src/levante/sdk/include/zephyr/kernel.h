@@ -565,7 +565,7 @@ static inline int k_mem_slab_runtime_stats_reset_max(struct k_mem_slab *slab)
 	if (slab == NULL) {
 		return -EINVAL;
 	}
-	return z_mem_slab_runtime_stats_reset_max(slab);
+	return z_mem_slab_stats_reset_max(slab);
 }
 #endif
 

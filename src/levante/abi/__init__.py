@@ -164,6 +164,10 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("device", 12, _fields(("name", 0), ("kind", 4), ("address", 8))),
     # What gpio_add_callback registers; the kernel reads it when a pin interrupt fires.
     Struct("gpio_callback", 12, _fields(("handler", 4), ("pin_mask", 8))),
+    # uart_configure/uart_config_get: baudrate, then parity, stop_bits, data_bits and
+    # flow_ctrl, one byte each.
+    Struct("uart_config", 8, _fields(("baudrate", 0), ("parity", 4), ("stop_bits", 5),
+                                     ("data_bits", 6), ("flow_ctrl", 7))),
 )
 STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
 STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
@@ -378,6 +382,9 @@ _REQUIRES = {
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
     "gpio_": "GPIO",
+    "uart_irq_": "UART_INTERRUPT_DRIVEN",
+    "uart_fifo_": "UART_INTERRUPT_DRIVEN",
+    "uart_": "SERIAL",
     # Zephyr 4.1's gating of the two pipe APIs: CONFIG_PIPES keeps 3.7's put/get calls,
     # and without it the read/write calls replace them (PIPE_READ_WRITE is !PIPES).
     "k_pipe_alloc_init": "PIPES",
@@ -411,6 +418,9 @@ _SUPERVISOR_ONLY = frozenset({
     "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
     # A callback runs in interrupt context with the kernel's rights: supervisors only.
     "gpio_add_callback", "gpio_remove_callback",
+    # Called from the UART's interrupt callback, or to set it: kernel functions.
+    "uart_irq_callback_user_data_set", "uart_fifo_fill", "uart_fifo_read",
+    "uart_irq_tx_ready", "uart_irq_tx_complete", "uart_irq_rx_ready",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
     "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
@@ -583,6 +593,27 @@ _DECLARATIONS = (
     "int k_pipe_read(struct k_pipe *pipe, uint8_t *data, size_t len, k_timeout_t timeout)",
     "void k_pipe_reset(struct k_pipe *pipe)",
     "void k_pipe_close(struct k_pipe *pipe)",
+    # UART (drivers/uart.h): the console UART, polled and interrupt-driven.
+    "int uart_poll_in(const struct device *dev, unsigned char *p_char)",
+    "void uart_poll_out(const struct device *dev, unsigned char out_char)",
+    "int uart_err_check(const struct device *dev)",
+    "int uart_configure(const struct device *dev, const struct uart_config *cfg)",
+    "int uart_config_get(const struct device *dev, struct uart_config *cfg)",
+    "int uart_irq_callback_user_data_set(const struct device *dev, "
+    "uart_irq_callback_user_data_t cb, void *user_data)",
+    "int uart_fifo_fill(const struct device *dev, const uint8_t *tx_data, int size)",
+    "int uart_fifo_read(const struct device *dev, uint8_t *rx_data, const int size)",
+    "void uart_irq_tx_enable(const struct device *dev)",
+    "void uart_irq_tx_disable(const struct device *dev)",
+    "void uart_irq_rx_enable(const struct device *dev)",
+    "void uart_irq_rx_disable(const struct device *dev)",
+    "void uart_irq_err_enable(const struct device *dev)",
+    "void uart_irq_err_disable(const struct device *dev)",
+    "int uart_irq_tx_ready(const struct device *dev)",
+    "int uart_irq_tx_complete(const struct device *dev)",
+    "int uart_irq_rx_ready(const struct device *dev)",
+    "int uart_irq_is_pending(const struct device *dev)",
+    "int uart_irq_update(const struct device *dev)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -19,6 +19,7 @@ from levante.devices.entropy import TrngDevice
 from levante.devices.flash import FlashController
 from levante.devices.gpio import BoardGpio
 from levante.devices.stimulus import StimulusEvent
+from levante.devices.uart import BoardUart
 from levante.errors import ImageError, UsageError
 from levante.image.elf import ElfImage, load_elf
 from levante.kernel.devices import Device
@@ -102,6 +103,10 @@ def _load_from_flash(cpu: UnicornCpu, image: ElfImage, board: Board,
                              "build's (run the build that produced it, or rebuild)")
 
 
+def _no_input() -> bytes:
+    return b""
+
+
 def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
              entropy: EntropySource | None = None,
              console_input: ConsoleSource | None = None,
@@ -140,11 +145,13 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
     devices: list[Device] = [TrngDevice(entropy if entropy is not None else HostEntropy())]
-    if console_input is not None:
+    wiring = load_wiring(elf_path.parent)
+    if wiring.uarts:
+        devices.append(BoardUart(console_input or _no_input, wiring.uarts))
+    elif console_input is not None:
         devices.append(ConsoleUart(console_input))
     if port is not None:
         devices.append(FlashController(port))
-    wiring = load_wiring(elf_path.parent)
     if wiring.gpio_controllers:
         devices.append(BoardGpio(wiring.gpio_controllers, wiring.gpio_lines, list(stimulus),
                                  show_gpio))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from levante.devices.gpio import ControllerNode, GpioLine
+from levante.devices.uart import UartNode
 from levante.errors import ImageError
 
 WIRING_FILE = "devices.json"
@@ -19,6 +20,7 @@ WIRING_FILE = "devices.json"
 class Wiring:
     gpio_controllers: list[ControllerNode] = field(default_factory=list)
     gpio_lines: list[GpioLine] = field(default_factory=list)
+    uarts: list[UartNode] = field(default_factory=list)
     kinds: frozenset[str] = frozenset()  # the device kinds the image has
 
 
@@ -37,7 +39,9 @@ def load_wiring(build_dir: Path) -> Wiring:
                           str(item["label"]), int(item["controller"]), int(item["pin"]),
                           int(item["flags"]))
                  for item in data["gpio_lines"]]
+        uarts = [UartNode(str(item["name"]), int(item["address"]))
+                 for item in devices if item["kind"] == "device_uart"]
         kinds = frozenset(str(item["kind"]) for item in devices)
     except (ValueError, KeyError, TypeError) as error:
         raise ImageError(f"{path}: not a Levante device wiring file ({error})") from None
-    return Wiring(controllers, lines, kinds)
+    return Wiring(controllers, lines, uarts, kinds)

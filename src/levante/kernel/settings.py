@@ -50,6 +50,7 @@ class KernelConfig:
     gpio: bool = False
     serial: bool = False
     sensor: bool = False
+    uart_interrupt_driven: bool = False
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -99,6 +100,7 @@ class KernelConfig:
             "GPIO": self.gpio,
             "SERIAL": self.serial,
             "SENSOR": self.sensor,
+            "UART_INTERRUPT_DRIVEN": self.serial and self.uart_interrupt_driven,
         }.get(symbol, False)
 
     @property
@@ -168,6 +170,7 @@ class KernelConfig:
             gpio=config.is_enabled("GPIO"),
             serial=config.is_enabled("SERIAL"),
             sensor=config.is_enabled("SENSOR"),
+            uart_interrupt_driven=config.is_enabled("UART_INTERRUPT_DRIVEN"),
         )
         if board is None:
             return settings

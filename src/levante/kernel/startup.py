@@ -15,6 +15,7 @@ from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import device_state
 from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.heap import Heap
+from levante.kernel.objects.uart import UartPort
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.pool import MemoryPool
 
@@ -81,8 +82,8 @@ def register_devices(kernel: Kernel) -> None:
         kernel.objects.declare(record, driver.kind, STRUCT_SIZES["device"])
         kernel.objects.register(record, state)
         kernel.device_objects.setdefault(driver.kind, []).append(record)
-        if isinstance(state, GpioController):
-            state.device = record  # what its interrupt callbacks get as `port`
+        if isinstance(state, (GpioController, UartPort)):
+            state.device = record  # what its interrupt callbacks get as the device
 
 
 def attach_system_heap(kernel: Kernel) -> None:

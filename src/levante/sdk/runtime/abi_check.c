@@ -3,6 +3,7 @@
 #include <zephyr/kernel.h>
 #include <zephyr/drivers/flash.h>
 #include <zephyr/drivers/gpio.h>
+#include <zephyr/drivers/uart.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>

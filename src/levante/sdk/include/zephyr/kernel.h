@@ -445,6 +445,12 @@ enum pipe_flags {
 	struct k_pipe name Z_STATIC_OBJECT(k_pipe, name) =                            \
 		Z_PIPE_INITIALIZER(name, _k_pipe_buf_##name, pipe_buffer_size)
 
+/* Driver types the system calls name (the drivers' headers define the rest). */
+struct device;
+struct gpio_callback;
+struct uart_config;
+typedef void (*uart_irq_callback_user_data_t)(const struct device *dev, void *user_data);
+
 #include <generated/levante/syscalls.h>
 
 /* k_fifo and k_lifo: Zephyr's macros over k_queue (first in first out, last in first

@@ -15,8 +15,8 @@ from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import device_state
 from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.heap import Heap
-from levante.kernel.objects.uart import UartPort
 from levante.kernel.objects.kinds import load_all_kinds
+from levante.kernel.objects.uart import UartPort
 from levante.kernel.pool import MemoryPool
 
 if TYPE_CHECKING:

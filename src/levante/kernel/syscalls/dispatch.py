@@ -35,9 +35,9 @@ from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.gpio import GpioController
-from levante.kernel.objects.uart import UartPort
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
+from levante.kernel.objects.uart import UartPort
 from levante.kernel.syscalls.registry import STAGES, Perform, Validate
 
 if TYPE_CHECKING:

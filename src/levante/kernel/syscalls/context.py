@@ -145,6 +145,11 @@ class Inspect(Protocol):
     def random(self) -> RandomQueries: ...
 
     @property
+    def input_buffer(self) -> Sequence[int]:
+        """The console input received and not yet read."""
+        ...
+
+    @property
     def device_objects(self) -> Mapping[str, Sequence[int]]:
         """The image's device objects by kind (their struct device addresses)."""
         ...

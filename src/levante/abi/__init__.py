@@ -46,6 +46,7 @@ ERRNO: dict[str, int] = {
     "ENODEV": 19,
     "EINVAL": 22,
     "ENOSPC": 28,
+    "ENODATA": 61,
     "EPIPE": 32,
     "ENOMSG": 35,
     "EDEADLK": 45,
@@ -166,6 +167,9 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("gpio_callback", 12, _fields(("handler", 4), ("pin_mask", 8))),
     # uart_configure/uart_config_get: baudrate, then parity, stop_bits, data_bits and
     # flow_ctrl, one byte each.
+    Struct("sensor_value", 8, _fields(("val1", 0), ("val2", 4))),
+    # Two enums: 16 bits each with the Arm EABI toolchain's short enums.
+    Struct("sensor_trigger", 4, _fields(("type", 0), ("chan", 2))),
     Struct("uart_config", 8, _fields(("baudrate", 0), ("parity", 4), ("stop_bits", 5),
                                      ("data_bits", 6), ("flow_ctrl", 7))),
 )
@@ -385,6 +389,7 @@ _REQUIRES = {
     "uart_irq_": "UART_INTERRUPT_DRIVEN",
     "uart_fifo_": "UART_INTERRUPT_DRIVEN",
     "uart_": "SERIAL",
+    "sensor_": "SENSOR",
     # Zephyr 4.1's gating of the two pipe APIs: CONFIG_PIPES keeps 3.7's put/get calls,
     # and without it the read/write calls replace them (PIPE_READ_WRITE is !PIPES).
     "k_pipe_alloc_init": "PIPES",
@@ -421,6 +426,7 @@ _SUPERVISOR_ONLY = frozenset({
     # Called from the UART's interrupt callback, or to set it: kernel functions.
     "uart_irq_callback_user_data_set", "uart_fifo_fill", "uart_fifo_read",
     "uart_irq_tx_ready", "uart_irq_tx_complete", "uart_irq_rx_ready",
+    "sensor_trigger_set",  # its handler runs in interrupt context
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
     "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
@@ -614,6 +620,17 @@ _DECLARATIONS = (
     "int uart_irq_rx_ready(const struct device *dev)",
     "int uart_irq_is_pending(const struct device *dev)",
     "int uart_irq_update(const struct device *dev)",
+    # Sensors (drivers/sensor.h): the virtual sensor.  Channels, attributes and trigger
+    # types are Zephyr's enum values.
+    "int sensor_sample_fetch(const struct device *dev)",
+    "int sensor_sample_fetch_chan(const struct device *dev, int32_t type)",
+    "int sensor_channel_get(const struct device *dev, int32_t chan, struct sensor_value *val)",
+    "int sensor_attr_set(const struct device *dev, int32_t chan, int32_t attr, "
+    "const struct sensor_value *val)",
+    "int sensor_attr_get(const struct device *dev, int32_t chan, int32_t attr, "
+    "struct sensor_value *val)",
+    "int sensor_trigger_set(const struct device *dev, const struct sensor_trigger *trig, "
+    "sensor_trigger_handler_t handler)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

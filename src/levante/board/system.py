@@ -18,6 +18,7 @@ from levante.devices.console import ConsoleUart
 from levante.devices.entropy import TrngDevice
 from levante.devices.flash import FlashController
 from levante.devices.gpio import BoardGpio
+from levante.devices.sensor import BoardSensor
 from levante.devices.stimulus import StimulusEvent
 from levante.devices.uart import BoardUart
 from levante.errors import ImageError, UsageError
@@ -152,11 +153,17 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
         devices.append(ConsoleUart(console_input))
     if port is not None:
         devices.append(FlashController(port))
+    buttons = [event for event in stimulus if event.action != "sensor"]
+    readings = [event for event in stimulus if event.action == "sensor"]
     if wiring.gpio_controllers:
-        devices.append(BoardGpio(wiring.gpio_controllers, wiring.gpio_lines, list(stimulus),
+        devices.append(BoardGpio(wiring.gpio_controllers, wiring.gpio_lines, buttons,
                                  show_gpio))
-    elif stimulus:
+    elif buttons:
         raise UsageError("--stimulus: this build has no GPIO controller (CONFIG_GPIO=n)")
+    if wiring.sensors:
+        devices.append(BoardSensor(wiring.sensors, readings))
+    elif readings:
+        raise UsageError("--stimulus: this build has no sensor (CONFIG_SENSOR=n)")
     kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
     kernel.boot()
     return System(config, image, cpu, kernel, port)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from levante.devices.gpio import ControllerNode, GpioLine
+from levante.devices.sensor import SensorNode
 from levante.devices.uart import UartNode
 from levante.errors import ImageError
 
@@ -21,6 +22,7 @@ class Wiring:
     gpio_controllers: list[ControllerNode] = field(default_factory=list)
     gpio_lines: list[GpioLine] = field(default_factory=list)
     uarts: list[UartNode] = field(default_factory=list)
+    sensors: list[SensorNode] = field(default_factory=list)
     kinds: frozenset[str] = frozenset()  # the device kinds the image has
 
 
@@ -41,7 +43,9 @@ def load_wiring(build_dir: Path) -> Wiring:
                  for item in data["gpio_lines"]]
         uarts = [UartNode(str(item["name"]), int(item["address"]))
                  for item in devices if item["kind"] == "device_uart"]
+        sensors = [SensorNode(str(item["name"]), int(item["address"]))
+                   for item in devices if item["kind"] == "device_sensor"]
         kinds = frozenset(str(item["kind"]) for item in devices)
     except (ValueError, KeyError, TypeError) as error:
         raise ImageError(f"{path}: not a Levante device wiring file ({error})") from None
-    return Wiring(controllers, lines, uarts, kinds)
+    return Wiring(controllers, lines, uarts, sensors, kinds)

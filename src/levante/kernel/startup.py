@@ -16,6 +16,7 @@ from levante.kernel.objects.device import device_state
 from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
+from levante.kernel.objects.sensor import VirtualSensor
 from levante.kernel.objects.uart import UartPort
 from levante.kernel.pool import MemoryPool
 
@@ -82,7 +83,7 @@ def register_devices(kernel: Kernel) -> None:
         kernel.objects.declare(record, driver.kind, STRUCT_SIZES["device"])
         kernel.objects.register(record, state)
         kernel.device_objects.setdefault(driver.kind, []).append(record)
-        if isinstance(state, (GpioController, UartPort)):
+        if isinstance(state, (GpioController, UartPort, VirtualSensor)):
             state.device = record  # what its interrupt callbacks get as the device
 
 

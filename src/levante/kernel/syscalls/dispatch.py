@@ -37,6 +37,7 @@ from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.objects.registry import HasKind, InitState
+from levante.kernel.objects.sensor import VirtualSensor
 from levante.kernel.objects.uart import UartPort
 from levante.kernel.syscalls.registry import STAGES, Perform, Validate
 
@@ -62,7 +63,7 @@ _OBJECT_TYPES: dict[str, type[HasKind]] = {
 _DEVICE_TYPE = "const struct device *"
 _DEVICE_KINDS: dict[str, type[HasKind]] = {
     "flash_": FlashDevice, "entropy_": EntropyDevice, "gpio_": GpioController,
-    "uart_": UartPort,
+    "uart_": UartPort, "sensor_": VirtualSensor,
 }
 
 

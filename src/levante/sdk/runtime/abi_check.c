@@ -4,6 +4,7 @@
 #include <zephyr/drivers/flash.h>
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/uart.h>
+#include <zephyr/drivers/sensor.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>
@@ -28,6 +29,7 @@ BUILD_ASSERT(EINVAL == LV_EINVAL && ENOMSG == LV_ENOMSG && EDEADLK == LV_EDEADLK
 BUILD_ASSERT(EBADF == LV_EBADF && EADDRINUSE == LV_EADDRINUSE && ENOMEM == LV_ENOMEM);
 BUILD_ASSERT(ENOTSUP == LV_ENOTSUP && EFAULT == LV_EFAULT && ENOSPC == LV_ENOSPC);
 BUILD_ASSERT(EIO == LV_EIO && ENODEV == LV_ENODEV && EACCES == LV_EACCES);
+BUILD_ASSERT(ENODATA == LV_ENODATA);
 
 /* Fields the kernel writes for stack protection and the thread monitor. */
 BUILD_ASSERT(offsetof(struct k_thread, next_thread) == LV_OFFSETOF_K_THREAD_NEXT_THREAD);

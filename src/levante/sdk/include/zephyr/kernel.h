@@ -450,6 +450,10 @@ struct device;
 struct gpio_callback;
 struct uart_config;
 typedef void (*uart_irq_callback_user_data_t)(const struct device *dev, void *user_data);
+struct sensor_value;
+struct sensor_trigger;
+typedef void (*sensor_trigger_handler_t)(const struct device *dev,
+					 const struct sensor_trigger *trigger);
 
 #include <generated/levante/syscalls.h>
 

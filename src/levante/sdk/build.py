@@ -451,6 +451,8 @@ def _keep_symbols(config: Config) -> list[str]:
         symbols += USERSPACE_SYMBOLS
     if config.get_int("HEAP_MEM_POOL_SIZE") > 0:
         symbols += HEAP_SYMBOLS
+    if config.is_enabled("CBPRINTF_FP_SUPPORT") or config.is_enabled("NEWLIB_LIBC_FLOAT_PRINTF"):
+        symbols.append("_printf_float")  # newlib-nano's floating-point printf
     return [f"-Wl,--undefined={symbol}" for symbol in symbols]
 
 

@@ -112,6 +112,53 @@ struct lv_spec {
 	enum lv_len len;
 };
 
+#ifdef CONFIG_CBPRINTF_FP_SUPPORT
+#include <math.h>
+#include <stdio.h>
+
+/*
+ * CONFIG_CBPRINTF_FP_SUPPORT: a floating-point conversion, through the C library's
+ * (the build links newlib's float printf for it), then padded like any other field.
+ * Fixed notation of a huge value would need hundreds of digits: it switches to the
+ * exponent form instead of being cut off.
+ */
+static void emit_padded(struct lv_out *o, const struct lv_spec *sp, const char *s, size_t n);
+
+static void emit_float(struct lv_out *o, const struct lv_spec *sp, char conv, double value)
+{
+	char spec[16];
+	char text[64];
+	char *p = spec;
+
+	if ((conv == 'f' || conv == 'F') && isfinite(value) && fabs(value) >= 1e30) {
+		conv = (conv == 'f') ? 'e' : 'E';
+	}
+	*p++ = '%';
+	if (sp->plus) {
+		*p++ = '+';
+	}
+	if (sp->space) {
+		*p++ = ' ';
+	}
+	if (sp->alt) {
+		*p++ = '#';
+	}
+	if (sp->has_prec) {
+		unsigned int prec = sp->prec > 30U ? 30U : sp->prec;
+
+		p += snprintf(p, (size_t)(spec + sizeof(spec) - 2 - p), ".%u", prec);
+	}
+	*p++ = conv;
+	*p = '\0';
+	int n = snprintf(text, sizeof(text), spec, value);
+
+	if (n < 0) {
+		return;
+	}
+	emit_padded(o, sp, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+}
+#endif
+
 /* ---- integer to text ------------------------------------------------- */
 
 /*
@@ -552,6 +599,12 @@ static const char *format_one(struct lv_out *o, const char *start,
 	case 'G':
 	case 'a':
 	case 'A':
+#ifdef CONFIG_CBPRINTF_FP_SUPPORT
+		if (sp.len != LV_LEN_BIG_L) {
+			emit_float(o, &sp, f[-1], va_arg(*ap, double));
+			break;
+		}
+#endif
 		/* No floating point: consume the argument, print literally. */
 		if (sp.len == LV_LEN_BIG_L) {
 			(void)va_arg(*ap, long double);

@@ -31,11 +31,9 @@ struct device {
 #include <generated/levante/devices_generated.h>
 
 /* Whether the device exists and its driver is ready (Levante's drivers are ready from
- * boot, before main). */
-static inline bool device_is_ready(const struct device *dev)
-{
-	return dev != NULL && dev->name != NULL;
-}
+ * boot, before main).  A function, not inline, as Zephyr's system call: what it
+ * checks is the driver's business, not something the caller's compiler reasons on. */
+bool device_is_ready(const struct device *dev);
 
 /* The device whose devicetree node is called `name` (such as "gpio@40010000"), or
  * NULL. */

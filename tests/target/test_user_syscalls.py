@@ -60,7 +60,8 @@ def bad_number(name: str, number: int) -> Case:
 
 
 def supervisor_only_case(call: str) -> str:
-    return f"sv_{call.removeprefix('k_')}"
+    """The case (and thread) name: as long as a thread name may be."""
+    return f"sv_{call.removeprefix('k_')}"[:THREAD_NAME_MAX].rstrip("_")
 
 
 SUPERVISOR_ONLY = {supervisor_only_case(call.name): call.name

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from levante.config import load_board
+from levante.config.devicetree import FlashPartition, build_devicetree
 from levante.errors import UsageError
+from levante.testing.dt_filters import dt_functions
 from levante.testing.filters import FilterError, applicability, evaluate_filter
 from levante.testing.harness import HarnessError, judge_console, judge_ztest
 from levante.testing.scenarios import Scenario, find_scenario_files, load_scenarios
@@ -84,8 +86,9 @@ def _scenario(**fields: object) -> Scenario:
     ({"arch_allow": ["x86", "riscv"]}, "arch_allow does not name arm"),
     ({"arch_exclude": ["arm"]}, "arch_exclude names arm"),
     ({"arch_exclude": ["posix"]}, None),
-    ({"depends_on": ["gpio"]}, "needs gpio, which lv_m4 does not have"),
-    ({"harness": "keyboard"}, "harness 'keyboard' is not provided by Levante"),
+    ({"depends_on": ["gpio", "serial"]}, None),
+    ({"depends_on": ["gpio", "i2c"]}, "needs i2c, which lv_m4 does not have"),
+    ({"harness": "keyboard"}, None),  # built, not run (runner.py), as twister does
     ({"min_ram": 1024}, "min_ram 1024 KiB is more than lv_m4 has (256 KiB)"),
     ({"min_ram": 16}, None),
 ])
@@ -105,11 +108,30 @@ CONFIG = {"USERSPACE": True, "NUM_PREEMPT_PRIORITIES": 15, "BOARD": "lv_m4"}
     ('CONFIG_BOARD == "lv_m4"', True),
     ('ARCH == "arm" or ARCH == "x86"', True),
     ('PLATFORM in ["lv_m33"]', False),
-    ('dt_compat_enabled("zephyr,gpio")', False),
-    ('not dt_chosen_enabled("zephyr,console")', True),
 ])
 def test_twister_filters(expression: str, expected: bool) -> None:
     assert evaluate_filter(expression, CONFIG, M4) is expected
+
+
+SLOTS = [FlashPartition("slot0_partition", 0x10000, 0x10000)]
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ('dt_compat_enabled("levante,gpio")', True),
+    ('dt_compat_enabled("zephyr,gpio")', False),
+    ('not dt_chosen_enabled("zephyr,console")', False),
+    ('CONFIG_USERSPACE and dt_enabled_alias_with_parent_compat("sw0", "gpio-keys")', True),
+])
+def test_devicetree_filters_read_the_boards_tree(tmp_path: Path, expression: str,
+                                                 expected: bool) -> None:
+    tree = build_devicetree(tmp_path, M4, tmp_path / "out", SLOTS, 4096, 4)
+    assert evaluate_filter(expression, CONFIG, M4, dt_functions(tree.edt)) is expected
+
+
+def test_an_unknown_devicetree_function_is_an_error(tmp_path: Path) -> None:
+    tree = build_devicetree(tmp_path, M4, tmp_path / "out", SLOTS, 4096, 4)
+    with pytest.raises(FilterError, match="no devicetree function dt_nope"):
+        evaluate_filter('dt_nope("x")', CONFIG, M4, dt_functions(tree.edt))
 
 
 @pytest.mark.parametrize("expression", ["CONFIG_A and (", "__import__('os')", "1 + 2"])

@@ -17,7 +17,7 @@ from pathlib import Path
 from levante.config import Board
 from levante.errors import LevanteError
 from levante.sdk.defines import Definitions, parse_definitions
-from levante.testing.filters import FilterError, applicability, evaluate_filter
+from levante.testing.filters import HARNESSES, FilterError, applicability, evaluate_filter
 from levante.testing.harness import (
     ZTEST_VERDICT_PREFIX,
     CaseResult,
@@ -133,6 +133,9 @@ def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -
         return outcome("error", f"build: {error.message}")
     if scenario.flag("build_only"):
         return outcome("passed", "built (build_only)")
+    if scenario.harness not in HARNESSES:
+        return outcome("passed", f"built (harness '{scenario.harness}' is not run, "
+                                 "as twister builds such scenarios only)")
     console = _Console(_verdict_known(scenario))
     try:
         system = power_up(build_dir, console, entropy=SeededEntropy(seed))

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <levante/syscall.h>
 #include <zephyr/irq_offload.h>
+#include <zephyr/drivers/gpio.h>
+#include <zephyr/drivers/sensor.h>
+#include <zephyr/drivers/uart.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */
@@ -502,6 +505,82 @@ static int sv_z_mem_slab_stats_reset_max(void)
 	return __LINE__;
 }
 
+static const struct device *const sv_gpio = DEVICE_DT_GET(DT_NODELABEL(gpio0));
+static const struct device *const sv_uart = DEVICE_DT_GET(DT_CHOSEN(zephyr_console));
+static const struct device *const sv_sensor = DEVICE_DT_GET(DT_ALIAS(ambient_temp0));
+static struct gpio_callback sv_callback;
+
+static int sv_gpio_add_callback(void)
+{
+	expect_fault();
+	(void)gpio_add_callback(sv_gpio, &sv_callback);
+	return __LINE__;
+}
+
+static int sv_gpio_remove_callback(void)
+{
+	expect_fault();
+	(void)gpio_remove_callback(sv_gpio, &sv_callback);
+	return __LINE__;
+}
+
+static int sv_uart_irq_callback_user_data_set(void)
+{
+	expect_fault();
+	(void)uart_irq_callback_user_data_set(sv_uart, NULL, NULL);
+	return __LINE__;
+}
+
+static int sv_uart_fifo_fill(void)
+{
+	static const uint8_t byte = 'x';
+
+	expect_fault();
+	(void)uart_fifo_fill(sv_uart, &byte, 1);
+	return __LINE__;
+}
+
+static int sv_uart_fifo_read(void)
+{
+	uint8_t byte;
+
+	expect_fault();
+	(void)uart_fifo_read(sv_uart, &byte, 1);
+	return __LINE__;
+}
+
+static int sv_uart_irq_tx_ready(void)
+{
+	expect_fault();
+	(void)uart_irq_tx_ready(sv_uart);
+	return __LINE__;
+}
+
+static int sv_uart_irq_tx_complete(void)
+{
+	expect_fault();
+	(void)uart_irq_tx_complete(sv_uart);
+	return __LINE__;
+}
+
+static int sv_uart_irq_rx_ready(void)
+{
+	expect_fault();
+	(void)uart_irq_rx_ready(sv_uart);
+	return __LINE__;
+}
+
+static int sv_sensor_trigger_set(void)
+{
+	static const struct sensor_trigger trigger = {
+		.type = SENSOR_TRIG_DATA_READY, .chan = SENSOR_CHAN_AMBIENT_TEMP,
+	};
+
+	expect_fault();
+	(void)sensor_trigger_set(sv_sensor, &trigger, NULL);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -595,11 +674,20 @@ static const struct user_case cases[] = {
 	{ "sv_heap_aligned_alloc", sv_heap_aligned_alloc, K_USER, OOPS },
 	{ "sv_heap_calloc", sv_heap_calloc, K_USER, OOPS },
 	{ "sv_heap_free", sv_heap_free, K_USER, OOPS },
+	{ "sv_gpio_add_callback", sv_gpio_add_callback, K_USER, OOPS },
+	{ "sv_gpio_remove_callback", sv_gpio_remove_callback, K_USER, OOPS },
 	{ "sv_mem_slab_init", sv_mem_slab_init, K_USER, OOPS },
 	{ "sv_mem_slab_alloc", sv_mem_slab_alloc, K_USER, OOPS },
 	{ "sv_mem_slab_free", sv_mem_slab_free, K_USER, OOPS },
 	{ "sv_z_mem_slab_stats_reset_max", sv_z_mem_slab_stats_reset_max, K_USER, OOPS },
 	{ "sv_pipe_cleanup", sv_pipe_cleanup, K_USER, OOPS },
+	{ "sv_uart_irq_callback_user_data", sv_uart_irq_callback_user_data_set, K_USER, OOPS },
+	{ "sv_uart_fifo_fill", sv_uart_fifo_fill, K_USER, OOPS },
+	{ "sv_uart_fifo_read", sv_uart_fifo_read, K_USER, OOPS },
+	{ "sv_uart_irq_tx_ready", sv_uart_irq_tx_ready, K_USER, OOPS },
+	{ "sv_uart_irq_tx_complete", sv_uart_irq_tx_complete, K_USER, OOPS },
+	{ "sv_uart_irq_rx_ready", sv_uart_irq_rx_ready, K_USER, OOPS },
+	{ "sv_sensor_trigger_set", sv_sensor_trigger_set, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -199,3 +199,12 @@ def test_bad_input_is_one_line_and_exit_2(arguments: list[str | Path], message: 
     assert error_lines[0].startswith("levante: error: ")
     assert message in error_lines[0]
     assert "Traceback" not in result.output
+
+
+def test_the_summary_is_one_line_however_long_the_path(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["a_directory_with_a_long_name_" * 2] * 4)
+    deep.mkdir(parents=True)
+    config = deep / "zephyr.config"
+    config.write_text(INSECURE.read_text())
+    last = harden(config).stdout.strip().splitlines()[-1]
+    assert last.startswith(str(config)) and last.endswith("(53 rules)")

@@ -59,7 +59,8 @@ def render_text(audit: Audit, console: Console, show_skipped: bool = False) -> N
     hidden = len(audit.findings) - len(shown)
     if hidden:
         console.print(f"\n{hidden} skipped rules not shown (--show-skipped lists them).")
-    console.print("\n" + escape(summary_line(audit)), highlight=False)
+    # One line whatever the width: scripts and tests read it (a long path must not wrap it).
+    console.print("\n" + escape(summary_line(audit)), highlight=False, soft_wrap=True)
 
 
 def _explain(finding: Finding, console: Console) -> None:

@@ -13,7 +13,8 @@ STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface
 	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto \
 	src/levante/codecs src/levante/boot src/levante/commands src/levante/board src/levante/devices \
 	src/levante/sdk/mcuboot.py src/levante/sdk/cmake_app.py src/levante/sdk/inc_file.py \
-	src/levante/sdk/defines.py src/levante/testing
+	src/levante/sdk/defines.py src/levante/sdk/unsupported.py src/levante/sdk/devices_gen.py \
+	src/levante/sdk/devicetree_header.py src/levante/testing
 
 .PHONY: setup toolchain venv run test lint typecheck pytest bench fuzz clean
 

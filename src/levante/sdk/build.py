@@ -55,6 +55,7 @@ from levante.sdk.mcuboot import (
     sign_build,
     uses_mcuboot,
 )
+from levante.sdk.unsupported import first_error
 
 SDK_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = SDK_DIR / "include"
@@ -105,8 +106,7 @@ def _run_tool(command: list[str], what: str) -> str:
         # "error:" and not "error": a path (a folder named test_error_...) may hold the word.
         errors = [line for line in output if any(mark in line for mark in _ERROR_MARKS)]
         errors = errors or output or [""]
-        first_error = errors[0]
-        raise BuildError(f"{what} failed: {first_error}", tuple(output))
+        raise BuildError(f"{what} failed: {first_error(errors)}", tuple(output))
     return completed.stderr + completed.stdout
 
 

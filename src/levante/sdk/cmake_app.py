@@ -20,6 +20,7 @@ from pathlib import Path
 
 from levante.config import Board, Config
 from levante.errors import BuildError
+from levante.sdk.unsupported import first_error
 
 ZEPHYR_BASE = Path(__file__).resolve().parent / "zephyr"
 CMAKE_LISTS = "CMakeLists.txt"
@@ -92,7 +93,7 @@ def _run(command: list[str], what: str, env: dict[str, str]) -> str:
             reason = " ".join(line.strip() for line in lines[index + 1:index + 4]
                               if line.strip())
             errors[0] = f"{errors[0]} {reason}".strip()
-        first = errors[0] if errors else (lines[-1] if lines else "no output")
+        first = first_error(errors) if errors else (lines[-1] if lines else "no output")
         raise BuildError(f"{what} failed: {first}", tuple(lines))
     return output
 

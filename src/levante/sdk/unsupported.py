@@ -1,0 +1,89 @@
+"""Compiler errors about Zephyr APIs Levante does not provide, said as such.
+
+A program calling an API Levante lacks fails to compile (an undeclared function is an
+error, never a guess at its type); the compiler then says `implicit declaration of
+function 'k_mbox_put'`, which reads like a typo.  When the name belongs to a Zephyr API
+family, the build's one-line error says which family and that Levante does not provide
+it, with the compiler's line after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Zephyr API families by name prefix, most specific first.
+FAMILIES: tuple[tuple[str, str], ...] = (
+    ("k_mbox_", "mailboxes (k_mbox)"),
+    ("K_MBOX_", "mailboxes (k_mbox)"),
+    ("k_poll", "polling (k_poll)"),
+    ("K_POLL_", "polling (k_poll)"),
+    ("k_work_", "work queues (k_work)"),
+    ("K_WORK_", "work queues (k_work)"),
+    ("k_futex_", "futexes (k_futex)"),
+    ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
+    ("k_mem_map", "virtual memory (k_mem_map)"),
+    ("k_smp_", "SMP"),
+    ("sys_reboot", "sys_reboot"),
+    ("sys_heap_", "sys_heap"),
+    ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
+    ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
+    ("net_", "networking"),
+    ("zsock_", "networking (sockets)"),
+    ("mqtt_", "MQTT"),
+    ("coap_", "CoAP"),
+    ("bt_", "Bluetooth"),
+    ("usb_", "USB"),
+    ("usbd_", "USB"),
+    ("fs_", "file systems"),
+    ("nvs_", "NVS storage"),
+    ("settings_", "settings"),
+    ("i2c_", "the I2C driver API"),
+    ("spi_", "the SPI driver API"),
+    ("adc_", "the ADC driver API"),
+    ("pwm_", "the PWM driver API"),
+    ("counter_", "the counter driver API"),
+    ("can_", "the CAN driver API"),
+    ("display_", "the display driver API"),
+    ("led_", "the LED driver API"),
+    ("wdt_", "the watchdog driver API"),
+    ("rtc_", "the RTC driver API"),
+    ("input_", "the input subsystem"),
+    ("shell_", "the shell's command API"),
+    ("pm_", "power management"),
+    ("LOG_MODULE_", "the logging module API"),
+)
+_UNDECLARED = (
+    re.compile(r"implicit declaration of function '(\w+)'"),
+    re.compile(r"'(\w+)' undeclared"),
+    re.compile(r"unknown type name '(\w+)'"),
+    re.compile(r"storage size of '\w+' isn't known.*struct (\w+)"),
+    re.compile(r"variable '\w+' has initializer but incomplete type"),
+)
+
+
+def family_of(name: str) -> str | None:
+    return next((family for prefix, family in FAMILIES if name.startswith(prefix)), None)
+
+
+def explain(line: str) -> str | None:
+    """For a compiler error line about an undeclared Zephyr name: the sentence saying
+    which API it is and that Levante does not provide it; else None."""
+    for pattern in _UNDECLARED:
+        match = pattern.search(line)
+        if match is None or not match.groups():
+            continue
+        name = match.group(1)
+        family = family_of(name)
+        if family is not None:
+            return f"{name} is Zephyr's {family} API, which Levante does not provide yet"
+    return None
+
+
+def first_error(errors: list[str]) -> str:
+    """The line a build failure reports: an unsupported API named as such when one is
+    the cause, else the compiler's first error."""
+    for line in errors:
+        sentence = explain(line)
+        if sentence is not None:
+            return f"{sentence} ({line.strip()})"
+    return errors[0]

@@ -1,0 +1,44 @@
+"""A call to a Zephyr API Levante does not provide fails the build with one line that
+names the API's family, not with a bare "implicit declaration"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from levante.config import load_board
+from levante.errors import BuildError
+from levante.sdk.build import build
+from levante.sdk.unsupported import explain, first_error
+
+
+@pytest.mark.parametrize(("line", "family"), [
+    ("main.c:4:9: error: implicit declaration of function 'k_mbox_put'", "mailboxes"),
+    ("main.c:9:5: error: 'K_WORK_DEFINE' undeclared here", "work queues"),
+    ("main.c:3:1: error: unknown type name 'bt_addr_le_t'", "Bluetooth"),
+    ("x.c:1:1: error: implicit declaration of function 'zsock_socket'", "sockets"),
+])
+def test_zephyr_families_are_named(line: str, family: str) -> None:
+    sentence = explain(line)
+    assert sentence is not None and family in sentence
+    assert "Levante does not provide" in sentence
+
+
+def test_other_errors_are_left_as_the_compiler_said() -> None:
+    line = "main.c:4:9: error: implicit declaration of function 'my_helper'"
+    assert explain(line) is None
+    assert first_error([line]) == line
+
+
+def test_a_build_calling_an_unsupported_api_says_so(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "prj.conf").write_text("")
+    (app / "src" / "main.c").write_text(
+        "#include <zephyr/kernel.h>\nint main(void)\n{\n\treturn k_mbox_put(0, 0, K_NO_WAIT);\n}\n")
+    with pytest.raises(BuildError) as caught:
+        build(app, tmp_path / "build", load_board("lv_m4"))
+    message = caught.value.message
+    assert "k_mbox_put is Zephyr's mailboxes (k_mbox) API" in message
+    assert "main.c:4" in message and "\n" not in message

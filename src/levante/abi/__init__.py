@@ -385,6 +385,7 @@ _REQUIRES = {
     "boot_": "MCUBOOT_IMG_MANAGER",
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
+    "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
     "gpio_": "GPIO",
     "uart_irq_": "UART_INTERRUPT_DRIVEN",
     "uart_fifo_": "UART_INTERRUPT_DRIVEN",
@@ -631,6 +632,9 @@ _DECLARATIONS = (
     "struct sensor_value *val)",
     "int sensor_trigger_set(const struct device *dev, const struct sensor_trigger *trig, "
     "sensor_trigger_handler_t handler)",
+    "uint64_t k_cycle_get_64(void)",
+    "int k_thread_custom_data_set(void *value)",
+    "void *k_thread_custom_data_get(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -5,6 +5,18 @@ from __future__ import annotations
 from levante.kernel.base import KernelState
 
 
+ABSOLUTE_TIMEOUT_BELOW = -1  # K_TICKS_FOREVER: a timeout below it is absolute
+
+
+def absolute_tick(ticks: int) -> int:
+    """The tick an absolute timeout names (the inverse of Zephyr's K_TICK_ABS)."""
+    return -2 - ticks
+
+
+def is_absolute(ticks: int) -> bool:
+    return ticks < ABSOLUTE_TIMEOUT_BELOW
+
+
 class Clock(KernelState):
     """Simulated time: cycles, ticks and deadlines (one instruction is one cycle)."""
 
@@ -16,9 +28,14 @@ class Clock(KernelState):
         return self.now // self.cycles_per_tick
 
     def deadline_after_ticks(self, ticks: int) -> int:
-        """The tick boundary `ticks` after the current (partial) tick: never early."""
+        """The tick boundary `ticks` after the current (partial) tick: never early.
+        A timeout below K_FOREVER (-1) is absolute (Zephyr's K_TIMEOUT_ABS_TICKS(t)
+        encodes tick t as -2 - t): that tick's boundary, or the next one if it passed."""
         cpt = self.cycles_per_tick
-        return -(-self.now // cpt) * cpt + max(0, ticks) * cpt
+        next_boundary = -(-self.now // cpt) * cpt
+        if ticks < ABSOLUTE_TIMEOUT_BELOW:
+            return max(next_boundary, absolute_tick(ticks) * cpt)
+        return next_boundary + max(0, ticks) * cpt
 
     def ms_to_ticks(self, ms: int) -> int:
         return -(-ms * self.config.ticks_per_second // 1000)

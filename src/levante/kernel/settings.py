@@ -51,6 +51,7 @@ class KernelConfig:
     serial: bool = False
     sensor: bool = False
     uart_interrupt_driven: bool = False
+    thread_custom_data: bool = False
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -101,6 +102,7 @@ class KernelConfig:
             "SERIAL": self.serial,
             "SENSOR": self.sensor,
             "UART_INTERRUPT_DRIVEN": self.serial and self.uart_interrupt_driven,
+            "THREAD_CUSTOM_DATA": self.thread_custom_data,
         }.get(symbol, False)
 
     @property
@@ -171,6 +173,7 @@ class KernelConfig:
             serial=config.is_enabled("SERIAL"),
             sensor=config.is_enabled("SENSOR"),
             uart_interrupt_driven=config.is_enabled("UART_INTERRUPT_DRIVEN"),
+            thread_custom_data=config.is_enabled("THREAD_CUSTOM_DATA"),
         )
         if board is None:
             return settings

@@ -84,6 +84,7 @@ class Thread:
     stack_info: tuple[int, int] = (0, 0)
     stack_delta: int = 0
     canary: int = 0
+    custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
 
     def __post_init__(self) -> None:
         from levante.kernel.caller import Caller

@@ -288,3 +288,14 @@ def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
 def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
     target.resource_pool = kernel.system_pool
+
+
+@syscall("k_thread_custom_data_set")
+def k_thread_custom_data_set(kernel: Services, caller: Caller, value: int) -> int:
+    caller.thread.custom_data = value
+    return 0
+
+
+@syscall("k_thread_custom_data_get")
+def k_thread_custom_data_get(kernel: Services, caller: Caller) -> int:
+    return caller.thread.custom_data

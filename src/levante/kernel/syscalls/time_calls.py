@@ -78,6 +78,11 @@ def k_cycle_get_32(kernel: Services, caller: Caller) -> int:
     return kernel.now & 0xFFFFFFFF
 
 
+@syscall("k_cycle_get_64")
+def k_cycle_get_64(kernel: Services, caller: Caller) -> int:
+    return kernel.now & 0xFFFF_FFFF_FFFF_FFFF
+
+
 @syscall("k_sched_time_slice_set")
 def k_sched_time_slice_set(kernel: Services, caller: Caller, slice_ms: int, prio: int) -> None:
     kernel.scheduler.set_time_slice(kernel.ms_to_ticks(max(slice_ms, 0)), prio)

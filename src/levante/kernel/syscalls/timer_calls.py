@@ -57,8 +57,8 @@ def k_timer_start(kernel: Services, caller: Caller, timer: Timer, duration: int,
     # timer started during tick 0 expires at ticks 100, 200, ...
     if duration > 0:
         deadline = (kernel.ticks() + duration) * kernel.cycles_per_tick
-    else:
-        deadline = kernel.deadline_after_ticks(0)
+    else:  # now, or an absolute tick (K_TIMEOUT_ABS_TICKS)
+        deadline = kernel.deadline_after_ticks(duration)
     _arm(kernel, timer, deadline)
 
 

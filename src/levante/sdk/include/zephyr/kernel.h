@@ -46,6 +46,15 @@ typedef struct {
 		     (per_sec)))
 
 #define K_TICKS(t) Z_TIMEOUT_TICKS(t)
+
+/* Absolute timeouts: tick t is encoded below K_TICKS_FOREVER, as -2 - t (Zephyr's
+ * K_TICK_ABS); the kernel waits until that tick, or the next one once it has passed. */
+#define K_TICK_ABS(t) (K_TICKS_FOREVER - 1 - (t))
+#define K_TIMEOUT_ABS_TICKS(t) Z_TIMEOUT_TICKS(K_TICK_ABS((k_ticks_t)MAX((t), 0)))
+#define K_TIMEOUT_ABS_MS(t) K_TIMEOUT_ABS_TICKS(Z_UNITS_TO_TICKS_CEIL(t, 1000LL))
+#define K_TIMEOUT_ABS_US(t) K_TIMEOUT_ABS_TICKS(Z_UNITS_TO_TICKS_CEIL(t, 1000000LL))
+#define K_TIMEOUT_ABS_NS(t) K_TIMEOUT_ABS_TICKS(Z_UNITS_TO_TICKS_CEIL(t, 1000000000LL))
+#define Z_IS_TIMEOUT_RELATIVE(timeout) ((timeout).ticks >= K_TICKS_FOREVER)
 #define K_NSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000000LL))
 #define K_USEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000LL))
 #define K_MSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000LL))
@@ -662,9 +671,9 @@ static inline int64_t k_uptime_delta(int64_t *reftime)
 	return delta;
 }
 
-static inline uint64_t k_cycle_get_64(void)
+static inline uint32_t k_uptime_seconds(void)
 {
-	return k_cycle_get_32();
+	return (uint32_t)(k_uptime_get() / 1000);
 }
 
 /* The stop function runs in the context of the caller, as Zephyr documents. */

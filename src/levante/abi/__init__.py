@@ -428,6 +428,9 @@ _SUPERVISOR_ONLY = frozenset({
     "uart_irq_callback_user_data_set", "uart_fifo_fill", "uart_fifo_read",
     "uart_irq_tx_ready", "uart_irq_tx_complete", "uart_irq_rx_ready",
     "sensor_trigger_set",  # its handler runs in interrupt context
+    # Keeping the CPU is for the kernel's threads (in Zephyr irq_lock does nothing in
+    # user mode; here a user thread's call oopses).
+    "k_sched_lock", "k_sched_unlock", "irq_lock", "irq_unlock",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
     "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
@@ -635,6 +638,11 @@ _DECLARATIONS = (
     "uint64_t k_cycle_get_64(void)",
     "int k_thread_custom_data_set(void *value)",
     "void *k_thread_custom_data_get(void)",
+    "void k_sched_lock(void)",
+    "void k_sched_unlock(void)",
+    "unsigned int irq_lock(void)",
+    "void irq_unlock(unsigned int key)",
+    "int k_is_preempt_thread(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from levante.kernel.base import KernelState
 
-
 ABSOLUTE_TIMEOUT_BELOW = -1  # K_TICKS_FOREVER: a timeout below it is absolute
 
 
 def absolute_tick(ticks: int) -> int:
     """The tick an absolute timeout names (the inverse of Zephyr's K_TICK_ABS)."""
     return -2 - ticks
-
-
-def is_absolute(ticks: int) -> bool:
-    return ticks < ABSOLUTE_TIMEOUT_BELOW
 
 
 class Clock(KernelState):

@@ -101,6 +101,8 @@ class CpuEntry(FatalErrors):
 
     def _next_stop(self, limit: int) -> int:
         stop_at = limit
+        if self.current.masks_interrupts():
+            return stop_at  # nothing interrupts it: it runs until it unlocks or blocks
         deadline = self._next_deadline()
         if deadline is not None:
             stop_at = min(stop_at, deadline)

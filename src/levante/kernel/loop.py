@@ -77,6 +77,8 @@ class RunLoop(CpuEntry):
 
 
     def _fire_due_timeouts(self) -> None:
+        if self.current.masks_interrupts():
+            return  # irq_lock: served once the thread unlocks (or blocks)
         # Bounded by the run's limit: a periodic timer whose expiry outlasts its period
         # is always due again, and must not keep time from reaching the limit.
         while self.halted_reason is None and self.now < self.limit:

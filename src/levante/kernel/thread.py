@@ -85,6 +85,11 @@ class Thread:
     stack_delta: int = 0
     canary: int = 0
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
+    # k_sched_lock depth, and irq_lock: while either holds, the thread is not preempted
+    # (it runs as a cooperative thread, as Zephyr's k_sched_lock makes it); with
+    # interrupts locked no timeout or device interrupt is served until it unlocks.
+    sched_locks: int = 0
+    irq_locked: bool = False
 
     def __post_init__(self) -> None:
         from levante.kernel.caller import Caller
@@ -97,7 +102,11 @@ class Thread:
         return (self.joiners,)
 
     def is_cooperative(self) -> bool:
-        return self.priority < 0
+        return self.priority < 0 or self.sched_locks > 0 or self.irq_locked
+
+    def masks_interrupts(self) -> bool:
+        """Whether, running, it keeps interrupts (timeouts, devices) from being served."""
+        return self.irq_locked and self.is_runnable()
 
     def is_runnable(self) -> bool:
         return self.state is ThreadState.READY and not self.suspended

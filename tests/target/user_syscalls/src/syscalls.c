@@ -581,6 +581,34 @@ static int sv_sensor_trigger_set(void)
 	return __LINE__;
 }
 
+static int sv_sched_lock(void)
+{
+	expect_fault();
+	k_sched_lock();
+	return __LINE__;
+}
+
+static int sv_sched_unlock(void)
+{
+	expect_fault();
+	k_sched_unlock();
+	return __LINE__;
+}
+
+static int sv_irq_lock(void)
+{
+	expect_fault();
+	(void)irq_lock();
+	return __LINE__;
+}
+
+static int sv_irq_unlock(void)
+{
+	expect_fault();
+	irq_unlock(0);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -688,6 +716,10 @@ static const struct user_case cases[] = {
 	{ "sv_uart_irq_tx_complete", sv_uart_irq_tx_complete, K_USER, OOPS },
 	{ "sv_uart_irq_rx_ready", sv_uart_irq_rx_ready, K_USER, OOPS },
 	{ "sv_sensor_trigger_set", sv_sensor_trigger_set, K_USER, OOPS },
+	{ "sv_sched_lock", sv_sched_lock, K_USER, OOPS },
+	{ "sv_sched_unlock", sv_sched_unlock, K_USER, OOPS },
+	{ "sv_irq_lock", sv_irq_lock, K_USER, OOPS },
+	{ "sv_irq_unlock", sv_irq_unlock, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

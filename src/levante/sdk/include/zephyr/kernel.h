@@ -184,6 +184,10 @@ struct z_kernel_stack_element {
 		__attribute__((section(".noinit.lv_stacks." #sym)))                         \
 		sym[nmemb][K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_EXTERN(sym) extern k_thread_stack_t sym[]
+#define K_THREAD_STACK_DECLARE(sym, size)                                                 \
+	extern struct z_thread_stack_element sym[K_THREAD_STACK_LEN(size)]
+#define K_THREAD_STACK_ARRAY_DECLARE(sym, nmemb, size)                                    \
+	extern struct z_thread_stack_element sym[nmemb][K_THREAD_STACK_LEN(size)]
 #define K_THREAD_STACK_SIZEOF(sym) (sizeof(sym))
 
 #define K_KERNEL_STACK_LEN(size) ROUND_UP(size, Z_STACK_ALIGN)
@@ -195,6 +199,10 @@ struct z_kernel_stack_element {
 		__attribute__((section(".noinit.lv_kstacks." #sym)))                        \
 		sym[nmemb][K_KERNEL_STACK_LEN(size)]
 #define K_KERNEL_STACK_EXTERN(sym) extern struct z_kernel_stack_element sym[]
+#define K_KERNEL_STACK_DECLARE(sym, size)                                                 \
+	extern struct z_kernel_stack_element sym[K_KERNEL_STACK_LEN(size)]
+#define K_KERNEL_STACK_ARRAY_DECLARE(sym, nmemb, size)                                    \
+	extern struct z_kernel_stack_element sym[nmemb][K_KERNEL_STACK_LEN(size)]
 #define K_KERNEL_STACK_SIZEOF(sym) (sizeof(sym))
 
 #define K_PRIO_COOP(x) (-(CONFIG_NUM_COOP_PRIORITIES - (x)))
@@ -244,6 +252,12 @@ struct _static_thread_data {
 			.init_name = #name,                                                 \
 	};                                                                                  \
 	const k_tid_t name = (k_tid_t)&_k_thread_obj_##name
+
+/* A thread that can never enter user mode (Zephyr gives it a kernel stack; here its stack
+ * is a thread stack, which is at least as large and aligned). */
+#define K_KERNEL_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)    \
+	BUILD_ASSERT(((options) & K_USER) == 0, "K_KERNEL_THREAD_DEFINE(" #name "): K_USER"); \
+	K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)
 
 /* What K_THREAD_ACCESS_GRANT records: the kernel grants `thread` every object of the
  * NULL-terminated `objects` list at boot, before the thread starts. */

@@ -20,7 +20,7 @@ from levante.devices.flash import FlashController
 from levante.devices.gpio import BoardGpio
 from levante.devices.sensor import BoardSensor
 from levante.devices.stimulus import StimulusEvent
-from levante.devices.uart import BoardUart
+from levante.devices.uart import BoardUart, InterruptingUart
 from levante.errors import ImageError, UsageError
 from levante.image.elf import ElfImage, load_elf
 from levante.kernel.devices import Device
@@ -148,7 +148,8 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     devices: list[Device] = [TrngDevice(entropy if entropy is not None else HostEntropy())]
     wiring = load_wiring(elf_path.parent)
     if wiring.uarts:
-        devices.append(BoardUart(console_input or _no_input, wiring.uarts))
+        uart = InterruptingUart if kernel_config.uart_interrupt_driven else BoardUart
+        devices.append(uart(console_input or _no_input, wiring.uarts))
     elif console_input is not None:
         devices.append(ConsoleUart(console_input))
     if port is not None:

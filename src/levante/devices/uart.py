@@ -58,6 +58,13 @@ class BoardUart:
     def _received(self) -> bool:
         return self._kernel is not None and bool(self._kernel.input_buffer)
 
+
+@dataclass
+class InterruptingUart(BoardUart):
+    """The UART with the interrupt-driven API (CONFIG_UART_INTERRUPT_DRIVEN): an event
+    source.  Without that option the board has a BoardUart, and the run loop never asks
+    it for events."""
+
     def next_event(self) -> int | None:
         received = self._received()
         due = [port.next_irq for port in self._ports if port.wants_interrupt(received)]

@@ -414,13 +414,14 @@ def runtime_layout(sections: dict[str, Symbol] | None = None) -> ImageLayout:
 
 
 def make_config(**overrides: Any) -> KernelConfig:
-    """1 MHz clock, 100 ticks/s: 10 000 cycles per tick; no banner, events enabled."""
+    """1 MHz clock, 100 ticks/s: 10 000 cycles per tick; no banner, events and k_poll enabled."""
     settings: dict[str, Any] = {
         "clock_hz": 1_000_000,
         "ticks_per_second": 100,
         "tickless": True,
         "boot_banner": False,
         "events": True,
+        "poll": True,
     }
     settings.update(overrides)
     return KernelConfig(**settings)

@@ -25,6 +25,11 @@ def test_zephyr_families_are_named(line: str, family: str) -> None:
     assert "Levante does not provide" in sentence
 
 
+def test_a_call_its_configuration_leaves_out_names_the_option() -> None:
+    sentence = explain("main.c:4:9: error: implicit declaration of function 'k_poll'")
+    assert sentence == "k_poll needs CONFIG_POLL=y"
+
+
 def test_other_errors_are_left_as_the_compiler_said() -> None:
     line = "main.c:4:9: error: implicit declaration of function 'my_helper'"
     assert explain(line) is None

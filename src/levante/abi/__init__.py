@@ -36,6 +36,7 @@ ERRNO: dict[str, int] = {
     "EPERM": 1,
     "ENOENT": 2,
     "ESRCH": 3,
+    "EINTR": 4,
     "EIO": 5,
     "EBADF": 9,
     "EAGAIN": 11,
@@ -148,6 +149,13 @@ STRUCTS: tuple[Struct, ...] = (
         ("buffer", 0), ("size", 4), ("bytes_used", 8), ("read_index", 12),
         ("write_index", 16), ("flags", 20),
     ), k_obj="K_OBJ_PIPE", static=True),
+    # k_poll's signal: `signaled` and `result` are its state, read and written where C
+    # code reads and writes them; the kernel keeps the pollers registered on it.
+    Struct("k_poll_signal", 16, _fields(("signaled", 8), ("result", 12)),
+           k_obj="K_OBJ_POLL_SIGNAL", requires="POLL"),
+    # One k_poll event (Zephyr's layout): the bit-field word before `obj` holds tag (8
+    # bits), type (6), state (7) and mode (1), from bit 0 up; `obj` is the object polled.
+    Struct("k_poll_event", 20, _fields(("obj", 16))),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -202,6 +210,7 @@ KERNEL_OBJECT_TYPES: dict[str, int] = {
     "K_OBJ_CONDVAR": 15,
     "K_OBJ_MEM_SLAB": 16,
     "K_OBJ_PIPE": 17,
+    "K_OBJ_POLL_SIGNAL": 18,
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
@@ -406,6 +415,7 @@ _REQUIRES = {
     "k_pipe_reset": "PIPE_READ_WRITE",
     "k_pipe_close": "PIPE_READ_WRITE",
     "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
+    "k_poll": "POLL",  # and k_poll_signal_*
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -643,6 +653,12 @@ _DECLARATIONS = (
     "unsigned int irq_lock(void)",
     "void irq_unlock(unsigned int key)",
     "int k_is_preempt_thread(void)",
+    "int k_poll(struct k_poll_event *events, int num_events, k_timeout_t timeout)",
+    "void k_poll_signal_init(struct k_poll_signal *sig)",
+    "void k_poll_signal_reset(struct k_poll_signal *sig)",
+    "void k_poll_signal_check(struct k_poll_signal *sig, unsigned int *signaled, "
+    "int *signal_result)",
+    "int k_poll_signal_raise(struct k_poll_signal *sig, int signal_result)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

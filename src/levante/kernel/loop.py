@@ -7,6 +7,7 @@ from enum import Enum
 from levante.kernel import costs
 from levante.kernel.base import NO_LIMIT
 from levante.kernel.entry import CpuEntry
+from levante.kernel.fatal import Oops
 from levante.kernel.thread import Thread
 
 MAX_RUN_CYCLES = 1 << 26  # cycles one CPU run may take (about 1 s at 64 MHz)
@@ -51,6 +52,8 @@ class RunLoop(CpuEntry):
                 continue
             if self.now >= limit:
                 return RunEnd.TIME_LIMIT
+            if thread.poll_wait is not None:
+                self._finish_poll(thread)
             if thread.pending_fault is not None:
                 self._raise_pending_fault(thread)
                 continue
@@ -75,6 +78,17 @@ class RunLoop(CpuEntry):
             self._handle_thread_event(thread, event)
         return RunEnd.HALTED
 
+
+    def _finish_poll(self, thread: Thread) -> None:
+        """The poller runs again: its k_poll's events leave their objects and their states
+        go back to its array; an array no longer its own faults it, in its own context."""
+        wait, thread.poll_wait = thread.poll_wait, None
+        assert wait is not None
+        try:
+            wait.resume()
+        except Oops as refused:
+            thread.pending_fault = self.refusal_fault(thread.context, refused,
+                                                      thread.caller.is_user)
 
     def _fire_due_timeouts(self) -> None:
         if self.current.masks_interrupts():

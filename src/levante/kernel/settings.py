@@ -25,6 +25,7 @@ class KernelConfig:
     thread_names: bool = True
     thread_name_length: int = 32
     events: bool = False
+    poll: bool = False  # CONFIG_POLL: k_poll and poll signals
     pipes: bool = False  # Zephyr 3.7's pipe API; off: 4.1's (k_pipe_write/read)
     mem_slab_max_used: bool = False  # CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION
     boot_banner: bool = True
@@ -85,6 +86,7 @@ class KernelConfig:
         """Kconfig options a system call family depends on (see levante.abi)."""
         return {
             "EVENTS": self.events,
+            "POLL": self.poll,
             "PIPES": self.pipes,
             "PIPE_READ_WRITE": not self.pipes,
             "MEM_SLAB_TRACE_MAX_UTILIZATION": self.mem_slab_max_used,
@@ -145,6 +147,7 @@ class KernelConfig:
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,
             events=config.is_enabled("EVENTS"),
+            poll=config.is_enabled("POLL"),
             pipes=config.is_enabled("PIPES"),
             mem_slab_max_used=config.is_enabled("MEM_SLAB_TRACE_MAX_UTILIZATION"),
             boot_banner=config.is_enabled("BOOT_BANNER"),

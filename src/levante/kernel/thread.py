@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
+    from levante.kernel.objects.poll_events import PollWait
     from levante.kernel.pool import MemoryPool
     from levante.kernel.usermem import UserBuffer
 
@@ -65,6 +66,9 @@ class Thread:
     busy_cycles: int = 0  # k_busy_wait still to burn
     # A fault found while serving another thread, taken when this one next runs.
     pending_fault: PendingFault | None = None
+    # A k_poll that blocked: finished (registrations cleared, states written back) when
+    # the thread next runs, as Zephyr's poller does once it is scheduled.
+    poll_wait: PollWait | None = None
     held_mutexes: list[Any] = field(default_factory=list)
     joiners: WaitQueue = field(default_factory=WaitQueue)
     caller: Caller = field(init=False, repr=False)

@@ -202,6 +202,9 @@ class ThreadLifecycle(Blocking):
         self._stop_waiting(thread)
         self.timeouts.cancel(thread.timeout)
         thread.timeout = None
+        if thread.poll_wait is not None:  # its k_poll never returns: nothing goes back
+            thread.poll_wait.abandon()
+            thread.poll_wait = None
         thread.state = ThreadState.DEAD
         self.scheduler.thread_not_ready(thread)
         while (joiner := thread.joiners.pop_best()) is not None:

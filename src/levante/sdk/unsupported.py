@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
+from levante.abi import SYSCALLS_BY_NAME
+
 # Zephyr API families by name prefix, most specific first.
 FAMILIES: tuple[tuple[str, str], ...] = (
     ("k_mbox_", "mailboxes (k_mbox)"),
     ("K_MBOX_", "mailboxes (k_mbox)"),
-    ("k_poll", "polling (k_poll)"),
-    ("K_POLL_", "polling (k_poll)"),
     ("k_work_", "work queues (k_work)"),
     ("K_WORK_", "work queues (k_work)"),
     ("k_futex_", "futexes (k_futex)"),
@@ -61,6 +61,12 @@ _UNDECLARED = (
 )
 
 
+def _disabled_call(name: str) -> str | None:
+    """A Levante system call the configuration leaves out: the option it needs."""
+    call = SYSCALLS_BY_NAME.get(name)
+    return call.requires if call is not None and call.requires else None
+
+
 def family_of(name: str) -> str | None:
     return next((family for prefix, family in FAMILIES if name.startswith(prefix)), None)
 
@@ -73,6 +79,9 @@ def explain(line: str) -> str | None:
         if match is None or not match.groups():
             continue
         name = match.group(1)
+        option = _disabled_call(name)
+        if option is not None:
+            return f"{name} needs CONFIG_{option}=y"
         family = family_of(name)
         if family is not None:
             return f"{name} is Zephyr's {family} API, which Levante does not provide yet"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from levante.kernel.objects.kinds import StaticFields, kind_state
+from levante.kernel.objects.poll_events import PollRegistrations
 from levante.kernel.pool import MemoryPool
 from levante.kernel.waitq import WaitQueue
 
@@ -31,6 +32,7 @@ class MessageQueue:
     receivers: WaitQueue = field(default_factory=WaitQueue)
     # The pool the ring came from when the queue owns it (K_MSGQ_FLAG_ALLOC).
     ring_pool: MemoryPool | None = None
+    poll_events: PollRegistrations = field(default_factory=PollRegistrations)
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> MessageQueue:

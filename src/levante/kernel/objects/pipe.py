@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from levante.kernel.objects.kinds import StaticFields, kind_state
+from levante.kernel.objects.poll_events import PollRegistrations
 from levante.kernel.waitq import WaitQueue
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Pipe:
     # The ring from k_pipe_alloc_init, owned (Zephyr's K_PIPE_FLAG_ALLOC).
     allocated: tuple[MemoryPool, int] | None = None
     is_open: bool = True  # Zephyr 4.1: k_pipe_close clears it
+    poll_events: PollRegistrations = field(default_factory=PollRegistrations)
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> Pipe:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from levante.kernel.objects.kinds import StaticFields, kind_state
+from levante.kernel.objects.poll_events import PollRegistrations
 from levante.kernel.pool import MemoryPool
 from levante.kernel.waitq import WaitQueue
 
@@ -32,6 +33,7 @@ class Queue:
 
     items: deque[QueueItem] = field(default_factory=deque)
     waiters: WaitQueue = field(default_factory=WaitQueue)
+    poll_events: PollRegistrations = field(default_factory=PollRegistrations)
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> Queue:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from levante.kernel.objects.kinds import StaticFields, kind_state
+from levante.kernel.objects.poll_events import PollRegistrations
 from levante.kernel.waitq import WaitQueue
 
 
@@ -17,6 +18,7 @@ class Semaphore:
     count: int
     limit: int
     waiters: WaitQueue = field(default_factory=WaitQueue)
+    poll_events: PollRegistrations = field(default_factory=PollRegistrations)
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> Semaphore:

@@ -11,6 +11,7 @@ from levante.kernel.objects.msgq import MessageQueue
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import claim_block, find_room, release_owned
 from levante.kernel.syscalls.delivery import deliver_to_waiter
+from levante.kernel.syscalls.polling import MSGQ_DATA_AVAILABLE, notify_pollers
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import UserBuffer, array_size
 
@@ -99,6 +100,7 @@ def k_msgq_put(kernel: Services, caller: Caller, queue: MessageQueue, message: b
         return 0
     if queue.used < queue.capacity:
         kernel.memory.kernel_write(queue.take_write_slot(), message)
+        notify_pollers(kernel, queue.poll_events, MSGQ_DATA_AVAILABLE)
         return 0
     if timeout == 0:
         return -ERRNO["ENOMSG"]

@@ -32,6 +32,7 @@ from levante.kernel.syscalls.pipe_ring import (
     ring_take,
     writer_of,
 )
+from levante.kernel.syscalls.polling import PIPE_DATA_AVAILABLE, notify_pollers
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -212,6 +213,8 @@ def k_pipe_put(kernel: Services, caller: Caller, pipe: Pipe, writer: PipeWriter,
         return -ERRNO["EIO"]
     _feed_readers(kernel, pipe, writer)
     ring_put(kernel, pipe, writer.take(min(writer.remaining, pipe.free)))
+    if pipe.used and writer.done:  # Zephyr: bytes went in and some are left in the ring
+        notify_pollers(kernel, pipe.poll_events, PIPE_DATA_AVAILABLE)
     return _done_or_wait(kernel, caller, pipe, writer, len(writer.data), timeout)
 
 

@@ -25,6 +25,7 @@ from levante.kernel.syscalls.pipe_ring import (
     ring_take,
     writer_of,
 )
+from levante.kernel.syscalls.polling import PIPE_DATA_AVAILABLE, notify_pollers
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def k_pipe_write(kernel: Services, caller: Caller, pipe: Pipe, writer: PipeWrite
         return EPIPE
     _write_step(kernel, pipe, writer)
     mirror(kernel, pipe)
+    if pipe.used and writer.done:  # bytes went in and some wait in the ring
+        notify_pollers(kernel, pipe.poll_events, PIPE_DATA_AVAILABLE)
     if writer.remaining == 0:
         return len(writer.data)
     if timeout == 0 or caller.in_isr:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from levante.abi import ERRNO
 from levante.kernel.objects.queue import ALLOC_NODE_BYTES, Queue, QueueItem
 from levante.kernel.resources import claim_block, find_room, release_block, release_owned
+from levante.kernel.syscalls.polling import CANCELLED, DATA_AVAILABLE, notify_pollers
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -45,10 +46,12 @@ def _insert(kernel: Services, queue: Queue, item: QueueItem, at_front: bool) -> 
     waiter = queue.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, _hand_over(kernel, item))
-    elif at_front:
+        return
+    if at_front:
         queue.items.appendleft(item)
     else:
         queue.items.append(item)
+    notify_pollers(kernel, queue.poll_events, DATA_AVAILABLE)
 
 
 @syscall("k_queue_append")
@@ -99,6 +102,7 @@ def k_queue_insert(kernel: Services, caller: Caller, queue: Queue, prev: int,
         _insert(kernel, queue, QueueItem(data), at_front=True)
     else:
         queue.items.insert(position, QueueItem(data))
+        notify_pollers(kernel, queue.poll_events, DATA_AVAILABLE)
 
 
 def _valid_append_list(kernel: Inspect, caller: Caller, queue: Queue, head: int,
@@ -138,10 +142,12 @@ def k_queue_get(kernel: Services, caller: Caller, queue: Queue,
 
 @syscall("k_queue_cancel_wait")
 def k_queue_cancel_wait(kernel: Services, caller: Caller, queue: Queue) -> None:
-    """The first waiter's k_queue_get returns NULL at once."""
+    """The first waiter's k_queue_get returns NULL at once, and the first poller's
+    k_poll -EINTR."""
     waiter = queue.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, NULL)
+    notify_pollers(kernel, queue.poll_events, CANCELLED)
 
 
 @syscall("k_queue_remove")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.kernel.objects.sem import Semaphore
+from levante.kernel.syscalls.polling import SEM_AVAILABLE, notify_pollers
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -43,8 +44,10 @@ def k_sem_give(kernel: Services, caller: Caller, semaphore: Semaphore) -> None:
     waiter = semaphore.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, 0)
-    elif semaphore.count < semaphore.limit:
-        semaphore.count += 1
+    else:
+        if semaphore.count < semaphore.limit:
+            semaphore.count += 1
+        notify_pollers(kernel, semaphore.poll_events, SEM_AVAILABLE)
 
 
 @syscall("k_sem_reset")
@@ -52,6 +55,8 @@ def k_sem_reset(kernel: Services, caller: Caller, semaphore: Semaphore) -> None:
     semaphore.count = 0
     while (waiter := semaphore.waiters.pop_best()) is not None:
         kernel.wake(waiter, -ERRNO["EAGAIN"])
+    # As Zephyr's: pollers hear of a reset too (they find the count at zero).
+    notify_pollers(kernel, semaphore.poll_events, SEM_AVAILABLE)
 
 
 @syscall("k_sem_count_get")

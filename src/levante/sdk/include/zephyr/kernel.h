@@ -477,6 +477,78 @@ struct sensor_value;
 struct sensor_trigger;
 typedef void (*sensor_trigger_handler_t)(const struct device *dev,
 					 const struct sensor_trigger *trigger);
+/* k_poll (CONFIG_POLL): Zephyr's event layout, which the kernel reads and writes back;
+ * a poll signal's `signaled` and `result` are its state, read and reset in place. */
+struct k_poll_signal {
+	uint32_t _kernel_reserved[2];
+	unsigned int signaled;
+	int result;
+};
+#define K_POLL_SIGNAL_INITIALIZER(obj) { .signaled = 0, .result = 0 }
+
+#define Z_POLL_TYPE_BIT(type) (1U << ((type) - 1U))
+#define Z_POLL_STATE_BIT(state) (1U << ((state) - 1U))
+#define Z_POLL_NUM_TYPES 6
+#define Z_POLL_NUM_STATES 7
+#define K_POLL_TYPE_IGNORE 0
+#define K_POLL_TYPE_SIGNAL Z_POLL_TYPE_BIT(1)
+#define K_POLL_TYPE_SEM_AVAILABLE Z_POLL_TYPE_BIT(2)
+#define K_POLL_TYPE_DATA_AVAILABLE Z_POLL_TYPE_BIT(3)
+#define K_POLL_TYPE_FIFO_DATA_AVAILABLE K_POLL_TYPE_DATA_AVAILABLE
+#define K_POLL_TYPE_MSGQ_DATA_AVAILABLE Z_POLL_TYPE_BIT(4)
+#define K_POLL_TYPE_PIPE_DATA_AVAILABLE Z_POLL_TYPE_BIT(5)
+#define K_POLL_STATE_NOT_READY 0
+#define K_POLL_STATE_SIGNALED Z_POLL_STATE_BIT(1)
+#define K_POLL_STATE_SEM_AVAILABLE Z_POLL_STATE_BIT(2)
+#define K_POLL_STATE_DATA_AVAILABLE Z_POLL_STATE_BIT(3)
+#define K_POLL_STATE_FIFO_DATA_AVAILABLE K_POLL_STATE_DATA_AVAILABLE
+#define K_POLL_STATE_CANCELLED Z_POLL_STATE_BIT(4)
+#define K_POLL_STATE_MSGQ_DATA_AVAILABLE Z_POLL_STATE_BIT(5)
+#define K_POLL_STATE_PIPE_DATA_AVAILABLE Z_POLL_STATE_BIT(6)
+enum k_poll_modes {
+	K_POLL_MODE_NOTIFY_ONLY = 0,
+	K_POLL_NUM_MODES
+};
+
+struct k_poll_event {
+	uint32_t _node[2];
+	void *poller;
+	uint32_t tag:8;
+	uint32_t type:Z_POLL_NUM_TYPES;
+	uint32_t state:Z_POLL_NUM_STATES;
+	uint32_t mode:1;
+	uint32_t unused:(32 - 8 - Z_POLL_NUM_TYPES - Z_POLL_NUM_STATES - 1);
+	union {
+		/* typed_<type> members let the initialisers check the object's type */
+		void *obj, *typed_K_POLL_TYPE_IGNORE;
+		struct k_poll_signal *signal, *typed_K_POLL_TYPE_SIGNAL;
+		struct k_sem *sem, *typed_K_POLL_TYPE_SEM_AVAILABLE;
+		struct k_fifo *fifo, *typed_K_POLL_TYPE_FIFO_DATA_AVAILABLE;
+		struct k_queue *queue, *typed_K_POLL_TYPE_DATA_AVAILABLE;
+		struct k_msgq *msgq, *typed_K_POLL_TYPE_MSGQ_DATA_AVAILABLE;
+		struct k_pipe *pipe, *typed_K_POLL_TYPE_PIPE_DATA_AVAILABLE;
+	};
+};
+#define K_POLL_EVENT_INITIALIZER(_event_type, _event_mode, _event_obj) \
+	{ .poller = NULL, .type = _event_type, .state = K_POLL_STATE_NOT_READY, \
+	  .mode = _event_mode, .unused = 0, { .typed_##_event_type = _event_obj } }
+#define K_POLL_EVENT_STATIC_INITIALIZER(_event_type, _event_mode, _event_obj, event_tag) \
+	{ .tag = event_tag, .type = _event_type, .state = K_POLL_STATE_NOT_READY, \
+	  .mode = _event_mode, .unused = 0, { .typed_##_event_type = _event_obj } }
+
+/* Not a system call: it fills in the caller's own event. */
+static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, int mode,
+				     void *obj)
+{
+	__ASSERT(mode == K_POLL_MODE_NOTIFY_ONLY, "only NOTIFY_ONLY mode is supported");
+	__ASSERT(type != K_POLL_TYPE_IGNORE ? obj != NULL : 1, "must provide an object");
+	event->poller = NULL;
+	event->type = type;
+	event->state = K_POLL_STATE_NOT_READY;
+	event->mode = mode;
+	event->unused = 0U;
+	event->obj = obj;
+}
 
 #include <generated/levante/syscalls.h>
 

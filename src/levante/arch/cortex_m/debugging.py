@@ -83,7 +83,9 @@ class DebugSupport:
         return frozenset(self._breakpoint_hooks)
 
     def _on_breakpoint(self, uc: Any, address: int, size: int, _: object) -> None:
-        if self._loaded is not self.watched or self._stop is not None:
+        # A step stops at the next instruction anyway, and must execute the one it
+        # starts at even where a breakpoint is set (stepping off a breakpoint).
+        if self._loaded is not self.watched or self._stop is not None or self._step_hook:
             return
         self._stop_before(address, _BREAKPOINT_STOP)
 

@@ -4,8 +4,8 @@ Ctrl-C stops a spinning system, detach lets it run on, kill ends it, and bad por
 refused.
 
 The program (gdb_faults): intruder_thread, a cooperative user thread, runs first and
-reads kernel_secret (0x5ec7e7), which faults; its fatal error handler returns, so only it
-ends; main then spins forever."""
+reads kernel_secret (0x5ec7e7), which faults; panicker_thread then calls k_oops(); the
+fatal error handler returns, so each ends alone; main then spins forever."""
 
 from __future__ import annotations
 
@@ -47,12 +47,14 @@ def test_a_fault_memory_views_interrupt_and_kill(builder: Builder) -> None:
     levante_run = LevanteUnderGdb(build)
     client = RspClient(levante_run.port)
 
-    assert client.request(b"?") == b"T05thread:1;"  # halted before its first instruction
-    assert thread_names(client) == {1: "intruder_thread", 2: "main"}
+    # Halted before the first instruction of the first thread to run; threads are
+    # numbered in the order the kernel created them.
+    assert client.request(b"?") == b"T05thread:2;"
+    assert thread_names(client) == {1: "main", 2: "intruder_thread", 3: "panicker_thread"}
 
     # The intruder's read of kernel memory stops the system with SIGSEGV, at the
     # faulting instruction, before the kernel reports the fault.
-    assert client.request(b"vCont;c") == b"T0bthread:1;"
+    assert client.request(b"vCont;c") == b"T0bthread:2;"
     faulting_pc = register(client.request(b"g"), PC)
     read = f"m{secret:x},4".encode()
     assert client.request(read) == b"E0e"  # not in the user thread's view
@@ -62,16 +64,19 @@ def test_a_fault_memory_views_interrupt_and_kill(builder: Builder) -> None:
     assert client.request(read) == b"E0e"
     assert client.request(f"M{secret:x},4:00000000".encode()) == b"E0e"
 
+    # k_oops stops the system with SIGABRT, before the kernel's fatal error.
+    assert client.request(b"vCont;c") == b"T06thread:3;"
+
     # Main, in its loop; then Ctrl-C stops it there.
     main_start = main.address & ~1
     assert client.request(f"Z0,{main_start:x},2".encode()) == b"OK"
-    assert client.request(b"vCont;c") == b"T05thread:2;"
+    assert client.request(b"vCont;c") == b"T05thread:1;"
     assert client.request(f"z0,{main_start:x},2".encode()) == b"OK"
-    assert client.request(b"vCont;s:2;c") == b"T05thread:2;"
-    assert thread_names(client) == {2: "main"}  # the intruder has ended
+    assert client.request(b"vCont;s:1;c") == b"T05thread:1;"
+    assert thread_names(client) == {1: "main"}  # the others have ended
     client.send(b"vCont;c")  # no reply until the system stops
     client.interrupt()
-    assert client.receive() == b"T02thread:2;"
+    assert client.receive() == b"T02thread:1;"
     assert register(client.request(b"g"), PC) in range(main_start, main_start + main.size)
 
     client.send(b"vKill;1")
@@ -82,15 +87,15 @@ def test_a_fault_memory_views_interrupt_and_kill(builder: Builder) -> None:
     assert "run ended by GDB (kill)" in errors
     # The kernel reported the fault once GDB let it go on, at the pc GDB was shown.
     assert f"Faulting instruction address (r15/pc): {faulting_pc:#010x}" in console
-    assert "fatal error 0" in console
-    assert "intruder read" not in console
+    assert "fatal error 0" in console and "fatal error 3" in console  # K_ERR_KERNEL_OOPS
+    assert "intruder read" not in console and "panicker went on" not in console
 
 
 def test_detach_lets_the_system_run_on(builder: Builder) -> None:
     build = builder.build(APP)
     levante_run = LevanteUnderGdb(build, "--max-time", "20ms")
     client = RspClient(levante_run.port)
-    assert client.request(b"?") == b"T05thread:1;"
+    assert client.request(b"?") == b"T05thread:2;"
     assert client.request(b"D") == b"OK"
     status, console, _ = levante_run.finish()
     client.close()
@@ -103,7 +108,8 @@ def test_the_end_of_the_run_is_reported_as_an_exit(builder: Builder) -> None:
     levante_run = LevanteUnderGdb(build, "--max-time", "5ms")
     client = RspClient(levante_run.port)
     client.stop_acknowledging()
-    assert client.request(b"vCont;c") == b"T0bthread:1;"  # the intruder's fault
+    assert client.request(b"vCont;c") == b"T0bthread:2;"  # the intruder's fault
+    assert client.request(b"vCont;c") == b"T06thread:3;"  # the panicker's k_oops
     assert client.request(b"vCont;c") == b"W00"  # the time limit: levante exits with 0
     status, _, _ = levante_run.finish()
     client.close()

@@ -206,6 +206,8 @@ def test_bad_register_packets_are_refused(target: GdbTarget) -> None:
     assert reply(target, b"P0=1234") == b"E16"  # not a whole register
     assert reply(target, b"G0011") == b"E16"
     assert reply(target, b"pzz") == b"E16"
+    assert reply(target, b"p-1") == b"E16"
+    assert reply(target, b"p 1") == b"E16"
 
 
 # ---- memory --------------------------------------------------------------------------
@@ -244,6 +246,10 @@ def test_bad_writes_are_refused(target: GdbTarget) -> None:
     assert reply(target, b"M20000000,2:00") == b"E16"  # length and data disagree
     assert reply(target, b"M20000000,1:zz") == b"E16"
     assert reply(target, b"X20000000,1:}") == b"E16"
+    assert reply(target, b"m-20000000,4") == b"E16"
+    assert reply(target, b"m100000000,4") == b"E16"  # past the 32-bit address space
+    assert reply(target, b"m20000000") == b"E16"  # no length
+    assert reply(target, b"M20000000,1:\xff\xfe") == b"E16"  # not even text
 
 
 # ---- breakpoints ---------------------------------------------------------------------
@@ -257,6 +263,8 @@ def test_software_and_hardware_breakpoints(target: GdbTarget, debuggee: FakeDebu
     assert reply(target, b"z0,1022c,2") == b"OK"
     assert debuggee.breakpoints[0x1022C] == set()
     assert reply(target, b"Z3,20000000,4") == b""  # watchpoints: not supported
+    assert reply(target, b"Z0,-2,2") == b"E16"
+    assert reply(target, b"Z0,ffffffffffffffffff,2") == b"E16"
 
 
 # ---- resuming ------------------------------------------------------------------------
@@ -300,3 +308,4 @@ def test_monitor_commands_go_to_the_debuggee_hex_encoded(
     assert reply(target, b"qRcmd," + b"quiet".hex().encode()) == b"OK"
     assert debuggee.commands == ["view kernel", "quiet"]
     assert reply(target, b"qRcmd,zz") == b"E16"
+    assert reply(target, b"qRcmd,ff") == b"E16"  # not UTF-8

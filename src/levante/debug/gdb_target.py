@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from levante.arch.memview import ADDRESS_SPACE_END
 from levante.debug.rsp import PACKET_SIZE, RspError, escape_binary, unescape_binary
 from levante.debug.target_xml import FEATURE_DOCUMENTS, REGISTER_NAMES
 
@@ -38,6 +39,7 @@ _ANY_THREAD = (0, -1)
 # The most memory one `m` reply carries (two hex digits a byte).
 MAX_READ = (PACKET_SIZE - 4) // 2
 _BREAKPOINT_KINDS = {b"0": False, b"1": True}  # Z0 software, Z1 hardware
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,17 @@ class Debuggee(Protocol):
 
 
 def _hex_number(text: bytes) -> int:
-    try:
-        return int(text, 16)
-    except ValueError:
-        raise RspError(f"not a hex number: {text!r}") from None
+    """Hex digits only (no sign, prefix or spaces), at most 64 bits."""
+    if not text or len(text) > 16 or not set(text) <= _HEX_DIGITS:
+        raise RspError(f"not a hex number: {text!r}")
+    return int(text, 16)
+
+
+def _address(text: bytes) -> int:
+    address = _hex_number(text)
+    if address >= ADDRESS_SPACE_END:
+        raise RspError(f"not a 32-bit address: {text!r}")
+    return address
 
 
 def _thread_id(text: bytes) -> int:
@@ -128,7 +137,7 @@ def _thread_id(text: bytes) -> int:
 
 def _address_and_length(text: bytes) -> tuple[int, int]:
     address, _, length = text.partition(b",")
-    return _hex_number(address), _hex_number(length)
+    return _address(address), _hex_number(length)
 
 
 def _word(value: int) -> bytes:
@@ -291,7 +300,7 @@ class GdbTarget:
         kind, _, rest = body.partition(b",")
         if kind not in _BREAKPOINT_KINDS:
             return None  # watchpoints: not supported
-        address = _hex_number(rest.split(b",")[0])
+        address = _address(rest.split(b",")[0])
         return _BREAKPOINT_KINDS[kind], address
 
     def _insert_breakpoint(self, body: bytes) -> Action:
@@ -314,8 +323,7 @@ class GdbTarget:
 
     def _resume_at(self, thread: int, address: bytes) -> None:
         if address:
-            self.debuggee.write_register(thread, REGISTER_NAMES.index("pc"),
-                                         _hex_number(address))
+            self.debuggee.write_register(thread, REGISTER_NAMES.index("pc"), _address(address))
 
     def _continue(self, body: bytes) -> Action:
         if body:

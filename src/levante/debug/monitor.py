@@ -5,9 +5,10 @@ when the system must stop (the first run, a breakpoint, a finished step, a fault
 Ctrl-C) it tells GDB why and answers GDB's packets until GDB resumes, detaches or kills.
 Nothing runs meanwhile, so simulated time stands still; only the wall clock moves.
 
-While the system runs the session polls the connection between runs (a run lasts at most
-`max_run_cycles`), and stops at the next run when GDB has sent Ctrl-C.  A connection that
-breaks counts as a detach: the system runs on.
+While the system runs the session polls the connection between runs, once per
+`max_run_cycles` of simulated time at most (a run lasts no longer), and stops at the next
+run when GDB has sent Ctrl-C.  A connection that breaks counts as a detach: the system
+runs on.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class GdbSession:
         self._stepping: Thread | None = None
         self._step_finished: Thread | None = None  # stepped; reported at the next run
         self._first_run = True
+        self._next_poll = 0  # simulated time of the next look for GDB's Ctrl-C
 
     def attach(self) -> None:
         """From the next run on, the system runs under GDB (which finds it stopped)."""
@@ -73,30 +75,28 @@ class GdbSession:
         self.cpu.watched = thread.context
         if self._first_run:
             self._first_run = False
-            self._hold(Stop(SIGTRAP, self.debuggee.id_of(thread)))
+            self._hold(SIGTRAP, thread)
         elif self._step_finished is not None:
             stepped, self._step_finished = self._step_finished, None
             # A thread the step ended (its last instruction) is reported as this one.
-            shown = stepped if stepped.is_alive() and stepped.context else thread
-            self._hold(Stop(SIGTRAP, self.debuggee.id_of(shown)))
-        elif self._interrupted():
-            self._hold(Stop(SIGINT, self.debuggee.id_of(thread)))
+            self._hold(SIGTRAP, stepped if stepped.is_alive() and stepped.context else thread)
+        elif self.kernel.now >= self._next_poll and self._interrupted():
+            self._hold(SIGINT, thread)
         if self.attached and self._stepping is thread:
             self.cpu.request_step(thread.context)
 
     def thread_stopped(self, thread: Thread, event: StopEvent) -> None:
         stepped = self._stepping is thread and self.cpu.step_requested is None
         self.cpu.cancel_step()
-        thread_id = self.debuggee.id_of(thread)
         if event.kind is StopKind.BREAKPOINT:
             address = self.cpu.debug_registers(thread.context)[PC_INDEX]
-            self._hold(Stop(SIGTRAP, thread_id, self.debuggee.breakpoint_kind(address)))
+            self._hold(SIGTRAP, thread, self.debuggee.breakpoint_kind(address))
         elif event.kind is StopKind.STEP:
-            self._hold(Stop(SIGTRAP, thread_id))
+            self._hold(SIGTRAP, thread)
         elif event.kind is StopKind.FAULT:
-            self._hold(Stop(SIGSEGV, thread_id))  # before the kernel's fatal error
+            self._hold(SIGSEGV, thread)  # before the kernel's fatal error
         elif event.kind is StopKind.SVC and event.svc_number == SVC_EXCEPT:
-            self._hold(Stop(SIGABRT, thread_id))  # k_oops, k_panic, a failed assertion
+            self._hold(SIGABRT, thread)  # k_oops, k_panic, a failed assertion
         elif stepped:
             # The step was a system call (or WFI) the kernel is about to serve: GDB hears
             # of the step once the kernel has, before the next run.
@@ -114,10 +114,11 @@ class GdbSession:
 
     # ---- holding the CPU -------------------------------------------------------------
 
-    def _hold(self, stop: Stop) -> None:
-        """Tell GDB why the system stopped and serve it until it lets the system go."""
+    def _hold(self, signal: int, thread: Thread, breakpoint: str = "") -> None:
+        """Tell GDB why the system stopped (`signal`, in `thread`) and serve it until it
+        lets the system go."""
         self._stepping = None
-        reply = self.target.stopped(stop)
+        reply = self.target.stopped(Stop(signal, self.debuggee.id_of(thread), breakpoint))
         if self._gdb_waits:
             self._gdb_waits = False
             self._send(reply)
@@ -169,6 +170,7 @@ class GdbSession:
 
     def _interrupted(self) -> bool:
         """Whether GDB asked the running system to stop (Ctrl-C), without waiting."""
+        self._next_poll = self.kernel.now + self.max_run_cycles
         while not self._events:
             data = self.connection.poll()
             if data is None:

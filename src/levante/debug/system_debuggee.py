@@ -47,18 +47,27 @@ class SystemDebuggee:
     # ---- threads ---------------------------------------------------------------------
 
     def id_of(self, thread: Thread) -> int:
-        """GDB's id of a thread: numbered from 1 in the order GDB first hears of them,
-        never reused."""
-        thread_id = self._ids.get(thread)
-        if thread_id is None:
-            thread_id = len(self._ids) + 1
-            self._ids[thread] = thread_id
-            self._threads[thread_id] = thread
-        return thread_id
+        """GDB's id of a thread: threads are numbered from 1 in the order the kernel
+        created them (as far as GDB can tell: each when first seen), never reusing one."""
+        if thread not in self._ids:
+            self._number_new_threads()
+            if thread not in self._ids:
+                self._number(thread)
+        return self._ids[thread]
+
+    def _number_new_threads(self) -> None:
+        for thread in self.kernel.threads.values():
+            if thread not in self._ids and self._is_live(thread):
+                self._number(thread)
+
+    def _number(self, thread: Thread) -> None:
+        thread_id = len(self._ids) + 1
+        self._ids[thread] = thread_id
+        self._threads[thread_id] = thread
 
     def thread(self, thread_id: int) -> Thread | None:
         """The live thread with this id."""
-        self.thread_ids()  # threads created since GDB last asked get their ids
+        self._number_new_threads()
         thread = self._threads.get(thread_id)
         return thread if thread is not None and self._is_live(thread) else None
 
@@ -67,7 +76,8 @@ class SystemDebuggee:
         return thread.state is not ThreadState.DEAD and thread.context is not None
 
     def thread_ids(self) -> list[int]:
-        return sorted(self.id_of(thread) for thread in self.kernel.threads.values()
+        self._number_new_threads()
+        return sorted(thread_id for thread, thread_id in self._ids.items()
                       if self._is_live(thread))
 
     def describe_thread(self, thread_id: int) -> str | None:

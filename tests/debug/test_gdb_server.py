@@ -13,6 +13,7 @@ import re
 import struct
 from pathlib import Path
 
+import pytest
 from gdb_support import LevanteUnderGdb, RspClient
 
 from conftest import Builder, levante
@@ -72,6 +73,7 @@ def test_a_fault_memory_views_interrupt_and_kill(builder: Builder) -> None:
     assert client.request(f"Z0,{main_start:x},2".encode()) == b"OK"
     assert client.request(b"vCont;c") == b"T05thread:1;"
     assert client.request(f"z0,{main_start:x},2".encode()) == b"OK"
+    assert client.request(b"Z0,1ffffc00,2") == b"E1c"  # outside the board's memory
     assert client.request(b"vCont;s:1;c") == b"T05thread:1;"
     assert thread_names(client) == {1: "main"}  # the others have ended
     client.send(b"vCont;c")  # no reply until the system stops
@@ -139,3 +141,45 @@ def test_a_port_in_use_is_refused_in_one_line(builder: Builder) -> None:
     status, _, _ = levante_run.finish()
     client.close()
     assert status == 0
+
+
+def first_svc_in(build: Path, function: str) -> int:
+    """The address of the first `svc #3` (a system call stub, inlined) in `function`."""
+    image = load_elf(build / "levante.elf")
+    symbol = image.symbols[function]
+    start = symbol.address & ~1
+    for segment in image.code:
+        if segment.address <= start < segment.address + len(segment.data):
+            code = segment.data[start - segment.address:start - segment.address + symbol.size]
+            for offset in range(0, len(code) - 1, 2):
+                if code[offset:offset + 2] == b"\x03\xdf":
+                    return start + offset
+    raise AssertionError(f"no svc #3 in {function}")
+
+
+@pytest.mark.parametrize("extra", [(), ("sentinel.conf",)], ids=["inline", "ordinary"])
+def test_stepping_over_a_system_call_serves_it(builder: Builder, extra: tuple[str, ...]) -> None:
+    """gdb_app's main asks a semaphore's count (0) after filling its table; a step over
+    that svc returns with the call served, on either path the kernel serves it."""
+    app = Path(__file__).parent / "gdb_app"
+    build = builder.build(app, extra=extra)
+    svc = first_svc_in(build, "main")
+    levante_run = LevanteUnderGdb(build)
+    client = RspClient(levante_run.port)
+    assert client.request(b"?") == b"T05thread:1;"
+    assert client.request(f"Z0,{svc:x},2".encode()) == b"OK"
+    assert client.request(b"vCont;c") == b"T05thread:1;"
+    assert client.request(f"z0,{svc:x},2".encode()) == b"OK"
+    before = client.request(b"g")
+    assert register(before, PC) == svc
+    assert client.request(b"vCont;s:1;c") == b"T05thread:1;"
+    after = client.request(b"g")
+    assert register(after, PC) == svc + 2
+    assert register(after, 0) == 0  # k_sem_count_get's result, written by the kernel
+    assert register(before, 0) == load_elf(build / "levante.elf").symbols["table_done"].address
+    assert client.request(b"vCont;c") == b"W00"
+    status, console, _ = levante_run.finish()
+    client.close()
+    assert status == 0 and "count 0" in console and "reporter saw 4 calls" in console
+    plain = builder.run(app, extra=extra)
+    assert console.splitlines()[-1] == plain.output.splitlines()[-1]  # the same cycles

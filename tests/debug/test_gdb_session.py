@@ -29,8 +29,9 @@ def cycles_line(output: str) -> str:
     return lines[0]
 
 
-def test_gdb_breaks_inspects_steps_and_continues_to_the_end(builder: Builder) -> None:
-    build = builder.build(APP)
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])  # ARMv7-M, ARMv8-M
+def test_gdb_breaks_inspects_steps_and_continues_to_the_end(builder: Builder, board: str) -> None:
+    build = builder.build(APP, board)
     elf = build / "levante.elf"
     symbols = load_elf(elf).symbols
     square_sum = symbols["square_sum"].address & ~1
@@ -67,6 +68,6 @@ def test_gdb_breaks_inspects_steps_and_continues_to_the_end(builder: Builder) ->
     assert "table 5 14 30 55" in console and "reporter saw 4 calls" in console
     # Simulated time stood still while GDB held the CPU: the cycle count the program
     # prints is that of a run without GDB.
-    plain = builder.run(APP)
+    plain = builder.run(APP, board=board)
     assert plain.status == 0
     assert cycles_line(console) == cycles_line(plain.output)

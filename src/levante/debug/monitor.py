@@ -171,18 +171,17 @@ class GdbSession:
     def _interrupted(self) -> bool:
         """Whether GDB asked the running system to stop (Ctrl-C), without waiting."""
         self._next_poll = self.kernel.now + self.max_run_cycles
-        while not self._events:
-            data = self.connection.poll()
-            if data is None:
-                return False
+        while (data := self.connection.poll()) is not None:
             if not data:
-                self._detach()
+                self._detach()  # GDB has gone: the system runs on
                 return False
             self._take(data)
-        if isinstance(self._events[0], Interrupt):
-            self._events.popleft()
-            return True
-        return False
+        interrupts = [event for event in self._events if isinstance(event, Interrupt)]
+        if not interrupts:
+            return False  # (packets sent while running wait for the next stop)
+        for interrupt in interrupts:
+            self._events.remove(interrupt)
+        return True
 
     def _next_event(self) -> Event | None:
         """The next packet or interrupt from GDB, waiting for it (None: GDB has gone)."""

@@ -139,10 +139,13 @@ class SystemDebuggee:
     # ---- breakpoints -----------------------------------------------------------------
 
     def insert_breakpoint(self, address: int, hardware: bool) -> bool:
+        """Refused past MAX_BREAKPOINTS, and outside the board's memory (where no
+        thread's code can be)."""
         address &= ~1
         kinds = self._breakpoints.get(address)
         if kinds is None:
-            if len(self._breakpoints) >= MAX_BREAKPOINTS:
+            if len(self._breakpoints) >= MAX_BREAKPOINTS or \
+                    self._kernel_view.segment_at(address) is None:
                 return False
             kinds = self._breakpoints[address] = set()
             self.cpu.set_breakpoint(address)

@@ -37,7 +37,7 @@ from levante.debug.transport import GdbConnection
 from levante.kernel.kernel import Kernel
 from levante.kernel.thread import Thread
 
-# About a hundredth of a second of emulation: GDB's Ctrl-C is noticed that soon.
+# A few milliseconds of emulation: GDB's Ctrl-C is noticed about that soon.
 RUN_CYCLES_WHILE_DEBUGGED = 1 << 20
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from types import TracebackType
 
 WAITING = "levante: waiting for GDB on 127.0.0.1:"
 TIMEOUT = 60  # seconds: a guard against a hang, never an assertion
@@ -20,7 +21,8 @@ def free_port() -> int:
 
 
 class LevanteUnderGdb:
-    """`levante run BUILD --gdb PORT`, started and waited for until it listens."""
+    """`levante run BUILD --gdb PORT`, started and waited for until it listens; as a
+    context manager it ends the run on the way out if a failed test left it going."""
 
     def __init__(self, build_dir: Path, *options: str) -> None:
         self.port = free_port()
@@ -37,6 +39,15 @@ class LevanteUnderGdb:
         """(exit status, stdout, the rest of stderr) once the run has ended."""
         stdout, stderr = self.process.communicate(timeout=TIMEOUT)
         return self.process.returncode, stdout, stderr
+
+    def __enter__(self) -> LevanteUnderGdb:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self.process.poll() is None:  # a system under GDB may spin forever
+            self.process.kill()
+            self.process.communicate()
 
 
 def gdb(elf: Path, port: int, *commands: str) -> str:

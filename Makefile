@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi mosquitto qemu-system-arm \
 	device-tree-compiler gdb-multiarch
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-STRICT_TYPED := src/levante/kernel src/levante/config src/levante/arch/interface.py \
+STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/levante/arch/interface.py \
 	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
 	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto \
 	src/levante/codecs src/levante/boot src/levante/commands src/levante/board src/levante/devices \

@@ -31,6 +31,12 @@ class StopKind(Enum):
     # The thread executed WFI: it sleeps until the next event.  The context's pc is past
     # the WFI already, so resuming goes on after it; `cycles` counts the WFI itself.
     WAIT_FOR_INTERRUPT = "wait-for-interrupt"
+    # A debugger's stops (levante.debug): the thread reached a breakpoint (the context's
+    # pc is the breakpoint, not executed yet), or executed the one instruction of a
+    # single step.  `cycles` counts exactly the instructions executed.  The kernel treats
+    # both as a spent budget: the thread goes on from its pc when it next runs.
+    BREAKPOINT = "breakpoint"
+    STEP = "step"
 
 
 class AccessKind(Enum):

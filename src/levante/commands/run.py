@@ -12,10 +12,13 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
+from levante.debug.transport import HOST, GdbListener
 from levante.errors import LevanteError, UsageError
 
 if TYPE_CHECKING:
+    from levante.board.system import System
     from levante.crypto.entropy import EntropySource
+    from levante.debug.monitor import GdbSession
 
 EXIT_HALTED = EXIT_FAILED
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stopped
@@ -131,15 +134,19 @@ def _console() -> Callable[[bytes], None]:
                    "<value>' per line).")
 @click.option("--show-gpio", "show_gpio", is_flag=True,
               help="Print every LED (and other GPIO output) change on the console.")
+@click.option("--gdb", "gdb_port", type=int, metavar="PORT",
+              help="Wait for GDB on 127.0.0.1:PORT (target remote :PORT) with the system "
+                   "stopped at its first instruction, and run under it.")
 def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy_seed: str | None, flash_dir: Path | None, stimulus_path: Path | None,
-        show_gpio: bool) -> None:
+        show_gpio: bool, gdb_port: int | None) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
     flash; the build's signed image is programmed first when the primary slot is blank
     or the build has changed since it was last programmed there.
-    Standard input is the console input (the shell reads it with CONFIG_SHELL)."""
+    Standard input is the console input (the shell reads it with CONFIG_SHELL).
+    With --gdb the board powers up and waits, stopped, for GDB to attach."""
     from levante.board.flash import NothingBootable
     from levante.board.system import power_up
     from levante.devices.stimulus import load_stimulus
@@ -150,6 +157,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy = _entropy_source(entropy_seed)
         stimulus = load_stimulus(stimulus_path) if stimulus_path is not None else []
         trace = _TraceWriter(trace_path) if trace_path is not None else None
+        listener = GdbListener(gdb_port) if gdb_port is not None else None
     except LevanteError as error:
         fail(error)
         return
@@ -169,6 +177,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         if limit_seconds is not None:
             limit = int(limit_seconds * system.kernel.config.clock_hz)
         try:
+            session = _wait_for_gdb(listener, system) if listener is not None else None
             end = system.run(limit)
         except KeyboardInterrupt:
             sys.stdout.flush()
@@ -182,4 +191,23 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
     finally:
         if trace is not None:
             trace.close()
-    sys.exit(EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK)
+        if listener is not None:
+            listener.close()
+    status = EXIT_HALTED if end is RunEnd.HALTED else EXIT_OK
+    if session is not None:
+        session.run_ended(status)
+        if session.killed:
+            click.echo("levante: run ended by GDB (kill)", err=True)
+    sys.exit(status)
+
+
+def _wait_for_gdb(listener: GdbListener, system: System) -> GdbSession:
+    """Wait for GDB to connect; the system then runs under it, stopped before its
+    first instruction."""
+    from levante.debug.monitor import GdbSession
+
+    click.echo(f"levante: waiting for GDB on {HOST}:{listener.port} "
+               f"(target remote :{listener.port})", err=True)
+    session = GdbSession(system.kernel, system.cpu, listener.accept())
+    session.attach()
+    return session

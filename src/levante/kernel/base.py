@@ -11,6 +11,7 @@ from levante.arch.interface import Cpu, MemoryView
 from levante.arch.memview import FlatView, flatten
 from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
+from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
@@ -107,6 +108,9 @@ class KernelState:
         # Asked once per system call, after decoding and before the handler acts (None:
         # every call that passed validation is allowed, nothing is asked).
         self.policy: SyscallPolicy | None = None
+        # A debugger attached to the run loop (kernel/debug.py); None: no debugging, and
+        # the loop asks nothing.
+        self.debugger: DebugMonitor | None = None
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
         # Last, as they need the kernel whole: user mode, stack protection, the devices.

@@ -8,6 +8,10 @@ from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user
 from levante.kernel.fatal_errors import FatalErrors
 from levante.kernel.thread import Thread
 
+# Stops after which the thread simply goes on from its pc when it next runs: a spent
+# budget, and a debugger's breakpoint or single step (held, if at all, by the debugger).
+_GOES_ON = (StopKind.BUDGET, StopKind.BREAKPOINT, StopKind.STEP)
+
 
 class CpuEntry(FatalErrors):
     """What the CPU reports when a thread stops: system calls (inline or not), faults, WFI."""
@@ -21,7 +25,7 @@ class CpuEntry(FatalErrors):
         if thread.pending_fault is not None:
             self._raise_pending_fault(thread)
             return
-        if event.kind is StopKind.BUDGET:
+        if event.kind in _GOES_ON:
             return
         if event.kind is StopKind.WAIT_FOR_INTERRUPT:
             # WFI: the core sleeps until the next interrupt (a tick, a timeout, the slice

@@ -60,7 +60,8 @@ class RunLoop(CpuEntry):
             # At most MAX_RUN_CYCLES at a time: the host gets control back often enough
             # to notice a signal (Ctrl-C) even while a thread spins with nothing due.
             # The split is invisible: a run resumes where the last one stopped.
-            stop_at = min(self._next_stop(limit), self.now + MAX_RUN_CYCLES)
+            longest = MAX_RUN_CYCLES if self.debugger is None else self.debugger.max_run_cycles
+            stop_at = min(self._next_stop(limit), self.now + longest)
             budget = max(1, stop_at - self.now)
             if thread.busy_cycles:
                 spent = min(thread.busy_cycles, budget)
@@ -71,10 +72,18 @@ class RunLoop(CpuEntry):
             self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
             self._run_stop = stop_at
             self._stop_requested = False
+            if self.debugger is not None:
+                self.debugger.before_run(thread)
+                if self._end_requested:
+                    continue  # the debugger ended the run while it held the CPU
             if thread.canary:
                 self.stacks.before_run(thread)
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
+            if self.debugger is not None:
+                self.debugger.thread_stopped(thread, event)
+                if self._end_requested:
+                    continue
             self._handle_thread_event(thread, event)
         return RunEnd.HALTED
 

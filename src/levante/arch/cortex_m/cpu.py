@@ -54,6 +54,7 @@ from unicorn import arm_const as arm
 from unicorn.unicorn_py3.unicorn import UcContext
 
 from levante.arch.cortex_m import _blockclock
+from levante.arch.cortex_m.debugging import DebugSupport
 from levante.arch.cortex_m.native import engine_handle, entry_point
 from levante.arch.cortex_m.protection import PageProtection
 from levante.arch.cortex_m.thumb import (
@@ -155,10 +156,11 @@ def _function_address(value: int) -> int:
     return value & ~1
 
 
-class UnicornCpu:
+class UnicornCpu(DebugSupport):
     """A Cortex-M core with the board's flash and SRAM, running kernel-chosen contexts.
 
-    A user context's view is enforced to the 32-byte MPU granule (see `protection`)."""
+    A user context's view is enforced to the 32-byte MPU granule (see `protection`);
+    breakpoints and single steps for a debugger come from `DebugSupport`."""
 
     def __init__(self, board: Board) -> None:
         self.board = board
@@ -193,6 +195,7 @@ class UnicornCpu:
         self._frame: tuple[int, ...] | None = None  # r0-r6, pc of the loaded context at its SVC
         self._svc_numbers: dict[int, int] = {}
         self._base_context = self.uc.context_save()
+        self._init_debugging()
 
     # ---- loading ---------------------------------------------------------------------
 
@@ -302,6 +305,7 @@ class UnicornCpu:
         self._clock.limit = started + max(1, budget)
         self._stop = None
         self._on_svc = on_svc
+        stepping, stepped = self._begin_step(context), False
         try:
             self.uc.emu_start(context.pc | 1, _NEVER_REACHED)
         except UcError as error:
@@ -309,6 +313,8 @@ class UnicornCpu:
                 self._stop = self._fault_from_error(error)
         finally:
             self._clock.limit = _UNLIMITED
+            if stepping:
+                stepped = self._end_step()
         violation = self._protection.take_violation()
         if violation is not None and (self._stop is None or self._stop.kind is not StopKind.FAULT):
             # Refused by the granule guard without a Unicorn fault: an instruction fetch.
@@ -324,7 +330,9 @@ class UnicornCpu:
         if stop is None:
             if self._ended_on_wfi(context.pc):
                 return StopEvent(StopKind.WAIT_FOR_INTERRUPT, cycles)
-            return StopEvent(StopKind.BUDGET, cycles)
+            return StopEvent(StopKind.STEP if stepped else StopKind.BUDGET, cycles)
+        if stepped and stop.kind is StopKind.BUDGET:
+            return StopEvent(StopKind.STEP, cycles)  # a system call served, then stopped
         return StopEvent(stop.kind, cycles, stop.svc_number, stop.fault)
 
     def _fault(self, description: str, pc: int, address: int | None = None,

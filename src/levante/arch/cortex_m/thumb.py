@@ -14,6 +14,17 @@ def is_32bit_instruction(first_halfword: int) -> bool:
     return (first_halfword >> 11) >= 0b11101
 
 
+def instruction_count(code: bytes) -> int:
+    """How many instructions `code` holds, decoded from its start (a trailing half of a
+    32-bit instruction counts as one, as the block clock counts it)."""
+    offset = count = 0
+    while offset + 1 < len(code):
+        first = code[offset] | code[offset + 1] << 8
+        offset += 4 if is_32bit_instruction(first) else 2
+        count += 1
+    return count
+
+
 def is_divide(first_halfword: int, second_halfword: int) -> bool:
     """SDIV (0xFB90) or UDIV (0xFBB0), encoding T1, with the fixed 0xF0F0 bits set."""
     return (first_halfword & 0xFFD0) == 0xFB90 and (second_halfword & 0xF0F0) == 0xF0F0

@@ -1,0 +1,1 @@
+"""Debugging a running system with GDB: the remote serial protocol and its server."""

@@ -19,6 +19,15 @@ from dataclasses import dataclass
 SVC_EXCEPT = 2  # k_oops / k_panic / __ASSERT: r0 carries the fatal reason
 SVC_SYSCALL = 3  # a system call: number in r6
 SVC_CALLBACK_RETURN = 4  # a kernel-started callback (timer expiry, fatal handler) returned
+SVC_APP_SYSCALL_RETURN = 5  # an application-defined system call's handler returned
+
+# Application-defined system calls (CONFIG_APPLICATION_DEFINED_SYSCALL): call numbers from
+# here on name entries of the image's table (section ._app_syscalls: pairs of words, the
+# marshalling function z_mrsh_<name> or 0, and the name's string).  The caller passes a
+# pointer to its arguments, packed as a struct, in r0 and their size in r1.
+APP_SYSCALL_BASE = 0x10000
+APP_SYSCALL_SECTION = "._app_syscalls"
+APP_SYSCALL_MAX_ARGUMENT_BYTES = 64
 
 REGISTER_ARGUMENTS = 6
 
@@ -301,6 +310,8 @@ HEAP_SYMBOLS = ("z_kernel_pool", "_system_heap")
 OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "STACK_CANARIES": ("__stack_chk_guard",),  # the canary the kernel draws at boot
     "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
+    # `svc #5`: where an application-defined call's handler returns to.
+    "APPLICATION_DEFINED_SYSCALL": ("z_app_syscall_return",),
 }
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
@@ -395,6 +406,8 @@ _REQUIRES = {
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
     "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
+    "z_levante_user_": "APPLICATION_DEFINED_SYSCALL",
+    "k_usermode_": "APPLICATION_DEFINED_SYSCALL",
     "gpio_": "GPIO",
     "uart_irq_": "UART_INTERRUPT_DRIVEN",
     "uart_fifo_": "UART_INTERRUPT_DRIVEN",
@@ -441,6 +454,9 @@ _SUPERVISOR_ONLY = frozenset({
     # Keeping the CPU is for the kernel's threads (in Zephyr irq_lock does nothing in
     # user mode; here a user thread's call oopses).
     "k_sched_lock", "k_sched_unlock", "irq_lock", "irq_unlock",
+    # The checks of an application-defined call's handler: privileged code only.
+    "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
+    "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
     "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
@@ -659,6 +675,13 @@ _DECLARATIONS = (
     "void k_poll_signal_check(struct k_poll_signal *sig, unsigned int *signaled, "
     "int *signal_result)",
     "int k_poll_signal_raise(struct k_poll_signal *sig, int signal_result)",
+    # The checks of an application-defined call's verification (verify_calls.py).
+    "int z_levante_user_buffer_check(const void *addr, size_t size, int write)",
+    "int z_levante_user_object_check(const void *obj, int otype, int init)",
+    "int k_usermode_from_copy(void *dst, const void *src, size_t size)",
+    "int k_usermode_to_copy(void *dst, const void *src, size_t size)",
+    "size_t k_usermode_string_nlen(const char *src, size_t maxlen, int *err)",
+    "int k_usermode_string_copy(char *dst, const char *src, size_t maxlen)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

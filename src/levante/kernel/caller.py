@@ -20,8 +20,14 @@ class Caller:
 
     thread: Thread
     in_isr: bool = False
+    # The verification of an application-defined call: the elevated thread's checks
+    # judge it as the user thread it is (its view, its permissions).
+    as_user: bool = False
 
     @property
     def is_user(self) -> bool:
-        """Unprivileged: its pointers and objects are checked (an ISR is privileged)."""
-        return self.thread.user and not self.in_isr
+        """Unprivileged: its pointers and objects are checked (an ISR is privileged, and
+        so is a user thread running an application-defined call's handler)."""
+        if self.as_user:
+            return True
+        return self.thread.user and not self.in_isr and self.thread.elevated_from is None

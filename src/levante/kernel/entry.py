@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from levante.abi import SVC_EXCEPT, SVC_SYSCALL
+from levante.abi import SVC_APP_SYSCALL_RETURN, SVC_EXCEPT, SVC_SYSCALL
 from levante.arch.interface import StopEvent, StopKind
+from levante.kernel.app_syscalls import AppSyscalls
 from levante.kernel.fatal import K_ERR_CPU_EXCEPTION, K_ERR_STACK_CHK_FAIL, user_raisable_reason
 from levante.kernel.fatal_errors import FatalErrors
 from levante.kernel.thread import Thread
@@ -13,7 +14,7 @@ from levante.kernel.thread import Thread
 _GOES_ON = (StopKind.BUDGET, StopKind.BREAKPOINT, StopKind.STEP)
 
 
-class CpuEntry(FatalErrors):
+class CpuEntry(FatalErrors, AppSyscalls):
     """What the CPU reports when a thread stops: system calls (inline or not), faults, WFI."""
 
     def _handle_thread_event(self, thread: Thread, event: StopEvent) -> None:
@@ -42,6 +43,8 @@ class CpuEntry(FatalErrors):
                 self.fatal_error(caller, K_ERR_CPU_EXCEPTION, fault.description, event)
         elif event.svc_number == SVC_SYSCALL:
             self._serve_syscall(caller, thread.context)
+        elif event.svc_number == SVC_APP_SYSCALL_RETURN and self.return_from_app_syscall(thread):
+            return
         elif event.svc_number == SVC_EXCEPT:
             assert thread.context is not None
             reason = self.cpu.syscall_registers(thread.context)[0]

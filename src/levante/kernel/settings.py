@@ -53,6 +53,7 @@ class KernelConfig:
     sensor: bool = False
     uart_interrupt_driven: bool = False
     thread_custom_data: bool = False
+    app_syscalls: bool = False  # CONFIG_APPLICATION_DEFINED_SYSCALL
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -105,6 +106,7 @@ class KernelConfig:
             "SENSOR": self.sensor,
             "UART_INTERRUPT_DRIVEN": self.serial and self.uart_interrupt_driven,
             "THREAD_CUSTOM_DATA": self.thread_custom_data,
+            "APPLICATION_DEFINED_SYSCALL": self.app_syscalls,
         }.get(symbol, False)
 
     @property
@@ -177,6 +179,7 @@ class KernelConfig:
             sensor=config.is_enabled("SENSOR"),
             uart_interrupt_driven=config.is_enabled("UART_INTERRUPT_DRIVEN"),
             thread_custom_data=config.is_enabled("THREAD_CUSTOM_DATA"),
+            app_syscalls=config.is_enabled("APPLICATION_DEFINED_SYSCALL"),
         )
         if board is None:
             return settings

@@ -94,6 +94,9 @@ class Thread:
     # interrupts locked no timeout or device interrupt is served until it unlocks.
     sched_locks: int = 0
     irq_locked: bool = False
+    # While it runs an application-defined system call's handler (app_syscalls.py): its
+    # user context, which resumes when the handler returns; `context` is the handler's.
+    elevated_from: Context | None = None
 
     def __post_init__(self) -> None:
         from levante.kernel.caller import Caller

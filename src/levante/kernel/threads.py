@@ -212,6 +212,9 @@ class ThreadLifecycle(Blocking):
         if thread.context is not None:
             self.cpu.release_context(thread.context)
             thread.context = None
+        if thread.elevated_from is not None:  # aborted inside an application call
+            self.cpu.release_context(thread.elevated_from)
+            thread.elevated_from = None
         if self.userspace is not None:
             self.userspace.release(thread)
         if self.config.thread_monitor:

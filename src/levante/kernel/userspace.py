@@ -161,14 +161,23 @@ class UserSpace:
         return thread_view(self.mpu, config.code_region, thread, config.null_guard_size,
                            partitions)
 
+    def privileged_stack_of(self, thread: Thread) -> tuple[int, int]:
+        """(start, size) of the privileged stack of a user thread's slot."""
+        if thread.slot is None or not self.privileged_stacks:
+            raise Oops(f"thread '{thread.name}' has no privileged stack")
+        start = self.privileged_stacks + thread.slot * self.privileged_stack_size
+        return start, self.privileged_stack_size
+
     def refresh_view(self, thread: Thread) -> None:
         """Recompute a user thread's view after its domain changed; the running thread
         stops so that the new view applies before its next instruction."""
         if not thread.user or not thread.is_alive():
             return
         thread.view = self.view_of(thread)
-        if thread.context is not None:
-            self.kernel.cpu.set_memory_view(thread.context, thread.view)
+        # Elevated in an application-defined call, the user context is the one set aside.
+        user_context = thread.elevated_from or thread.context
+        if user_context is not None:
+            self.kernel.cpu.set_memory_view(user_context, thread.view)
         if thread is self.kernel.current:
             self.kernel.request_stop()
 

@@ -45,6 +45,7 @@ from levante.config.devicetree import (
 )
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
+from levante.sdk.app_syscalls import write_app_syscalls
 from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
 from levante.sdk.devices_gen import write_device_files
 from levante.sdk.devicetree_header import devicetree_header
@@ -526,6 +527,10 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     objects: list[Path] = []
     warnings: list[str] = list(tree.warnings)
     sources = [*sorted(RUNTIME_DIR.glob("*.c")), devices_source]
+    if config.is_enabled("APPLICATION_DEFINED_SYSCALL"):
+        table = write_app_syscalls(app_dir, generated_include, build_dir / DEVICETREE_DIR)
+        if table is not None:
+            sources.append(table)
     if cmake_app.has_cmake_project(app_dir):
         built, app_warnings = cmake_app.build_objects(app_dir, build_dir, board, config, cc,
                                                       flags, cmake_definitions or {})

@@ -6,6 +6,8 @@ import re
 
 from levante import __version__
 from levante.abi import (
+    APP_SYSCALL_BASE,
+    APP_SYSCALL_SECTION,
     ERRNO,
     FATAL_REASONS,
     FIELD_OFFSETS,
@@ -18,6 +20,7 @@ from levante.abi import (
     STATIC_SECTIONS,
     STRUCT_SIZES,
     STRUCTS,
+    SVC_APP_SYSCALL_RETURN,
     SVC_CALLBACK_RETURN,
     SVC_EXCEPT,
     SVC_SYSCALL,
@@ -41,7 +44,9 @@ def static_object_sections() -> str:
         f"{{ KEEP(*(SORT_BY_NAME({kind.static_section}.static.*))) }} > RAM AT > FLASH\n"
         for kind in STATIC_KINDS) + (
         # The devices the build generated, in ordinal order (flash: they never change).
-        f"\t{devices} : ALIGN(4) {{ KEEP(*(SORT_BY_NAME({devices}.static.*))) }} > FLASH\n")
+        f"\t{devices} : ALIGN(4) {{ KEEP(*(SORT_BY_NAME({devices}.static.*))) }} > FLASH\n"
+        # The application-defined system calls' table (CONFIG_APPLICATION_DEFINED_SYSCALL).
+        f"\t{APP_SYSCALL_SECTION} : ALIGN(4) {{ KEEP(*({APP_SYSCALL_SECTION})) }} > FLASH\n")
 
 
 def struct_check_header() -> str:
@@ -64,6 +69,8 @@ def abi_header() -> str:
         f"#define LV_SVC_EXCEPT {SVC_EXCEPT}",
         f"#define LV_SVC_SYSCALL {SVC_SYSCALL}",
         f"#define LV_SVC_CALLBACK_RETURN {SVC_CALLBACK_RETURN}",
+        f"#define LV_SVC_APP_SYSCALL_RETURN {SVC_APP_SYSCALL_RETURN}",
+        f"#define LV_APP_SYSCALL_BASE {APP_SYSCALL_BASE:#x}u",
         f'#define LV_VERSION_STRING "{__version__}"',
         f"#define LV_STACK_SENTINEL {STACK_SENTINEL_VALUE:#x}u",
         f"#define LV_MPU_GRANULE {GRANULE}UL",

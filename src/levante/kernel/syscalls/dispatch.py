@@ -29,7 +29,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from levante.abi import REGISTER_ARGUMENTS, STRUCTS_BY_NAME, SYSCALLS, Parameter, Syscall
+from levante.abi import (
+    APP_SYSCALL_BASE,
+    REGISTER_ARGUMENTS,
+    STRUCTS_BY_NAME,
+    SYSCALLS,
+    Parameter,
+    Syscall,
+)
 from levante.arch.interface import Context, MemoryAccessError
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
@@ -175,6 +182,9 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     registers = kernel.cpu.syscall_registers(context)
     entry = TABLE.get(registers[6])
     if entry is None:
+        if registers[6] >= APP_SYSCALL_BASE and kernel.config.app_syscalls:
+            kernel.enter_app_syscall(caller, context, registers)
+            return
         raise Oops(f"invalid system call number {registers[6]:#x}")
     call = entry.call
     if call.requires is not None and not kernel.config.is_enabled(call.requires):

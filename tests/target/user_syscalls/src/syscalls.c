@@ -609,6 +609,52 @@ static int sv_irq_unlock(void)
 	return __LINE__;
 }
 
+static char sv_copy[8];
+
+static int sv_z_levante_user_buffer_check(void)
+{
+	expect_fault();
+	(void)z_levante_user_buffer_check(sv_copy, sizeof(sv_copy), 0);
+	return __LINE__;
+}
+
+static int sv_z_levante_user_object_check(void)
+{
+	expect_fault();
+	(void)z_levante_user_object_check(&test_msgq, K_OBJ_MSGQ, 0);
+	return __LINE__;
+}
+
+static int sv_usermode_from_copy(void)
+{
+	expect_fault();
+	(void)k_usermode_from_copy(sv_copy, sv_copy, 1);
+	return __LINE__;
+}
+
+static int sv_usermode_to_copy(void)
+{
+	expect_fault();
+	(void)k_usermode_to_copy(sv_copy, sv_copy, 1);
+	return __LINE__;
+}
+
+static int sv_usermode_string_nlen(void)
+{
+	int err;
+
+	expect_fault();
+	(void)k_usermode_string_nlen(sv_copy, sizeof(sv_copy), &err);
+	return __LINE__;
+}
+
+static int sv_usermode_string_copy(void)
+{
+	expect_fault();
+	(void)k_usermode_string_copy(sv_copy, sv_copy, sizeof(sv_copy));
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -720,6 +766,12 @@ static const struct user_case cases[] = {
 	{ "sv_sched_unlock", sv_sched_unlock, K_USER, OOPS },
 	{ "sv_irq_lock", sv_irq_lock, K_USER, OOPS },
 	{ "sv_irq_unlock", sv_irq_unlock, K_USER, OOPS },
+	{ "sv_z_levante_user_buffer_check", sv_z_levante_user_buffer_check, K_USER, OOPS },
+	{ "sv_z_levante_user_object_check", sv_z_levante_user_object_check, K_USER, OOPS },
+	{ "sv_usermode_from_copy", sv_usermode_from_copy, K_USER, OOPS },
+	{ "sv_usermode_to_copy", sv_usermode_to_copy, K_USER, OOPS },
+	{ "sv_usermode_string_nlen", sv_usermode_string_nlen, K_USER, OOPS },
+	{ "sv_usermode_string_copy", sv_usermode_string_copy, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

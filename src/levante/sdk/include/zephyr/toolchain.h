@@ -8,6 +8,9 @@
 #define __unused __attribute__((__unused__))
 #define __maybe_unused __attribute__((__unused__))
 #define __weak __attribute__((__weak__))
+/* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
+#define __syscall static inline
+#define __syscall_always_inline static inline __attribute__((always_inline))
 #define __noinit __attribute__((__section__(".noinit")))
 #define __section(x) __attribute__((__section__(x)))
 #define FUNC_NORETURN __attribute__((__noreturn__))

@@ -455,6 +455,7 @@ _SUPERVISOR_ONLY = frozenset({
     # user mode; here a user thread's call oopses).
     "k_sched_lock", "k_sched_unlock", "irq_lock", "irq_unlock",
     # The checks of an application-defined call's handler: privileged code only.
+    "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -682,6 +683,9 @@ _DECLARATIONS = (
     "int k_usermode_to_copy(void *dst, const void *src, size_t size)",
     "size_t k_usermode_string_nlen(const char *src, size_t maxlen, int *err)",
     "int k_usermode_string_copy(char *dst, const char *src, size_t maxlen)",
+    "bool k_is_in_user_syscall(void)",
+    "void *z_thread_aligned_alloc(size_t align, size_t size)",
+    "void k_free(void *ptr)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -11,7 +11,7 @@ dispatch.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class ObjectQueries(Protocol):
     """Kernel objects looked up and validated (Zephyr's k_object_validate)."""
 
     def entry(self, address: int) -> KernelObject | None: ...
+
+    def __iter__(self) -> Iterator[KernelObject]: ...
 
     def validate(self, thread: Thread, address: int, kind: str | None,
                  init: InitState) -> int: ...

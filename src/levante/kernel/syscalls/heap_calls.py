@@ -103,6 +103,11 @@ def _valid_free(kernel: Inspect, caller: Caller, h: int, mem: int) -> Plan:
 def k_heap_free(kernel: Services, caller: Caller, heap: Heap, mem: int) -> None:
     if mem == NULL:
         return
+    _release(kernel, heap, mem)
+
+
+def _release(kernel: Services, heap: Heap, mem: int) -> None:
+    """Give a block back to its heap; waiters get their memory in priority order."""
     release_block(kernel.memory, heap.pool, mem)
     for waiter in heap.waiters.threads():
         request = waiter.wait_data
@@ -110,3 +115,45 @@ def k_heap_free(kernel: Services, caller: Caller, heap: Heap, mem: int) -> None:
         address = allocate_block(kernel.memory, heap.pool, *request)
         if address is not None:
             kernel.wake(waiter, address)
+
+
+# ---- k_free and z_thread_malloc: blocks of any heap --------------------------------
+
+
+def _valid_thread_alloc(kernel: Inspect, caller: Caller, align: int, size: int) -> int | Plan:
+    pool = kernel.resource_pool_of(caller)
+    if pool is None or size == 0 or align & (align - 1):
+        return NULL  # no resource pool (Zephyr's z_thread_malloc gives NULL too)
+    return pool, size, max(align, MIN_ALIGN)
+
+
+@syscall("z_thread_aligned_alloc", validate=_valid_thread_alloc)
+def z_thread_aligned_alloc(kernel: Services, caller: Caller, pool: MemoryPool, size: int,
+                           align: int) -> int:
+    """A block of the calling thread's resource pool (the system heap in an ISR), as
+    Zephyr's z_thread_malloc gives a handler memory charged to the thread it serves."""
+    address = allocate_block(kernel.memory, pool, size, align)
+    return NULL if address is None else address
+
+
+def _valid_k_free(kernel: Inspect, caller: Caller, mem: int) -> Plan:
+    if mem == NULL:
+        return (None, NULL)
+    for entry in kernel.objects:
+        if isinstance(entry.state, Heap) and entry.state.pool.block_size(mem) is not None:
+            return entry.state, mem
+    raise Oops(f"k_free: {mem:#x} is not a block of any heap")
+
+
+@syscall("k_free", validate=_valid_k_free)
+def k_free(kernel: Services, caller: Caller, heap: Heap | None, mem: int) -> None:
+    """Free a block of whichever heap it came from (k_malloc's system heap, a thread's
+    resource pool, a k_heap), as Zephyr's k_free does from the block's header."""
+    if heap is not None:
+        _release(kernel, heap, mem)
+
+
+@syscall("k_is_in_user_syscall")
+def k_is_in_user_syscall(kernel: Services, caller: Caller) -> int:
+    """True in the handler of an application-defined call a user thread made."""
+    return 1 if not caller.in_isr and caller.thread.elevated_from is not None else 0

@@ -6,7 +6,8 @@ through the same memory and object rules as any system call's decoding.
 
 Kernel functions: a user thread calling one directly oopses.  A check returns 0 when the
 user thread may, and non-zero when not (K_OOPS turns that into the caller's oops); a copy
-returns 0 or -EFAULT (-EINVAL for a string without its NUL within `maxlen`).
+returns 0 or EFAULT (EINVAL for a string without its NUL within `maxlen`): positive, as
+Zephyr's do.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.context import Inspect, Services
     from levante.kernel.syscalls.registry import Plan
 
-EFAULT, EINVAL = -ERRNO["EFAULT"], -ERRNO["EINVAL"]
+EFAULT, EINVAL = ERRNO["EFAULT"], ERRNO["EINVAL"]  # positive, as Zephyr's copies return
 ALLOWED, REFUSED = 0, 1
 # K_SYSCALL_OBJ (must be initialised), _INIT (either), _NEVER_INIT (must not be).
 _INIT_STATES = (InitState.INITIALISED, InitState.ANY, InitState.UNINITIALISED)

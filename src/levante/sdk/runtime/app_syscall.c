@@ -22,7 +22,7 @@ __attribute__((naked, noreturn)) void z_app_syscall_return(void)
 
 void *k_usermode_alloc_from_copy(const void *src, size_t size)
 {
-	void *dst = k_malloc(size);
+	void *dst = z_thread_malloc(size);
 
 	if (dst != NULL && k_usermode_from_copy(dst, src, size) != 0) {
 		k_free(dst);
@@ -39,7 +39,7 @@ char *k_usermode_string_alloc_copy(const char *src, size_t maxlen)
 	if (err != 0 || len >= maxlen) {
 		return NULL; /* unreadable, or no NUL within maxlen */
 	}
-	char *dst = k_malloc(len + 1);
+	char *dst = z_thread_malloc(len + 1);
 
 	if (dst != NULL && k_usermode_string_copy(dst, src, len + 1) != 0) {
 		k_free(dst);

@@ -1,5 +1,6 @@
 /* The system heap (CONFIG_HEAP_MEM_POOL_SIZE > 0): k_malloc and friends, as Zephyr's
- * kernel/mempool.c gives them, over the k_heap the kernel serves from z_kernel_pool.
+ * kernel/mempool.c gives them, over the k_heap the kernel serves from z_kernel_pool
+ * (k_free is the kernel's: it frees a block of whichever heap it came from).
  * Kernel functions: a user thread that calls them oopses (they are not system calls). */
 #include <zephyr/kernel.h>
 
@@ -25,12 +26,6 @@ void *k_calloc(size_t nmemb, size_t size)
 	return k_heap_calloc(&_system_heap, nmemb, size, K_NO_WAIT);
 }
 
-void k_free(void *ptr)
-{
-	if (ptr != NULL) {
-		k_heap_free(&_system_heap, ptr);
-	}
-}
 #else
 /* Without a system heap every allocation fails, as in Zephyr. */
 void *k_aligned_alloc(size_t align, size_t size)
@@ -53,8 +48,4 @@ void *k_calloc(size_t nmemb, size_t size)
 	return NULL;
 }
 
-void k_free(void *ptr)
-{
-	ARG_UNUSED(ptr);
-}
 #endif

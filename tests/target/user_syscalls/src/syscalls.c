@@ -655,6 +655,20 @@ static int sv_usermode_string_copy(void)
 	return __LINE__;
 }
 
+static int sv_z_thread_aligned_alloc(void)
+{
+	expect_fault();
+	(void)z_thread_aligned_alloc(8, 8);
+	return __LINE__;
+}
+
+static int sv_free(void)
+{
+	expect_fault();
+	k_free(NULL);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -772,6 +786,8 @@ static const struct user_case cases[] = {
 	{ "sv_usermode_to_copy", sv_usermode_to_copy, K_USER, OOPS },
 	{ "sv_usermode_string_nlen", sv_usermode_string_nlen, K_USER, OOPS },
 	{ "sv_usermode_string_copy", sv_usermode_string_copy, K_USER, OOPS },
+	{ "sv_z_thread_aligned_alloc", sv_z_thread_aligned_alloc, K_USER, OOPS },
+	{ "sv_free", sv_free, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

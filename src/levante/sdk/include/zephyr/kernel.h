@@ -343,7 +343,7 @@ struct k_heap {
 void *k_aligned_alloc(size_t align, size_t size);
 void *k_malloc(size_t size);
 void *k_calloc(size_t nmemb, size_t size);
-void k_free(void *ptr);
+/* k_free(ptr) is a system call: it frees a block of any heap (NULL: nothing). */
 
 struct k_event {
 	uint32_t _kernel_reserved[2];
@@ -552,6 +552,12 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 
 #include <generated/levante/syscalls.h>
 
+/* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
+static inline void *z_thread_malloc(size_t size)
+{
+	return z_thread_aligned_alloc(sizeof(void *), size);
+}
+
 /* k_fifo and k_lifo: Zephyr's macros over k_queue (first in first out, last in first
  * out). */
 #define k_fifo_init(fifo) k_queue_init(&(fifo)->_queue)
@@ -636,6 +642,7 @@ static inline bool k_is_user_context(void)
 	return false;
 #endif
 }
+#define arch_is_user_context() k_is_user_context()
 
 /* Zephyr's k_condvar_wait: the call gives the mutex up and waits; the mutex is taken
  * again here, whatever ended the wait, before returning 0 or -EAGAIN. */

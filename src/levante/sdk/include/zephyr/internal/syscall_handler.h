@@ -58,8 +58,8 @@
 #define K_SYSCALL_OBJ_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 1)
 #define K_SYSCALL_OBJ_NEVER_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 2)
 
-/* A copy of the user's `size` bytes at `src` on the system heap (NULL when it is not
- * theirs to read or there is no room); free it with k_free. */
+/* A copy of the user's `size` bytes at `src` from the calling thread's resource pool
+ * (NULL when it is not theirs to read or there is no room); free it with k_free. */
 void *k_usermode_alloc_from_copy(const void *src, size_t size);
 /* A copy of the user's string (NULL when unreadable or longer than maxlen - 1). */
 char *k_usermode_string_alloc_copy(const char *src, size_t maxlen);

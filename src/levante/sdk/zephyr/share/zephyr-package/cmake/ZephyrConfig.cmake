@@ -15,6 +15,7 @@ include(${LEVANTE_BUILD_INFO})
 
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR arm)
+set(ARCH arm)  # Zephyr's architecture name: both boards are Arm
 set(CMAKE_C_COMPILER ${LEVANTE_C_COMPILER})
 set(CMAKE_CXX_COMPILER ${LEVANTE_CXX_COMPILER})
 set(CMAKE_ASM_COMPILER ${LEVANTE_C_COMPILER})
@@ -27,6 +28,9 @@ set(APPLICATION_SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
 set(APPLICATION_BINARY_DIR ${CMAKE_CURRENT_BINARY_DIR})
 set(ZEPHYR_BINARY_DIR ${CMAKE_CURRENT_BINARY_DIR}/zephyr)
 set(ZEPHYR_CURRENT_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+# The tree apps name as ${ZEPHYR_BASE}: Levante's, which holds the kernel-internal headers
+# Zephyr's tests include from ${ZEPHYR_BASE}/kernel/include.
+get_filename_component(ZEPHYR_BASE ${CMAKE_CURRENT_LIST_DIR}/../../.. ABSOLUTE)
 set(Zephyr_FOUND TRUE)
 
 include(${CMAKE_CURRENT_LIST_DIR}/../../../levante_version.cmake)

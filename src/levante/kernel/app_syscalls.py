@@ -41,7 +41,15 @@ class AppSyscalls(KernelState):
     """Entering and leaving an application-defined system call's privileged handler."""
 
     def _app_syscall_entry(self, index: int) -> tuple[int, str]:
-        """(marshalling function, name) of table entry `index`; Oops when none."""
+        """(marshalling function, name) of table entry `index`; Oops when none.  The
+        table is in flash, which no thread writes: an entry read once is kept."""
+        known = self.app_syscall_entries.get(index)
+        if known is not None:
+            return known
+        self.app_syscall_entries[index] = found = self._read_app_syscall_entry(index)
+        return found
+
+    def _read_app_syscall_entry(self, index: int) -> tuple[int, str]:
         table = self.image.section(APP_SYSCALL_SECTION)
         if table is None or not 0 <= index < table.size // _ENTRY.size:
             raise Oops(f"invalid system call number {APP_SYSCALL_BASE + index:#x}")

@@ -103,6 +103,8 @@ class KernelState:
         # What the board's devices serve, by register address (a GPIO controller's
         # pins, ...): boot makes the image's `struct device` of each a kernel object.
         self.device_models: dict[int, HasKind] = {}
+        # Application-defined system calls looked up so far: (handler, name) by index.
+        self.app_syscall_entries: dict[int, tuple[int, str]] = {}
         # The image's device objects by kind (their struct device addresses), in order.
         self.device_objects: dict[str, list[int]] = {}
         # Asked once per system call, after decoding and before the handler acts (None:

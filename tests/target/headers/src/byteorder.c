@@ -25,6 +25,7 @@ ZTEST(headers, test_byteorder_swaps_known_values)
 	uint32_t word = 0x11223344;
 
 	zassert_mem_equal(&word, in_cpu_order, 4);
+	BUILD_ASSERT(IS_ENABLED(CONFIG_LITTLE_ENDIAN), "Kconfig says what the CPU does");
 }
 
 ZTEST(headers, test_byteorder_reads_and_writes_at_any_alignment)

@@ -141,6 +141,11 @@ ZTEST(headers, test_text_conversions)
 
 	zassert_equal(bin2hex(bytes, sizeof(bytes), hex, sizeof(hex)), 8);
 	zassert_str_equal(hex, "001fa5ff");
+
+	char wide[32];
+
+	snprintk(wide, sizeof(wide), "%" PRIu64 " %" PRIx64, BIT64(40), GENMASK64(39, 36));
+	zassert_str_equal(wide, "1099511627776 f000000000", "PRI*64 fit 64-bit values: %s", wide);
 	zassert_equal(bin2hex(bytes, sizeof(bytes), hex, 8), 0, "no room for the NUL");
 	zassert_equal(hex2bin("001FA5ff", 8, back, sizeof(back)), 4);
 	zassert_mem_equal(back, bytes, 4);

@@ -201,6 +201,11 @@ size_t bin2hex(const uint8_t *buf, size_t buflen, char *hex, size_t hexlen);
 size_t hex2bin(const char *hex, size_t hexlen, uint8_t *buf, size_t buflen);
 uint8_t u8_to_dec(char *buf, uint8_t buflen, uint8_t value);
 
+/* A pause inside a polling loop.  Simulated time advances with the instructions a
+ * spin executes, as a real core's does, so no extra wait is needed (Zephyr too pauses
+ * only on its POSIX boards). */
+#define Z_SPIN_DELAY(t) ((void)(t))
+
 /* WAIT_FOR(expr, timeout_us, delay_stmt): polls `expr`, running `delay_stmt` between
  * tries, until it holds or `timeout_us` microseconds of cycles have passed; its value
  * is the last evaluation of `expr`.  Needs <zephyr/kernel.h> where it is used. */

@@ -26,7 +26,7 @@ EXPECTED_SYMBOLS = {
     "UART_INTERRUPT_DRIVEN", "SENSOR", "CBPRINTF_FP_SUPPORT", "NEWLIB_LIBC_FLOAT_PRINTF", "ARCH",
     "THREAD_CUSTOM_DATA", "TIMING_FUNCTIONS", "POLL", "SYS_CLOCK_EXISTS",
     "APPLICATION_DEFINED_SYSCALL", "TEST_HW_STACK_PROTECTION", "COMMON_LIBC_MALLOC_ARENA_SIZE",
-    "BOARD_LV_M4", "BOARD_LV_M33", "BOARD", "CPU_CORTEX_M", "CPU_CORTEX_M4",
+    "BOARD_LV_M4", "BOARD_LV_M33", "BOARD", "LITTLE_ENDIAN", "CPU_CORTEX_M", "CPU_CORTEX_M4",
     "CPU_CORTEX_M33", "ARMV7_M_ARMV8_M_MAINLINE", "ARMV8_M_MAINLINE", "CPU_HAS_MPU",
     "CPU_HAS_FPU", "FPU", "SYS_CLOCK_HW_CYCLES_PER_SEC", "SYS_CLOCK_TICKS_PER_SEC",
     "TICKLESS_KERNEL", "MAIN_THREAD_PRIORITY", "MAIN_STACK_SIZE", "IDLE_STACK_SIZE",
@@ -211,7 +211,7 @@ def test_defconfig_clock_agrees_with_board_file(name: str) -> None:
 def test_lv_m4_cpu_symbols(build: Build) -> None:
     config = build(board="lv_m4")
     for name in ("BOARD_LV_M4", "CPU_CORTEX_M", "CPU_CORTEX_M4", "ARMV7_M_ARMV8_M_MAINLINE",
-                 "CPU_HAS_MPU", "CPU_HAS_FPU"):  # fmt: skip
+                 "CPU_HAS_MPU", "CPU_HAS_FPU", "LITTLE_ENDIAN"):  # fmt: skip
         assert config.get_bool(name), name
     assert config.get_bool("BOARD_LV_M33") is False
     assert not config.is_enabled("CPU_CORTEX_M33")
@@ -222,7 +222,7 @@ def test_lv_m4_cpu_symbols(build: Build) -> None:
 def test_lv_m33_cpu_symbols(build: Build) -> None:
     config = build(board="lv_m33")
     for name in ("BOARD_LV_M33", "CPU_CORTEX_M", "CPU_CORTEX_M33", "ARMV8_M_MAINLINE",
-                 "ARMV7_M_ARMV8_M_MAINLINE", "CPU_HAS_MPU"):  # fmt: skip
+                 "ARMV7_M_ARMV8_M_MAINLINE", "CPU_HAS_MPU", "LITTLE_ENDIAN"):  # fmt: skip
         assert config.get_bool(name), name
     assert not config.is_enabled("CPU_CORTEX_M4")
     assert not config.is_enabled("CPU_HAS_FPU")

@@ -63,51 +63,8 @@ typedef struct {
 #define K_HOURS(h) K_MINUTES((h) * 60)
 
 
-static inline uint32_t k_ms_to_ticks_ceil32(uint32_t ms)
-{
-	return (uint32_t)Z_UNITS_TO_TICKS_CEIL(ms, 1000LL);
-}
-
-static inline int64_t k_ticks_to_ms_floor64(int64_t ticks)
-{
-	return ticks * 1000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
-}
-
-static inline uint32_t k_ticks_to_ms_floor32(uint32_t ticks)
-{
-	return (uint32_t)k_ticks_to_ms_floor64(ticks);
-}
-
-static inline int64_t k_ticks_to_us_floor64(int64_t ticks)
-{
-	return ticks * 1000000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
-}
-
-static inline uint32_t sys_clock_hw_cycles_per_sec(void)
-{
-	return CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
-}
-
-static inline uint32_t k_cyc_to_us_floor32(uint32_t cycles)
-{
-	return (uint32_t)((uint64_t)cycles * 1000000u / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
-}
-
-static inline uint32_t k_cyc_to_ms_ceil32(uint32_t cycles)
-{
-	return (uint32_t)(((uint64_t)cycles * 1000u + CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC - 1) /
-			  CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
-}
-
-static inline uint64_t k_cyc_to_ns_floor64(uint64_t cycles)
-{
-	return cycles * 1000000000ull / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
-}
-
-static inline uint32_t k_cyc_to_ms_floor32(uint32_t cycles)
-{
-	return (uint32_t)((uint64_t)cycles * 1000u / CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC);
-}
+/* The unit conversions (k_ms_to_ticks_ceil32, k_cyc_to_us_floor32, ...) are in
+ * <zephyr/sys/time_units.h>. */
 
 /* ---- Threads ------------------------------------------------------------------- */
 

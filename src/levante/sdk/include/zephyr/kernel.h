@@ -78,6 +78,16 @@ static inline uint32_t k_ticks_to_ms_floor32(uint32_t ticks)
 	return (uint32_t)k_ticks_to_ms_floor64(ticks);
 }
 
+static inline uint64_t k_ticks_to_ms_ceil64(uint64_t ticks)
+{
+	return (ticks * 1000u + CONFIG_SYS_CLOCK_TICKS_PER_SEC - 1) / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
+}
+
+static inline uint32_t k_ticks_to_ms_ceil32(uint32_t ticks)
+{
+	return (uint32_t)k_ticks_to_ms_ceil64(ticks);
+}
+
 static inline int64_t k_ticks_to_us_floor64(int64_t ticks)
 {
 	return ticks * 1000000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC;
@@ -550,7 +560,10 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 	event->obj = obj;
 }
 
+#include <levante/work_types.h>
 #include <generated/levante/syscalls.h>
+#include <zephyr/sys/atomic.h>
+#include <levante/work.h>
 
 /* k_fifo and k_lifo: Zephyr's macros over k_queue (first in first out, last in first
  * out). */

@@ -14,6 +14,7 @@ from bench import (
     bench_peer,
     bench_syscall,
     bench_user_mode,
+    bench_work,
     bench_yield,
 )
 
@@ -21,6 +22,7 @@ BENCHMARKS = (
     bench_mips.run,
     bench_syscall.run,
     bench_yield.run,
+    bench_work.run,
     bench_user_mode.run_syscall,
     bench_user_mode.run_switch,
     bench_granules.run,

@@ -9,7 +9,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
@@ -98,3 +98,23 @@ class Builder:
 @pytest.fixture(scope="session")
 def builder(tmp_path_factory: pytest.TempPathFactory) -> Builder:
     return Builder(tmp_path_factory.mktemp("builds"))
+
+
+if TYPE_CHECKING:
+    from levante.image.elf import ElfImage
+
+
+def kernel_thread_names(image: ElfImage | Path) -> set[str]:
+    """The names the threads every image has go by in the trace: main, and the system
+    work queue's (by its struct k_thread's address until it is named, then `sysworkq`).
+    `image`: the image, or its build folder."""
+    from levante.abi import FIELD_OFFSETS
+    from levante.image.elf import load_elf
+
+    if isinstance(image, Path):
+        image = load_elf(image / "levante.elf")
+    names = {"main", "sysworkq"}
+    queue = image.symbols.get("k_sys_work_q")
+    if queue is not None:
+        names.add(f"{queue.address + FIELD_OFFSETS['k_work_q.thread']:#010x}")
+    return names

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import SAMPLES, Builder
+from conftest import SAMPLES, Builder, kernel_thread_names
 
 APP = SAMPLES / "philosophers"
 PHILOSOPHERS = 6
@@ -59,7 +59,7 @@ def test_everyone_eats_and_neighbours_never_eat_together(builder: Builder) -> No
 def test_priorities_mix_cooperative_and_preemptible(builder: Builder) -> None:
     result = builder.run(APP, max_time="2s")
     priorities = [e["priority"] for e in result.events("thread_create")
-                  if e["thread"] != "main"]
+                  if e["thread"] not in kernel_thread_names(builder.build(APP))]
     assert len(priorities) == PHILOSOPHERS
     assert any(p < 0 for p in priorities) and any(p >= 0 for p in priorities)
     assert len(set(priorities)) == PHILOSOPHERS

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from userspace_support import check_isolation_fault, initial_bytes, partition
 
-from conftest import SAMPLES, Builder, RunResult
+from conftest import SAMPLES, Builder, RunResult, kernel_thread_names
 from levante.image.elf import ElfImage, load_elf
 
 APP = SAMPLES / "userspace_pipeline"
@@ -89,7 +89,8 @@ def test_each_stage_has_its_own_partition_and_only_its_queues(
     assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
 
     # Created stopped at their priorities, then each granted exactly its queues.
-    created = [e["priority"] for e in result.events("thread_create") if e["thread"] != "main"]
+    created = [e["priority"] for e in result.events("thread_create")
+               if e["thread"] not in kernel_thread_names(image)]
     assert created == list(PRIORITIES)
     grants: dict[str, set[int]] = {}
     for event in result.events("grant"):

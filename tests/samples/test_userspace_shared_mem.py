@@ -7,7 +7,7 @@ import re
 import pytest
 from userspace_support import check_isolation_fault, initial_bytes, partition
 
-from conftest import SAMPLES, Builder, RunResult
+from conftest import SAMPLES, Builder, RunResult, kernel_thread_names
 from levante.image.elf import ElfImage, load_elf
 
 APP = SAMPLES / "userspace_shared_mem"
@@ -115,7 +115,8 @@ def test_the_domains_share_one_partition_and_both_semaphores(
             ("thread_b", "k_sem_give", None), ("thread_b", "k_sem_take", "blocked")]
     assert calls == [("thread_b", "k_sem_take", "blocked"), *turn * ROUNDS][:-1]
     assert not [e for e in result.events("syscall") if e["call"].startswith("k_msgq_")]
-    created = [e["priority"] for e in result.events("thread_create") if e["thread"] != "main"]
+    created = [e["priority"] for e in result.events("thread_create")
+               if e["thread"] not in kernel_thread_names(image)]
     assert created == [5, 5]
 
 

@@ -44,8 +44,9 @@ def test_logging_filters_by_level_and_compiles_out(debugging: RunResult,
 
 
 def test_thread_monitor_lists_live_threads(debugging: RunResult, quiet: RunResult) -> None:
-    # main, the checker, the sleeper and the shell (the idle thread has no k_thread).
-    assert "MONITOR 4 threads" in debugging.output
+    # main, the system work queue, the checker, the sleeper and the shell (the idle
+    # thread has no k_thread).
+    assert "MONITOR 5 threads" in debugging.output
     assert "MONITOR 0 threads" in quiet.output
 
 
@@ -69,7 +70,7 @@ def test_the_shell_answers_its_commands(debugging: RunResult) -> None:
     assert re.search(r" 0x[0-9a-f]{8} sleeper\n\tpriority: 7 state: suspended", threads)
     assert re.search(r"\*0x[0-9a-f]{8} shell_uart\n\tpriority: 14 state: running", threads)
     usage = re.findall(r"stack size (\d+), unused (\d+), usage (\d+) / (\d+)", shell)
-    assert len(usage) == 2
+    assert len(usage) == 3  # the stacks with CONFIG_INIT_STACKS: two threads' and sysworkq's
     for size, unused, used, total in ((int(value) for value in row) for row in usage):
         assert size == total and unused + used == size and 0 < used < size
     assert "bogus: command not found" in shell

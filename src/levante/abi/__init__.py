@@ -62,6 +62,7 @@ ERRNO: dict[str, int] = {
     "EDEADLK": 45,
     "ENOSYS": 88,
     "EADDRINUSE": 112,
+    "EALREADY": 120,
     "ENOTSUP": 134,
     "ECANCELED": 140,
 }
@@ -165,6 +166,14 @@ STRUCTS: tuple[Struct, ...] = (
     # One k_poll event (Zephyr's layout): the bit-field word before `obj` holds tag (8
     # bits), type (6), state (7) and mode (1), from bit 0 up; `obj` is the object polled.
     Struct("k_poll_event", 20, _fields(("obj", 16))),
+    # Work queues (supervisor API, not kernel objects in Zephyr).  The kernel keeps every
+    # item's and queue's state and mirrors Zephyr's fields for C code to read: an item's
+    # `queue` and `flags` (K_WORK_* bits), a queue's `flags` (K_WORK_QUEUE_* bits).  The
+    # queue's thread is a member, as in Zephyr, but not the first: its k_thread is an
+    # object of its own, at another address.
+    Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
+    Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
+    Struct("k_work_q", 72, _fields(("flags", 0), ("thread", 8))),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -461,6 +470,13 @@ _SUPERVISOR_ONLY = frozenset({
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
     "k_mem_slab_init", "k_mem_slab_alloc", "k_mem_slab_free",
     "z_mem_slab_stats_reset_max", "k_pipe_cleanup",
+    # Work queues are a kernel API in Zephyr (user threads have k_work_user_*).
+    "k_work_init", "k_work_init_delayable", "k_work_busy_get", "k_work_submit_to_queue",
+    "k_work_flush", "k_work_cancel", "k_work_cancel_sync", "k_work_queue_init",
+    "z_work_queue_start", "z_work_queue_next", "k_work_queue_drain", "k_work_queue_unplug",
+    "k_work_schedule_for_queue", "k_work_reschedule_for_queue", "k_work_cancel_delayable",
+    "k_work_cancel_delayable_sync", "k_work_flush_delayable",
+    "k_work_delayable_remaining_get", "k_work_delayable_expires_get",
 })
 
 
@@ -686,6 +702,29 @@ _DECLARATIONS = (
     "bool k_is_in_user_syscall(void)",
     "void *z_thread_aligned_alloc(size_t align, size_t size)",
     "void k_free(void *ptr)",
+    # Work queues: the kernel keeps queues, item states, delays and waits; each queue's
+    # thread runs the runtime's loop, which asks z_work_queue_next for its next item.
+    "void k_work_init(struct k_work *work, k_work_handler_t handler)",
+    "void k_work_init_delayable(struct k_work_delayable *dwork, k_work_handler_t handler)",
+    "int k_work_busy_get(const struct k_work *work)",
+    "int k_work_submit_to_queue(struct k_work_q *queue, struct k_work *work)",
+    "bool k_work_flush(struct k_work *work, struct k_work_sync *sync)",
+    "int k_work_cancel(struct k_work *work)",
+    "bool k_work_cancel_sync(struct k_work *work, struct k_work_sync *sync)",
+    "void k_work_queue_init(struct k_work_q *queue)",
+    "void z_work_queue_start(struct k_work_q *queue, uint32_t flags)",
+    "uint64_t z_work_queue_next(struct k_work_q *queue)",
+    "int k_work_queue_drain(struct k_work_q *queue, bool plug)",
+    "int k_work_queue_unplug(struct k_work_q *queue)",
+    "int k_work_schedule_for_queue(struct k_work_q *queue, struct k_work_delayable *dwork, "
+    "k_timeout_t delay)",
+    "int k_work_reschedule_for_queue(struct k_work_q *queue, struct k_work_delayable *dwork, "
+    "k_timeout_t delay)",
+    "int k_work_cancel_delayable(struct k_work_delayable *dwork)",
+    "bool k_work_cancel_delayable_sync(struct k_work_delayable *dwork, struct k_work_sync *sync)",
+    "bool k_work_flush_delayable(struct k_work_delayable *dwork, struct k_work_sync *sync)",
+    "k_ticks_t k_work_delayable_remaining_get(const struct k_work_delayable *dwork)",
+    "k_ticks_t k_work_delayable_expires_get(const struct k_work_delayable *dwork)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -89,7 +89,7 @@ class ThreadLifecycle(Blocking):
             self._monitor_add(thread)
         if name:
             self.write_thread_name(thread)
-        self.trace("thread_create", thread=name, priority=priority)
+        self.trace("thread_create", thread=thread.name, priority=priority)
         if delay_ticks == 0:
             self.make_ready(thread)
         elif delay_ticks != K_FOREVER_TICKS:

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 int main(void);
+void z_sys_work_q_start(void);
 
 /* main() may drop to user mode (k_thread_user_mode_enter), so its stack is a user-capable
  * stack object; only supervisor code ever runs on the interrupt stack. */
@@ -38,6 +39,11 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	/* stdout unbuffered: its buffer would come from the heap, kernel memory, and user
 	 * threads print too (Zephyr's printf writes through at once as well). */
 	setvbuf(stdout, NULL, _IONBF, 0);
+#endif
+#ifdef CONFIG_SYSTEM_WORKQUEUE
+	/* Zephyr starts it during boot, before main(): its cooperative thread runs at once
+	 * and waits for work. */
+	z_sys_work_q_start();
 #endif
 	(void)main();
 }

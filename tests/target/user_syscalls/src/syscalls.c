@@ -702,6 +702,144 @@ static void grant_test_sem_and_timer(void)
 	k_thread_access_grant(&case_thread, &test_sem, &test_timer);
 }
 
+/* Work queues are a kernel API: every call oopses a user thread. */
+static struct k_work sv_work;
+static struct k_work_delayable sv_dwork;
+static struct k_work_q sv_work_q;
+static struct k_work_sync sv_sync;
+
+static int sv_work_init(void)
+{
+	expect_fault();
+	k_work_init(&sv_work, NULL);
+	return __LINE__;
+}
+
+static int sv_work_init_delayable(void)
+{
+	expect_fault();
+	k_work_init_delayable(&sv_dwork, NULL);
+	return __LINE__;
+}
+
+static int sv_work_busy_get(void)
+{
+	expect_fault();
+	(void)k_work_busy_get(&sv_work);
+	return __LINE__;
+}
+
+static int sv_work_submit_to_queue(void)
+{
+	expect_fault();
+	(void)k_work_submit_to_queue(&sv_work_q, &sv_work);
+	return __LINE__;
+}
+
+static int sv_work_flush(void)
+{
+	expect_fault();
+	(void)k_work_flush(&sv_work, &sv_sync);
+	return __LINE__;
+}
+
+static int sv_work_cancel(void)
+{
+	expect_fault();
+	(void)k_work_cancel(&sv_work);
+	return __LINE__;
+}
+
+static int sv_work_cancel_sync(void)
+{
+	expect_fault();
+	(void)k_work_cancel_sync(&sv_work, &sv_sync);
+	return __LINE__;
+}
+
+static int sv_work_queue_init(void)
+{
+	expect_fault();
+	k_work_queue_init(&sv_work_q);
+	return __LINE__;
+}
+
+static int sv_z_work_queue_start(void)
+{
+	expect_fault();
+	z_work_queue_start(&sv_work_q, 0);
+	return __LINE__;
+}
+
+static int sv_z_work_queue_next(void)
+{
+	expect_fault();
+	(void)z_work_queue_next(&sv_work_q);
+	return __LINE__;
+}
+
+static int sv_work_queue_drain(void)
+{
+	expect_fault();
+	(void)k_work_queue_drain(&sv_work_q, false);
+	return __LINE__;
+}
+
+static int sv_work_queue_unplug(void)
+{
+	expect_fault();
+	(void)k_work_queue_unplug(&sv_work_q);
+	return __LINE__;
+}
+
+static int sv_work_schedule_for_queue(void)
+{
+	expect_fault();
+	(void)k_work_schedule_for_queue(&sv_work_q, &sv_dwork, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_work_reschedule_for_queue(void)
+{
+	expect_fault();
+	(void)k_work_reschedule_for_queue(&sv_work_q, &sv_dwork, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_work_cancel_delayable(void)
+{
+	expect_fault();
+	(void)k_work_cancel_delayable(&sv_dwork);
+	return __LINE__;
+}
+
+static int sv_work_cancel_delayable_sync(void)
+{
+	expect_fault();
+	(void)k_work_cancel_delayable_sync(&sv_dwork, &sv_sync);
+	return __LINE__;
+}
+
+static int sv_work_flush_delayable(void)
+{
+	expect_fault();
+	(void)k_work_flush_delayable(&sv_dwork, &sv_sync);
+	return __LINE__;
+}
+
+static int sv_work_delayable_remaining_get(void)
+{
+	expect_fault();
+	(void)k_work_delayable_remaining_get(&sv_dwork);
+	return __LINE__;
+}
+
+static int sv_work_delayable_expires_get(void)
+{
+	expect_fault();
+	(void)k_work_delayable_expires_get(&sv_dwork);
+	return __LINE__;
+}
 static const struct user_case cases[] = {
 	{ "syscall_0", syscall_0, K_USER, OOPS },
 	{ "syscall_int_max", syscall_int_max, K_USER, OOPS },
@@ -788,6 +926,25 @@ static const struct user_case cases[] = {
 	{ "sv_usermode_string_copy", sv_usermode_string_copy, K_USER, OOPS },
 	{ "sv_z_thread_aligned_alloc", sv_z_thread_aligned_alloc, K_USER, OOPS },
 	{ "sv_free", sv_free, K_USER, OOPS },
+	{ "sv_work_init", sv_work_init, K_USER, OOPS },
+	{ "sv_work_init_delayable", sv_work_init_delayable, K_USER, OOPS },
+	{ "sv_work_busy_get", sv_work_busy_get, K_USER, OOPS },
+	{ "sv_work_submit_to_queue", sv_work_submit_to_queue, K_USER, OOPS },
+	{ "sv_work_flush", sv_work_flush, K_USER, OOPS },
+	{ "sv_work_cancel", sv_work_cancel, K_USER, OOPS },
+	{ "sv_work_cancel_sync", sv_work_cancel_sync, K_USER, OOPS },
+	{ "sv_work_queue_init", sv_work_queue_init, K_USER, OOPS },
+	{ "sv_z_work_queue_start", sv_z_work_queue_start, K_USER, OOPS },
+	{ "sv_z_work_queue_next", sv_z_work_queue_next, K_USER, OOPS },
+	{ "sv_work_queue_drain", sv_work_queue_drain, K_USER, OOPS },
+	{ "sv_work_queue_unplug", sv_work_queue_unplug, K_USER, OOPS },
+	{ "sv_work_schedule_for_queue", sv_work_schedule_for_queue, K_USER, OOPS },
+	{ "sv_work_reschedule_for_queue", sv_work_reschedule_for_queue, K_USER, OOPS },
+	{ "sv_work_cancel_delayable", sv_work_cancel_delayable, K_USER, OOPS },
+	{ "sv_work_cancel_delayable_sync", sv_work_cancel_delayable_sync, K_USER, OOPS },
+	{ "sv_work_flush_delayable", sv_work_flush_delayable, K_USER, OOPS },
+	{ "sv_work_delayable_remaining_get", sv_work_delayable_remaining_get, K_USER, OOPS },
+	{ "sv_work_delayable_expires_get", sv_work_delayable_expires_get, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

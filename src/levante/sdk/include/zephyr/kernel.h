@@ -507,7 +507,10 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 	event->obj = obj;
 }
 
+#include <levante/work_types.h>
 #include <generated/levante/syscalls.h>
+#include <zephyr/sys/atomic.h>
+#include <levante/work.h>
 
 /* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
 static inline void *z_thread_malloc(size_t size)

@@ -135,7 +135,11 @@ STRUCTS: tuple[Struct, ...] = (
     ), k_obj="K_OBJ_THREAD"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
     Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
-    Struct("k_msgq", 24, _fields(("msg_size", 0), ("max_msgs", 4), ("buffer_start", 8)),
+    # The kernel keeps the ring; read_ptr, write_ptr and used_msgs mirror it after every
+    # change, for the C code (Zephyr's tests) that reads them.
+    Struct("k_msgq", 32, _fields(("msg_size", 0), ("max_msgs", 4), ("buffer_start", 8),
+                                 ("buffer_end", 12), ("read_ptr", 16), ("write_ptr", 20),
+                                 ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
     Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
@@ -725,6 +729,8 @@ _DECLARATIONS = (
     "bool k_work_flush_delayable(struct k_work_delayable *dwork, struct k_work_sync *sync)",
     "k_ticks_t k_work_delayable_remaining_get(const struct k_work_delayable *dwork)",
     "k_ticks_t k_work_delayable_expires_get(const struct k_work_delayable *dwork)",
+    "void k_msgq_get_attrs(struct k_msgq *msgq, struct k_msgq_attrs *attrs)",
+    "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

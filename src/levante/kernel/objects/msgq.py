@@ -33,10 +33,18 @@ class MessageQueue:
     # The pool the ring came from when the queue owns it (K_MSGQ_FLAG_ALLOC).
     ring_pool: MemoryPool | None = None
     poll_events: PollRegistrations = field(default_factory=PollRegistrations)
+    address: int = 0  # the struct k_msgq its ring's state is mirrored into
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> MessageQueue:
-        return cls(fields["buffer_start"], fields["msg_size"], fields["max_msgs"])
+        return cls(fields["buffer_start"], fields["msg_size"], fields["max_msgs"],
+                   address=address)
+
+    def mirrored_fields(self) -> tuple[tuple[str, int], ...]:
+        """What the struct k_msgq shows of the ring: Zephyr's pointer fields."""
+        return (("read_ptr", self.slot_address(self.read_index)),
+                ("write_ptr", self.slot_address(self.write_index)),
+                ("used_msgs", self.used))
 
     def slot_address(self, index: int) -> int:
         return self.buffer + index * self.message_size

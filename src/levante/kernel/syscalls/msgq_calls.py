@@ -3,6 +3,7 @@ receiver's buffer is a UserBuffer, checked again when a message is delivered int
 
 from __future__ import annotations
 
+import struct
 from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
@@ -33,9 +34,20 @@ def _replace_queue(kernel: Services, caller: Caller, msgq: int, queue: MessageQu
     if isinstance(previous, MessageQueue):
         release_owned(kernel.memory, previous)
     kernel.objects.initialise(caller, msgq, queue)
+    end = queue.buffer + queue.capacity * queue.message_size
     for field, value in (("msg_size", queue.message_size), ("max_msgs", queue.capacity),
-                         ("buffer_start", queue.buffer)):
+                         ("buffer_start", queue.buffer), ("buffer_end", end)):
         kernel.memory.kernel_write_u32(msgq + FIELD_OFFSETS[f"k_msgq.{field}"], value)
+    _mirror(kernel, queue)
+
+
+def _mirror(kernel: Services, queue: MessageQueue) -> None:
+    """Show the ring's state in the struct k_msgq, as Zephyr's fields hold it."""
+    if not queue.address:
+        return  # a queue the kernel made for itself has no structure to show it in
+    for field, value in queue.mirrored_fields():
+        kernel.memory.kernel_write_u32(queue.address + FIELD_OFFSETS[f"k_msgq.{field}"],
+                                       value & 0xFFFFFFFF)
 
 
 def _valid_msgq_init(kernel: Inspect, caller: Caller, msgq: int, buffer: int, msg_size: int,
@@ -52,7 +64,8 @@ def k_msgq_init(kernel: Services, caller: Caller, msgq: int, buffer: int, msg_si
                 max_msgs: int) -> int:
     """Supervisor-only (as in Zephyr): the ring is memory the supervisor names, checked
     once against the privileged map and the kernel's from then on."""
-    _replace_queue(kernel, caller, msgq, MessageQueue(buffer, msg_size, max_msgs))
+    _replace_queue(kernel, caller, msgq, MessageQueue(buffer, msg_size, max_msgs,
+                                                      address=msgq))
     return 0
 
 
@@ -74,7 +87,8 @@ def k_msgq_alloc_init(kernel: Services, caller: Caller, msgq: int, msg_size: int
                       max_msgs: int, pool: MemoryPool, ring: int) -> int:
     """The ring comes from the caller's resource pool (Zephyr's z_thread_malloc)."""
     claim_block(kernel.memory, pool, ring, msg_size * max_msgs)
-    _replace_queue(kernel, caller, msgq, MessageQueue(ring, msg_size, max_msgs, ring_pool=pool))
+    _replace_queue(kernel, caller, msgq, MessageQueue(ring, msg_size, max_msgs, ring_pool=pool,
+                                                      address=msgq))
     return 0
 
 
@@ -100,6 +114,7 @@ def k_msgq_put(kernel: Services, caller: Caller, queue: MessageQueue, message: b
         return 0
     if queue.used < queue.capacity:
         kernel.memory.kernel_write(queue.take_write_slot(), message)
+        _mirror(kernel, queue)
         notify_pollers(kernel, queue.poll_events, MSGQ_DATA_AVAILABLE)
         return 0
     if timeout == 0:
@@ -132,6 +147,7 @@ def k_msgq_get(kernel: Services, caller: Caller, queue: MessageQueue, buffer: Us
                                                queue.message_size))
         queue.take_read_slot()
         _admit_waiting_sender(kernel, queue)
+        _mirror(kernel, queue)
         return 0
     if timeout == 0:
         return -ERRNO["ENOMSG"]
@@ -154,6 +170,7 @@ def k_msgq_purge(kernel: Services, caller: Caller, queue: MessageQueue) -> None:
         kernel.wake(sender, -ERRNO["ENOMSG"])
     queue.used = 0
     queue.read_index = queue.write_index
+    _mirror(kernel, queue)
 
 
 @syscall("k_msgq_num_free_get")
@@ -164,3 +181,34 @@ def k_msgq_num_free_get(kernel: Services, caller: Caller, queue: MessageQueue) -
 @syscall("k_msgq_num_used_get")
 def k_msgq_num_used_get(kernel: Services, caller: Caller, queue: MessageQueue) -> int:
     return queue.used
+
+
+_ATTRIBUTES = struct.Struct("<III")  # struct k_msgq_attrs: msg_size, max_msgs, used_msgs
+
+
+def _valid_attrs(kernel: Inspect, caller: Caller, queue: MessageQueue, attrs: int) -> Plan:
+    return queue, kernel.memory.buffer(caller, attrs, _ATTRIBUTES.size, AccessKind.WRITE)
+
+
+@syscall("k_msgq_get_attrs", validate=_valid_attrs)
+def k_msgq_get_attrs(kernel: Services, caller: Caller, queue: MessageQueue,
+                     attrs: UserBuffer) -> None:
+    attrs.write(_ATTRIBUTES.pack(queue.message_size, queue.capacity, queue.used))
+
+
+def _valid_peek_at(kernel: Inspect, caller: Caller, queue: MessageQueue, data: int,
+                   index: int) -> Plan:
+    return queue, kernel.memory.buffer(caller, data, queue.message_size, AccessKind.WRITE), \
+        index
+
+
+@syscall("k_msgq_peek_at", validate=_valid_peek_at)
+def k_msgq_peek_at(kernel: Services, caller: Caller, queue: MessageQueue,
+                   buffer: UserBuffer, index: int) -> int:
+    """The message `index` places after the oldest, left in the queue; -ENOMSG when the
+    queue holds no more than `index` messages."""
+    if index >= queue.used:
+        return -ERRNO["ENOMSG"]
+    slot = (queue.read_index + index) % queue.capacity
+    buffer.write(kernel.memory.kernel_read(queue.slot_address(slot), queue.message_size))
+    return 0

@@ -46,6 +46,9 @@ typedef struct {
 		     (per_sec)))
 
 #define K_TICKS(t) Z_TIMEOUT_TICKS(t)
+#define Z_TIMEOUT_MS(t) K_MSEC(t)
+#define Z_TIMEOUT_US(t) K_USEC(t)
+#define Z_TIMEOUT_NS(t) K_NSEC(t)
 
 /* Absolute timeouts: tick t is encoded below K_TICKS_FOREVER, as -2 - t (Zephyr's
  * K_TICK_ABS); the kernel waits until that tick, or the next one once it has passed. */
@@ -271,7 +274,17 @@ struct k_msgq {
 	size_t msg_size;
 	uint32_t max_msgs;
 	char *buffer_start;
-	uint32_t _kernel_reserved[3];
+	char *buffer_end;
+	char *read_ptr;   /* the kernel keeps the ring and mirrors it here after every change */
+	char *write_ptr;
+	uint32_t used_msgs;
+	uint32_t _kernel_reserved[1];
+};
+/* What k_msgq_get_attrs reports. */
+struct k_msgq_attrs {
+	size_t msg_size;
+	uint32_t max_msgs;
+	uint32_t used_msgs;
 };
 #define K_MSGQ_DEFINE(q_name, q_msg_size, q_max_msgs, q_align)                          \
 	static char __aligned(q_align) _k_fifo_buf_##q_name[(q_max_msgs) * (q_msg_size)]; \
@@ -279,6 +292,9 @@ struct k_msgq {
 		.msg_size = (q_msg_size),                                                  \
 		.max_msgs = (q_max_msgs),                                                  \
 		.buffer_start = _k_fifo_buf_##q_name,                                      \
+		.buffer_end = _k_fifo_buf_##q_name + (q_max_msgs) * (q_msg_size),           \
+		.read_ptr = _k_fifo_buf_##q_name,                                          \
+		.write_ptr = _k_fifo_buf_##q_name,                                         \
 	}
 
 /* A heap: kernel memory a supervisor hands threads as their resource pool

@@ -419,6 +419,7 @@ _REQUIRES = {
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
     "irq_offload": "IRQ_OFFLOAD",
     "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
+    "k_thread_runtime_stats_": "THREAD_RUNTIME_STATS",
     "z_levante_user_": "APPLICATION_DEFINED_SYSCALL",
     "k_usermode_": "APPLICATION_DEFINED_SYSCALL",
     "gpio_": "GPIO",
@@ -469,6 +470,7 @@ _SUPERVISOR_ONLY = frozenset({
     "k_sched_lock", "k_sched_unlock", "irq_lock", "irq_unlock",
     # The checks of an application-defined call's handler: privileged code only.
     "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
+    "k_thread_runtime_stats_get", "k_thread_runtime_stats_all_get",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -731,6 +733,8 @@ _DECLARATIONS = (
     "k_ticks_t k_work_delayable_expires_get(const struct k_work_delayable *dwork)",
     "void k_msgq_get_attrs(struct k_msgq *msgq, struct k_msgq_attrs *attrs)",
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
+    "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
+    "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

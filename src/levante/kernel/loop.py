@@ -48,6 +48,7 @@ class RunLoop(CpuEntry):
                 if deadline >= limit:
                     self.now = max(self.now, limit)
                     return RunEnd.TIME_LIMIT
+                self.idle_cycles += max(0, deadline - self.now)
                 self.now = max(self.now, deadline)
                 continue
             if self.now >= limit:
@@ -67,6 +68,7 @@ class RunLoop(CpuEntry):
                 spent = min(thread.busy_cycles, budget)
                 thread.busy_cycles -= spent
                 self.now += spent
+                thread.usage.count(spent)
                 continue
             assert thread.context is not None
             self._run_base, self._run_costs, self._run_limit = self.now, 0, limit
@@ -80,6 +82,7 @@ class RunLoop(CpuEntry):
                 self.stacks.before_run(thread)
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
+            thread.usage.count(self.now - self._run_base)
             if self.debugger is not None:
                 self.debugger.thread_stopped(thread, event)
                 if self._end_requested:

@@ -54,6 +54,7 @@ class KernelConfig:
     uart_interrupt_driven: bool = False
     thread_custom_data: bool = False
     app_syscalls: bool = False  # CONFIG_APPLICATION_DEFINED_SYSCALL
+    runtime_stats: bool = False  # CONFIG_THREAD_RUNTIME_STATS
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -107,6 +108,7 @@ class KernelConfig:
             "UART_INTERRUPT_DRIVEN": self.serial and self.uart_interrupt_driven,
             "THREAD_CUSTOM_DATA": self.thread_custom_data,
             "APPLICATION_DEFINED_SYSCALL": self.app_syscalls,
+            "THREAD_RUNTIME_STATS": self.runtime_stats,
         }.get(symbol, False)
 
     @property
@@ -180,6 +182,7 @@ class KernelConfig:
             uart_interrupt_driven=config.is_enabled("UART_INTERRUPT_DRIVEN"),
             thread_custom_data=config.is_enabled("THREAD_CUSTOM_DATA"),
             app_syscalls=config.is_enabled("APPLICATION_DEFINED_SYSCALL"),
+            runtime_stats=config.is_enabled("THREAD_RUNTIME_STATS"),
         )
         if board is None:
             return settings

@@ -37,6 +37,27 @@ class ThreadState(Enum):
     DEAD = "dead"
 
 
+@dataclass
+class RuntimeUsage:
+    """The cycles a thread ran (CONFIG_THREAD_RUNTIME_STATS): in all, in its last run,
+    in its longest run, and how many runs."""
+
+    execution: int = 0
+    last: int = 0
+    peak: int = 0
+    runs: int = 0
+
+    def count(self, cycles: int) -> None:
+        self.execution += cycles
+        self.last = cycles
+        self.peak = max(self.peak, cycles)
+        self.runs += 1
+
+    @property
+    def average(self) -> int:
+        return self.execution // self.runs if self.runs else 0
+
+
 @dataclass(eq=False)
 class Thread:
     """One thread.  `address` is its `struct k_thread` in target memory (0 for idle)."""
@@ -89,6 +110,7 @@ class Thread:
     stack_delta: int = 0
     canary: int = 0
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
+    usage: RuntimeUsage = field(default_factory=RuntimeUsage)
     # k_sched_lock depth, and irq_lock: while either holds, the thread is not preempted
     # (it runs as a cooperative thread, as Zephyr's k_sched_lock makes it); with
     # interrupts locked no timeout or device interrupt is served until it unlocks.

@@ -173,6 +173,7 @@ class Services(Inspect, Protocol):
     """A perform stage's kernel: the operations that act on a validated plan."""
 
     now: int
+    idle_cycles: int
     slice_end: int | None
     input_buffer: bytearray
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO, THREAD_OPTIONS
@@ -299,3 +300,41 @@ def k_thread_custom_data_set(kernel: Services, caller: Caller, value: int) -> in
 @syscall("k_thread_custom_data_get")
 def k_thread_custom_data_get(kernel: Services, caller: Caller) -> int:
     return caller.thread.custom_data
+
+
+# struct k_thread_runtime_stats: execution, total (not idle), current (the last run),
+# peak (the longest run), average (per run) and idle cycles, 64 bits each.
+_RUNTIME_STATS = struct.Struct("<6Q")
+
+
+def _valid_runtime_stats(kernel: Inspect, caller: Caller, thread: int,
+                         stats: int) -> int | Plan:
+    if thread == 0 or stats == 0:
+        return -ERRNO["EINVAL"]
+    kernel.memory.check(caller, stats, _RUNTIME_STATS.size, AccessKind.WRITE)
+    return target_thread(kernel, caller, thread), stats
+
+
+@syscall("k_thread_runtime_stats_get", validate=_valid_runtime_stats)
+def k_thread_runtime_stats_get(kernel: Services, caller: Caller, thread: Thread,
+                               stats: int) -> int:
+    usage = thread.usage
+    kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
+        usage.execution, usage.execution, usage.last, usage.peak, usage.average, 0))
+    return 0
+
+
+def _valid_all_stats(kernel: Inspect, caller: Caller, stats: int) -> int | Plan:
+    if stats == 0:
+        return -ERRNO["EINVAL"]
+    kernel.memory.check(caller, stats, _RUNTIME_STATS.size, AccessKind.WRITE)
+    return (stats,)
+
+
+@syscall("k_thread_runtime_stats_all_get", validate=_valid_all_stats)
+def k_thread_runtime_stats_all_get(kernel: Services, caller: Caller, stats: int) -> int:
+    """The CPU's: every cycle since boot, of which `total` ran a thread (not idle)."""
+    idle = kernel.idle_cycles
+    kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
+        kernel.now, kernel.now - idle, 0, 0, 0, idle))
+    return 0

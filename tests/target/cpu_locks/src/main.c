@@ -107,6 +107,28 @@ ZTEST(cpu_locks, test_cycles_and_timing)
 	zassert_equal(k_uptime_seconds(), k_uptime_get() / 1000);
 }
 
+ZTEST(cpu_locks, test_runtime_stats_count_cycles_run_and_idle)
+{
+	k_thread_runtime_stats_t before, after, cpu_before, cpu_after;
+
+	zassert_equal(k_thread_runtime_stats_get(NULL, &before), -EINVAL);
+	zassert_equal(k_thread_runtime_stats_all_get(NULL), -EINVAL);
+	zassert_ok(k_thread_runtime_stats_get(k_current_get(), &before));
+	zassert_ok(k_thread_runtime_stats_all_get(&cpu_before));
+	k_busy_wait(1000); /* 1 ms of this thread's time */
+	k_msleep(10);      /* 10 ms with nothing to run: idle */
+	zassert_ok(k_thread_runtime_stats_get(k_current_get(), &after));
+	zassert_ok(k_thread_runtime_stats_all_get(&cpu_after));
+	uint64_t ran = after.execution_cycles - before.execution_cycles;
+	uint64_t idle = cpu_after.idle_cycles - cpu_before.idle_cycles;
+	uint32_t per_ms = sys_clock_hw_cycles_per_sec() / 1000;
+
+	zassert_true(ran >= per_ms && ran < 2 * per_ms, "%llu cycles for 1 ms", ran);
+	zassert_true(idle >= 9 * per_ms, "%llu idle cycles in 10 ms", idle);
+	zassert_true(after.execution_cycles <= cpu_after.execution_cycles);
+	zassert_true(after.peak_cycles >= after.current_cycles);
+}
+
 ZTEST_USER(cpu_locks, test_custom_data_is_per_thread)
 {
 	zassert_is_null(k_thread_custom_data_get());

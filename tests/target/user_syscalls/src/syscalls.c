@@ -669,6 +669,24 @@ static int sv_free(void)
 	return __LINE__;
 }
 
+static int sv_thread_runtime_stats_get(void)
+{
+	k_thread_runtime_stats_t stats;
+
+	expect_fault();
+	(void)k_thread_runtime_stats_get(k_current_get(), &stats);
+	return __LINE__;
+}
+
+static int sv_thread_runtime_stats_all_get(void)
+{
+	k_thread_runtime_stats_t stats;
+
+	expect_fault();
+	(void)k_thread_runtime_stats_all_get(&stats);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -945,6 +963,8 @@ static const struct user_case cases[] = {
 	{ "sv_work_flush_delayable", sv_work_flush_delayable, K_USER, OOPS },
 	{ "sv_work_delayable_remaining_get", sv_work_delayable_remaining_get, K_USER, OOPS },
 	{ "sv_work_delayable_expires_get", sv_work_delayable_expires_get, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_get", sv_thread_runtime_stats_get, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_all_get", sv_thread_runtime_stats_all_get, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -441,6 +441,16 @@ enum pipe_flags {
 	struct k_pipe name Z_STATIC_OBJECT(k_pipe, name) =                            \
 		Z_PIPE_INITIALIZER(name, _k_pipe_buf_##name, pipe_buffer_size)
 
+/* CONFIG_THREAD_RUNTIME_STATS: the cycles a thread (or, for _all_get, the CPU) ran. */
+typedef struct k_thread_runtime_stats {
+	uint64_t execution_cycles; /* a thread's cycles; for the CPU, every cycle since boot */
+	uint64_t total_cycles;     /* the cycles not idle */
+	uint64_t current_cycles;   /* the thread's last run */
+	uint64_t peak_cycles;      /* its longest run */
+	uint64_t average_cycles;   /* per run */
+	uint64_t idle_cycles;      /* the CPU's idle cycles (for _all_get) */
+} k_thread_runtime_stats_t;
+
 /* Driver types the system calls name (the drivers' headers define the rest). */
 struct device;
 struct gpio_callback;

@@ -6,6 +6,7 @@ few minutes and yields four results, or none with a one-line note where it canno
 from __future__ import annotations
 
 from bench import (
+    bench_app_syscall,
     bench_boot,
     bench_codecs_app,
     bench_codecs_net,
@@ -23,6 +24,7 @@ BENCHMARKS = (
     bench_syscall.run,
     bench_yield.run,
     bench_work.run,
+    bench_app_syscall.run,
     bench_user_mode.run_syscall,
     bench_user_mode.run_switch,
     bench_granules.run,

@@ -18,5 +18,5 @@ def test_the_suite_passes(builder: Builder, board: str) -> None:
     result = builder.run(APP, board=board)
     verdict = judge_ztest(result.output.splitlines())
     assert verdict.passed, result.output
-    assert len(verdict.cases) == 8
+    assert len(verdict.cases) == 9
     assert result.output.count("Fatal error expected as part of test case.") == 1

@@ -131,6 +131,11 @@ STRUCTS: tuple[Struct, ...] = (
         ("stack_info_start", 8, "stack_info.start"),
         ("stack_info_size", 12, "stack_info.size"),
         ("stack_info_delta", 16, "stack_info.delta"),  # above the initial stack pointer
+        # Zephyr's thread->base, mirrored by the kernel: options, state bits, priority.
+        ("base_user_options", 20, "base.user_options"),
+        ("base_thread_state", 22, "base.thread_state"),
+        ("base_prio", 24, "base.prio"),
+        ("base_sched_locked", 25, "base.sched_locked"),
         ("name", 32),
     ), k_obj="K_OBJ_THREAD"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),

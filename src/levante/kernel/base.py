@@ -79,6 +79,7 @@ class KernelState:
         self.syscall_count = 0
         self.switch_count = 0
         self.idle_cycles = 0  # cycles the CPU spent idle (k_thread_runtime_stats_all_get)
+        self.mirrored_changes = -1  # the scheduler's changes count when bases were shown
         self._yielding = False
         self._run_base = 0  # time when the current cpu.run began
         self._run_costs = 0  # modelled kernel costs charged during it

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from levante.abi import FIELD_OFFSETS
 from levante.kernel.caller import BLOCKED, Blocked, Caller
 from levante.kernel.clock import Clock
 from levante.kernel.fatal import PendingFault
-from levante.kernel.thread import Thread, ThreadState, WaitData
+from levante.kernel.thread import Thread, ThreadState, WaitData, thread_base_bytes
 from levante.kernel.waitq import WaitQueue
 
 K_FOREVER_TICKS = -1
@@ -31,6 +32,25 @@ class Blocking(Clock):
             self.scheduler.thread_ready(thread)
         else:
             self.scheduler.thread_not_ready(thread)
+        self.mirror_thread_base(thread)  # suspended or resumed: shown at once
+
+    # ---- struct k_thread's `base`, as C code reads it ---------------------------------
+
+    def mirror_thread_bases(self) -> None:
+        """Show every thread's state, options and priority in its struct k_thread's
+        `base` (Zephyr's fields, which tests read), writing only what changed."""
+        self.mirrored_changes = self.scheduler.changes
+        for thread in self.threads.values():
+            self.mirror_thread_base(thread)
+
+    def mirror_thread_base(self, thread: Thread) -> None:
+        if not thread.address:
+            return
+        packed = thread_base_bytes(thread)
+        if packed != thread.mirrored_base:
+            thread.mirrored_base = packed
+            self.memory.kernel_write(
+                thread.address + FIELD_OFFSETS["k_thread.base_user_options"], packed)
 
     def set_priority(self, thread: Thread, priority: int) -> None:
         """Change the effective priority; a ready thread goes behind its new equals."""
@@ -38,6 +58,7 @@ class Blocking(Clock):
             return
         thread.priority = priority
         self.scheduler.priority_changed(thread)
+        self.mirror_thread_base(thread)
 
     def pend(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -111,6 +112,7 @@ class Thread:
     canary: int = 0
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
     usage: RuntimeUsage = field(default_factory=RuntimeUsage)
+    mirrored_base: bytes = b""  # what struct k_thread's `base` shows now (threads.py)
     # k_sched_lock depth, and irq_lock: while either holds, the thread is not preempted
     # (it runs as a cooperative thread, as Zephyr's k_sched_lock makes it); with
     # interrupts locked no timeout or device interrupt is served until it unlocks.
@@ -148,3 +150,27 @@ class Thread:
 
     def __repr__(self) -> str:
         return f"Thread({self.name!r}, prio={self.priority}, {self.state.value})"
+
+
+# Zephyr's thread state bits (kernel_structs.h), as struct k_thread's base.thread_state
+# shows them.
+THREAD_PENDING, THREAD_PRESTART, THREAD_DEAD = 1 << 1, 1 << 2, 1 << 3
+THREAD_SUSPENDED, THREAD_QUEUED = 1 << 4, 1 << 7
+_STATE_BITS = {
+    ThreadState.PRESTART: THREAD_PRESTART,
+    ThreadState.READY: THREAD_QUEUED,
+    ThreadState.PENDING: THREAD_PENDING,
+    ThreadState.SLEEPING: 0,  # waiting on its timeout alone: no bit, as in Zephyr
+    ThreadState.DEAD: THREAD_DEAD,
+}
+# base.user_options (u8), a pad byte, thread_state (u16), prio (s8), sched_locked (u8).
+_BASE = struct.Struct("<BxHbB")
+
+
+def thread_base_bytes(thread: Thread) -> bytes:
+    """What struct k_thread's `base` shows of `thread`."""
+    state = _STATE_BITS[thread.state]
+    if thread.suspended and thread.state is not ThreadState.DEAD:
+        state = (state & ~THREAD_QUEUED) | THREAD_SUSPENDED
+    return _BASE.pack(thread.options & 0xFF, state, max(-128, min(127, thread.priority)),
+                      min(thread.sched_locks, 255))

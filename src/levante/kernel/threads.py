@@ -13,6 +13,7 @@ K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]
 K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
 K_FOREVER_TICKS = -1
+
 _MONITOR_HEAD = OPTION_SYMBOLS["THREAD_MONITOR"][0]
 
 
@@ -90,6 +91,7 @@ class ThreadLifecycle(Blocking):
         if name:
             self.write_thread_name(thread)
         self.trace("thread_create", thread=thread.name, priority=priority)
+        self.mirror_thread_base(thread)
         if delay_ticks == 0:
             self.make_ready(thread)
         elif delay_ticks != K_FOREVER_TICKS:
@@ -207,6 +209,8 @@ class ThreadLifecycle(Blocking):
             thread.poll_wait = None
         thread.state = ThreadState.DEAD
         self.scheduler.thread_not_ready(thread)
+        # Now, while its structure is surely still the thread's (it may be freed next).
+        self.mirror_thread_base(thread)
         while (joiner := thread.joiners.pop_best()) is not None:
             self.wake(joiner, 0)
         if thread.context is not None:

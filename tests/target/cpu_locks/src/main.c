@@ -3,6 +3,7 @@
 #include <zephyr/ztest.h>
 #include <zephyr/irq_offload.h>
 #include <zephyr/timing/timing.h>
+#include <zephyr/kernel_structs.h>
 
 #define HIGH_PRIO K_PRIO_PREEMPT(1)
 
@@ -127,6 +128,31 @@ ZTEST(cpu_locks, test_runtime_stats_count_cycles_run_and_idle)
 	zassert_true(idle >= 9 * per_ms, "%llu idle cycles in 10 ms", idle);
 	zassert_true(after.execution_cycles <= cpu_after.execution_cycles);
 	zassert_true(after.peak_cycles >= after.current_cycles);
+}
+
+K_SEM_DEFINE(never_signalled, 0, 1);
+
+static void wait_forever(void *p1, void *p2, void *p3)
+{
+	k_sem_take(&never_signalled, K_FOREVER);
+}
+
+ZTEST(cpu_locks, test_the_thread_base_shows_the_kernel_state)
+{
+	k_thread_create(&helper, helper_stack, K_THREAD_STACK_SIZEOF(helper_stack), wait_forever,
+			NULL, NULL, NULL, K_PRIO_PREEMPT(3), K_INHERIT_PERMS, K_FOREVER);
+	zassert_equal(helper.base.thread_state, _THREAD_PRESTART);
+	zassert_equal(helper.base.prio, K_PRIO_PREEMPT(3));
+	zassert_equal(helper.base.user_options, K_INHERIT_PERMS);
+	k_thread_start(&helper);
+	k_msleep(1); /* it runs and waits on the semaphore */
+	zassert_equal(helper.base.thread_state, _THREAD_PENDING);
+	k_thread_priority_set(&helper, K_PRIO_PREEMPT(4));
+	k_thread_suspend(&helper);
+	zassert_true(helper.base.thread_state & _THREAD_SUSPENDED);
+	k_thread_abort(&helper);
+	zassert_equal(helper.base.thread_state, _THREAD_DEAD);
+	zassert_true(_current->base.thread_state & _THREAD_QUEUED, "the running thread");
 }
 
 ZTEST_USER(cpu_locks, test_custom_data_is_per_thread)

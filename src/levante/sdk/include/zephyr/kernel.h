@@ -83,11 +83,33 @@ struct _thread_stack_info {
 	size_t delta; /* bytes above the initial stack pointer (CONFIG_STACK_POINTER_RANDOM) */
 };
 
+/* What C code may read of the kernel's view of a thread (Zephyr's thread->base): the
+ * kernel writes it back whenever the thread's state, options or priority change. */
+struct _thread_base {
+	uint8_t user_options;
+	uint8_t _reserved;
+	uint16_t thread_state; /* _THREAD_PENDING, _THREAD_PRESTART, ... (kernel_structs.h) */
+	int8_t prio;
+	uint8_t sched_locked;
+	uint16_t _reserved2;
+	void *pended_on;
+};
+
+/* base.thread_state bits (Zephyr's kernel_structs.h, which kernel.h includes there). */
+#define _THREAD_DUMMY (BIT(0))
+#define _THREAD_PENDING (BIT(1))
+#define _THREAD_PRESTART (BIT(2))
+#define _THREAD_DEAD (BIT(3))
+#define _THREAD_SUSPENDED (BIT(4))
+#define _THREAD_ABORTING (BIT(5))
+#define _THREAD_SUSPENDING (BIT(6))
+#define _THREAD_QUEUED (BIT(7))
+
 struct k_thread {
 	struct _thread_arch arch;
 	struct k_thread *next_thread; /* CONFIG_THREAD_MONITOR: the list k_thread_foreach walks */
 	struct _thread_stack_info stack_info;
-	uint32_t _kernel_reserved[3];
+	struct _thread_base base;
 	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
 };
 typedef struct k_thread *k_tid_t;

@@ -10,6 +10,8 @@
 #define __weak __attribute__((__weak__))
 /* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
 #define __syscall static inline
+/* Marks a driver API struct (Zephyr's build scans for it); no effect on the code. */
+#define __subsystem
 #define __syscall_always_inline static inline __attribute__((always_inline))
 #define __noinit __attribute__((__section__(".noinit")))
 #define __section(x) __attribute__((__section__(x)))

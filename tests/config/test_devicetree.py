@@ -112,6 +112,8 @@ def test_the_stimulus_script() -> None:
     assert events[2].value == 21.5
     for text, message in (("1s press", "expected"), ("x press sw0", "bad time"),
                           ("2s press sw0\n1s release sw0", "time order"),
-                          ("1s sensor t warm", "bad sensor value")):
+                          ("1s sensor t warm", "bad sensor value"),
+                          ("1s sensor t nan", "bad sensor value"),
+                          ("1s sensor t 3e9", "bad sensor value")):
         with pytest.raises(UsageError, match=message):
             parse_stimulus(text)

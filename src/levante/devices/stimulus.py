@@ -12,8 +12,10 @@ Times are a number and a unit (us, ms, s) from power-on, in order.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from levante.errors import UsageError
@@ -21,6 +23,8 @@ from levante.errors import UsageError
 _TIME = re.compile(r"^(\d+(?:\.\d+)?)(us|ms|s)$")
 _SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
 ACTIONS = ("press", "release", "sensor")
+# A reading becomes a struct sensor_value: its integer part must fit an int32_t.
+SENSOR_VALUE_LIMIT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,36 @@ def parse_stimulus(text: str, source: str = "stimulus") -> list[StimulusEvent]:
             try:
                 value = float(words[3])
             except ValueError:
-                raise UsageError(f"{where}: bad sensor value '{words[3]}'") from None
+                value = math.nan
+            if not math.isfinite(value) or abs(value) >= SENSOR_VALUE_LIMIT:
+                raise UsageError(f"{where}: bad sensor value '{words[3]}' (a number "
+                                 f"within ±{SENSOR_VALUE_LIMIT})")
             events.append(StimulusEvent(seconds, action, words[2], value, number))
         else:
             if len(words) != 3:
                 raise UsageError(f"{where}: expected '<time> {action} <button>'")
             events.append(StimulusEvent(seconds, action, words[2], line=number))
     return events
+
+
+@dataclass
+class ScriptCursor:
+    """Where a device is in its part of the script: the events it has not raised yet."""
+
+    events: list[StimulusEvent]
+    _next: int = field(default=0, init=False)
+
+    def next_cycle(self, clock_hz: int) -> int | None:
+        """The cycle of the next event, or None when the script is over."""
+        if self._next >= len(self.events):
+            return None
+        return round(self.events[self._next].seconds * clock_hz)
+
+    def due(self, now: int, clock_hz: int) -> Iterator[StimulusEvent]:
+        """The events due at cycle `now`, in order, each once."""
+        while (cycle := self.next_cycle(clock_hz)) is not None and cycle <= now:
+            self._next += 1
+            yield self.events[self._next - 1]
 
 
 def load_stimulus(path: Path) -> list[StimulusEvent]:

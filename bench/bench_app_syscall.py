@@ -4,17 +4,12 @@ one k_sem_give system call."""
 
 from __future__ import annotations
 
-from bench.bench_syscall import kernel_call_seconds
-from bench.common import Result, best_time, boot_quietly, build_app
+from bench.bench_syscall import per_operation_vs_kernel_call
+from bench.common import Result
 
 CALLS = 5_000  # as in apps/app_syscall
 
 
 def run() -> Result:
-    build_dir = build_app("app_syscall")
-    per_call = best_time(lambda: boot_quietly(build_dir).run()) / CALLS
-    kernel_call = kernel_call_seconds()
-    return Result(
-        "app_syscall_vs_syscall", per_call / kernel_call, 50.0, False,
-        f"application call {per_call * 1e6:.2f} us vs k_sem_give {kernel_call * 1e6:.2f} us",
-    )
+    return per_operation_vs_kernel_call("app_syscall_vs_syscall", "app_syscall", CALLS, 50.0,
+                                        "application call")

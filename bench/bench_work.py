@@ -3,18 +3,12 @@ main is woken) as a ratio to one k_sem_give system call."""
 
 from __future__ import annotations
 
-from bench.bench_syscall import kernel_call_seconds
-from bench.common import Result, best_time, boot_quietly, build_app
+from bench.bench_syscall import per_operation_vs_kernel_call
+from bench.common import Result
 
 ROUND_TRIPS = 5_000  # as in apps/work
 
 
 def run() -> Result:
-    build_dir = build_app("work")
-    per_round_trip = best_time(lambda: boot_quietly(build_dir).run()) / ROUND_TRIPS
-    per_call = kernel_call_seconds()
-    return Result(
-        "k_work_submit_round_trip_vs_syscall", per_round_trip / per_call, 50.0, False,
-        f"k_work_submit round trip {per_round_trip * 1e6:.2f} us "
-        f"vs k_sem_give {per_call * 1e6:.2f} us",
-    )
+    return per_operation_vs_kernel_call("k_work_submit_round_trip_vs_syscall", "work",
+                                        ROUND_TRIPS, 50.0, "k_work_submit round trip")

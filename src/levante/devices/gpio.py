@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from levante.devices.stimulus import StimulusEvent
+from levante.devices.stimulus import ScriptCursor, StimulusEvent
 from levante.errors import UsageError
 from levante.kernel.objects.gpio import GPIO_ACTIVE_LOW, GpioController
 from levante.kernel.syscalls.gpio_calls import deliver_gpio_interrupts
@@ -63,7 +63,7 @@ class BoardGpio:
     def __post_init__(self) -> None:
         self._kernel: Kernel | None = None
         self._models: dict[int, GpioController] = {}
-        self._next = 0
+        self._script = ScriptCursor(self.events)
         buttons = {name: line for line in self.lines if line.role == "button"
                    for name in line.names}
         for event in self.events:
@@ -114,16 +114,10 @@ class BoardGpio:
             return None
         if any(model.pending for model in self._models.values()):
             return kernel.now  # an interrupt a driver call raised: delivered at once
-        if self._next >= len(self.events):
-            return None
-        return round(self.events[self._next].seconds * kernel.config.clock_hz)
+        return self._script.next_cycle(kernel.config.clock_hz)
 
     def deliver(self, kernel: Kernel) -> None:
-        touched = [model for model in self._models.values() if model.pending]
-        while self._next < len(self.events) and \
-                round(self.events[self._next].seconds * kernel.config.clock_hz) <= kernel.now:
-            event = self.events[self._next]
-            self._next += 1
+        for event in self._script.due(kernel.now, kernel.config.clock_hz):
             line = self._buttons[event.target]
             model = self._models.get(line.controller)
             if model is None:
@@ -133,9 +127,8 @@ class BoardGpio:
                 model.drive(1 << line.pin, line.active_level << line.pin)
             else:
                 model.release(1 << line.pin)
-            touched.append(model)
-        for model in dict.fromkeys(touched):
-            deliver_gpio_interrupts(kernel, model.device, model)
+        for model in self._models.values():
+            deliver_gpio_interrupts(kernel, model.device, model)  # those that fired
 
     def awaits_outside_input(self) -> bool:
         return False

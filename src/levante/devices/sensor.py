@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from levante.devices.stimulus import StimulusEvent
+from levante.devices.stimulus import ScriptCursor, StimulusEvent
 from levante.errors import UsageError
 from levante.kernel.objects.sensor import CHANNELS, VirtualSensor
 from levante.kernel.syscalls.sensor_calls import run_triggers
@@ -38,7 +38,7 @@ class BoardSensor:
                                  f"'{event.target}' (channels: {known})")
         self._kernel: Kernel | None = None
         self._sensors: list[VirtualSensor] = []
-        self._next = 0
+        self._script = ScriptCursor(self.events)
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
@@ -48,14 +48,12 @@ class BoardSensor:
             kernel.device_models[node.address] = sensor
 
     def next_event(self) -> int | None:
-        if self._kernel is None or self._next >= len(self.events):
+        if self._kernel is None:
             return None
-        return round(self.events[self._next].seconds * self._kernel.config.clock_hz)
+        return self._script.next_cycle(self._kernel.config.clock_hz)
 
     def deliver(self, kernel: Kernel) -> None:
-        while (cycle := self.next_event()) is not None and cycle <= kernel.now:
-            event = self.events[self._next]
-            self._next += 1
+        for event in self._script.due(kernel.now, kernel.config.clock_hz):
             kernel.trace("sensor", channel=event.target, value=event.value)
             for sensor in self._sensors:
                 run_triggers(kernel, sensor, sensor.set_live(CHANNELS[event.target],

@@ -15,7 +15,7 @@ from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
-from levante.kernel.objects.registry import HasKind, ObjectRegistry
+from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.policy import SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
@@ -30,6 +30,7 @@ from levante.kernel.userspace import UserSpace
 if TYPE_CHECKING:
     from levante.kernel.flash_port import FlashPort
     from levante.kernel.kernel import Kernel
+    from levante.kernel.objects.device import DeviceModel
 
 
 TraceSink = Callable[[dict[str, Any]], None]
@@ -104,7 +105,7 @@ class KernelState:
         self.devices = DeviceBus(devices)
         # What the board's devices serve, by register address (a GPIO controller's
         # pins, ...): boot makes the image's `struct device` of each a kernel object.
-        self.device_models: dict[int, HasKind] = {}
+        self.device_models: dict[int, DeviceModel] = {}
         # Application-defined system calls looked up so far: (handler, name) by index.
         self.app_syscall_entries: dict[int, tuple[int, str]] = {}
         # The image's device objects by kind (their struct device addresses), in order.

@@ -13,11 +13,8 @@ from levante.abi import (
 )
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import device_state
-from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
-from levante.kernel.objects.sensor import VirtualSensor
-from levante.kernel.objects.uart import UartPort
 from levante.kernel.pool import MemoryPool
 
 if TYPE_CHECKING:
@@ -77,14 +74,16 @@ def register_devices(kernel: Kernel) -> None:
         driver = DEVICE_DRIVERS_BY_NUMBER.get(_field(kernel, record, "device.kind"))
         if driver is None or not kernel.config.is_enabled(driver.kconfig):
             continue
-        state = device_state(kernel, driver.kind, _field(kernel, record, "device.address"))
+        address = _field(kernel, record, "device.address")
+        state = device_state(kernel, driver.kind, address)
         if state is None:
             continue  # the board has no such device: DEVICE_DT_GET finds no object
         kernel.objects.declare(record, driver.kind, STRUCT_SIZES["device"])
         kernel.objects.register(record, state)
         kernel.device_objects.setdefault(driver.kind, []).append(record)
-        if isinstance(state, (GpioController, UartPort, VirtualSensor)):
-            state.device = record  # what its interrupt callbacks get as the device
+        model = kernel.device_models.get(address)
+        if model is state:
+            model.device = record  # what its interrupt callbacks get as the device
 
 
 def attach_system_heap(kernel: Kernel) -> None:

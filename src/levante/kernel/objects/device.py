@@ -5,7 +5,7 @@ flash controller (K_OBJ_DRIVER_FLASH), and the devices the board attaches by add
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from levante.kernel.flash_port import FlashPort
@@ -34,7 +34,7 @@ class FlashDevice:
     port: FlashPort | None
 
 
-def device_state(kernel: Kernel, kind: str, address: int) -> HasKind | None:
+def device_state(kernel: Kernel, kind: str, address: int) -> DeviceModel | HasKind | None:
     """The kernel's state for the device of `kind` whose registers are at `address`, or
     None when the board has no such device."""
     if kind == EntropyDevice.KIND:
@@ -43,3 +43,12 @@ def device_state(kernel: Kernel, kind: str, address: int) -> HasKind | None:
         return FlashDevice(kernel.flash)
     model = kernel.device_models.get(address)
     return model if model is not None and model.KIND == kind else None
+
+
+class DeviceModel(Protocol):
+    """What the board attaches at a register address (a GPIO controller, a UART, a
+    sensor): a kind of kernel object that learns its image's `struct device`, which its
+    interrupt callbacks get as their device."""
+
+    KIND: ClassVar[str]
+    device: int

@@ -1,0 +1,107 @@
+"""An interface's settings: its MAC, its IPv4 address, netmask and gateway, and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from levante.codecs.addresses import ipv4_from_text, ipv4_to_text, mac_from_text
+from levante.codecs.errors import CodecError
+
+ETHERNET_MTU = 1500  # RFC 894: the largest IPv4 datagram an Ethernet frame carries
+BROADCAST = "255.255.255.255"
+
+
+class SettingsError(CodecError):
+    """An address, netmask or gateway that cannot configure an interface."""
+
+    protocol = "net"
+
+
+def address_value(text: str) -> int:
+    """Dotted decimal → a 32-bit integer; raises `SettingsError`."""
+    return int.from_bytes(ipv4_from_text(text, SettingsError), "big")
+
+
+def address_text(value: int) -> str:
+    return ipv4_to_text(value.to_bytes(4, "big"))
+
+
+@dataclass(frozen=True)
+class Ipv4Settings:
+    """The interface's one IPv4 address, its netmask and (optionally) its gateway."""
+
+    address: str
+    netmask: str = "255.255.255.0"
+    gateway: str | None = None
+
+    def __post_init__(self) -> None:
+        address = address_value(self.address)
+        mask = address_value(self.netmask)
+        # A netmask is a run of ones then zeros (RFC 950 allowed others; RFC 1519 does not).
+        if mask != 0 and (~mask & 0xFFFF_FFFF) & ((~mask & 0xFFFF_FFFF) + 1):
+            raise SettingsError(f"netmask {self.netmask} is not a prefix of ones")
+        host = address & ~mask & 0xFFFF_FFFF
+        # RFC 1122 §3.2.1.3: an address is never 0 or all ones in its host part, never
+        # 0/8, 127/8, multicast or reserved.
+        if address >> 24 in (0, 127) or address >> 28 >= 0xE:
+            raise SettingsError(f"{self.address} cannot be an interface's address")
+        if mask != 0xFFFF_FFFF and host in (0, ~mask & 0xFFFF_FFFF):
+            raise SettingsError(f"{self.address} is the network or broadcast address of "
+                                f"its subnet ({self.netmask})")
+        if self.gateway is not None:
+            gateway = address_value(self.gateway)
+            if gateway == address or not self.is_on_link(self.gateway):
+                raise SettingsError(f"gateway {self.gateway} is not another host of "
+                                    f"{self.address}/{self.netmask}")
+
+    @property
+    def address_value(self) -> int:
+        return address_value(self.address)
+
+    @property
+    def mask_value(self) -> int:
+        return address_value(self.netmask)
+
+    @property
+    def subnet_broadcast(self) -> str:
+        return address_text(self.address_value | (~self.mask_value & 0xFFFF_FFFF))
+
+    def is_on_link(self, destination: str) -> bool:
+        """Whether `destination` is on the interface's subnet (reached without a router)."""
+        mask = self.mask_value
+        return address_value(destination) & mask == self.address_value & mask
+
+    def is_broadcast(self, destination: str) -> bool:
+        """The limited broadcast, or this subnet's directed broadcast (RFC 1122 §3.2.1.3)."""
+        return destination == BROADCAST or (self.mask_value != 0xFFFF_FFFF
+                                            and destination == self.subnet_broadcast)
+
+    def next_hop(self, destination: str) -> str | None:
+        """Where a datagram to `destination` goes on the link: itself when on the subnet,
+        else the gateway; None when there is no route."""
+        if self.is_broadcast(destination) or self.is_on_link(destination):
+            return destination
+        return self.gateway
+
+
+@dataclass(frozen=True)
+class InterfaceSettings:
+    """One Ethernet interface: its MAC, its IPv4 settings (None until it has an address)
+    and the limits the stack keeps to."""
+
+    mac: str
+    ipv4: Ipv4Settings | None = None
+    mtu: int = ETHERNET_MTU
+    ttl: int = 64  # CONFIG_NET_INITIAL_TTL
+    arp_table_size: int = 2  # CONFIG_NET_ARP_TABLE_SIZE
+
+    def __post_init__(self) -> None:
+        raw = mac_from_text(self.mac, SettingsError)
+        if raw[0] & 1:
+            raise SettingsError(f"MAC {self.mac} is a group address, not an interface's")
+        if not 68 <= self.mtu <= ETHERNET_MTU:  # RFC 791: every host takes 68 octets
+            raise SettingsError(f"MTU {self.mtu} outside 68..{ETHERNET_MTU}")
+        if not 1 <= self.ttl <= 255:
+            raise SettingsError(f"TTL {self.ttl} outside 1..255")
+        if self.arp_table_size < 1:
+            raise SettingsError("the ARP table needs at least one entry")

@@ -1,0 +1,75 @@
+"""One network interface and its protocols, as one sans-IO object the link feeds."""
+
+from __future__ import annotations
+
+from levante.codecs import ethernet
+from levante.net.stack.arp import ArpResolver
+from levante.net.stack.ethernet import BROADCAST_MAC, EthernetPort
+from levante.net.stack.icmp import IcmpLayer
+from levante.net.stack.ipv4 import Ipv4Layer
+from levante.net.stack.settings import InterfaceSettings
+from levante.net.stack.stats import NetStats
+from levante.net.stack.udp import UdpLayer
+
+
+class NetworkStack:
+    """Ethernet, ARP, IPv4, ICMPv4 and UDP for one interface.
+
+    Every entry point takes `now`, the simulated instant in microseconds; nothing here
+    reads a clock. Frames to put on the link collect until `take_outgoing`.
+    """
+
+    def __init__(self, settings: InterfaceSettings) -> None:
+        self.settings = settings
+        self.stats = NetStats()
+        self.port = EthernetPort(settings.mac, self.stats, settings.mtu)
+        self.arp = ArpResolver(self.port, settings, self.stats)
+        self.ip = Ipv4Layer(settings, self.stats, self.arp)
+        self.icmp = IcmpLayer(self.ip, self.stats)
+        self.udp = UdpLayer(self.ip, self.stats, self.icmp.port_unreachable)
+
+    @property
+    def is_up(self) -> bool:
+        return self.port.link_up
+
+    def link_up(self, now: int) -> None:
+        """The carrier came up: the interface announces its address (gratuitous ARP)."""
+        if self.port.link_up:
+            return
+        self.port.link_up = True
+        self.arp.announce()
+        self.advance(now)
+
+    def link_down(self) -> None:
+        self.port.link_up = False
+
+    def receive(self, frame: bytes, now: int) -> None:
+        """A frame from the link at `now`; anything not accepted is counted as a drop."""
+        if not self.port.link_up:
+            self.stats.drop("ethernet", "link-down")
+            return
+        self.advance(now)
+        decoded = self.port.accept(frame)
+        if decoded is None:
+            return
+        if decoded.ethertype == ethernet.ETHERTYPE_ARP:
+            self.arp.receive(decoded.payload, now)
+        elif decoded.ethertype == ethernet.ETHERTYPE_IPV4:
+            self.ip.receive(decoded.payload, decoded.destination == BROADCAST_MAC, now)
+        else:
+            self.stats.drop("ethernet", "unknown-ethertype")
+
+    def advance(self, now: int) -> None:
+        """Run the timers due at `now` (ARP retransmissions and give-ups)."""
+        self.arp.advance(now)
+
+    def next_deadline(self) -> int | None:
+        """The instant the next timer is due, or None."""
+        return self.arp.next_deadline()
+
+    def take_outgoing(self) -> list[bytes]:
+        return self.port.take_outgoing()
+
+    @property
+    def has_outgoing(self) -> bool:
+        return self.port.has_outgoing

@@ -1,0 +1,134 @@
+"""UDP (RFC 768) for the interface: the port table the socket layer binds in, input with
+the checksum checked, output with it computed."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from levante.codecs import ipv4, udp
+from levante.codecs.ipv4 import Ipv4Packet
+from levante.net.stack.ipv4 import Ipv4Layer
+from levante.net.stack.stats import NetStats
+
+# RFC 6335 §6: the dynamic (ephemeral) ports.
+EPHEMERAL_FIRST = 49152
+EPHEMERAL_LAST = 65535
+RECEIVE_QUEUE_LENGTH = 8  # datagrams an endpoint holds before new ones are dropped
+
+
+@dataclass(frozen=True)
+class ReceivedDatagram:
+    source: str
+    source_port: int
+    payload: bytes
+
+
+class UdpEndpoint:
+    """A bound port: what arrived for it, in order, up to a bound."""
+
+    def __init__(self, port: int, capacity: int = RECEIVE_QUEUE_LENGTH) -> None:
+        self.port = port
+        self.received: deque[ReceivedDatagram] = deque()
+        self.capacity = capacity
+        # Called after a datagram is queued (the socket layer wakes its readers).
+        self.on_receive: Callable[[UdpEndpoint], None] | None = None
+
+    def take(self) -> ReceivedDatagram | None:
+        return self.received.popleft() if self.received else None
+
+
+class PortInUse(Exception):
+    """bind() to a port another endpoint holds."""
+
+
+class UdpLayer:
+    """The port table and the datagrams through it."""
+
+    def __init__(self, ip: Ipv4Layer, stats: NetStats,
+                 port_unreachable: Callable[[Ipv4Packet, bytes, int], None]) -> None:
+        self.ip = ip
+        self.stats = stats
+        self.port_unreachable = port_unreachable
+        self.endpoints: dict[int, UdpEndpoint] = {}
+        self._next_ephemeral = EPHEMERAL_FIRST
+        ip.protocols[ipv4.PROTOCOL_UDP] = self.receive
+
+    def bind(self, port: int) -> UdpEndpoint:
+        """An endpoint on `port` (0: a free ephemeral port); raises `PortInUse`, or
+        `ValueError` for a port outside 0..65535, or when no ephemeral port is free."""
+        if not 0 <= port <= 0xFFFF:
+            raise ValueError(f"port {port} outside 0..65535")
+        if port == 0:
+            port = self._free_ephemeral_port()
+        if port in self.endpoints:
+            raise PortInUse(f"UDP port {port} is in use")
+        endpoint = UdpEndpoint(port)
+        self.endpoints[port] = endpoint
+        return endpoint
+
+    def unbind(self, endpoint: UdpEndpoint) -> None:
+        if self.endpoints.get(endpoint.port) is endpoint:
+            del self.endpoints[endpoint.port]
+
+    def _free_ephemeral_port(self) -> int:
+        span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1
+        for step in range(span):
+            port = EPHEMERAL_FIRST + (self._next_ephemeral - EPHEMERAL_FIRST + step) % span
+            if port not in self.endpoints:
+                self._next_ephemeral = port + 1 if port < EPHEMERAL_LAST else EPHEMERAL_FIRST
+                return port
+        raise ValueError("no ephemeral UDP port is free")
+
+    def receive(self, packet: Ipv4Packet, raw: bytes, to_broadcast: bool, now: int) -> None:
+        self.stats.count("udp.received")
+        try:
+            datagram = udp.decode(packet.payload, source=packet.source,
+                                  destination=packet.destination)
+        except udp.UdpChecksumError:
+            self.stats.drop("udp", "bad-checksum")
+            return
+        except udp.UdpError:
+            self.stats.drop("udp", "malformed")
+            return
+        # RFC 768 leaves port 0 reserved as a destination; nothing can listen there.
+        endpoint = self.endpoints.get(datagram.destination_port) \
+            if datagram.destination_port else None
+        if endpoint is None:
+            self.stats.drop("udp", "port-unreachable")
+            # RFC 1122 §4.1.3.1: port unreachable, but never for a broadcast (§3.2.2).
+            if not to_broadcast:
+                self.port_unreachable(packet, raw, now)
+            return
+        if len(endpoint.received) >= endpoint.capacity:
+            self.stats.drop("udp", "receive-queue-full")
+            return
+        endpoint.received.append(ReceivedDatagram(packet.source, datagram.source_port,
+                                                  datagram.payload))
+        self.stats.count("udp.delivered")
+        if endpoint.on_receive is not None:
+            endpoint.on_receive(endpoint)
+
+    def send(self, endpoint: UdpEndpoint, destination: str, port: int, payload: bytes,
+             now: int) -> bool:
+        """Send `payload` from `endpoint` to `destination`:`port`; False (counted) when
+        it cannot go."""
+        settings = self.ip.settings.ipv4
+        if settings is None:
+            self.stats.drop("udp", "no-address")
+            return False
+        if not 1 <= port <= 0xFFFF:
+            self.stats.drop("udp", "bad-port")
+            return False
+        try:
+            data = udp.encode(udp.UdpDatagram(source_port=endpoint.port,
+                                              destination_port=port, payload=payload),
+                              source=settings.address, destination=destination)
+        except udp.UdpError:  # a destination that is no address, a datagram over 64 KiB
+            self.stats.drop("udp", "unsendable")
+            return False
+        if not self.ip.send(destination, ipv4.PROTOCOL_UDP, data, now):
+            return False
+        self.stats.count("udp.sent")
+        return True

@@ -11,6 +11,7 @@ from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.board.flash import PoweredOn, default_flash_folder, power_on
 from levante.board.flash_port import BoardFlashPort
+from levante.board.network import BoardNetwork, NetworkOptions, board_network
 from levante.board.wiring import load_wiring
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
@@ -36,9 +37,15 @@ class System:
     cpu: UnicornCpu
     kernel: Kernel
     flash: BoardFlashPort | None = None  # the board's flash, when it boots through MCUboot
+    network: BoardNetwork | None = None  # the network interface, with CONFIG_NETWORKING
 
     def run(self, max_cycles: int | None = None) -> RunEnd:
         return self.kernel.run(max_cycles)
+
+    def close(self) -> None:
+        """Release what the run holds on the host (the network link, the capture)."""
+        if self.network is not None:
+            self.network.close()
 
 
 def locate_build(path: Path) -> tuple[Path, Path]:
@@ -112,7 +119,8 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
              entropy: EntropySource | None = None,
              console_input: ConsoleSource | None = None,
              flash_folder: Path | None = None,
-             stimulus: Sequence[StimulusEvent] = (), show_gpio: bool = False) -> System:
+             stimulus: Sequence[StimulusEvent] = (), show_gpio: bool = False,
+             network: NetworkOptions | None = None) -> System:
     """Load the build at `path` and boot it (the kernel has run nothing yet).
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
@@ -120,7 +128,8 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     that boots, with the symbols of the build that produced it.
     The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
     source makes a run reproducible); `console_input` feeds the shell; `stimulus`
-    presses the buttons; `show_gpio` prints LED changes on the console."""
+    presses the buttons; `show_gpio` prints LED changes on the console; `network` plugs
+    the interface of a build with CONFIG_NETWORKING into a link and a capture."""
     elf_path, dotconfig = locate_build(path)
     config, board, kernel_config = _load_config(dotconfig)
     image = _load_image(elf_path, board)
@@ -165,9 +174,17 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
         devices.append(BoardSensor(wiring.sensors, readings))
     elif readings:
         raise UsageError("--stimulus: this build has no sensor (CONFIG_SENSOR=n)")
-    kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
-    kernel.boot()
-    return System(config, image, cpu, kernel, port)
+    interface = board_network(config, dotconfig, network or NetworkOptions())
+    if interface is not None:
+        devices.append(interface.interface)
+    try:
+        kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
+        kernel.boot()
+    except BaseException:
+        if interface is not None:
+            interface.close()
+        raise
+    return System(config, image, cpu, kernel, port, interface)
 
 
 def _boot_facts(powered: PoweredOn) -> dict[str, object]:

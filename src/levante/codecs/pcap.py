@@ -180,14 +180,25 @@ def read_pcap(data: bytes) -> tuple[PcapHeader, list[PcapEvent]]:
     return reader.header, events
 
 
+def file_header(*, nanoseconds: bool = False, byte_order: str = "little",
+                snaplen: int = 65_535) -> bytes:
+    """The 24-byte file header of a capture with Ethernet link type."""
+    prefix = "<" if byte_order == "little" else ">"
+    magic = MAGIC_NANOSECONDS if nanoseconds else MAGIC_MICROSECONDS
+    return struct.pack(prefix + "IHHiIII", magic, 2, 4, 0, 0, snaplen, LINKTYPE_ETHERNET)
+
+
+def record(seconds: int, fraction: int, frame: bytes, *, byte_order: str = "little") -> bytes:
+    """One record: its 16-byte header (the whole frame captured) and the frame."""
+    prefix = "<" if byte_order == "little" else ">"
+    return struct.pack(prefix + "IIII", seconds, fraction, len(frame), len(frame)) + frame
+
+
 def write_pcap(frames: Iterable[tuple[int, int, bytes]], *, nanoseconds: bool = False,
                byte_order: str = "little", snaplen: int = 65_535) -> bytes:
     """(seconds, fraction, frame) triples → a libpcap file with Ethernet link type."""
-    prefix = "<" if byte_order == "little" else ">"
-    magic = MAGIC_NANOSECONDS if nanoseconds else MAGIC_MICROSECONDS
-    out = bytearray(struct.pack(prefix + "IHHiIII", magic, 2, 4, 0, 0, snaplen,
-                                LINKTYPE_ETHERNET))
+    out = bytearray(file_header(nanoseconds=nanoseconds, byte_order=byte_order,
+                                snaplen=snaplen))
     for seconds, fraction, frame in frames:
-        out += struct.pack(prefix + "IIII", seconds, fraction, len(frame), len(frame))
-        out += frame
+        out += record(seconds, fraction, frame, byte_order=byte_order)
     return bytes(out)

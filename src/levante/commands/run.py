@@ -134,12 +134,20 @@ def _console() -> Callable[[bytes], None]:
                    "<value>' per line).")
 @click.option("--show-gpio", "show_gpio", is_flag=True,
               help="Print every LED (and other GPIO output) change on the console.")
+@click.option("--net", "net_link", metavar="tap:NAME",
+              help="Plug the board's network interface (CONFIG_NETWORKING) into the "
+                   "existing Linux TAP device NAME; idle time then passes as wall-clock "
+                   "time, so that the device meets its peers in real time.")
+@click.option("--pcap", "pcap_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write every frame of the --net link, in and out, to this libpcap "
+                   "file with simulated timestamps.")
 @click.option("--gdb", "gdb_port", type=int, metavar="PORT",
               help="Wait for GDB on 127.0.0.1:PORT (target remote :PORT) with the system "
                    "stopped at its first instruction, and run under it.")
 def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy_seed: str | None, flash_dir: Path | None, stimulus_path: Path | None,
-        show_gpio: bool, gdb_port: int | None) -> None:
+        show_gpio: bool, net_link: str | None, pcap_path: Path | None,
+        gdb_port: int | None) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
@@ -148,6 +156,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
     Standard input is the console input (the shell reads it with CONFIG_SHELL).
     With --gdb the board powers up and waits, stopped, for GDB to attach."""
     from levante.board.flash import NothingBootable
+    from levante.board.network import NetworkOptions
     from levante.board.system import power_up
     from levante.devices.stimulus import load_stimulus
     from levante.kernel.kernel import RunEnd
@@ -164,7 +173,8 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
     try:
         try:
             system = power_up(build_dir, _console(), trace, entropy, _console_input(),
-                              flash_dir, stimulus, show_gpio)
+                              flash_dir, stimulus, show_gpio,
+                              NetworkOptions(net_link, pcap_path))
         except NothingBootable as error:
             sys.stdout.flush()
             click.echo(f"levante: {error.message}", err=True)
@@ -184,6 +194,8 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             seconds = system.kernel.now / system.kernel.config.clock_hz
             click.echo(f"levante: interrupted at {seconds:.3f} s of simulated time", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        finally:
+            system.close()
         sys.stdout.flush()
     except LevanteError as error:
         fail(error)

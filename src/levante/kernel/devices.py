@@ -50,6 +50,19 @@ class EventSource(Protocol):
         wall-clock time enters); afterwards `next_event` says when to deliver it."""
 
 
+@runtime_checkable
+class RealTimeSource(Protocol):
+    """A source joined to the outside world in real time (a network link): while the
+    system idles towards its next deadline, that idle time passes as wall-clock time in
+    which outside input may arrive, so that peers' replies meet the device's timers."""
+
+    def wait_until(self, horizon: int | None) -> int | None:
+        """Block the host for the wall-clock time from `now` to `horizon` cycles (None:
+        without limit) or until input arrives; the cycle it arrived at (before
+        `horizon`), or None when none came."""
+        ...
+
+
 class DeviceBus:
     """The devices of one system, in attachment order."""
 
@@ -58,6 +71,10 @@ class DeviceBus:
         self._sources = [device for device in self.devices if isinstance(device, EventSource)]
         # Whether any device raises events (else the loop never needs to ask).
         self.raises_events = bool(self._sources)
+        self._real_time = [source for source in self._sources
+                           if isinstance(source, RealTimeSource)]
+        # Whether idle time passes as wall-clock time (a network link is attached).
+        self.paces_idle_time = bool(self._real_time)
 
     def attach_all(self, kernel: Kernel) -> None:
         for device in self.devices:
@@ -79,6 +96,15 @@ class DeviceBus:
             cycle = source.next_event()
             if cycle is not None and cycle <= kernel.now:
                 source.deliver(kernel)
+
+    def wait_in_real_time(self, horizon: int | None) -> int | None:
+        """The idle system's wait up to `horizon`, in wall-clock time: the cycle input
+        arrived at, or None (the horizon was reached, or no source can receive)."""
+        for source in self._real_time:
+            arrival = source.wait_until(horizon)
+            if arrival is not None:
+                return arrival
+        return None
 
     def wait_for_outside_input(self) -> bool:
         """Hand an idle system's wait to the sources expecting outside input; False when

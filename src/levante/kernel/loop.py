@@ -41,6 +41,8 @@ class RunLoop(CpuEntry):
             thread = self.current
             if thread is self.idle:
                 deadline = self._next_deadline()
+                if self.devices.paces_idle_time and self._idle_in_real_time(deadline, limit):
+                    continue  # input arrived: it is delivered at the instant it came
                 if deadline is None:
                     if self.devices.wait_for_outside_input():
                         continue  # what arrived is delivered at this instant
@@ -92,6 +94,20 @@ class RunLoop(CpuEntry):
             self._handle_thread_event(thread, event)
         return RunEnd.HALTED
 
+    def _idle_in_real_time(self, deadline: int | None, limit: int) -> bool:
+        """With a real-time link attached, idle time up to the next deadline (or the
+        limit) passes as wall-clock time; True when input arrived meanwhile, the clock
+        then standing at its arrival. Without input, the usual jump follows."""
+        horizon = limit if deadline is None else min(deadline, limit)
+        if horizon <= self.now:
+            return False
+        arrival = self.devices.wait_in_real_time(None if horizon >= NO_LIMIT else horizon)
+        if arrival is None:
+            return False
+        arrival = min(max(arrival, self.now), horizon)
+        self.idle_cycles += arrival - self.now
+        self.now = arrival
+        return True
 
     def _finish_poll(self, thread: Thread) -> None:
         """The poller runs again: its k_poll's events leave their objects and their states

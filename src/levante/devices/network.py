@@ -1,0 +1,124 @@
+"""The board's Ethernet interface: the network stack on one side, a link on the other.
+
+An event source on simulated time: frames from the link are taken when the system idles
+(the idle time then passes as wall-clock time, `RealTimeSource`) and, between runs,
+whenever the loop asks for events at most once a simulated millisecond; each is given to
+the stack at the simulated instant it arrived. The stack's timers are events too, and
+what the stack sends goes to the link (and the capture) at the instant it was sent.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from levante.net.link.link import Link
+from levante.net.stack import NetworkStack
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+
+# Capture of one frame: (seconds, nanoseconds) of simulated time, the frame.
+Capture = Callable[[int, int, bytes], None]
+MICROSECONDS = 1_000_000
+NANOSECONDS = 1_000_000_000
+
+
+class NetworkInterface:
+    """The interface's device: link up at boot, frames in and out on simulated time."""
+
+    kind = "network"
+    kconfig = "NETWORKING"
+
+    def __init__(self, stack: NetworkStack, link: Link | None,
+                 capture: Capture | None = None) -> None:
+        self.stack = stack
+        self.link = link
+        self.capture = capture
+        self._kernel: Kernel | None = None
+        self._arrivals: deque[tuple[int, bytes]] = deque()  # (cycle, frame), in order
+        self._next_poll = 0
+
+    def attach(self, kernel: Kernel) -> None:
+        self._kernel = kernel
+        # The carrier is up from power-on when a link is plugged in; the interface then
+        # announces its address, as Zephyr's does once net_config has set it.
+        if self.link is not None and self.link.is_open:
+            self.stack.link_up(self._microseconds(kernel.now))
+
+    # --- Simulated time -------------------------------------------------------------
+
+    def _microseconds(self, cycles: int) -> int:
+        assert self._kernel is not None
+        return cycles * MICROSECONDS // self._kernel.config.clock_hz
+
+    def _cycles(self, microseconds: int) -> int:
+        """The first cycle at or after `microseconds`."""
+        assert self._kernel is not None
+        return -(-microseconds * self._kernel.config.clock_hz // MICROSECONDS)
+
+    # --- EventSource ----------------------------------------------------------------
+
+    def next_event(self) -> int | None:
+        kernel = self._kernel
+        if kernel is None:
+            return None
+        if self.link is not None and kernel.now >= self._next_poll:
+            self._next_poll = kernel.now + self._cycles(1000)
+            self._take_frames(kernel.now)
+        if self.stack.has_outgoing:
+            return kernel.now
+        candidates = []
+        if self._arrivals:
+            candidates.append(self._arrivals[0][0])
+        deadline = self.stack.next_deadline()
+        if deadline is not None:
+            candidates.append(self._cycles(deadline))
+        return min(candidates) if candidates else None
+
+    def deliver(self, kernel: Kernel) -> None:
+        while self._arrivals and self._arrivals[0][0] <= kernel.now:
+            cycle, frame = self._arrivals.popleft()
+            self._capture(cycle, frame)
+            self.stack.receive(frame, self._microseconds(cycle))
+        self.stack.advance(self._microseconds(kernel.now))
+        for frame in self.stack.take_outgoing():
+            self._capture(kernel.now, frame)
+            if self.link is None or not self.link.send(frame):
+                self.stack.stats.drop("link", "send-failed")
+
+    def awaits_outside_input(self) -> bool:
+        return False  # its waits are real-time ones (wait_until), never open-ended
+
+    def wait_for_outside_input(self) -> None:
+        return None
+
+    # --- RealTimeSource -------------------------------------------------------------
+
+    def wait_until(self, horizon: int | None) -> int | None:
+        kernel = self._kernel
+        if kernel is None or self.link is None or not self.link.is_open:
+            return None
+        seconds = None
+        if horizon is not None:
+            seconds = (horizon - kernel.now) / kernel.config.clock_hz
+        waited = self.link.wait(seconds)
+        if waited is None:
+            return None
+        arrival = kernel.now + int(waited * kernel.config.clock_hz)
+        if horizon is not None:
+            arrival = min(arrival, horizon)
+        return arrival if self._take_frames(arrival) else None
+
+    def _take_frames(self, cycle: int) -> bool:
+        assert self.link is not None
+        frames = self.link.receive()
+        self._arrivals.extend((cycle, frame) for frame in frames)
+        return bool(frames)
+
+    def _capture(self, cycle: int, frame: bytes) -> None:
+        if self.capture is None or self._kernel is None:
+            return
+        hz = self._kernel.config.clock_hz
+        self.capture(cycle // hz, (cycle % hz) * NANOSECONDS // hz, frame)

@@ -1,0 +1,34 @@
+"""The interface's settings from the build's configuration (Zephyr's net_config names)."""
+
+from __future__ import annotations
+
+from levante.config import Config
+from levante.net.stack.settings import InterfaceSettings, Ipv4Settings, SettingsError
+
+# The interface's MAC: the first of RFC 7042 §2.1.2's documentation block
+# (00-00-5E-00-53-00..FF), as 192.0.2.0/24 is for addresses.
+DEFAULT_MAC = "00:00:5e:00:53:01"
+
+
+def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSettings:
+    """The interface as the build configures it; raises `SettingsError` naming the
+    symbol whose value cannot work."""
+    ipv4 = None
+    if config.is_enabled("NET_IPV4") and config.is_enabled("NET_CONFIG_SETTINGS"):
+        address = _text(config, "NET_CONFIG_MY_IPV4_ADDR")
+        if address:
+            netmask = _text(config, "NET_CONFIG_MY_IPV4_NETMASK") or "255.255.255.255"
+            gateway = _text(config, "NET_CONFIG_MY_IPV4_GW") or None
+            try:
+                ipv4 = Ipv4Settings(address, netmask, gateway)
+            except SettingsError as error:
+                raise SettingsError(
+                    "CONFIG_NET_CONFIG_MY_IPV4_ADDR/_NETMASK/_GW: " + error.message
+                ) from None
+    ttl = config.get_int("NET_INITIAL_TTL") if "NET_INITIAL_TTL" in config else 64
+    table = config.get_int("NET_ARP_TABLE_SIZE") if "NET_ARP_TABLE_SIZE" in config else 2
+    return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table)
+
+
+def _text(config: Config, name: str) -> str:
+    return config.get_str(name) if name in config else ""

@@ -1,0 +1,1 @@
+"""Links that carry the stack's frames to the outside (host side: files and devices)."""

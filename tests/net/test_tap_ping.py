@@ -1,0 +1,129 @@
+"""End to end over a real TAP device: Linux `ping` in a network namespace gets replies
+from samples/net/ping_target, and the capture holds the exchange with simulated
+timestamps. Needs root (CI runs as root): the test creates the namespace and the TAP
+device inside it, uses only 192.0.2.0/24, and deletes the namespace whatever happens."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, Builder, levante
+from levante.codecs import ethernet, icmp, ipv4
+from levante.codecs.pcap import PcapRecord, read_pcap
+
+APP = SAMPLES / "net" / "ping_target"
+TAP = "lvtap0"
+DEVICE_IP = "192.0.2.1"
+HOST_IP = "192.0.2.2"
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
+                                reason="creating a network namespace and a TAP device "
+                                       "needs root and /dev/net/tun")
+
+
+def ip(*arguments: str) -> None:
+    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A network namespace holding an up TAP device with the host's side at HOST_IP."""
+    name = f"lvping{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
+    ip("netns", "add", name)
+    try:
+        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
+        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
+        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+        yield name
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
+                       check=False)
+
+
+def frames(path: Path) -> list[tuple[float, ethernet.EthernetFrame]]:
+    _, events = read_pcap(path.read_bytes())
+    return [(event.seconds + event.fraction / 1e9, ethernet.decode(event.data))
+            for event in events if isinstance(event, PcapRecord)]
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_linux_ping_gets_replies_from_the_device(builder: Builder, board: str,
+                                                 namespace: str, tmp_path: Path) -> None:
+    build_dir = builder.build(APP, board)
+    capture = tmp_path / "ping.pcap"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--pcap", str(capture)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # -w: keep asking (once a second) until 3 replies came, the device's boot included.
+        ping = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-c", "3", "-w",
+                               "60", "-i", "0.5", DEVICE_IP],
+                              capture_output=True, text=True, timeout=120, check=False)
+        device.send_signal(signal.SIGINT)
+        output, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert ping.returncode == 0, ping.stdout + ping.stderr + errors
+    assert " 3 received" in ping.stdout
+    assert f"ping target {DEVICE_IP} on {board}" in output
+    assert device.returncode == 130, errors  # ended by Ctrl-C, as a user would
+    captured = frames(capture)
+    announcement = captured[0][1]
+    assert announcement.ethertype == ethernet.ETHERTYPE_ARP
+    assert announcement.destination == "ff:ff:ff:ff:ff:ff"
+    replies = []
+    for stamp, frame in captured:
+        if frame.ethertype != ethernet.ETHERTYPE_IPV4:
+            continue
+        packet = ipv4.decode(frame.payload)
+        if packet.protocol == ipv4.PROTOCOL_ICMP and packet.source == DEVICE_IP:
+            message = icmp.decode(packet.payload)
+            assert isinstance(message, icmp.IcmpEcho) and message.type == icmp.ECHO_REPLY
+            replies.append(stamp)
+    assert len(replies) >= 3
+    stamps = [stamp for stamp, _ in captured]
+    assert stamps == sorted(stamps)  # simulated time only moves forward
+
+
+def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) -> None:
+    build_dir = builder.build(APP)
+    result = levante("run", str(build_dir), "--net", "tap:lvnosuchtap")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "levante: --net tap:lvnosuchtap: no network device 'lvnosuchtap' "
+        "(create it with `ip tuntap add dev lvnosuchtap mode tap`)"]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--net", "eth0"), "--net 'eth0': unknown link (use tap:NAME)"),
+    (("--net", "tap:"), "--net 'tap:': the device name is empty"),
+    (("--net", "tap:averyveryverylongname"),
+     "--net 'tap:averyveryverylongname': 'averyveryverylongname' is longer than 15 "
+     "characters"),
+    (("--net", "tap:a/b"), "--net 'tap:a/b': 'a/b' is not a valid network device name"),
+    (("--pcap", "x.pcap"), "--pcap: give the link to capture with --net"),
+])
+def test_bad_network_options_are_one_line_with_status_2(builder: Builder,
+                                                        options: tuple[str, ...],
+                                                        message: str) -> None:
+    result = levante("run", str(builder.build(APP)), *options)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"levante: error: {message}"]
+
+
+def test_a_build_without_networking_refuses_net(builder: Builder) -> None:
+    result = levante("run", str(builder.build(SAMPLES / "hello_world")), "--net", "tap:x")
+    assert result.returncode == 2
+    assert result.stderr.strip() == \
+        "levante: error: --net: this build has no network interface (CONFIG_NETWORKING=n)"

@@ -101,7 +101,7 @@ def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) ->
     result = levante("run", str(build_dir), "--net", "tap:lvnosuchtap")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "levante: --net tap:lvnosuchtap: no network device 'lvnosuchtap' "
+        "levante: error: --net tap:lvnosuchtap: no network device 'lvnosuchtap' "
         "(create it with `ip tuntap add dev lvnosuchtap mode tap`)"]
 
 

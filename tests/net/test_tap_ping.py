@@ -5,6 +5,7 @@ device inside it, uses only 192.0.2.0/24, and deletes the namespace whatever hap
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -94,6 +95,58 @@ def test_linux_ping_gets_replies_from_the_device(builder: Builder, board: str,
     assert len(replies) >= 3
     stamps = [stamp for stamp, _ in captured]
     assert stamps == sorted(stamps)  # simulated time only moves forward
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m4"])
+def test_hostile_frames_on_the_link_leave_the_device_answering(
+        builder: Builder, board: str, namespace: str, tmp_path: Path) -> None:
+    build_dir = builder.build(APP, board)
+    capture = tmp_path / "hostile.pcap"
+    trace = tmp_path / "hostile.jsonl"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--pcap", str(capture), "--trace",
+         str(trace)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w",
+                                "60", DEVICE_IP], capture_output=True, text=True,
+                               timeout=120, check=False)
+        subprocess.run(["ip", "netns", "exec", namespace, sys.executable,
+                        str(Path(__file__).with_name("inject_frames.py")), TAP],
+                       check=True, timeout=60, capture_output=True)
+        after = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-c", "2", "-w",
+                                "30", "-i", "0.5", DEVICE_IP], capture_output=True,
+                               text=True, timeout=60, check=False)
+        device.send_signal(signal.SIGINT)
+        _, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert first.returncode == 0, first.stdout + errors
+    assert after.returncode == 0 and " 2 received" in after.stdout, after.stdout + errors
+    sent_by_device = [frame for _, frame in frames(capture)
+                      if frame.source == "00:00:5e:00:53:01"]
+    destinations = [ipv4.decode(frame.payload).destination for frame in sent_by_device
+                    if frame.ethertype == ethernet.ETHERTYPE_IPV4]
+    # Only the host's real pings were answered: nothing went to a spoofed source.
+    assert set(destinations) == {HOST_IP}
+    assert len(destinations) >= 3
+    # The flood's requests asked for 192.0.2.1: each got its reply, nothing more.
+    arp_replies = [frame for frame in sent_by_device
+                   if frame.ethertype == ethernet.ETHERTYPE_ARP]
+    assert len(arp_replies) <= 240 + 3
+    # Every hostile frame was counted where it was refused, and the cache stayed bounded.
+    [stats] = [json.loads(line) for line in trace.read_text().splitlines()
+               if '"net_stats"' in line]
+    counters = stats["counters"]
+    assert counters["ipv4.drop.martian-address"] == 2
+    assert counters["ipv4.drop.bad-checksum"] == 2  # the cut header, padded by the link
+    assert counters["ipv4.drop.malformed"] == 1
+    assert counters["ipv4.drop.fragment"] == 1
+    assert counters["arp.evicted"] >= 238
 
 
 def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) -> None:

@@ -43,8 +43,10 @@ class System:
         return self.kernel.run(max_cycles)
 
     def close(self) -> None:
-        """Release what the run holds on the host (the network link, the capture)."""
+        """Release what the run holds on the host (the network link, the capture); the
+        trace ends with the network interface's counters (`net_stats`)."""
         if self.network is not None:
+            self.kernel.trace("net_stats", counters=self.network.interface.stack.stats.snapshot())
             self.network.close()
 
 

@@ -80,7 +80,10 @@ def test_linux_ping_gets_replies_from_the_device(builder: Builder, board: str,
     assert f"ping target {DEVICE_IP} on {board}" in output
     assert device.returncode == 130, errors  # ended by Ctrl-C, as a user would
     captured = frames(capture)
-    announcement = captured[0][1]
+    # The device's first frame is its announcement, at power-on.
+    stamp, announcement = next((stamp, frame) for stamp, frame in captured
+                               if frame.source == "00:00:5e:00:53:01")
+    assert stamp == 0.0
     assert announcement.ethertype == ethernet.ETHERTYPE_ARP
     assert announcement.destination == "ff:ff:ff:ff:ff:ff"
     replies = []
@@ -147,6 +150,35 @@ def test_hostile_frames_on_the_link_leave_the_device_answering(
     assert counters["ipv4.drop.malformed"] == 1
     assert counters["ipv4.drop.fragment"] == 1
     assert counters["arp.evicted"] >= 238
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m33"])
+def test_large_pings_are_reassembled_and_answered_in_fragments(
+        builder: Builder, board: str, namespace: str, tmp_path: Path) -> None:
+    build_dir = builder.build(APP, board, ("overlay-fragments.conf",))
+    capture = tmp_path / "large.pcap"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--pcap", str(capture)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ping = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-c", "2", "-w",
+                               "60", "-i", "0.5", "-s", "4000", DEVICE_IP],
+                              capture_output=True, text=True, timeout=120, check=False)
+        device.send_signal(signal.SIGINT)
+        _, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert ping.returncode == 0 and " 2 received" in ping.stdout, ping.stdout + errors
+    assert "4008 bytes from 192.0.2.1" in ping.stdout
+    fragments_sent = [frame for _, frame in frames(capture)
+                      if frame.source == "00:00:5e:00:53:01"
+                      and frame.ethertype == ethernet.ETHERTYPE_IPV4
+                      and ipv4.decode(frame.payload).is_fragment]
+    assert len(fragments_sent) >= 2 * 3  # each 4008-octet reply in three fragments
 
 
 def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) -> None:

@@ -78,13 +78,17 @@ class NetworkInterface:
         return min(candidates) if candidates else None
 
     def deliver(self, kernel: Kernel) -> None:
+        self._transmit(kernel.now)  # what was sent before (the link-up announcement)
         while self._arrivals and self._arrivals[0][0] <= kernel.now:
             cycle, frame = self._arrivals.popleft()
             self._capture(cycle, frame)
             self.stack.receive(frame, self._microseconds(cycle))
         self.stack.advance(self._microseconds(kernel.now))
+        self._transmit(kernel.now)
+
+    def _transmit(self, cycle: int) -> None:
         for frame in self.stack.take_outgoing():
-            self._capture(kernel.now, frame)
+            self._capture(cycle, frame)
             if self.link is None or not self.link.send(frame):
                 self.stack.stats.drop("link", "send-failed")
 

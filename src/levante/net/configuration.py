@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from levante.config import Config
+from levante.net.stack.reassembly import FragmentLimits
 from levante.net.stack.settings import InterfaceSettings, Ipv4Settings, SettingsError
 
 # The interface's MAC: the first of RFC 7042 §2.1.2's documentation block
@@ -27,7 +28,14 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
                 ) from None
     ttl = config.get_int("NET_INITIAL_TTL") if "NET_INITIAL_TTL" in config else 64
     table = config.get_int("NET_ARP_TABLE_SIZE") if "NET_ARP_TABLE_SIZE" in config else 2
-    return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table)
+    fragments = None
+    if config.is_enabled("NET_IPV4_FRAGMENT"):
+        fragments = FragmentLimits(
+            max_datagrams=config.get_int("NET_IPV4_FRAGMENT_MAX_COUNT"),
+            max_fragments=config.get_int("NET_IPV4_FRAGMENT_MAX_PKT"),
+            timeout_us=config.get_int("NET_IPV4_FRAGMENT_TIMEOUT") * 1_000_000)
+    return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table,
+                             fragments=fragments)
 
 
 def _text(config: Config, name: str) -> str:

@@ -15,6 +15,8 @@ from levante.net.stack.stats import NetStats
 DESTINATION_UNREACHABLE = 3
 PROTOCOL_UNREACHABLE = 2
 PORT_UNREACHABLE = 3
+TIME_EXCEEDED = 11
+REASSEMBLY_TIME_EXCEEDED = 1
 # RFC 1812 §4.3.2.3: an error carries as much of the offending datagram as fits in 576
 # octets (RFC 792 asked for its header and first 8 data octets, the least allowed).
 MAX_ERROR_DATAGRAM = 576
@@ -33,6 +35,7 @@ class IcmpLayer:
         self.error_rate = TokenBucket(ERROR_BURST, ERROR_INTERVAL_US)
         ip.protocols[ipv4.PROTOCOL_ICMP] = self.receive
         ip.protocol_unreachable = self.protocol_unreachable
+        ip.reassembly_timed_out = self.reassembly_time_exceeded
 
     def receive(self, packet: Ipv4Packet, raw: bytes, to_broadcast: bool, now: int) -> None:
         self.stats.count("icmp.received")
@@ -69,16 +72,25 @@ class IcmpLayer:
     def port_unreachable(self, packet: Ipv4Packet, raw: bytes, now: int) -> None:
         self.send_unreachable(PORT_UNREACHABLE, packet, raw, now)
 
+    def reassembly_time_exceeded(self, first: Ipv4Packet, raw: bytes, now: int) -> None:
+        # RFC 1122 §3.3.2: when reassembly times out with fragment zero received, Time
+        # Exceeded (code 1, RFC 792) goes to the source.
+        self.send_error(TIME_EXCEEDED, REASSEMBLY_TIME_EXCEEDED, first, raw, now)
+
     def send_unreachable(self, code: int, packet: Ipv4Packet, raw: bytes, now: int) -> None:
-        """A destination-unreachable error about `packet`, unless RFC 1122 §3.2.2 forbids
-        one or the rate is exceeded (both counted)."""
+        self.send_error(DESTINATION_UNREACHABLE, code, packet, raw, now)
+
+    def send_error(self, error_type: int, code: int, packet: Ipv4Packet, raw: bytes,
+                   now: int) -> None:
+        """An ICMP error about `packet`, unless RFC 1122 §3.2.2 forbids one or the rate is
+        exceeded (both counted)."""
         if not self._may_answer_with_error(packet):
             self.stats.drop("icmp", "error-not-allowed")
             return
         if not self.error_rate.take(now):
             self.stats.drop("icmp", "error-rate-limited")
             return
-        message = IcmpMessage(type=DESTINATION_UNREACHABLE, code=code,
+        message = IcmpMessage(type=error_type, code=code,
                               payload=raw[:MAX_ERROR_DATAGRAM - ipv4.HEADER_LENGTH
                                           - icmp.HEADER_LENGTH])
         if self.ip.send(packet.source, ipv4.PROTOCOL_ICMP, icmp.encode(message), now):

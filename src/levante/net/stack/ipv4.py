@@ -8,17 +8,20 @@ knows: the destination is ours or a broadcast, TTL, fragments, the link's broadc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from levante.codecs import ipv4
 from levante.codecs.ipv4 import Ipv4Packet
 from levante.net.stack.arp import UNSPECIFIED, ArpResolver
+from levante.net.stack.reassembly import Reassembler
 from levante.net.stack.settings import InterfaceSettings
 from levante.net.stack.stats import NetStats
 
 # A protocol's input: the decoded packet, its bytes as received (header included, link
 # padding cut), whether it came to a broadcast address, and the instant.
 ProtocolInput = Callable[[Ipv4Packet, bytes, bool, int], None]
-# What is done with a datagram carrying a protocol nobody handles (ICMP's job).
+# What is done about a datagram that cannot be delivered (an ICMP error's job): the
+# datagram (fragment zero for a reassembly timeout), its bytes, the instant.
 Unreachable = Callable[[Ipv4Packet, bytes, int], None]
 
 
@@ -31,6 +34,9 @@ class Ipv4Layer:
         self.arp = arp
         self.protocols: dict[int, ProtocolInput] = {}
         self.protocol_unreachable: Unreachable | None = None
+        self.reassembly_timed_out: Unreachable | None = None
+        self.reassembler = (Reassembler(settings.fragments, stats)
+                            if settings.fragments is not None else None)
         self._identification = 0
 
     def receive(self, data: bytes, link_broadcast: bool, now: int) -> None:
@@ -68,18 +74,35 @@ class Ipv4Layer:
         if link_broadcast and not to_broadcast:
             self.stats.drop("ipv4", "link-broadcast-unicast")
             return
-        # Fragments are not reassembled yet (Zephyr's default, CONFIG_NET_IPV4_FRAGMENT=n).
+        raw = self._received_bytes(data)
         if packet.is_fragment:
-            self.stats.drop("ipv4", "fragment")
-            return
+            # Without CONFIG_NET_IPV4_FRAGMENT (Zephyr's default) fragments are dropped.
+            if self.reassembler is None:
+                self.stats.drop("ipv4", "fragment")
+                return
+            whole = self.reassembler.add(packet, raw, now)
+            if whole is None:
+                return
+            packet, raw = whole
         handler = self.protocols.get(packet.protocol)
         if handler is None:
             self.stats.drop("ipv4", "unknown-protocol")
             if self.protocol_unreachable is not None and not to_broadcast:
-                self.protocol_unreachable(packet, self._received_bytes(data), now)
+                self.protocol_unreachable(packet, raw, now)
             return
         self.stats.count("ipv4.delivered")
-        handler(packet, self._received_bytes(data), to_broadcast, now)
+        handler(packet, raw, to_broadcast, now)
+
+    def advance(self, now: int) -> None:
+        """Drop reassemblies that timed out (Time Exceeded for those with fragment zero)."""
+        if self.reassembler is None:
+            return
+        for first, raw in self.reassembler.expire(now):
+            if self.reassembly_timed_out is not None:
+                self.reassembly_timed_out(first, raw, now)
+
+    def next_deadline(self) -> int | None:
+        return self.reassembler.next_deadline() if self.reassembler is not None else None
 
     @staticmethod
     def _received_bytes(data: bytes) -> bytes:
@@ -114,11 +137,34 @@ class Ipv4Layer:
         if next_hop is None:
             self.stats.drop("ipv4", "no-route")
             return False
-        if ipv4.HEADER_LENGTH + len(packet.payload) > self.settings.mtu:
-            # No fragmentation on output: the datagram must fit the link (Zephyr's
-            # default without CONFIG_NET_IPV4_FRAGMENT).
+        try:
+            datagrams = self._fragments_of(packet)
+        except ipv4.Ipv4Error:
+            self.stats.drop("ipv4", "unsendable")
+            return False
+        if datagrams is None:
             self.stats.drop("ipv4", "over-mtu")
             return False
-        self.arp.send_datagram(next_hop, ipv4.encode(packet), now)
+        for datagram in datagrams:
+            self.arp.send_datagram(next_hop, datagram, now)
         self.stats.count("ipv4.sent")
         return True
+
+    def _fragments_of(self, packet: Ipv4Packet) -> list[bytes] | None:
+        """The packet's bytes, as fragments that fit the MTU when it does not (RFC 791
+        §3.2); None when it does not fit and may not be fragmented."""
+        encoded = ipv4.encode(packet)
+        mtu = self.settings.mtu
+        if len(encoded) <= mtu:
+            return [encoded]
+        # Without CONFIG_NET_IPV4_FRAGMENT nothing is fragmented; with DF set, nothing
+        # may be; a packet with options is not either (each option's copy rule would
+        # have to be followed), and is refused instead.
+        if self.settings.fragments is None or packet.dont_fragment or packet.options:
+            return None
+        step = (mtu - ipv4.HEADER_LENGTH) // 8 * 8
+        payload = packet.payload
+        return [ipv4.encode(replace(packet, checksum=None, fragment_offset=start // 8,
+                                    more_fragments=start + step < len(payload),
+                                    payload=payload[start:start + step]))
+                for start in range(0, len(payload), step)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from levante.codecs.addresses import ipv4_from_text, ipv4_to_text, mac_from_text
 from levante.codecs.errors import CodecError
+from levante.net.stack.reassembly import FragmentLimits
 
 ETHERNET_MTU = 1500  # RFC 894: the largest IPv4 datagram an Ethernet frame carries
 BROADCAST = "255.255.255.255"
@@ -94,6 +95,8 @@ class InterfaceSettings:
     mtu: int = ETHERNET_MTU
     ttl: int = 64  # CONFIG_NET_INITIAL_TTL
     arp_table_size: int = 2  # CONFIG_NET_ARP_TABLE_SIZE
+    # CONFIG_NET_IPV4_FRAGMENT: reassembly and fragmentation; None drops fragments.
+    fragments: FragmentLimits | None = None
 
     def __post_init__(self) -> None:
         raw = mac_from_text(self.mac, SettingsError)

@@ -60,12 +60,17 @@ class NetworkStack:
             self.stats.drop("ethernet", "unknown-ethertype")
 
     def advance(self, now: int) -> None:
-        """Run the timers due at `now` (ARP retransmissions and give-ups)."""
+        """Run the timers due at `now` (ARP retransmissions and give-ups, reassembly
+        timeouts)."""
         self.arp.advance(now)
+        self.ip.advance(now)
 
     def next_deadline(self) -> int | None:
         """The instant the next timer is due, or None."""
-        return self.arp.next_deadline()
+        deadlines = [deadline for deadline in (self.arp.next_deadline(),
+                                               self.ip.next_deadline())
+                     if deadline is not None]
+        return min(deadlines, default=None)
 
     def take_outgoing(self) -> list[bytes]:
         return self.port.take_outgoing()

@@ -12,7 +12,7 @@ from pathlib import Path
 from mock_cpu import Args, MockSystem, Script, call, mark
 
 from levante.codecs import ethernet
-from levante.devices.network import NetworkInterface
+from levante.devices.network import RECEIVE_RING, NetworkInterface
 from levante.kernel.kernel import Kernel, RunEnd
 from levante.net.stack import InterfaceSettings, Ipv4Settings, NetworkStack
 
@@ -30,18 +30,22 @@ class ScriptedLink:
     sent: list[bytes] = field(default_factory=list)
     waits: list[float | None] = field(default_factory=list)
     is_open: bool = True
+    received_limits: list[int] = field(default_factory=list)
     _ready: list[bytes] = field(default_factory=list)
 
     def send(self, frame: bytes) -> bool:
         self.sent.append(frame)
         return True
 
-    def receive(self) -> list[bytes]:
-        frames, self._ready = self._ready, []
+    def receive(self, limit: int) -> list[bytes]:
+        frames, self._ready = self._ready[:limit], self._ready[limit:]
+        self.received_limits.append(limit)
         return frames
 
     def wait(self, seconds: float | None) -> float | None:
         self.waits.append(seconds)
+        if self._ready:
+            return 0.0  # frames still waiting on the link: readable at once
         if not self.script:
             self.is_open = False  # the script is over: the link is gone
             return None
@@ -49,7 +53,7 @@ class ScriptedLink:
         if entry is None:
             return None
         delay, frames = entry
-        self._ready = list(frames)
+        self._ready += frames
         return delay
 
     def close(self) -> None:
@@ -128,3 +132,13 @@ def test_the_stack_s_timers_are_events_on_simulated_time() -> None:
     assert len(requests) == 3  # at 0, 1 s and 2 s; given up at 3 s
     assert interface.stack.stats.get("arp.drop.unresolved") == 1
 
+
+
+def test_a_flood_is_taken_a_receive_ring_at_a_time() -> None:
+    flood = [echo_request(sequence=number) for number in range(RECEIVE_RING * 3)]
+    link = ScriptedLink([(0.01, [arp_request(), *flood])])
+    system, interface = booted(link)
+    assert system.run() is RunEnd.IDLE
+    assert max(link.received_limits) == RECEIVE_RING
+    # Every frame was taken in the end (the ring emptied between takes), none lost.
+    assert interface.stack.stats.get("icmp.echo_replied") == RECEIVE_RING * 3

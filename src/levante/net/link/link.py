@@ -14,8 +14,9 @@ class Link(Protocol):
         """Put one frame on the link; False when the link refused it."""
         ...
 
-    def receive(self) -> list[bytes]:
-        """The frames waiting now, in arrival order (never blocks)."""
+    def receive(self, limit: int) -> list[bytes]:
+        """Up to `limit` frames waiting now, in arrival order (never blocks); the rest
+        stay on the link (where the host drops them if they pile up)."""
         ...
 
     def wait(self, seconds: float | None) -> float | None:

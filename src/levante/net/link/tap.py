@@ -72,9 +72,9 @@ class TapLink:
         except OSError:
             return False  # the host's interface is down, or its queue is full
 
-    def receive(self) -> list[bytes]:
+    def receive(self, limit: int) -> list[bytes]:
         frames: list[bytes] = []
-        while self._fd is not None:
+        while self._fd is not None and len(frames) < limit:
             try:
                 frame = os.read(self._fd, _READ_SIZE)
             except BlockingIOError:

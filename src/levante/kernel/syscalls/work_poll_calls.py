@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from levante.abi import ERRNO, STRUCT_SIZES
+from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 from levante.arch.interface import AccessKind, MemoryAccessError
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.poll_events import EVENT_BYTES, WorkTrigger, updated_events
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 EINVAL, EAGAIN = -ERRNO["EINVAL"], -ERRNO["EAGAIN"]
 EADDRINUSE, EINPROGRESS = -ERRNO["EADDRINUSE"], -ERRNO["EINPROGRESS"]
 WORK_POLL_SIZE = STRUCT_SIZES["k_work_poll"]
+_HANDLER_OFFSET = FIELD_OFFSETS["k_work.handler"]
 _LEAST_IMPORTANT = 1 << 30  # a queue without a thread yet registers after every poller
 
 
@@ -85,13 +86,14 @@ def _valid_submit(kernel: Inspect, caller: Caller, queue: int, work: int, events
     if queue == NULL or events == NULL or count <= 0:
         raise Oops("k_work_poll_submit_to_queue: NULL queue or events, or no event")
     item = item_at(kernel, caller, work, WORK_POLL_SIZE)
-    handler, = struct.unpack("<I", kernel.memory.read(caller, work + 4, 4))
+    handler, = struct.unpack("<I", kernel.memory.read(caller, work + _HANDLER_OFFSET, 4))
     if handler == NULL:
         raise Oops(f"k_work_poll_submit_to_queue: {work:#x} has no handler "
                    "(not initialised?)")
     state = queue_at(kernel, queue)
     if item is not None and item.owner is not None:
-        if item.owner is not state:
+        # By address: a queue never initialised has no record, only its address.
+        if item.owner.address != queue:
             return EADDRINUSE
         if item.trigger is None:
             return EINVAL

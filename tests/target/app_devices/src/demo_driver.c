@@ -62,6 +62,8 @@ DEMO_DEVICE(demo_early, "demo_early", demo_init, PRE_KERNEL_1, 5, 1, &demo_api);
 DEMO_DEVICE(demo_mid, "demo_mid", demo_init, POST_KERNEL, 7, 2, &demo_api);
 DEMO_DEVICE(demo_broken, "demo_broken", broken_init, APPLICATION, 1, 0, &demo_api);
 DEMO_DEVICE(demo_read_only, "demo_read_only", demo_init, APPLICATION, 2, 9, &read_only_api);
+/* Three digits: after every priority of one or two. */
+DEMO_DEVICE(demo_last, "demo_last", demo_init, APPLICATION, 100, 5, &demo_api);
 
 /* A device whose API is no subsystem: no kernel object, for the driver alone. */
 static const int opaque_api = 7;

@@ -19,11 +19,13 @@ DEVICE_DECLARE(demo_opaque);
 static K_SEM_DEFINE(a_semaphore, 0, 1);
 static ZTEST_BMEM int value;
 static int kernel_value;
+static char kernel_name[] = "demo_late"; /* kernel memory: no user thread reads it */
 
 ZTEST(app_devices, test_init_functions_ran_before_main_by_level_and_priority)
 {
 	static const char *const expected[] = {
-		"demo_early", "demo_mid", "demo", "demo_late", "demo_broken", "demo_read_only",
+		"demo_early", "demo_mid", "demo", "demo_late",
+		"demo_broken", "demo_read_only", "demo_last",
 	};
 
 	zassert_equal(demo_init_count, ARRAY_SIZE(expected));
@@ -62,6 +64,7 @@ ZTEST(app_devices, test_a_ready_device_is_found_by_name)
 {
 	zassert_equal_ptr(device_get_binding("demo_mid"), DEVICE_GET(demo_mid));
 	zassert_equal_ptr(device_get_binding("demo"), DT_DEMO);
+	zassert_equal_ptr(device_get_binding(kernel_name), DEVICE_GET(demo_late));
 	zassert_is_null(device_get_binding("demo_broken"), "its init failed");
 	zassert_is_null(device_get_binding("no_such_device"));
 	zassert_is_null(device_get_binding(NULL));
@@ -82,8 +85,9 @@ ZTEST_USER(app_devices, test_a_granted_user_thread_calls_the_driver)
 	zassert_equal(demo_bump(DEVICE_GET(demo_late)), 4);
 	zassert_equal(demo_read(DEVICE_GET(demo_late), &value), 0);
 	zassert_equal(value, 4);
-	/* Looking a device up needs no grant. */
+	/* Looking a device up needs no grant; a name it may not read finds nothing. */
 	zassert_equal_ptr(device_get_binding("demo_early"), DEVICE_GET(demo_early));
+	zassert_is_null(device_get_binding(kernel_name));
 }
 
 /* ---- what the kernel refuses a user thread (each ends its thread with an oops) ---- */

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 SYS_FOREVER_MS = -1
 K_OBJ_ANY = KERNEL_OBJECT_TYPES["K_OBJ_ANY"]
-_KIND_NAME_LIMIT = 64
+_KIND_NAME_LIMIT = 64  # bytes of a driver kind's name read from the image ("device_<name>")
 
 
 def _records(kernel: Kernel, kind: str) -> list[int]:

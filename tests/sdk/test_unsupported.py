@@ -15,7 +15,7 @@ from levante.sdk.unsupported import explain, first_error
 
 @pytest.mark.parametrize(("line", "family"), [
     ("main.c:4:9: error: implicit declaration of function 'k_mbox_put'", "mailboxes"),
-    ("main.c:9:5: error: 'K_WORK_POLL_DEFINE' undeclared here", "triggered work"),
+    ("main.c:9:5: error: implicit declaration of function 'k_p4wq_submit'", "pooled parallel"),
     ("main.c:3:1: error: unknown type name 'bt_addr_le_t'", "Bluetooth"),
     ("x.c:1:1: error: implicit declaration of function 'zsock_socket'", "sockets"),
 ])

@@ -27,6 +27,14 @@ SVC_APP_SYSCALL_RETURN = 5  # an application-defined system call's handler retur
 # pointer to its arguments, packed as a struct, in r0 and their size in r1.
 APP_SYSCALL_BASE = 0x10000
 APP_SYSCALL_SECTION = "._app_syscalls"
+# Application-defined driver subsystems (`__subsystem struct <name>_driver_api`): their
+# K_OBJ_DRIVER_* numbers start here, in the order of their names; the image names them
+# in this section (sdk/app_drivers.py).
+APP_DRIVER_KIND_BASE = 0x100
+APP_DRIVER_SECTION = "._app_drivers"
+# The devices' initialisation entries (DEVICE_DEFINE's init functions), by level and
+# priority; the runtime runs them before main (runtime/devices.c).
+DEVICE_INIT_SECTION = "._device_init"
 APP_SYSCALL_MAX_ARGUMENT_BYTES = 64
 
 REGISTER_ARGUMENTS = 6
@@ -62,6 +70,7 @@ ERRNO: dict[str, int] = {
     "EDEADLK": 45,
     "ENOSYS": 88,
     "EADDRINUSE": 112,
+    "EINPROGRESS": 119,
     "EALREADY": 120,
     "ENOTSUP": 134,
     "ECANCELED": 140,
@@ -147,7 +156,8 @@ STRUCTS: tuple[Struct, ...] = (
                                  ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
     Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
-    Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
+    Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4), ("user_data", 8)),
+           k_obj="K_OBJ_TIMER",
            static=True),
     # k_fifo and k_lifo are a k_queue as their first member: the same object.
     Struct("k_queue", 16, k_obj="K_OBJ_QUEUE", static=True),
@@ -183,6 +193,11 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
     Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
     Struct("k_work_q", 72, _fields(("flags", 0), ("thread", 8))),
+    # Triggered work: a k_work submitted by k_poll events.  `workq` (mirrored) is the queue
+    # that owns it from its submission until its handler starts; `poll_result` is what
+    # the handler reads (0: an event, -EAGAIN: the timeout).
+    Struct("k_work_poll", 24, _fields(("work", 0), ("workq", 16), ("poll_result", 20)),
+           requires="POLL"),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -194,10 +209,14 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_mem_domain", 8),
     Struct("k_object_assignment", 8, _fields(("thread", 0), ("objects", 4))),
     Struct("flash_pages_info", 12, _fields(("start_offset", 0), ("size", 4), ("index", 8))),
-    # The build generates one per enabled devicetree node a Levante driver serves, in
-    # section ._device (DEVICE_DT_GET names it); `kind` is its driver's K_OBJ number and
-    # `address` the node's register address, which ties it to the board's device.
-    Struct("device", 12, _fields(("name", 0), ("kind", 4), ("address", 8))),
+    # Zephyr's device (name, config, api, state, data), in section ._device: one the build
+    # generates per enabled devicetree node a Levante driver serves (DEVICE_DT_GET names
+    # it), and one per DEVICE_DEFINE / DEVICE_DT_DEFINE of the application.  `kind` is
+    # its driver's K_OBJ number (0: its API is no driver subsystem, it is no kernel
+    # object) and `address` a board device's register address (0 for the application's).
+    # `state` is Zephyr's struct device_state: init_res (a byte), then initialized.
+    Struct("device", 28, _fields(("name", 0), ("config", 4), ("api", 8), ("state", 12),
+                                 ("data", 16), ("kind", 20), ("address", 24))),
     # What gpio_add_callback registers; the kernel reads it when a pin interrupt fires.
     Struct("gpio_callback", 12, _fields(("handler", 4), ("pin_mask", 8))),
     # uart_configure/uart_config_get: baudrate, then parity, stop_bits, data_bits and
@@ -448,6 +467,7 @@ _REQUIRES = {
     "k_pipe_close": "PIPE_READ_WRITE",
     "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
     "k_poll": "POLL",  # and k_poll_signal_*
+    "k_work_poll_": "POLL",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -488,6 +508,7 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_schedule_for_queue", "k_work_reschedule_for_queue", "k_work_cancel_delayable",
     "k_work_cancel_delayable_sync", "k_work_flush_delayable",
     "k_work_delayable_remaining_get", "k_work_delayable_expires_get",
+    "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
 })
 
 
@@ -740,6 +761,15 @@ _DECLARATIONS = (
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
     "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
     "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
+    # Triggered work (CONFIG_POLL): a work item submitted when one of its k_poll events
+    # is ready, or when its timeout ends.
+    "void k_work_poll_init(struct k_work_poll *work, k_work_handler_t handler)",
+    "int k_work_poll_submit_to_queue(struct k_work_q *work_q, struct k_work_poll *work, "
+    "struct k_poll_event *events, int num_events, k_timeout_t timeout)",
+    "int k_work_poll_cancel(struct k_work_poll *work)",
+    # Devices: whether one's initialisation succeeded, and finding a ready one by name.
+    "bool device_is_ready(const struct device *dev)",
+    "const struct device *device_get_binding(const char *name)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -15,6 +15,7 @@ _SUBSYSTEMS: dict[str, str] = {
     "SPI": "SPI drivers", "SPI_": "SPI drivers",
     "ADC": "ADC drivers", "ADC_": "ADC drivers",
     "PWM": "PWM drivers", "PWM_": "PWM drivers",
+    "WDT_": "watchdog drivers", "WATCHDOG": "watchdog drivers",
     "DISPLAY": "display drivers", "DISPLAY_": "display drivers",
     "LVGL": "LVGL graphics", "LV_": "LVGL graphics",
     "FILE_SYSTEM": "file systems", "FILE_SYSTEM_": "file systems", "FAT_FILESYSTEM_ELM":

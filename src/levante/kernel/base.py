@@ -110,6 +110,8 @@ class KernelState:
         self.app_syscall_entries: dict[int, tuple[int, str]] = {}
         # The image's device objects by kind (their struct device addresses), in order.
         self.device_objects: dict[str, list[int]] = {}
+        # The application's driver subsystems' kinds by K_OBJ number (from the image).
+        self.app_driver_kinds: dict[int, str] = {}
         # Asked once per system call, after decoding and before the handler acts (None:
         # every call that passed validation is allowed, nothing is asked).
         self.policy: SyscallPolicy | None = None

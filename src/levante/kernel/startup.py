@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.abi import (
+    APP_DRIVER_KIND_BASE,
+    APP_DRIVER_SECTION,
     DEVICE_DRIVERS_BY_NUMBER,
     FIELD_OFFSETS,
+    KERNEL_OBJECT_TYPES,
     STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
-from levante.kernel.objects.device import device_state
+from levante.kernel.objects.device import AppDevice, device_state
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.pool import MemoryPool
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
 
 SYS_FOREVER_MS = -1
+K_OBJ_ANY = KERNEL_OBJECT_TYPES["K_OBJ_ANY"]
+_KIND_NAME_LIMIT = 64  # bytes of a driver kind's name read from the image ("device_<name>")
 
 
 def _records(kernel: Kernel, kind: str) -> list[int]:
@@ -68,10 +73,17 @@ def register_static_objects(kernel: Kernel) -> None:
 
 
 def register_devices(kernel: Kernel) -> None:
-    """The devices the build generated from the devicetree (section ._device), each a
-    kernel object of its driver's kind, served by the board device at its address."""
+    """The devices of section ._device: those the build generated from the devicetree,
+    each a kernel object of its driver's kind served by the board device at its address,
+    and the application's (register_app_device)."""
+    app_kinds = app_driver_kinds(kernel)
+    kernel.app_driver_kinds.update(app_kinds)
     for record in _records(kernel, "device"):
-        driver = DEVICE_DRIVERS_BY_NUMBER.get(_field(kernel, record, "device.kind"))
+        number = _field(kernel, record, "device.kind")
+        if number == K_OBJ_ANY or number in app_kinds:
+            register_app_device(kernel, record, app_kinds.get(number))
+            continue
+        driver = DEVICE_DRIVERS_BY_NUMBER.get(number)
         if driver is None or not kernel.config.is_enabled(driver.kconfig):
             continue
         address = _field(kernel, record, "device.address")
@@ -84,6 +96,28 @@ def register_devices(kernel: Kernel) -> None:
         model = kernel.device_models.get(address)
         if model is state:
             model.device = record  # what its interrupt callbacks get as the device
+
+
+def app_driver_kinds(kernel: Kernel) -> dict[int, str]:
+    """The application's driver subsystems by K_OBJ number (section ._app_drivers: the
+    pointers to their names, in number order)."""
+    section = kernel.image.section(APP_DRIVER_SECTION)
+    if section is None:
+        return {}
+    return {APP_DRIVER_KIND_BASE + index:
+            kernel.read_c_string(kernel.read_u32(section.address + 4 * index),
+                                 _KIND_NAME_LIMIT).decode(errors="replace")
+            for index in range(section.size // 4)}
+
+
+def register_app_device(kernel: Kernel, record: int, kind: str | None) -> None:
+    """An application's device: a kernel object of its subsystem's kind, or, when its
+    API is no subsystem (`kind` None), an object no user thread can be granted."""
+    state = AppDevice(kind or AppDevice.KIND, _field(kernel, record, "device.state"))
+    entry = kernel.objects.declare(record, state.kind, STRUCT_SIZES["device"],
+                                   tracked=kind is not None)
+    entry.state = state
+    kernel.device_objects.setdefault(state.kind, []).append(record)
 
 
 def attach_system_heap(kernel: Kernel) -> None:

@@ -173,7 +173,11 @@ def stubs_header(header: Path, calls: list[AppSyscall], indexes: dict[str, int])
 
 def marshal_source(call: AppSyscall) -> str:
     args = ", ".join(f"z_args->a{i}" for i in range(len(call.parameters)))
-    lines = [_BANNER, f"uint64_t z_mrsh_{call.name}(const void *z_raw);",
+    # The call's argument struct is in its header's stubs: a source may define the
+    # handler without including the header that declares the call (as Zephyr's
+    # generated handler includes it).
+    lines = [_BANNER, f"#include <zephyr/syscalls/{call.header.name}>",
+             f"uint64_t z_mrsh_{call.name}(const void *z_raw);",
              f"uint64_t z_mrsh_{call.name}(const void *z_raw)", "{"]
     if call.parameters:
         lines.append(f"\tconst struct z_app_args_{call.name} *z_args = z_raw;")

@@ -45,6 +45,7 @@ from levante.config.devicetree import (
 )
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
+from levante.sdk.app_drivers import write_app_drivers
 from levante.sdk.app_syscalls import write_app_syscalls
 from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
 from levante.sdk.devices_gen import write_device_files
@@ -527,6 +528,10 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     objects: list[Path] = []
     warnings: list[str] = list(tree.warnings)
     sources = [*sorted(RUNTIME_DIR.glob("*.c")), devices_source]
+    drivers_table = write_app_drivers(app_dir, generated_include / "generated" / "levante",
+                                      build_dir / DEVICETREE_DIR)
+    if drivers_table is not None:
+        sources.append(drivers_table)
     if config.is_enabled("APPLICATION_DEFINED_SYSCALL"):
         table = write_app_syscalls(app_dir, generated_include, build_dir / DEVICETREE_DIR)
         if table is not None:

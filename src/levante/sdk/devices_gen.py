@@ -51,62 +51,38 @@ def devices(tree: Devicetree, config: Config) -> list[GeneratedDevice]:
     return found
 
 
-def devices_header(found: Iterable[GeneratedDevice]) -> str:
+def devices_header(tree: Devicetree) -> str:
+    """A declaration of every enabled node's device, as Zephyr's: those a Levante driver
+    serves are generated, the application defines others (DEVICE_DT_DEFINE)."""
     lines = [_BANNER, "#ifndef LEVANTE_GENERATED_DEVICES_H",
              "#define LEVANTE_GENERATED_DEVICES_H", "", "struct device;"]
-    lines += [f"extern const struct device {device.symbol}; /* {device.node.path} */"
-              for device in found]
+    lines += [f"extern const struct device __device_dts_ord_{node.dep_ordinal}; /* {node.path} */"
+              for node in sorted(tree.edt.nodes, key=lambda node: node.dep_ordinal)
+              if node.status == "okay" and node.compats]
     lines += ["", "#endif", ""]
     return "\n".join(lines)
 
 
 def devices_source(found: Iterable[GeneratedDevice]) -> str:
-    """The device structures (section ._device: the kernel registers each at boot) and
-    the table device_get_binding searches."""
+    """The device structures (section ._device: the kernel registers each at boot).
+    Their drivers are the kernel's, ready from boot: each state says initialised."""
     enabled = [device for device in found if device.enabled]
-    lines = [_BANNER, "#include <stddef.h>", "#include <string.h>",
-             "#include <zephyr/device.h>", ""]
+    lines = [_BANNER, "#include <zephyr/device.h>", ""]
     for device in enabled:
         ordinal = f"{device.node.dep_ordinal:05d}"
+        state = f"__devstate_dts_ord_{device.node.dep_ordinal}"
         lines += [
             f"/* {device.node.path}: {device.driver.compatible} */",
+            f"static struct device_state {state} = {{ .initialized = true }};",
             f"const struct device {device.symbol}",
             f'\t__attribute__((section("._device.static.{ordinal}"), used)) = {{',
             f'\t.name = "{device.node.name}",',
+            f"\t.state = &{state},",
             f"\t.kind = {device.driver.number}, /* {device.driver.k_obj} */",
             f"\t.address = {device.address:#x}u,",
             "};",
         ]
-    table = ", ".join(f"&{device.symbol}" for device in enabled) or "NULL"
-    lines += [
-        "",
-        f"static const struct device *const lv_devices[] = {{{table}}};",
-        "",
-        "bool device_is_ready(const struct device *dev)",
-        "{",
-        "\tfor (size_t i = 0; i < " + str(len(enabled)) + "; i++) {",
-        "\t\tif (lv_devices[i] == dev) {",
-        "\t\t\treturn true;",
-        "\t\t}",
-        "\t}",
-        "\treturn false;",
-        "}",
-        "",
-        "const struct device *device_get_binding(const char *name)",
-        "{",
-        "\tif (name == NULL) {",
-        "\t\treturn NULL;",
-        "\t}",
-        f"\tfor (size_t i = 0; i < {len(enabled)}; i++) {{",
-        "\t\tif (strcmp(lv_devices[i]->name, name) == 0) {",
-        "\t\t\treturn lv_devices[i];",
-        "\t\t}",
-        "\t}",
-        "\treturn NULL;",
-        "}",
-        "",
-    ]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def _gpio_lines(tree: Devicetree) -> list[dict[str, object]]:
@@ -152,7 +128,7 @@ def write_device_files(tree: Devicetree, config: Config, include_dir: Path,
                        source_dir: Path, build_dir: Path) -> Path:
     """devices_generated.h and .c, and devices.json; returns the C source's path."""
     found = devices(tree, config)
-    (include_dir / "devices_generated.h").write_text(devices_header(found))
+    (include_dir / "devices_generated.h").write_text(devices_header(tree))
     source = source_dir / "devices_generated.c"
     source.write_text(devices_source(found))
     (build_dir / WIRING_FILE).write_text(json.dumps(wiring(tree, found), indent=1) + "\n")

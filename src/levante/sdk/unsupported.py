@@ -17,8 +17,6 @@ from levante.abi import SYSCALLS_BY_NAME
 FAMILIES: tuple[tuple[str, str], ...] = (
     ("k_mbox_", "mailboxes (k_mbox)"),
     ("K_MBOX_", "mailboxes (k_mbox)"),
-    ("k_work_poll", "triggered work (k_work_poll)"),
-    ("K_WORK_POLL", "triggered work (k_work_poll)"),
     ("k_futex_", "futexes (k_futex)"),
     ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
     ("k_mem_map", "virtual memory (k_mem_map)"),

@@ -1,6 +1,7 @@
 """Device driver objects: the board's entropy device (Zephyr's K_OBJ_DRIVER_ENTROPY), its
-flash controller (K_OBJ_DRIVER_FLASH), and the devices the board attaches by address
-(GPIO controllers, UARTs, sensors: `Kernel.device_models`)."""
+flash controller (K_OBJ_DRIVER_FLASH), the devices the board attaches by address (GPIO
+controllers, UARTs, sensors: `Kernel.device_models`), and the application's own devices
+(DEVICE_DEFINE), whose drivers are its code."""
 
 from __future__ import annotations
 
@@ -32,6 +33,20 @@ class FlashDevice:
     KIND: ClassVar[str] = "device_flash"
 
     port: FlashPort | None
+
+
+@dataclass(eq=False)
+class AppDevice:
+    """A device the application defines: a kernel object of its driver subsystem's kind
+    (`kind`, as the image names it: "device_sample" for `struct sample_driver_api`), or
+    none when its API is no subsystem.  The runtime records its init function's result
+    at `state` (Zephyr's struct device_state), which the kernel reads for
+    device_is_ready."""
+
+    KIND: ClassVar[str] = "device"
+
+    kind: str
+    state: int
 
 
 def device_state(kernel: Kernel, kind: str, address: int) -> DeviceModel | HasKind | None:

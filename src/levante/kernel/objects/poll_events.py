@@ -9,11 +9,13 @@ becomes ready in between still marks its event, and the poller sees both states.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from levante.kernel.thread import Thread
+    from levante.kernel.timeout import Timeout
     from levante.kernel.usermem import UserBuffer
 
 EVENT_BYTES = 20  # sizeof(struct k_poll_event)
@@ -30,7 +32,7 @@ class PolledEvent:
     type: int
     source: object | None
     state: int
-    wait: PollWait | None = None
+    wait: PollWait | WorkTrigger | None = None
 
 
 @dataclass(eq=False)
@@ -46,24 +48,59 @@ class PollWait:
     registered: list[tuple[PollRegistrations, PolledEvent]] = field(default_factory=list)
 
     def register(self) -> None:
-        for event in self.events:
-            registrations = poll_registrations(event.source)
-            if registrations is not None:
-                event.wait = self
-                registrations.add(event, self.thread.priority)
-                self.registered.append((registrations, event))
+        self.registered = _register(self.events, self, self.thread.priority)
 
     def abandon(self) -> None:
         """Take every registration off its object (the poller returns or dies)."""
-        for registrations, event in self.registered:
-            registrations.remove(event)
-        self.registered.clear()
+        _abandon(self.registered)
 
     def resume(self) -> None:
         """The poller runs again: its registrations go, its states go back to its array
         (an Oops when that memory is no longer the poller's)."""
         self.abandon()
         self.array.write(updated_events(self.copy, self.events))
+
+
+@dataclass(eq=False)
+class WorkTrigger:
+    """The events a triggered work item (k_work_poll) waits for: the first that becomes
+    ready, or the timeout, calls `fire` with the item's poll result, once (`polling`
+    goes false).  `array` is where the events' states go back (the submitter's, a
+    supervisor's)."""
+
+    events: list[PolledEvent]
+    array: int
+    copy: bytes
+    fire: Callable[[int], None]
+    polling: bool = True
+    timeout: Timeout | None = None
+    registered: list[tuple[PollRegistrations, PolledEvent]] = field(default_factory=list)
+
+    def register(self, priority: int) -> None:
+        self.registered = _register(self.events, self, priority)
+
+    def abandon(self) -> None:
+        """Take every registration off its object (fired, expired, cancelled)."""
+        self.polling = False
+        _abandon(self.registered)
+
+
+def _register(events: list[PolledEvent], wait: PollWait | WorkTrigger,
+              priority: int) -> list[tuple[PollRegistrations, PolledEvent]]:
+    registered = []
+    for event in events:
+        registrations = poll_registrations(event.source)
+        if registrations is not None:
+            event.wait = wait
+            registrations.add(event, priority)
+            registered.append((registrations, event))
+    return registered
+
+
+def _abandon(registered: list[tuple[PollRegistrations, PolledEvent]]) -> None:
+    for registrations, event in registered:
+        registrations.remove(event)
+    registered.clear()
 
 
 class PollRegistrations:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from levante.kernel.waitq import WaitQueue
 
 if TYPE_CHECKING:
+    from levante.kernel.objects.poll_events import WorkTrigger
     from levante.kernel.thread import Thread
     from levante.kernel.timeout import Timeout
 
@@ -51,10 +52,19 @@ class WorkItem:
     delay_queue: WorkQueue | None = None  # where its delay submits it (dwork->queue)
     timeout: Timeout | None = None
     cancellers: WaitQueue = field(default_factory=WaitQueue)  # in k_work_cancel*_sync
+    # Triggered work (k_work_poll) only: the queue that owns it from its submission until
+    # its handler starts (Zephyr's workq), and its events while it waits for them.
+    owner: WorkQueue | None = None
+    trigger: WorkTrigger | None = None
 
     @property
     def busy(self) -> int:
         return self.flags & BUSY_MASK
+
+    @property
+    def forgettable(self) -> bool:
+        """Nothing refers to it any more: its record can go."""
+        return not self.busy and self.owner is None
 
     def wait_queues(self) -> tuple[WaitQueue, ...]:
         return (self.cancellers,)

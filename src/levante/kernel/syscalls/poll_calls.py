@@ -88,6 +88,16 @@ def _valid_poll(kernel: Inspect, caller: Caller, events: int, count: int,
         return -ERRNO["ENOMEM"]
     array = kernel.memory.buffer(caller, events, size, AccessKind.WRITE)
     copy = array.read()
+    polled = decode_events(kernel, caller, copy, count)
+    if isinstance(polled, int):
+        return polled
+    return polled, array, copy, timeout
+
+
+def decode_events(kernel: Inspect, caller: Caller, copy: bytes,
+                  count: int) -> list[PolledEvent] | int:
+    """The events of a copied-in array, or -EINVAL for a mode or type k_poll does not
+    know (an object the caller may not use oopses)."""
     polled = []
     for index in range(count):
         bits = _word(copy, index * EVENT_BYTES + BITS_OFFSET)
@@ -102,10 +112,10 @@ def _valid_poll(kernel: Inspect, caller: Caller, events: int, count: int,
             address = _word(copy, index * EVENT_BYTES + OBJECT_OFFSET)
             source = _polled_object(kernel, caller, address, kind)
         polled.append(PolledEvent(event_type, source, (bits >> STATE_SHIFT) & STATE_MASK))
-    return polled, array, copy, timeout
+    return polled
 
 
-def _ready_state(memory: MemoryQueries, source: object | None) -> int:
+def ready_state(memory: MemoryQueries, source: object | None) -> int:
     """The state an event's object is ready with now (0: not ready)."""
     if isinstance(source, Semaphore):
         return SEM_AVAILABLE if source.count > 0 else 0
@@ -126,7 +136,7 @@ def k_poll(kernel: Services, caller: Caller, events: list[PolledEvent], array: U
            copy: bytes, timeout: int) -> int | Blocked:
     ready = False
     for event in events:
-        state = _ready_state(kernel.memory, event.source)
+        state = ready_state(kernel.memory, event.source)
         if state:
             event.state |= state
             ready = True

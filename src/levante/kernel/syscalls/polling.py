@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
+from levante.kernel.objects.poll_events import PollWait
 
 if TYPE_CHECKING:
     from levante.kernel.objects.poll_events import PollRegistrations
@@ -23,8 +24,9 @@ PIPE_DATA_AVAILABLE = 1 << 5
 
 def notify_pollers(kernel: Services, registrations: PollRegistrations, state: int) -> None:
     """The first registered event (its poller the most important, then the earliest)
-    gets `state`; its poller, if it still waits, is woken (-EINTR for a cancellation).
-    A poller woken already only has the state marked, as it has not run yet."""
+    gets `state`; its poller, if it still waits, is woken (-EINTR for a cancellation),
+    or its triggered work item submitted.  A poller woken already only has the state
+    marked, as it has not run yet."""
     event = registrations.pop_first()
     if event is None:
         return
@@ -32,4 +34,7 @@ def notify_pollers(kernel: Services, registrations: PollRegistrations, state: in
     wait = event.wait
     if wait is not None and wait.polling:
         wait.polling = False
-        kernel.wake(wait.thread, -ERRNO["EINTR"] if state == CANCELLED else 0)
+        if isinstance(wait, PollWait):
+            kernel.wake(wait.thread, -ERRNO["EINTR"] if state == CANCELLED else 0)
+        else:
+            wait.fire(0)  # any event, a cancellation included (as Zephyr)

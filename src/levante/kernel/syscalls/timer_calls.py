@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levante.abi import FIELD_OFFSETS
 from levante.kernel.objects.timer import Timer
 from levante.kernel.syscalls.registry import syscall
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.context import Services
 
 K_FOREVER_TICKS = -1
+_USER_DATA_OFFSET = FIELD_OFFSETS["k_timer.user_data"]
 
 
 @syscall("k_timer_init")
@@ -21,6 +23,7 @@ def k_timer_init(kernel: Services, caller: Caller, timer: int, expiry_fn: int,
     if isinstance(previous, Timer):
         kernel.timeouts.cancel(previous.timeout)
     kernel.objects.register(timer, Timer(timer, expiry_fn, stop_fn))
+    kernel.memory.kernel_write_u32(timer + _USER_DATA_OFFSET, 0)
 
 
 def _arm(kernel: Services, timer: Timer, deadline: int) -> None:
@@ -98,9 +101,11 @@ def k_timer_remaining_ticks(kernel: Services, caller: Caller, timer: Timer) -> i
 
 @syscall("k_timer_user_data_set")
 def k_timer_user_data_set(kernel: Services, caller: Caller, timer: Timer, user_data: int) -> None:
-    timer.user_data = user_data
+    """The member itself (Zephyr's), which supervisor code also reads and writes."""
+    kernel.memory.kernel_write_u32(timer.address + _USER_DATA_OFFSET, user_data)
 
 
 @syscall("k_timer_user_data_get")
 def k_timer_user_data_get(kernel: Services, caller: Caller, timer: Timer) -> int:
-    return timer.user_data
+    return int.from_bytes(kernel.memory.kernel_read(timer.address + _USER_DATA_OFFSET, 4),
+                          "little")

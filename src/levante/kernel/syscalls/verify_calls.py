@@ -61,10 +61,10 @@ def z_levante_user_buffer_check(kernel: Services, caller: Caller, verdict: int) 
 
 def _valid_object_check(kernel: Inspect, caller: Caller, address: int, otype: int,
                         init: int) -> Plan:
-    if otype not in _KINDS_BY_NUMBER or not 0 <= init < len(_INIT_STATES):
+    kind = _KINDS_BY_NUMBER.get(otype, kernel.app_driver_kinds.get(otype))
+    if (otype not in _KINDS_BY_NUMBER and kind is None) or not 0 <= init < len(_INIT_STATES):
         return (REFUSED,)
-    error = kernel.objects.validate(caller.thread, address, _KINDS_BY_NUMBER[otype],
-                                    _INIT_STATES[init])
+    error = kernel.objects.validate(caller.thread, address, kind, _INIT_STATES[init])
     return (ALLOWED if error == 0 else REFUSED,)
 
 

@@ -39,6 +39,8 @@ K_NO_WAIT_TICKS = 0
 EINVAL, ENODEV, EBUSY = -ERRNO["EINVAL"], -ERRNO["ENODEV"], -ERRNO["EBUSY"]
 _ITEM_MIRROR = FIELD_OFFSETS["k_work.queue"]  # queue, then flags: one 8-byte write
 _QUEUE_FLAGS = FIELD_OFFSETS["k_work_q.flags"]
+_OWNER_OFFSET = FIELD_OFFSETS["k_work_poll.workq"]
+_POLL_RESULT_OFFSET = FIELD_OFFSETS["k_work_poll.poll_result"]
 WORK_SIZE = STRUCT_SIZES["k_work"]
 DELAYABLE_SIZE = STRUCT_SIZES["k_work_delayable"]
 
@@ -100,8 +102,28 @@ def mirror(kernel: Services, item: WorkItem) -> None:
         kernel.memory.kernel_write(item.address + _ITEM_MIRROR, struct.pack("<II", queue, flags))
     except MemoryAccessError:
         pass  # checked when it became busy; a mirror is a courtesy to C readers
-    if not item.busy:
+    if item.forgettable:
         kernel.objects.remove(item.address)
+
+
+def write_owner(kernel: Services, item: WorkItem, poll_result: int | None) -> None:
+    """Mirror a triggered item's `workq` (and its poll result) for C code to read; like
+    `mirror`, a courtesy to memory checked when the item was submitted."""
+    owner = item.owner.address if item.owner is not None else NULL
+    try:
+        kernel.memory.kernel_write_u32(item.address + _OWNER_OFFSET, owner)
+        if poll_result is not None:
+            kernel.memory.kernel_write(item.address + _POLL_RESULT_OFFSET,
+                                       struct.pack("<i", poll_result))
+    except MemoryAccessError:
+        pass
+
+
+def disown(kernel: Services, item: WorkItem) -> None:
+    """A triggered item's handler starts (or it is cancelled): its queue no longer owns
+    it, and it may be submitted again anywhere."""
+    item.owner = None
+    write_owner(kernel, item, None)
 
 
 def mirror_queue(kernel: Services, queue: WorkQueue) -> None:

@@ -32,6 +32,7 @@ from levante.kernel.syscalls.registry import syscall
 from levante.kernel.syscalls.work_items import (
     K_FOREVER_TICKS,
     NULL,
+    disown,
     finish,
     mirror,
     mirror_queue,
@@ -139,6 +140,8 @@ def z_work_queue_next(kernel: Services, caller: Caller, queue: WorkQueue,
                 kernel.wake(flusher, 1)
             continue
         entry.flags = (entry.flags & ~QUEUED) | RUNNING
+        if entry.owner is not None:
+            disown(kernel, entry)
         queue.running = entry
         queue.flags |= QUEUE_BUSY
         mirror(kernel, entry)

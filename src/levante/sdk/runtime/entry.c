@@ -1,9 +1,11 @@
 /* Where the kernel starts threads and callbacks, and the stacks it owns. */
 #include <zephyr/kernel.h>
+#include <zephyr/device.h>
 #include <stdio.h>
 
 int main(void);
 void z_sys_work_q_start(void);
+void z_devices_init(uint32_t first_level, uint32_t last_level);
 
 /* main() may drop to user mode (k_thread_user_mode_enter), so its stack is a user-capable
  * stack object; only supervisor code ever runs on the interrupt stack. */
@@ -40,11 +42,15 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	 * threads print too (Zephyr's printf writes through at once as well). */
 	setvbuf(stdout, NULL, _IONBF, 0);
 #endif
+	/* The application's devices up to PRE_KERNEL_2, then the system work queue (Zephyr
+	 * starts it at POST_KERNEL, before that level's devices), then the others. */
+	z_devices_init(Z_LEVANTE_INIT_RANK_EARLY, Z_LEVANTE_INIT_RANK_PRE_KERNEL_2);
 #ifdef CONFIG_SYSTEM_WORKQUEUE
 	/* Zephyr starts it during boot, before main(): its cooperative thread runs at once
 	 * and waits for work. */
 	z_sys_work_q_start();
 #endif
+	z_devices_init(Z_LEVANTE_INIT_RANK_POST_KERNEL, Z_LEVANTE_INIT_RANK_SMP);
 	(void)main();
 }
 

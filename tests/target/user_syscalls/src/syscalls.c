@@ -858,6 +858,30 @@ static int sv_work_delayable_expires_get(void)
 	(void)k_work_delayable_expires_get(&sv_dwork);
 	return __LINE__;
 }
+static struct k_work_poll sv_twork;
+static struct k_poll_event sv_twork_event;
+
+static int sv_work_poll_init(void)
+{
+	expect_fault();
+	k_work_poll_init(&sv_twork, NULL);
+	return __LINE__;
+}
+
+static int sv_work_poll_submit_to_queue(void)
+{
+	expect_fault();
+	(void)k_work_poll_submit_to_queue(&sv_work_q, &sv_twork, &sv_twork_event, 1, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_work_poll_cancel(void)
+{
+	expect_fault();
+	(void)k_work_poll_cancel(&sv_twork);
+	return __LINE__;
+}
+
 static const struct user_case cases[] = {
 	{ "syscall_0", syscall_0, K_USER, OOPS },
 	{ "syscall_int_max", syscall_int_max, K_USER, OOPS },
@@ -965,6 +989,9 @@ static const struct user_case cases[] = {
 	{ "sv_work_delayable_expires_get", sv_work_delayable_expires_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_get", sv_thread_runtime_stats_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_all_get", sv_thread_runtime_stats_all_get, K_USER, OOPS },
+	{ "sv_work_poll_init", sv_work_poll_init, K_USER, OOPS },
+	{ "sv_work_poll_submit_to_queue", sv_work_poll_submit_to_queue, K_USER, OOPS },
+	{ "sv_work_poll_cancel", sv_work_poll_cancel, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

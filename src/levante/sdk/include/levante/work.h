@@ -51,6 +51,14 @@ static inline int k_work_reschedule(struct k_work_delayable *dwork, k_timeout_t 
 {
 	return k_work_reschedule_for_queue(&k_sys_work_q, dwork, delay);
 }
+
+#ifdef CONFIG_POLL
+static inline int k_work_poll_submit(struct k_work_poll *work, struct k_poll_event *events,
+				     int num_events, k_timeout_t timeout)
+{
+	return k_work_poll_submit_to_queue(&k_sys_work_q, work, events, num_events, timeout);
+}
+#endif
 #endif
 
 #ifdef CONFIG_USERSPACE

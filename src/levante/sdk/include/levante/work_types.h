@@ -29,6 +29,15 @@ struct k_work_q {
 	struct k_thread thread;
 };
 
+/* Triggered work (CONFIG_POLL): the kernel keeps its events and timeout, and mirrors
+ * `workq` (the queue that owns it from its submission until its handler starts) and
+ * `poll_result` (0: an event was ready, -EAGAIN: the timeout ended first). */
+struct k_work_poll {
+	struct k_work work;
+	struct k_work_q *workq;
+	int poll_result;
+};
+
 /* What *_sync calls need in Zephyr; the kernel keeps those waits itself. */
 struct k_work_sync {
 	uint32_t _kernel_reserved;

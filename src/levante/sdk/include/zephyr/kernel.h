@@ -39,6 +39,8 @@ typedef struct {
 #define K_NO_WAIT Z_TIMEOUT_TICKS(0)
 #define K_FOREVER Z_TIMEOUT_TICKS(K_TICKS_FOREVER)
 #define K_TIMEOUT_EQ(a, b) ((a).ticks == (b).ticks)
+/* A relative timeout counts from the next tick boundary: up to one tick more. */
+#define _TICK_ALIGN 1
 
 /* Conversions round up, so a wait is never shorter than asked for. */
 #define Z_UNITS_TO_TICKS_CEIL(n, per_sec)                                                \
@@ -351,7 +353,8 @@ typedef void (*k_timer_stop_t)(struct k_timer *timer);
 struct k_timer {
 	k_timer_expiry_t expiry_fn;
 	k_timer_stop_t stop_fn;
-	uint32_t _kernel_reserved[4];
+	void *user_data; /* Zephyr's member: k_timer_user_data_set/get use it too */
+	uint32_t _kernel_reserved[3];
 };
 #define K_TIMER_DEFINE(name, expiry, stop)                             \
 	struct k_timer name Z_STATIC_OBJECT(k_timer, name) = {           \

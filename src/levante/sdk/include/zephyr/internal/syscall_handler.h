@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <zephyr/kernel.h>
+#include <zephyr/device.h>
 
 #define K_OOPS(expr)                                                                       \
 	do {                                                                               \
@@ -57,6 +58,20 @@
 #define K_SYSCALL_OBJ(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 0)
 #define K_SYSCALL_OBJ_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 1)
 #define K_SYSCALL_OBJ_NEVER_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 2)
+
+/* A driver's device, as a driver subsystem's checks judge it: a device of the
+ * subsystem's kind the user thread may use (K_SYSCALL_OBJ), whose API implements `op`.
+ * The build defines K_SYSCALL_DRIVER_<NAME>(ptr, op) for each application subsystem. */
+#define K_SYSCALL_DRIVER_OP(ptr, api_name, op)                                             \
+	({                                                                                 \
+		const struct api_name *z_api =                                             \
+			(const struct api_name *)((const struct device *)(ptr))->api;      \
+		K_SYSCALL_VERIFY_MSG(z_api->op != NULL,                                    \
+				     "operation %s not implemented for driver " #api_name, #op); \
+	})
+#define K_SYSCALL_DRIVER_GEN(ptr, op, driver_lower_case, driver_upper_case)                \
+	(K_SYSCALL_OBJ(ptr, K_OBJ_DRIVER_##driver_upper_case) ||                           \
+	 K_SYSCALL_DRIVER_OP(ptr, driver_lower_case##_driver_api, op))
 
 /* A copy of the user's `size` bytes at `src` from the calling thread's resource pool
  * (NULL when it is not theirs to read or there is no room); free it with k_free. */

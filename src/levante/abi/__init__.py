@@ -422,7 +422,7 @@ _REQUIRES = {
     "flash_": "FLASH",
     "boot_": "MCUBOOT_IMG_MANAGER",
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
-    "irq_offload": "IRQ_OFFLOAD",
+    "z_levante_irq_offload": "IRQ_OFFLOAD",
     "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
     "k_thread_runtime_stats_": "THREAD_RUNTIME_STATS",
     "z_levante_user_": "APPLICATION_DEFINED_SYSCALL",
@@ -448,6 +448,7 @@ _REQUIRES = {
     "k_pipe_close": "PIPE_READ_WRITE",
     "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
     "k_poll": "POLL",  # and k_poll_signal_*
+    "z_levante_cpu_mask_mod": "SCHED_CPU_MASK",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -458,8 +459,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
     "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
-    "k_mem_domain_add_thread", "k_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
-    "k_thread_heap_assign", "k_thread_system_pool_assign", "irq_offload",
+    "k_mem_domain_add_thread", "z_levante_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
+    "k_thread_heap_assign", "k_thread_system_pool_assign", "z_levante_irq_offload",
     # Kernel functions of k_queue and k_stack that are not system calls in Zephyr.
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
@@ -476,6 +477,9 @@ _SUPERVISOR_ONLY = frozenset({
     # The checks of an application-defined call's handler: privileged code only.
     "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
     "k_thread_runtime_stats_get", "k_thread_runtime_stats_all_get",
+    # Whether a fault of a thread halts the system (kthread.h's z_thread_essential_*).
+    "z_levante_set_essential",
+    "z_levante_cpu_mask_mod",  # k_thread_cpu_mask_*: kernel functions in Zephyr
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -571,7 +575,7 @@ _DECLARATIONS = (
     "void sys_rand_get(void *dst, size_t len)",
     "int sys_csrand_get(void *dst, size_t len)",
     "int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr)",
-    "const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
+    "const char *z_levante_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
     "int console_getchar(void)",
     "int flash_read(const struct device *dev, off_t offset, void *data, size_t len)",
     "int flash_write(const struct device *dev, off_t offset, const void *data, size_t len)",
@@ -588,7 +592,7 @@ _DECLARATIONS = (
     "int k_msgq_cleanup(struct k_msgq *msgq)",
     "void k_thread_heap_assign(struct k_thread *thread, struct k_heap *heap)",
     "void k_thread_system_pool_assign(struct k_thread *thread)",
-    "void irq_offload(irq_offload_routine_t routine, const void *parameter)",
+    "void z_levante_irq_offload(irq_offload_routine_t routine, const void *parameter)",
     "void k_queue_init(struct k_queue *queue)",
     "void k_queue_cancel_wait(struct k_queue *queue)",
     "void k_queue_append(struct k_queue *queue, void *data)",
@@ -740,6 +744,10 @@ _DECLARATIONS = (
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
     "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
     "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
+    "void z_levante_set_essential(k_tid_t thread, bool essential)",
+    "k_ticks_t k_thread_timeout_expires_ticks(const struct k_thread *thread)",
+    "k_ticks_t k_thread_timeout_remaining_ticks(const struct k_thread *thread)",
+    "int z_levante_cpu_mask_mod(k_tid_t thread, uint32_t enable_mask, uint32_t disable_mask)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

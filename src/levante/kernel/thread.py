@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
+from levante.abi import THREAD_OPTIONS
 from levante.arch.interface import Context, MemoryView
 from levante.arch.memview import FlatView
 from levante.kernel.waitq import WaitQueue
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # allocation's (size, alignment), or a pipe transfer under way.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
                  "PipeReader", None]
+
+
+_K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 
 
 class ThreadState(Enum):
@@ -74,7 +78,6 @@ class Thread:
     stack_size: int = 0
     state: ThreadState = ThreadState.PRESTART
     suspended: bool = False
-    essential: bool = False
     base_priority: int = 0
     # Position among ready threads of equal priority; renewed when it goes to the back.
     queue_order: int = 0
@@ -110,6 +113,8 @@ class Thread:
     stack_info: tuple[int, int] = (0, 0)
     stack_delta: int = 0
     canary: int = 0
+    # CONFIG_SCHED_CPU_MASK: the CPUs it may run on; without CPU 0 it never runs.
+    cpu_mask: int = 1
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
     usage: RuntimeUsage = field(default_factory=RuntimeUsage)
     mirrored_base: bytes = b""  # what struct k_thread's `base` shows now (threads.py)
@@ -128,6 +133,16 @@ class Thread:
         self.base_priority = self.priority
         self.caller = Caller(self)  # made once: system calls are the hot path
 
+    @property
+    def essential(self) -> bool:
+        """K_ESSENTIAL: a fault or abort of this thread halts the system."""
+        return bool(self.options & _K_ESSENTIAL)
+
+    @essential.setter
+    def essential(self, value: bool) -> None:
+        # Kept in `options`, as Zephyr keeps it in base.user_options, which C reads.
+        self.options = self.options | _K_ESSENTIAL if value else self.options & ~_K_ESSENTIAL
+
     def wait_queues(self) -> tuple[WaitQueue, ...]:
         """The queues threads wait on this thread in (k_thread_join)."""
         return (self.joiners,)
@@ -140,7 +155,7 @@ class Thread:
         return self.irq_locked and self.is_runnable()
 
     def is_runnable(self) -> bool:
-        return self.state is ThreadState.READY and not self.suspended
+        return self.state is ThreadState.READY and not self.suspended and bool(self.cpu_mask & 1)
 
     def is_more_important_than(self, other: Thread) -> bool:
         return self.priority < other.priority

@@ -237,6 +237,10 @@ class Services(Inspect, Protocol):
 
     def update_ready_queue(self, thread: Thread) -> None: ...
 
+    def mirror_thread_base(self, thread: Thread) -> None:
+        """Show a change of the thread's options in its struct k_thread's `base`."""
+        ...
+
     def yield_current(self) -> None: ...
 
     # Threads (threads.py).

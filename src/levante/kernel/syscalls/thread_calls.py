@@ -13,6 +13,7 @@ from levante.kernel.objects.registry import STACK_KIND, InitState
 from levante.kernel.pool import MemoryPool
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.timeout import Timeout
 
 K_USER = THREAD_OPTIONS["K_USER"]
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
@@ -266,8 +267,8 @@ def _valid_state_str(kernel: Inspect, caller: Caller, thread: int, buf: int,
     return buf, text
 
 
-@syscall("k_thread_state_str", validate=_valid_state_str)
-def k_thread_state_str(kernel: Services, caller: Caller, buf: int, text: bytes) -> int:
+@syscall("z_levante_thread_state_str", validate=_valid_state_str)
+def z_levante_thread_state_str(kernel: Services, caller: Caller, buf: int, text: bytes) -> int:
     if text:
         kernel.memory.write(caller, buf, text)
     return buf
@@ -289,6 +290,58 @@ def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
 def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
     target.resource_pool = kernel.system_pool
+
+
+def _live_timeout(thread: Thread) -> Timeout | None:
+    """The timeout counting down for the thread (a delayed start, a sleep, a wait)."""
+    timeout = thread.timeout
+    return timeout if isinstance(timeout, Timeout) and not timeout.cancelled else None
+
+
+@syscall("k_thread_timeout_expires_ticks", validate=valid_target)
+def k_thread_timeout_expires_ticks(kernel: Services, caller: Caller, target: Thread) -> int:
+    """The tick the thread's timeout ends at, 0 when none counts down."""
+    timeout = _live_timeout(target)
+    return 0 if timeout is None else timeout.deadline // kernel.cycles_per_tick
+
+
+@syscall("k_thread_timeout_remaining_ticks", validate=valid_target)
+def k_thread_timeout_remaining_ticks(kernel: Services, caller: Caller, target: Thread) -> int:
+    """Ticks until the thread's timeout ends (rounded up), 0 when none counts down."""
+    timeout = _live_timeout(target)
+    if timeout is None:
+        return 0
+    return max(0, -(-(timeout.deadline - kernel.now) // kernel.cycles_per_tick))
+
+
+def _valid_cpu_mask_mod(kernel: Inspect, caller: Caller, thread: int, enable_mask: int,
+                        disable_mask: int) -> int | Plan:
+    target = target_thread(kernel, caller, thread)
+    if target.is_runnable():
+        return -ERRNO["EINVAL"]  # as in Zephyr: only a thread that cannot run changes
+    return target, enable_mask, disable_mask
+
+
+@syscall("z_levante_cpu_mask_mod", validate=_valid_cpu_mask_mod)
+def z_levante_cpu_mask_mod(kernel: Services, caller: Caller, target: Thread,
+                           enable_mask: int, disable_mask: int) -> int:
+    """k_thread_cpu_mask_*: the CPUs (one here) a thread may run on."""
+    target.cpu_mask = (target.cpu_mask | enable_mask) & ~disable_mask & 0xFFFFFFFF
+    kernel.update_ready_queue(target)
+    return 0
+
+
+def _valid_essential_set(kernel: Inspect, caller: Caller, thread: int,
+                         essential: int) -> Plan:
+    return target_thread(kernel, caller, thread), bool(essential & 0xFF)
+
+
+@syscall("z_levante_set_essential", validate=_valid_essential_set)
+def z_levante_set_essential(kernel: Services, caller: Caller, target: Thread,
+                                   essential: bool) -> None:
+    """kthread.h's z_thread_essential_set/clear: K_ESSENTIAL in the thread's options."""
+    target.essential = essential
+    kernel.mirror_thread_base(target)
 
 
 @syscall("k_thread_custom_data_set")

@@ -321,12 +321,12 @@ static int sv_mem_domain_add_thread(void)
 	return __LINE__;
 }
 
-static int sv_thread_state_str(void)
+static int sv_z_levante_thread_state_str(void)
 {
 	char state[16];
 
 	expect_fault();
-	(void)k_thread_state_str(k_current_get(), state, sizeof(state));
+	(void)z_levante_thread_state_str(k_current_get(), state, sizeof(state));
 	return __LINE__;
 }
 
@@ -363,10 +363,10 @@ static void never_offloaded(const void *parameter)
 	ARG_UNUSED(parameter);
 }
 
-static int sv_irq_offload(void)
+static int sv_z_levante_irq_offload(void)
 {
 	expect_fault();
-	irq_offload(never_offloaded, NULL);
+	z_levante_irq_offload(never_offloaded, NULL);
 	return __LINE__;
 }
 
@@ -687,6 +687,13 @@ static int sv_thread_runtime_stats_all_get(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_set_essential(void)
+{
+	expect_fault();
+	z_levante_set_essential(k_current_get(), true);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -900,11 +907,11 @@ static const struct user_case cases[] = {
 	{ "sv_mem_domain_add_partition", sv_mem_domain_add_partition, K_USER, OOPS },
 	{ "sv_mem_domain_remove_partition", sv_mem_domain_remove_partition, K_USER, OOPS },
 	{ "sv_mem_domain_add_thread", sv_mem_domain_add_thread, K_USER, OOPS },
-	{ "sv_thread_state_str", sv_thread_state_str, K_USER, OOPS },
+	{ "sv_z_levante_thread_state_str", sv_z_levante_thread_state_str, K_USER, OOPS },
 	{ "sv_msgq_cleanup", sv_msgq_cleanup, K_USER, OOPS, .setup = grant_test_msgq },
 	{ "sv_thread_heap_assign", sv_thread_heap_assign, K_USER, OOPS },
 	{ "sv_thread_system_pool_assign", sv_thread_system_pool_assign, K_USER, OOPS },
-	{ "sv_irq_offload", sv_irq_offload, K_USER, OOPS },
+	{ "sv_z_levante_irq_offload", sv_z_levante_irq_offload, K_USER, OOPS },
 	{ "sv_queue_append", sv_queue_append, K_USER, OOPS },
 	{ "sv_queue_prepend", sv_queue_prepend, K_USER, OOPS },
 	{ "sv_queue_insert", sv_queue_insert, K_USER, OOPS },
@@ -965,6 +972,7 @@ static const struct user_case cases[] = {
 	{ "sv_work_delayable_expires_get", sv_work_delayable_expires_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_get", sv_thread_runtime_stats_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_all_get", sv_thread_runtime_stats_all_get, K_USER, OOPS },
+	{ "sv_z_levante_set_essential", sv_z_levante_set_essential, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -262,6 +262,10 @@ struct k_object_assignment {
  * the monitor it does nothing, as in Zephyr. */
 typedef void (*k_thread_user_cb_t)(const struct k_thread *thread, void *user_data);
 void k_thread_foreach(k_thread_user_cb_t user_cb, void *user_data);
+void k_thread_foreach_unlocked(k_thread_user_cb_t user_cb, void *user_data);
+/* Zephyr's words for the state bits the kernel shows in thread->base.thread_state
+ * ("pending+suspended"); supervisor code only, as it reads struct k_thread. */
+const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size);
 
 static inline const char *k_thread_name_get(k_tid_t thread)
 {
@@ -559,6 +563,45 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 #include <generated/levante/syscalls.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
+
+#ifdef CONFIG_IRQ_OFFLOAD
+/* Supervisor threads only.  Offloads run one at a time under `offload_sem`, as in
+ * Zephyr: a thread its own routine aborts leaves the semaphore taken (Zephyr's tests
+ * give it back). */
+void irq_offload(irq_offload_routine_t routine, const void *parameter);
+#endif
+
+#ifdef CONFIG_SCHED_CPU_MASK
+/* The CPUs a thread may run on (bit n: CPU n; the board has CPU 0 only).  Only a thread
+ * that cannot run now (not started, blocked, suspended) may change: else -EINVAL. */
+static inline int k_thread_cpu_mask_clear(k_tid_t thread)
+{
+	return z_levante_cpu_mask_mod(thread, 0, 0xffffffffU);
+}
+
+static inline int k_thread_cpu_mask_enable_all(k_tid_t thread)
+{
+	return z_levante_cpu_mask_mod(thread, 0xffffffffU, 0);
+}
+
+static inline int k_thread_cpu_mask_enable(k_tid_t thread, int cpu)
+{
+	return z_levante_cpu_mask_mod(thread, BIT(cpu), 0);
+}
+
+static inline int k_thread_cpu_mask_disable(k_tid_t thread, int cpu)
+{
+	return z_levante_cpu_mask_mod(thread, 0, BIT(cpu));
+}
+
+static inline int k_thread_cpu_pin(k_tid_t thread, int cpu)
+{
+	int ret = k_thread_cpu_mask_clear(thread);
+
+	return ret == 0 ? k_thread_cpu_mask_enable(thread, cpu) : ret;
+}
+#endif
+
 
 /* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
 static inline void *z_thread_malloc(size_t size)

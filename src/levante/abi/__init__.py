@@ -449,6 +449,8 @@ _REQUIRES = {
     "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
     "k_poll": "POLL",  # and k_poll_signal_*
     "z_levante_cpu_mask_mod": "SCHED_CPU_MASK",
+    "k_thread_deadline_set": "SCHED_DEADLINE",
+    "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -480,6 +482,7 @@ _SUPERVISOR_ONLY = frozenset({
     # Whether a fault of a thread halts the system (kthread.h's z_thread_essential_*).
     "z_levante_set_essential",
     "z_levante_cpu_mask_mod",  # k_thread_cpu_mask_*: kernel functions in Zephyr
+    "k_thread_time_slice_set",  # its function runs in interrupt context
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -748,6 +751,9 @@ _DECLARATIONS = (
     "k_ticks_t k_thread_timeout_expires_ticks(const struct k_thread *thread)",
     "k_ticks_t k_thread_timeout_remaining_ticks(const struct k_thread *thread)",
     "int z_levante_cpu_mask_mod(k_tid_t thread, uint32_t enable_mask, uint32_t disable_mask)",
+    "void k_thread_deadline_set(k_tid_t thread, int deadline)",
+    "void k_thread_time_slice_set(struct k_thread *th, int32_t slice_ticks, "
+    "k_thread_timeslice_fn_t expired, void *data)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

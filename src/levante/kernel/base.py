@@ -63,7 +63,8 @@ class KernelState:
         self._trace = trace
         self.now = 0
         self.timeouts = TimeoutQueue()
-        self.scheduler: Scheduler = ZephyrScheduler()
+        self.scheduler: Scheduler = ZephyrScheduler(config.metairq_below,
+                                                    config.sched_deadline)
         self.objects = ObjectRegistry()
         self.memory = CallerMemory(cpu, self.privileged_map)
         self._whole = cast("Kernel", self)

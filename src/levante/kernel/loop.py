@@ -122,6 +122,10 @@ class RunLoop(CpuEntry):
     def _end_slice(self) -> None:
         self.slice_end = None
         current = self.current
+        if current.slice_expired and current.is_runnable():
+            # CONFIG_TIMESLICE_PER_THREAD: the thread's function, before it moves.
+            self.run_callback(current.slice_expired, (current.address, current.slice_data),
+                              "slice_expired")
         if self.scheduler.slice_ended(current):
             self.trace("slice_end", thread=current.name)
 

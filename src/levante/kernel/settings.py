@@ -22,6 +22,10 @@ class KernelConfig:
     timeslice_ms: int = 0
     timeslice_priority: int = 0
     timeslicing: bool = True
+    timeslice_per_thread: bool = False  # CONFIG_TIMESLICE_PER_THREAD
+    metairq_priorities: int = 0  # CONFIG_NUM_METAIRQ_PRIORITIES
+    sched_deadline: bool = False  # CONFIG_SCHED_DEADLINE
+    sched_cpu_mask: bool = False  # CONFIG_SCHED_CPU_MASK
     thread_names: bool = True
     thread_name_length: int = 32
     events: bool = False
@@ -84,6 +88,13 @@ class KernelConfig:
             return None
         return f"invalid thread priority {priority} (valid: {highest}..{lowest})"
 
+    @property
+    def metairq_below(self) -> int | None:
+        """Priorities below this are meta-IRQ priorities (None: there are none)."""
+        if self.metairq_priorities == 0:
+            return None
+        return -self.coop_priorities + self.metairq_priorities
+
     def is_enabled(self, symbol: str) -> bool:
         """Kconfig options a system call family depends on (see levante.abi)."""
         return {
@@ -109,6 +120,9 @@ class KernelConfig:
             "THREAD_CUSTOM_DATA": self.thread_custom_data,
             "APPLICATION_DEFINED_SYSCALL": self.app_syscalls,
             "THREAD_RUNTIME_STATS": self.runtime_stats,
+            "SCHED_DEADLINE": self.sched_deadline,
+            "SCHED_CPU_MASK": self.sched_cpu_mask,
+            "TIMESLICE_PER_THREAD": self.timeslice_per_thread,
         }.get(symbol, False)
 
     @property
@@ -148,6 +162,10 @@ class KernelConfig:
             timeslicing=timeslicing,
             timeslice_ms=config.get_int("TIMESLICE_SIZE") if timeslicing else 0,
             timeslice_priority=config.get_int("TIMESLICE_PRIORITY") if timeslicing else 0,
+            timeslice_per_thread=config.is_enabled("TIMESLICE_PER_THREAD"),
+            metairq_priorities=config.get_int("NUM_METAIRQ_PRIORITIES"),
+            sched_deadline=config.is_enabled("SCHED_DEADLINE"),
+            sched_cpu_mask=config.is_enabled("SCHED_CPU_MASK"),
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,
             events=config.is_enabled("EVENTS"),

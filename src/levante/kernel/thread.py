@@ -113,6 +113,13 @@ class Thread:
     stack_info: tuple[int, int] = (0, 0)
     stack_delta: int = 0
     canary: int = 0
+    # CONFIG_SCHED_DEADLINE: the cycle its deadline falls on (k_thread_deadline_set).
+    deadline: int = 0
+    # CONFIG_TIMESLICE_PER_THREAD (k_thread_time_slice_set): its own slice in ticks
+    # (0: the global rule), and the function called in interrupt context when it ends.
+    slice_ticks: int = 0
+    slice_expired: int = 0
+    slice_data: int = 0
     # CONFIG_SCHED_CPU_MASK: the CPUs it may run on; without CPU 0 it never runs.
     cpu_mask: int = 1
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
@@ -159,6 +166,9 @@ class Thread:
 
     def is_more_important_than(self, other: Thread) -> bool:
         return self.priority < other.priority
+
+    def has_earlier_deadline_than(self, other: Thread) -> bool:
+        return self.deadline < other.deadline
 
     def is_alive(self) -> bool:
         return self.state is not ThreadState.DEAD

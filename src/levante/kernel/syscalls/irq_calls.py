@@ -29,7 +29,8 @@ def _valid_offload(kernel: Inspect, caller: Caller, routine: int, parameter: int
 
 
 @syscall("z_levante_irq_offload", validate=_valid_offload)
-def z_levante_irq_offload(kernel: Services, caller: Caller, routine: int, parameter: int) -> Blocked:
+def z_levante_irq_offload(kernel: Services, caller: Caller, routine: int,
+                          parameter: int) -> Blocked:
     thread = caller.thread
 
     def interrupt() -> None:

@@ -30,10 +30,14 @@ def check_priority(kernel: Inspect, priority: int) -> None:
         raise Oops(problem)
 
 
-def target_thread(kernel: Inspect, caller: Caller, address: int) -> Thread:
-    """The thread named by a k_tid_t; NULL means the caller, as several Zephyr calls allow.
-    A user caller needs a live thread object it has permission on (or oopses)."""
+def target_thread(kernel: Inspect, caller: Caller, address: int,
+                  null_is_caller: bool = False) -> Thread:
+    """The thread named by a k_tid_t.  A user caller needs a live thread object it has
+    permission on (or oopses); NULL means the caller where Zephyr's call says so
+    (`null_is_caller`), and for supervisor callers."""
     if address == 0:
+        if caller.is_user and not null_is_caller:
+            raise Oops("NULL is not a thread object")
         return caller.thread
     if caller.is_user:
         kernel.objects.checked(caller, address, Thread.KIND, InitState.INITIALISED)
@@ -191,7 +195,7 @@ def k_thread_priority_set(kernel: Services, caller: Caller, target: Thread, prio
 def _valid_name_set(kernel: Inspect, caller: Caller, thread: int, text: int) -> int | Plan:
     if not kernel.config.thread_names:
         return -ERRNO["ENOSYS"]
-    target = target_thread(kernel, caller, thread)
+    target = target_thread(kernel, caller, thread, null_is_caller=True)
     limit = kernel.config.thread_name_length
     name = kernel.memory.read_string(caller, text, limit)[: limit - 1]
     return target, name.decode(errors="replace")
@@ -329,6 +333,39 @@ def z_levante_cpu_mask_mod(kernel: Services, caller: Caller, target: Thread,
     target.cpu_mask = (target.cpu_mask | enable_mask) & ~disable_mask & 0xFFFFFFFF
     kernel.update_ready_queue(target)
     return 0
+
+
+def _valid_deadline_set(kernel: Inspect, caller: Caller, thread: int, deadline: int) -> Plan:
+    target = target_thread(kernel, caller, thread)
+    if caller.is_user and deadline <= 0:
+        raise Oops(f"invalid thread deadline {deadline}")  # z_vrfy_k_thread_deadline_set
+    return target, max(deadline, 0)
+
+
+@syscall("k_thread_deadline_set", validate=_valid_deadline_set)
+def k_thread_deadline_set(kernel: Services, caller: Caller, target: Thread,
+                          deadline: int) -> None:
+    """CONFIG_SCHED_DEADLINE: the thread's deadline, `deadline` cycles from now; a ready
+    thread is queued again behind the threads of its priority and deadline."""
+    target.deadline = kernel.now + deadline
+    kernel.scheduler.priority_changed(target)
+
+
+def _valid_time_slice_set(kernel: Inspect, caller: Caller, thread: int, slice_ticks: int,
+                          expired: int, data: int) -> Plan:
+    return target_thread(kernel, caller, thread), max(slice_ticks, 0), expired, data
+
+
+@syscall("k_thread_time_slice_set", validate=_valid_time_slice_set)
+def k_thread_time_slice_set(kernel: Services, caller: Caller, target: Thread,
+                            slice_ticks: int, expired: int, data: int) -> None:
+    """CONFIG_TIMESLICE_PER_THREAD: the thread's own slice (0: the global rule) and the
+    function called, in interrupt context, each time it ends."""
+    target.slice_ticks = slice_ticks
+    target.slice_expired, target.slice_data = expired, data
+    if target is kernel.current:
+        kernel.slice_end = None  # its slice starts again (from the loop), as in Zephyr
+        kernel.request_stop()
 
 
 def _valid_essential_set(kernel: Inspect, caller: Caller, thread: int,

@@ -694,6 +694,20 @@ static int sv_z_levante_set_essential(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_cpu_mask_mod(void)
+{
+	expect_fault();
+	(void)z_levante_cpu_mask_mod(k_current_get(), 0, 0);
+	return __LINE__;
+}
+
+static int sv_thread_time_slice_set(void)
+{
+	expect_fault();
+	k_thread_time_slice_set(k_current_get(), 1, NULL, NULL);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -973,6 +987,8 @@ static const struct user_case cases[] = {
 	{ "sv_thread_runtime_stats_get", sv_thread_runtime_stats_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_all_get", sv_thread_runtime_stats_all_get, K_USER, OOPS },
 	{ "sv_z_levante_set_essential", sv_z_levante_set_essential, K_USER, OOPS },
+	{ "sv_z_levante_cpu_mask_mod", sv_z_levante_cpu_mask_mod, K_USER, OOPS },
+	{ "sv_thread_time_slice_set", sv_thread_time_slice_set, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

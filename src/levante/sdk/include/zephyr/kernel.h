@@ -114,6 +114,8 @@ struct k_thread {
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+/* What a thread's own time slice calls when it ends (CONFIG_TIMESLICE_PER_THREAD). */
+typedef void (*k_thread_timeslice_fn_t)(struct k_thread *thread, void *data);
 /* A function irq_offload() runs in interrupt context (<zephyr/irq_offload.h>). */
 typedef void (*irq_offload_routine_t)(const void *parameter);
 
@@ -569,6 +571,16 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
  * Zephyr: a thread its own routine aborts leaves the semaphore taken (Zephyr's tests
  * give it back). */
 void irq_offload(irq_offload_routine_t routine, const void *parameter);
+#endif
+
+/* Declared whatever the configuration, as in Zephyr, so that code which tests the
+ * option with IS_ENABLED() compiles; without it a call is left undefined at the link. */
+#ifndef CONFIG_TIMESLICE_PER_THREAD
+void k_thread_time_slice_set(struct k_thread *th, int32_t slice_ticks,
+			     k_thread_timeslice_fn_t expired, void *data);
+#endif
+#ifndef CONFIG_SCHED_DEADLINE
+void k_thread_deadline_set(k_tid_t thread, int deadline);
 #endif
 
 #ifdef CONFIG_SCHED_CPU_MASK

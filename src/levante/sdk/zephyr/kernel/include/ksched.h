@@ -8,10 +8,10 @@
 #include <zephyr/kernel.h>
 #include <kthread.h>
 
-/* A priority k_thread_create accepts (the idle priority only for an idle thread, which
- * Levante does not have as a C object). */
+/* A priority a thread may have: an application priority, or the idle priority for a
+ * thread that runs the idle entry. */
 #define Z_VALID_PRIO(prio, entry_point)                                              \
-	(((prio) == K_IDLE_PRIO && (entry_point) == NULL) ||                         \
+	(((prio) == K_IDLE_PRIO && z_is_idle_thread_entry(entry_point)) ||           \
 	 ((prio) >= K_HIGHEST_APPLICATION_THREAD_PRIO &&                             \
 	  (prio) <= K_LOWEST_APPLICATION_THREAD_PRIO))
 
@@ -44,6 +44,11 @@ static inline bool z_is_prio_higher(int prio, int test_prio)
 static inline bool z_is_prio_lower_or_equal(int prio1, int prio2)
 {
 	return z_is_prio1_lower_than_or_equal_to_prio2(prio1, prio2);
+}
+
+static inline bool _is_valid_prio(int prio, void *entry_point)
+{
+	return Z_VALID_PRIO(prio, entry_point);
 }
 
 #endif

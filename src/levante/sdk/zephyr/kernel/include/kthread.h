@@ -67,6 +67,14 @@ static inline bool thread_is_preemptible(struct k_thread *thread)
 	return thread->base.prio >= 0 && thread->base.sched_locked == 0U;
 }
 
+/* Zephyr's idle thread entry (the runtime's idle.c). */
+void idle(void *unused1, void *unused2, void *unused3);
+
+static inline bool z_is_idle_thread_entry(void *entry_point)
+{
+	return entry_point == (void *)idle;
+}
+
 /* Levante's idle time is the kernel's own: no struct k_thread is an idle thread. */
 static inline bool z_is_idle_thread_object(struct k_thread *thread)
 {

@@ -416,9 +416,15 @@ def _unapplied_assignment_errors(
     """Every symbol must end with the value its last assignment gave it."""
     # Later assignments override earlier ones, so only the last one counts.
     last = {assignment.name: assignment for assignment in assignments}
+    # As in Zephyr, a later fragment may choose another member of a choice.
+    chosen_last = {kconf.syms[assignment.name].choice: assignment for assignment in assignments
+                   if kconf.syms[assignment.name].choice is not None and assignment.value == "y"}
     errors = []
     for assignment in assignments:
         sym = kconf.syms[assignment.name]
+        if sym.choice is not None and assignment.value == "y" \
+                and chosen_last[sym.choice] is not assignment:
+            continue
         if last[assignment.name] is assignment and not _was_applied(
             sym, assignment.value
         ):

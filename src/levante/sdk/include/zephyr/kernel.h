@@ -565,6 +565,7 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 #include <generated/levante/syscalls.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
+#include <zephyr/sys_clock.h>
 
 #ifdef CONFIG_IRQ_OFFLOAD
 /* Supervisor threads only.  Offloads run one at a time under `offload_sem`, as in
@@ -846,5 +847,8 @@ static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
 {
 	return k_ticks_to_ms_floor32((uint32_t)k_timer_remaining_ticks(timer));
 }
+
+/* Zephyr's kernel.h brings in kernel_structs.h (_current and the state bits). */
+#include <zephyr/kernel_structs.h>
 
 #endif

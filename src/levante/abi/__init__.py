@@ -425,6 +425,7 @@ _REQUIRES = {
     "z_levante_irq_offload": "IRQ_OFFLOAD",
     "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
     "k_thread_runtime_stats_": "THREAD_RUNTIME_STATS",
+    "k_sys_runtime_stats_": "THREAD_RUNTIME_STATS",
     "z_levante_user_": "APPLICATION_DEFINED_SYSCALL",
     "k_usermode_": "APPLICATION_DEFINED_SYSCALL",
     "gpio_": "GPIO",
@@ -483,6 +484,8 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_set_essential",
     "z_levante_cpu_mask_mod",  # k_thread_cpu_mask_*: kernel functions in Zephyr
     "k_thread_time_slice_set",  # its function runs in interrupt context
+    "k_thread_runtime_stats_enable", "k_thread_runtime_stats_disable",
+    "k_sys_runtime_stats_enable", "k_sys_runtime_stats_disable",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -754,6 +757,10 @@ _DECLARATIONS = (
     "void k_thread_deadline_set(k_tid_t thread, int deadline)",
     "void k_thread_time_slice_set(struct k_thread *th, int32_t slice_ticks, "
     "k_thread_timeslice_fn_t expired, void *data)",
+    "int k_thread_runtime_stats_enable(k_tid_t thread)",
+    "int k_thread_runtime_stats_disable(k_tid_t thread)",
+    "void k_sys_runtime_stats_enable(void)",
+    "void k_sys_runtime_stats_disable(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

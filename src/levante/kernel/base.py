@@ -24,6 +24,7 @@ from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
+from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace
 
@@ -81,6 +82,10 @@ class KernelState:
         self.syscall_count = 0
         self.switch_count = 0
         self.idle_cycles = 0  # cycles the CPU spent idle (k_thread_runtime_stats_all_get)
+        self.cpu_usage = CpuUsage()
+        # The thread in the CPU now, and the cycle its usage was counted up to.
+        self.usage_thread: Thread | None = None
+        self.usage_mark = 0
         self.mirrored_changes = -1  # the scheduler's changes count when bases were shown
         self._yielding = False
         self._run_base = 0  # time when the current cpu.run began

@@ -44,23 +44,33 @@ class ThreadState(Enum):
 
 @dataclass
 class RuntimeUsage:
-    """The cycles a thread ran (CONFIG_THREAD_RUNTIME_STATS): in all, in its last run,
-    in its longest run, and how many runs."""
+    """The cycles a thread ran (CONFIG_THREAD_RUNTIME_STATS), as Zephyr's usage
+    analysis keeps them: in all, in the current window (since it was last switched in),
+    in its longest window, and how many windows.  While `tracking` is off
+    (k_thread_runtime_stats_disable) nothing is counted."""
 
-    execution: int = 0
-    last: int = 0
-    peak: int = 0
-    runs: int = 0
+    total: int = 0
+    current: int = 0
+    longest: int = 0
+    windows: int = 0
+    tracking: bool = True
 
     def count(self, cycles: int) -> None:
-        self.execution += cycles
-        self.last = cycles
-        self.peak = max(self.peak, cycles)
-        self.runs += 1
+        if not self.tracking:
+            return
+        self.total += cycles
+        self.current += cycles
+        self.longest = max(self.longest, self.current)
+
+    def start_window(self) -> None:
+        """The thread is switched in (or its tracking is enabled again)."""
+        if self.tracking:
+            self.windows += 1
+            self.current = 0
 
     @property
     def average(self) -> int:
-        return self.execution // self.runs if self.runs else 0
+        return self.total // self.windows if self.windows else 0
 
 
 @dataclass(eq=False)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
     from levante.kernel.timeout import TimeoutQueue
+    from levante.kernel.usage import CpuUsage
     from levante.kernel.usermem import UserBuffer
     from levante.kernel.userspace import UserSpace
     from levante.kernel.waitq import WaitQueue
@@ -236,6 +237,13 @@ class Services(Inspect, Protocol):
     def set_priority(self, thread: Thread, priority: int) -> None: ...
 
     def update_ready_queue(self, thread: Thread) -> None: ...
+
+    def settle_usage(self) -> None:
+        """Count the running thread's cycles up to now."""
+        ...
+
+    @property
+    def cpu_usage(self) -> CpuUsage: ...
 
     def mirror_thread_base(self, thread: Thread) -> None:
         """Show a change of the thread's options in its struct k_thread's `base`."""

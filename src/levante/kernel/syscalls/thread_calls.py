@@ -408,9 +408,12 @@ def _valid_runtime_stats(kernel: Inspect, caller: Caller, thread: int,
 @syscall("k_thread_runtime_stats_get", validate=_valid_runtime_stats)
 def k_thread_runtime_stats_get(kernel: Services, caller: Caller, thread: Thread,
                                stats: int) -> int:
+    """The thread's cycles: in all, in its current window, its longest window, and the
+    average per window; no idle cycles (a thread is never the idle time)."""
+    kernel.settle_usage()
     usage = thread.usage
     kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
-        usage.execution, usage.execution, usage.last, usage.peak, usage.average, 0))
+        usage.total, usage.total, usage.current, usage.longest, usage.average, 0))
     return 0
 
 
@@ -423,8 +426,48 @@ def _valid_all_stats(kernel: Inspect, caller: Caller, stats: int) -> int | Plan:
 
 @syscall("k_thread_runtime_stats_all_get", validate=_valid_all_stats)
 def k_thread_runtime_stats_all_get(kernel: Services, caller: Caller, stats: int) -> int:
-    """The CPU's: every cycle since boot, of which `total` ran a thread (not idle)."""
-    idle = kernel.idle_cycles
+    """The CPU's: `total` is its non-idle cycles, `execution` those and the idle ones;
+    current, peak and average describe the stretches between idle periods."""
+    kernel.settle_usage()
+    now, idle, usage = kernel.now, kernel.idle_cycles, kernel.cpu_usage
+    busy = usage.busy_cycles(now, idle)
+    average = busy // usage.windows if usage.windows else 0
     kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
-        kernel.now, kernel.now - idle, 0, 0, 0, idle))
+        busy + idle, busy, usage.current(now), usage.peak(now), average, idle))
     return 0
+
+
+def _valid_stats_switch(kernel: Inspect, caller: Caller, thread: int) -> int | Plan:
+    if thread == 0:
+        return -ERRNO["EINVAL"]
+    return (target_thread(kernel, caller, thread),)
+
+
+@syscall("k_thread_runtime_stats_enable", validate=_valid_stats_switch)
+def k_thread_runtime_stats_enable(kernel: Services, caller: Caller, thread: Thread) -> int:
+    """Count the thread's cycles again, in a new window."""
+    kernel.settle_usage()
+    if not thread.usage.tracking:
+        thread.usage.tracking = True
+        thread.usage.start_window()
+    return 0
+
+
+@syscall("k_thread_runtime_stats_disable", validate=_valid_stats_switch)
+def k_thread_runtime_stats_disable(kernel: Services, caller: Caller, thread: Thread) -> int:
+    """Stop counting the thread's cycles (what it ran so far stays counted)."""
+    kernel.settle_usage()
+    thread.usage.tracking = False
+    return 0
+
+
+@syscall("k_sys_runtime_stats_enable")
+def k_sys_runtime_stats_enable(kernel: Services, caller: Caller) -> None:
+    kernel.cpu_usage.enable(kernel.now, kernel.idle_cycles)
+
+
+@syscall("k_sys_runtime_stats_disable")
+def k_sys_runtime_stats_disable(kernel: Services, caller: Caller) -> None:
+    kernel.cpu_usage.disable(kernel.now, kernel.idle_cycles)
+
+

@@ -708,6 +708,34 @@ static int sv_thread_time_slice_set(void)
 	return __LINE__;
 }
 
+static int sv_thread_runtime_stats_enable(void)
+{
+	expect_fault();
+	(void)k_thread_runtime_stats_enable(k_current_get());
+	return __LINE__;
+}
+
+static int sv_thread_runtime_stats_disable(void)
+{
+	expect_fault();
+	(void)k_thread_runtime_stats_disable(k_current_get());
+	return __LINE__;
+}
+
+static int sv_sys_runtime_stats_enable(void)
+{
+	expect_fault();
+	k_sys_runtime_stats_enable();
+	return __LINE__;
+}
+
+static int sv_sys_runtime_stats_disable(void)
+{
+	expect_fault();
+	k_sys_runtime_stats_disable();
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -989,6 +1017,10 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_set_essential", sv_z_levante_set_essential, K_USER, OOPS },
 	{ "sv_z_levante_cpu_mask_mod", sv_z_levante_cpu_mask_mod, K_USER, OOPS },
 	{ "sv_thread_time_slice_set", sv_thread_time_slice_set, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_enable", sv_thread_runtime_stats_enable, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_disable", sv_thread_runtime_stats_disable, K_USER, OOPS },
+	{ "sv_sys_runtime_stats_enable", sv_sys_runtime_stats_enable, K_USER, OOPS },
+	{ "sv_sys_runtime_stats_disable", sv_sys_runtime_stats_disable, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

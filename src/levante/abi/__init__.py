@@ -486,6 +486,7 @@ _SUPERVISOR_ONLY = frozenset({
     "k_thread_time_slice_set",  # its function runs in interrupt context
     "k_thread_runtime_stats_enable", "k_thread_runtime_stats_disable",
     "k_sys_runtime_stats_enable", "k_sys_runtime_stats_disable",
+    "z_levante_reschedule",  # kswap.h's z_swap_unlocked: a kernel function
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -761,6 +762,7 @@ _DECLARATIONS = (
     "int k_thread_runtime_stats_disable(k_tid_t thread)",
     "void k_sys_runtime_stats_enable(void)",
     "void k_sys_runtime_stats_disable(void)",
+    "void z_levante_reschedule(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -61,6 +61,13 @@ def k_wakeup(kernel: Services, caller: Caller, target: Thread) -> None:
     kernel.wake(target, remaining)
 
 
+@syscall("z_levante_reschedule")
+def z_levante_reschedule(kernel: Services, caller: Caller) -> None:
+    """kswap.h's z_swap_unlocked: the scheduler picks again (the caller keeps its place
+    among its equals, unlike k_yield), and the switch's checks run."""
+    kernel.request_stop()
+
+
 @syscall("k_busy_wait")
 def k_busy_wait(kernel: Services, caller: Caller, usec_to_wait: int) -> None:
     cycles = usec_to_wait * kernel.config.clock_hz // US_PER_SECOND

@@ -736,6 +736,13 @@ static int sv_sys_runtime_stats_disable(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_reschedule(void)
+{
+	expect_fault();
+	z_levante_reschedule();
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1021,6 +1028,7 @@ static const struct user_case cases[] = {
 	{ "sv_thread_runtime_stats_disable", sv_thread_runtime_stats_disable, K_USER, OOPS },
 	{ "sv_sys_runtime_stats_enable", sv_sys_runtime_stats_enable, K_USER, OOPS },
 	{ "sv_sys_runtime_stats_disable", sv_sys_runtime_stats_disable, K_USER, OOPS },
+	{ "sv_z_levante_reschedule", sv_z_levante_reschedule, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

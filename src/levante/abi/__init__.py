@@ -763,6 +763,8 @@ _DECLARATIONS = (
     "void k_sys_runtime_stats_enable(void)",
     "void k_sys_runtime_stats_disable(void)",
     "void z_levante_reschedule(void)",
+    "int k_float_disable(struct k_thread *thread)",
+    "int k_float_enable(struct k_thread *thread, unsigned int options)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

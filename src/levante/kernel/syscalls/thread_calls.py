@@ -368,6 +368,19 @@ def k_thread_time_slice_set(kernel: Services, caller: Caller, target: Thread,
         kernel.request_stop()
 
 
+@syscall("k_float_disable", validate=valid_target)
+def k_float_disable(kernel: Services, caller: Caller, target: Thread) -> int:
+    """Floating point registers are not kept per thread on demand (no
+    CONFIG_FPU_SHARING): -ENOTSUP, as Zephyr answers without it."""
+    return -ERRNO["ENOTSUP"]
+
+
+@syscall("k_float_enable", validate=valid_target)
+def k_float_enable(kernel: Services, caller: Caller, target: Thread, options: int) -> int:
+    """As k_float_disable: -ENOTSUP without CONFIG_FPU_SHARING."""
+    return -ERRNO["ENOTSUP"]
+
+
 def _valid_essential_set(kernel: Inspect, caller: Caller, thread: int,
                          essential: int) -> Plan:
     return target_thread(kernel, caller, thread), bool(essential & 0xFF)

@@ -242,6 +242,15 @@ def test_prj_conf_overrides_defaults(build: Build) -> None:
     assert config.get_bool("PRINTK") is False
 
 
+def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) -> None:
+    config = build("CONFIG_SCHED_DUMB=y\n", extra={"extra.conf": "CONFIG_SCHED_SCALABLE=y\n"})
+    assert config.get_bool("SCHED_SCALABLE") is True
+    assert config.get_bool("SCHED_DUMB") is False
+    # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
+    error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
+    assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+
+
 def test_prj_conf_overrides_board_defconfig(build: Build) -> None:
     config = build("CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC=32768\n")
     assert config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC") == 32768

@@ -330,6 +330,8 @@ OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
     # `svc #5`: where an application-defined call's handler returns to.
     "APPLICATION_DEFINED_SYSCALL": ("z_app_syscall_return",),
+    # The pool k_thread_stack_alloc hands stacks out of (with a DYNAMIC_THREAD_POOL_SIZE).
+    "DYNAMIC_THREAD": ("z_dynamic_thread_stacks",),
 }
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
@@ -451,6 +453,8 @@ _REQUIRES = {
     "k_poll": "POLL",  # and k_poll_signal_*
     "z_levante_cpu_mask_mod": "SCHED_CPU_MASK",
     "k_thread_deadline_set": "SCHED_DEADLINE",
+    "k_thread_stack_alloc": "DYNAMIC_THREAD",
+    "k_thread_stack_free": "DYNAMIC_THREAD",
     "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
 }
 
@@ -765,6 +769,8 @@ _DECLARATIONS = (
     "void z_levante_reschedule(void)",
     "int k_float_disable(struct k_thread *thread)",
     "int k_float_enable(struct k_thread *thread, unsigned int options)",
+    "k_thread_stack_t *k_thread_stack_alloc(size_t size, int flags)",
+    "int k_thread_stack_free(k_thread_stack_t *stack)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -13,6 +13,7 @@ from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
+from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
@@ -42,6 +43,16 @@ ConsoleSource = Callable[[], bytes]
 
 NO_LIMIT = 1 << 62  # a run without a time limit
 FAULTS_KEPT = 256  # fault records kept for inspection (tests, tools)
+
+
+def _dynamic_stacks(config: KernelConfig, image: ImageLayout) -> DynamicStacks:
+    """CONFIG_DYNAMIC_THREAD's pool, where the image has one."""
+    count = config.dynamic_thread_pool_size
+    pool = image.symbols.get(POOL_SYMBOL) if config.dynamic_thread and count else None
+    if pool is None:
+        return DynamicStacks()
+    # Each stack of the array is rounded up to its MPU size: the array's size tells.
+    return DynamicStacks(pool.address, pool.size // count, count)
 
 
 class KernelState:
@@ -83,6 +94,7 @@ class KernelState:
         self.switch_count = 0
         self.idle_cycles = 0  # cycles the CPU spent idle (k_thread_runtime_stats_all_get)
         self.cpu_usage = CpuUsage()
+        self.dynamic_stacks = _dynamic_stacks(config, image)
         # The thread in the CPU now, and the cycle its usage was counted up to.
         self.usage_thread: Thread | None = None
         self.usage_mark = 0

@@ -19,6 +19,9 @@ _MONITOR_HEAD = OPTION_SYMBOLS["THREAD_MONITOR"][0]
 class ThreadLifecycle(Blocking):
     """Threads from creation to exit: contexts, names, the monitor list, user mode."""
 
+    def threads_alive(self) -> list[Thread]:
+        return [thread for thread in self.threads.values() if thread.is_alive()]
+
     def thread_at(self, address: int) -> Thread:
         thread = self.threads.get(address)
         if thread is None:

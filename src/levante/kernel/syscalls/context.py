@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from levante.image.layout import ImageLayout
     from levante.kernel.base import ConsoleSink, ConsoleSource
     from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
@@ -162,7 +163,14 @@ class Inspect(Protocol):
     @property
     def current(self) -> Thread: ...
 
+    @property
+    def dynamic_stacks(self) -> DynamicStacks:
+        """CONFIG_DYNAMIC_THREAD's pool and allocated stacks."""
+        ...
+
     def thread_at(self, address: int) -> Thread: ...
+
+    def threads_alive(self) -> list[Thread]: ...
 
     def resource_pool_of(self, caller: Caller) -> MemoryPool | None: ...
 

@@ -20,6 +20,8 @@
 #define FUNC_NORETURN __attribute__((__noreturn__))
 #define ALWAYS_INLINE inline __attribute__((__always_inline__))
 #define CODE_UNREACHABLE __builtin_unreachable()
+/* Keeps the compiler from moving memory accesses across this point. */
+#define compiler_barrier() __asm__ volatile("" ::: "memory")
 #define ARG_UNUSED(x) (void)(x)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -491,6 +491,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_thread_runtime_stats_enable", "k_thread_runtime_stats_disable",
     "k_sys_runtime_stats_enable", "k_sys_runtime_stats_disable",
     "z_levante_reschedule",  # kswap.h's z_swap_unlocked: a kernel function
+    # timeout_q.h's kernel-internal timeouts: the function runs in interrupt context.
+    "z_levante_add_timeout", "z_levante_abort_timeout",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -771,6 +773,8 @@ _DECLARATIONS = (
     "int k_float_enable(struct k_thread *thread, unsigned int options)",
     "k_thread_stack_t *k_thread_stack_alloc(size_t size, int flags)",
     "int k_thread_stack_free(k_thread_stack_t *stack)",
+    "void z_levante_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout)",
+    "int z_levante_abort_timeout(struct _timeout *to)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

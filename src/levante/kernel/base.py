@@ -24,7 +24,7 @@ from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
-from levante.kernel.timeout import TimeoutQueue
+from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace
@@ -95,6 +95,8 @@ class KernelState:
         self.idle_cycles = 0  # cycles the CPU spent idle (k_thread_runtime_stats_all_get)
         self.cpu_usage = CpuUsage()
         self.dynamic_stacks = _dynamic_stacks(config, image)
+        # timeout_q.h's timeouts armed by supervisor code, by struct _timeout address.
+        self.internal_timeouts: dict[int, Timeout] = {}
         # The thread in the CPU now, and the cycle its usage was counted up to.
         self.usage_thread: Thread | None = None
         self.usage_mark = 0

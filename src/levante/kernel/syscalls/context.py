@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from levante.kernel.settings import KernelConfig
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
-    from levante.kernel.timeout import TimeoutQueue
+    from levante.kernel.timeout import Timeout, TimeoutQueue
     from levante.kernel.usage import CpuUsage
     from levante.kernel.usermem import UserBuffer
     from levante.kernel.userspace import UserSpace
@@ -252,6 +252,11 @@ class Services(Inspect, Protocol):
 
     @property
     def cpu_usage(self) -> CpuUsage: ...
+
+    @property
+    def internal_timeouts(self) -> dict[int, Timeout]:
+        """timeout_q.h's armed timeouts, by struct _timeout address."""
+        ...
 
     def mirror_thread_base(self, thread: Thread) -> None:
         """Show a change of the thread's options in its struct k_thread's `base`."""

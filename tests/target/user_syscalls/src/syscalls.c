@@ -743,6 +743,27 @@ static int sv_z_levante_reschedule(void)
 	return __LINE__;
 }
 
+static struct _timeout sv_timeout;
+
+static void sv_timeout_fn(struct _timeout *t)
+{
+	ARG_UNUSED(t);
+}
+
+static int sv_z_levante_add_timeout(void)
+{
+	expect_fault();
+	z_levante_add_timeout(&sv_timeout, sv_timeout_fn, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_z_levante_abort_timeout(void)
+{
+	expect_fault();
+	(void)z_levante_abort_timeout(&sv_timeout);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1029,6 +1050,8 @@ static const struct user_case cases[] = {
 	{ "sv_sys_runtime_stats_enable", sv_sys_runtime_stats_enable, K_USER, OOPS },
 	{ "sv_sys_runtime_stats_disable", sv_sys_runtime_stats_disable, K_USER, OOPS },
 	{ "sv_z_levante_reschedule", sv_z_levante_reschedule, K_USER, OOPS },
+	{ "sv_z_levante_add_timeout", sv_z_levante_add_timeout, K_USER, OOPS },
+	{ "sv_z_levante_abort_timeout", sv_z_levante_abort_timeout, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

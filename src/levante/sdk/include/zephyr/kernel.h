@@ -114,6 +114,13 @@ struct k_thread {
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+/* A kernel-internal timeout (timeout_q.h): the kernel keeps its state, the structure
+ * names it (its size is Zephyr's, for code that embeds one). */
+struct _timeout {
+	uintptr_t _reserved[4];
+};
+typedef void (*_timeout_func_t)(struct _timeout *t);
+
 /* What a thread's own time slice calls when it ends (CONFIG_TIMESLICE_PER_THREAD). */
 typedef void (*k_thread_timeslice_fn_t)(struct k_thread *thread, void *data);
 /* A function irq_offload() runs in interrupt context (<zephyr/irq_offload.h>). */

@@ -100,7 +100,6 @@ class KernelState:
         # The thread in the CPU now, and the cycle its usage was counted up to.
         self.usage_thread: Thread | None = None
         self.usage_mark = 0
-        self.mirrored_changes = -1  # the scheduler's changes count when bases were shown
         self._yielding = False
         self._run_base = 0  # time when the current cpu.run began
         self._run_costs = 0  # modelled kernel costs charged during it

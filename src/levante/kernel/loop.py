@@ -80,8 +80,6 @@ class RunLoop(CpuEntry):
                     continue  # the debugger ended the run while it held the CPU
             if thread.canary:
                 self.stacks.before_run(thread)
-            if self.scheduler.changes != self.mirrored_changes:
-                self.mirror_thread_bases()  # before any thread can read them
             self.usage_thread, self.usage_mark = thread, self.now
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs

@@ -153,6 +153,7 @@ class UserSpace:
         thread.user = True
         # Zephyr's user mode entry: K_USER set, K_ESSENTIAL cleared (base.user_options).
         thread.options = (thread.options | K_USER) & ~K_ESSENTIAL
+        self.kernel.mirror_thread_base(thread)
         if thread.slot is not None and self.privileged_stacks:
             start = self.privileged_stacks + thread.slot * self.privileged_stack_size
             self.kernel.write_thread_field(thread, "k_thread.priv_stack_start", start)

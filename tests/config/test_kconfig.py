@@ -29,6 +29,10 @@ EXPECTED_SYMBOLS = {
     "SYSTEM_WORKQUEUE", "SYSTEM_WORKQUEUE_STACK_SIZE", "SYSTEM_WORKQUEUE_PRIORITY",
     "SYSTEM_WORKQUEUE_NO_YIELD", "THREAD_RUNTIME_STATS", "SCHED_THREAD_USAGE",
     "KERNEL_INIT_PRIORITY_DEFAULT", "KERNEL_INIT_PRIORITY_DEVICE", "APPLICATION_INIT_PRIORITY",
+    "SCHED_THREAD_USAGE_ALL", "SCHED_THREAD_USAGE_ANALYSIS", "NUM_METAIRQ_PRIORITIES",
+    "SCHED_DEADLINE", "TIMESLICE_PER_THREAD", "SCHED_DUMB", "SCHED_SCALABLE", "SCHED_MULTIQ",
+    "DYNAMIC_THREAD", "DYNAMIC_THREAD_STACK_SIZE", "DYNAMIC_THREAD_ALLOC",
+    "DYNAMIC_THREAD_POOL_SIZE", "DYNAMIC_THREAD_PREFER_ALLOC", "DYNAMIC_THREAD_PREFER_POOL",
     "BOARD_LV_M4", "BOARD_LV_M33", "BOARD", "LITTLE_ENDIAN", "CPU_CORTEX_M", "CPU_CORTEX_M4",
     "CPU_CORTEX_M33", "ARMV7_M_ARMV8_M_MAINLINE", "ARMV8_M_MAINLINE", "CPU_HAS_MPU",
     "CPU_HAS_FPU", "FPU", "SYS_CLOCK_HW_CYCLES_PER_SEC", "SYS_CLOCK_TICKS_PER_SEC",
@@ -247,6 +251,15 @@ def test_prj_conf_overrides_defaults(build: Build) -> None:
     assert config.get_bool("PRINTK") is False
 
 
+def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) -> None:
+    config = build("CONFIG_SCHED_DUMB=y\n", extra={"extra.conf": "CONFIG_SCHED_SCALABLE=y\n"})
+    assert config.get_bool("SCHED_SCALABLE") is True
+    assert config.get_bool("SCHED_DUMB") is False
+    # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
+    error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
+    assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+
+
 def test_prj_conf_overrides_board_defconfig(build: Build) -> None:
     config = build("CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC=32768\n")
     assert config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC") == 32768
@@ -404,6 +417,12 @@ def test_dependency_disabled_later_is_blamed_on_the_assignment(build: Build) -> 
     assert error.message.startswith(
         "prj.conf:1: CONFIG_TIMESLICE_SIZE=10 was not applied"
     )
+
+
+def test_dependency_disabled_by_a_later_fragment_lapses(build: Build) -> None:
+    config = build("CONFIG_TIMESLICE_SIZE=10\n", extra={"extra.conf": "CONFIG_TIMESLICING=n\n"})
+    assert config.get_bool("TIMESLICING") is False
+    assert "TIMESLICE_SIZE" not in config
 
 
 def test_all_errors_are_in_details(build: Build) -> None:

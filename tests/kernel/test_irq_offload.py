@@ -19,7 +19,7 @@ def test_the_routine_runs_as_an_isr_then_the_caller_goes_on() -> None:
 
     def main(_: Args) -> Script:
         order.append("before")
-        yield call("irq_offload", routine_address[0], 7)
+        yield call("z_levante_irq_offload", routine_address[0], 7)
         order.append("after")
 
     system = MockSystem(irq_offload=True)
@@ -39,11 +39,11 @@ def test_an_isr_may_not_offload() -> None:
         yield run(1)
 
     def routine(_: Args) -> Script:
-        yield call("irq_offload", inner_address[0], 0)
+        yield call("z_levante_irq_offload", inner_address[0], 0)
         yield mark("not reached")
 
     def main(_: Args) -> Script:
-        yield call("irq_offload", routine_address[0], 0)
+        yield call("z_levante_irq_offload", routine_address[0], 0)
 
     system = MockSystem(irq_offload=True)
     system.fatal_handler(returning_fatal_handler)

@@ -9,7 +9,8 @@ from mock_cpu import K_FOREVER, Args, MockSystem, Script, call, mark, run
 
 from levante.kernel import costs
 from levante.kernel.kernel import RunEnd
-from levante.kernel.thread import ThreadState
+from levante.kernel.sched import ZephyrScheduler
+from levante.kernel.thread import Thread, ThreadState
 
 SWITCH = costs.CONTEXT_SWITCH_CYCLES
 SYSCALL = costs.SYSCALL_CYCLES
@@ -351,3 +352,40 @@ def test_busy_wait_burns_time_without_running_the_thread() -> None:
     system.main(main)
     system.run()
     assert system.mark_cycle("after") - system.mark_cycle("before") == SYSCALL + 2_000
+
+
+def _ready(scheduler: ZephyrScheduler, name: str, priority: int, deadline: int = 0) -> Thread:
+    thread = Thread(0, name, priority, 0, None)
+    thread.state = ThreadState.READY
+    thread.deadline = deadline
+    scheduler.thread_ready(thread)
+    return thread
+
+
+def test_deadlines_order_equal_priorities_only_when_enabled() -> None:
+    for by_deadline, expected in ((True, "late"), (False, "early")):
+        scheduler = ZephyrScheduler(by_deadline=by_deadline)
+        idle = Thread(0, "idle", 15, 0, None)
+        _ready(scheduler, "early", 3, deadline=500)  # queued first, later deadline...
+        _ready(scheduler, "late", 3, deadline=100)
+        _ready(scheduler, "less", 4, deadline=0)  # a deadline never beats priority
+        assert scheduler.choose(idle, idle, yielded=False).name == expected
+
+
+def test_metairq_preempts_a_cooperative_thread_which_then_resumes_first() -> None:
+    scheduler = ZephyrScheduler(metairq_below=-15)  # -16 is the meta-IRQ priority
+    idle = Thread(0, "idle", 15, 0, None)
+    coop = _ready(scheduler, "coop", -5)
+    assert scheduler.choose(idle, idle, yielded=False) is coop
+    metairq = _ready(scheduler, "metairq", -16)
+    assert scheduler.choose(coop, idle, yielded=False) is metairq
+    better = _ready(scheduler, "better", -10)  # readied while the meta-IRQ thread runs
+    metairq.state = ThreadState.PENDING
+    scheduler.thread_not_ready(metairq)
+    assert scheduler.choose(metairq, idle, yielded=False) is coop
+    # Without meta-IRQ priorities a cooperative thread keeps the CPU.
+    plain = ZephyrScheduler()
+    coop2 = _ready(plain, "coop", -5)
+    _ready(plain, "urgent", -16)
+    assert plain.choose(coop2, idle, yielded=False) is coop2
+    assert better.is_runnable()

@@ -58,7 +58,9 @@ _OBJECT_TYPES = {
 # that a supervisor's is its scratch, not another thread's k_thread the kernel keeps links in.
 _DATA_STRUCTS = frozenset({"structflash_pages_info*", "structk_msgq_attrs*",
                            "structk_poll_event*"})
-_CALLBACK_TYPES = frozenset({"k_timer_expiry_t", "k_timer_stop_t"})  # run in an ISR
+# Functions the kernel runs in an ISR with one pointer first.
+_CALLBACK_TYPES = frozenset({"k_timer_expiry_t", "k_timer_stop_t", "k_thread_timeslice_fn_t",
+                             "_timeout_func_t"})
 _SIZE_NAMES = frozenset({"n", "size", "len", "length", "buf_size", "msg_size", "max_msgs",
                          "num_parts"})
 
@@ -96,7 +98,9 @@ def parameter_kind(call: Syscall, parameter: Parameter) -> str:
 
 # Calls a supervisor fuzz thread never makes: they end the system or the test by design
 # (a supervisor is trusted; the kernel need only survive what it does).
-SUPERVISOR_SKIPPED = frozenset({"k_fatal_halt", "k_thread_user_mode_enter"})
+# An essential thread's fault halts the system, as k_fatal_halt does.
+SUPERVISOR_SKIPPED = frozenset({"k_fatal_halt", "k_thread_user_mode_enter",
+                                "z_levante_set_essential"})
 
 
 def _call_entry(call: Syscall) -> str:

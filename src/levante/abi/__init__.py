@@ -349,6 +349,8 @@ OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "THREAD_MONITOR": ("z_thread_monitor_head",),  # the first k_thread of the list
     # `svc #5`: where an application-defined call's handler returns to.
     "APPLICATION_DEFINED_SYSCALL": ("z_app_syscall_return",),
+    # The pool k_thread_stack_alloc hands stacks out of (with a DYNAMIC_THREAD_POOL_SIZE).
+    "DYNAMIC_THREAD": ("z_dynamic_thread_stacks",),
 }
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
@@ -441,9 +443,10 @@ _REQUIRES = {
     "flash_": "FLASH",
     "boot_": "MCUBOOT_IMG_MANAGER",
     "mcuboot_": "MCUBOOT_IMG_MANAGER",
-    "irq_offload": "IRQ_OFFLOAD",
+    "z_levante_irq_offload": "IRQ_OFFLOAD",
     "k_thread_custom_data_": "THREAD_CUSTOM_DATA",
     "k_thread_runtime_stats_": "THREAD_RUNTIME_STATS",
+    "k_sys_runtime_stats_": "THREAD_RUNTIME_STATS",
     "z_levante_user_": "APPLICATION_DEFINED_SYSCALL",
     "k_usermode_": "APPLICATION_DEFINED_SYSCALL",
     "gpio_": "GPIO",
@@ -468,6 +471,11 @@ _REQUIRES = {
     "z_mem_slab_stats_reset_max": "MEM_SLAB_TRACE_MAX_UTILIZATION",
     "k_poll": "POLL",  # and k_poll_signal_*
     "k_work_poll_": "POLL",
+    "z_levante_cpu_mask_mod": "SCHED_CPU_MASK",
+    "k_thread_deadline_set": "SCHED_DEADLINE",
+    "k_thread_stack_alloc": "DYNAMIC_THREAD",
+    "k_thread_stack_free": "DYNAMIC_THREAD",
+    "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -478,8 +486,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
     "k_object_access_revoke", "k_object_access_all_grant", "k_object_free",
     "k_mem_domain_init", "k_mem_domain_add_partition", "k_mem_domain_remove_partition",
-    "k_mem_domain_add_thread", "k_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
-    "k_thread_heap_assign", "k_thread_system_pool_assign", "irq_offload",
+    "k_mem_domain_add_thread", "z_levante_thread_state_str", "k_msgq_init", "k_msgq_cleanup",
+    "k_thread_heap_assign", "k_thread_system_pool_assign", "z_levante_irq_offload",
     # Kernel functions of k_queue and k_stack that are not system calls in Zephyr.
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
@@ -496,6 +504,15 @@ _SUPERVISOR_ONLY = frozenset({
     # The checks of an application-defined call's handler: privileged code only.
     "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
     "k_thread_runtime_stats_get", "k_thread_runtime_stats_all_get",
+    # Whether a fault of a thread halts the system (kthread.h's z_thread_essential_*).
+    "z_levante_set_essential",
+    "z_levante_cpu_mask_mod",  # k_thread_cpu_mask_*: kernel functions in Zephyr
+    "k_thread_time_slice_set",  # its function runs in interrupt context
+    "k_thread_runtime_stats_enable", "k_thread_runtime_stats_disable",
+    "k_sys_runtime_stats_enable", "k_sys_runtime_stats_disable",
+    "z_levante_reschedule",  # kswap.h's z_swap_unlocked: a kernel function
+    # timeout_q.h's kernel-internal timeouts: the function runs in interrupt context.
+    "z_levante_add_timeout", "z_levante_abort_timeout",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -592,7 +609,7 @@ _DECLARATIONS = (
     "void sys_rand_get(void *dst, size_t len)",
     "int sys_csrand_get(void *dst, size_t len)",
     "int k_thread_stack_space_get(const struct k_thread *thread, size_t *unused_ptr)",
-    "const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
+    "const char *z_levante_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size)",
     "int console_getchar(void)",
     "int flash_read(const struct device *dev, off_t offset, void *data, size_t len)",
     "int flash_write(const struct device *dev, off_t offset, const void *data, size_t len)",
@@ -609,7 +626,7 @@ _DECLARATIONS = (
     "int k_msgq_cleanup(struct k_msgq *msgq)",
     "void k_thread_heap_assign(struct k_thread *thread, struct k_heap *heap)",
     "void k_thread_system_pool_assign(struct k_thread *thread)",
-    "void irq_offload(irq_offload_routine_t routine, const void *parameter)",
+    "void z_levante_irq_offload(irq_offload_routine_t routine, const void *parameter)",
     "void k_queue_init(struct k_queue *queue)",
     "void k_queue_cancel_wait(struct k_queue *queue)",
     "void k_queue_append(struct k_queue *queue, void *data)",
@@ -770,6 +787,24 @@ _DECLARATIONS = (
     # Devices: whether one's initialisation succeeded, and finding a ready one by name.
     "bool device_is_ready(const struct device *dev)",
     "const struct device *device_get_binding(const char *name)",
+    "void z_levante_set_essential(k_tid_t thread, bool essential)",
+    "k_ticks_t k_thread_timeout_expires_ticks(const struct k_thread *thread)",
+    "k_ticks_t k_thread_timeout_remaining_ticks(const struct k_thread *thread)",
+    "int z_levante_cpu_mask_mod(k_tid_t thread, uint32_t enable_mask, uint32_t disable_mask)",
+    "void k_thread_deadline_set(k_tid_t thread, int deadline)",
+    "void k_thread_time_slice_set(struct k_thread *th, int32_t slice_ticks, "
+    "k_thread_timeslice_fn_t expired, void *data)",
+    "int k_thread_runtime_stats_enable(k_tid_t thread)",
+    "int k_thread_runtime_stats_disable(k_tid_t thread)",
+    "void k_sys_runtime_stats_enable(void)",
+    "void k_sys_runtime_stats_disable(void)",
+    "void z_levante_reschedule(void)",
+    "int k_float_disable(struct k_thread *thread)",
+    "int k_float_enable(struct k_thread *thread, unsigned int options)",
+    "k_thread_stack_t *k_thread_stack_alloc(size_t size, int flags)",
+    "int k_thread_stack_free(k_thread_stack_t *stack)",
+    "void z_levante_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout)",
+    "int z_levante_abort_timeout(struct _timeout *to)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

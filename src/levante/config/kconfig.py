@@ -416,14 +416,35 @@ def _unapplied_assignment_errors(
     """Every symbol must end with the value its last assignment gave it."""
     # Later assignments override earlier ones, so only the last one counts.
     last = {assignment.name: assignment for assignment in assignments}
+    # As in Zephyr, a later fragment may choose another member of a choice.
+    chosen_last = {kconf.syms[assignment.name].choice: assignment for assignment in assignments
+                   if kconf.syms[assignment.name].choice is not None and assignment.value == "y"}
     errors = []
-    for assignment in assignments:
+    for position, assignment in enumerate(assignments):
         sym = kconf.syms[assignment.name]
+        if sym.choice is not None and assignment.value == "y" \
+                and chosen_last[sym.choice] is not assignment:
+            continue
+        later_fragments = [later for later in assignments[position + 1:]
+                           if later.fragment is not assignment.fragment]
+        if _dependency_turned_off_later(sym, later_fragments):
+            continue
         if last[assignment.name] is assignment and not _was_applied(
             sym, assignment.value
         ):
             errors.append(f"{assignment.where}: {_why_not_applied(sym, assignment)}")
     return errors
+
+
+def _dependency_turned_off_later(sym: Any, later: Sequence[_Assignment]) -> bool:
+    """As in Zephyr, a later fragment (a test scenario's extra configuration) may turn
+    off what an earlier fragment's assignment depends on: that assignment then lapses.
+    Within one fragment it stays an error: the file contradicts itself."""
+    if kconfiglib.expr_value(sym.direct_dep) != 0:
+        return False
+    depends_on = {item.name for item in kconfiglib.expr_items(sym.direct_dep)
+                  if isinstance(item, kconfiglib.Symbol)}
+    return any(assignment.name in depends_on for assignment in later)
 
 
 def _was_applied(sym: Any, value: str) -> bool:

@@ -13,6 +13,7 @@ from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
+from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
@@ -23,7 +24,8 @@ from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
-from levante.kernel.timeout import TimeoutQueue
+from levante.kernel.timeout import Timeout, TimeoutQueue
+from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace
 
@@ -41,6 +43,16 @@ ConsoleSource = Callable[[], bytes]
 
 NO_LIMIT = 1 << 62  # a run without a time limit
 FAULTS_KEPT = 256  # fault records kept for inspection (tests, tools)
+
+
+def _dynamic_stacks(config: KernelConfig, image: ImageLayout) -> DynamicStacks:
+    """CONFIG_DYNAMIC_THREAD's pool, where the image has one."""
+    count = config.dynamic_thread_pool_size
+    pool = image.symbols.get(POOL_SYMBOL) if config.dynamic_thread and count else None
+    if pool is None:
+        return DynamicStacks()
+    # Each stack of the array is rounded up to its MPU size: the array's size tells.
+    return DynamicStacks(pool.address, pool.size // count, count)
 
 
 class KernelState:
@@ -63,7 +75,8 @@ class KernelState:
         self._trace = trace
         self.now = 0
         self.timeouts = TimeoutQueue()
-        self.scheduler: Scheduler = ZephyrScheduler()
+        self.scheduler: Scheduler = ZephyrScheduler(config.metairq_below,
+                                                    config.sched_deadline)
         self.objects = ObjectRegistry()
         self.memory = CallerMemory(cpu, self.privileged_map)
         self._whole = cast("Kernel", self)
@@ -80,7 +93,13 @@ class KernelState:
         self.syscall_count = 0
         self.switch_count = 0
         self.idle_cycles = 0  # cycles the CPU spent idle (k_thread_runtime_stats_all_get)
-        self.mirrored_changes = -1  # the scheduler's changes count when bases were shown
+        self.cpu_usage = CpuUsage()
+        self.dynamic_stacks = _dynamic_stacks(config, image)
+        # timeout_q.h's timeouts armed by supervisor code, by struct _timeout address.
+        self.internal_timeouts: dict[int, Timeout] = {}
+        # The thread in the CPU now, and the cycle its usage was counted up to.
+        self.usage_thread: Thread | None = None
+        self.usage_mark = 0
         self._yielding = False
         self._run_base = 0  # time when the current cpu.run began
         self._run_costs = 0  # modelled kernel costs charged during it

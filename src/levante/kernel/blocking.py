@@ -35,13 +35,9 @@ class Blocking(Clock):
         self.mirror_thread_base(thread)  # suspended or resumed: shown at once
 
     # ---- struct k_thread's `base`, as C code reads it ---------------------------------
-
-    def mirror_thread_bases(self) -> None:
-        """Show every thread's state, options and priority in its struct k_thread's
-        `base` (Zephyr's fields, which tests read), writing only what changed."""
-        self.mirrored_changes = self.scheduler.changes
-        for thread in self.threads.values():
-            self.mirror_thread_base(thread)
+    # Written where the kernel changes what it shows (a thread's state, options,
+    # priority or scheduler lock), so it is current whenever a thread can look, at the
+    # cost of one write per change rather than a sweep over all threads.
 
     def mirror_thread_base(self, thread: Thread) -> None:
         if not thread.address:
@@ -82,6 +78,7 @@ class Blocking(Clock):
         if queue is not None:
             queue.add(thread)
         self.scheduler.thread_not_ready(thread)
+        self.mirror_thread_base(thread)
         if timeout_ticks != K_FOREVER_TICKS:
 
             def expire() -> None:
@@ -98,6 +95,7 @@ class Blocking(Clock):
     def sleep(self, thread: Thread, deadline: int | None) -> Blocked:
         thread.state = ThreadState.SLEEPING
         self.scheduler.thread_not_ready(thread)
+        self.mirror_thread_base(thread)
         if deadline is not None:
             thread.wake_deadline = deadline
             thread.timeout = self.timeouts.arm(

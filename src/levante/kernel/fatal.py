@@ -69,6 +69,7 @@ class FaultRecord:
     pc: int
     in_isr: bool
     cpu_fault: CpuFault | None = None
+    thread_address: int = 0  # its struct k_thread (0: none, the kernel's idle time)
 
     @property
     def reason_name(self) -> str:
@@ -87,6 +88,8 @@ class FaultRecord:
             lines.append(f"  {self.description}")
         context = "ISR" if self.in_isr else f"thread '{self.thread}'"
         lines.append(f"Current context: {context}")
+        # Zephyr's line (the thread running, or interrupted), which its tests look for.
+        lines.append(f"Current thread: {self.thread_address:#010x} ({self.thread})")
         return lines
 
     def to_trace(self) -> dict[str, object]:

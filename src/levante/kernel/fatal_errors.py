@@ -85,7 +85,8 @@ class FatalErrors(SyscallService):
         context = thread.context
         frame = self.cpu.exception_frame(context) if context is not None and not in_isr else ()
         pc = fault.pc if fault is not None else (frame[6] if frame else 0)
-        record = FaultRecord(thread.name, reason, description, pc, in_isr, fault)
+        record = FaultRecord(thread.name, reason, description, pc, in_isr, fault,
+                             thread.address)
         self.faults.append(record)
         self.fault_count += 1
         self.now += costs.FAULT_CYCLES

@@ -82,11 +82,11 @@ class RunLoop(CpuEntry):
                     continue  # the debugger ended the run while it held the CPU
             if thread.canary:
                 self.stacks.before_run(thread)
-            if self.scheduler.changes != self.mirrored_changes:
-                self.mirror_thread_bases()  # before any thread can read them
+            self.usage_thread, self.usage_mark = thread, self.now
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
-            thread.usage.count(self.now - self._run_base)
+            self.settle_usage()
+            self.usage_thread = None
             if self.debugger is not None:
                 self.debugger.thread_stopped(thread, event)
                 if self._end_requested:
@@ -138,14 +138,29 @@ class RunLoop(CpuEntry):
     def _end_slice(self) -> None:
         self.slice_end = None
         current = self.current
+        if current.slice_expired and current.is_runnable():
+            # CONFIG_TIMESLICE_PER_THREAD: the thread's function, before it moves.
+            self.run_callback(current.slice_expired, (current.address, current.slice_data),
+                              "slice_expired")
         if self.scheduler.slice_ended(current):
             self.trace("slice_end", thread=current.name)
+
+    def settle_usage(self) -> None:
+        """Count the running thread's cycles up to now (its stats are read mid-run)."""
+        if self.usage_thread is not None:
+            self.usage_thread.usage.count(self.now - self.usage_mark)
+            self.usage_mark = self.now
 
     def _reschedule(self) -> None:
         chosen = self.scheduler.choose(self.current, self.idle, self._yielding)
         self._yielding = False
         if chosen is not self.current:
             self.trace("switch", **{"from": self.current.name, "to": chosen.name})
+            if chosen is self.idle:
+                self.cpu_usage.going_idle(self.now)
+            elif self.current is self.idle:
+                self.cpu_usage.leaving_idle(self.now)
+            chosen.usage.start_window()
             self.current = chosen
             self.switch_count += 1
             self.now += costs.CONTEXT_SWITCH_CYCLES

@@ -22,6 +22,17 @@ class KernelConfig:
     timeslice_ms: int = 0
     timeslice_priority: int = 0
     timeslicing: bool = True
+    timeslice_per_thread: bool = False  # CONFIG_TIMESLICE_PER_THREAD
+    metairq_priorities: int = 0  # CONFIG_NUM_METAIRQ_PRIORITIES
+    sched_deadline: bool = False  # CONFIG_SCHED_DEADLINE
+    sched_cpu_mask: bool = False  # CONFIG_SCHED_CPU_MASK
+    # CONFIG_DYNAMIC_THREAD: k_thread_stack_alloc/free, a pool of stacks of one size,
+    # allocation from the caller's resource pool, and which is tried first.
+    dynamic_thread: bool = False
+    dynamic_thread_alloc: bool = False
+    dynamic_thread_stack_size: int = 1024
+    dynamic_thread_pool_size: int = 0
+    dynamic_thread_prefer_alloc: bool = False
     thread_names: bool = True
     thread_name_length: int = 32
     events: bool = False
@@ -84,6 +95,13 @@ class KernelConfig:
             return None
         return f"invalid thread priority {priority} (valid: {highest}..{lowest})"
 
+    @property
+    def metairq_below(self) -> int | None:
+        """Priorities below this are meta-IRQ priorities (None: there are none)."""
+        if self.metairq_priorities == 0:
+            return None
+        return -self.coop_priorities + self.metairq_priorities
+
     def is_enabled(self, symbol: str) -> bool:
         """Kconfig options a system call family depends on (see levante.abi)."""
         return {
@@ -109,6 +127,10 @@ class KernelConfig:
             "THREAD_CUSTOM_DATA": self.thread_custom_data,
             "APPLICATION_DEFINED_SYSCALL": self.app_syscalls,
             "THREAD_RUNTIME_STATS": self.runtime_stats,
+            "SCHED_DEADLINE": self.sched_deadline,
+            "SCHED_CPU_MASK": self.sched_cpu_mask,
+            "DYNAMIC_THREAD": self.dynamic_thread,
+            "TIMESLICE_PER_THREAD": self.timeslice_per_thread,
         }.get(symbol, False)
 
     @property
@@ -148,6 +170,11 @@ class KernelConfig:
             timeslicing=timeslicing,
             timeslice_ms=config.get_int("TIMESLICE_SIZE") if timeslicing else 0,
             timeslice_priority=config.get_int("TIMESLICE_PRIORITY") if timeslicing else 0,
+            timeslice_per_thread=config.is_enabled("TIMESLICE_PER_THREAD"),
+            metairq_priorities=config.get_int("NUM_METAIRQ_PRIORITIES"),
+            sched_deadline=config.is_enabled("SCHED_DEADLINE"),
+            sched_cpu_mask=config.is_enabled("SCHED_CPU_MASK"),
+            **_dynamic_thread_settings(config),
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,
             events=config.is_enabled("EVENTS"),
@@ -218,6 +245,18 @@ def _random_settings(config: Config) -> dict[str, Any]:
         "drbg_reseed_interval": (
             config.get_int("CTR_DRBG_RESEED_INTERVAL") if csprng == "ctr_drbg" else 10000
         ),
+    }
+
+
+def _dynamic_thread_settings(config: Config) -> dict[str, Any]:
+    if not config.is_enabled("DYNAMIC_THREAD"):
+        return {}
+    return {
+        "dynamic_thread": True,
+        "dynamic_thread_alloc": config.is_enabled("DYNAMIC_THREAD_ALLOC"),
+        "dynamic_thread_stack_size": config.get_int("DYNAMIC_THREAD_STACK_SIZE"),
+        "dynamic_thread_pool_size": config.get_int("DYNAMIC_THREAD_POOL_SIZE"),
+        "dynamic_thread_prefer_alloc": config.is_enabled("DYNAMIC_THREAD_PREFER_ALLOC"),
     }
 
 

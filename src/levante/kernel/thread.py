@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
+from levante.abi import THREAD_OPTIONS
 from levante.arch.interface import Context, MemoryView
 from levante.arch.memview import FlatView
 from levante.kernel.waitq import WaitQueue
@@ -30,6 +31,9 @@ WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWr
                  "PipeReader", None]
 
 
+_K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
+
+
 class ThreadState(Enum):
     PRESTART = "prestart"  # created with a delay or K_FOREVER, not started yet
     READY = "ready"
@@ -40,23 +44,33 @@ class ThreadState(Enum):
 
 @dataclass
 class RuntimeUsage:
-    """The cycles a thread ran (CONFIG_THREAD_RUNTIME_STATS): in all, in its last run,
-    in its longest run, and how many runs."""
+    """The cycles a thread ran (CONFIG_THREAD_RUNTIME_STATS), as Zephyr's usage
+    analysis keeps them: in all, in the current window (since it was last switched in),
+    in its longest window, and how many windows.  While `tracking` is off
+    (k_thread_runtime_stats_disable) nothing is counted."""
 
-    execution: int = 0
-    last: int = 0
-    peak: int = 0
-    runs: int = 0
+    total: int = 0
+    current: int = 0
+    longest: int = 0
+    windows: int = 0
+    tracking: bool = True
 
     def count(self, cycles: int) -> None:
-        self.execution += cycles
-        self.last = cycles
-        self.peak = max(self.peak, cycles)
-        self.runs += 1
+        if not self.tracking:
+            return
+        self.total += cycles
+        self.current += cycles
+        self.longest = max(self.longest, self.current)
+
+    def start_window(self) -> None:
+        """The thread is switched in (or its tracking is enabled again)."""
+        if self.tracking:
+            self.windows += 1
+            self.current = 0
 
     @property
     def average(self) -> int:
-        return self.execution // self.runs if self.runs else 0
+        return self.total // self.windows if self.windows else 0
 
 
 @dataclass(eq=False)
@@ -74,7 +88,6 @@ class Thread:
     stack_size: int = 0
     state: ThreadState = ThreadState.PRESTART
     suspended: bool = False
-    essential: bool = False
     base_priority: int = 0
     # Position among ready threads of equal priority; renewed when it goes to the back.
     queue_order: int = 0
@@ -110,6 +123,15 @@ class Thread:
     stack_info: tuple[int, int] = (0, 0)
     stack_delta: int = 0
     canary: int = 0
+    # CONFIG_SCHED_DEADLINE: the cycle its deadline falls on (k_thread_deadline_set).
+    deadline: int = 0
+    # CONFIG_TIMESLICE_PER_THREAD (k_thread_time_slice_set): its own slice in ticks
+    # (0: the global rule), and the function called in interrupt context when it ends.
+    slice_ticks: int = 0
+    slice_expired: int = 0
+    slice_data: int = 0
+    # CONFIG_SCHED_CPU_MASK: the CPUs it may run on; without CPU 0 it never runs.
+    cpu_mask: int = 1
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
     usage: RuntimeUsage = field(default_factory=RuntimeUsage)
     mirrored_base: bytes = b""  # what struct k_thread's `base` shows now (threads.py)
@@ -128,6 +150,16 @@ class Thread:
         self.base_priority = self.priority
         self.caller = Caller(self)  # made once: system calls are the hot path
 
+    @property
+    def essential(self) -> bool:
+        """K_ESSENTIAL: a fault or abort of this thread halts the system."""
+        return bool(self.options & _K_ESSENTIAL)
+
+    @essential.setter
+    def essential(self, value: bool) -> None:
+        # Kept in `options`, as Zephyr keeps it in base.user_options, which C reads.
+        self.options = self.options | _K_ESSENTIAL if value else self.options & ~_K_ESSENTIAL
+
     def wait_queues(self) -> tuple[WaitQueue, ...]:
         """The queues threads wait on this thread in (k_thread_join)."""
         return (self.joiners,)
@@ -140,10 +172,13 @@ class Thread:
         return self.irq_locked and self.is_runnable()
 
     def is_runnable(self) -> bool:
-        return self.state is ThreadState.READY and not self.suspended
+        return self.state is ThreadState.READY and not self.suspended and bool(self.cpu_mask & 1)
 
     def is_more_important_than(self, other: Thread) -> bool:
         return self.priority < other.priority
+
+    def has_earlier_deadline_than(self, other: Thread) -> bool:
+        return self.deadline < other.deadline
 
     def is_alive(self) -> bool:
         return self.state is not ThreadState.DEAD

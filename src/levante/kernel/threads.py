@@ -9,7 +9,6 @@ from levante.kernel.fatal import Oops
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.thread import Thread, ThreadState
 
-K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]
 K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
 K_FOREVER_TICKS = -1
@@ -19,6 +18,9 @@ _MONITOR_HEAD = OPTION_SYMBOLS["THREAD_MONITOR"][0]
 
 class ThreadLifecycle(Blocking):
     """Threads from creation to exit: contexts, names, the monitor list, user mode."""
+
+    def threads_alive(self) -> list[Thread]:
+        return [thread for thread in self.threads.values() if thread.is_alive()]
 
     def thread_at(self, address: int) -> Thread:
         thread = self.threads.get(address)
@@ -50,7 +52,6 @@ class ThreadLifecycle(Blocking):
                                          AccessKind.WRITE)
         thread = Thread(address, name or f"{address:#010x}", priority, options, None,
                         stack, stack_size)
-        thread.essential = bool(options & K_ESSENTIAL)
         # Zephyr: a new thread inherits its creator's resource pool.
         thread.resource_pool = creator.resource_pool if creator is not None else None
         thread.stack_object = self._stack_object(stack, stack_size)

@@ -12,7 +12,7 @@ import re
 import struct
 from typing import TYPE_CHECKING
 
-from levante.abi import BSS_ZERO_SECTION, STRUCT_SIZES
+from levante.abi import BSS_ZERO_SECTION, STRUCT_SIZES, THREAD_OPTIONS
 from levante.arch.interface import MemoryView
 from levante.arch.mpu import MpuError, mpu_for
 from levante.kernel.fatal import Oops
@@ -26,6 +26,9 @@ from levante.kernel.memdomain import (
 from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import allocate_block, release_block, release_owned
+
+K_USER = THREAD_OPTIONS["K_USER"]
+K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -148,7 +151,9 @@ class UserSpace:
         asked `user_view` first, or takes its Oops)."""
         view = self.user_view(thread)
         thread.user = True
-        thread.essential = False
+        # Zephyr's user mode entry: K_USER set, K_ESSENTIAL cleared (base.user_options).
+        thread.options = (thread.options | K_USER) & ~K_ESSENTIAL
+        self.kernel.mirror_thread_base(thread)
         if thread.slot is not None and self.privileged_stacks:
             start = self.privileged_stacks + thread.slot * self.privileged_stack_size
             self.kernel.write_thread_field(thread, "k_thread.priv_stack_start", start)

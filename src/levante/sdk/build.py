@@ -68,11 +68,14 @@ CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
 
 # Zephyr builds for size by default; -g keeps symbols for fault reports.  A call to a
-# function no header declares is an error, not a guess at its type.
+# function no header declares is an error, not a guess at its type.  A system call is an
+# inline `svc` that may switch threads, and another thread may write a file's static
+# variable: -fno-ipa-reference keeps GCC from concluding, from a summary of a local
+# function that only makes system calls, that the call leaves such a variable unchanged.
 _COMMON_FLAGS = (
     "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
-    "-fno-builtin-printf", "-Werror=implicit-function-declaration",
+    "-fno-builtin-printf", "-Werror=implicit-function-declaration", "-fno-ipa-reference",
 )
 
 

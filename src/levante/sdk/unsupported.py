@@ -56,6 +56,8 @@ _UNDECLARED = (
     re.compile(r"unknown type name '(\w+)'"),
     re.compile(r"storage size of '\w+' isn't known.*struct (\w+)"),
     re.compile(r"variable '\w+' has initializer but incomplete type"),
+    # A call declared whatever the configuration (as Zephyr declares it) and left out.
+    re.compile(r"undefined reference to `(\w+)'"),
 )
 
 

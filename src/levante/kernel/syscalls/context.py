@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from levante.image.layout import ImageLayout
     from levante.kernel.base import ConsoleSink, ConsoleSource
     from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     from levante.kernel.settings import KernelConfig
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
-    from levante.kernel.timeout import TimeoutQueue
+    from levante.kernel.timeout import Timeout, TimeoutQueue
+    from levante.kernel.usage import CpuUsage
     from levante.kernel.usermem import UserBuffer
     from levante.kernel.userspace import UserSpace
     from levante.kernel.waitq import WaitQueue
@@ -166,7 +168,14 @@ class Inspect(Protocol):
     @property
     def current(self) -> Thread: ...
 
+    @property
+    def dynamic_stacks(self) -> DynamicStacks:
+        """CONFIG_DYNAMIC_THREAD's pool and allocated stacks."""
+        ...
+
     def thread_at(self, address: int) -> Thread: ...
+
+    def threads_alive(self) -> list[Thread]: ...
 
     def resource_pool_of(self, caller: Caller) -> MemoryPool | None: ...
 
@@ -241,6 +250,22 @@ class Services(Inspect, Protocol):
     def set_priority(self, thread: Thread, priority: int) -> None: ...
 
     def update_ready_queue(self, thread: Thread) -> None: ...
+
+    def settle_usage(self) -> None:
+        """Count the running thread's cycles up to now."""
+        ...
+
+    @property
+    def cpu_usage(self) -> CpuUsage: ...
+
+    @property
+    def internal_timeouts(self) -> dict[int, Timeout]:
+        """timeout_q.h's armed timeouts, by struct _timeout address."""
+        ...
+
+    def mirror_thread_base(self, thread: Thread) -> None:
+        """Show a change of the thread's options in its struct k_thread's `base`."""
+        ...
 
     def yield_current(self) -> None: ...
 

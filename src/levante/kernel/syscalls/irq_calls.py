@@ -28,8 +28,9 @@ def _valid_offload(kernel: Inspect, caller: Caller, routine: int, parameter: int
     return routine, parameter
 
 
-@syscall("irq_offload", validate=_valid_offload)
-def irq_offload(kernel: Services, caller: Caller, routine: int, parameter: int) -> Blocked:
+@syscall("z_levante_irq_offload", validate=_valid_offload)
+def z_levante_irq_offload(kernel: Services, caller: Caller, routine: int,
+                          parameter: int) -> Blocked:
     thread = caller.thread
 
     def interrupt() -> None:

@@ -27,6 +27,7 @@ KEY_UNLOCKED, KEY_LOCKED = 0, 1
 def k_sched_lock(kernel: Services, caller: Caller) -> None:
     if not caller.in_isr:
         caller.thread.sched_locks += 1
+        kernel.mirror_thread_base(caller.thread)  # base.sched_locked
 
 
 @syscall("k_sched_unlock")
@@ -35,6 +36,7 @@ def k_sched_unlock(kernel: Services, caller: Caller) -> None:
     if caller.in_isr or thread.sched_locks == 0:
         return  # an unlock without a lock (Zephyr asserts): nothing to undo
     thread.sched_locks -= 1
+    kernel.mirror_thread_base(thread)
     if thread.sched_locks == 0:
         kernel.request_stop()  # a more important thread that became ready runs now
 

@@ -13,6 +13,7 @@ from levante.kernel.objects.registry import STACK_KIND, InitState
 from levante.kernel.pool import MemoryPool
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.timeout import Timeout
 
 K_USER = THREAD_OPTIONS["K_USER"]
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
@@ -29,10 +30,14 @@ def check_priority(kernel: Inspect, priority: int) -> None:
         raise Oops(problem)
 
 
-def target_thread(kernel: Inspect, caller: Caller, address: int) -> Thread:
-    """The thread named by a k_tid_t; NULL means the caller, as several Zephyr calls allow.
-    A user caller needs a live thread object it has permission on (or oopses)."""
+def target_thread(kernel: Inspect, caller: Caller, address: int,
+                  null_is_caller: bool = False) -> Thread:
+    """The thread named by a k_tid_t.  A user caller needs a live thread object it has
+    permission on (or oopses); NULL means the caller where Zephyr's call says so
+    (`null_is_caller`), and for supervisor callers."""
     if address == 0:
+        if caller.is_user and not null_is_caller:
+            raise Oops("NULL is not a thread object")
         return caller.thread
     if caller.is_user:
         kernel.objects.checked(caller, address, Thread.KIND, InitState.INITIALISED)
@@ -190,7 +195,7 @@ def k_thread_priority_set(kernel: Services, caller: Caller, target: Thread, prio
 def _valid_name_set(kernel: Inspect, caller: Caller, thread: int, text: int) -> int | Plan:
     if not kernel.config.thread_names:
         return -ERRNO["ENOSYS"]
-    target = target_thread(kernel, caller, thread)
+    target = target_thread(kernel, caller, thread, null_is_caller=True)
     limit = kernel.config.thread_name_length
     name = kernel.memory.read_string(caller, text, limit)[: limit - 1]
     return target, name.decode(errors="replace")
@@ -266,8 +271,8 @@ def _valid_state_str(kernel: Inspect, caller: Caller, thread: int, buf: int,
     return buf, text
 
 
-@syscall("k_thread_state_str", validate=_valid_state_str)
-def k_thread_state_str(kernel: Services, caller: Caller, buf: int, text: bytes) -> int:
+@syscall("z_levante_thread_state_str", validate=_valid_state_str)
+def z_levante_thread_state_str(kernel: Services, caller: Caller, buf: int, text: bytes) -> int:
     if text:
         kernel.memory.write(caller, buf, text)
     return buf
@@ -289,6 +294,104 @@ def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
 def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
     target.resource_pool = kernel.system_pool
+
+
+def _live_timeout(thread: Thread) -> Timeout | None:
+    """The timeout counting down for the thread (a delayed start, a sleep, a wait)."""
+    timeout = thread.timeout
+    return timeout if isinstance(timeout, Timeout) and not timeout.cancelled else None
+
+
+@syscall("k_thread_timeout_expires_ticks", validate=valid_target)
+def k_thread_timeout_expires_ticks(kernel: Services, caller: Caller, target: Thread) -> int:
+    """The tick the thread's timeout ends at, 0 when none counts down."""
+    timeout = _live_timeout(target)
+    return 0 if timeout is None else timeout.deadline // kernel.cycles_per_tick
+
+
+@syscall("k_thread_timeout_remaining_ticks", validate=valid_target)
+def k_thread_timeout_remaining_ticks(kernel: Services, caller: Caller, target: Thread) -> int:
+    """Ticks until the thread's timeout ends (rounded up), 0 when none counts down."""
+    timeout = _live_timeout(target)
+    if timeout is None:
+        return 0
+    return max(0, -(-(timeout.deadline - kernel.now) // kernel.cycles_per_tick))
+
+
+def _valid_cpu_mask_mod(kernel: Inspect, caller: Caller, thread: int, enable_mask: int,
+                        disable_mask: int) -> int | Plan:
+    target = target_thread(kernel, caller, thread)
+    if target.is_runnable():
+        return -ERRNO["EINVAL"]  # as in Zephyr: only a thread that cannot run changes
+    return target, enable_mask, disable_mask
+
+
+@syscall("z_levante_cpu_mask_mod", validate=_valid_cpu_mask_mod)
+def z_levante_cpu_mask_mod(kernel: Services, caller: Caller, target: Thread,
+                           enable_mask: int, disable_mask: int) -> int:
+    """k_thread_cpu_mask_*: the CPUs (one here) a thread may run on."""
+    target.cpu_mask = (target.cpu_mask | enable_mask) & ~disable_mask & 0xFFFFFFFF
+    kernel.update_ready_queue(target)
+    return 0
+
+
+def _valid_deadline_set(kernel: Inspect, caller: Caller, thread: int, deadline: int) -> Plan:
+    target = target_thread(kernel, caller, thread)
+    if caller.is_user and deadline <= 0:
+        raise Oops(f"invalid thread deadline {deadline}")  # z_vrfy_k_thread_deadline_set
+    return target, max(deadline, 0)
+
+
+@syscall("k_thread_deadline_set", validate=_valid_deadline_set)
+def k_thread_deadline_set(kernel: Services, caller: Caller, target: Thread,
+                          deadline: int) -> None:
+    """CONFIG_SCHED_DEADLINE: the thread's deadline, `deadline` cycles from now; a ready
+    thread is queued again behind the threads of its priority and deadline."""
+    target.deadline = kernel.now + deadline
+    kernel.scheduler.priority_changed(target)
+
+
+def _valid_time_slice_set(kernel: Inspect, caller: Caller, thread: int, slice_ticks: int,
+                          expired: int, data: int) -> Plan:
+    return target_thread(kernel, caller, thread), max(slice_ticks, 0), expired, data
+
+
+@syscall("k_thread_time_slice_set", validate=_valid_time_slice_set)
+def k_thread_time_slice_set(kernel: Services, caller: Caller, target: Thread,
+                            slice_ticks: int, expired: int, data: int) -> None:
+    """CONFIG_TIMESLICE_PER_THREAD: the thread's own slice (0: the global rule) and the
+    function called, in interrupt context, each time it ends."""
+    target.slice_ticks = slice_ticks
+    target.slice_expired, target.slice_data = expired, data
+    if target is kernel.current:
+        kernel.slice_end = None  # its slice starts again (from the loop), as in Zephyr
+        kernel.request_stop()
+
+
+@syscall("k_float_disable", validate=valid_target)
+def k_float_disable(kernel: Services, caller: Caller, target: Thread) -> int:
+    """Floating point registers are not kept per thread on demand (no
+    CONFIG_FPU_SHARING): -ENOTSUP, as Zephyr answers without it."""
+    return -ERRNO["ENOTSUP"]
+
+
+@syscall("k_float_enable", validate=valid_target)
+def k_float_enable(kernel: Services, caller: Caller, target: Thread, options: int) -> int:
+    """As k_float_disable: -ENOTSUP without CONFIG_FPU_SHARING."""
+    return -ERRNO["ENOTSUP"]
+
+
+def _valid_essential_set(kernel: Inspect, caller: Caller, thread: int,
+                         essential: int) -> Plan:
+    return target_thread(kernel, caller, thread), bool(essential & 0xFF)
+
+
+@syscall("z_levante_set_essential", validate=_valid_essential_set)
+def z_levante_set_essential(kernel: Services, caller: Caller, target: Thread,
+                                   essential: bool) -> None:
+    """kthread.h's z_thread_essential_set/clear: K_ESSENTIAL in the thread's options."""
+    target.essential = essential
+    kernel.mirror_thread_base(target)
 
 
 @syscall("k_thread_custom_data_set")
@@ -318,9 +421,12 @@ def _valid_runtime_stats(kernel: Inspect, caller: Caller, thread: int,
 @syscall("k_thread_runtime_stats_get", validate=_valid_runtime_stats)
 def k_thread_runtime_stats_get(kernel: Services, caller: Caller, thread: Thread,
                                stats: int) -> int:
+    """The thread's cycles: in all, in its current window, its longest window, and the
+    average per window; no idle cycles (a thread is never the idle time)."""
+    kernel.settle_usage()
     usage = thread.usage
     kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
-        usage.execution, usage.execution, usage.last, usage.peak, usage.average, 0))
+        usage.total, usage.total, usage.current, usage.longest, usage.average, 0))
     return 0
 
 
@@ -333,8 +439,48 @@ def _valid_all_stats(kernel: Inspect, caller: Caller, stats: int) -> int | Plan:
 
 @syscall("k_thread_runtime_stats_all_get", validate=_valid_all_stats)
 def k_thread_runtime_stats_all_get(kernel: Services, caller: Caller, stats: int) -> int:
-    """The CPU's: every cycle since boot, of which `total` ran a thread (not idle)."""
-    idle = kernel.idle_cycles
+    """The CPU's: `total` is its non-idle cycles, `execution` those and the idle ones;
+    current, peak and average describe the stretches between idle periods."""
+    kernel.settle_usage()
+    now, idle, usage = kernel.now, kernel.idle_cycles, kernel.cpu_usage
+    busy = usage.busy_cycles(now, idle)
+    average = busy // usage.windows if usage.windows else 0
     kernel.memory.write(caller, stats, _RUNTIME_STATS.pack(
-        kernel.now, kernel.now - idle, 0, 0, 0, idle))
+        busy + idle, busy, usage.current(now), usage.peak(now), average, idle))
     return 0
+
+
+def _valid_stats_switch(kernel: Inspect, caller: Caller, thread: int) -> int | Plan:
+    if thread == 0:
+        return -ERRNO["EINVAL"]
+    return (target_thread(kernel, caller, thread),)
+
+
+@syscall("k_thread_runtime_stats_enable", validate=_valid_stats_switch)
+def k_thread_runtime_stats_enable(kernel: Services, caller: Caller, thread: Thread) -> int:
+    """Count the thread's cycles again, in a new window."""
+    kernel.settle_usage()
+    if not thread.usage.tracking:
+        thread.usage.tracking = True
+        thread.usage.start_window()
+    return 0
+
+
+@syscall("k_thread_runtime_stats_disable", validate=_valid_stats_switch)
+def k_thread_runtime_stats_disable(kernel: Services, caller: Caller, thread: Thread) -> int:
+    """Stop counting the thread's cycles (what it ran so far stays counted)."""
+    kernel.settle_usage()
+    thread.usage.tracking = False
+    return 0
+
+
+@syscall("k_sys_runtime_stats_enable")
+def k_sys_runtime_stats_enable(kernel: Services, caller: Caller) -> None:
+    kernel.cpu_usage.enable(kernel.now, kernel.idle_cycles)
+
+
+@syscall("k_sys_runtime_stats_disable")
+def k_sys_runtime_stats_disable(kernel: Services, caller: Caller) -> None:
+    kernel.cpu_usage.disable(kernel.now, kernel.idle_cycles)
+
+

@@ -45,12 +45,27 @@ def k_usleep(kernel: Services, caller: Caller, us: int) -> int | Blocked:
 
 @syscall("k_wakeup", validate=valid_target)
 def k_wakeup(kernel: Services, caller: Caller, target: Thread) -> None:
+    """Zephyr's rules: a sleeper wakes early (and is resumed if it was also suspended);
+    a thread only suspended, as k_sleep(K_FOREVER) leaves it, is resumed; anything
+    else (waiting on an object, not started, dead, running) is left alone."""
+    if target.state is ThreadState.READY and target.suspended:
+        target.suspended = False
+        kernel.update_ready_queue(target)
+        return
     if target.state is not ThreadState.SLEEPING:
         return
+    target.suspended = False
     remaining_ticks = max(0, target.wake_deadline // kernel.cycles_per_tick - kernel.ticks())
     unit = target.wait_data if isinstance(target.wait_data, int) else MS_PER_SECOND
     remaining = -(-remaining_ticks * unit // kernel.config.ticks_per_second)
     kernel.wake(target, remaining)
+
+
+@syscall("z_levante_reschedule")
+def z_levante_reschedule(kernel: Services, caller: Caller) -> None:
+    """kswap.h's z_swap_unlocked: the scheduler picks again (the caller keeps its place
+    among its equals, unlike k_yield), and the switch's checks run."""
+    kernel.request_stop()
 
 
 @syscall("k_busy_wait")
@@ -87,6 +102,7 @@ def k_cycle_get_64(kernel: Services, caller: Caller) -> int:
 def k_sched_time_slice_set(kernel: Services, caller: Caller, slice_ms: int, prio: int) -> None:
     kernel.scheduler.set_time_slice(kernel.ms_to_ticks(max(slice_ms, 0)), prio)
     kernel.slice_end = None
+    kernel.request_stop()  # the running thread's slice starts again, from the loop
 
 
 @syscall("k_is_in_isr")

@@ -35,7 +35,7 @@ static void show_thread(const struct k_thread *thread, void *user_data)
 	char state[32];
 	k_tid_t tid = (k_tid_t)thread;
 
-	k_thread_state_str(tid, state, sizeof(state));
+	z_levante_thread_state_str(tid, state, sizeof(state));
 	printk("%s0x%08x %s\n", tid == k_current_get() ? "*" : " ", (unsigned int)(uintptr_t)tid,
 	       k_thread_name_get(tid));
 	printk("\tpriority: %d state: %s\n", k_thread_priority_get(tid), state);

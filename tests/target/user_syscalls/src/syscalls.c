@@ -321,12 +321,12 @@ static int sv_mem_domain_add_thread(void)
 	return __LINE__;
 }
 
-static int sv_thread_state_str(void)
+static int sv_z_levante_thread_state_str(void)
 {
 	char state[16];
 
 	expect_fault();
-	(void)k_thread_state_str(k_current_get(), state, sizeof(state));
+	(void)z_levante_thread_state_str(k_current_get(), state, sizeof(state));
 	return __LINE__;
 }
 
@@ -363,10 +363,10 @@ static void never_offloaded(const void *parameter)
 	ARG_UNUSED(parameter);
 }
 
-static int sv_irq_offload(void)
+static int sv_z_levante_irq_offload(void)
 {
 	expect_fault();
-	irq_offload(never_offloaded, NULL);
+	z_levante_irq_offload(never_offloaded, NULL);
 	return __LINE__;
 }
 
@@ -687,6 +687,83 @@ static int sv_thread_runtime_stats_all_get(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_set_essential(void)
+{
+	expect_fault();
+	z_levante_set_essential(k_current_get(), true);
+	return __LINE__;
+}
+
+static int sv_z_levante_cpu_mask_mod(void)
+{
+	expect_fault();
+	(void)z_levante_cpu_mask_mod(k_current_get(), 0, 0);
+	return __LINE__;
+}
+
+static int sv_thread_time_slice_set(void)
+{
+	expect_fault();
+	k_thread_time_slice_set(k_current_get(), 1, NULL, NULL);
+	return __LINE__;
+}
+
+static int sv_thread_runtime_stats_enable(void)
+{
+	expect_fault();
+	(void)k_thread_runtime_stats_enable(k_current_get());
+	return __LINE__;
+}
+
+static int sv_thread_runtime_stats_disable(void)
+{
+	expect_fault();
+	(void)k_thread_runtime_stats_disable(k_current_get());
+	return __LINE__;
+}
+
+static int sv_sys_runtime_stats_enable(void)
+{
+	expect_fault();
+	k_sys_runtime_stats_enable();
+	return __LINE__;
+}
+
+static int sv_sys_runtime_stats_disable(void)
+{
+	expect_fault();
+	k_sys_runtime_stats_disable();
+	return __LINE__;
+}
+
+static int sv_z_levante_reschedule(void)
+{
+	expect_fault();
+	z_levante_reschedule();
+	return __LINE__;
+}
+
+static struct _timeout sv_timeout;
+
+static void sv_timeout_fn(struct _timeout *t)
+{
+	ARG_UNUSED(t);
+}
+
+static int sv_z_levante_add_timeout(void)
+{
+	expect_fault();
+	z_levante_add_timeout(&sv_timeout, sv_timeout_fn, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_z_levante_abort_timeout(void)
+{
+	expect_fault();
+	(void)z_levante_abort_timeout(&sv_timeout);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -924,11 +1001,11 @@ static const struct user_case cases[] = {
 	{ "sv_mem_domain_add_partition", sv_mem_domain_add_partition, K_USER, OOPS },
 	{ "sv_mem_domain_remove_partition", sv_mem_domain_remove_partition, K_USER, OOPS },
 	{ "sv_mem_domain_add_thread", sv_mem_domain_add_thread, K_USER, OOPS },
-	{ "sv_thread_state_str", sv_thread_state_str, K_USER, OOPS },
+	{ "sv_z_levante_thread_state_str", sv_z_levante_thread_state_str, K_USER, OOPS },
 	{ "sv_msgq_cleanup", sv_msgq_cleanup, K_USER, OOPS, .setup = grant_test_msgq },
 	{ "sv_thread_heap_assign", sv_thread_heap_assign, K_USER, OOPS },
 	{ "sv_thread_system_pool_assign", sv_thread_system_pool_assign, K_USER, OOPS },
-	{ "sv_irq_offload", sv_irq_offload, K_USER, OOPS },
+	{ "sv_z_levante_irq_offload", sv_z_levante_irq_offload, K_USER, OOPS },
 	{ "sv_queue_append", sv_queue_append, K_USER, OOPS },
 	{ "sv_queue_prepend", sv_queue_prepend, K_USER, OOPS },
 	{ "sv_queue_insert", sv_queue_insert, K_USER, OOPS },
@@ -992,6 +1069,16 @@ static const struct user_case cases[] = {
 	{ "sv_work_poll_init", sv_work_poll_init, K_USER, OOPS },
 	{ "sv_work_poll_submit_to_queue", sv_work_poll_submit_to_queue, K_USER, OOPS },
 	{ "sv_work_poll_cancel", sv_work_poll_cancel, K_USER, OOPS },
+	{ "sv_z_levante_set_essential", sv_z_levante_set_essential, K_USER, OOPS },
+	{ "sv_z_levante_cpu_mask_mod", sv_z_levante_cpu_mask_mod, K_USER, OOPS },
+	{ "sv_thread_time_slice_set", sv_thread_time_slice_set, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_enable", sv_thread_runtime_stats_enable, K_USER, OOPS },
+	{ "sv_thread_runtime_stats_disable", sv_thread_runtime_stats_disable, K_USER, OOPS },
+	{ "sv_sys_runtime_stats_enable", sv_sys_runtime_stats_enable, K_USER, OOPS },
+	{ "sv_sys_runtime_stats_disable", sv_sys_runtime_stats_disable, K_USER, OOPS },
+	{ "sv_z_levante_reschedule", sv_z_levante_reschedule, K_USER, OOPS },
+	{ "sv_z_levante_add_timeout", sv_z_levante_add_timeout, K_USER, OOPS },
+	{ "sv_z_levante_abort_timeout", sv_z_levante_abort_timeout, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

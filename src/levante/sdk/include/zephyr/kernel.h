@@ -116,6 +116,15 @@ struct k_thread {
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
+/* A kernel-internal timeout (timeout_q.h): the kernel keeps its state, the structure
+ * names it (its size is Zephyr's, for code that embeds one). */
+struct _timeout {
+	uintptr_t _reserved[4];
+};
+typedef void (*_timeout_func_t)(struct _timeout *t);
+
+/* What a thread's own time slice calls when it ends (CONFIG_TIMESLICE_PER_THREAD). */
+typedef void (*k_thread_timeslice_fn_t)(struct k_thread *thread, void *data);
 /* A function irq_offload() runs in interrupt context (<zephyr/irq_offload.h>). */
 typedef void (*irq_offload_routine_t)(const void *parameter);
 
@@ -264,6 +273,10 @@ struct k_object_assignment {
  * the monitor it does nothing, as in Zephyr. */
 typedef void (*k_thread_user_cb_t)(const struct k_thread *thread, void *user_data);
 void k_thread_foreach(k_thread_user_cb_t user_cb, void *user_data);
+void k_thread_foreach_unlocked(k_thread_user_cb_t user_cb, void *user_data);
+/* Zephyr's words for the state bits the kernel shows in thread->base.thread_state
+ * ("pending+suspended"); supervisor code only, as it reads struct k_thread. */
+const char *k_thread_state_str(k_tid_t thread_id, char *buf, size_t buf_size);
 
 static inline const char *k_thread_name_get(k_tid_t thread)
 {
@@ -562,6 +575,56 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 #include <generated/levante/syscalls.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
+#include <zephyr/sys_clock.h>
+
+#ifdef CONFIG_IRQ_OFFLOAD
+/* Supervisor threads only.  Offloads run one at a time under `offload_sem`, as in
+ * Zephyr: a thread its own routine aborts leaves the semaphore taken (Zephyr's tests
+ * give it back). */
+void irq_offload(irq_offload_routine_t routine, const void *parameter);
+#endif
+
+/* Declared whatever the configuration, as in Zephyr, so that code which tests the
+ * option with IS_ENABLED() compiles; without it a call is left undefined at the link. */
+#ifndef CONFIG_TIMESLICE_PER_THREAD
+void k_thread_time_slice_set(struct k_thread *th, int32_t slice_ticks,
+			     k_thread_timeslice_fn_t expired, void *data);
+#endif
+#ifndef CONFIG_SCHED_DEADLINE
+void k_thread_deadline_set(k_tid_t thread, int deadline);
+#endif
+
+#ifdef CONFIG_SCHED_CPU_MASK
+/* The CPUs a thread may run on (bit n: CPU n; the board has CPU 0 only).  Only a thread
+ * that cannot run now (not started, blocked, suspended) may change: else -EINVAL. */
+static inline int k_thread_cpu_mask_clear(k_tid_t thread)
+{
+	return z_levante_cpu_mask_mod(thread, 0, 0xffffffffU);
+}
+
+static inline int k_thread_cpu_mask_enable_all(k_tid_t thread)
+{
+	return z_levante_cpu_mask_mod(thread, 0xffffffffU, 0);
+}
+
+static inline int k_thread_cpu_mask_enable(k_tid_t thread, int cpu)
+{
+	return z_levante_cpu_mask_mod(thread, BIT(cpu), 0);
+}
+
+static inline int k_thread_cpu_mask_disable(k_tid_t thread, int cpu)
+{
+	return z_levante_cpu_mask_mod(thread, 0, BIT(cpu));
+}
+
+static inline int k_thread_cpu_pin(k_tid_t thread, int cpu)
+{
+	int ret = k_thread_cpu_mask_clear(thread);
+
+	return ret == 0 ? k_thread_cpu_mask_enable(thread, cpu) : ret;
+}
+#endif
+
 
 /* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
 static inline void *z_thread_malloc(size_t size)
@@ -794,5 +857,8 @@ static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
 {
 	return k_ticks_to_ms_floor32((uint32_t)k_timer_remaining_ticks(timer));
 }
+
+/* Zephyr's kernel.h brings in kernel_structs.h (_current and the state bits). */
+#include <zephyr/kernel_structs.h>
 
 #endif

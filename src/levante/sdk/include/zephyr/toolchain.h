@@ -6,6 +6,8 @@
 #define __packed __attribute__((__packed__))
 #define __used __attribute__((__used__))
 #define __unused __attribute__((__unused__))
+#define __fallthrough __attribute__((__fallthrough__))
+#define __no_optimization __attribute__((__optimize__("-O0")))
 #define __maybe_unused __attribute__((__unused__))
 #define __weak __attribute__((__weak__))
 /* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
@@ -18,6 +20,8 @@
 #define FUNC_NORETURN __attribute__((__noreturn__))
 #define ALWAYS_INLINE inline __attribute__((__always_inline__))
 #define CODE_UNREACHABLE __builtin_unreachable()
+/* Keeps the compiler from moving memory accesses across this point. */
+#define compiler_barrier() __asm__ volatile("" ::: "memory")
 #define ARG_UNUSED(x) (void)(x)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -22,6 +22,7 @@ from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
+from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.timeout import TimeoutQueue
 from levante.kernel.usermem import CallerMemory
@@ -121,6 +122,7 @@ class KernelState:
         # Last, as they need the kernel whole: user mode, stack protection, the devices.
         self.userspace = UserSpace(self._whole) if config.userspace else None
         self.stacks = StackProtection(self._whole)
+        self.thread_errno = ThreadErrno(self._whole)
         self.devices.attach_all(self._whole)
 
     @property

@@ -80,6 +80,7 @@ class RunLoop(CpuEntry):
                     continue  # the debugger ended the run while it held the CPU
             if thread.canary:
                 self.stacks.before_run(thread)
+            self.thread_errno.before_run(thread)
             if self.scheduler.changes != self.mirrored_changes:
                 self.mirror_thread_bases()  # before any thread can read them
             event = self.cpu.run(thread.context, budget, self._serve_inline)

@@ -111,6 +111,7 @@ class Thread:
     stack_delta: int = 0
     canary: int = 0
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
+    errno_value: int = 0  # its errno while another thread runs (thread_errno.py)
     usage: RuntimeUsage = field(default_factory=RuntimeUsage)
     mirrored_base: bytes = b""  # what struct k_thread's `base` shows now (threads.py)
     # k_sched_lock depth, and irq_lock: while either holds, the thread is not preempted

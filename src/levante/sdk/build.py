@@ -209,6 +209,8 @@ _HANDLED_SECTIONS = frozenset(STATIC_SECTIONS.values())
 # Types ztest's runner iterates over, present (maybe empty) in every ztest image.
 ZTEST_ITERABLE_TYPES = ("ztest_expected_result_entry", "ztest_suite_node", "ztest_test_rule",
                         "ztest_unit_test")
+# Types the runtime of every image iterates over: SYS_INIT's records (runtime/init.c).
+RUNTIME_ITERABLE_TYPES = ("init_entry",)
 
 
 def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
@@ -217,6 +219,7 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
     found = {match.group(1) for name in _section_names(objects)
              if (match := _ITERABLE_SECTION.fullmatch(name))
              and f"._{match.group(1)}" not in _HANDLED_SECTIONS}
+    found.update(RUNTIME_ITERABLE_TYPES)
     if config.is_enabled("ZTEST"):
         found.update(ZTEST_ITERABLE_TYPES)
     return sorted(found)

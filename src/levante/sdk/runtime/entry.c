@@ -1,5 +1,6 @@
 /* Where the kernel starts threads and callbacks, and the stacks it owns. */
 #include <zephyr/kernel.h>
+#include <zephyr/init.h>
 #include <stdio.h>
 
 int main(void);
@@ -29,7 +30,19 @@ __weak int main(void)
 }
 #endif
 
-/* The main thread's entry: main()'s return value is ignored, as in Zephyr. */
+#ifdef CONFIG_SYSTEM_WORKQUEUE
+/* Zephyr starts it at this level and priority, before main(): its cooperative thread
+ * runs at once and waits for work. */
+static int sys_work_q_init(void)
+{
+	z_sys_work_q_start();
+	return 0;
+}
+SYS_INIT(sys_work_q_init, POST_KERNEL, CONFIG_KERNEL_INIT_PRIORITY_DEFAULT);
+#endif
+
+/* The main thread's entry: the boot's init levels in Zephyr's order, then main(), whose
+ * return value is ignored, as in Zephyr. */
 void z_main_thread_entry(void *p1, void *p2, void *p3)
 {
 	ARG_UNUSED(p1);
@@ -40,11 +53,15 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	 * threads print too (Zephyr's printf writes through at once as well). */
 	setvbuf(stdout, NULL, _IONBF, 0);
 #endif
-#ifdef CONFIG_SYSTEM_WORKQUEUE
-	/* Zephyr starts it during boot, before main(): its cooperative thread runs at once
-	 * and waits for work. */
-	z_sys_work_q_start();
+	z_sys_init_run_level(Z_INIT_ORD_EARLY);
+	z_sys_init_run_level(Z_INIT_ORD_PRE_KERNEL_1);
+	z_sys_init_run_level(Z_INIT_ORD_PRE_KERNEL_2);
+	z_sys_init_run_level(Z_INIT_ORD_POST_KERNEL);
+#if CONFIG_BOOT_DELAY > 0
+	/* Where Zephyr waits: after POST_KERNEL, before the application's levels. */
+	k_busy_wait((uint32_t)CONFIG_BOOT_DELAY * USEC_PER_MSEC);
 #endif
+	z_sys_init_run_level(Z_INIT_ORD_APPLICATION);
 	(void)main();
 }
 

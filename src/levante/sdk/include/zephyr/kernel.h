@@ -557,6 +557,8 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 
 #include <levante/work_types.h>
 #include <generated/levante/syscalls.h>
+#include <levante/irq_lock.h>
+#include <zephyr/spinlock.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
 
@@ -791,5 +793,8 @@ static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
 {
 	return k_ticks_to_ms_floor32((uint32_t)k_timer_remaining_ticks(timer));
 }
+
+/* Ticks and timepoints; it needs the timeouts above. */
+#include <zephyr/sys_clock.h>
 
 #endif

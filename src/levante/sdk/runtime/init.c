@@ -1,0 +1,45 @@
+/* SYS_INIT's boot sequence: the init entries of a level, by priority, on the main thread. */
+#include <zephyr/kernel.h>
+#include <zephyr/init.h>
+
+/* The entry of `level` with the lowest priority above `above` (any priority when
+ * `first`), or NULL when none is left.  The records are few and in flash, unsorted by
+ * priority, so each step scans them all rather than sorting a copy. */
+static const struct init_entry *next_priority(int32_t level, bool first, int32_t above)
+{
+	const struct init_entry *best = NULL;
+
+	STRUCT_SECTION_FOREACH(init_entry, entry) {
+		if (entry->level != level || (!first && entry->priority <= above)) {
+			continue;
+		}
+		if (best == NULL || entry->priority < best->priority) {
+			best = entry;
+		}
+	}
+	return best;
+}
+
+void z_sys_init_run_level(int32_t level)
+{
+	bool first = true;
+	int32_t priority = 0;
+	const struct init_entry *lowest;
+
+	while ((lowest = next_priority(level, first, priority)) != NULL) {
+		priority = lowest->priority;
+		first = false;
+		/* Equal priorities run in section order: by name. */
+		STRUCT_SECTION_FOREACH(init_entry, entry) {
+			if (entry->level != level || entry->priority != priority) {
+				continue;
+			}
+			/* As in Zephyr, an init function's error does not stop the boot. */
+			if (entry->dev != NULL) {
+				(void)entry->init_fn.dev(entry->dev);
+			} else {
+				(void)entry->init_fn.sys();
+			}
+		}
+	}
+}

@@ -147,8 +147,10 @@ STRUCTS: tuple[Struct, ...] = (
                                  ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
     Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
-    Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
-           static=True),
+    # user_data is the timer's own field (Zephyr's tests set and read it directly):
+    # k_timer_user_data_set/get write and read it for callers that cannot.
+    Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4), ("user_data", 8)),
+           k_obj="K_OBJ_TIMER", static=True),
     # k_fifo and k_lifo are a k_queue as their first member: the same object.
     Struct("k_queue", 16, k_obj="K_OBJ_QUEUE", static=True),
     Struct("k_stack", 24, _fields(("base", 0), ("next", 4), ("top", 8)), k_obj="K_OBJ_STACK",
@@ -740,6 +742,7 @@ _DECLARATIONS = (
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
     "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
     "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
+    "k_ticks_t k_timer_expires_ticks(struct k_timer *timer)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -20,7 +20,6 @@ class Timer:
     stop_function: int
     period_cycles: int = 0
     status: int = 0
-    user_data: int = 0
     timeout: Timeout | None = None
     waiters: WaitQueue = field(default_factory=WaitQueue)
 

@@ -351,7 +351,8 @@ typedef void (*k_timer_stop_t)(struct k_timer *timer);
 struct k_timer {
 	k_timer_expiry_t expiry_fn;
 	k_timer_stop_t stop_fn;
-	uint32_t _kernel_reserved[4];
+	void *user_data;
+	uint32_t _kernel_reserved[3];
 };
 #define K_TIMER_DEFINE(name, expiry, stop)                             \
 	struct k_timer name Z_STATIC_OBJECT(k_timer, name) = {           \

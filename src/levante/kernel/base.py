@@ -22,8 +22,8 @@ from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
-from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.timeout import TimeoutQueue
 from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace

@@ -45,6 +45,12 @@ def k_usleep(kernel: Services, caller: Caller, us: int) -> int | Blocked:
 
 @syscall("k_wakeup", validate=valid_target)
 def k_wakeup(kernel: Services, caller: Caller, target: Thread) -> None:
+    if target.state is ThreadState.READY and target.suspended:
+        # As Zephyr's: a thread asleep forever (k_sleep(K_FOREVER) suspends it) goes on,
+        # its k_sleep returning K_TICKS_FOREVER as it already set.
+        target.suspended = False
+        kernel.update_ready_queue(target)
+        return
     if target.state is not ThreadState.SLEEPING:
         return
     remaining_ticks = max(0, target.wake_deadline // kernel.cycles_per_tick - kernel.ticks())

@@ -437,8 +437,12 @@ def hardening_flags(config: Config) -> list[str]:
 
 
 def warning_flags(config: Config) -> list[str]:
-    """CONFIG_COMPILER_WARNINGS_AS_ERRORS turns every warning into an error, as in Zephyr."""
-    return ["-Werror"] if config.is_enabled("COMPILER_WARNINGS_AS_ERRORS") else []
+    """CONFIG_COMPILER_WARNINGS_AS_ERRORS turns every warning into an error, and
+    CONFIG_MISRA_SANE a variable-length array, as in Zephyr."""
+    flags = ["-Werror"] if config.is_enabled("COMPILER_WARNINGS_AS_ERRORS") else []
+    if config.is_enabled("MISRA_SANE"):
+        flags.append("-Werror=vla")
+    return flags
 
 
 def _cpu_flags(board: Board) -> list[str]:

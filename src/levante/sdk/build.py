@@ -475,7 +475,8 @@ def _link(
             # ELF headers in it, so the loadable bytes are exactly levante.bin's.
             f"-T{script}", "-Wl,--gc-sections", "-Wl,-n",
             f"-Wl,-Map={elf.with_suffix('.map')}", *keep, *objects,
-            "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", str(elf),
+            # The maths library too, as Zephyr's newlib builds link it (sqrtf, ...).
+            "-Wl,--start-group", "-lc", "-lm", "-lgcc", "-Wl,--end-group", "-o", str(elf),
         ],
         "linking",
     )

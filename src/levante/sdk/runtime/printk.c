@@ -46,11 +46,19 @@ void vprintk(const char *fmt, va_list ap)
 #ifdef CONFIG_PRINTK
 	/* A user thread cannot read the hook (kernel data) and, as in Zephyr, its
 	 * printk goes straight to the console; so does supervisor printk with no hook. */
-	if (k_is_user_context() || printk_char_out == console_char_out) {
+	if (k_is_user_context()) {
 		(void)lv_vformat(console_sink, NULL, fmt, ap);
-	} else {
-		(void)lv_vformat(hook_sink, NULL, fmt, ap);
+		return;
 	}
+#ifdef CONFIG_PRINTK_SYNC
+	/* One printk's chunks go out together: no other thread or callback runs between. */
+	unsigned int key = irq_lock();
+#endif
+	(void)lv_vformat(printk_char_out == console_char_out ? console_sink : hook_sink, NULL,
+			 fmt, ap);
+#ifdef CONFIG_PRINTK_SYNC
+	irq_unlock(key);
+#endif
 #else
 	ARG_UNUSED(fmt);
 	ARG_UNUSED(ap);

@@ -20,8 +20,14 @@ static const struct init_entry *next_priority(int32_t level, bool first, int32_t
 	return best;
 }
 
+/* Set once the pre-kernel levels are over (k_is_pre_kernel). */
+bool z_sys_post_kernel;
+
 void z_sys_init_run_level(int32_t level)
 {
+	if (level >= Z_INIT_ORD_POST_KERNEL) {
+		z_sys_post_kernel = true;
+	}
 	bool first = true;
 	int32_t priority = 0;
 	const struct init_entry *lowest;

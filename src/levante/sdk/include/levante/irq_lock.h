@@ -1,5 +1,6 @@
 /* The interrupt lock under the architecture's names, and idling the CPU (Zephyr's
- * arch_irq_lock, k_cpu_idle, ...), over the irq_lock/irq_unlock system calls.
+ * arch_irq_lock, k_cpu_idle, ...), over the irq_lock/irq_unlock system calls, and
+ * whether the caller may block (k_can_yield).
  * Included by <zephyr/kernel.h> after the generated calls. */
 #ifndef LEVANTE_IRQ_LOCK_H
 #define LEVANTE_IRQ_LOCK_H
@@ -42,5 +43,34 @@ static inline void k_cpu_atomic_idle(unsigned int key)
 
 #define arch_cpu_idle() k_cpu_idle()
 #define arch_cpu_atomic_idle(key) k_cpu_atomic_idle(key)
+
+/* Whether the boot is still in its EARLY and PRE_KERNEL init levels (runtime/init.c);
+ * a user thread only ever runs after them. */
+extern bool z_sys_post_kernel;
+
+static inline bool k_is_pre_kernel(void)
+{
+	return !k_is_user_context() && !z_sys_post_kernel;
+}
+
+/* Whether the caller may block or yield: not during the pre-kernel init levels, not in
+ * interrupt context. */
+static inline bool k_can_yield(void)
+{
+	return !(k_is_pre_kernel() || k_is_in_isr());
+}
+
+/* What code runs as (Zephyr's execution context types). */
+enum execution_context_types {
+	K_ISR = 0,
+	K_COOP_THREAD,
+	K_PREEMPT_THREAD,
+};
+
+/* Masking single interrupt lines: Levante's board interrupts belong to its kernel
+ * drivers, so no application code may mask one.  Declared for code that names them on
+ * paths for other architectures; a call that is linked in fails the link. */
+void irq_enable(unsigned int irq);
+void irq_disable(unsigned int irq);
 
 #endif

@@ -558,8 +558,6 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 
 #include <levante/work_types.h>
 #include <generated/levante/syscalls.h>
-#include <levante/irq_lock.h>
-#include <zephyr/spinlock.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
 
@@ -795,7 +793,10 @@ static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
 	return k_ticks_to_ms_floor32((uint32_t)k_timer_remaining_ticks(timer));
 }
 
-/* Ticks and timepoints; it needs the timeouts above. */
+/* Ticks and timepoints, the interrupt lock's other names and spinlocks: they need the
+ * timeouts and calls above. */
 #include <zephyr/sys_clock.h>
+#include <levante/irq_lock.h>
+#include <zephyr/spinlock.h>
 
 #endif

@@ -1,5 +1,5 @@
 """SYS_INIT's levels and priorities at boot, BOOT_DELAY, per-thread errno, timer user data
-and expiry ticks, timepoints and constant time conversions on both boards, checked by a
+and expiry ticks, kernel timeouts, timepoints and constant time conversions on both boards, checked by a
 ztest suite (tests/target/init_timers), with hostile user arguments."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_the_init_and_timer_suite_passes(builder: Builder, board: str) -> None:
     result = builder.run(APP, board=board)
     verdict = judge_ztest(result.output.splitlines())
     assert verdict.passed, result.output
-    assert len(verdict.cases) == 10
+    assert len(verdict.cases) == 11
     assert all(case.status == "passed" for case in verdict.cases)
     # The two hostile user calls were announced faults, each ending only its thread.
     assert result.output.count("Fatal error expected as part of test case.") == 2

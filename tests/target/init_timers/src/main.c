@@ -160,6 +160,37 @@ ZTEST(init_timers, test_spinlock_and_index_sanitize)
 	zassert_equal(k_array_index_sanitize(0xFFFFFFF0u, 4), 0);
 }
 
+static struct _timeout kernel_timeout;
+static int64_t kernel_timeout_fired_at;
+
+static void kernel_timeout_fired(struct _timeout *to)
+{
+	zassert_equal_ptr(to, &kernel_timeout);
+	zassert_true(k_is_in_isr());
+	kernel_timeout_fired_at = k_uptime_ticks();
+}
+
+ZTEST(init_timers, test_kernel_timeouts)
+{
+	zassert_equal(z_abort_timeout(&kernel_timeout), -EINVAL, "never armed");
+	z_add_timeout(&kernel_timeout, kernel_timeout_fired, K_FOREVER);
+	zassert_equal(z_abort_timeout(&kernel_timeout), -EINVAL, "K_FOREVER arms nothing");
+
+	int64_t start = k_uptime_ticks();
+
+	z_add_timeout(&kernel_timeout, kernel_timeout_fired, K_TICKS(5));
+	k_sleep(K_TICKS(10));
+	zassert_true(kernel_timeout_fired_at >= start + 5 && kernel_timeout_fired_at <= start + 6,
+		     "%lld", kernel_timeout_fired_at - start);
+	zassert_equal(z_abort_timeout(&kernel_timeout), -EINVAL, "already expired");
+
+	kernel_timeout_fired_at = 0;
+	z_add_timeout(&kernel_timeout, kernel_timeout_fired, K_TICKS(5));
+	zassert_equal(z_abort_timeout(&kernel_timeout), 0);
+	k_sleep(K_TICKS(10));
+	zassert_equal(kernel_timeout_fired_at, 0, "aborted: never fired");
+}
+
 static void *setup(void)
 {
 	k_thread_access_grant(k_current_get(), &shared_timer);

@@ -74,4 +74,19 @@ static inline int sys_timepoint_cmp(k_timepoint_t a, k_timepoint_t b)
 	return a.tick == b.tick ? 0 : (a.tick < b.tick ? -1 : 1);
 }
 
+/* A kernel timeout that calls `fn` in interrupt context (Zephyr's internal
+ * z_add_timeout/z_abort_timeout, for supervisor code): here a k_timer carries it. */
+struct _timeout;
+typedef void (*_timeout_func_t)(struct _timeout *t);
+
+struct _timeout {
+	struct k_timer timer;
+	_timeout_func_t fn;
+};
+
+/* Arm `to` to call `fn` once `timeout` has passed; K_FOREVER arms nothing. */
+void z_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout);
+/* Disarm `to`: 0, or -EINVAL when it was not armed. */
+int z_abort_timeout(struct _timeout *to);
+
 #endif

@@ -1,6 +1,7 @@
 """SYS_INIT's levels and priorities at boot, BOOT_DELAY, per-thread errno, timer user data
-and expiry ticks, kernel timeouts, timepoints and constant time conversions on both boards, checked by a
-ztest suite (tests/target/init_timers), with hostile user arguments."""
+and expiry ticks, kernel timeouts, timepoints and constant time conversions on both
+boards, checked by a ztest suite (tests/target/init_timers), with hostile user
+arguments."""
 
 from __future__ import annotations
 

@@ -68,10 +68,14 @@ OBJCOPY = "arm-none-eabi-objcopy"
 
 # Zephyr builds for size by default; -g keeps symbols for fault reports.  A call to a
 # function no header declares is an error, not a guess at its type.
+# -fno-ipa-reference: a system call is an inline SVC, and GCC would otherwise assume it
+# leaves alone a static variable whose address never escapes, though a timer callback or
+# another thread that runs during the call writes it (in Zephyr a call into the kernel is
+# an opaque function call, after which such a variable is read again).
 _COMMON_FLAGS = (
     "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
-    "-fno-builtin-printf", "-Werror=implicit-function-declaration",
+    "-fno-builtin-printf", "-Werror=implicit-function-declaration", "-fno-ipa-reference",
 )
 
 

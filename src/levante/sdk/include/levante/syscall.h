@@ -6,13 +6,10 @@
 #include <generated/levante/abi.h>
 
 /* r2-r5 are preserved by the kernel; r0 and r1 carry the (possibly 64-bit) result.
- *
- * Opaque to the compiler's interprocedural analysis (noipa), as a Zephyr system call is
- * a call into the kernel: during one, other threads and interrupt-context callbacks
- * (a timer's expiry function) may run and change the program's static variables.  The
- * memory clobber alone does not say that: GCC may assume a static variable whose
- * address never escapes is untouched by the SVC, though a callback writes it. */
-static inline __attribute__((noipa)) uint64_t lv_syscall(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
+ * During a call other threads and interrupt-context callbacks may run and change the
+ * program's static variables: the build compiles with -fno-ipa-reference so that the
+ * memory clobber covers those too (see sdk/build.py). */
+static inline uint64_t lv_syscall(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
 				  uint32_t a4, uint32_t a5, uint32_t number)
 {
 	register uint32_t r0 __asm__("r0") = a0;

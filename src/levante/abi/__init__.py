@@ -32,9 +32,6 @@ APP_SYSCALL_SECTION = "._app_syscalls"
 # in this section (sdk/app_drivers.py).
 APP_DRIVER_KIND_BASE = 0x100
 APP_DRIVER_SECTION = "._app_drivers"
-# The devices' initialisation entries (DEVICE_DEFINE's init functions), by level and
-# priority; the runtime runs them before main (runtime/devices.c).
-DEVICE_INIT_SECTION = "._device_init"
 APP_SYSCALL_MAX_ARGUMENT_BYTES = 64
 
 REGISTER_ARGUMENTS = 6
@@ -156,9 +153,10 @@ STRUCTS: tuple[Struct, ...] = (
                                  ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
     Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    # user_data is the timer's own field (Zephyr's tests set and read it directly):
+    # k_timer_user_data_set/get write and read it for callers that cannot.
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4), ("user_data", 8)),
-           k_obj="K_OBJ_TIMER",
-           static=True),
+           k_obj="K_OBJ_TIMER", static=True),
     # k_fifo and k_lifo are a k_queue as their first member: the same object.
     Struct("k_queue", 16, k_obj="K_OBJ_QUEUE", static=True),
     Struct("k_stack", 24, _fields(("base", 0), ("next", 4), ("top", 8)), k_obj="K_OBJ_STACK",
@@ -805,6 +803,7 @@ _DECLARATIONS = (
     "int k_thread_stack_free(k_thread_stack_t *stack)",
     "void z_levante_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout)",
     "int z_levante_abort_timeout(struct _timeout *to)",
+    "k_ticks_t k_timer_expires_ticks(struct k_timer *timer)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

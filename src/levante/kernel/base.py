@@ -24,6 +24,7 @@ from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
+from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
@@ -142,6 +143,7 @@ class KernelState:
         # Last, as they need the kernel whole: user mode, stack protection, the devices.
         self.userspace = UserSpace(self._whole) if config.userspace else None
         self.stacks = StackProtection(self._whole)
+        self.thread_errno = ThreadErrno(self._whole)
         self.devices.attach_all(self._whole)
 
     @property

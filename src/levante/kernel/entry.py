@@ -31,7 +31,15 @@ class CpuEntry(FatalErrors, AppSyscalls):
         if event.kind is StopKind.WAIT_FOR_INTERRUPT:
             # WFI: the core sleeps until the next interrupt (a tick, a timeout, the slice
             # end or the end of the run); the thread keeps the CPU and goes on after it.
-            self.now = max(self.now, self._run_stop)
+            wake_at = self._run_stop
+            if thread.masks_interrupts():
+                # As a Cortex-M core, it wakes on an interrupt that comes due though
+                # masked (k_cpu_atomic_idle relies on it); the interrupt is taken when
+                # the thread unlocks.
+                deadline = self._next_deadline()
+                if deadline is not None:
+                    wake_at = min(wake_at, deadline)
+            self.now = max(self.now, wake_at)
             return
         if event.kind is StopKind.FAULT:
             fault = event.fault

@@ -133,6 +133,7 @@ class Thread:
     # CONFIG_SCHED_CPU_MASK: the CPUs it may run on; without CPU 0 it never runs.
     cpu_mask: int = 1
     custom_data: int = 0  # k_thread_custom_data_set/get (CONFIG_THREAD_CUSTOM_DATA)
+    errno_value: int = 0  # its errno while another thread runs (thread_errno.py)
     usage: RuntimeUsage = field(default_factory=RuntimeUsage)
     mirrored_base: bytes = b""  # what struct k_thread's `base` shows now (threads.py)
     # k_sched_lock depth, and irq_lock: while either holds, the thread is not preempted

@@ -68,10 +68,11 @@ CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
 
 # Zephyr builds for size by default; -g keeps symbols for fault reports.  A call to a
-# function no header declares is an error, not a guess at its type.  A system call is an
-# inline `svc` that may switch threads, and another thread may write a file's static
-# variable: -fno-ipa-reference keeps GCC from concluding, from a summary of a local
-# function that only makes system calls, that the call leaves such a variable unchanged.
+# function no header declares is an error, not a guess at its type.
+# -fno-ipa-reference: a system call is an inline SVC, and GCC would otherwise assume it
+# leaves alone a static variable whose address never escapes, though a timer callback or
+# another thread that runs during the call writes it (in Zephyr a call into the kernel is
+# an opaque function call, after which such a variable is read again).
 _COMMON_FLAGS = (
     "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
@@ -213,6 +214,8 @@ _HANDLED_SECTIONS = frozenset(STATIC_SECTIONS.values())
 # Types ztest's runner iterates over, present (maybe empty) in every ztest image.
 ZTEST_ITERABLE_TYPES = ("ztest_expected_result_entry", "ztest_suite_node", "ztest_test_rule",
                         "ztest_unit_test")
+# Types the runtime of every image iterates over: SYS_INIT's records (runtime/init.c).
+RUNTIME_ITERABLE_TYPES = ("init_entry",)
 
 
 def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
@@ -221,6 +224,7 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
     found = {match.group(1) for name in _section_names(objects)
              if (match := _ITERABLE_SECTION.fullmatch(name))
              and f"._{match.group(1)}" not in _HANDLED_SECTIONS}
+    found.update(RUNTIME_ITERABLE_TYPES)
     if config.is_enabled("ZTEST"):
         found.update(ZTEST_ITERABLE_TYPES)
     return sorted(found)
@@ -438,8 +442,12 @@ def hardening_flags(config: Config) -> list[str]:
 
 
 def warning_flags(config: Config) -> list[str]:
-    """CONFIG_COMPILER_WARNINGS_AS_ERRORS turns every warning into an error, as in Zephyr."""
-    return ["-Werror"] if config.is_enabled("COMPILER_WARNINGS_AS_ERRORS") else []
+    """CONFIG_COMPILER_WARNINGS_AS_ERRORS turns every warning into an error, and
+    CONFIG_MISRA_SANE a variable-length array, as in Zephyr."""
+    flags = ["-Werror"] if config.is_enabled("COMPILER_WARNINGS_AS_ERRORS") else []
+    if config.is_enabled("MISRA_SANE"):
+        flags.append("-Werror=vla")
+    return flags
 
 
 def _cpu_flags(board: Board) -> list[str]:
@@ -472,7 +480,8 @@ def _link(
             # ELF headers in it, so the loadable bytes are exactly levante.bin's.
             f"-T{script}", "-Wl,--gc-sections", "-Wl,-n",
             f"-Wl,-Map={elf.with_suffix('.map')}", *keep, *objects,
-            "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", str(elf),
+            # The maths library too, as Zephyr's newlib builds link it (sqrtf, ...).
+            "-Wl,--start-group", "-lc", "-lm", "-lgcc", "-Wl,--end-group", "-o", str(elf),
         ],
         "linking",
     )

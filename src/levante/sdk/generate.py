@@ -9,7 +9,6 @@ from levante.abi import (
     APP_DRIVER_SECTION,
     APP_SYSCALL_BASE,
     APP_SYSCALL_SECTION,
-    DEVICE_INIT_SECTION,
     ERRNO,
     FATAL_REASONS,
     FIELD_OFFSETS,
@@ -48,24 +47,10 @@ def static_object_sections() -> str:
         # The devices: the build's in ordinal order, then the application's (flash: they
         # never change).
         f"\t{devices} : ALIGN(4) {{ KEEP(*(SORT_BY_NAME({devices}.static.*))) }} > FLASH\n"
-        + _device_init_section()
         # The application's driver subsystems' names (sdk/app_drivers.py).
         + f"\t{APP_DRIVER_SECTION} : ALIGN(4) {{ KEEP(*({APP_DRIVER_SECTION})) }} > FLASH\n"
         # The application-defined system calls' table (CONFIG_APPLICATION_DEFINED_SYSCALL).
         f"\t{APP_SYSCALL_SECTION} : ALIGN(4) {{ KEEP(*({APP_SYSCALL_SECTION})) }} > FLASH\n")
-
-
-_INIT_LEVELS = 6  # EARLY, PRE_KERNEL_1, PRE_KERNEL_2, POST_KERNEL, APPLICATION, SMP
-
-
-def _device_init_section() -> str:
-    """The devices' init entries in level order, and in each level by priority: the
-    names sort as text, so priorities of one, two and three digits are taken apart."""
-    patterns = " ".join(
-        f"KEEP(*(SORT_BY_NAME({DEVICE_INIT_SECTION}.{level}_{digits}_*)))"
-        for level in range(_INIT_LEVELS) for digits in ("?", "??", "???"))
-    return (f"\t{DEVICE_INIT_SECTION} : ALIGN(4) {{ __device_init_start = .; {patterns} "
-            "__device_init_end = .; } > FLASH\n")
 
 
 def struct_check_header() -> str:

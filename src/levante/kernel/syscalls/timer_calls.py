@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.context import Services
 
 K_FOREVER_TICKS = -1
-_USER_DATA_OFFSET = FIELD_OFFSETS["k_timer.user_data"]
+# The user data lives in the timer's struct, where Zephyr's code reads it directly;
+# these calls reach it for threads that may not.
+USER_DATA_OFFSET = FIELD_OFFSETS["k_timer.user_data"]
 
 
 @syscall("k_timer_init")
@@ -23,7 +25,7 @@ def k_timer_init(kernel: Services, caller: Caller, timer: int, expiry_fn: int,
     if isinstance(previous, Timer):
         kernel.timeouts.cancel(previous.timeout)
     kernel.objects.register(timer, Timer(timer, expiry_fn, stop_fn))
-    kernel.memory.kernel_write_u32(timer + _USER_DATA_OFFSET, 0)
+    kernel.memory.kernel_write_u32(timer + USER_DATA_OFFSET, 0)  # as Zephyr's k_timer_init
 
 
 def _arm(kernel: Services, timer: Timer, deadline: int) -> None:
@@ -92,20 +94,29 @@ def k_timer_status_sync(kernel: Services, caller: Caller, timer: Timer) -> int |
     return kernel.pend(caller, timer.waiters, K_FOREVER_TICKS, 0)
 
 
-@syscall("k_timer_remaining_ticks")
-def k_timer_remaining_ticks(kernel: Services, caller: Caller, timer: Timer) -> int:
+def _ticks_to_deadline(kernel: Services, timer: Timer) -> int:
+    """Whole ticks from now until the timer expires (0 when it is not running)."""
     if timer.timeout is None or not timer.is_running():
         return 0
     return -(-(timer.timeout.deadline - kernel.now) // kernel.cycles_per_tick)
 
 
+@syscall("k_timer_remaining_ticks")
+def k_timer_remaining_ticks(kernel: Services, caller: Caller, timer: Timer) -> int:
+    return _ticks_to_deadline(kernel, timer)
+
+
+@syscall("k_timer_expires_ticks")
+def k_timer_expires_ticks(kernel: Services, caller: Caller, timer: Timer) -> int:
+    """The tick the timer expires at; the current tick when it is not running."""
+    return kernel.ticks() + _ticks_to_deadline(kernel, timer)
+
+
 @syscall("k_timer_user_data_set")
 def k_timer_user_data_set(kernel: Services, caller: Caller, timer: Timer, user_data: int) -> None:
-    """The member itself (Zephyr's), which supervisor code also reads and writes."""
-    kernel.memory.kernel_write_u32(timer.address + _USER_DATA_OFFSET, user_data)
+    kernel.memory.kernel_write_u32(timer.address + USER_DATA_OFFSET, user_data)
 
 
 @syscall("k_timer_user_data_get")
 def k_timer_user_data_get(kernel: Services, caller: Caller, timer: Timer) -> int:
-    return int.from_bytes(kernel.memory.kernel_read(timer.address + _USER_DATA_OFFSET, 4),
-                          "little")
+    return int.from_bytes(kernel.memory.kernel_read(timer.address + USER_DATA_OFFSET, 4), "little")

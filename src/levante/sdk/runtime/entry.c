@@ -1,11 +1,10 @@
 /* Where the kernel starts threads and callbacks, and the stacks it owns. */
 #include <zephyr/kernel.h>
-#include <zephyr/device.h>
+#include <zephyr/init.h>
 #include <stdio.h>
 
 int main(void);
 void z_sys_work_q_start(void);
-void z_devices_init(uint32_t first_level, uint32_t last_level);
 
 /* main() may drop to user mode (k_thread_user_mode_enter), so its stack is a user-capable
  * stack object; only supervisor code ever runs on the interrupt stack. */
@@ -31,7 +30,19 @@ __weak int main(void)
 }
 #endif
 
-/* The main thread's entry: main()'s return value is ignored, as in Zephyr. */
+#ifdef CONFIG_SYSTEM_WORKQUEUE
+/* Zephyr starts it at this level and priority, before main(): its cooperative thread
+ * runs at once and waits for work. */
+static int sys_work_q_init(void)
+{
+	z_sys_work_q_start();
+	return 0;
+}
+SYS_INIT(sys_work_q_init, POST_KERNEL, CONFIG_KERNEL_INIT_PRIORITY_DEFAULT);
+#endif
+
+/* The main thread's entry: the boot's init levels in Zephyr's order, then main(), whose
+ * return value is ignored, as in Zephyr. */
 void z_main_thread_entry(void *p1, void *p2, void *p3)
 {
 	ARG_UNUSED(p1);
@@ -42,15 +53,15 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	 * threads print too (Zephyr's printf writes through at once as well). */
 	setvbuf(stdout, NULL, _IONBF, 0);
 #endif
-	/* The application's devices up to PRE_KERNEL_2, then the system work queue (Zephyr
-	 * starts it at POST_KERNEL, before that level's devices), then the others. */
-	z_devices_init(Z_LEVANTE_INIT_RANK_EARLY, Z_LEVANTE_INIT_RANK_PRE_KERNEL_2);
-#ifdef CONFIG_SYSTEM_WORKQUEUE
-	/* Zephyr starts it during boot, before main(): its cooperative thread runs at once
-	 * and waits for work. */
-	z_sys_work_q_start();
+	z_sys_init_run_level(Z_INIT_ORD_EARLY);
+	z_sys_init_run_level(Z_INIT_ORD_PRE_KERNEL_1);
+	z_sys_init_run_level(Z_INIT_ORD_PRE_KERNEL_2);
+	z_sys_init_run_level(Z_INIT_ORD_POST_KERNEL);
+#if CONFIG_BOOT_DELAY > 0
+	/* Where Zephyr waits: after POST_KERNEL, before the application's levels. */
+	k_busy_wait((uint32_t)CONFIG_BOOT_DELAY * USEC_PER_MSEC);
 #endif
-	z_devices_init(Z_LEVANTE_INIT_RANK_POST_KERNEL, Z_LEVANTE_INIT_RANK_SMP);
+	z_sys_init_run_level(Z_INIT_ORD_APPLICATION);
 	(void)main();
 }
 

@@ -371,6 +371,31 @@ static uint64_t fetch_unsigned(va_list *ap, enum lv_len len)
 	}
 }
 
+/*
+ * CONFIG_CBPRINTF_REDUCED_INTEGRAL keeps Zephyr's 32-bit conversions: a 64-bit
+ * argument whose value does not fit 32 bits (signed for %d and %i, unsigned for the
+ * others) prints "ERR" instead of digits.
+ */
+static bool exceeds_reduced_integral(const struct lv_spec *sp, uint64_t mag, bool neg,
+				     bool is_signed)
+{
+#ifdef CONFIG_CBPRINTF_REDUCED_INTEGRAL
+	if (sp->len != LV_LEN_LL && sp->len != LV_LEN_J && sp->len != LV_LEN_BIG_L) {
+		return false;
+	}
+	if (!is_signed) {
+		return mag > UINT32_MAX;
+	}
+	return neg ? mag > (uint64_t)INT32_MAX + 1U : mag > (uint64_t)INT32_MAX;
+#else
+	(void)sp;
+	(void)mag;
+	(void)neg;
+	(void)is_signed;
+	return false;
+#endif
+}
+
 /* ---- parser ---------------------------------------------------------- */
 
 static bool is_digit(char c)
@@ -524,23 +549,34 @@ static const char *format_one(struct lv_out *o, const char *start,
 		uint64_t mag = fetch_signed(ap, sp.len, &neg);
 		char sign = neg ? '-' : (sp.plus ? '+' : (sp.space ? ' ' : 0));
 
+		if (exceeds_reduced_integral(&sp, mag, neg, true)) {
+			emit_padded(o, &sp, "ERR", 3U);
+			break;
+		}
 		emit_integer(o, &sp, mag, sign, NULL, 10U, false);
 		break;
 	}
 	case 'u':
-		emit_integer(o, &sp, fetch_unsigned(ap, sp.len), 0, NULL, 10U,
-			     false);
+	case 'o': {
+		uint64_t v = fetch_unsigned(ap, sp.len);
+
+		if (exceeds_reduced_integral(&sp, v, false, false)) {
+			emit_padded(o, &sp, "ERR", 3U);
+			break;
+		}
+		emit_integer(o, &sp, v, 0, NULL, (conv == 'u') ? 10U : 8U, false);
 		break;
-	case 'o':
-		emit_integer(o, &sp, fetch_unsigned(ap, sp.len), 0, NULL, 8U,
-			     false);
-		break;
+	}
 	case 'x':
 	case 'X': {
 		uint64_t v = fetch_unsigned(ap, sp.len);
 		bool upper = (conv == 'X');
 		const char *prefix = NULL;
 
+		if (exceeds_reduced_integral(&sp, v, false, false)) {
+			emit_padded(o, &sp, "ERR", 3U);
+			break;
+		}
 		if (sp.alt && v != 0U) {
 			prefix = upper ? "0X" : "0x";
 		}

@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <generated/levante/abi.h>
 
-/* r2-r5 are preserved by the kernel; r0 and r1 carry the (possibly 64-bit) result. */
+/* r2-r5 are preserved by the kernel; r0 and r1 carry the (possibly 64-bit) result.
+ * During a call other threads and interrupt-context callbacks may run and change the
+ * program's static variables: the build compiles with -fno-ipa-reference so that the
+ * memory clobber covers those too (see sdk/build.py). */
 static inline uint64_t lv_syscall(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
 				  uint32_t a4, uint32_t a5, uint32_t number)
 {

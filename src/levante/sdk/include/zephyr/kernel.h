@@ -39,8 +39,6 @@ typedef struct {
 #define K_NO_WAIT Z_TIMEOUT_TICKS(0)
 #define K_FOREVER Z_TIMEOUT_TICKS(K_TICKS_FOREVER)
 #define K_TIMEOUT_EQ(a, b) ((a).ticks == (b).ticks)
-/* A relative timeout counts from the next tick boundary: up to one tick more. */
-#define _TICK_ALIGN 1
 
 /* Conversions round up, so a wait is never shorter than asked for. */
 #define Z_UNITS_TO_TICKS_CEIL(n, per_sec)                                                \
@@ -60,6 +58,9 @@ typedef struct {
 #define K_TIMEOUT_ABS_US(t) K_TIMEOUT_ABS_TICKS(Z_UNITS_TO_TICKS_CEIL(t, 1000000LL))
 #define K_TIMEOUT_ABS_NS(t) K_TIMEOUT_ABS_TICKS(Z_UNITS_TO_TICKS_CEIL(t, 1000000000LL))
 #define Z_IS_TIMEOUT_RELATIVE(timeout) ((timeout).ticks >= K_TICKS_FOREVER)
+#define K_CYC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), \
+						     (int64_t)CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC))
+#define Z_TIMEOUT_CYC(t) K_CYC(t)
 #define K_NSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000000LL))
 #define K_USEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000000LL))
 #define K_MSEC(t) Z_TIMEOUT_TICKS(Z_UNITS_TO_TICKS_CEIL(MAX((t), 0), 1000LL))
@@ -860,5 +861,10 @@ static inline uint32_t k_timer_remaining_get(struct k_timer *timer)
 
 /* Zephyr's kernel.h brings in kernel_structs.h (_current and the state bits). */
 #include <zephyr/kernel_structs.h>
+/* Ticks and timepoints, the interrupt lock's other names and spinlocks: they need the
+ * timeouts and calls above. */
+#include <zephyr/sys_clock.h>
+#include <levante/irq_lock.h>
+#include <zephyr/spinlock.h>
 
 #endif

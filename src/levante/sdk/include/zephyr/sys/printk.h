@@ -24,4 +24,9 @@ int snprintk(char *str, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int vsnprintk(char *str, size_t size, const char *fmt, va_list ap);
 
+/* Send supervisor printk's characters through `fn` (Zephyr's console hook); the
+ * current one, which prints to the console until a hook is installed. */
+void __printk_hook_install(int (*fn)(int));
+void *__printk_get_hook(void);
+
 #endif

@@ -27,58 +27,134 @@ static inline uint32_t sys_clock_hw_cycles_per_sec(void)
 	return CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC;
 }
 
-enum z_time_rounding {
-	Z_TIME_FLOOR,
-	Z_TIME_NEAR,
-	Z_TIME_CEIL,
-};
-
-/* t in units of 1/from_hz second, as units of 1/to_hz second. */
-static inline uint64_t z_time_convert(uint64_t t, uint64_t from_hz, uint64_t to_hz,
-				      enum z_time_rounding rounding)
-{
-	uint64_t whole = t / from_hz;
-	uint64_t part = t % from_hz; /* part * to_hz < from_hz * to_hz: no overflow */
-	uint64_t offset = rounding == Z_TIME_CEIL ? from_hz - 1
-			  : rounding == Z_TIME_NEAR ? from_hz / 2 : 0;
-
-	return whole * to_hz + (part * to_hz + offset) / from_hz;
-}
-
-#define Z_TIME_CONVERSION_ROUNDED(from, to, from_hz, to_hz, rounding, ROUNDING)          \
-	static inline uint32_t k_##from##_to_##to##_##rounding##32(uint32_t t)          \
-	{                                                                                \
-		return (uint32_t)z_time_convert(t, from_hz, to_hz, ROUNDING);            \
-	}                                                                                \
-	static inline uint64_t k_##from##_to_##to##_##rounding##64(uint64_t t)          \
-	{                                                                                \
-		return z_time_convert(t, from_hz, to_hz, ROUNDING);                      \
-	}
-#define Z_TIME_CONVERSION(from, to, from_hz, to_hz)                                      \
-	Z_TIME_CONVERSION_ROUNDED(from, to, from_hz, to_hz, floor, Z_TIME_FLOOR)        \
-	Z_TIME_CONVERSION_ROUNDED(from, to, from_hz, to_hz, near, Z_TIME_NEAR)          \
-	Z_TIME_CONVERSION_ROUNDED(from, to, from_hz, to_hz, ceil, Z_TIME_CEIL)
+/* t in units of 1/from_hz second, as units of 1/to_hz second, rounded by adding
+ * `offset` before the last division.  Macros rather than functions, as Zephyr's, so a
+ * conversion of a constant is a constant expression (a static initialiser may use one);
+ * t is evaluated more than once. */
+#define Z_TIME_CONVERT(t, from_hz, to_hz, offset)                                        \
+	(((t) / (uint64_t)(from_hz)) * (uint64_t)(to_hz) +                               \
+	 (((t) % (uint64_t)(from_hz)) * (uint64_t)(to_hz) + (offset)) / (uint64_t)(from_hz))
+#define Z_TIME_OFFSET_floor(from_hz) 0U
+#define Z_TIME_OFFSET_near(from_hz) ((uint64_t)(from_hz) / 2U)
+#define Z_TIME_OFFSET_ceil(from_hz) ((uint64_t)(from_hz) - 1U)
+/* The 32-bit forms take a uint32_t and cut the result to 32 bits. */
+#define Z_TIME_32(t, from_hz, to_hz, rounding)                                           \
+	((uint32_t)Z_TIME_CONVERT((uint64_t)(uint32_t)(t), from_hz, to_hz,               \
+				  Z_TIME_OFFSET_##rounding(from_hz)))
+#define Z_TIME_64(t, from_hz, to_hz, rounding)                                           \
+	((uint64_t)Z_TIME_CONVERT((uint64_t)(t), from_hz, to_hz,                         \
+				  Z_TIME_OFFSET_##rounding(from_hz)))
 
 #define Z_HZ_CYCLES CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC
 #define Z_HZ_TICKS CONFIG_SYS_CLOCK_TICKS_PER_SEC
 
-Z_TIME_CONVERSION(sec, cyc, 1, Z_HZ_CYCLES)
-Z_TIME_CONVERSION(sec, ticks, 1, Z_HZ_TICKS)
-Z_TIME_CONVERSION(ms, cyc, 1000, Z_HZ_CYCLES)
-Z_TIME_CONVERSION(ms, ticks, 1000, Z_HZ_TICKS)
-Z_TIME_CONVERSION(us, cyc, 1000000, Z_HZ_CYCLES)
-Z_TIME_CONVERSION(us, ticks, 1000000, Z_HZ_TICKS)
-Z_TIME_CONVERSION(ns, cyc, 1000000000, Z_HZ_CYCLES)
-Z_TIME_CONVERSION(ns, ticks, 1000000000, Z_HZ_TICKS)
-Z_TIME_CONVERSION(cyc, sec, Z_HZ_CYCLES, 1)
-Z_TIME_CONVERSION(cyc, ms, Z_HZ_CYCLES, 1000)
-Z_TIME_CONVERSION(cyc, us, Z_HZ_CYCLES, 1000000)
-Z_TIME_CONVERSION(cyc, ns, Z_HZ_CYCLES, 1000000000)
-Z_TIME_CONVERSION(cyc, ticks, Z_HZ_CYCLES, Z_HZ_TICKS)
-Z_TIME_CONVERSION(ticks, sec, Z_HZ_TICKS, 1)
-Z_TIME_CONVERSION(ticks, ms, Z_HZ_TICKS, 1000)
-Z_TIME_CONVERSION(ticks, us, Z_HZ_TICKS, 1000000)
-Z_TIME_CONVERSION(ticks, ns, Z_HZ_TICKS, 1000000000)
-Z_TIME_CONVERSION(ticks, cyc, Z_HZ_TICKS, Z_HZ_CYCLES)
+#define k_sec_to_cyc_floor32(t) Z_TIME_32(t, 1, Z_HZ_CYCLES, floor)
+#define k_sec_to_cyc_floor64(t) Z_TIME_64(t, 1, Z_HZ_CYCLES, floor)
+#define k_sec_to_cyc_near32(t) Z_TIME_32(t, 1, Z_HZ_CYCLES, near)
+#define k_sec_to_cyc_near64(t) Z_TIME_64(t, 1, Z_HZ_CYCLES, near)
+#define k_sec_to_cyc_ceil32(t) Z_TIME_32(t, 1, Z_HZ_CYCLES, ceil)
+#define k_sec_to_cyc_ceil64(t) Z_TIME_64(t, 1, Z_HZ_CYCLES, ceil)
+#define k_sec_to_ticks_floor32(t) Z_TIME_32(t, 1, Z_HZ_TICKS, floor)
+#define k_sec_to_ticks_floor64(t) Z_TIME_64(t, 1, Z_HZ_TICKS, floor)
+#define k_sec_to_ticks_near32(t) Z_TIME_32(t, 1, Z_HZ_TICKS, near)
+#define k_sec_to_ticks_near64(t) Z_TIME_64(t, 1, Z_HZ_TICKS, near)
+#define k_sec_to_ticks_ceil32(t) Z_TIME_32(t, 1, Z_HZ_TICKS, ceil)
+#define k_sec_to_ticks_ceil64(t) Z_TIME_64(t, 1, Z_HZ_TICKS, ceil)
+#define k_ms_to_cyc_floor32(t) Z_TIME_32(t, 1000, Z_HZ_CYCLES, floor)
+#define k_ms_to_cyc_floor64(t) Z_TIME_64(t, 1000, Z_HZ_CYCLES, floor)
+#define k_ms_to_cyc_near32(t) Z_TIME_32(t, 1000, Z_HZ_CYCLES, near)
+#define k_ms_to_cyc_near64(t) Z_TIME_64(t, 1000, Z_HZ_CYCLES, near)
+#define k_ms_to_cyc_ceil32(t) Z_TIME_32(t, 1000, Z_HZ_CYCLES, ceil)
+#define k_ms_to_cyc_ceil64(t) Z_TIME_64(t, 1000, Z_HZ_CYCLES, ceil)
+#define k_ms_to_ticks_floor32(t) Z_TIME_32(t, 1000, Z_HZ_TICKS, floor)
+#define k_ms_to_ticks_floor64(t) Z_TIME_64(t, 1000, Z_HZ_TICKS, floor)
+#define k_ms_to_ticks_near32(t) Z_TIME_32(t, 1000, Z_HZ_TICKS, near)
+#define k_ms_to_ticks_near64(t) Z_TIME_64(t, 1000, Z_HZ_TICKS, near)
+#define k_ms_to_ticks_ceil32(t) Z_TIME_32(t, 1000, Z_HZ_TICKS, ceil)
+#define k_ms_to_ticks_ceil64(t) Z_TIME_64(t, 1000, Z_HZ_TICKS, ceil)
+#define k_us_to_cyc_floor32(t) Z_TIME_32(t, 1000000, Z_HZ_CYCLES, floor)
+#define k_us_to_cyc_floor64(t) Z_TIME_64(t, 1000000, Z_HZ_CYCLES, floor)
+#define k_us_to_cyc_near32(t) Z_TIME_32(t, 1000000, Z_HZ_CYCLES, near)
+#define k_us_to_cyc_near64(t) Z_TIME_64(t, 1000000, Z_HZ_CYCLES, near)
+#define k_us_to_cyc_ceil32(t) Z_TIME_32(t, 1000000, Z_HZ_CYCLES, ceil)
+#define k_us_to_cyc_ceil64(t) Z_TIME_64(t, 1000000, Z_HZ_CYCLES, ceil)
+#define k_us_to_ticks_floor32(t) Z_TIME_32(t, 1000000, Z_HZ_TICKS, floor)
+#define k_us_to_ticks_floor64(t) Z_TIME_64(t, 1000000, Z_HZ_TICKS, floor)
+#define k_us_to_ticks_near32(t) Z_TIME_32(t, 1000000, Z_HZ_TICKS, near)
+#define k_us_to_ticks_near64(t) Z_TIME_64(t, 1000000, Z_HZ_TICKS, near)
+#define k_us_to_ticks_ceil32(t) Z_TIME_32(t, 1000000, Z_HZ_TICKS, ceil)
+#define k_us_to_ticks_ceil64(t) Z_TIME_64(t, 1000000, Z_HZ_TICKS, ceil)
+#define k_ns_to_cyc_floor32(t) Z_TIME_32(t, 1000000000, Z_HZ_CYCLES, floor)
+#define k_ns_to_cyc_floor64(t) Z_TIME_64(t, 1000000000, Z_HZ_CYCLES, floor)
+#define k_ns_to_cyc_near32(t) Z_TIME_32(t, 1000000000, Z_HZ_CYCLES, near)
+#define k_ns_to_cyc_near64(t) Z_TIME_64(t, 1000000000, Z_HZ_CYCLES, near)
+#define k_ns_to_cyc_ceil32(t) Z_TIME_32(t, 1000000000, Z_HZ_CYCLES, ceil)
+#define k_ns_to_cyc_ceil64(t) Z_TIME_64(t, 1000000000, Z_HZ_CYCLES, ceil)
+#define k_ns_to_ticks_floor32(t) Z_TIME_32(t, 1000000000, Z_HZ_TICKS, floor)
+#define k_ns_to_ticks_floor64(t) Z_TIME_64(t, 1000000000, Z_HZ_TICKS, floor)
+#define k_ns_to_ticks_near32(t) Z_TIME_32(t, 1000000000, Z_HZ_TICKS, near)
+#define k_ns_to_ticks_near64(t) Z_TIME_64(t, 1000000000, Z_HZ_TICKS, near)
+#define k_ns_to_ticks_ceil32(t) Z_TIME_32(t, 1000000000, Z_HZ_TICKS, ceil)
+#define k_ns_to_ticks_ceil64(t) Z_TIME_64(t, 1000000000, Z_HZ_TICKS, ceil)
+#define k_cyc_to_sec_floor32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1, floor)
+#define k_cyc_to_sec_floor64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1, floor)
+#define k_cyc_to_sec_near32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1, near)
+#define k_cyc_to_sec_near64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1, near)
+#define k_cyc_to_sec_ceil32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1, ceil)
+#define k_cyc_to_sec_ceil64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1, ceil)
+#define k_cyc_to_ms_floor32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000, floor)
+#define k_cyc_to_ms_floor64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000, floor)
+#define k_cyc_to_ms_near32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000, near)
+#define k_cyc_to_ms_near64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000, near)
+#define k_cyc_to_ms_ceil32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000, ceil)
+#define k_cyc_to_ms_ceil64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000, ceil)
+#define k_cyc_to_us_floor32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000, floor)
+#define k_cyc_to_us_floor64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000, floor)
+#define k_cyc_to_us_near32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000, near)
+#define k_cyc_to_us_near64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000, near)
+#define k_cyc_to_us_ceil32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000, ceil)
+#define k_cyc_to_us_ceil64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000, ceil)
+#define k_cyc_to_ns_floor32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000000, floor)
+#define k_cyc_to_ns_floor64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000000, floor)
+#define k_cyc_to_ns_near32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000000, near)
+#define k_cyc_to_ns_near64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000000, near)
+#define k_cyc_to_ns_ceil32(t) Z_TIME_32(t, Z_HZ_CYCLES, 1000000000, ceil)
+#define k_cyc_to_ns_ceil64(t) Z_TIME_64(t, Z_HZ_CYCLES, 1000000000, ceil)
+#define k_cyc_to_ticks_floor32(t) Z_TIME_32(t, Z_HZ_CYCLES, Z_HZ_TICKS, floor)
+#define k_cyc_to_ticks_floor64(t) Z_TIME_64(t, Z_HZ_CYCLES, Z_HZ_TICKS, floor)
+#define k_cyc_to_ticks_near32(t) Z_TIME_32(t, Z_HZ_CYCLES, Z_HZ_TICKS, near)
+#define k_cyc_to_ticks_near64(t) Z_TIME_64(t, Z_HZ_CYCLES, Z_HZ_TICKS, near)
+#define k_cyc_to_ticks_ceil32(t) Z_TIME_32(t, Z_HZ_CYCLES, Z_HZ_TICKS, ceil)
+#define k_cyc_to_ticks_ceil64(t) Z_TIME_64(t, Z_HZ_CYCLES, Z_HZ_TICKS, ceil)
+#define k_ticks_to_sec_floor32(t) Z_TIME_32(t, Z_HZ_TICKS, 1, floor)
+#define k_ticks_to_sec_floor64(t) Z_TIME_64(t, Z_HZ_TICKS, 1, floor)
+#define k_ticks_to_sec_near32(t) Z_TIME_32(t, Z_HZ_TICKS, 1, near)
+#define k_ticks_to_sec_near64(t) Z_TIME_64(t, Z_HZ_TICKS, 1, near)
+#define k_ticks_to_sec_ceil32(t) Z_TIME_32(t, Z_HZ_TICKS, 1, ceil)
+#define k_ticks_to_sec_ceil64(t) Z_TIME_64(t, Z_HZ_TICKS, 1, ceil)
+#define k_ticks_to_ms_floor32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000, floor)
+#define k_ticks_to_ms_floor64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000, floor)
+#define k_ticks_to_ms_near32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000, near)
+#define k_ticks_to_ms_near64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000, near)
+#define k_ticks_to_ms_ceil32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000, ceil)
+#define k_ticks_to_ms_ceil64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000, ceil)
+#define k_ticks_to_us_floor32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000, floor)
+#define k_ticks_to_us_floor64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000, floor)
+#define k_ticks_to_us_near32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000, near)
+#define k_ticks_to_us_near64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000, near)
+#define k_ticks_to_us_ceil32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000, ceil)
+#define k_ticks_to_us_ceil64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000, ceil)
+#define k_ticks_to_ns_floor32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000000, floor)
+#define k_ticks_to_ns_floor64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000000, floor)
+#define k_ticks_to_ns_near32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000000, near)
+#define k_ticks_to_ns_near64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000000, near)
+#define k_ticks_to_ns_ceil32(t) Z_TIME_32(t, Z_HZ_TICKS, 1000000000, ceil)
+#define k_ticks_to_ns_ceil64(t) Z_TIME_64(t, Z_HZ_TICKS, 1000000000, ceil)
+#define k_ticks_to_cyc_floor32(t) Z_TIME_32(t, Z_HZ_TICKS, Z_HZ_CYCLES, floor)
+#define k_ticks_to_cyc_floor64(t) Z_TIME_64(t, Z_HZ_TICKS, Z_HZ_CYCLES, floor)
+#define k_ticks_to_cyc_near32(t) Z_TIME_32(t, Z_HZ_TICKS, Z_HZ_CYCLES, near)
+#define k_ticks_to_cyc_near64(t) Z_TIME_64(t, Z_HZ_TICKS, Z_HZ_CYCLES, near)
+#define k_ticks_to_cyc_ceil32(t) Z_TIME_32(t, Z_HZ_TICKS, Z_HZ_CYCLES, ceil)
+#define k_ticks_to_cyc_ceil64(t) Z_TIME_64(t, Z_HZ_TICKS, Z_HZ_CYCLES, ceil)
 
 #endif

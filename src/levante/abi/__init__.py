@@ -146,7 +146,12 @@ STRUCTS: tuple[Struct, ...] = (
                                  ("buffer_end", 12), ("read_ptr", 16), ("write_ptr", 20),
                                  ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
-    Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    # Zephyr's layout: the wait queue's list head, then the event set.  The kernel keeps
+    # both and mirrors them after every change: `wait_q` names the first and last waiter
+    # (or itself when nobody waits), as z_waitq_head reads it; `events` is the set.
+    Struct("k_event", 12, _fields(("wait_q_head", 0, "wait_q.waitq.head"),
+                                  ("wait_q_tail", 4, "wait_q.waitq.tail"), ("events", 8)),
+           k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
            static=True),
     # k_fifo and k_lifo are a k_queue as their first member: the same object.

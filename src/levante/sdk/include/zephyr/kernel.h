@@ -13,6 +13,7 @@
 #include <zephyr/toolchain.h>
 #include <zephyr/sys/util.h>
 #include <zephyr/sys/slist.h>
+#include <zephyr/sys/dlist.h>
 #include <zephyr/sys/time_units.h>
 #include <zephyr/sys/mem_stats.h>
 #include <zephyr/sys/printk.h>
@@ -340,10 +341,22 @@ void *k_malloc(size_t size);
 void *k_calloc(size_t nmemb, size_t size);
 /* k_free(ptr) is a system call: it frees a block of any heap (NULL: nothing). */
 
+/* A wait queue as Zephyr's structures embed it.  The kernel keeps the waiters; the list
+ * head shows the first and last of them (or the list itself when nobody waits) for
+ * <wait_q.h>'s z_waitq_head.  Threads are not linked to each other through it. */
+typedef struct {
+	sys_dlist_t waitq;
+} _wait_q_t;
+#define Z_WAIT_Q_INIT(wait_q) { SYS_DLIST_STATIC_INIT(&(wait_q)->waitq) }
+
+/* Events (CONFIG_EVENTS): the kernel keeps `events` equal to the object's set. */
 struct k_event {
-	uint32_t _kernel_reserved[2];
+	_wait_q_t wait_q;
+	uint32_t events;
 };
-#define K_EVENT_DEFINE(name) struct k_event name Z_STATIC_OBJECT(k_event, name) = { { 0 } }
+#define Z_EVENT_INITIALIZER(obj) { .wait_q = Z_WAIT_Q_INIT(&(obj).wait_q), .events = 0 }
+#define K_EVENT_DEFINE(name) \
+	struct k_event name Z_STATIC_OBJECT(k_event, name) = Z_EVENT_INITIALIZER(name)
 
 struct k_timer;
 typedef void (*k_timer_expiry_t)(struct k_timer *timer);
@@ -559,6 +572,14 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 #include <generated/levante/syscalls.h>
 #include <zephyr/sys/atomic.h>
 #include <levante/work.h>
+
+#ifdef CONFIG_EVENTS
+/* The events of `events_mask` that are set now, without waiting or changing them. */
+static inline uint32_t k_event_test(struct k_event *event, uint32_t events_mask)
+{
+	return k_event_wait(event, events_mask, false, K_NO_WAIT);
+}
+#endif
 
 /* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
 static inline void *z_thread_malloc(size_t size)

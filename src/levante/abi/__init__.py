@@ -457,7 +457,7 @@ _REQUIRES = {
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
 _NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init",
-                                "k_pipe_alloc_init"})
+                                "k_pipe_alloc_init", "k_event_init"})
 
 _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",

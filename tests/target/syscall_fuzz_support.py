@@ -55,6 +55,8 @@ _OBJECT_TYPES = {
     "structk_mem_partition**": "PARTS",
 }
 _CALLBACK_TYPES = frozenset({"k_timer_expiry_t", "k_timer_stop_t"})  # run in an ISR
+# Structures a call reads or fills in the caller's memory: buffers, not kernel objects.
+_CALLER_STRUCTS = frozenset({"structflash_pages_info*", "structk_msgq_attrs*", "structk_mbox_msg*"})
 _SIZE_NAMES = frozenset({"n", "size", "len", "length", "buf_size", "msg_size", "max_msgs",
                          "num_parts"})
 
@@ -73,7 +75,7 @@ def parameter_kind(call: Syscall, parameter: Parameter) -> str:
     if c_type in _OBJECT_TYPES:
         return _OBJECT_TYPES[c_type]
     if parameter.name in ("object", "obj") or c_type.startswith("struct") and c_type.endswith(
-            "*") and c_type not in ("structflash_pages_info*",):
+            "*") and c_type not in _CALLER_STRUCTS:
         return "OBJECT"  # any other kernel object (struct k_heap *, ...)
     if c_type == "enumk_objects":
         return "OTYPE"

@@ -152,6 +152,15 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_event", 12, _fields(("wait_q_head", 0, "wait_q.waitq.head"),
                                   ("wait_q_tail", 4, "wait_q.waitq.tail"), ("events", 8)),
            k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    # Mailboxes (kernel API only, not kernel objects in Zephyr).  The kernel keeps the
+    # waiting senders and receivers; a message descriptor is the caller's, and the kernel
+    # reads and writes its fields as Zephyr's mailbox code does.
+    Struct("k_mbox", 16, static=True),
+    Struct("k_mbox_msg", 28, _fields(
+        ("size", 0), ("info", 4), ("tx_data", 8), ("rx_source_thread", 12),
+        ("tx_target_thread", 16), ("syncing_thread", 20, "_syncing_thread"),
+        ("async_sem", 24, "_async_sem"),
+    )),
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4)), k_obj="K_OBJ_TIMER",
            static=True),
     # k_fifo and k_lifo are a k_queue as their first member: the same object.
@@ -469,6 +478,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
     "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
+    # Mailboxes are a kernel API only in Zephyr.
+    "k_mbox_init", "k_mbox_put", "k_mbox_async_put", "k_mbox_get", "k_mbox_data_get",
     # A callback runs in interrupt context with the kernel's rights: supervisors only.
     "gpio_add_callback", "gpio_remove_callback",
     # Called from the UART's interrupt callback, or to set it: kernel functions.
@@ -745,6 +756,13 @@ _DECLARATIONS = (
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
     "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
     "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
+    "void k_mbox_init(struct k_mbox *mbox)",
+    "int k_mbox_put(struct k_mbox *mbox, struct k_mbox_msg *tx_msg, k_timeout_t timeout)",
+    # `sem` may be NULL: decoded by the call, not as an object every caller must name.
+    "void k_mbox_async_put(struct k_mbox *mbox, struct k_mbox_msg *tx_msg, void *sem)",
+    "int k_mbox_get(struct k_mbox *mbox, struct k_mbox_msg *rx_msg, void *buffer, "
+    "k_timeout_t timeout)",
+    "void k_mbox_data_get(struct k_mbox_msg *rx_msg, void *buffer)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

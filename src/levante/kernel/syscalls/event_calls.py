@@ -58,7 +58,10 @@ def _post(kernel: Services, obj: Event, events: int, mask: int) -> int:
     waiter the new set satisfies wakes.  Returns the previous set, under `mask`."""
     _mirrored(kernel, obj)
     previous = obj.events & mask
-    obj.events = ((obj.events & ~mask) | (events & mask)) & 0xFFFFFFFF
+    updated = ((obj.events & ~mask) | (events & mask)) & 0xFFFFFFFF
+    if updated == obj.events and not obj.waiters:
+        return previous  # nothing changed, nobody to wake: the structure is current
+    obj.events = updated
     _show_events(kernel, obj)
     for waiter in obj.waiters.threads():
         wanted = waiter.wait_data

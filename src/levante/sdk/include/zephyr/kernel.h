@@ -358,6 +358,28 @@ struct k_event {
 #define K_EVENT_DEFINE(name) \
 	struct k_event name Z_STATIC_OBJECT(k_event, name) = Z_EVENT_INITIALIZER(name)
 
+/* Mailboxes: a sender's message descriptor meets a receiver's, and the data is copied
+ * from the sender's buffer into the receiver's.  The kernel keeps the waiting senders and
+ * receivers (the structure holds none of them); the descriptors are the callers', and
+ * the kernel fills in their fields as Zephyr's mailbox does. */
+struct k_mbox_msg {
+	size_t size;
+	uint32_t info;
+	void *tx_data;
+	k_tid_t rx_source_thread;
+	k_tid_t tx_target_thread;
+	k_tid_t _syncing_thread;
+	struct k_sem *_async_sem;
+};
+
+struct k_mbox {
+	uint32_t _kernel_reserved[4];
+};
+#define K_MBOX_DEFINE(name) struct k_mbox name Z_STATIC_OBJECT(k_mbox, name) = { { 0 } }
+
+/* Any thread, as a mailbox message's source or target. */
+#define K_ANY NULL
+
 struct k_timer;
 typedef void (*k_timer_expiry_t)(struct k_timer *timer);
 typedef void (*k_timer_stop_t)(struct k_timer *timer);

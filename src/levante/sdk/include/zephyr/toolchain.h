@@ -7,6 +7,7 @@
 #define __used __attribute__((__used__))
 #define __unused __attribute__((__unused__))
 #define __maybe_unused __attribute__((__unused__))
+#define __fallthrough __attribute__((__fallthrough__))
 #define __weak __attribute__((__weak__))
 /* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
 #define __syscall static inline

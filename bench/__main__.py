@@ -1,7 +1,8 @@
 """Run every benchmark; end with one `BENCH <name> <ratio> <target> <ok|below>` line each.
 
-The peer comparison (Levante vs Zephyr on QEMU, from ../shared/peer) runs last: it takes a
-few minutes and yields four results, or none with a one-line note where it cannot run."""
+The per-operation figures under latency_measure's names come as one group; the peer
+comparison (Levante vs Zephyr on QEMU, from ../shared/peer) runs last: it takes a few
+minutes and yields four results, or none with a one-line note where it cannot run."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from bench import (
     bench_boot,
     bench_codecs_app,
     bench_codecs_net,
+    bench_fifo,
     bench_granules,
+    bench_latency,
     bench_mips,
     bench_peer,
     bench_syscall,
@@ -24,6 +27,7 @@ BENCHMARKS = (
     bench_syscall.run,
     bench_yield.run,
     bench_work.run,
+    bench_fifo.run,
     bench_app_syscall.run,
     bench_user_mode.run_syscall,
     bench_user_mode.run_switch,
@@ -36,7 +40,7 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt_publish,
 )
 # Benchmarks that yield several results at once.
-GROUPS = (bench_peer.run,)
+GROUPS = (bench_latency.run, bench_peer.run)
 
 
 def main() -> None:

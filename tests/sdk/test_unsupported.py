@@ -14,8 +14,8 @@ from levante.sdk.unsupported import explain, first_error
 
 
 @pytest.mark.parametrize(("line", "family"), [
-    ("main.c:4:9: error: implicit declaration of function 'k_mbox_put'", "mailboxes"),
-    ("main.c:9:5: error: implicit declaration of function 'k_p4wq_submit'", "pooled parallel"),
+    ("main.c:4:9: error: implicit declaration of function 'k_p4wq_submit'", "parallel work"),
+    ("main.c:9:5: error: implicit declaration of function 'k_mem_map'", "virtual memory"),
     ("main.c:3:1: error: unknown type name 'bt_addr_le_t'", "Bluetooth"),
     ("x.c:1:1: error: implicit declaration of function 'zsock_socket'", "sockets"),
 ])
@@ -41,9 +41,9 @@ def test_a_build_calling_an_unsupported_api_says_so(tmp_path: Path) -> None:
     (app / "src").mkdir(parents=True)
     (app / "prj.conf").write_text("")
     (app / "src" / "main.c").write_text(
-        "#include <zephyr/kernel.h>\nint main(void)\n{\n\treturn k_mbox_put(0, 0, K_NO_WAIT);\n}\n")
+        "#include <zephyr/kernel.h>\nint main(void)\n{\n\tk_p4wq_submit(0, 0);\n\treturn 0;\n}\n")
     with pytest.raises(BuildError) as caught:
         build(app, tmp_path / "build", load_board("lv_m4"))
     message = caught.value.message
-    assert "k_mbox_put is Zephyr's mailboxes (k_mbox) API" in message
+    assert "k_p4wq_submit is Zephyr's pooled parallel work queues (k_p4wq) API" in message
     assert "main.c:4" in message and "\n" not in message

@@ -57,7 +57,7 @@ _OBJECT_TYPES = {
 # Structures the kernel only reads or writes as data (never kernel objects): a buffer, so
 # that a supervisor's is its scratch, not another thread's k_thread the kernel keeps links in.
 _DATA_STRUCTS = frozenset({"structflash_pages_info*", "structk_msgq_attrs*",
-                           "structk_poll_event*"})
+                           "structk_poll_event*", "structk_mbox_msg*"})
 # Functions the kernel runs in an ISR with one pointer first.
 _CALLBACK_TYPES = frozenset({"k_timer_expiry_t", "k_timer_stop_t", "k_thread_timeslice_fn_t",
                              "_timeout_func_t"})

@@ -152,7 +152,21 @@ STRUCTS: tuple[Struct, ...] = (
                                  ("buffer_end", 12), ("read_ptr", 16), ("write_ptr", 20),
                                  ("used_msgs", 24)),
            k_obj="K_OBJ_MSGQ", static=True),
-    Struct("k_event", 8, k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    # Zephyr's layout: the wait queue's list head, then the event set.  The kernel keeps
+    # both and mirrors them after every change: `wait_q` names the first and last waiter
+    # (or itself when nobody waits), as z_waitq_head reads it; `events` is the set.
+    Struct("k_event", 12, _fields(("wait_q_head", 0, "wait_q.waitq.head"),
+                                  ("wait_q_tail", 4, "wait_q.waitq.tail"), ("events", 8)),
+           k_obj="K_OBJ_EVENT", static=True, requires="EVENTS"),
+    # Mailboxes (kernel API only, not kernel objects in Zephyr).  The kernel keeps the
+    # waiting senders and receivers; a message descriptor is the caller's, and the kernel
+    # reads and writes its fields as Zephyr's mailbox code does.
+    Struct("k_mbox", 16, static=True),
+    Struct("k_mbox_msg", 28, _fields(
+        ("size", 0), ("info", 4), ("tx_data", 8), ("rx_source_thread", 12),
+        ("tx_target_thread", 16), ("syncing_thread", 20, "_syncing_thread"),
+        ("async_sem", 24, "_async_sem"),
+    )),
     # user_data is the timer's own field (Zephyr's tests set and read it directly):
     # k_timer_user_data_set/get write and read it for callers that cannot.
     Struct("k_timer", 24, _fields(("expiry_fn", 0), ("stop_fn", 4), ("user_data", 8)),
@@ -478,7 +492,7 @@ _REQUIRES = {
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
 _NEVER_INITIALISED = frozenset({"k_msgq_alloc_init", "k_queue_init", "k_stack_alloc_init",
-                                "k_pipe_alloc_init"})
+                                "k_pipe_alloc_init", "k_event_init"})
 
 _SUPERVISOR_ONLY = frozenset({
     "k_sched_time_slice_set", "k_fatal_halt", "k_timer_init", "k_thread_user_mode_enter",
@@ -490,6 +504,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_queue_append", "k_queue_prepend", "k_queue_insert", "k_queue_append_list",
     "k_queue_remove", "k_queue_unique_append", "k_stack_init", "k_stack_cleanup",
     "k_heap_init", "k_heap_alloc", "k_heap_aligned_alloc", "k_heap_calloc", "k_heap_free",
+    # Mailboxes are a kernel API only in Zephyr.
+    "k_mbox_init", "k_mbox_put", "k_mbox_async_put", "k_mbox_get", "k_mbox_data_get",
     # A callback runs in interrupt context with the kernel's rights: supervisors only.
     "gpio_add_callback", "gpio_remove_callback",
     # Called from the UART's interrupt callback, or to set it: kernel functions.
@@ -804,6 +820,13 @@ _DECLARATIONS = (
     "void z_levante_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout)",
     "int z_levante_abort_timeout(struct _timeout *to)",
     "k_ticks_t k_timer_expires_ticks(struct k_timer *timer)",
+    "void k_mbox_init(struct k_mbox *mbox)",
+    "int k_mbox_put(struct k_mbox *mbox, struct k_mbox_msg *tx_msg, k_timeout_t timeout)",
+    # `sem` may be NULL: decoded by the call, not as an object every caller must name.
+    "void k_mbox_async_put(struct k_mbox *mbox, struct k_mbox_msg *tx_msg, void *sem)",
+    "int k_mbox_get(struct k_mbox *mbox, struct k_mbox_msg *rx_msg, void *buffer, "
+    "k_timeout_t timeout)",
+    "void k_mbox_data_get(struct k_mbox_msg *rx_msg, void *buffer)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

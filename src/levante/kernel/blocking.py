@@ -54,6 +54,8 @@ class Blocking(Clock):
             return
         thread.priority = priority
         self.scheduler.priority_changed(thread)
+        if isinstance(thread.waiting_on, WaitQueue):
+            thread.waiting_on.reordered()  # a waiter's rank may have changed
         self.mirror_thread_base(thread)
 
     def pend(

@@ -36,6 +36,7 @@ class KernelConfig:
     thread_names: bool = True
     thread_name_length: int = 32
     events: bool = False
+    num_mbox_async_msgs: int = 10  # CONFIG_NUM_MBOX_ASYNC_MSGS: k_mbox_async_put's descriptors
     poll: bool = False  # CONFIG_POLL: k_poll and poll signals
     pipes: bool = False  # Zephyr 3.7's pipe API; off: 4.1's (k_pipe_write/read)
     mem_slab_max_used: bool = False  # CONFIG_MEM_SLAB_TRACE_MAX_UTILIZATION
@@ -178,6 +179,7 @@ class KernelConfig:
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,
             events=config.is_enabled("EVENTS"),
+            num_mbox_async_msgs=config.get_int("NUM_MBOX_ASYNC_MSGS"),
             poll=config.is_enabled("POLL"),
             pipes=config.is_enabled("PIPES"),
             mem_slab_max_used=config.is_enabled("MEM_SLAB_TRACE_MAX_UTILIZATION"),

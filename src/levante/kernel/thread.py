@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
+    from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
     from levante.kernel.objects.poll_events import PollWait
     from levante.kernel.pool import MemoryPool
@@ -26,9 +27,10 @@ if TYPE_CHECKING:
 # What a blocked thread's waker needs, never a raw address: a receiver's buffer (a value
 # checked again when written), a sender's message (copied in when it blocked), the events
 # an event waiter wants, the unit k_sleep/k_usleep report the time left in, a heap
-# allocation's (size, alignment), or a pipe transfer under way.
+# allocation's (size, alignment), a pipe transfer under way, or a mailbox message or
+# receiver's request.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
-                 "PipeReader", None]
+                 "PipeReader", "MailboxSend", "MailboxReceive", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

@@ -52,8 +52,11 @@ class ThreadLifecycle(Blocking):
                                          AccessKind.WRITE)
         thread = Thread(address, name or f"{address:#010x}", priority, options, None,
                         stack, stack_size)
-        # Zephyr: a new thread inherits its creator's resource pool.
-        thread.resource_pool = creator.resource_pool if creator is not None else None
+        # Zephyr: a new thread inherits its creator's resource pool.  The threads the
+        # kernel creates itself (main, K_THREAD_DEFINE's, the system work queue's) descend
+        # from Zephyr's boot thread, which holds the system heap when there is one.
+        thread.resource_pool = (creator.resource_pool if creator is not None
+                                else self.system_pool)
         thread.stack_object = self._stack_object(stack, stack_size)
         if self.userspace is not None:
             becomes_user = bool(options & K_USER) or (creator is not None and creator.user)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from levante.kernel.thread import Thread
+
+# Told the waiters, best first, after every change of a queue C code can see.
+WaitersWatcher = Callable[[list["Thread"]], None]
 
 
 class WaitQueue:
@@ -18,13 +22,31 @@ class WaitQueue:
     def __init__(self) -> None:
         self._waiters: list[tuple[int, Thread]] = []
         self._arrivals = 0
+        self._watcher: WaitersWatcher | None = None
+
+    def watch(self, watcher: WaitersWatcher) -> None:
+        """Tell `watcher` the waiters now and after every change (an object whose
+        structure shows its wait queue to C code keeps it current this way)."""
+        self._watcher = watcher
+        watcher(self.threads())
+
+    @property
+    def watched(self) -> bool:
+        return self._watcher is not None
 
     def add(self, thread: Thread) -> None:
         self._arrivals += 1
         self._waiters.append((self._arrivals, thread))
+        self.reordered()
 
     def remove(self, thread: Thread) -> None:
         self._waiters = [entry for entry in self._waiters if entry[1] is not thread]
+        self.reordered()
+
+    def reordered(self) -> None:
+        """The waiters or their priorities changed: tell the watcher, if any."""
+        if self._watcher is not None:
+            self._watcher(self.threads())
 
     def best(self) -> Thread | None:
         if not self._waiters:

@@ -151,7 +151,8 @@ def stubs_header(header: Path, calls: list[AppSyscall], indexes: dict[str, int])
         args = ", ".join(p.name for p in call.parameters)
         lines += _args_struct(call)
         lines.append(f"extern {call.prototype('z_impl_')};")
-        lines += [f"static inline {call.prototype()}", "{",
+        # Without CONFIG_USERSPACE every thread is privileged: the stub is the direct call.
+        lines += [f"static inline {call.prototype()}", "{", "#ifdef CONFIG_USERSPACE",
                   "\tif (k_is_user_context()) {"]
         if call.parameters:
             lines.append(f"\t\tstruct z_app_args_{call.name} z_args = {{ {args} }};")
@@ -165,8 +166,8 @@ def stubs_header(header: Path, calls: list[AppSyscall], indexes: dict[str, int])
             lines += [f"\t\tunion {{ {call.return_type} value; uint64_t raw; }} z_result;",
                       f"\t\tz_result.raw = {trap};", "\t\treturn z_result.value;"]
         call_impl = f"z_impl_{call.name}({args})"
-        lines += ["\t}", f"\t{'' if call.returns_nothing else 'return '}{call_impl};", "}",
-                  ""]
+        lines += ["\t}", "#endif", f"\t{'' if call.returns_nothing else 'return '}{call_impl};",
+                  "}", ""]
     lines += ["#endif", ""]
     return "\n".join(lines)
 

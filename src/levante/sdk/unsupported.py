@@ -2,7 +2,7 @@
 
 A program calling an API Levante lacks fails to compile (an undeclared function is an
 error, never a guess at its type); the compiler then says `implicit declaration of
-function 'k_mbox_put'`, which reads like a typo.  When the name belongs to a Zephyr API
+function 'k_p4wq_submit'`, which reads like a typo.  When the name belongs to a Zephyr API
 family, the build's one-line error says which family and that Levante does not provide
 it, with the compiler's line after it.
 """
@@ -15,8 +15,6 @@ from levante.abi import SYSCALLS_BY_NAME
 
 # Zephyr API families by name prefix, most specific first.
 FAMILIES: tuple[tuple[str, str], ...] = (
-    ("k_mbox_", "mailboxes (k_mbox)"),
-    ("K_MBOX_", "mailboxes (k_mbox)"),
     ("k_futex_", "futexes (k_futex)"),
     ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
     ("k_mem_map", "virtual memory (k_mem_map)"),

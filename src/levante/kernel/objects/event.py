@@ -31,10 +31,11 @@ class Event:
 
     events: int = 0
     waiters: WaitQueue = field(default_factory=WaitQueue)
+    address: int = 0  # the struct k_event its set and wait queue are mirrored into
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> Event:
-        return cls()
+        return cls(events=fields["events"], address=address)
 
     def wait_queues(self) -> tuple[WaitQueue, ...]:
         return (self.waiters,)

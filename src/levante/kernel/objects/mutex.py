@@ -24,6 +24,17 @@ class Mutex:
     def from_static(cls, address: int, fields: StaticFields) -> Mutex:
         return cls()
 
+    def is_owned_by(self, thread: Thread) -> bool:
+        """Zephyr knows an owner by its struct k_thread: a thread created in the struct
+        of an owner that ended holding the mutex owns it (and takes it over)."""
+        owner = self.owner
+        if owner is None or owner is thread:
+            return owner is thread
+        if owner.address == 0 or owner.address != thread.address:
+            return False
+        self.owner = thread
+        return True
+
     def inherited_priority(self) -> int:
         """What the owner should run at: its own priority, or its most important
         waiter's if that is more important (Zephyr's priority inheritance)."""

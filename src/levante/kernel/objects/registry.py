@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, runtime_checkable
 
-from levante.abi import ERRNO
+from levante.abi import ERRNO, STRUCTS_BY_NAME
 from levante.kernel.fatal import Oops
 
 if TYPE_CHECKING:
@@ -58,6 +58,14 @@ class HasWaiters(Protocol):
 def has_waiters(state: object) -> bool:
     """Whether any thread is blocked on the object `state`."""
     return isinstance(state, HasWaiters) and any(state.wait_queues())
+
+
+def _untracked_in_zephyr(kind: str) -> bool:
+    """A structure the kernel keeps state for that is no kernel object in Zephyr (a
+    mailbox, a heap): nothing in Zephyr stops its memory from becoming another object,
+    as a function's local structures do from one call to the next."""
+    record = STRUCTS_BY_NAME.get(kind)
+    return record is not None and record.k_obj is None
 
 
 def is_waiting_on(thread: Thread, state: object) -> bool:
@@ -134,6 +142,8 @@ class ObjectRegistry:
         re-initialise an object, never turn one kind into another under its users."""
         entry = self._objects.get(address)
         if entry is not None and entry.kind != kind and entry.initialised:
+            if _untracked_in_zephyr(entry.kind) and not has_waiters(entry.state):
+                return  # Zephyr knows no such object: its memory is simply reused
             raise Oops(f"{address:#x} is a live {entry.kind}, not a {kind}")
 
     def register(self, address: int, obj: HasKind) -> KernelObject:

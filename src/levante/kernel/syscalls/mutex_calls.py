@@ -22,7 +22,7 @@ def k_mutex_init(kernel: Services, caller: Caller, mutex: int) -> int:
 @syscall("k_mutex_lock")
 def k_mutex_lock(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
     thread = caller.thread
-    if lock.lock_count == 0 or lock.owner is thread:
+    if lock.lock_count == 0 or lock.is_owned_by(thread):
         if lock.lock_count == 0:
             lock.owner = thread
             lock.owner_original_priority = thread.priority
@@ -53,7 +53,7 @@ def unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
     """k_mutex_unlock's rule, also what k_condvar_wait does to its mutex."""
     if lock.owner is None:
         return -ERRNO["EINVAL"]
-    if lock.owner is not caller.thread:
+    if not lock.is_owned_by(caller.thread):
         return -ERRNO["EPERM"]
     if lock.lock_count > 1:
         lock.lock_count -= 1

@@ -41,6 +41,11 @@ def k_sem_take(kernel: Services, caller: Caller, semaphore: Semaphore,
 
 @syscall("k_sem_give")
 def k_sem_give(kernel: Services, caller: Caller, semaphore: Semaphore) -> None:
+    give(kernel, semaphore)
+
+
+def give(kernel: Services, semaphore: Semaphore) -> None:
+    """k_sem_give's rule, also what a received asynchronous mailbox message does."""
     waiter = semaphore.waiters.pop_best()
     if waiter is not None:
         kernel.wake(waiter, 0)

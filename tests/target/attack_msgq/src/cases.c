@@ -59,6 +59,8 @@ static int alloc_init_no_pool(const void *arg)
 static void grant_q1(void)
 {
 	k_object_access_grant(&plain_q1, &case_thread);
+	/* As in Zephyr, the case thread inherited main's pool, the system heap: no pool. */
+	k_thread_heap_assign(&case_thread, NULL);
 }
 
 static int alloc_init_pool(const void *arg)

@@ -761,6 +761,42 @@ static int sv_z_levante_abort_timeout(void)
 {
 	expect_fault();
 	(void)z_levante_abort_timeout(&sv_timeout);
+/* Mailboxes are a kernel API: every call oopses a user thread before it touches them. */
+K_MBOX_DEFINE(sv_mbox);
+static struct k_mbox_msg sv_mbox_msg;
+
+static int sv_mbox_init(void)
+{
+	expect_fault();
+	k_mbox_init(&sv_mbox);
+	return __LINE__;
+}
+
+static int sv_mbox_put(void)
+{
+	expect_fault();
+	(void)k_mbox_put(&sv_mbox, &sv_mbox_msg, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_mbox_async_put(void)
+{
+	expect_fault();
+	k_mbox_async_put(&sv_mbox, &sv_mbox_msg, NULL);
+	return __LINE__;
+}
+
+static int sv_mbox_get(void)
+{
+	expect_fault();
+	(void)k_mbox_get(&sv_mbox, &sv_mbox_msg, NULL, K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_mbox_data_get(void)
+{
+	expect_fault();
+	k_mbox_data_get(&sv_mbox_msg, NULL);
 	return __LINE__;
 }
 
@@ -1079,6 +1115,11 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_reschedule", sv_z_levante_reschedule, K_USER, OOPS },
 	{ "sv_z_levante_add_timeout", sv_z_levante_add_timeout, K_USER, OOPS },
 	{ "sv_z_levante_abort_timeout", sv_z_levante_abort_timeout, K_USER, OOPS },
+	{ "sv_mbox_init", sv_mbox_init, K_USER, OOPS },
+	{ "sv_mbox_put", sv_mbox_put, K_USER, OOPS },
+	{ "sv_mbox_async_put", sv_mbox_async_put, K_USER, OOPS },
+	{ "sv_mbox_get", sv_mbox_get, K_USER, OOPS },
+	{ "sv_mbox_data_get", sv_mbox_data_get, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

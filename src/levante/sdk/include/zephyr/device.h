@@ -51,7 +51,7 @@ typedef int16_t device_handle_t;
 
 /* The device, its state, and its init entry: a SYS_INIT record (<zephyr/init.h>) that
  * names the device, so devices and SYS_INIT functions run in one order, as in Zephyr. */
-#define Z_DEVICE_DEFINE(dev_id, dev_name, init_fn, data_ptr, config_ptr, init_level, prio, \
+#define Z_DEVICE_DEFINE(dev_id, dev_name, init_fn_, data_ptr, config_ptr, init_level, prio, \
 			api_ptr)                                                           \
 	BUILD_ASSERT(sizeof(dev_name) <= Z_DEVICE_MAX_NAME_LEN,                            \
 		     "the device's name is longer than Z_DEVICE_MAX_NAME_LEN - 1");       \
@@ -68,7 +68,7 @@ typedef int16_t device_handle_t;
 		.address = 0,                                                              \
 	};                                                                                 \
 	static const STRUCT_SECTION_ITERABLE(init_entry, Z_DEVICE_INIT_NAME(dev_id)) = {       \
-		.init_fn = {.dev = (init_fn)},                                             \
+		.init_fn = {.dev = (init_fn_)},                                             \
 		.dev = &DEVICE_NAME_GET(dev_id),                                           \
 		.level = INIT_LEVEL_ORD(init_level),                                       \
 		.priority = (prio),                                                        \

@@ -13,6 +13,7 @@
 #include <zephyr/toolchain.h>
 #include <zephyr/sys/util.h>
 #include <zephyr/sys/slist.h>
+#include <zephyr/sys/dlist.h>
 #include <zephyr/sys/time_units.h>
 #include <zephyr/sys/mem_stats.h>
 #include <zephyr/sys/printk.h>
@@ -356,10 +357,44 @@ void *k_malloc(size_t size);
 void *k_calloc(size_t nmemb, size_t size);
 /* k_free(ptr) is a system call: it frees a block of any heap (NULL: nothing). */
 
+/* A wait queue as Zephyr's structures embed it.  The kernel keeps the waiters; the list
+ * head shows the first and last of them (or the list itself when nobody waits) for
+ * <wait_q.h>'s z_waitq_head.  Threads are not linked to each other through it. */
+typedef struct {
+	sys_dlist_t waitq;
+} _wait_q_t;
+#define Z_WAIT_Q_INIT(wait_q) { SYS_DLIST_STATIC_INIT(&(wait_q)->waitq) }
+
+/* Events (CONFIG_EVENTS): the kernel keeps `events` equal to the object's set. */
 struct k_event {
-	uint32_t _kernel_reserved[2];
+	_wait_q_t wait_q;
+	uint32_t events;
 };
-#define K_EVENT_DEFINE(name) struct k_event name Z_STATIC_OBJECT(k_event, name) = { { 0 } }
+#define Z_EVENT_INITIALIZER(obj) { .wait_q = Z_WAIT_Q_INIT(&(obj).wait_q), .events = 0 }
+#define K_EVENT_DEFINE(name) \
+	struct k_event name Z_STATIC_OBJECT(k_event, name) = Z_EVENT_INITIALIZER(name)
+
+/* Mailboxes: a sender's message descriptor meets a receiver's, and the data is copied
+ * from the sender's buffer into the receiver's.  The kernel keeps the waiting senders and
+ * receivers (the structure holds none of them); the descriptors are the callers', and
+ * the kernel fills in their fields as Zephyr's mailbox does. */
+struct k_mbox_msg {
+	size_t size;
+	uint32_t info;
+	void *tx_data;
+	k_tid_t rx_source_thread;
+	k_tid_t tx_target_thread;
+	k_tid_t _syncing_thread;
+	struct k_sem *_async_sem;
+};
+
+struct k_mbox {
+	uint32_t _kernel_reserved[4];
+};
+#define K_MBOX_DEFINE(name) struct k_mbox name Z_STATIC_OBJECT(k_mbox, name) = { { 0 } }
+
+/* Any thread, as a mailbox message's source or target. */
+#define K_ANY NULL
 
 struct k_timer;
 typedef void (*k_timer_expiry_t)(struct k_timer *timer);
@@ -626,6 +661,14 @@ static inline int k_thread_cpu_pin(k_tid_t thread, int cpu)
 }
 #endif
 
+
+#ifdef CONFIG_EVENTS
+/* The events of `events_mask` that are set now, without waiting or changing them. */
+static inline uint32_t k_event_test(struct k_event *event, uint32_t events_mask)
+{
+	return k_event_wait(event, events_mask, false, K_NO_WAIT);
+}
+#endif
 
 /* Memory charged to the calling thread: its resource pool (Zephyr's z_thread_malloc). */
 static inline void *z_thread_malloc(size_t size)

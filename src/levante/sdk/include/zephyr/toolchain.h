@@ -9,6 +9,7 @@
 #define __fallthrough __attribute__((__fallthrough__))
 #define __no_optimization __attribute__((__optimize__("-O0")))
 #define __maybe_unused __attribute__((__unused__))
+#define __fallthrough __attribute__((__fallthrough__))
 #define __weak __attribute__((__weak__))
 /* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
 #define __syscall static inline

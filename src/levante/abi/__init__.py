@@ -125,7 +125,7 @@ def _fields(*pairs: tuple[str, int] | tuple[str, int, str]) -> tuple[Field, ...]
 STRUCTS: tuple[Struct, ...] = (
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
-    Struct("k_thread", 64, _fields(
+    Struct("k_thread", 68, _fields(
         ("priv_stack_start", 0, "arch.priv_stack_start"),
         ("next_thread", 4),  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
         ("stack_info_start", 8, "stack_info.start"),
@@ -137,6 +137,7 @@ STRUCTS: tuple[Struct, ...] = (
         ("base_prio", 24, "base.prio"),
         ("base_sched_locked", 25, "base.sched_locked"),
         ("name", 32),
+        ("init_data", 64),  # a K_THREAD_DEFINE thread's _static_thread_data record
     ), k_obj="K_OBJ_THREAD"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
     Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
@@ -182,7 +183,7 @@ STRUCTS: tuple[Struct, ...] = (
     # object of its own, at another address.
     Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
     Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
-    Struct("k_work_q", 72, _fields(("flags", 0), ("thread", 8))),
+    Struct("k_work_q", 76, _fields(("flags", 0), ("thread", 8))),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -319,6 +320,7 @@ USERSPACE_SYMBOLS = (
     "k_mem_domain_default",  # struct k_mem_domain: the domain threads start in
     "z_libc_partition",  # struct k_mem_partition: the C library's globals
     "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
+    "z_object_records",  # struct k_object records k_object_find hands out
 )
 # With CONFIG_HEAP_MEM_POOL_SIZE > 0: the system heap's memory (kernel memory) and the
 # k_heap that k_malloc and k_free use; k_object_alloc takes its objects from the same.
@@ -476,6 +478,8 @@ _SUPERVISOR_ONLY = frozenset({
     # The checks of an application-defined call's handler: privileged code only.
     "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
     "k_thread_runtime_stats_get", "k_thread_runtime_stats_all_get",
+    # Kernel functions on the object table (Zephyr's kobject.h).
+    "k_object_find", "k_object_recycle", "z_priv_stack_find",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -740,6 +744,9 @@ _DECLARATIONS = (
     "int k_msgq_peek_at(struct k_msgq *msgq, void *data, uint32_t idx)",
     "int k_thread_runtime_stats_get(k_tid_t thread, k_thread_runtime_stats_t *stats)",
     "int k_thread_runtime_stats_all_get(k_thread_runtime_stats_t *stats)",
+    "struct k_object *k_object_find(const void *obj)",
+    "void k_object_recycle(const void *obj)",
+    "uint8_t *z_priv_stack_find(void *obj)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -109,7 +109,7 @@ def create_static_threads(kernel: Kernel) -> None:
         priority = kernel.read_i32(record + FIELD_OFFSETS["static_thread_data.priority"])
         delay_ticks = -1 if delay_ms == SYS_FOREVER_MS else kernel.ms_to_ticks(delay_ms)
         name = kernel.read_c_string(field("name"), 64).decode(errors="replace")
-        kernel.create_thread(
+        thread = kernel.create_thread(
             address=field("thread"),
             stack=field("stack"),
             stack_size=field("stack_size"),
@@ -120,6 +120,8 @@ def create_static_threads(kernel: Kernel) -> None:
             delay_ticks=delay_ticks,
             name=name,
         )
+        # Zephyr's thread->init_data: the record the thread was defined by.
+        kernel.write_thread_field(thread, "k_thread.init_data", record)
 
 
 def create_main_thread(kernel: Kernel) -> None:

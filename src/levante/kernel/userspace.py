@@ -23,13 +23,14 @@ from levante.kernel.memdomain import (
     fixed_region_count,
     thread_view,
 )
+from levante.kernel.object_records import ObjectRecords, record_size
 from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import allocate_block, release_block, release_owned
+from levante.kernel.thread import Thread
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
-    from levante.kernel.thread import Thread
 
 _PARTITION_SYMBOL = re.compile(r"z_data_smem_(\w+)_part_start")
 
@@ -59,6 +60,8 @@ class UserSpace:
         self.privileged_stacks = 0
         # Application shared memory: kernel objects placed there are not kernel objects.
         self.shared_memory: list[tuple[int, int]] = []
+        # The struct k_object records k_object_find hands out (none without the runtime's).
+        self.object_records = ObjectRecords(0, 0, 0)
 
     # ---- boot --------------------------------------------------------------------------
 
@@ -82,6 +85,10 @@ class UserSpace:
             symbol.address for symbol in kernel.image.kernel_objects if symbol.kind == "k_thread")
         stacks = symbols.get("z_priv_stacks")
         self.privileged_stacks = stacks.address if stacks else 0
+        records = symbols.get("z_object_records")
+        if records is not None:
+            size = record_size(kernel.config.max_thread_bytes)
+            self.object_records = ObjectRecords(records.address, records.size // size, size)
 
     def _zero_partition_bss(self) -> None:
         section = self.kernel.image.section(BSS_ZERO_SECTION)
@@ -160,6 +167,17 @@ class UserSpace:
         config = self.kernel.config
         return thread_view(self.mpu, config.code_region, thread, config.null_guard_size,
                            partitions)
+
+    def privileged_stack_for_stack(self, stack: KernelObject) -> int:
+        """Where the privileged stack of a thread on the stack object `stack` starts:
+        the one of the thread on it now, or else the one the next thread created gets
+        (privileged stacks go by thread slot); 0 when there is none."""
+        thread = stack.state
+        slot = thread.slot if isinstance(thread, Thread) else (
+            self._free_slots[0] if self._free_slots else None)
+        if slot is None or not self.privileged_stacks:
+            return 0
+        return self.privileged_stacks + slot * self.privileged_stack_size
 
     def privileged_stack_of(self, thread: Thread) -> tuple[int, int]:
         """(start, size) of the privileged stack of a user thread's slot."""

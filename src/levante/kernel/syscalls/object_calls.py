@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES
+from levante.abi import ERRNO, KERNEL_OBJECT_TYPES, OBJECT_KINDS, STRUCT_SIZES, STRUCTS_BY_NAME
 from levante.kernel.fatal import K_ERR_KERNEL_OOPS, Oops, PendingFault
+from levante.kernel.object_records import encode_record
+from levante.kernel.objects.kinds import KindState, load_all_kinds
 from levante.kernel.objects.registry import (
+    STACK_KIND,
     InitState,
     KernelObject,
     ObjectRegistry,
@@ -157,3 +160,79 @@ def _valid_free(kernel: Inspect, caller: Caller, obj: int) -> Plan:
 def k_object_free(kernel: Services, caller: Caller, entry: KernelObject | None) -> None:
     if entry is not None and kernel.userspace is not None:
         kernel.userspace.free_object(entry)
+
+
+# ---- k_object_find and k_object_recycle (kernel functions: supervisor only) --------------
+
+def _write_record(kernel: Services, entry: KernelObject, record: int) -> None:
+    kernel.memory.kernel_write(record, encode_record(entry, kernel.config.max_thread_bytes))
+
+
+def _valid_find(kernel: Inspect, caller: Caller, obj: int) -> Plan:
+    """Objects in the table only (not those a supervisor set up at an untracked address)."""
+    entry = kernel.objects.entry(obj)
+    if kernel.userspace is None or entry is None or not entry.tracked:
+        return (None,)
+    return (entry,)
+
+
+@syscall("k_object_find", validate=_valid_find)
+def k_object_find(kernel: Services, caller: Caller, entry: KernelObject | None) -> int:
+    if entry is None or kernel.userspace is None:
+        return 0
+    record = kernel.userspace.object_records.record_for(entry.address)
+    if record is None:
+        kernel.trace("object_records_full", object=entry.address)
+        return 0
+    _write_record(kernel, entry, record)
+    return record
+
+
+def _state_from_memory(kernel: Inspect, entry: KernelObject) -> KindState | None:
+    """An uninitialised object's state read from its structure, as a K_*_DEFINE one is
+    at boot; None for kinds that have no such form (threads, stacks, devices)."""
+    state_class = load_all_kinds().get(entry.kind)
+    struct = STRUCTS_BY_NAME.get(entry.kind)
+    if state_class is None or struct is None or not struct.static:
+        return None
+    data = kernel.memory.kernel_read(entry.address, struct.size)
+    fields = {field.name: int.from_bytes(data[field.offset:field.offset + 4], "little")
+              for field in struct.fields}
+    return state_class.from_static(entry.address, fields)
+
+
+def _valid_recycle(kernel: Inspect, caller: Caller, obj: int) -> Plan:
+    entry = kernel.objects.entry(obj)
+    if kernel.userspace is None or entry is None or not entry.tracked:
+        return None, None
+    return entry, None if entry.initialised else _state_from_memory(kernel, entry)
+
+
+@syscall("k_object_recycle", validate=_valid_recycle)
+def k_object_recycle(kernel: Services, caller: Caller, entry: KernelObject | None,
+                     state: KindState | None) -> None:
+    """Zephyr's: only the caller may use the object now, and it counts as initialised."""
+    if entry is None or kernel.userspace is None:
+        return
+    entry.permissions.clear()
+    entry.permissions.add(caller.thread)
+    if state is not None:
+        entry.state = state
+    record = kernel.userspace.object_records.existing(entry.address)
+    if record is not None:
+        _write_record(kernel, entry, record)
+
+
+def _valid_priv_stack_find(kernel: Inspect, caller: Caller, obj: int) -> Plan:
+    entry = kernel.objects.entry(obj)
+    if kernel.userspace is None or entry is None or entry.kind != STACK_KIND:
+        return (None,)
+    return (entry,)
+
+
+@syscall("z_priv_stack_find", validate=_valid_priv_stack_find)
+def z_priv_stack_find(kernel: Services, caller: Caller, stack: KernelObject | None) -> int:
+    """The privileged stack that goes with a stack object (a kernel function)."""
+    if stack is None or kernel.userspace is None:
+        return 0
+    return kernel.userspace.privileged_stack_for_stack(stack)

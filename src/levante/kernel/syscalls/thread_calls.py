@@ -107,6 +107,11 @@ def _valid_user_mode_enter(kernel: Inspect, caller: Caller, entry: int, p1: int,
     if caller.in_isr:
         raise Oops("k_thread_user_mode_enter called from an ISR")
     if kernel.userspace is not None:
+        stack = kernel.objects.entry(caller.thread.stack_object[0])
+        if stack is None or stack.kind != STACK_KIND:
+            # Zephyr asserts the stack is user capable: a kernel stack is not.
+            raise Oops(f"thread '{caller.thread.name}' drops to user mode on a kernel-only "
+                       "stack", K_ERR_KERNEL_PANIC)
         kernel.userspace.user_view(caller.thread)
     return entry, (p1, p2, p3)
 

@@ -687,6 +687,27 @@ static int sv_thread_runtime_stats_all_get(void)
 	return __LINE__;
 }
 
+static int sv_object_find(void)
+{
+	expect_fault();
+	(void)k_object_find(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_object_recycle(void)
+{
+	expect_fault();
+	k_object_recycle(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_z_priv_stack_find(void)
+{
+	expect_fault();
+	(void)z_priv_stack_find(NULL);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -965,6 +986,9 @@ static const struct user_case cases[] = {
 	{ "sv_work_delayable_expires_get", sv_work_delayable_expires_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_get", sv_thread_runtime_stats_get, K_USER, OOPS },
 	{ "sv_thread_runtime_stats_all_get", sv_thread_runtime_stats_all_get, K_USER, OOPS },
+	{ "sv_object_find", sv_object_find, K_USER, OOPS },
+	{ "sv_object_recycle", sv_object_recycle, K_USER, OOPS },
+	{ "sv_z_priv_stack_find", sv_z_priv_stack_find, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -63,6 +63,7 @@ ERRNO: dict[str, int] = {
     "ENOSYS": 88,
     "EADDRINUSE": 112,
     "EALREADY": 120,
+    "ETIMEDOUT": 116,
     "ENOTSUP": 134,
     "ECANCELED": 140,
 }
@@ -125,7 +126,7 @@ def _fields(*pairs: tuple[str, int] | tuple[str, int, str]) -> tuple[Field, ...]
 STRUCTS: tuple[Struct, ...] = (
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
-    Struct("k_thread", 68, _fields(
+    Struct("k_thread", 76, _fields(
         ("priv_stack_start", 0, "arch.priv_stack_start"),
         ("next_thread", 4),  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
         ("stack_info_start", 8, "stack_info.start"),
@@ -138,6 +139,8 @@ STRUCTS: tuple[Struct, ...] = (
         ("base_sched_locked", 25, "base.sched_locked"),
         ("name", 32),
         ("init_data", 64),  # a K_THREAD_DEFINE thread's _static_thread_data record
+        ("resource_pool", 68),  # the struct k_heap the kernel allocates from for it
+        ("mem_domain", 72, "mem_domain_info.mem_domain"),  # the domain it belongs to
     ), k_obj="K_OBJ_THREAD"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
     Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
@@ -157,6 +160,8 @@ STRUCTS: tuple[Struct, ...] = (
     # Not a kernel object in Zephyr: supervisors hand heaps to threads as resource pools.
     Struct("k_heap", 16, _fields(("buffer", 0), ("size", 4)), static=True),
     Struct("k_condvar", 8, k_obj="K_OBJ_CONDVAR", static=True),
+    # A futex's word is user memory; the kernel keeps its waiters (never allocated).
+    Struct("k_futex", 4, k_obj="K_OBJ_FUTEX"),
     # The kernel keeps a slab's free list; it mirrors `info` for Zephyr's inline getters.
     Struct("k_mem_slab", 24, _fields(
         ("buffer", 0), ("num_blocks", 4, "info.num_blocks"),
@@ -183,7 +188,7 @@ STRUCTS: tuple[Struct, ...] = (
     # object of its own, at another address.
     Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
     Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
-    Struct("k_work_q", 76, _fields(("flags", 0), ("thread", 8))),
+    Struct("k_work_q", 84, _fields(("flags", 0), ("thread", 8))),
     Struct("static_thread_data", 44, _fields(
         ("thread", 0, "init_thread"), ("stack", 4, "init_stack"),
         ("stack_size", 8, "init_stack_size"), ("entry", 12, "init_entry"),
@@ -219,26 +224,17 @@ STATIC_KINDS: tuple[Struct, ...] = tuple(struct for struct in STRUCTS if struct.
 
 # Zephyr's enum k_objects, for the kinds of kernel object Levante has, and the C type of
 # each (what the image's debug information names).
+# As in Zephyr, the kernel's own kinds come first and the drivers last, so that
+# K_OBJ_LAST - 1 is a driver; the values follow from the order.
+_KERNEL_KINDS = (
+    "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
+    "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
+    "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
+)
+_DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
+                 "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
 KERNEL_OBJECT_TYPES: dict[str, int] = {
-    "K_OBJ_ANY": 0,
-    "K_OBJ_EVENT": 1,
-    "K_OBJ_MSGQ": 2,
-    "K_OBJ_MUTEX": 3,
-    "K_OBJ_SEM": 4,
-    "K_OBJ_THREAD": 5,
-    "K_OBJ_TIMER": 6,
-    "K_OBJ_THREAD_STACK_ELEMENT": 7,
-    "K_OBJ_DRIVER_ENTROPY": 8,
-    "K_OBJ_DRIVER_FLASH": 9,
-    "K_OBJ_QUEUE": 10,
-    "K_OBJ_STACK": 11,
-    "K_OBJ_DRIVER_GPIO": 12,
-    "K_OBJ_DRIVER_UART": 13,
-    "K_OBJ_DRIVER_SENSOR": 14,
-    "K_OBJ_CONDVAR": 15,
-    "K_OBJ_MEM_SLAB": 16,
-    "K_OBJ_PIPE": 17,
-    "K_OBJ_POLL_SIGNAL": 18,
+    name: number for number, name in enumerate(_KERNEL_KINDS + _DRIVER_KINDS)
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
@@ -321,6 +317,7 @@ USERSPACE_SYMBOLS = (
     "z_libc_partition",  # struct k_mem_partition: the C library's globals
     "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
     "z_object_records",  # struct k_object records k_object_find hands out
+    "_thread_idx_map",  # a bit per thread slot, set while it is free
 )
 # With CONFIG_HEAP_MEM_POOL_SIZE > 0: the system heap's memory (kernel memory) and the
 # k_heap that k_malloc and k_free use; k_object_alloc takes its objects from the same.
@@ -479,7 +476,8 @@ _SUPERVISOR_ONLY = frozenset({
     "z_thread_aligned_alloc", "k_free",  # the kernel's heaps: kernel functions
     "k_thread_runtime_stats_get", "k_thread_runtime_stats_all_get",
     # Kernel functions on the object table (Zephyr's kobject.h).
-    "k_object_find", "k_object_recycle", "z_priv_stack_find",
+    "k_object_find", "k_object_recycle", "z_priv_stack_find", "k_object_init",
+    "k_object_is_valid", "k_object_validate", "arch_mem_domain_max_partitions_get",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -747,6 +745,13 @@ _DECLARATIONS = (
     "struct k_object *k_object_find(const void *obj)",
     "void k_object_recycle(const void *obj)",
     "uint8_t *z_priv_stack_find(void *obj)",
+    "int k_futex_wait(struct k_futex *futex, int expected, k_timeout_t timeout)",
+    "int k_futex_wake(struct k_futex *futex, bool wake_all)",
+    "void k_object_init(const void *obj)",
+    "bool k_object_is_valid(const void *obj, enum k_objects otype)",
+    "int k_object_validate(struct k_object *ko, enum k_objects otype, "
+    "enum _obj_init_check init)",
+    "int arch_mem_domain_max_partitions_get(void)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -68,3 +68,11 @@ class ObjectRecords:
 
     def existing(self, address: int) -> int | None:
         return self.assigned.get(address)
+
+    def object_of(self, record: int) -> int | None:
+        """The object a record handed out describes (None: not one of the records)."""
+        offset = record - self.base
+        if self.size == 0 or offset < 0 or offset % self.size:
+            return None
+        index = offset // self.size
+        return list(self.assigned)[index] if index < len(self.assigned) else None

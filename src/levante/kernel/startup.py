@@ -13,6 +13,7 @@ from levante.abi import (
 )
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import device_state
+from levante.kernel.objects.futex import Futex
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
 from levante.kernel.pool import MemoryPool
@@ -43,6 +44,12 @@ def declare_image_objects(kernel: Kernel) -> None:
     build-time object table; those in application shared memory are not objects."""
     userspace = kernel.userspace
     for symbol in kernel.image.kernel_objects:
+        if symbol.kind == Futex.KIND:
+            # A futex lives in its users' memory and needs no initialisation (Zephyr's
+            # futex data are in the build-time table).
+            kernel.objects.declare(symbol.address, symbol.kind, symbol.size)
+            kernel.objects.register(symbol.address, Futex())
+            continue
         tracked = userspace is None or not userspace.is_shared_memory(symbol.address)
         kernel.objects.declare(symbol.address, symbol.kind, symbol.size, tracked=tracked)
     for kind in STATIC_KINDS:

@@ -1,9 +1,14 @@
 """User mode bookkeeping: thread slots, privileged stacks, MPU views, domains, dynamic objects.
 
-Only built when CONFIG_USERSPACE is on.  A thread gets a slot when it is created (Zephyr
-numbers threads for its permission bitmaps, 8 * MAX_THREAD_BYTES of them); the slot also
-picks its privileged stack in `z_priv_stacks`.  A user thread's view is recomputed
-whenever its domain changes, and takes effect before it next executes an instruction.
+Only built when CONFIG_USERSPACE is on.  Threads have slots, as Zephyr numbers thread
+objects for its permission bitmaps (8 * MAX_THREAD_BYTES of them): each thread object of
+the image is given one at boot (Zephyr's build-time numbering), a thread object from
+k_object_alloc when it is allocated (none left: the allocation fails), and any other
+thread while it runs.  The slot also picks the thread's privileged stack in
+`z_priv_stacks`; `_thread_idx_map`, when the image has it, shows the free ones.
+
+A user thread's view is recomputed whenever its domain changes, and takes effect before
+it next executes an instruction.
 """
 
 from __future__ import annotations
@@ -51,10 +56,9 @@ class UserSpace:
         self.domains: dict[int, MemoryDomain] = {}
         self.default_domain = MemoryDomain(0)
         self._free_slots = list(range(config.max_threads))
-        # The image's own thread objects (K_THREAD_DEFINE, main, globals): as Zephyr numbers
-        # them at build time, a slot is kept for each, so that no thread created at run
-        # time can take the slot a thread of the image will need.
-        self._image_threads: frozenset[int] = frozenset()
+        # Thread objects that own a slot whether a thread runs on them or not: the image's
+        # (K_THREAD_DEFINE, main, globals) and those k_object_alloc gave.
+        self._object_slots: dict[int, int] = {}
         granule = self.mpu.GRANULE
         self.privileged_stack_size = -(-config.privileged_stack_size // granule) * granule
         self.privileged_stacks = 0
@@ -81,8 +85,13 @@ class UserSpace:
             partition = self.read_partition(libc.address, "z_libc_partition")
             if partition.size:
                 self.default_domain.partitions.append(partition)
-        self._image_threads = frozenset(
-            symbol.address for symbol in kernel.image.kernel_objects if symbol.kind == "k_thread")
+        image_threads = sorted(symbol.address for symbol in kernel.image.kernel_objects
+                               if symbol.kind == "k_thread")
+        for address in image_threads[:len(self._free_slots)]:
+            self._object_slots[address] = self._free_slots.pop(0)
+        map_symbol = symbols.get("_thread_idx_map")
+        self._slot_map = map_symbol.address if map_symbol is not None else 0
+        self._write_slot_map()
         stacks = symbols.get("z_priv_stacks")
         self.privileged_stacks = stacks.address if stacks else 0
         records = symbols.get("z_object_records")
@@ -113,11 +122,11 @@ class UserSpace:
     def check_adoption(self, thread: Thread, creator: Thread | None, user: bool) -> None:
         """Raise the Oops `adopt` (and, for a thread that will be a user thread,
         `enter_user_mode`) would raise for this new thread, changing nothing."""
-        if len(self._free_slots) <= self._slots_kept_for_image(thread):
+        if thread.address not in self._object_slots and not self._free_slots:
             raise Oops(
                 f"no free thread slot for '{thread.name}' (CONFIG_MAX_THREAD_BYTES allows "
-                f"{self.kernel.config.max_threads} threads, and the image's own threads "
-                "keep theirs)"
+                f"{self.kernel.config.max_threads} thread objects, and the image's own and "
+                "the allocated ones keep theirs)"
             )
         if user:
             self.user_view(thread, self._domain_for(creator).partitions)
@@ -137,18 +146,25 @@ class UserSpace:
     def adopt(self, thread: Thread, creator: Thread | None) -> None:
         """A new thread (`check_adoption` passed): a slot, its creator's domain."""
         self.check_adoption(thread, creator, user=False)
-        thread.slot = self._free_slots.pop(0)
+        slot = self._object_slots.get(thread.address)
+        if slot is None:
+            slot = self._free_slots.pop(0)
+            self._write_slot_map()
+        thread.slot = slot
         self.join_domain(thread, self._domain_for(creator))
 
-    def _slots_kept_for_image(self, thread: Thread) -> int:
-        """Free slots `thread` may not take.  A thread object of the image may take any
-        (they share the slots as Zephyr's build-time numbering does); any other thread, a
-        dynamic one above all, must leave one for every image thread not running now."""
-        if thread.address in self._image_threads:
-            return 0
-        threads = self.kernel.threads
-        return sum(1 for address in self._image_threads
-                   if not ((running := threads.get(address)) and running.is_alive()))
+    def _return_slot(self, slot: int) -> None:
+        self._free_slots.append(slot)
+        self._free_slots.sort()
+        self._write_slot_map()
+
+    def _write_slot_map(self) -> None:
+        """Zephyr's _thread_idx_map: one bit per slot, set while it is free."""
+        if not self._slot_map:
+            return
+        bits = sum(1 << slot for slot in self._free_slots)
+        size = self.kernel.config.max_thread_bytes
+        self.kernel.memory.kernel_write(self._slot_map, bits.to_bytes(size, "little"))
 
     def enter_user_mode(self, thread: Thread) -> None:
         """Make `thread` a user thread: its privileged stack, its MPU view (the caller
@@ -231,6 +247,7 @@ class UserSpace:
             thread.domain.threads.discard(thread)
         thread.domain = domain
         domain.threads.add(thread)
+        self.kernel.write_thread_field(thread, "k_thread.mem_domain", domain.address)
 
     def release(self, thread: Thread) -> None:
         """A thread exited: its permissions, slot, domain membership and stack go."""
@@ -238,8 +255,8 @@ class UserSpace:
         for orphan in kernel.objects.forget_thread(thread):
             self.free_object(orphan)
         if thread.slot is not None:
-            self._free_slots.append(thread.slot)
-            self._free_slots.sort()
+            if self._object_slots.get(thread.address) != thread.slot:
+                self._return_slot(thread.slot)
             thread.slot = None
         if thread.domain is not None:
             thread.domain.threads.discard(thread)
@@ -254,8 +271,9 @@ class UserSpace:
 
     def allocate_object(self, kind: str, size: int,
                         pool: MemoryPool | None) -> KernelObject | None:
-        """A zeroed dynamic object from `pool` (the caller's resource pool), or None."""
-        if pool is None:
+        """A zeroed dynamic object from `pool` (the caller's resource pool), or None.  A
+        thread object takes a free slot (Zephyr's thread index): none left, no object."""
+        if pool is None or (kind == Thread.KIND and not self._free_slots):
             return None
         alignment = 8
         if kind == STACK_KIND:
@@ -264,6 +282,9 @@ class UserSpace:
         address = allocate_block(self.kernel.memory, pool, size, alignment)
         if address is None:
             return None
+        if kind == Thread.KIND:
+            self._object_slots[address] = self._free_slots.pop(0)
+            self._write_slot_map()
         return self.kernel.objects.declare(address, kind, size, dynamic=True, pool=pool)
 
     def free_object(self, entry: KernelObject) -> None:
@@ -278,4 +299,7 @@ class UserSpace:
             release_owned(memory, entry.state)
         self.kernel.objects.remove(entry.address)
         self.kernel.objects.awaiting_free.discard(entry)
+        slot = self._object_slots.pop(entry.address, None)
+        if slot is not None:
+            self._return_slot(slot)
         release_block(memory, entry.pool, entry.address)

@@ -12,6 +12,7 @@ from levante.abi import (
     FATAL_REASONS,
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
+    OBJECT_KINDS,
     PARTITION_ACCESS_BITS,
     PARTITION_ATTRIBUTES,
     REGISTER_ARGUMENTS,
@@ -96,8 +97,21 @@ def abi_header() -> str:
     lines += ["", "enum k_objects {"]
     lines += [f"\t{name} = {value}," for name, value in KERNEL_OBJECT_TYPES.items()]
     lines += [f"\tK_OBJ_LAST = {max(KERNEL_OBJECT_TYPES.values()) + 1},", "};"]
+    # otype_to_str's names, by value (runtime/kobject_names.c).
+    names = ", ".join(f'"{object_type_name(name)}"' for name in KERNEL_OBJECT_TYPES)
+    lines += ["", f"#define LV_K_OBJ_NAMES {{ {names} }}"]
     lines += ["", "#endif", ""]
     return "\n".join(lines)
+
+
+def object_type_name(k_obj: str) -> str:
+    """What otype_to_str says of a K_OBJ_* type: its C structure, or its driver's API."""
+    if k_obj == "K_OBJ_ANY":
+        return "generic"
+    kind = OBJECT_KINDS[k_obj]
+    if kind.startswith("device_"):
+        return f"{kind.removeprefix('device_')} driver"
+    return kind
 
 
 # Typedefs that are pointers in C: they must pass through uintptr_t.

@@ -287,13 +287,13 @@ def _valid_heap_assign(kernel: Inspect, caller: Caller, thread: int, heap: int) 
 def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
                          pool: MemoryPool | None) -> None:
     """The heap the kernel allocates from on the thread's behalf (supervisor-only)."""
-    target.resource_pool = pool
+    kernel.assign_resource_pool(target, pool)
 
 
 @syscall("k_thread_system_pool_assign", validate=valid_target)
 def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
-    target.resource_pool = kernel.system_pool
+    kernel.assign_resource_pool(target, kernel.system_pool)
 
 
 @syscall("k_thread_custom_data_set")

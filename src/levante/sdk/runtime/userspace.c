@@ -29,4 +29,8 @@ char __aligned(Z_MPU_MIN_REGION) __section(".noinit.z_priv_stacks")
 #define Z_OBJECT_RECORDS 32
 struct k_object z_object_records[Z_OBJECT_RECORDS];
 
+/* One bit per thread slot, set while the slot is free (Zephyr's thread index map); the
+ * kernel keeps it current. */
+uint8_t _thread_idx_map[CONFIG_MAX_THREAD_BYTES];
+
 #endif /* CONFIG_USERSPACE */

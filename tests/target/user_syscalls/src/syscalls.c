@@ -708,6 +708,34 @@ static int sv_z_priv_stack_find(void)
 	return __LINE__;
 }
 
+static int sv_object_init(void)
+{
+	expect_fault();
+	k_object_init(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_object_is_valid(void)
+{
+	expect_fault();
+	(void)k_object_is_valid(&test_msgq, K_OBJ_MSGQ);
+	return __LINE__;
+}
+
+static int sv_object_validate(void)
+{
+	expect_fault();
+	(void)k_object_validate(NULL, K_OBJ_ANY, _OBJ_INIT_ANY);
+	return __LINE__;
+}
+
+static int sv_arch_mem_domain_max_partitions_get(void)
+{
+	expect_fault();
+	(void)arch_mem_domain_max_partitions_get();
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -989,6 +1017,11 @@ static const struct user_case cases[] = {
 	{ "sv_object_find", sv_object_find, K_USER, OOPS },
 	{ "sv_object_recycle", sv_object_recycle, K_USER, OOPS },
 	{ "sv_z_priv_stack_find", sv_z_priv_stack_find, K_USER, OOPS },
+	{ "sv_object_init", sv_object_init, K_USER, OOPS },
+	{ "sv_object_is_valid", sv_object_is_valid, K_USER, OOPS },
+	{ "sv_object_validate", sv_object_validate, K_USER, OOPS },
+	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
+	  OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -16,6 +16,7 @@
 #include <zephyr/sys/time_units.h>
 #include <zephyr/sys/mem_stats.h>
 #include <zephyr/sys/printk.h>
+#include <zephyr/sys/atomic_types.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/fatal.h>
 #include <zephyr/arch/cpu.h>
@@ -112,6 +113,10 @@ struct k_thread {
 	struct _thread_base base;
 	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
 	void *init_data; /* a K_THREAD_DEFINE thread's static record, written at boot */
+	struct k_heap *resource_pool; /* mirrored: k_thread_heap_assign's heap, or inherited */
+	struct {
+		struct k_mem_domain *mem_domain; /* mirrored: the domain it belongs to */
+	} mem_domain_info;
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
@@ -142,6 +147,13 @@ struct z_kernel_stack_element {
  * aligned to its size, on ARMv8-M a multiple of the granule aligned to it (the granule
  * comes from the MPU model, levante.arch.mpu). */
 #define Z_MPU_MIN_REGION LV_MPU_GRANULE
+/* The alignment a stack object (or a buffer made a partition) needs at the least: the
+ * MPU's granule with user mode, the AAPCS stack alignment without. */
+#ifdef CONFIG_USERSPACE
+#define Z_THREAD_MIN_STACK_ALIGN Z_MPU_MIN_REGION
+#else
+#define Z_THREAD_MIN_STACK_ALIGN Z_STACK_ALIGN
+#endif
 #if defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
 #define Z_THREAD_STACK_SIZE_ADJUST(size) Z_POW2_CEIL(MAX((unsigned long)(size), Z_MPU_MIN_REGION))
 #define Z_THREAD_STACK_OBJ_ALIGN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
@@ -582,6 +594,22 @@ struct k_object {
 #define K_OBJ_FLAG_ALLOC BIT(2)
 #define K_OBJ_FLAG_DRIVER BIT(3)
 #endif
+
+/* What k_object_validate requires of an object's initialisation (Zephyr's values). */
+enum _obj_init_check {
+	_OBJ_INIT_TRUE = 0,
+	_OBJ_INIT_FALSE = -1,
+	_OBJ_INIT_ANY = 1,
+};
+
+/* A fast user-space mutex's word (Zephyr's k_futex): it lives in memory its users can
+ * write; the kernel keeps the threads waiting on it (k_futex_wait, k_futex_wake). */
+struct k_futex {
+	atomic_t val;
+};
+
+/* The name of a kernel object type ("generic" for K_OBJ_ANY, "?" for an unknown one). */
+const char *otype_to_str(enum k_objects otype);
 
 #include <levante/work_types.h>
 #include <generated/levante/syscalls.h>

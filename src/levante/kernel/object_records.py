@@ -5,7 +5,8 @@ table is the kernel's (objects/registry.py), so the runtime gives a few records 
 memory (`z_object_records`) and the kernel writes one per object looked up: its address,
 the permission bits of its threads' slots, its kind and its flags.  A record is a
 snapshot, rewritten when the object is found again or recycled; writing to it changes
-nothing in the kernel.  When every record is taken, k_object_find of a new object is NULL.
+nothing in the kernel.  There are 32 records (the runtime's table); past that the
+least recently found one is reused.
 """
 
 from __future__ import annotations
@@ -51,28 +52,34 @@ def encode_record(entry: KernelObject, max_thread_bytes: int) -> bytes:
 
 @dataclass
 class ObjectRecords:
-    """Which record in `z_object_records` describes which object."""
+    """Which record in `z_object_records` describes which object.  When every record is
+    taken, the one looked up least recently describes the next object: a record stays
+    the same object's until `count` other objects have been looked up."""
 
     base: int
     count: int
     size: int
-    assigned: dict[int, int] = field(default_factory=dict)  # object address -> record
+    assigned: dict[int, int] = field(default_factory=dict)  # object -> record, oldest first
+    described: dict[int, int] = field(default_factory=dict)  # record -> object
 
     def record_for(self, address: int) -> int | None:
-        """The record of the object at `address`, taking a free one if it has none."""
-        record = self.assigned.get(address)
-        if record is None and len(self.assigned) < self.count:
-            record = self.base + len(self.assigned) * self.size
-            self.assigned[address] = record
+        """The record of the object at `address` (now the most recently looked up)."""
+        record = self.assigned.pop(address, None)
+        if record is None:
+            if self.count == 0:
+                return None
+            if len(self.assigned) < self.count:
+                record = self.base + len(self.assigned) * self.size
+            else:
+                oldest = next(iter(self.assigned))
+                record = self.assigned.pop(oldest)
+        self.assigned[address] = record
+        self.described[record] = address
         return record
 
     def existing(self, address: int) -> int | None:
         return self.assigned.get(address)
 
     def object_of(self, record: int) -> int | None:
-        """The object a record handed out describes (None: not one of the records)."""
-        offset = record - self.base
-        if self.size == 0 or offset < 0 or offset % self.size:
-            return None
-        index = offset // self.size
-        return list(self.assigned)[index] if index < len(self.assigned) else None
+        """The object a record handed out describes (None: not a record handed out)."""
+        return self.described.get(record)

@@ -343,6 +343,9 @@ struct k_msgq_attrs {
 
 /* A heap: kernel memory a supervisor hands threads as their resource pool
  * (k_thread_heap_assign), from which the kernel allocates on their behalf. */
+/* The system heap's size (Zephyr's: CONFIG_HEAP_MEM_POOL_SIZE, nothing added to it). */
+#define K_HEAP_MEM_POOL_SIZE CONFIG_HEAP_MEM_POOL_SIZE
+
 struct k_heap {
 	void *buffer;
 	size_t size;

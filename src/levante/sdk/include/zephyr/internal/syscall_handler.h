@@ -58,6 +58,19 @@
 #define K_SYSCALL_OBJ_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 1)
 #define K_SYSCALL_OBJ_NEVER_INIT(ptr, type) K_SYSCALL_OBJ_CHECK(ptr, type, 2)
 
+/* k_object_validate, with a line on the console when it refuses (Zephyr logs it). */
+static inline int k_object_validation_check(struct k_object *ko, const void *obj,
+					    enum k_objects otype, enum _obj_init_check init)
+{
+	int ret = k_object_validate(ko, otype, init);
+
+	if (ret != 0) {
+		printk("E: object %p of type %s: access denied (%d)\n", obj, otype_to_str(otype),
+		       ret);
+	}
+	return ret;
+}
+
 /* A copy of the user's `size` bytes at `src` from the calling thread's resource pool
  * (NULL when it is not theirs to read or there is no room); free it with k_free. */
 void *k_usermode_alloc_from_copy(const void *src, size_t size);

@@ -4,6 +4,7 @@
 #define LEVANTE_KERNEL_INCLUDE_KERNEL_INTERNAL_H
 
 #include <zephyr/kernel.h>
+#include <zephyr/kernel_structs.h> /* _current */
 
 /* The main thread (the runtime's entry.c defines it; kernel memory). */
 extern struct k_thread z_main_thread;

@@ -162,6 +162,8 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("k_condvar", 8, k_obj="K_OBJ_CONDVAR", static=True),
     # A futex's word is user memory; the kernel keeps its waiters (never allocated).
     Struct("k_futex", 4, k_obj="K_OBJ_FUTEX"),
+    # With user mode a sys_mutex is a word in user memory that names a kernel mutex.
+    Struct("sys_mutex", 4, k_obj="K_OBJ_SYS_MUTEX", requires="USERSPACE"),
     # The kernel keeps a slab's free list; it mirrors `info` for Zephyr's inline getters.
     Struct("k_mem_slab", 24, _fields(
         ("buffer", 0), ("num_blocks", 4, "info.num_blocks"),
@@ -230,6 +232,7 @@ _KERNEL_KINDS = (
     "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
     "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
     "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
+    "K_OBJ_SYS_MUTEX",
 )
 _DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
                  "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
@@ -752,6 +755,8 @@ _DECLARATIONS = (
     "int k_object_validate(struct k_object *ko, enum k_objects otype, "
     "enum _obj_init_check init)",
     "int arch_mem_domain_max_partitions_get(void)",
+    "int z_sys_mutex_kernel_lock(struct sys_mutex *mutex, k_timeout_t timeout)",
+    "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -16,6 +16,7 @@ from levante.kernel.objects.device import device_state
 from levante.kernel.objects.futex import Futex
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
+from levante.kernel.objects.sys_mutex import SysMutex
 from levante.kernel.pool import MemoryPool
 
 if TYPE_CHECKING:
@@ -39,16 +40,24 @@ def _field(kernel: Kernel, address: int, name: str) -> int:
     return kernel.read_u32(address + FIELD_OFFSETS[name])
 
 
+_LIVE_FROM_BOOT: dict[str, type[Futex] | type[SysMutex]] = {
+    Futex.KIND: Futex, SysMutex.KIND: SysMutex,
+}
+
+
 def declare_image_objects(kernel: Kernel) -> None:
     """Every kernel object the image defines (from its debug information), as Zephyr's
     build-time object table; those in application shared memory are not objects."""
     userspace = kernel.userspace
     for symbol in kernel.image.kernel_objects:
-        if symbol.kind == Futex.KIND:
-            # A futex lives in its users' memory and needs no initialisation (Zephyr's
-            # futex data are in the build-time table).
-            kernel.objects.declare(symbol.address, symbol.kind, symbol.size)
-            kernel.objects.register(symbol.address, Futex())
+        live_from_boot = _LIVE_FROM_BOOT.get(symbol.kind)
+        if live_from_boot is not None:
+            # Futexes and sys_mutexes live in their users' memory and need no
+            # initialisation (Zephyr's data for them are in the build-time table).
+            # Without user mode a sys_mutex is the k_mutex it holds.
+            if userspace is not None or symbol.kind != SysMutex.KIND:
+                kernel.objects.declare(symbol.address, symbol.kind, symbol.size)
+                kernel.objects.register(symbol.address, live_from_boot())
             continue
         tracked = userspace is None or not userspace.is_shared_memory(symbol.address)
         kernel.objects.declare(symbol.address, symbol.kind, symbol.size, tracked=tracked)

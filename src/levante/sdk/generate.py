@@ -56,9 +56,14 @@ def struct_check_header() -> str:
     lines = [_BANNER, "#ifndef LEVANTE_GENERATED_STRUCT_CHECK_H",
              "#define LEVANTE_GENERATED_STRUCT_CHECK_H", ""]
     for struct in STRUCTS:
-        lines.append(f"BUILD_ASSERT(sizeof(struct {struct.c_name}) == {struct.size});")
-        lines += [f"BUILD_ASSERT(offsetof(struct {struct.c_name}, {field.c_member}) == "
-                  f"{field.offset});" for field in struct.fields]
+        # A structure that exists in this form only with its option (sys_mutex: a word
+        # with user mode, a k_mutex without) is checked only then.
+        checks = [f"BUILD_ASSERT(sizeof(struct {struct.c_name}) == {struct.size});"]
+        checks += [f"BUILD_ASSERT(offsetof(struct {struct.c_name}, {field.c_member}) == "
+                   f"{field.offset});" for field in struct.fields]
+        if struct.requires:
+            checks = [f"#ifdef CONFIG_{struct.requires}", *checks, "#endif"]
+        lines += checks
     lines += ["", "#endif", ""]
     return "\n".join(lines)
 

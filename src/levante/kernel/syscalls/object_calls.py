@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 _KIND_OF_TYPE = {KERNEL_OBJECT_TYPES[name]: kind for name, kind in OBJECT_KINDS.items()}
 _STACK_TYPE = KERNEL_OBJECT_TYPES["K_OBJ_THREAD_STACK_ELEMENT"]
-# Zephyr refuses to allocate a futex: it lives in its users' memory.
-_NEVER_ALLOCATED = frozenset({"k_futex"})
+# Zephyr refuses to allocate a futex or a sys_mutex: they live in their users' memory.
+_NEVER_ALLOCATED = frozenset({"k_futex", "sys_mutex"})
 
 
 def _grantable(kernel: Inspect, caller: Caller, address: int) -> KernelObject | None:

@@ -611,6 +611,9 @@ struct k_futex {
 	atomic_t val;
 };
 
+/* <zephyr/sys/mutex.h>'s mutex, which the system calls name. */
+struct sys_mutex;
+
 /* The name of a kernel object type ("generic" for K_OBJ_ANY, "?" for an unknown one). */
 const char *otype_to_str(enum k_objects otype);
 

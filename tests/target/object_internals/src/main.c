@@ -11,6 +11,8 @@
 #include <zephyr/kernel_structs.h>
 #include <zephyr/sys/barrier.h>
 #include <zephyr/app_memory/app_memdomain.h>
+#include <zephyr/sys/mutex.h>
+#include <zephyr/sys/sem.h>
 
 extern void arm_core_mpu_disable(void);
 extern k_thread_stack_t ztest_thread_stack[];
@@ -26,6 +28,9 @@ ZTEST_BMEM static volatile int user_result;
 ZTEST_BMEM static volatile char *priv_stack_byte;
 ZTEST_BMEM static struct k_futex user_futex;
 ZTEST_BMEM static int plain_word;
+ZTEST_BMEM static SYS_MUTEX_DEFINE(user_mutex);
+ZTEST_BMEM static SYS_MUTEX_DEFINE(ungranted_mutex);
+ZTEST_DMEM static SYS_SEM_DEFINE(user_sem, 0, 2);
 
 K_SEM_DEFINE(found_sem, 0, 1);
 K_SEM_DEFINE(handoff_sem, 0, 1);
@@ -331,11 +336,49 @@ ZTEST_USER(object_internals, test_user_cannot_write_its_privileged_stack)
 	zassert_unreachable("privileged stack written");
 }
 
+ZTEST_USER(object_internals, test_user_sys_mutex_needs_a_grant)
+{
+	zassert_equal(sys_mutex_lock(&user_mutex, K_NO_WAIT), 0);
+	zassert_equal(sys_mutex_lock(&user_mutex, K_NO_WAIT), 0, "recursive");
+	zassert_equal(sys_mutex_unlock(&user_mutex), 0);
+	zassert_equal(sys_mutex_unlock(&user_mutex), 0);
+	zassert_equal(sys_mutex_unlock(&user_mutex), -EINVAL, "not locked");
+	expect_fault(K_ERR_KERNEL_OOPS);
+	(void)sys_mutex_lock(&ungranted_mutex, K_NO_WAIT);
+	zassert_unreachable("a sys_mutex used without a grant");
+}
+
+static void sem_giver(void *p1, void *p2, void *p3)
+{
+	k_sleep(K_MSEC(2));
+	user_result = sys_sem_give(&user_sem);
+}
+
+ZTEST_USER(object_internals, test_user_sys_sem_waits_on_its_futex)
+{
+	zassert_equal(sys_sem_init(&user_sem, 0, 2), 0);
+	zassert_equal(sys_sem_init(&user_sem, 3, 2), -EINVAL);
+	zassert_equal(sys_sem_take(&user_sem, K_NO_WAIT), -ETIMEDOUT);
+	k_thread_create(&user_thread, user_stack, STACK_SIZE, sem_giver, NULL, NULL, NULL,
+			-1, K_USER | K_INHERIT_PERMS, K_NO_WAIT);
+	zassert_equal(sys_sem_take(&user_sem, K_FOREVER), 0, "woken by the giver");
+	k_thread_join(&user_thread, K_FOREVER);
+	zassert_equal(user_result, 0);
+	zassert_equal(sys_sem_give(&user_sem), 0);
+	zassert_equal(sys_sem_give(&user_sem), 0);
+	zassert_equal(sys_sem_give(&user_sem), -EAGAIN, "at its limit");
+	zassert_equal(sys_sem_count_get(&user_sem), 2);
+}
+
 static void *setup(void)
 {
 	priv_stack_byte = (volatile char *)z_priv_stack_find(ztest_thread_stack);
 	zassert_not_null((void *)priv_stack_byte);
 	zassert_is_null(z_priv_stack_find(&kernel_word), "not a stack object");
+	/* Every test thread runs on the ztest thread object: grants to it wait for each. */
+	k_object_access_grant(&user_mutex, k_current_get());
+	k_object_access_grant(&user_thread, k_current_get());
+	k_object_access_grant(user_stack, k_current_get());
 	return NULL;
 }
 

@@ -22,6 +22,11 @@ def k_mutex_init(kernel: Services, caller: Caller, mutex: int) -> int:
 
 @syscall("k_mutex_lock")
 def k_mutex_lock(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
+    return lock_mutex(kernel, caller, lock, timeout)
+
+
+def lock_mutex(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
+    """k_mutex_lock's rule, also sys_mutex's (its kernel mutex)."""
     thread = caller.thread
     if lock.lock_count == 0 or lock.owner is thread:
         if lock.lock_count == 0:
@@ -79,7 +84,7 @@ def unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
 @syscall("z_sys_mutex_kernel_lock")
 def z_sys_mutex_kernel_lock(kernel: Services, caller: Caller, lock: SysMutex,
                             timeout: int) -> int | Blocked:
-    return k_mutex_lock(kernel, caller, lock, timeout)
+    return lock_mutex(kernel, caller, lock, timeout)
 
 
 @syscall("z_sys_mutex_kernel_unlock")

@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi mosquitto qemu-system-arm \
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi mosquitto qemu-system-arm \
 	device-tree-compiler gdb-multiarch iproute2 iputils-ping
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/levante/arch/interface.py \
@@ -23,13 +23,14 @@ setup: toolchain venv
 toolchain:
 	@if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 || \
 	    [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ] || \
+	    [ ! -f /usr/lib/picolibc/arm-none-eabi/picolibc.specs ] || \
 	    [ ! -x /usr/sbin/mosquitto ] || \
 	    ! command -v qemu-system-arm >/dev/null 2>&1 || \
 	    ! command -v dtc >/dev/null 2>&1 || \
 	    ! command -v gdb-multiarch >/dev/null 2>&1 || \
 	    ! command -v ip >/dev/null 2>&1 || \
 	    ! command -v ping >/dev/null 2>&1; then \
-		echo "installing the Arm toolchain, dtc, GDB, the MQTT test broker, QEMU (peer benchmark) and the network tools (ip, ping): $(APT_PACKAGES)"; \
+		echo "installing the Arm toolchain and C libraries, dtc, GDB, the MQTT test broker, QEMU (peer benchmark) and the network tools (ip, ping): $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi

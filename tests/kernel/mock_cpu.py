@@ -528,7 +528,7 @@ class MockSystem:
     ) -> int:
         """K_THREAD_DEFINE: returns the address of the thread's struct k_thread."""
         thread = self.ram(STRUCT_SIZES["k_thread"])
-        stack = self.ram(stack_size)
+        stack = self.ram(stack_size, align=32)  # a stack is an MPU region (ARMv8-M grid)
         self._static(
             "thread",
             {

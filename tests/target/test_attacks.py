@@ -31,7 +31,7 @@ import pytest
 from target_support import check_results, cycles_per_tick
 
 from conftest import TARGET_TESTS, Builder, RunResult, split_boot_log
-from levante.abi import FATAL_REASONS
+from levante.abi import FATAL_REASONS, STRUCT_SIZES
 from levante.config import Config
 from levante.image.elf import ElfImage, load_elf
 
@@ -40,7 +40,7 @@ OOPS = "K_ERR_KERNEL_OOPS"
 CPU_EXCEPTION = "K_ERR_CPU_EXCEPTION"
 STACK_CHK_FAIL = "K_ERR_STACK_CHK_FAIL"
 CASE_PRIO = 5
-K_THREAD_SIZE = 64  # STRUCT_SIZES["k_thread"]
+K_THREAD_SIZE = STRUCT_SIZES["k_thread"]
 UNMAPPED_THREAD = 0x2FFF_0000
 WFI_SLACK = 2000  # cycles past the waking tick boundary (the C side's WFI_SLACK)
 

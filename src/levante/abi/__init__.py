@@ -69,6 +69,7 @@ ERRNO: dict[str, int] = {
     "EADDRINUSE": 112,
     "EINPROGRESS": 119,
     "EALREADY": 120,
+    "ETIMEDOUT": 116,
     "ENOTSUP": 134,
     "ECANCELED": 140,
 }
@@ -131,7 +132,7 @@ def _fields(*pairs: tuple[str, int] | tuple[str, int, str]) -> tuple[Field, ...]
 STRUCTS: tuple[Struct, ...] = (
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
-    Struct("k_thread", 64, _fields(
+    Struct("k_thread", 76, _fields(
         ("priv_stack_start", 0, "arch.priv_stack_start"),
         ("next_thread", 4),  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
         ("stack_info_start", 8, "stack_info.start"),
@@ -143,6 +144,9 @@ STRUCTS: tuple[Struct, ...] = (
         ("base_prio", 24, "base.prio"),
         ("base_sched_locked", 25, "base.sched_locked"),
         ("name", 32),
+        ("init_data", 64),  # a K_THREAD_DEFINE thread's _static_thread_data record
+        ("resource_pool", 68),  # the struct k_heap the kernel allocates from for it
+        ("mem_domain", 72, "mem_domain_info.mem_domain"),  # the domain it belongs to
     ), k_obj="K_OBJ_THREAD"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
     Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
@@ -178,6 +182,10 @@ STRUCTS: tuple[Struct, ...] = (
     # Not a kernel object in Zephyr: supervisors hand heaps to threads as resource pools.
     Struct("k_heap", 16, _fields(("buffer", 0), ("size", 4)), static=True),
     Struct("k_condvar", 8, k_obj="K_OBJ_CONDVAR", static=True),
+    # A futex's word is user memory; the kernel keeps its waiters (never allocated).
+    Struct("k_futex", 4, k_obj="K_OBJ_FUTEX"),
+    # With user mode a sys_mutex is a word in user memory that names a kernel mutex.
+    Struct("sys_mutex", 4, k_obj="K_OBJ_SYS_MUTEX", requires="USERSPACE"),
     # The kernel keeps a slab's free list; it mirrors `info` for Zephyr's inline getters.
     Struct("k_mem_slab", 24, _fields(
         ("buffer", 0), ("num_blocks", 4, "info.num_blocks"),
@@ -204,7 +212,7 @@ STRUCTS: tuple[Struct, ...] = (
     # object of its own, at another address.
     Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
     Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
-    Struct("k_work_q", 72, _fields(("flags", 0), ("thread", 8))),
+    Struct("k_work_q", 84, _fields(("flags", 0), ("thread", 8))),
     # Triggered work: a k_work submitted by k_poll events.  `workq` (mirrored) is the queue
     # that owns it from its submission until its handler starts; `poll_result` is what
     # the handler reads (0: an event, -EAGAIN: the timeout).
@@ -249,26 +257,18 @@ STATIC_KINDS: tuple[Struct, ...] = tuple(struct for struct in STRUCTS if struct.
 
 # Zephyr's enum k_objects, for the kinds of kernel object Levante has, and the C type of
 # each (what the image's debug information names).
+# As in Zephyr, the kernel's own kinds come first and the drivers last, so that
+# K_OBJ_LAST - 1 is a driver; the values follow from the order.
+_KERNEL_KINDS = (
+    "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
+    "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
+    "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
+    "K_OBJ_SYS_MUTEX",
+)
+_DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
+                 "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
 KERNEL_OBJECT_TYPES: dict[str, int] = {
-    "K_OBJ_ANY": 0,
-    "K_OBJ_EVENT": 1,
-    "K_OBJ_MSGQ": 2,
-    "K_OBJ_MUTEX": 3,
-    "K_OBJ_SEM": 4,
-    "K_OBJ_THREAD": 5,
-    "K_OBJ_TIMER": 6,
-    "K_OBJ_THREAD_STACK_ELEMENT": 7,
-    "K_OBJ_DRIVER_ENTROPY": 8,
-    "K_OBJ_DRIVER_FLASH": 9,
-    "K_OBJ_QUEUE": 10,
-    "K_OBJ_STACK": 11,
-    "K_OBJ_DRIVER_GPIO": 12,
-    "K_OBJ_DRIVER_UART": 13,
-    "K_OBJ_DRIVER_SENSOR": 14,
-    "K_OBJ_CONDVAR": 15,
-    "K_OBJ_MEM_SLAB": 16,
-    "K_OBJ_PIPE": 17,
-    "K_OBJ_POLL_SIGNAL": 18,
+    name: number for number, name in enumerate(_KERNEL_KINDS + _DRIVER_KINDS)
 }
 OBJECT_KINDS: dict[str, str] = {  # K_OBJ_* name -> kind (the C struct it is)
     **{struct.k_obj: struct.name for struct in STRUCTS if struct.k_obj is not None},
@@ -350,6 +350,8 @@ USERSPACE_SYMBOLS = (
     "k_mem_domain_default",  # struct k_mem_domain: the domain threads start in
     "z_libc_partition",  # struct k_mem_partition: the C library's globals
     "z_priv_stacks",  # 8 * MAX_THREAD_BYTES privileged stacks, one per thread slot
+    "z_object_records",  # struct k_object records k_object_find hands out
+    "_thread_idx_map",  # a bit per thread slot, set while it is free
 )
 # With CONFIG_HEAP_MEM_POOL_SIZE > 0: the system heap's memory (kernel memory) and the
 # k_heap that k_malloc and k_free use; k_object_alloc takes its objects from the same.
@@ -527,6 +529,9 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_reschedule",  # kswap.h's z_swap_unlocked: a kernel function
     # timeout_q.h's kernel-internal timeouts: the function runs in interrupt context.
     "z_levante_add_timeout", "z_levante_abort_timeout",
+    # Kernel functions on the object table (Zephyr's kobject.h).
+    "k_object_find", "k_object_recycle", "z_priv_stack_find", "k_object_init",
+    "k_object_is_valid", "k_object_validate", "arch_mem_domain_max_partitions_get",
     "z_levante_user_buffer_check", "z_levante_user_object_check", "k_usermode_from_copy",
     "k_usermode_to_copy", "k_usermode_string_nlen", "k_usermode_string_copy",
     # k_mem_slab is a kernel API in Zephyr, and k_pipe_cleanup a kernel function.
@@ -827,6 +832,18 @@ _DECLARATIONS = (
     "int k_mbox_get(struct k_mbox *mbox, struct k_mbox_msg *rx_msg, void *buffer, "
     "k_timeout_t timeout)",
     "void k_mbox_data_get(struct k_mbox_msg *rx_msg, void *buffer)",
+    "struct k_object *k_object_find(const void *obj)",
+    "void k_object_recycle(const void *obj)",
+    "uint8_t *z_priv_stack_find(void *obj)",
+    "int k_futex_wait(struct k_futex *futex, int expected, k_timeout_t timeout)",
+    "int k_futex_wake(struct k_futex *futex, bool wake_all)",
+    "void k_object_init(const void *obj)",
+    "bool k_object_is_valid(const void *obj, enum k_objects otype)",
+    "int k_object_validate(struct k_object *ko, enum k_objects otype, "
+    "enum _obj_init_check init)",
+    "int arch_mem_domain_max_partitions_get(void)",
+    "int z_sys_mutex_kernel_lock(struct sys_mutex *mutex, k_timeout_t timeout)",
+    "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

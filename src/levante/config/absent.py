@@ -35,8 +35,6 @@ _SUBSYSTEMS: dict[str, str] = {
     "POSIX_API": "the POSIX API", "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
     "LLEXT": "loadable extensions", "LLEXT_": "loadable extensions",
     "COVERAGE": "code coverage",
-    "MINIMAL_LIBC": "Zephyr's minimal C library (Levante links newlib-nano)",
-    "PICOLIBC": "picolibc (Levante links newlib-nano)",
     "ZTEST_SHUFFLE": "ztest's shuffled test order", "ZTEST_SHELL": "ztest's shell",
     "ZTEST_MOCKING": "ztest's mocking", "ZTRESS": "ztest's stress framework",
     "ZTEST_RETEST_IF_PASSED": "board resets",

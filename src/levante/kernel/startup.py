@@ -16,8 +16,10 @@ from levante.abi import (
 )
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import AppDevice, device_state
+from levante.kernel.objects.futex import Futex
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.kinds import load_all_kinds
+from levante.kernel.objects.sys_mutex import SysMutex
 from levante.kernel.pool import MemoryPool
 
 if TYPE_CHECKING:
@@ -43,11 +45,25 @@ def _field(kernel: Kernel, address: int, name: str) -> int:
     return kernel.read_u32(address + FIELD_OFFSETS[name])
 
 
+_LIVE_FROM_BOOT: dict[str, type[Futex] | type[SysMutex]] = {
+    Futex.KIND: Futex, SysMutex.KIND: SysMutex,
+}
+
+
 def declare_image_objects(kernel: Kernel) -> None:
     """Every kernel object the image defines (from its debug information), as Zephyr's
     build-time object table; those in application shared memory are not objects."""
     userspace = kernel.userspace
     for symbol in kernel.image.kernel_objects:
+        live_from_boot = _LIVE_FROM_BOOT.get(symbol.kind)
+        if live_from_boot is not None:
+            # Futexes and sys_mutexes live in their users' memory and need no
+            # initialisation (Zephyr's data for them are in the build-time table).
+            # Without user mode a sys_mutex is the k_mutex it holds.
+            if userspace is not None or symbol.kind != SysMutex.KIND:
+                kernel.objects.declare(symbol.address, symbol.kind, symbol.size)
+                kernel.objects.register(symbol.address, live_from_boot())
+            continue
         tracked = userspace is None or not userspace.is_shared_memory(symbol.address)
         kernel.objects.declare(symbol.address, symbol.kind, symbol.size, tracked=tracked)
     for kind in STATIC_KINDS:
@@ -143,7 +159,7 @@ def create_static_threads(kernel: Kernel) -> None:
         priority = kernel.read_i32(record + FIELD_OFFSETS["static_thread_data.priority"])
         delay_ticks = -1 if delay_ms == SYS_FOREVER_MS else kernel.ms_to_ticks(delay_ms)
         name = kernel.read_c_string(field("name"), 64).decode(errors="replace")
-        kernel.create_thread(
+        thread = kernel.create_thread(
             address=field("thread"),
             stack=field("stack"),
             stack_size=field("stack_size"),
@@ -154,6 +170,8 @@ def create_static_threads(kernel: Kernel) -> None:
             delay_ticks=delay_ticks,
             name=name,
         )
+        # Zephyr's thread->init_data: the record the thread was defined by.
+        kernel.write_thread_field(thread, "k_thread.init_data", record)
 
 
 def create_main_thread(kernel: Kernel) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from levante.abi import FIELD_OFFSETS, OPTION_SYMBOLS, STRUCT_SIZES, THREAD_OPTIONS
 from levante.arch.interface import AccessKind, Context, ThreadStart
 from levante.kernel.blocking import Blocking
 from levante.kernel.fatal import Oops
+from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.thread import Thread, ThreadState
 
+if TYPE_CHECKING:
+    from levante.kernel.pool import MemoryPool
+
+K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 K_USER = THREAD_OPTIONS["K_USER"]
 K_INHERIT_PERMS = THREAD_OPTIONS["K_INHERIT_PERMS"]
 K_FOREVER_TICKS = -1
@@ -90,6 +97,7 @@ class ThreadLifecycle(Blocking):
         thread.context = self._new_thread_context(thread, entry, parameters)
         self.threads[address] = thread
         self._write_stack_info(thread)
+        self.assign_resource_pool(thread, thread.resource_pool)
         if self.config.thread_monitor:
             self._monitor_add(thread)
         if name:
@@ -172,6 +180,7 @@ class ThreadLifecycle(Blocking):
             entry = self.objects.declare(thread.address, Thread.KIND, 0, tracked=False)
         entry.state = thread
         entry.permissions.add(thread)
+        self.objects.claim_pending(thread)
         stack = self.objects.entry(thread.stack_start)
         if stack is not None and stack.kind == STACK_KIND:
             stack.state = thread
@@ -188,6 +197,15 @@ class ThreadLifecycle(Blocking):
         thread.context = self._new_thread_context(thread, entry, parameters)
         self._write_stack_info(thread)
         self.request_stop()
+
+    def assign_resource_pool(self, thread: Thread, pool: MemoryPool | None) -> None:
+        """The pool the kernel allocates from on the thread's behalf; the struct k_thread
+        shows the k_heap it belongs to (the system heap's is _system_heap)."""
+        thread.resource_pool = pool
+        heap = 0 if pool is None else next(
+            (entry.address for entry in self.objects
+             if isinstance(entry.state, Heap) and entry.state.pool is pool), 0)
+        self.write_thread_field(thread, "k_thread.resource_pool", heap)
 
     def write_thread_field(self, thread: Thread, field_name: str, value: int) -> None:
         if thread.address:

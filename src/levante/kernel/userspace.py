@@ -1,9 +1,14 @@
 """User mode bookkeeping: thread slots, privileged stacks, MPU views, domains, dynamic objects.
 
-Only built when CONFIG_USERSPACE is on.  A thread gets a slot when it is created (Zephyr
-numbers threads for its permission bitmaps, 8 * MAX_THREAD_BYTES of them); the slot also
-picks its privileged stack in `z_priv_stacks`.  A user thread's view is recomputed
-whenever its domain changes, and takes effect before it next executes an instruction.
+Only built when CONFIG_USERSPACE is on.  Threads have slots, as Zephyr numbers thread
+objects for its permission bitmaps (8 * MAX_THREAD_BYTES of them): each thread object of
+the image is given one at boot (Zephyr's build-time numbering), a thread object from
+k_object_alloc when it is allocated (none left: the allocation fails), and any other
+thread while it runs.  The slot also picks the thread's privileged stack in
+`z_priv_stacks`; `_thread_idx_map`, when the image has it, shows the free ones.
+
+A user thread's view is recomputed whenever its domain changes, and takes effect before
+it next executes an instruction.
 """
 
 from __future__ import annotations
@@ -23,16 +28,17 @@ from levante.kernel.memdomain import (
     fixed_region_count,
     thread_view,
 )
+from levante.kernel.object_records import ObjectRecords, record_size
 from levante.kernel.objects.registry import STACK_KIND, Disarmable, KernelObject, OwnsMemory
 from levante.kernel.pool import MemoryPool
 from levante.kernel.resources import allocate_block, release_block, release_owned
+from levante.kernel.thread import Thread
 
 K_USER = THREAD_OPTIONS["K_USER"]
 K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
-    from levante.kernel.thread import Thread
 
 _PARTITION_SYMBOL = re.compile(r"z_data_smem_(\w+)_part_start")
 
@@ -53,15 +59,16 @@ class UserSpace:
         self.domains: dict[int, MemoryDomain] = {}
         self.default_domain = MemoryDomain(0)
         self._free_slots = list(range(config.max_threads))
-        # The image's own thread objects (K_THREAD_DEFINE, main, globals): as Zephyr numbers
-        # them at build time, a slot is kept for each, so that no thread created at run
-        # time can take the slot a thread of the image will need.
-        self._image_threads: frozenset[int] = frozenset()
+        # Thread objects that own a slot whether a thread runs on them or not: the image's
+        # (K_THREAD_DEFINE, main, globals) and those k_object_alloc gave.
+        self._object_slots: dict[int, int] = {}
         granule = self.mpu.GRANULE
         self.privileged_stack_size = -(-config.privileged_stack_size // granule) * granule
         self.privileged_stacks = 0
         # Application shared memory: kernel objects placed there are not kernel objects.
         self.shared_memory: list[tuple[int, int]] = []
+        # The struct k_object records k_object_find hands out (none without the runtime's).
+        self.object_records = ObjectRecords(0, 0, 0)
 
     # ---- boot --------------------------------------------------------------------------
 
@@ -81,10 +88,19 @@ class UserSpace:
             partition = self.read_partition(libc.address, "z_libc_partition")
             if partition.size:
                 self.default_domain.partitions.append(partition)
-        self._image_threads = frozenset(
-            symbol.address for symbol in kernel.image.kernel_objects if symbol.kind == "k_thread")
+        image_threads = sorted(symbol.address for symbol in kernel.image.kernel_objects
+                               if symbol.kind == "k_thread")
+        for address in image_threads[:len(self._free_slots)]:
+            self._object_slots[address] = self._free_slots.pop(0)
+        map_symbol = symbols.get("_thread_idx_map")
+        self._slot_map = map_symbol.address if map_symbol is not None else 0
+        self._write_slot_map()
         stacks = symbols.get("z_priv_stacks")
         self.privileged_stacks = stacks.address if stacks else 0
+        records = symbols.get("z_object_records")
+        if records is not None:
+            size = record_size(kernel.config.max_thread_bytes)
+            self.object_records = ObjectRecords(records.address, records.size // size, size)
 
     def _zero_partition_bss(self) -> None:
         section = self.kernel.image.section(BSS_ZERO_SECTION)
@@ -109,11 +125,11 @@ class UserSpace:
     def check_adoption(self, thread: Thread, creator: Thread | None, user: bool) -> None:
         """Raise the Oops `adopt` (and, for a thread that will be a user thread,
         `enter_user_mode`) would raise for this new thread, changing nothing."""
-        if len(self._free_slots) <= self._slots_kept_for_image(thread):
+        if thread.address not in self._object_slots and not self._free_slots:
             raise Oops(
                 f"no free thread slot for '{thread.name}' (CONFIG_MAX_THREAD_BYTES allows "
-                f"{self.kernel.config.max_threads} threads, and the image's own threads "
-                "keep theirs)"
+                f"{self.kernel.config.max_threads} thread objects, and the image's own and "
+                "the allocated ones keep theirs)"
             )
         if user:
             self.user_view(thread, self._domain_for(creator).partitions)
@@ -133,18 +149,25 @@ class UserSpace:
     def adopt(self, thread: Thread, creator: Thread | None) -> None:
         """A new thread (`check_adoption` passed): a slot, its creator's domain."""
         self.check_adoption(thread, creator, user=False)
-        thread.slot = self._free_slots.pop(0)
+        slot = self._object_slots.get(thread.address)
+        if slot is None:
+            slot = self._free_slots.pop(0)
+            self._write_slot_map()
+        thread.slot = slot
         self.join_domain(thread, self._domain_for(creator))
 
-    def _slots_kept_for_image(self, thread: Thread) -> int:
-        """Free slots `thread` may not take.  A thread object of the image may take any
-        (they share the slots as Zephyr's build-time numbering does); any other thread, a
-        dynamic one above all, must leave one for every image thread not running now."""
-        if thread.address in self._image_threads:
-            return 0
-        threads = self.kernel.threads
-        return sum(1 for address in self._image_threads
-                   if not ((running := threads.get(address)) and running.is_alive()))
+    def _return_slot(self, slot: int) -> None:
+        self._free_slots.append(slot)
+        self._free_slots.sort()
+        self._write_slot_map()
+
+    def _write_slot_map(self) -> None:
+        """Zephyr's _thread_idx_map: one bit per slot, set while it is free."""
+        if not self._slot_map:
+            return
+        bits = sum(1 << slot for slot in self._free_slots)
+        size = self.kernel.config.max_thread_bytes
+        self.kernel.memory.kernel_write(self._slot_map, bits.to_bytes(size, "little"))
 
     def enter_user_mode(self, thread: Thread) -> None:
         """Make `thread` a user thread: its privileged stack, its MPU view (the caller
@@ -165,6 +188,17 @@ class UserSpace:
         config = self.kernel.config
         return thread_view(self.mpu, config.code_region, thread, config.null_guard_size,
                            partitions)
+
+    def privileged_stack_for_stack(self, stack: KernelObject) -> int:
+        """Where the privileged stack of a thread on the stack object `stack` starts:
+        the one of the thread on it now, or else the one the next thread created gets
+        (privileged stacks go by thread slot); 0 when there is none."""
+        thread = stack.state
+        slot = thread.slot if isinstance(thread, Thread) else (
+            self._free_slots[0] if self._free_slots else None)
+        if slot is None or not self.privileged_stacks:
+            return 0
+        return self.privileged_stacks + slot * self.privileged_stack_size
 
     def privileged_stack_of(self, thread: Thread) -> tuple[int, int]:
         """(start, size) of the privileged stack of a user thread's slot."""
@@ -218,6 +252,7 @@ class UserSpace:
             thread.domain.threads.discard(thread)
         thread.domain = domain
         domain.threads.add(thread)
+        self.kernel.write_thread_field(thread, "k_thread.mem_domain", domain.address)
 
     def release(self, thread: Thread) -> None:
         """A thread exited: its permissions, slot, domain membership and stack go."""
@@ -225,8 +260,8 @@ class UserSpace:
         for orphan in kernel.objects.forget_thread(thread):
             self.free_object(orphan)
         if thread.slot is not None:
-            self._free_slots.append(thread.slot)
-            self._free_slots.sort()
+            if self._object_slots.get(thread.address) != thread.slot:
+                self._return_slot(thread.slot)
             thread.slot = None
         if thread.domain is not None:
             thread.domain.threads.discard(thread)
@@ -241,8 +276,9 @@ class UserSpace:
 
     def allocate_object(self, kind: str, size: int,
                         pool: MemoryPool | None) -> KernelObject | None:
-        """A zeroed dynamic object from `pool` (the caller's resource pool), or None."""
-        if pool is None:
+        """A zeroed dynamic object from `pool` (the caller's resource pool), or None.  A
+        thread object takes a free slot (Zephyr's thread index): none left, no object."""
+        if pool is None or (kind == Thread.KIND and not self._free_slots):
             return None
         alignment = 8
         if kind == STACK_KIND:
@@ -251,6 +287,9 @@ class UserSpace:
         address = allocate_block(self.kernel.memory, pool, size, alignment)
         if address is None:
             return None
+        if kind == Thread.KIND:
+            self._object_slots[address] = self._free_slots.pop(0)
+            self._write_slot_map()
         return self.kernel.objects.declare(address, kind, size, dynamic=True, pool=pool)
 
     def free_object(self, entry: KernelObject) -> None:
@@ -265,4 +304,7 @@ class UserSpace:
             release_owned(memory, entry.state)
         self.kernel.objects.remove(entry.address)
         self.kernel.objects.awaiting_free.discard(entry)
+        slot = self._object_slots.pop(entry.address, None)
+        if slot is not None:
+            self._return_slot(slot)
         release_block(memory, entry.pool, entry.address)

@@ -170,6 +170,10 @@ LIBC_ARCHIVES = ("libc.a", "libc_nano.a", "libg.a", "libg_nano.a", "libm.a", "li
 MPU_MIN_REGION = GRANULE  # bytes: the smallest region, and ARMv8-M's grid
 MEASURE_SCRIPT = "levante_measure.ld"  # the first link's script, kept for inspection
 
+# Linker-script lines that reserve z_libc_tls, picolibc's thread-local block (see
+# levante.ld.in): in the C library's partition with user mode, in .bss without it.
+LIBC_TLS_BLOCK = ("z_libc_tls = ALIGN(8);", ". = z_libc_tls + __tbss_offset + __tbss_size;")
+
 _SMEM_SECTION = re.compile(r"data_smem_(\w+)_(data|bss)")
 
 
@@ -265,6 +269,9 @@ def partition_sections(layouts: Sequence[PartitionLayout]) -> str:
         if name == LIBC_PARTITION:
             data += _library_inputs(".data .data.*")
             bss += _library_inputs(".bss .bss.* COMMON")
+            # The one thread-local block of picolibc (empty with newlib): as large as the
+            # template the linker script collects, zeroed at boot with the rest.
+            bss += list(LIBC_TLS_BLOCK)
         what = "measured" if layout.size is None else f"{layout.size} bytes"
         lines += [
             f"\t/* Application memory partition {name}: {what}. */",
@@ -407,6 +414,7 @@ def _write_linker_script(
         ("APP_SMEM_BSS_ZERO", bss_zero_table(layouts)),
         ("APP_SMEM_PARTITIONS", partition_sections(layouts)),
         ("NOINIT_SORTED", sorted_noinit),
+        ("LIBC_TLS_WITHOUT_USERSPACE", "" if userspace else "\n\t\t".join(LIBC_TLS_BLOCK)),
         ("STATIC_OBJECT_SECTIONS", generate.static_object_sections()),
         ("ITERABLE_SECTIONS", iterable_sections(iterable)),
     ):
@@ -464,18 +472,43 @@ def _keep_symbols(config: Config) -> list[str]:
         symbols += USERSPACE_SYMBOLS
     if config.get_int("HEAP_MEM_POOL_SIZE") > 0:
         symbols += HEAP_SYMBOLS
-    if config.is_enabled("CBPRINTF_FP_SUPPORT") or config.is_enabled("NEWLIB_LIBC_FLOAT_PRINTF"):
+    floats = config.is_enabled("CBPRINTF_FP_SUPPORT") or config.is_enabled(
+        "NEWLIB_LIBC_FLOAT_PRINTF")
+    if floats and config.is_enabled("NEWLIB_LIBC"):
         symbols.append("_printf_float")  # newlib-nano's floating-point printf
     return [f"-Wl,--undefined={symbol}" for symbol in symbols]
 
 
+def uses_picolibc(config: Config) -> bool:
+    """CONFIG_PICOLIBC, or CONFIG_MINIMAL_LIBC, which links picolibc in place of Zephyr's
+    own minimal C library."""
+    return config.is_enabled("PICOLIBC") or config.is_enabled("MINIMAL_LIBC")
+
+
+def libc_specs(cc: str, config: Config) -> str:
+    """The GCC specs that pick the C library: its headers, archives and TLS model."""
+    if not uses_picolibc(config):
+        return "--specs=nano.specs"
+    found = subprocess.run([cc, "-print-file-name=picolibc.specs"], capture_output=True,
+                           text=True, check=False).stdout.strip()
+    if not Path(found).is_absolute():
+        choice = "CONFIG_PICOLIBC" if config.is_enabled("PICOLIBC") else "CONFIG_MINIMAL_LIBC"
+        raise BuildError(f"{choice} links picolibc, which is not installed (the Debian "
+                         "package picolibc-arm-none-eabi; `make toolchain` installs it)")
+    if config.get_int("COMMON_LIBC_MALLOC_ARENA_SIZE") < 0 and config.is_enabled("USERSPACE"):
+        raise BuildError("CONFIG_COMMON_LIBC_MALLOC_ARENA_SIZE=-1 (the RAM after everything "
+                         "else) is not possible with CONFIG_USERSPACE: the arena must be in "
+                         "the C library's partition; give its size in bytes")
+    return "--specs=picolibc.specs"
+
+
 def _link(
     cc: str, board: Board, script: Path, objects: Sequence[str], keep: Sequence[str],
-    elf: Path,
+    elf: Path, specs: str,
 ) -> Path:
     _run_tool(
         [
-            cc, *_cpu_flags(board), "-nostartfiles", "--specs=nano.specs",
+            cc, *_cpu_flags(board), "-nostartfiles", specs,
             # -n: segments start where their first section does, not on a page with the
             # ELF headers in it, so the loadable bytes are exactly levante.bin's.
             f"-T{script}", "-Wl,--gc-sections", "-Wl,-n",
@@ -491,13 +524,14 @@ def _link(
 def _link_with_partitions(
     cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
     names: Sequence[str], flash: tuple[int, int], null_guard: int, iterable: Sequence[str],
+    specs: str,
 ) -> Path:
     """Measure the partitions with a first link, then relink with their final layout."""
     measuring = [PartitionLayout(name) for name in names]
     script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, flash, measuring, True,
                                   null_guard, iterable)
     # Its own output, so that a failed second link leaves no runnable levante.elf behind.
-    probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf")
+    probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf", specs)
     measured = _linked_partitions(probe, names)
     probe.unlink()
     probe.with_suffix(".map").unlink(missing_ok=True)
@@ -510,7 +544,7 @@ def _link_with_partitions(
     layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
     script = _write_linker_script(board, build_dir / "levante.ld", flash, layouts, True,
                                   null_guard, iterable)
-    elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf")
+    elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf", specs)
     _check_partitions(board, layouts, _linked_partitions(elf, names))
     return elf
 
@@ -528,8 +562,9 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     devices_source = _write_devicetree_files(tree, config, build_dir,
                                              generated_include / "generated")
     autoconf = generated_include / "generated" / "autoconf.h"
+    specs = libc_specs(cc, config)
     flags = [
-        *_cpu_flags(board), *_COMMON_FLAGS, *hardening_flags(config), *warning_flags(config),
+        *_cpu_flags(board), specs, *_COMMON_FLAGS, *hardening_flags(config), *warning_flags(config),
         # The joined form: CMake merges repeated options, and would drop one "-imacros".
         f"--imacros={INCLUDE_DIR / 'levante' / 'toolchain_types.h'}", f"--imacros={autoconf}",
         f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{DTS_INCLUDE_DIR}",
@@ -571,11 +606,11 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
         script = _write_linker_script(board, build_dir / "levante.ld", flash,
                                       null_guard=null_guard, iterable=iterable)
-        return _link(cc, board, script, inputs, keep, build_dir / "levante.elf"), \
+        return _link(cc, board, script, inputs, keep, build_dir / "levante.elf", specs), \
             "\n".join(warnings)
     names = sorted({*partition_names(objects), LIBC_PARTITION})
     return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash,
-                                 null_guard, iterable), "\n".join(warnings)
+                                 null_guard, iterable, specs), "\n".join(warnings)
 
 
 COMMAND_LINE_FRAGMENT = "levante_command_line.conf"  # the -DCONFIG_... assignments

@@ -13,6 +13,7 @@ from levante.abi import (
     FATAL_REASONS,
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
+    OBJECT_KINDS,
     PARTITION_ACCESS_BITS,
     PARTITION_ATTRIBUTES,
     REGISTER_ARGUMENTS,
@@ -59,9 +60,14 @@ def struct_check_header() -> str:
     lines = [_BANNER, "#ifndef LEVANTE_GENERATED_STRUCT_CHECK_H",
              "#define LEVANTE_GENERATED_STRUCT_CHECK_H", ""]
     for struct in STRUCTS:
-        lines.append(f"BUILD_ASSERT(sizeof(struct {struct.c_name}) == {struct.size});")
-        lines += [f"BUILD_ASSERT(offsetof(struct {struct.c_name}, {field.c_member}) == "
-                  f"{field.offset});" for field in struct.fields]
+        # A structure that exists in this form only with its option (sys_mutex: a word
+        # with user mode, a k_mutex without) is checked only then.
+        checks = [f"BUILD_ASSERT(sizeof(struct {struct.c_name}) == {struct.size});"]
+        checks += [f"BUILD_ASSERT(offsetof(struct {struct.c_name}, {field.c_member}) == "
+                   f"{field.offset});" for field in struct.fields]
+        if struct.requires:
+            checks = [f"#ifdef CONFIG_{struct.requires}", *checks, "#endif"]
+        lines += checks
     lines += ["", "#endif", ""]
     return "\n".join(lines)
 
@@ -100,8 +106,21 @@ def abi_header() -> str:
     lines += ["", "enum k_objects {"]
     lines += [f"\t{name} = {value}," for name, value in KERNEL_OBJECT_TYPES.items()]
     lines += [f"\tK_OBJ_LAST = {max(KERNEL_OBJECT_TYPES.values()) + 1},", "};"]
+    # otype_to_str's names, by value (runtime/kobject_names.c).
+    names = ", ".join(f'"{object_type_name(name)}"' for name in KERNEL_OBJECT_TYPES)
+    lines += ["", f"#define LV_K_OBJ_NAMES {{ {names} }}"]
     lines += ["", "#endif", ""]
     return "\n".join(lines)
+
+
+def object_type_name(k_obj: str) -> str:
+    """What otype_to_str says of a K_OBJ_* type: its C structure, or its driver's API."""
+    if k_obj == "K_OBJ_ANY":
+        return "generic"
+    kind = OBJECT_KINDS[k_obj]
+    if kind.startswith("device_"):
+        return f"{kind.removeprefix('device_')} driver"
+    return kind
 
 
 # Typedefs that are pointers in C: they must pass through uintptr_t.

@@ -113,6 +113,10 @@ class ObjectRegistry:
         self._objects: dict[int, KernelObject] = {}
         # Dynamic objects nobody may use any more, kept until their last waiter leaves.
         self.awaiting_free: set[KernelObject] = set()
+        # Grants to a thread object no thread runs on yet, by its address: as in Zephyr,
+        # where a permission belongs to the thread object's index, the thread created
+        # on it next has them.
+        self.pending_grants: dict[int, set[int]] = {}
 
     # ---- the table ------------------------------------------------------------------
 
@@ -249,6 +253,19 @@ class ObjectRegistry:
         if entry is not None:
             entry.permissions.add(thread)
 
+    def grant_pending(self, address: int, thread_object: int) -> None:
+        """A grant to the thread object at `thread_object`, on which no thread runs."""
+        if address in self._objects:
+            self.pending_grants.setdefault(thread_object, set()).add(address)
+
+    def revoke_pending(self, address: int, thread_object: int) -> None:
+        self.pending_grants.get(thread_object, set()).discard(address)
+
+    def claim_pending(self, thread: Thread) -> None:
+        """A thread starts on its object: the grants made to that object are its."""
+        for address in self.pending_grants.pop(thread.address, ()):
+            self.grant(address, thread)
+
     def inherit(self, parent: Thread, child: Thread) -> None:
         """K_INHERIT_PERMS: the child gets every permission of the parent's except the
         one on the parent thread itself."""
@@ -269,6 +286,7 @@ class ObjectRegistry:
         """A thread exits: it loses every permission.  Returns dynamic objects left
         without any (the caller frees them)."""
         orphans = []
+        self.pending_grants.pop(thread.address, None)
         for entry in self._objects.values():
             if thread in entry.permissions:
                 entry.permissions.discard(thread)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
+    from levante.kernel.object_records import ObjectRecords
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
@@ -106,6 +107,10 @@ class ObjectActions(ObjectQueries, Protocol):
 
     def uninitialise_state(self, state: object) -> None: ...
 
+    def grant_pending(self, address: int, thread_object: int) -> None: ...
+
+    def revoke_pending(self, address: int, thread_object: int) -> None: ...
+
 
 class UserSpaceQueries(Protocol):
     """Memory domains looked at, and whether a change would fit the MPU."""
@@ -123,6 +128,9 @@ class UserSpaceQueries(Protocol):
     def partitions_fit(self, domain: MemoryDomain, partitions: list[Partition]) -> bool: ...
 
     def user_view(self, thread: Thread, partitions: list[Partition] | None = None) -> object: ...
+
+    @property
+    def object_records(self) -> ObjectRecords: ...
 
 
 class RandomQueries(Protocol):
@@ -277,6 +285,8 @@ class Services(Inspect, Protocol):
                       delay_ticks: int, name: str, creator: Thread | None = None) -> Thread: ...
 
     def abort_thread(self, thread: Thread) -> None: ...
+
+    def assign_resource_pool(self, thread: Thread, pool: MemoryPool | None) -> None: ...
 
     def enter_user_mode(self, thread: Thread, entry: int,
                         parameters: tuple[int, ...]) -> None: ...

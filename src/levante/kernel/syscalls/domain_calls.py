@@ -139,3 +139,10 @@ def k_mem_domain_add_thread(kernel: Services, caller: Caller, member: Thread,
                             target: MemoryDomain) -> int:
     _userspace(kernel).move_to_domain(member, target)
     return 0
+
+
+@syscall("arch_mem_domain_max_partitions_get")
+def arch_mem_domain_max_partitions_get(kernel: Services, caller: Caller) -> int:
+    """How many partitions a domain may hold: what the MPU has left after the fixed
+    regions and a thread's stack, or CONFIG_MAX_DOMAIN_PARTITIONS when lower."""
+    return 0 if kernel.userspace is None else kernel.userspace.rules.max_partitions

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.kernel.objects.mutex import Mutex
+from levante.kernel.objects.sys_mutex import SysMutex
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -21,6 +22,11 @@ def k_mutex_init(kernel: Services, caller: Caller, mutex: int) -> int:
 
 @syscall("k_mutex_lock")
 def k_mutex_lock(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
+    return lock_mutex(kernel, caller, lock, timeout)
+
+
+def lock_mutex(kernel: Services, caller: Caller, lock: Mutex, timeout: int) -> int | Blocked:
+    """k_mutex_lock's rule, also sys_mutex's (its kernel mutex)."""
     thread = caller.thread
     if lock.lock_count == 0 or lock.is_owned_by(thread):
         if lock.lock_count == 0:
@@ -71,3 +77,16 @@ def unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
     # Waiters still queued keep the new owner boosted if they are more important.
     kernel.set_priority(new_owner, lock.inherited_priority())
     return 0
+
+
+# sys_mutex with user mode (<zephyr/sys/mutex.h>): the kernel mutex behind the word.
+
+@syscall("z_sys_mutex_kernel_lock")
+def z_sys_mutex_kernel_lock(kernel: Services, caller: Caller, lock: SysMutex,
+                            timeout: int) -> int | Blocked:
+    return lock_mutex(kernel, caller, lock, timeout)
+
+
+@syscall("z_sys_mutex_kernel_unlock")
+def z_sys_mutex_kernel_unlock(kernel: Services, caller: Caller, lock: SysMutex) -> int:
+    return unlock(kernel, caller, lock)

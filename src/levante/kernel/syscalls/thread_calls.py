@@ -112,6 +112,11 @@ def _valid_user_mode_enter(kernel: Inspect, caller: Caller, entry: int, p1: int,
     if caller.in_isr:
         raise Oops("k_thread_user_mode_enter called from an ISR")
     if kernel.userspace is not None:
+        stack = kernel.objects.entry(caller.thread.stack_object[0])
+        if stack is None or stack.kind != STACK_KIND:
+            # Zephyr asserts the stack is user capable: a kernel stack is not.
+            raise Oops(f"thread '{caller.thread.name}' drops to user mode on a kernel-only "
+                       "stack", K_ERR_KERNEL_PANIC)
         kernel.userspace.user_view(caller.thread)
     return entry, (p1, p2, p3)
 
@@ -287,13 +292,13 @@ def _valid_heap_assign(kernel: Inspect, caller: Caller, thread: int, heap: int) 
 def k_thread_heap_assign(kernel: Services, caller: Caller, target: Thread,
                          pool: MemoryPool | None) -> None:
     """The heap the kernel allocates from on the thread's behalf (supervisor-only)."""
-    target.resource_pool = pool
+    kernel.assign_resource_pool(target, pool)
 
 
 @syscall("k_thread_system_pool_assign", validate=valid_target)
 def k_thread_system_pool_assign(kernel: Services, caller: Caller, target: Thread) -> None:
     """The system heap (CONFIG_HEAP_MEM_POOL_SIZE) as the thread's resource pool."""
-    target.resource_pool = kernel.system_pool
+    kernel.assign_resource_pool(target, kernel.system_pool)
 
 
 def _live_timeout(thread: Thread) -> Timeout | None:

@@ -5,6 +5,7 @@
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/uart.h>
 #include <zephyr/drivers/sensor.h>
+#include <zephyr/sys/mutex.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>
@@ -35,6 +36,14 @@ BUILD_ASSERT(ENODATA == LV_ENODATA);
 BUILD_ASSERT(offsetof(struct k_thread, next_thread) == LV_OFFSETOF_K_THREAD_NEXT_THREAD);
 BUILD_ASSERT(offsetof(struct k_thread, stack_info.delta) ==
 	     LV_OFFSETOF_K_THREAD_STACK_INFO_DELTA);
+
+#ifdef CONFIG_USERSPACE
+/* The struct k_object record the kernel writes (levante.kernel.object_records). */
+BUILD_ASSERT(offsetof(struct k_object, perms) == 4);
+BUILD_ASSERT(offsetof(struct k_object, type) == 4 + CONFIG_MAX_THREAD_BYTES);
+BUILD_ASSERT(offsetof(struct k_object, data) == ROUND_UP(6 + CONFIG_MAX_THREAD_BYTES, 4));
+BUILD_ASSERT(sizeof(struct k_object) == ROUND_UP(6 + CONFIG_MAX_THREAD_BYTES, 4) + 4);
+#endif
 
 /* The page information flash_get_page_info_by_offs writes. */
 BUILD_ASSERT(sizeof(struct flash_pages_info) == LV_SIZEOF_FLASH_PAGES_INFO);

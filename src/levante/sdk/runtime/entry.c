@@ -5,6 +5,7 @@
 
 int main(void);
 void z_sys_work_q_start(void);
+void z_libc_thread_start(void);
 
 /* main() may drop to user mode (k_thread_user_mode_enter), so its stack is a user-capable
  * stack object; only supervisor code ever runs on the interrupt stack. */
@@ -15,6 +16,9 @@ K_KERNEL_STACK_DEFINE(z_interrupt_stack, CONFIG_ISR_STACK_SIZE);
  * entry function returns. */
 FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3)
 {
+#if defined(CONFIG_PICOLIBC) || defined(CONFIG_MINIMAL_LIBC)
+	z_libc_thread_start(); /* picolibc's thread-local block, before the first errno */
+#endif
 	entry(p1, p2, p3);
 	k_thread_abort(k_current_get());
 	CODE_UNREACHABLE;
@@ -48,9 +52,10 @@ void z_main_thread_entry(void *p1, void *p2, void *p3)
 	ARG_UNUSED(p1);
 	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
-#ifdef CONFIG_USERSPACE
+#if defined(CONFIG_USERSPACE) && defined(CONFIG_NEWLIB_LIBC)
 	/* stdout unbuffered: its buffer would come from the heap, kernel memory, and user
-	 * threads print too (Zephyr's printf writes through at once as well). */
+	 * threads print too (Zephyr's printf writes through at once as well).  picolibc's
+	 * console stream has no buffer (picolibc_glue.c). */
 	setvbuf(stdout, NULL, _IONBF, 0);
 #endif
 	z_sys_init_run_level(Z_INIT_ORD_EARLY);

@@ -1,5 +1,8 @@
-/* The few operating-system hooks newlib needs, so printf/puts/malloc work as on Zephyr. */
+/* The few operating-system hooks newlib needs, so printf/puts/malloc work as on Zephyr
+ * (CONFIG_NEWLIB_LIBC; picolibc's are in picolibc_glue.c). */
 #include <zephyr/kernel.h>
+
+#ifdef CONFIG_NEWLIB_LIBC
 #include <sys/stat.h>
 #include <zephyr/app_memory/app_memdomain.h>
 
@@ -97,3 +100,5 @@ FUNC_NORETURN void _exit(int status)
 	k_thread_abort(k_current_get());
 	CODE_UNREACHABLE;
 }
+
+#endif /* CONFIG_NEWLIB_LIBC */

@@ -8,8 +8,9 @@
 /* Kernel memory no user thread may touch; 1 KiB alignment lets the kernel place
  * power-of-two thread stacks (k_object_alloc) without wasting the start of the pool. */
 char __aligned(1024) __section(".noinit.z_kernel_pool") z_kernel_pool[CONFIG_HEAP_MEM_POOL_SIZE];
-/* Its k_heap: the kernel registers it at boot over z_kernel_pool (HEAP_SYMBOLS). */
-struct k_heap _system_heap;
+/* Its k_heap: the kernel registers it at boot over z_kernel_pool (HEAP_SYMBOLS); its
+ * fields name the pool, as a K_HEAP_DEFINE heap's do. */
+struct k_heap _system_heap = { .buffer = z_kernel_pool, .size = sizeof(z_kernel_pool) };
 
 void *k_aligned_alloc(size_t align, size_t size)
 {

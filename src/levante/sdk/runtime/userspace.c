@@ -24,4 +24,13 @@ K_APPMEM_PARTITION_DEFINE(z_libc_partition);
 char __aligned(Z_MPU_MIN_REGION) __section(".noinit.z_priv_stacks")
 	z_priv_stacks[8 * CONFIG_MAX_THREAD_BYTES][Z_PRIV_STACK_SIZE];
 
+/* The records k_object_find hands out, one per object looked up (the kernel fills them
+ * in: levante.kernel.object_records). */
+#define Z_OBJECT_RECORDS 32
+struct k_object z_object_records[Z_OBJECT_RECORDS];
+
+/* One bit per thread slot, set while the slot is free (Zephyr's thread index map); the
+ * kernel keeps it current. */
+uint8_t _thread_idx_map[CONFIG_MAX_THREAD_BYTES];
+
 #endif /* CONFIG_USERSPACE */

@@ -797,6 +797,52 @@ static int sv_mbox_data_get(void)
 {
 	expect_fault();
 	k_mbox_data_get(&sv_mbox_msg, NULL);
+static int sv_object_find(void)
+{
+	expect_fault();
+	(void)k_object_find(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_object_recycle(void)
+{
+	expect_fault();
+	k_object_recycle(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_z_priv_stack_find(void)
+{
+	expect_fault();
+	(void)z_priv_stack_find(NULL);
+	return __LINE__;
+}
+
+static int sv_object_init(void)
+{
+	expect_fault();
+	k_object_init(&test_msgq);
+	return __LINE__;
+}
+
+static int sv_object_is_valid(void)
+{
+	expect_fault();
+	(void)k_object_is_valid(&test_msgq, K_OBJ_MSGQ);
+	return __LINE__;
+}
+
+static int sv_object_validate(void)
+{
+	expect_fault();
+	(void)k_object_validate(NULL, K_OBJ_ANY, _OBJ_INIT_ANY);
+	return __LINE__;
+}
+
+static int sv_arch_mem_domain_max_partitions_get(void)
+{
+	expect_fault();
+	(void)arch_mem_domain_max_partitions_get();
 	return __LINE__;
 }
 
@@ -1120,6 +1166,14 @@ static const struct user_case cases[] = {
 	{ "sv_mbox_async_put", sv_mbox_async_put, K_USER, OOPS },
 	{ "sv_mbox_get", sv_mbox_get, K_USER, OOPS },
 	{ "sv_mbox_data_get", sv_mbox_data_get, K_USER, OOPS },
+	{ "sv_object_find", sv_object_find, K_USER, OOPS },
+	{ "sv_object_recycle", sv_object_recycle, K_USER, OOPS },
+	{ "sv_z_priv_stack_find", sv_z_priv_stack_find, K_USER, OOPS },
+	{ "sv_object_init", sv_object_init, K_USER, OOPS },
+	{ "sv_object_is_valid", sv_object_is_valid, K_USER, OOPS },
+	{ "sv_object_validate", sv_object_validate, K_USER, OOPS },
+	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
+	  OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

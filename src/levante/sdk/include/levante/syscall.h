@@ -27,4 +27,45 @@ static inline uint64_t lv_syscall(uint32_t a0, uint32_t a1, uint32_t a2, uint32_
 	return ((uint64_t)r1 << 32) | r0;
 }
 
+/* Zephyr's raw system call entry: arguments, then the call number; the result is r0. */
+static inline uintptr_t arch_syscall_invoke6(uintptr_t a1, uintptr_t a2, uintptr_t a3,
+					     uintptr_t a4, uintptr_t a5, uintptr_t a6,
+					     uintptr_t call_id)
+{
+	return (uintptr_t)lv_syscall(a1, a2, a3, a4, a5, a6, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke5(uintptr_t a1, uintptr_t a2, uintptr_t a3,
+					     uintptr_t a4, uintptr_t a5, uintptr_t call_id)
+{
+	return arch_syscall_invoke6(a1, a2, a3, a4, a5, 0, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke4(uintptr_t a1, uintptr_t a2, uintptr_t a3,
+					     uintptr_t a4, uintptr_t call_id)
+{
+	return arch_syscall_invoke6(a1, a2, a3, a4, 0, 0, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke3(uintptr_t a1, uintptr_t a2, uintptr_t a3,
+					     uintptr_t call_id)
+{
+	return arch_syscall_invoke6(a1, a2, a3, 0, 0, 0, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke2(uintptr_t a1, uintptr_t a2, uintptr_t call_id)
+{
+	return arch_syscall_invoke6(a1, a2, 0, 0, 0, 0, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke1(uintptr_t a1, uintptr_t call_id)
+{
+	return arch_syscall_invoke6(a1, 0, 0, 0, 0, 0, call_id);
+}
+
+static inline uintptr_t arch_syscall_invoke0(uintptr_t call_id)
+{
+	return arch_syscall_invoke6(0, 0, 0, 0, 0, 0, call_id);
+}
+
 #endif

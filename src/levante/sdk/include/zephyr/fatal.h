@@ -32,9 +32,9 @@ void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf);
 		CODE_UNREACHABLE;                                                  \
 	} while (0)
 
-/* Zephyr's kernel-internal name for raising a fatal error with any reason. */
+/* Raises a fatal error of `reason`; from user mode the kernel accepts only
+ * K_ERR_STACK_CHK_FAIL as given and makes every other reason an oops. */
 #define z_except_reason(reason) ARCH_EXCEPT(reason)
-
 #define k_oops() ARCH_EXCEPT(K_ERR_KERNEL_OOPS)
 #define k_panic() ARCH_EXCEPT(K_ERR_KERNEL_PANIC)
 

@@ -17,6 +17,7 @@
 #include <zephyr/sys/time_units.h>
 #include <zephyr/sys/mem_stats.h>
 #include <zephyr/sys/printk.h>
+#include <zephyr/sys/atomic_types.h>
 #include <zephyr/sys/__assert.h>
 #include <zephyr/fatal.h>
 #include <zephyr/arch/cpu.h>
@@ -115,6 +116,11 @@ struct k_thread {
 	struct _thread_stack_info stack_info;
 	struct _thread_base base;
 	char name[32]; /* mirrored by the kernel for k_thread_name_get() */
+	void *init_data; /* a K_THREAD_DEFINE thread's static record, written at boot */
+	struct k_heap *resource_pool; /* mirrored: k_thread_heap_assign's heap, or inherited */
+	struct {
+		struct k_mem_domain *mem_domain; /* mirrored: the domain it belongs to */
+	} mem_domain_info;
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
@@ -154,6 +160,13 @@ struct z_kernel_stack_element {
  * aligned to its size, on ARMv8-M a multiple of the granule aligned to it (the granule
  * comes from the MPU model, levante.arch.mpu). */
 #define Z_MPU_MIN_REGION LV_MPU_GRANULE
+/* The alignment a stack object (or a buffer made a partition) needs at the least: the
+ * MPU's granule with user mode, the AAPCS stack alignment without. */
+#ifdef CONFIG_USERSPACE
+#define Z_THREAD_MIN_STACK_ALIGN Z_MPU_MIN_REGION
+#else
+#define Z_THREAD_MIN_STACK_ALIGN Z_STACK_ALIGN
+#endif
 #if defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
 #define Z_THREAD_STACK_SIZE_ADJUST(size) Z_POW2_CEIL(MAX((unsigned long)(size), Z_MPU_MIN_REGION))
 #define Z_THREAD_STACK_OBJ_ALIGN(size) Z_THREAD_STACK_SIZE_ADJUST(size)
@@ -223,20 +236,20 @@ struct _static_thread_data {
 	const char *init_name;
 };
 
-/* The priority is checked here, at build time, against the range k_thread_create
- * accepts (the kernel checks it again at boot). */
-#define K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)           \
+/* The record and the thread object of a K_THREAD_DEFINE or K_KERNEL_THREAD_DEFINE
+ * thread whose stack `stack` is already defined.  The priority is checked here, at build
+ * time, against the range k_thread_create accepts (the kernel checks it again at boot). */
+#define Z_THREAD_DEFINE_RECORD(name, stack, entry, p1, p2, p3, prio, options, delay)      \
 	BUILD_ASSERT((prio) >= K_HIGHEST_APPLICATION_THREAD_PRIO &&                          \
 		     (prio) <= K_LOWEST_APPLICATION_THREAD_PRIO,                             \
 		     "K_THREAD_DEFINE(" #name "): priority " #prio " is outside "          \
 		     "K_HIGHEST_APPLICATION_THREAD_PRIO..K_LOWEST_APPLICATION_THREAD_PRIO"); \
-	K_THREAD_STACK_DEFINE(_k_thread_stack_##name, stack_size);                          \
 	struct k_thread _k_thread_obj_##name;                                               \
 	const struct _static_thread_data _k_thread_data_##name                              \
 		__attribute__((section("._static_thread_data.static." #name), used)) = {        \
 			.init_thread = &_k_thread_obj_##name,                               \
-			.init_stack = _k_thread_stack_##name,                               \
-			.init_stack_size = K_THREAD_STACK_SIZEOF(_k_thread_stack_##name),   \
+			.init_stack = (k_thread_stack_t *)(stack),                          \
+			.init_stack_size = sizeof(stack),                                   \
 			.init_entry = (k_thread_entry_t)(entry),                            \
 			.init_p1 = (void *)(p1),                                            \
 			.init_p2 = (void *)(p2),                                            \
@@ -248,11 +261,20 @@ struct _static_thread_data {
 	};                                                                                  \
 	const k_tid_t name = (k_tid_t)&_k_thread_obj_##name
 
-/* A thread that can never enter user mode (Zephyr gives it a kernel stack; here its stack
- * is a thread stack, which is at least as large and aligned). */
+/* The stack comes first, as in Zephyr, so that `static K_THREAD_DEFINE(...)` compiles. */
+#define K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)           \
+	K_THREAD_STACK_DEFINE(_k_thread_stack_##name, stack_size);                          \
+	Z_THREAD_DEFINE_RECORD(name, _k_thread_stack_##name, entry, p1, p2, p3, prio,      \
+			       options, delay)
+
+/* A thread that can never enter user mode: its stack is a kernel stack, which is not a
+ * stack object, so k_thread_user_mode_enter from it is a kernel panic (as Zephyr's
+ * assertion that the stack is user capable). */
 #define K_KERNEL_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)    \
+	K_KERNEL_STACK_DEFINE(_k_thread_stack_##name, stack_size);                          \
 	BUILD_ASSERT(((options) & K_USER) == 0, "K_KERNEL_THREAD_DEFINE(" #name "): K_USER"); \
-	K_THREAD_DEFINE(name, stack_size, entry, p1, p2, p3, prio, options, delay)
+	Z_THREAD_DEFINE_RECORD(name, _k_thread_stack_##name, entry, p1, p2, p3, prio,      \
+			       options, delay)
 
 /* What K_THREAD_ACCESS_GRANT records: the kernel grants `thread` every object of the
  * NULL-terminated `objects` list at boot, before the thread starts. */
@@ -338,6 +360,9 @@ struct k_msgq_attrs {
 
 /* A heap: kernel memory a supervisor hands threads as their resource pool
  * (k_thread_heap_assign), from which the kernel allocates on their behalf. */
+/* The system heap's size (Zephyr's: CONFIG_HEAP_MEM_POOL_SIZE, nothing added to it). */
+#define K_HEAP_MEM_POOL_SIZE CONFIG_HEAP_MEM_POOL_SIZE
+
 struct k_heap {
 	void *buffer;
 	size_t size;
@@ -606,6 +631,43 @@ static inline void k_poll_event_init(struct k_poll_event *event, uint32_t type, 
 	event->unused = 0U;
 	event->obj = obj;
 }
+
+/* What k_object_find shows of one kernel object (Zephyr's struct k_object): a snapshot
+ * the kernel writes when the object is found or recycled.  perms has one bit per thread
+ * slot; writing to the record changes nothing in the kernel. */
+struct k_object;
+#ifdef CONFIG_USERSPACE
+struct k_object {
+	void *name; /* the object's address */
+	uint8_t perms[CONFIG_MAX_THREAD_BYTES];
+	uint8_t type; /* enum k_objects */
+	uint8_t flags; /* K_OBJ_FLAG_* */
+	uintptr_t data;
+};
+#define K_OBJ_FLAG_INITIALIZED BIT(0)
+#define K_OBJ_FLAG_PUBLIC BIT(1)
+#define K_OBJ_FLAG_ALLOC BIT(2)
+#define K_OBJ_FLAG_DRIVER BIT(3)
+#endif
+
+/* What k_object_validate requires of an object's initialisation (Zephyr's values). */
+enum _obj_init_check {
+	_OBJ_INIT_TRUE = 0,
+	_OBJ_INIT_FALSE = -1,
+	_OBJ_INIT_ANY = 1,
+};
+
+/* A fast user-space mutex's word (Zephyr's k_futex): it lives in memory its users can
+ * write; the kernel keeps the threads waiting on it (k_futex_wait, k_futex_wake). */
+struct k_futex {
+	atomic_t val;
+};
+
+/* <zephyr/sys/mutex.h>'s mutex, which the system calls name. */
+struct sys_mutex;
+
+/* The name of a kernel object type ("generic" for K_OBJ_ANY, "?" for an unknown one). */
+const char *otype_to_str(enum k_objects otype);
 
 #include <levante/work_types.h>
 #include <generated/levante/syscalls.h>

@@ -24,6 +24,8 @@
 /* Keeps the compiler from moving memory accesses across this point. */
 #define compiler_barrier() __asm__ volatile("" ::: "memory")
 #define ARG_UNUSED(x) (void)(x)
+/* Stops the compiler moving memory accesses across it (no CPU barrier). */
+#define compiler_barrier() __asm__ __volatile__("" ::: "memory")
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BUILD_ASSERT(cond, ...) _Static_assert(cond, "" __VA_ARGS__)

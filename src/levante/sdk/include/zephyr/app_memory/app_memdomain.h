@@ -29,7 +29,8 @@
 /* The structure itself is an ordinary global (kernel memory): a user thread must not be
  * able to rewrite the bounds of its own partitions.  The placeholder gives every defined
  * partition an input section, so the build finds it even before any global is placed in
- * it (it is unreferenced, so --gc-sections drops its byte). */
+ * it; it has no bytes (a GNU zero-length array), so a partition is exactly as large as
+ * what is placed in it (rounded up to what the MPU can express). */
 #define K_APPMEM_PARTITION_DEFINE(name)                                   \
 	extern char Z_APP_START(name)[];                                  \
 	extern char Z_APP_SIZE(name)[];                                   \
@@ -38,7 +39,7 @@
 		.size = (size_t)&Z_APP_SIZE(name)[0],                     \
 		.attr = K_MEM_PARTITION_P_RW_U_RW,                        \
 	};                                                                \
-	K_APP_BMEM(name) char name##_placeholder
+	K_APP_BMEM(name) char name##_placeholder[0]
 
 #else /* !CONFIG_USERSPACE: no MPU isolation, the globals stay where they would be */
 

@@ -5,6 +5,7 @@
 /* Bits at memory addresses, as Zephyr's architecture headers bring them. */
 #include <zephyr/sys/sys_io.h>
 #include <zephyr/arch/common/ffs.h>
+#include <cmsis_core.h>
 
 /* Levante's boards have one CPU (CONFIG_MP_MAX_NUM_CPUS is 1). */
 static inline unsigned int arch_num_cpus(void)

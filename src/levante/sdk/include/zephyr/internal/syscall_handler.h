@@ -72,6 +72,18 @@
 #define K_SYSCALL_DRIVER_GEN(ptr, op, driver_lower_case, driver_upper_case)                \
 	(K_SYSCALL_OBJ(ptr, K_OBJ_DRIVER_##driver_upper_case) ||                           \
 	 K_SYSCALL_DRIVER_OP(ptr, driver_lower_case##_driver_api, op))
+/* k_object_validate, with a line on the console when it refuses (Zephyr logs it). */
+static inline int k_object_validation_check(struct k_object *ko, const void *obj,
+					    enum k_objects otype, enum _obj_init_check init)
+{
+	int ret = k_object_validate(ko, otype, init);
+
+	if (ret != 0) {
+		printk("E: object %p of type %s: access denied (%d)\n", obj, otype_to_str(otype),
+		       ret);
+	}
+	return ret;
+}
 
 /* A copy of the user's `size` bytes at `src` from the calling thread's resource pool
  * (NULL when it is not theirs to read or there is no room); free it with k_free. */

@@ -5,6 +5,7 @@
 
 #include <zephyr/kernel.h>
 #include <kthread.h>
+#include <zephyr/kernel_structs.h> /* _current */
 
 /* The main thread's struct k_thread, which the kernel writes like any other's. */
 extern struct k_thread z_main_thread;

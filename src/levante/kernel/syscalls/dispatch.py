@@ -63,9 +63,9 @@ _SIGNED_TYPES = frozenset({"int", "int32_t", "k_timeout_t", "k_ticks_t", "off_t"
                            "enum _obj_init_check"})
 # Kernel-object parameters by C type: every kind with a state class that the ABI
 # declares a kernel object (threads are named by k_tid_t and resolved by their calls);
-# a device's kind follows its API's name.  A futex is checked by memory, not by
-# permission (futex_calls.py), so its calls take its address.
-_CHECKED_BY_MEMORY = frozenset({"k_futex"})
+# a device's kind follows its API's name.  A futex and a sys_mutex are checked by memory,
+# not by permission (syscalls/by_memory.py), so their calls take their address.
+_CHECKED_BY_MEMORY = frozenset({"k_futex", "sys_mutex"})
 _OBJECT_TYPES: dict[str, type[HasKind]] = {
     f"struct {kind} *": state for kind, state in load_all_kinds().items()
     if STRUCTS_BY_NAME[kind].k_obj is not None and kind not in _CHECKED_BY_MEMORY

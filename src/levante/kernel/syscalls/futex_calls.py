@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
-from levante.arch.interface import AccessKind
-from levante.kernel.fatal import Oops
 from levante.kernel.objects.futex import Futex
+from levante.kernel.syscalls.by_memory import object_in_caller_memory
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.usermem import MemoryFault
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
@@ -22,22 +20,12 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.registry import Plan
 
 FUTEX_SIZE = 4  # struct k_futex: one atomic_t
-EACCES, EINVAL, EAGAIN, ETIMEDOUT = (
-    -ERRNO[name] for name in ("EACCES", "EINVAL", "EAGAIN", "ETIMEDOUT"))
+EAGAIN, ETIMEDOUT = -ERRNO["EAGAIN"], -ERRNO["ETIMEDOUT"]
 
 
 def _futex(kernel: Inspect, caller: Caller, address: int) -> Futex | int:
     """The futex at `address`, or the errno Zephyr's checks give."""
-    try:
-        kernel.memory.check(caller, address, FUTEX_SIZE, AccessKind.WRITE)
-    except MemoryFault:
-        raise  # the kernel's own access would fault: the caller faults
-    except Oops:
-        return EACCES
-    entry = kernel.objects.entry(address)
-    if entry is None or not isinstance(entry.state, Futex):
-        return EINVAL
-    return entry.state
+    return object_in_caller_memory(kernel, caller, address, FUTEX_SIZE, Futex)
 
 
 def _valid_wait(kernel: Inspect, caller: Caller, futex: int, expected: int,

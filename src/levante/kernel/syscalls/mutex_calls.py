@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 from levante.abi import ERRNO
 from levante.kernel.objects.mutex import Mutex
 from levante.kernel.objects.sys_mutex import SysMutex
+from levante.kernel.syscalls.by_memory import object_in_caller_memory
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
-    from levante.kernel.syscalls.context import Services
+    from levante.kernel.syscalls.context import Inspect, Services
+    from levante.kernel.syscalls.registry import Plan
+
+SYS_MUTEX_SIZE = 4  # struct sys_mutex with user mode: one word naming the kernel mutex
 
 
 @syscall("k_mutex_init")
@@ -79,14 +83,27 @@ def unlock(kernel: Services, caller: Caller, lock: Mutex) -> int:
     return 0
 
 
-# sys_mutex with user mode (<zephyr/sys/mutex.h>): the kernel mutex behind the word.
+# sys_mutex with user mode (<zephyr/sys/mutex.h>): the kernel mutex behind the word.  As
+# in Zephyr, access is judged by memory, not by a grant: a caller that may write the
+# sys_mutex may use it (-EACCES otherwise; -EINVAL for a word that is no sys_mutex).
 
-@syscall("z_sys_mutex_kernel_lock")
+def _valid_sys_mutex_lock(kernel: Inspect, caller: Caller, mutex: int,
+                          timeout: int) -> int | Plan:
+    lock = object_in_caller_memory(kernel, caller, mutex, SYS_MUTEX_SIZE, SysMutex)
+    return lock if isinstance(lock, int) else (lock, timeout)
+
+
+@syscall("z_sys_mutex_kernel_lock", validate=_valid_sys_mutex_lock)
 def z_sys_mutex_kernel_lock(kernel: Services, caller: Caller, lock: SysMutex,
                             timeout: int) -> int | Blocked:
     return lock_mutex(kernel, caller, lock, timeout)
 
 
-@syscall("z_sys_mutex_kernel_unlock")
+def _valid_sys_mutex_unlock(kernel: Inspect, caller: Caller, mutex: int) -> int | Plan:
+    lock = object_in_caller_memory(kernel, caller, mutex, SYS_MUTEX_SIZE, SysMutex)
+    return lock if isinstance(lock, int) else (lock,)
+
+
+@syscall("z_sys_mutex_kernel_unlock", validate=_valid_sys_mutex_unlock)
 def z_sys_mutex_kernel_unlock(kernel: Services, caller: Caller, lock: SysMutex) -> int:
     return unlock(kernel, caller, lock)

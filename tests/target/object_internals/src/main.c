@@ -29,7 +29,7 @@ ZTEST_BMEM static volatile char *priv_stack_byte;
 ZTEST_BMEM static struct k_futex user_futex;
 ZTEST_BMEM static int plain_word;
 ZTEST_BMEM static SYS_MUTEX_DEFINE(user_mutex);
-ZTEST_BMEM static SYS_MUTEX_DEFINE(ungranted_mutex);
+static SYS_MUTEX_DEFINE(kernel_memory_mutex); /* outside every user partition */
 ZTEST_DMEM static SYS_SEM_DEFINE(user_sem, 0, 2);
 
 K_SEM_DEFINE(found_sem, 0, 1);
@@ -336,16 +336,19 @@ ZTEST_USER(object_internals, test_user_cannot_write_its_privileged_stack)
 	zassert_unreachable("privileged stack written");
 }
 
-ZTEST_USER(object_internals, test_user_sys_mutex_needs_a_grant)
+ZTEST_USER(object_internals, test_user_sys_mutex_is_judged_by_memory)
 {
+	/* No grant: a sys_mutex the thread may write is one it may use (Zephyr's rule). */
 	zassert_equal(sys_mutex_lock(&user_mutex, K_NO_WAIT), 0);
 	zassert_equal(sys_mutex_lock(&user_mutex, K_NO_WAIT), 0, "recursive");
 	zassert_equal(sys_mutex_unlock(&user_mutex), 0);
 	zassert_equal(sys_mutex_unlock(&user_mutex), 0);
 	zassert_equal(sys_mutex_unlock(&user_mutex), -EINVAL, "not locked");
-	expect_fault(K_ERR_KERNEL_OOPS);
-	(void)sys_mutex_lock(&ungranted_mutex, K_NO_WAIT);
-	zassert_unreachable("a sys_mutex used without a grant");
+	zassert_equal(sys_mutex_lock(&kernel_memory_mutex, K_NO_WAIT), -EACCES,
+		      "a sys_mutex outside the thread's memory");
+	zassert_equal(sys_mutex_unlock(&kernel_memory_mutex), -EACCES);
+	zassert_equal(sys_mutex_lock((struct sys_mutex *)&user_result, K_NO_WAIT), -EINVAL,
+		      "a word of the thread's memory that is no sys_mutex");
 }
 
 static void sem_giver(void *p1, void *p2, void *p3)
@@ -376,7 +379,6 @@ static void *setup(void)
 	zassert_not_null((void *)priv_stack_byte);
 	zassert_is_null(z_priv_stack_find(&kernel_word), "not a stack object");
 	/* Every test thread runs on the ztest thread object: grants to it wait for each. */
-	k_object_access_grant(&user_mutex, k_current_get());
 	k_object_access_grant(&user_thread, k_current_get());
 	k_object_access_grant(user_stack, k_current_get());
 	return NULL;

@@ -1,8 +1,9 @@
 /* Mutexes that live in user memory (Zephyr's <zephyr/sys/mutex.h>).
  *
  * With user mode a sys_mutex is a word in user memory (a partition) that names a kernel
- * mutex the kernel keeps from boot; locking and unlocking are system calls, checked
- * like any kernel object's (the thread needs a grant).  Without user mode it is a
+ * mutex the kernel keeps from boot; locking and unlocking are system calls, checked by
+ * memory as Zephyr's are: a thread that may write the sys_mutex may use it (-EACCES
+ * otherwise, -EINVAL for a word that is no sys_mutex).  Without user mode it is a
  * k_mutex. */
 #ifndef ZEPHYR_SYS_MUTEX_H
 #define ZEPHYR_SYS_MUTEX_H

@@ -28,12 +28,25 @@ static inline uint32_t sys_clock_hw_cycles_per_sec(void)
 }
 
 /* t in units of 1/from_hz second, as units of 1/to_hz second, rounded by adding
- * `offset` before the last division.  Macros rather than functions, as Zephyr's, so a
- * conversion of a constant is a constant expression (a static initialiser may use one);
- * t is evaluated more than once. */
-#define Z_TIME_CONVERT(t, from_hz, to_hz, offset)                                        \
+ * `offset` before the last division.  A macro, so a conversion of a constant is a
+ * constant expression (a static initialiser may use one), as Zephyr's are. */
+#define Z_TIME_CONVERT_CONSTANT(t, from_hz, to_hz, offset)                               \
 	(((t) / (uint64_t)(from_hz)) * (uint64_t)(to_hz) +                               \
 	 (((t) % (uint64_t)(from_hz)) * (uint64_t)(to_hz) + (offset)) / (uint64_t)(from_hz))
+
+static inline uint64_t z_time_convert_once(uint64_t t, uint64_t from_hz, uint64_t to_hz,
+					   uint64_t offset)
+{
+	return Z_TIME_CONVERT_CONSTANT(t, from_hz, to_hz, offset);
+}
+
+/* The macro for a constant, else a function: the macro reads t twice, and t may be a
+ * call whose value moves between the reads (k_ticks_to_ms_floor64(k_uptime_ticks()) would
+ * mix two different instants). */
+#define Z_TIME_CONVERT(t, from_hz, to_hz, offset)                                        \
+	__builtin_choose_expr(__builtin_constant_p(t),                                   \
+			      Z_TIME_CONVERT_CONSTANT(t, from_hz, to_hz, offset),        \
+			      z_time_convert_once((t), (from_hz), (to_hz), (offset)))
 #define Z_TIME_OFFSET_floor(from_hz) 0U
 #define Z_TIME_OFFSET_near(from_hz) ((uint64_t)(from_hz) / 2U)
 #define Z_TIME_OFFSET_ceil(from_hz) ((uint64_t)(from_hz) - 1U)

@@ -8,15 +8,9 @@
 
 /* Arm `to`: `fn(to)` runs when `timeout` expires (a relative or absolute tick count;
  * K_FOREVER arms nothing).  Arming an armed timeout starts it again. */
-static inline void z_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout)
-{
-	z_levante_add_timeout(to, fn, timeout);
-}
+void z_add_timeout(struct _timeout *to, _timeout_func_t fn, k_timeout_t timeout);
 
 /* Disarm `to`: 0, or -EINVAL if it was not armed. */
-static inline int z_abort_timeout(struct _timeout *to)
-{
-	return z_levante_abort_timeout(to);
-}
+int z_abort_timeout(struct _timeout *to);
 
 #endif

@@ -87,6 +87,8 @@ class KernelState:
         self.current: Thread = self.idle
         self.slice_end: int | None = None
         self.halted_reason: int | None = None
+        # sys_reboot's request (True: cold), served by the loop before anything else runs.
+        self.reboot_cold: bool | None = None
         # The most recent faults (the console and the trace report every one): a thread
         # that provokes faults forever must not grow the kernel.
         self.faults: deque[FaultRecord] = deque(maxlen=FAULTS_KEPT)

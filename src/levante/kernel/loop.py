@@ -18,6 +18,7 @@ class RunEnd(Enum):
     HALTED = "halted"  # a fatal error halted the system
     TIME_LIMIT = "time-limit"
     ENDED = "ended"  # the host asked for the end (end_run), e.g. a test harness satisfied
+    REBOOT = "reboot"  # sys_reboot: the board starts again (reboot_cold says how)
 
 
 class RunLoop(CpuEntry):
@@ -30,6 +31,8 @@ class RunLoop(CpuEntry):
         self.limit = limit
         self._end_requested = False
         while self.halted_reason is None:
+            if self.reboot_cold is not None:
+                return RunEnd.REBOOT
             if self._end_requested:
                 return RunEnd.ENDED
             if self.now >= limit:
@@ -177,6 +180,15 @@ class RunLoop(CpuEntry):
         """End the current run after the running thread's current system call (for the
         host: a console watcher that has seen what it waited for)."""
         self._end_requested = True
+        self.request_stop()
+
+    def reboot(self, cold: bool) -> None:
+        """sys_reboot: this boot ends after the current call, no thread runs again (the
+        board decides what a new boot keeps)."""
+        if self.reboot_cold is None:
+            self.trace("reboot", type="cold" if cold else "warm",
+                       thread=self.current.name)
+            self.reboot_cold = cold
         self.request_stop()
 
     def yield_current(self) -> None:

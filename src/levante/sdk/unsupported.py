@@ -19,7 +19,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
     ("k_mem_map", "virtual memory (k_mem_map)"),
     ("k_smp_", "SMP"),
-    ("sys_reboot", "sys_reboot"),
     ("sys_heap_", "sys_heap"),
     ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),

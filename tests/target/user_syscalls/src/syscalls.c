@@ -6,6 +6,7 @@
 #include <string.h>
 #include <levante/syscall.h>
 #include <zephyr/irq_offload.h>
+#include <zephyr/sys/reboot.h>
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
@@ -846,6 +847,13 @@ static int sv_arch_mem_domain_max_partitions_get(void)
 	return __LINE__;
 }
 
+/* A user thread may not reboot the board: it faults, and the board keeps running. */
+static int sv_z_levante_reboot(void)
+{
+	expect_fault();
+	sys_reboot(SYS_REBOOT_COLD);
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1174,6 +1182,7 @@ static const struct user_case cases[] = {
 	{ "sv_object_validate", sv_object_validate, K_USER, OOPS },
 	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
 	  OOPS },
+	{ "sv_z_levante_reboot", sv_z_levante_reboot, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

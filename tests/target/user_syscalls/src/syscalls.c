@@ -762,6 +762,9 @@ static int sv_z_levante_abort_timeout(void)
 {
 	expect_fault();
 	(void)z_levante_abort_timeout(&sv_timeout);
+	return __LINE__;
+}
+
 /* Mailboxes are a kernel API: every call oopses a user thread before it touches them. */
 K_MBOX_DEFINE(sv_mbox);
 static struct k_mbox_msg sv_mbox_msg;
@@ -798,6 +801,9 @@ static int sv_mbox_data_get(void)
 {
 	expect_fault();
 	k_mbox_data_get(&sv_mbox_msg, NULL);
+	return __LINE__;
+}
+
 static int sv_object_find(void)
 {
 	expect_fault();

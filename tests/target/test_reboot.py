@@ -57,8 +57,8 @@ def test_every_boot_has_its_own_uptime_from_zero(counted: RunResult) -> None:
 
 def test_the_trace_records_each_reboot_and_each_boot_stage(counted: RunResult) -> None:
     reboots = counted.events("reboot")
-    assert [(event["type"], event["thread"]) for event in reboots] == [
-        ("warm", "main"), ("cold", "main")]
+    assert [(event["type"], event["thread"], event["in_isr"]) for event in reboots] == [
+        ("warm", "main", False), ("cold", "main", False)]
     assert len(counted.events("boot_stage")) == 3
     kinds = [event["event"] for event in counted.trace
              if event["event"] in ("reboot", "boot_stage")]
@@ -104,11 +104,18 @@ def test_max_time_ends_a_program_that_reboots_for_ever(builder: Builder, board: 
     result = builder.run(LOOP, board=board, max_time="50ms")
     assert result.status == 0, result.errors
     counts = [int(line.split()[0]) for line in boot_lines(result, "BOOT")]
-    assert len(counts) > 2 and counts == list(range(1, len(counts) + 1))
+    assert len(counts) > 6 and counts == list(range(1, len(counts) + 1))
     assert result.errors.strip().splitlines()[-1] == (
         f"levante: the board rebooted {len(counts) - 1} times; run ended (time-limit) "
         "after 0.050000 s of simulated time")
-    assert len(result.events("reboot")) == len(counts) - 1
+    # From main, from a timer's expiry function, from the fatal error handler, in turn:
+    # the callers in interrupt context never return, and nothing halts.
+    reboots = result.events("reboot")
+    assert len(reboots) == len(counts) - 1
+    assert [event["in_isr"] for event in reboots[:6]] == [False, True, True] * 2
+    assert [event["thread"] for event in reboots[:3]] == ["main", "idle", "main"]
+    assert boot_lines(result, "HANDLER") == ["3"] * (len(counts) // 3)
+    assert "NOT REACHED" not in result.output and not result.events("halt")
 
 
 def test_the_shell_reboots_warm_and_cold(builder: Builder) -> None:

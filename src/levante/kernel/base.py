@@ -154,6 +154,12 @@ class KernelState:
         return self._whole
 
     @property
+    def boot_over(self) -> bool:
+        """This boot ends: the system halted, or sys_reboot asked for a new boot. No
+        thread or callback runs any more."""
+        return self.halted_reason is not None or self.reboot_cold is not None
+
+    @property
     def tracing(self) -> bool:
         return self._trace is not None
 

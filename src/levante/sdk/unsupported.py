@@ -58,10 +58,17 @@ _UNDECLARED = (
 )
 
 
+# Functions of the C runtime that exist only with their option (not system calls).
+_RUNTIME_REQUIRES = {"sys_reboot": "REBOOT"}
+
+
 def _disabled_call(name: str) -> str | None:
-    """A Levante system call the configuration leaves out: the option it needs."""
+    """A Levante system call or runtime function the configuration leaves out: the
+    option it needs."""
     call = SYSCALLS_BY_NAME.get(name)
-    return call.requires if call is not None and call.requires else None
+    if call is not None and call.requires:
+        return call.requires
+    return _RUNTIME_REQUIRES.get(name)
 
 
 def family_of(name: str) -> str | None:

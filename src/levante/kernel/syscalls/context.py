@@ -298,7 +298,7 @@ class Services(Inspect, Protocol):
 
     def halt(self, reason: int) -> None: ...
 
-    def reboot(self, cold: bool) -> None:
+    def reboot(self, cold: bool, in_isr: bool) -> None:
         """End this boot after the current call: the board starts again (loop.py)."""
         ...
 

@@ -17,4 +17,4 @@ SYS_REBOOT_COLD = 1  # <zephyr/sys/reboot.h>; any other type is a warm reboot
 def z_levante_reboot(kernel: Services, caller: Caller, reboot_type: int) -> None:
     # Zephyr's Cortex-M port resets the same way for every type; here a cold reboot is a
     # power cycle (RAM lost) and anything else a system reset (.noinit kept).
-    kernel.reboot(reboot_type == SYS_REBOOT_COLD)
+    kernel.reboot(reboot_type == SYS_REBOOT_COLD, caller.in_isr)

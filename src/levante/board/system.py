@@ -11,7 +11,13 @@ from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.board.flash import PoweredOn, default_flash_folder, power_on
 from levante.board.flash_port import BoardFlashPort
-from levante.board.network import BoardNetwork, NetworkOptions, board_network
+from levante.board.network import (
+    NANOSECONDS,
+    BoardNetwork,
+    NetworkOptions,
+    board_network,
+    rebooted_network,
+)
 from levante.board.wiring import load_wiring
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
@@ -78,8 +84,19 @@ class System:
         assert self.request is not None
         kept = None if self.kernel.reboot_cold else _noinit_ram(self.cpu, self.image)
         self.earlier_cycles += self.kernel.now
-        self.close()
-        again = _power_up(self.request, (), kept)
+        # The board stays plugged into its link across the reboot; each boot's stack
+        # reports its own counters.
+        network, self.network = self.network, None
+        if network is not None:
+            self.kernel.trace("net_stats", counters=network.interface.stack.stats.snapshot())
+        later = _LaterBoot(kept, network,
+                           self.earlier_cycles * NANOSECONDS // self.kernel.config.clock_hz)
+        try:
+            again = _power_up(self.request, (), later)
+        except BaseException:
+            if network is not None:
+                network.close()
+            raise
         self.config, self.image, self.cpu, self.kernel = (again.config, again.image,
                                                           again.cpu, again.kernel)
         self.flash, self.network = again.flash, again.network
@@ -92,6 +109,15 @@ class System:
             self.kernel.trace("net_stats", counters=self.network.interface.stack.stats.snapshot())
             self.network.close()
             self.network = None
+
+
+@dataclass(frozen=True)
+class _LaterBoot:
+    """What a boot after a reboot inherits from the one before."""
+
+    kept_ram: tuple[int, bytes] | None  # a warm reboot's .noinit bytes (address, data)
+    network: BoardNetwork | None  # the link and capture the board stays plugged into
+    earlier_nanoseconds: int  # simulated time of the boots before (the capture's clock)
 
 
 def _noinit_ram(cpu: UnicornCpu, image: ElfImage) -> tuple[int, bytes] | None:
@@ -205,7 +231,7 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
 
 
 def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
-              kept: tuple[int, bytes] | None) -> System:
+              later: _LaterBoot | None) -> System:
     elf_path, dotconfig = locate_build(request.path)
     config, board, kernel_config = _load_config(dotconfig)
     image = _load_image(elf_path, board)
@@ -229,8 +255,8 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
     else:
         for segment in image.segments:
             cpu.load(segment.address, segment.data)
-    if kept is not None:
-        _keep_noinit(cpu, image, kept)
+    if later is not None and later.kept_ram is not None:
+        _keep_noinit(cpu, image, later.kept_ram)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
     entropy = request.entropy
@@ -255,7 +281,10 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
         devices.append(BoardSensor(wiring.sensors, readings))
     elif readings:
         raise UsageError("--stimulus: this build has no sensor (CONFIG_SENSOR=n)")
-    interface = board_network(config, dotconfig, request.network or NetworkOptions())
+    if later is not None and later.network is not None:
+        interface = rebooted_network(config, later.network, later.earlier_nanoseconds)
+    else:
+        interface = board_network(config, dotconfig, request.network or NetworkOptions())
     if interface is not None:
         devices.append(interface.interface)
     try:

@@ -191,6 +191,11 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             session = _wait_for_gdb(listener, system) if listener is not None else None
             # GDB's session holds this boot's CPU: under it, a reboot ends the run.
             end = system.run(limit, follow_reboots=session is None)
+        except NothingBootable as error:
+            # A reboot's boot stage found nothing to start: the board stays there.
+            sys.stdout.flush()
+            click.echo(f"levante: {error.message}", err=True)
+            sys.exit(EXIT_HALTED)
         except KeyboardInterrupt:
             sys.stdout.flush()
             seconds = system.total_cycles / system.kernel.config.clock_hz

@@ -30,6 +30,11 @@ def test_a_call_its_configuration_leaves_out_names_the_option() -> None:
     assert sentence == "k_poll needs CONFIG_POLL=y"
 
 
+def test_a_runtime_function_its_configuration_leaves_out_names_the_option() -> None:
+    sentence = explain("main.c:24: undefined reference to `sys_reboot'")
+    assert sentence == "sys_reboot needs CONFIG_REBOOT=y"
+
+
 def test_other_errors_are_left_as_the_compiler_said() -> None:
     line = "main.c:4:9: error: implicit declaration of function 'my_helper'"
     assert explain(line) is None

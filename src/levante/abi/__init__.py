@@ -490,6 +490,7 @@ _REQUIRES = {
     "k_thread_stack_alloc": "DYNAMIC_THREAD",
     "k_thread_stack_free": "DYNAMIC_THREAD",
     "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
+    "z_levante_reboot": "REBOOT",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -545,6 +546,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_cancel_delayable_sync", "k_work_flush_delayable",
     "k_work_delayable_remaining_get", "k_work_delayable_expires_get",
     "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
+    # sys_reboot is a kernel function in Zephyr, not a system call.
+    "z_levante_reboot",
 })
 
 
@@ -844,6 +847,8 @@ _DECLARATIONS = (
     "int arch_mem_domain_max_partitions_get(void)",
     "int z_sys_mutex_kernel_lock(struct sys_mutex *mutex, k_timeout_t timeout)",
     "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
+    # sys_reboot's way into the kernel (the C function never returns to its caller).
+    "void z_levante_reboot(int type)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from levante.config import Config
-from levante.devices.network import NetworkInterface
+from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
 from levante.net.configuration import interface_settings
 from levante.net.link.capture import PcapCapture
@@ -38,6 +38,42 @@ class BoardNetwork:
             self.link.close()
         if self.capture is not None:
             self.capture.close()
+
+
+NANOSECONDS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class LaterBootCapture:
+    """A later boot's frames in the same capture file: that boot's clock starts at 0,
+    the file's time goes on from the boots before it."""
+
+    capture: Capture
+    earlier_nanoseconds: int
+
+    def __call__(self, seconds: int, nanoseconds: int, frame: bytes) -> None:
+        total = self.earlier_nanoseconds + seconds * NANOSECONDS + nanoseconds
+        self.capture(total // NANOSECONDS, total % NANOSECONDS, frame)
+
+
+def rebooted_network(config: Config, before: BoardNetwork,
+                     earlier_nanoseconds: int) -> BoardNetwork | None:
+    """After a reboot: a new interface (a new stack, as the new boot's kernel starts
+    one) on the link and capture the board stays plugged into; None, closing them, if
+    the image that boots now has no network interface."""
+    if not config.is_enabled("NETWORKING"):
+        before.close()
+        return None
+    capture: Capture | None = None
+    if before.capture is not None:
+        capture = LaterBootCapture(before.capture, earlier_nanoseconds)
+    try:
+        settings = interface_settings(config)
+    except SettingsError as error:
+        before.close()
+        raise ImageError(error.message) from None
+    interface = NetworkInterface(NetworkStack(settings), before.link, capture)
+    return BoardNetwork(interface, before.link, before.capture)
 
 
 def board_network(config: Config, dotconfig: Path,

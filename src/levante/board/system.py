@@ -11,7 +11,13 @@ from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.board.flash import PoweredOn, default_flash_folder, power_on
 from levante.board.flash_port import BoardFlashPort
-from levante.board.network import BoardNetwork, NetworkOptions, board_network
+from levante.board.network import (
+    NANOSECONDS,
+    BoardNetwork,
+    NetworkOptions,
+    board_network,
+    rebooted_network,
+)
 from levante.board.wiring import load_wiring
 from levante.config import Board, Config, ConfigError, load_board
 from levante.crypto.entropy import EntropySource, HostEntropy
@@ -30,6 +36,20 @@ from levante.kernel.settings import KernelConfig
 from levante.sdk.mcuboot import uses_mcuboot
 
 
+@dataclass(frozen=True)
+class PowerUpRequest:
+    """What the board was powered up with: a reboot powers it up again the same way."""
+
+    path: Path
+    console: ConsoleSink
+    trace: TraceSink | None = None
+    entropy: EntropySource | None = None
+    console_input: ConsoleSource | None = None
+    flash_folder: Path | None = None
+    network: NetworkOptions | None = None
+    show_gpio: bool = False
+
+
 @dataclass
 class System:
     config: Config
@@ -38,9 +58,49 @@ class System:
     kernel: Kernel
     flash: BoardFlashPort | None = None  # the board's flash, when it boots through MCUboot
     network: BoardNetwork | None = None  # the network interface, with CONFIG_NETWORKING
+    request: PowerUpRequest | None = None  # how to power the board up again at a reboot
+    reboots: int = 0  # sys_reboot calls the board followed
+    earlier_cycles: int = 0  # simulated time of the boots before this one
 
-    def run(self, max_cycles: int | None = None) -> RunEnd:
-        return self.kernel.run(max_cycles)
+    def run(self, max_cycles: int | None = None, follow_reboots: bool = True) -> RunEnd:
+        """Run until idle, halted or `max_cycles` of simulated time, counted over every
+        boot of this run (each boot's own clock starts at 0, as Zephyr's uptime does),
+        so that a program that reboots forever still ends at the limit."""
+        while True:
+            remaining = None if max_cycles is None else max_cycles - self.earlier_cycles
+            end = self.kernel.run(remaining)
+            if end is not RunEnd.REBOOT or not follow_reboots or self.request is None:
+                return end
+            self._power_up_again()
+
+    @property
+    def total_cycles(self) -> int:
+        """Simulated time since the first power-up, across reboots."""
+        return self.earlier_cycles + self.kernel.now
+
+    def _power_up_again(self) -> None:
+        """The reboot: the board starts from power-on, through its boot stage; a warm
+        reboot keeps the RAM of .noinit as a system reset does, a cold one nothing."""
+        assert self.request is not None
+        kept = None if self.kernel.reboot_cold else _noinit_ram(self.cpu, self.image)
+        self.earlier_cycles += self.kernel.now
+        # The board stays plugged into its link across the reboot; each boot's stack
+        # reports its own counters.
+        network, self.network = self.network, None
+        if network is not None:
+            self.kernel.trace("net_stats", counters=network.interface.stack.stats.snapshot())
+        later = _LaterBoot(kept, network,
+                           self.earlier_cycles * NANOSECONDS // self.kernel.config.clock_hz)
+        try:
+            again = _power_up(self.request, (), later)
+        except BaseException:
+            if network is not None:
+                network.close()
+            raise
+        self.config, self.image, self.cpu, self.kernel = (again.config, again.image,
+                                                          again.cpu, again.kernel)
+        self.flash, self.network = again.flash, again.network
+        self.reboots += 1
 
     def close(self) -> None:
         """Release what the run holds on the host (the network link, the capture); the
@@ -48,6 +108,37 @@ class System:
         if self.network is not None:
             self.kernel.trace("net_stats", counters=self.network.interface.stack.stats.snapshot())
             self.network.close()
+            self.network = None
+
+
+@dataclass(frozen=True)
+class _LaterBoot:
+    """What a boot after a reboot inherits from the one before."""
+
+    kept_ram: tuple[int, bytes] | None  # a warm reboot's .noinit bytes (address, data)
+    network: BoardNetwork | None  # the link and capture the board stays plugged into
+    earlier_nanoseconds: int  # simulated time of the boots before (the capture's clock)
+
+
+def _noinit_ram(cpu: UnicornCpu, image: ElfImage) -> tuple[int, bytes] | None:
+    """The bytes of the image's .noinit section as the CPU left them."""
+    section = image.sections.get(".noinit")
+    if section is None or section.size == 0:
+        return None
+    return section.address, cpu.read_memory(section.address, section.size)
+
+
+def _keep_noinit(cpu: UnicornCpu, image: ElfImage, kept: tuple[int, bytes]) -> None:
+    """RAM survives a system reset: what the new image leaves uninitialised (its
+    .noinit) holds what was there; the rest is initialised by the start-up as always."""
+    section = image.sections.get(".noinit")
+    if section is None:
+        return
+    address, data = kept
+    start, end = max(address, section.address), min(address + len(data),
+                                                     section.address + section.size)
+    if start < end:
+        cpu.write_memory(start, data[start - address:end - address])
 
 
 def locate_build(path: Path) -> tuple[Path, Path]:
@@ -130,14 +221,24 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     that boots, with the symbols of the build that produced it.
     The TRNG reads the host's randomness unless `entropy` says otherwise (a seeded
     source makes a run reproducible); `console_input` feeds the shell; `stimulus`
-    presses the buttons; `show_gpio` prints LED changes on the console; `network` plugs
-    the interface of a build with CONFIG_NETWORKING into a link and a capture."""
-    elf_path, dotconfig = locate_build(path)
+    presses the buttons (at times of the first boot); `show_gpio` prints LED changes on
+    the console; `network` plugs the interface of a build with CONFIG_NETWORKING into a
+    link and a capture. After a sys_reboot, `System.run` powers the board up again
+    with the same request."""
+    request = PowerUpRequest(path, console, trace, entropy, console_input, flash_folder,
+                             network, show_gpio)
+    return _power_up(request, stimulus, None)
+
+
+def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
+              later: _LaterBoot | None) -> System:
+    elf_path, dotconfig = locate_build(request.path)
     config, board, kernel_config = _load_config(dotconfig)
     image = _load_image(elf_path, board)
+    console, trace = request.console, request.trace
     powered = None
     if uses_mcuboot(config):
-        folder = flash_folder or default_flash_folder(elf_path.parent)
+        folder = request.flash_folder or default_flash_folder(elf_path.parent)
         powered = power_on(elf_path.parent, config, board, folder,
                            lambda line: console(f"{line}\n".encode()))
         if powered.build_dir != elf_path.parent.resolve():
@@ -154,10 +255,14 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     else:
         for segment in image.segments:
             cpu.load(segment.address, segment.data)
+    if later is not None and later.kept_ram is not None:
+        _keep_noinit(cpu, image, later.kept_ram)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
+    entropy = request.entropy
     devices: list[Device] = [TrngDevice(entropy if entropy is not None else HostEntropy())]
     wiring = load_wiring(elf_path.parent)
+    console_input = request.console_input
     if wiring.uarts:
         uart = InterruptingUart if kernel_config.uart_interrupt_driven else BoardUart
         devices.append(uart(console_input or _no_input, wiring.uarts))
@@ -169,14 +274,17 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
     readings = [event for event in stimulus if event.action == "sensor"]
     if wiring.gpio_controllers:
         devices.append(BoardGpio(wiring.gpio_controllers, wiring.gpio_lines, buttons,
-                                 show_gpio))
+                                 request.show_gpio))
     elif buttons:
         raise UsageError("--stimulus: this build has no GPIO controller (CONFIG_GPIO=n)")
     if wiring.sensors:
         devices.append(BoardSensor(wiring.sensors, readings))
     elif readings:
         raise UsageError("--stimulus: this build has no sensor (CONFIG_SENSOR=n)")
-    interface = board_network(config, dotconfig, network or NetworkOptions())
+    if later is not None and later.network is not None:
+        interface = rebooted_network(config, later.network, later.earlier_nanoseconds)
+    else:
+        interface = board_network(config, dotconfig, request.network or NetworkOptions())
     if interface is not None:
         devices.append(interface.interface)
     try:
@@ -186,7 +294,7 @@ def power_up(path: Path, console: ConsoleSink, trace: TraceSink | None = None,
         if interface is not None:
             interface.close()
         raise
-    return System(config, image, cpu, kernel, port, interface)
+    return System(config, image, cpu, kernel, port, interface, request)
 
 
 def _boot_facts(powered: PoweredOn) -> dict[str, object]:

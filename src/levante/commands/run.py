@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from levante.board.system import System
     from levante.crypto.entropy import EntropySource
     from levante.debug.monitor import GdbSession
+    from levante.kernel.kernel import RunEnd
 
 EXIT_HALTED = EXIT_FAILED
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stopped
@@ -188,15 +189,22 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             limit = int(limit_seconds * system.kernel.config.clock_hz)
         try:
             session = _wait_for_gdb(listener, system) if listener is not None else None
-            end = system.run(limit)
+            # GDB's session holds this boot's CPU: under it, a reboot ends the run.
+            end = system.run(limit, follow_reboots=session is None)
+        except NothingBootable as error:
+            # A reboot's boot stage found nothing to start: the board stays there.
+            sys.stdout.flush()
+            click.echo(f"levante: {error.message}", err=True)
+            sys.exit(EXIT_HALTED)
         except KeyboardInterrupt:
             sys.stdout.flush()
-            seconds = system.kernel.now / system.kernel.config.clock_hz
+            seconds = system.total_cycles / system.kernel.config.clock_hz
             click.echo(f"levante: interrupted at {seconds:.3f} s of simulated time", err=True)
             sys.exit(EXIT_INTERRUPTED)
         finally:
             system.close()
         sys.stdout.flush()
+        _report_reboots(system, end)
     except LevanteError as error:
         fail(error)
         return
@@ -211,6 +219,21 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         if session.killed:
             click.echo("levante: run ended by GDB (kill)", err=True)
     sys.exit(status)
+
+
+def _report_reboots(system: System, end: RunEnd) -> None:
+    """A run that rebooted ends with a line saying so (a program that reboots forever
+    stops at --max-time, counted over every boot)."""
+    from levante.kernel.kernel import RunEnd
+
+    if end is RunEnd.REBOOT:
+        click.echo("levante: the board rebooted; the run ends there (a GDB session does "
+                   "not follow a reboot)", err=True)
+    elif system.reboots:
+        seconds = system.total_cycles / system.kernel.config.clock_hz
+        times = "once" if system.reboots == 1 else f"{system.reboots} times"
+        click.echo(f"levante: the board rebooted {times}; run ended ({end.value}) after "
+                   f"{seconds:.6f} s of simulated time", err=True)
 
 
 def _wait_for_gdb(listener: GdbListener, system: System) -> GdbSession:

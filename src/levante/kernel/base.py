@@ -87,6 +87,8 @@ class KernelState:
         self.current: Thread = self.idle
         self.slice_end: int | None = None
         self.halted_reason: int | None = None
+        # sys_reboot's request (True: cold), served by the loop before anything else runs.
+        self.reboot_cold: bool | None = None
         # The most recent faults (the console and the trace report every one): a thread
         # that provokes faults forever must not grow the kernel.
         self.faults: deque[FaultRecord] = deque(maxlen=FAULTS_KEPT)
@@ -150,6 +152,12 @@ class KernelState:
     def whole(self) -> Kernel:
         """The kernel these layers make up: what handlers and devices are given."""
         return self._whole
+
+    @property
+    def boot_over(self) -> bool:
+        """This boot ends: the system halted, or sys_reboot asked for a new boot. No
+        thread or callback runs any more."""
+        return self.halted_reason is not None or self.reboot_cold is not None
 
     @property
     def tracing(self) -> bool:

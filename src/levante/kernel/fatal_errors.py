@@ -18,8 +18,9 @@ class FatalErrors(SyscallService):
     """Fatal errors and callbacks in interrupt context (timer expiries, the fatal handler)."""
 
     def run_callback(self, function: int, arguments: tuple[int, ...], what: str) -> None:
-        """Run a C function in interrupt context on the interrupt stack until it returns."""
-        if self.halted_reason is not None:
+        """Run a C function in interrupt context on the interrupt stack until it returns
+        (or the boot ends: a callback that calls sys_reboot never returns)."""
+        if self.boot_over:
             return
         stack = self.image.symbols["z_interrupt_stack"]
         self._run_callback(function, arguments, stack.address + stack.size, what)
@@ -41,7 +42,7 @@ class FatalErrors(SyscallService):
         self.now += costs.INTERRUPT_ENTRY_CYCLES
         self.trace("isr", function=what)
         try:
-            while self.halted_reason is None:
+            while not self.boot_over:
                 if self.now >= self.limit:
                     # A callback still running when the run's time is up is cut off
                     # there: no handler, however it loops, holds a run past its limit.
@@ -98,8 +99,8 @@ class FatalErrors(SyscallService):
             self.halt(reason)
             return
         self._call_fatal_handler(reason, frame)
-        if self.halted_reason is not None:
-            return
+        if self.boot_over:
+            return  # halted, or the handler rebooted the board (a common choice)
         if in_isr or thread.essential:
             where = "ISR" if in_isr else "essential thread"
             self.print(f"E: Attempted to recover from a fatal error in an {where}\n")
@@ -124,7 +125,7 @@ class FatalErrors(SyscallService):
             self._in_fatal_handler = False
 
     def halt(self, reason: int) -> None:
-        if self.halted_reason is None:
+        if not self.boot_over:
             self.print("E: Halting system\n")
             self.trace("halt", reason=reason)
             self.halted_reason = reason

@@ -18,6 +18,7 @@ class RunEnd(Enum):
     HALTED = "halted"  # a fatal error halted the system
     TIME_LIMIT = "time-limit"
     ENDED = "ended"  # the host asked for the end (end_run), e.g. a test harness satisfied
+    REBOOT = "reboot"  # sys_reboot: the board starts again (reboot_cold says how)
 
 
 class RunLoop(CpuEntry):
@@ -30,13 +31,15 @@ class RunLoop(CpuEntry):
         self.limit = limit
         self._end_requested = False
         while self.halted_reason is None:
+            if self.reboot_cold is not None:
+                return RunEnd.REBOOT
             if self._end_requested:
                 return RunEnd.ENDED
             if self.now >= limit:
                 return RunEnd.TIME_LIMIT
             self._fire_due_timeouts()
-            if self.halted_reason is not None:
-                break
+            if self.boot_over:
+                continue  # the loop's first checks end the run (halt or reboot)
             self._reschedule()
             thread = self.current
             if thread is self.idle:
@@ -126,12 +129,12 @@ class RunLoop(CpuEntry):
             return  # irq_lock: served once the thread unlocks (or blocks)
         # Bounded by the run's limit: a periodic timer whose expiry outlasts its period
         # is always due again, and must not keep time from reaching the limit.
-        while self.halted_reason is None and self.now < self.limit:
+        while not self.boot_over and self.now < self.limit:
             due = self.timeouts.pop_due(self.now)
             if due is None:
                 break
             due.action()
-        if self.halted_reason is None:
+        if not self.boot_over:
             self.devices.deliver_due(self.whole)
         if self.slice_end is not None and self.now >= self.slice_end:
             self._end_slice()
@@ -177,6 +180,15 @@ class RunLoop(CpuEntry):
         """End the current run after the running thread's current system call (for the
         host: a console watcher that has seen what it waited for)."""
         self._end_requested = True
+        self.request_stop()
+
+    def reboot(self, cold: bool, in_isr: bool) -> None:
+        """sys_reboot: this boot ends after the current call, no thread runs again (the
+        board decides what a new boot keeps)."""
+        if self.reboot_cold is None:
+            self.trace("reboot", type="cold" if cold else "warm",
+                       thread=self.current.name, in_isr=in_isr)
+            self.reboot_cold = cold
         self.request_stop()
 
     def yield_current(self) -> None:

@@ -26,6 +26,7 @@ class KernelConfig:
     metairq_priorities: int = 0  # CONFIG_NUM_METAIRQ_PRIORITIES
     sched_deadline: bool = False  # CONFIG_SCHED_DEADLINE
     sched_cpu_mask: bool = False  # CONFIG_SCHED_CPU_MASK
+    reboot: bool = False  # CONFIG_REBOOT: sys_reboot
     # CONFIG_DYNAMIC_THREAD: k_thread_stack_alloc/free, a pool of stacks of one size,
     # allocation from the caller's resource pool, and which is tried first.
     dynamic_thread: bool = False
@@ -132,6 +133,7 @@ class KernelConfig:
             "SCHED_CPU_MASK": self.sched_cpu_mask,
             "DYNAMIC_THREAD": self.dynamic_thread,
             "TIMESLICE_PER_THREAD": self.timeslice_per_thread,
+            "REBOOT": self.reboot,
         }.get(symbol, False)
 
     @property
@@ -175,6 +177,7 @@ class KernelConfig:
             metairq_priorities=config.get_int("NUM_METAIRQ_PRIORITIES"),
             sched_deadline=config.is_enabled("SCHED_DEADLINE"),
             sched_cpu_mask=config.is_enabled("SCHED_CPU_MASK"),
+            reboot=config.is_enabled("REBOOT"),
             **_dynamic_thread_settings(config),
             thread_names=thread_names,
             thread_name_length=config.get_int("THREAD_MAX_NAME_LEN") if thread_names else 0,

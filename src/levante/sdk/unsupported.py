@@ -19,7 +19,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
     ("k_mem_map", "virtual memory (k_mem_map)"),
     ("k_smp_", "SMP"),
-    ("sys_reboot", "sys_reboot"),
     ("sys_heap_", "sys_heap"),
     ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
@@ -59,10 +58,17 @@ _UNDECLARED = (
 )
 
 
+# Functions of the C runtime that exist only with their option (not system calls).
+_RUNTIME_REQUIRES = {"sys_reboot": "REBOOT"}
+
+
 def _disabled_call(name: str) -> str | None:
-    """A Levante system call the configuration leaves out: the option it needs."""
+    """A Levante system call or runtime function the configuration leaves out: the
+    option it needs."""
     call = SYSCALLS_BY_NAME.get(name)
-    return call.requires if call is not None and call.requires else None
+    if call is not None and call.requires:
+        return call.requires
+    return _RUNTIME_REQUIRES.get(name)
 
 
 def family_of(name: str) -> str | None:

@@ -141,7 +141,8 @@ def run_scenario(scenario: Scenario, board: Board, out_dir: Path, seed: bytes) -
         system = power_up(build_dir, console, entropy=SeededEntropy(seed))
     except LevanteError as error:
         return outcome("error", f"boot: {error.message}")
-    console.end = system.kernel.end_run
+    # The kernel of the boot that runs then (a sys_reboot starts a new one).
+    console.end = lambda: system.kernel.end_run()
     timeout = scenario.fields.get("timeout", DEFAULT_TIMEOUT_SECONDS)
     seconds = timeout if isinstance(timeout, (int, float)) and 0 < timeout < MAX_TIMEOUT_SECONDS \
         else DEFAULT_TIMEOUT_SECONDS

@@ -298,6 +298,10 @@ class Services(Inspect, Protocol):
 
     def halt(self, reason: int) -> None: ...
 
+    def reboot(self, cold: bool, in_isr: bool) -> None:
+        """End this boot after the current call: the board starts again (loop.py)."""
+        ...
+
     def request_stop(self) -> None:
         """End the calling thread's run after this call: who runs, or what is due, may
         have changed in a way the scheduler's bookkeeping does not show."""

@@ -2,9 +2,11 @@
  *
  * Commands (Zephyr's kernel shell names): help, kernel version, kernel uptime,
  * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
- * needs CONFIG_INIT_STACKS). The shell ends when the console input does. */
+ * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT). The shell
+ * ends when the console input does. */
 #include <zephyr/kernel.h>
 #include <zephyr/console/console.h>
+#include <zephyr/sys/reboot.h>
 #include <string.h>
 
 #ifdef CONFIG_SHELL
@@ -72,6 +74,9 @@ static void run_command(const char *line)
 	if (strcmp(line, "help") == 0) {
 		printk("Available commands:\n  help\n  kernel version\n  kernel uptime\n"
 		       "  kernel threads\n  kernel stacks\n");
+#ifdef CONFIG_REBOOT
+		printk("  kernel reboot warm\n  kernel reboot cold\n");
+#endif
 	} else if (strcmp(line, "kernel version") == 0) {
 		printk("Levante version %s\n", LV_VERSION_STRING);
 	} else if (strcmp(line, "kernel uptime") == 0) {
@@ -80,6 +85,12 @@ static void run_command(const char *line)
 		list_threads(false);
 	} else if (strcmp(line, "kernel stacks") == 0) {
 		list_threads(true);
+#ifdef CONFIG_REBOOT
+	} else if (strcmp(line, "kernel reboot warm") == 0) {
+		sys_reboot(SYS_REBOOT_WARM);
+	} else if (strcmp(line, "kernel reboot cold") == 0) {
+		sys_reboot(SYS_REBOOT_COLD);
+#endif
 	} else if (line[0] != '\0') {
 		printk("%s: command not found\n", line);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <levante/syscall.h>
 #include <zephyr/irq_offload.h>
+#include <zephyr/sys/reboot.h>
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
@@ -761,6 +762,9 @@ static int sv_z_levante_abort_timeout(void)
 {
 	expect_fault();
 	(void)z_levante_abort_timeout(&sv_timeout);
+	return __LINE__;
+}
+
 /* Mailboxes are a kernel API: every call oopses a user thread before it touches them. */
 K_MBOX_DEFINE(sv_mbox);
 static struct k_mbox_msg sv_mbox_msg;
@@ -797,6 +801,9 @@ static int sv_mbox_data_get(void)
 {
 	expect_fault();
 	k_mbox_data_get(&sv_mbox_msg, NULL);
+	return __LINE__;
+}
+
 static int sv_object_find(void)
 {
 	expect_fault();
@@ -844,6 +851,13 @@ static int sv_arch_mem_domain_max_partitions_get(void)
 	expect_fault();
 	(void)arch_mem_domain_max_partitions_get();
 	return __LINE__;
+}
+
+/* A user thread may not reboot the board: it faults, and the board keeps running. */
+static int sv_z_levante_reboot(void)
+{
+	expect_fault();
+	sys_reboot(SYS_REBOOT_COLD);
 }
 
 static int sv_pipe_cleanup(void)
@@ -1174,6 +1188,7 @@ static const struct user_case cases[] = {
 	{ "sv_object_validate", sv_object_validate, K_USER, OOPS },
 	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
 	  OOPS },
+	{ "sv_z_levante_reboot", sv_z_levante_reboot, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -81,21 +81,23 @@ class StackProtection:
             kernel.memory.kernel_write(start, bytes([STACK_FILL_BYTE]) * (top - start))
         if config.stack_sentinel and size >= 4:
             kernel.memory.kernel_write(start, _SENTINEL)
-        # With user mode every thread keeps its userspace local data at the top of its
-        # stack, as Zephyr does (a supervisor thread may drop to user mode later): inside
-        # the stack the MPU gives the thread, so its own and nobody else's.  It starts
-        # zeroed, so nothing written there before k_thread_user_mode_enter leaks through.
-        offset = 0
+        thread.stack_info = (start, size)
+        # The thread-local block is the highest (Zephyr's order), filled afresh whenever
+        # the stack is laid out again (k_thread_user_mode_enter).
+        offset = kernel.thread_tls.place(thread, top)
+        # With user mode every thread keeps its userspace local data below it, as Zephyr
+        # does (a supervisor thread may drop to user mode later): inside the stack the
+        # MPU gives the thread, so its own and nobody else's.  It starts zeroed, so
+        # nothing written there before k_thread_user_mode_enter leaks through.
         thread.local_data = 0
         if config.userspace:
-            offset = USER_LOCAL_DATA
-            thread.local_data = top - USER_LOCAL_DATA
+            offset += USER_LOCAL_DATA
+            thread.local_data = top - offset
             kernel.memory.kernel_write(thread.local_data, bytes(USER_LOCAL_DATA))
         if config.stack_pointer_random:
             # Never more than half the stack: the thread must still have room to run.
             bound = min(config.stack_pointer_random, size // 2)
             offset += kernel.random.below(bound) & ~(STACK_ALIGN - 1)
-        thread.stack_info = (start, size)
         thread.stack_delta = offset
         if self.canary_address and config.canaries_per_thread:
             thread.canary = kernel.random.canary()

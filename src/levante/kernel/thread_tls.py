@@ -50,11 +50,11 @@ class ThreadLocalStorage:
 
     def place(self, thread: Thread, top: int) -> int:
         """Fill a new block below `top` (initial values, then zeros) and give the thread
-        its thread pointer; returns the bytes used.  A stack too small for the block
-        gets no block, and a thread pointer of 0."""
+        its thread pointer; returns the bytes used.  A stack that cannot hold the block
+        (the kernel's own threads without one) gets none, and a thread pointer of 0."""
         reserved = self.reserved
         thread.tls_pointer = 0
-        if reserved == 0 or reserved > thread.stack_info[1] // 2:
+        if reserved == 0 or reserved > thread.stack_info[1]:
             return 0
         memory = self.kernel.memory
         block = top - _align_up(self.block_size, _ALIGN)

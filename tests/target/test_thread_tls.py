@@ -1,7 +1,9 @@
 """Thread-local storage (CONFIG_THREAD_LOCAL_STORAGE) on both boards, with newlib and
 picolibc, checked by tests/target/thread_tls: each thread's __thread variables start
 from the template and stay its own while others run, supervisor or user, and a user
-thread reading or writing another thread's copy (user or supervisor) faults."""
+thread reading or writing another thread's copy (user or supervisor) faults.  A user
+thread that forges the thread pointer word misleads no interrupt-context callback: the
+callback writes the interrupted thread's own copy, not the forged address."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from conftest import TARGET_TESTS, Builder
 APP = TARGET_TESTS / "thread_tls"
 INTRUDERS = ["read_peer_copy", "write_peer_copy", "read_supervisor_copy",
              "write_supervisor_copy"]
-CASES = ["main_copy", "supervisor_copies", "user_copies", "main_copy_kept", *INTRUDERS]
+CASES = ["main_copy", "supervisor_copies", "user_copies", "main_copy_kept", *INTRUDERS,
+         "forged_pointer"]
 
 
 @pytest.mark.parametrize("extra", [(), ("picolibc.conf",)], ids=["newlib", "picolibc"])

@@ -5,7 +5,10 @@ The ARM EABI's variant 1: the thread pointer points at an 8-byte thread control 
 that the block of variables follows (the linker's .tdata then .tbss, at most 8-byte
 aligned, which the linker script asserts).  The Cortex-M has no thread-ID register, so
 the thread pointer is the word `z_arm_tls_ptr` that the runtime's __aeabi_read_tp reads;
-the kernel rewrites it before another thread runs, as Zephyr's context switch does.
+the kernel writes it before a thread runs, as Zephyr's context switch does.  The word is
+in the C library's partition, so a user thread can overwrite it: the kernel writes it
+before every run and before every interrupt-context callback, never trusting what is
+there, so a forged pointer misleads only the thread that forged it, in user mode.
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ class ThreadLocalStorage:
         self.template_address = value("__tdata_source")
         self.template_size = value("__tdata_size")
         self.block_size = value("__tbss_offset") + value("__tbss_size")
-        self.installed: int | None = None
 
     @property
     def reserved(self) -> int:
@@ -63,11 +65,11 @@ class ThreadLocalStorage:
         thread.tls_pointer = block - _CONTROL_BLOCK
         return reserved
 
-    def before_run(self, thread: Thread) -> None:
-        """The running thread's pointer is the one __aeabi_read_tp returns."""
-        if self.pointer_address and thread.tls_pointer != self.installed:
+    def install(self, thread: Thread) -> None:
+        """Make `thread`'s pointer the one __aeabi_read_tp returns (before it runs, or
+        before a callback runs on its behalf)."""
+        if self.pointer_address:
             self.kernel.memory.kernel_write_u32(self.pointer_address, thread.tls_pointer)
-            self.installed = thread.tls_pointer
 
 
 def _align_up(value: int, alignment: int) -> int:

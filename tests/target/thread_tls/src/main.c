@@ -24,6 +24,13 @@ static K_THREAD_STACK_ARRAY_DEFINE(worker_stacks, WORKERS, 1024);
 static struct k_thread intruder;
 static K_THREAD_STACK_DEFINE(intruder_stack, 1024);
 
+/* A forged thread pointer: what an interrupt-context callback writes must not follow it. */
+extern uintptr_t z_arm_tls_ptr;
+K_APP_BMEM(results_part) static volatile uintptr_t forged_pointer;
+K_APP_BMEM(results_part) static volatile bool callback_ran;
+K_APP_BMEM(results_part) static volatile uint32_t word_seen_after;
+static volatile uint32_t kernel_target = 0x600d;
+
 static volatile unsigned int faults;
 static volatile unsigned int last_reason;
 
@@ -134,6 +141,42 @@ static void touch_other_copy(const char *name, k_thread_entry_t entry, uintptr_t
 	}
 }
 
+/* Forges the thread pointer so that its tls_word would be kernel_target, then spins
+ * until a timer's expiry function (interrupt context, privileged) has written tls_word. */
+static void forge_pointer(void *p1, void *p2, void *p3)
+{
+	z_arm_tls_ptr = forged_pointer;
+	while (!callback_ran) {
+	}
+	word_seen_after = tls_word;
+}
+
+static void write_word_in_callback(struct k_timer *timer)
+{
+	ARG_UNUSED(timer);
+	tls_word = 0xdead;
+	callback_ran = true;
+}
+
+static K_TIMER_DEFINE(forge_timer, write_word_in_callback, NULL);
+
+static void check_forged_pointer(void)
+{
+	forged_pointer = (uintptr_t)&kernel_target - ((uintptr_t)&tls_word - z_arm_tls_ptr);
+	callback_ran = false;
+	k_thread_create(&intruder, intruder_stack, K_THREAD_STACK_SIZEOF(intruder_stack),
+			forge_pointer, NULL, NULL, NULL, 1, K_USER, K_FOREVER);
+	k_timer_start(&forge_timer, K_MSEC(2), K_NO_WAIT);
+	k_thread_start(&intruder);
+	k_thread_join(&intruder, K_FOREVER);
+	if (callback_ran && kernel_target == 0x600d && word_seen_after == 0xdead) {
+		printk("PASS forged_pointer\n");
+	} else {
+		printk("FAIL forged_pointer: ran %d, kernel word %#x, thread's word %#x\n",
+		       callback_ran, kernel_target, word_seen_after);
+	}
+}
+
 int main(void)
 {
 	k_mem_domain_add_partition(&k_mem_domain_default, &results_part);
@@ -172,6 +215,7 @@ int main(void)
 	touch_other_copy("read_supervisor_copy", read_other_copy, own, 7);
 	touch_other_copy("write_supervisor_copy", write_other_copy, own, 7);
 	stop_workers();
+	check_forged_pointer();
 	printk("DONE\n");
 	return 0;
 }

@@ -132,7 +132,7 @@ def _fields(*pairs: tuple[str, int] | tuple[str, int, str]) -> tuple[Field, ...]
 STRUCTS: tuple[Struct, ...] = (
     # Written by the kernel when a thread is created (Zephyr's thread->arch and
     # thread->stack_info); readable by supervisor code only, like all of k_thread.
-    Struct("k_thread", 76, _fields(
+    Struct("k_thread", 80, _fields(
         ("priv_stack_start", 0, "arch.priv_stack_start"),
         ("next_thread", 4),  # CONFIG_THREAD_MONITOR: the list k_thread_foreach walks
         ("stack_info_start", 8, "stack_info.start"),
@@ -147,7 +147,12 @@ STRUCTS: tuple[Struct, ...] = (
         ("init_data", 64),  # a K_THREAD_DEFINE thread's _static_thread_data record
         ("resource_pool", 68),  # the struct k_heap the kernel allocates from for it
         ("mem_domain", 72, "mem_domain_info.mem_domain"),  # the domain it belongs to
+        # CONFIG_THREAD_USERSPACE_LOCAL_DATA: the area at the top of its stack (or NULL).
+        ("userspace_local_data", 76),
     ), k_obj="K_OBJ_THREAD"),
+    # Zephyr keeps a user thread's errno here; Levante's errno is the C library's word,
+    # switched per thread by the kernel, so the area is the thread's own to use.
+    Struct("_thread_userspace_local_data", 8, requires="THREAD_USERSPACE_LOCAL_DATA"),
     Struct("k_sem", 16, _fields(("count", 0), ("limit", 4)), k_obj="K_OBJ_SEM", static=True),
     Struct("k_mutex", 16, k_obj="K_OBJ_MUTEX", static=True),
     # The kernel keeps the ring; read_ptr, write_ptr and used_msgs mirror it after every
@@ -212,7 +217,7 @@ STRUCTS: tuple[Struct, ...] = (
     # object of its own, at another address.
     Struct("k_work", 16, _fields(("handler", 4), ("queue", 8), ("flags", 12))),
     Struct("k_work_delayable", 24, _fields(("work", 0), ("queue", 16))),
-    Struct("k_work_q", 84, _fields(("flags", 0), ("thread", 8))),
+    Struct("k_work_q", 88, _fields(("flags", 0), ("thread", 8))),
     # Triggered work: a k_work submitted by k_poll events.  `workq` (mirrored) is the queue
     # that owns it from its submission until its handler starts; `poll_result` is what
     # the handler reads (0: an event, -EAGAIN: the timeout).

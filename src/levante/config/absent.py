@@ -40,7 +40,6 @@ _SUBSYSTEMS: dict[str, str] = {
     "ZTEST_RETEST_IF_PASSED": "board resets",
     "TRACING": "Zephyr's tracing (Levante's trace is `levante run --trace`)",
     "PM": "power management", "PM_": "power management",
-    "THREAD_LOCAL_STORAGE": "thread-local storage (__thread variables)",
     "LTO": "link-time optimisation",
     "ISR_TABLES_LOCAL_DECLARATION": "local ISR table declarations (the kernel dispatches "
     "Levante's interrupts)",

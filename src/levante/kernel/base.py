@@ -25,6 +25,7 @@ from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.thread_errno import ThreadErrno
+from levante.kernel.thread_tls import ThreadLocalStorage
 from levante.kernel.timeout import Timeout, TimeoutQueue
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
@@ -146,6 +147,7 @@ class KernelState:
         self.userspace = UserSpace(self._whole) if config.userspace else None
         self.stacks = StackProtection(self._whole)
         self.thread_errno = ThreadErrno(self._whole)
+        self.thread_tls = ThreadLocalStorage(self._whole)
         self.devices.attach_all(self._whole)
 
     @property

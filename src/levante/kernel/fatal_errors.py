@@ -38,6 +38,8 @@ class FatalErrors(SyscallService):
         self.cpu.set_memory_view(context, self.supervisor_view(None))
         interrupted = self.current
         caller = Caller(interrupted, in_isr=True)
+        # Privileged code must not follow a thread pointer a user thread may have forged.
+        self.thread_tls.install(interrupted)
         self._in_callback += 1
         self.now += costs.INTERRUPT_ENTRY_CYCLES
         self.trace("isr", function=what)

@@ -87,6 +87,7 @@ class RunLoop(CpuEntry):
                 self.stacks.before_run(thread)
             self.usage_thread, self.usage_mark = thread, self.now
             self.thread_errno.before_run(thread)
+            self.thread_tls.install(thread)
             event = self.cpu.run(thread.context, budget, self._serve_inline)
             self.now = self._run_base + event.cycles + self._run_costs
             self.settle_usage()

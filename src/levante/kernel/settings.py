@@ -77,6 +77,7 @@ class KernelConfig:
     stack_pointer_random: int = 0
     init_stacks: bool = False
     thread_stack_info: bool = True
+    thread_local_storage: bool = False
     # Memory attributes.
     execute_xor_write: bool = True
     null_guard_size: int = 0
@@ -275,4 +276,5 @@ def _stack_settings(config: Config) -> dict[str, Any]:
         "stack_pointer_random": config.get_int("STACK_POINTER_RANDOM"),
         "init_stacks": config.is_enabled("INIT_STACKS"),
         "thread_stack_info": config.is_enabled("THREAD_STACK_INFO"),
+        "thread_local_storage": config.is_enabled("THREAD_LOCAL_STORAGE"),
     }

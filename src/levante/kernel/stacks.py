@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from levante.kernel.thread import Thread
 
 STACK_ALIGN = 8  # AAPCS: the stack pointer is 8-byte aligned at public interfaces
-USER_LOCAL_DATA = 8  # Zephyr's struct _thread_userspace_local_data, stack-aligned
+# struct _thread_userspace_local_data (CONFIG_THREAD_USERSPACE_LOCAL_DATA), stack-aligned.
+USER_LOCAL_DATA = 8
 # How far below its stack a thread's stack pointer may be and still count as having
 # overflowed it (rather than holding garbage): more than any single frame here.
 _OVERFLOW_REACH = 4096
@@ -80,15 +81,23 @@ class StackProtection:
             kernel.memory.kernel_write(start, bytes([STACK_FILL_BYTE]) * (top - start))
         if config.stack_sentinel and size >= 4:
             kernel.memory.kernel_write(start, _SENTINEL)
-        # A user thread's stack keeps Zephyr's reserved area at its top (its userspace
-        # local data, where Zephyr keeps a user thread's errno): an overflow in its first
-        # frames runs into that, and into the canary check, before the stack's end.
-        offset = USER_LOCAL_DATA if thread.user else 0
+        thread.stack_info = (start, size)
+        # The thread-local block is the highest (Zephyr's order), filled afresh whenever
+        # the stack is laid out again (k_thread_user_mode_enter).
+        offset = kernel.thread_tls.place(thread, top)
+        # With user mode every thread keeps its userspace local data below it, as Zephyr
+        # does (a supervisor thread may drop to user mode later): inside the stack the
+        # MPU gives the thread, so its own and nobody else's.  It starts zeroed, so
+        # nothing written there before k_thread_user_mode_enter leaks through.
+        thread.local_data = 0
+        if config.userspace:
+            offset += USER_LOCAL_DATA
+            thread.local_data = top - offset
+            kernel.memory.kernel_write(thread.local_data, bytes(USER_LOCAL_DATA))
         if config.stack_pointer_random:
             # Never more than half the stack: the thread must still have room to run.
             bound = min(config.stack_pointer_random, size // 2)
             offset += kernel.random.below(bound) & ~(STACK_ALIGN - 1)
-        thread.stack_info = (start, size)
         thread.stack_delta = offset
         if self.canary_address and config.canaries_per_thread:
             thread.canary = kernel.random.canary()

@@ -124,6 +124,10 @@ class Thread:
     # pointer, and its own canary with CONFIG_STACK_CANARIES_TLS.
     stack_info: tuple[int, int] = (0, 0)
     stack_delta: int = 0
+    # Its userspace local data, at the top of its stack (0: none, without user mode).
+    local_data: int = 0
+    # Its thread pointer with CONFIG_THREAD_LOCAL_STORAGE (thread_tls.py), or 0.
+    tls_pointer: int = 0
     canary: int = 0
     # CONFIG_SCHED_DEADLINE: the cycle its deadline falls on (k_thread_deadline_set).
     deadline: int = 0

@@ -134,6 +134,7 @@ class ThreadLifecycle(Blocking):
         return context
 
     def _write_stack_info(self, thread: Thread) -> None:
+        self.write_thread_field(thread, "k_thread.userspace_local_data", thread.local_data)
         if self.config.thread_stack_info:
             start, size = thread.stack_info
             self.write_thread_field(thread, "k_thread.stack_info_start", start)

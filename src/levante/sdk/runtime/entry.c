@@ -16,8 +16,11 @@ K_KERNEL_STACK_DEFINE(z_interrupt_stack, CONFIG_ISR_STACK_SIZE);
  * entry function returns. */
 FUNC_NORETURN void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3)
 {
-#if defined(CONFIG_PICOLIBC) || defined(CONFIG_MINIMAL_LIBC)
-	z_libc_thread_start(); /* picolibc's thread-local block, before the first errno */
+#if (defined(CONFIG_PICOLIBC) || defined(CONFIG_MINIMAL_LIBC)) && \
+	!defined(CONFIG_THREAD_LOCAL_STORAGE)
+	/* picolibc's shared thread-local block, before the first errno (with thread-local
+	 * storage the kernel fills each thread's own block). */
+	z_libc_thread_start();
 #endif
 	entry(p1, p2, p3);
 	k_thread_abort(k_current_get());

@@ -84,12 +84,14 @@ void *sbrk(ptrdiff_t increment)
 
 /* ---- thread-local state --------------------------------------------------------------- */
 
-/* picolibc keeps errno (and a few more) in thread-local storage.  Levante gives it one
- * block, z_libc_tls, that every thread shares, as newlib's one errno is shared: the
- * linker script sizes it from the template and places it in the C library's partition
- * (zeroed at boot), and computes the thread pointer, z_libc_tp.  The thread pointer is a
+/* picolibc keeps errno (and a few more) in thread-local storage.  With
+ * CONFIG_THREAD_LOCAL_STORAGE each thread has its own block (thread_tls.c).  Without
+ * it Levante gives it one block, z_libc_tls, that every thread shares, as newlib's one
+ * errno is shared: the linker script sizes it from the template and places it in the C
+ * library's partition (zeroed at boot), and computes the thread pointer, z_libc_tp.  The thread pointer is a
  * constant, so reading it touches no memory: a user thread whose domain lacks the C
  * library's partition runs until it uses the C library's state, as in Zephyr. */
+#ifndef CONFIG_THREAD_LOCAL_STORAGE
 extern char z_libc_tls[];
 void _init_tls(void *block);
 
@@ -110,6 +112,7 @@ void z_libc_thread_start(void)
 		tls_initialised = true;
 	}
 }
+#endif
 
 FUNC_NORETURN void _exit(int status)
 {

@@ -110,6 +110,14 @@ struct _thread_base {
 #define _THREAD_SUSPENDING (BIT(6))
 #define _THREAD_QUEUED (BIT(7))
 
+/* CONFIG_THREAD_USERSPACE_LOCAL_DATA: the area the kernel keeps at the top of every
+ * thread's stack.  Zephyr keeps a user thread's errno in it; Levante's errno is the C
+ * library's, switched per thread by the kernel, so the area holds no state of the
+ * kernel's or the C library's: it starts zeroed, and entering user mode zeroes it. */
+struct _thread_userspace_local_data {
+	uintptr_t data[2];
+};
+
 struct k_thread {
 	struct _thread_arch arch;
 	struct k_thread *next_thread; /* CONFIG_THREAD_MONITOR: the list k_thread_foreach walks */
@@ -121,6 +129,8 @@ struct k_thread {
 	struct {
 		struct k_mem_domain *mem_domain; /* mirrored: the domain it belongs to */
 	} mem_domain_info;
+	/* Inside the thread's stack with CONFIG_THREAD_USERSPACE_LOCAL_DATA, else NULL. */
+	struct _thread_userspace_local_data *userspace_local_data;
 };
 typedef struct k_thread *k_tid_t;
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);

@@ -7,7 +7,9 @@
 
 #ifdef CONFIG_USERSPACE
 /* Levante's runtime defines it (levante.abi USERSPACE_SYMBOLS); the default memory
- * domain has it from boot. */
+ * domain has it from boot.  It also holds the thread pointer word of
+ * CONFIG_THREAD_LOCAL_STORAGE (runtime/thread_tls.c). */
+#define Z_LIBC_PARTITION_EXISTS 1
 extern struct k_mem_partition z_libc_partition;
 #endif
 

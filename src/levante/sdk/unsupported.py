@@ -15,7 +15,6 @@ from levante.abi import SYSCALLS_BY_NAME
 
 # Zephyr API families by name prefix, most specific first.
 FAMILIES: tuple[tuple[str, str], ...] = (
-    ("k_futex_", "futexes (k_futex)"),
     ("k_p4wq_", "pooled parallel work queues (k_p4wq)"),
     ("k_mem_map", "virtual memory (k_mem_map)"),
     ("k_smp_", "SMP"),

@@ -44,6 +44,8 @@ from levante.kernel.syscalls.registry import syscall
 from levante.kernel.usermem import array_size
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from levante.kernel.caller import Blocked, Caller
     from levante.kernel.syscalls.context import Inspect, MemoryQueries, Services
     from levante.kernel.syscalls.registry import Plan
@@ -131,15 +133,22 @@ def ready_state(memory: MemoryQueries, source: object | None) -> int:
     return 0
 
 
-@syscall("k_poll", validate=_valid_poll)
-def k_poll(kernel: Services, caller: Caller, events: list[PolledEvent], array: UserBuffer,
-           copy: bytes, timeout: int) -> int | Blocked:
+def mark_ready_events(memory: MemoryQueries, events: Iterable[PolledEvent]) -> bool:
+    """Adds to each event the state its object is ready with now; whether any is ready
+    (k_poll and triggered work start the same way)."""
     ready = False
     for event in events:
-        state = ready_state(kernel.memory, event.source)
+        state = ready_state(memory, event.source)
         if state:
             event.state |= state
             ready = True
+    return ready
+
+
+@syscall("k_poll", validate=_valid_poll)
+def k_poll(kernel: Services, caller: Caller, events: list[PolledEvent], array: UserBuffer,
+           copy: bytes, timeout: int) -> int | Blocked:
+    ready = mark_ready_events(kernel.memory, events)
     if ready or timeout == 0 or caller.in_isr:
         array.write(updated_events(copy, events))  # checked writable in validation
         return 0 if ready else EAGAIN

@@ -18,7 +18,7 @@ from levante.abi import ERRNO, FIELD_OFFSETS, STRUCT_SIZES
 from levante.arch.interface import AccessKind, MemoryAccessError
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.poll_events import EVENT_BYTES, WorkTrigger, updated_events
-from levante.kernel.syscalls.poll_calls import decode_events, ready_state
+from levante.kernel.syscalls.poll_calls import decode_events, mark_ready_events
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.syscalls.work_items import (
     K_FOREVER_TICKS,
@@ -129,12 +129,7 @@ def k_work_poll_submit_to_queue(kernel: Services, caller: Caller, queue: WorkQue
             disown(kernel, item)  # the queue refused it: nobody owns it now
             mirror(kernel, item)
 
-    ready = False
-    for event in events:
-        state = ready_state(kernel.memory, event.source)
-        if state:
-            event.state |= state
-            ready = True
+    ready = mark_ready_events(kernel.memory, events)
     write_owner(kernel, item, EINPROGRESS)
     if ready or timeout == K_NO_WAIT_TICKS:
         fire(0 if ready else EAGAIN)

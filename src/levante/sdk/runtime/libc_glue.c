@@ -5,6 +5,7 @@
 #ifdef CONFIG_NEWLIB_LIBC
 #include <sys/stat.h>
 #include <zephyr/app_memory/app_memdomain.h>
+#include <levante/libc_arena.h>
 
 #ifdef CONFIG_USERSPACE
 /* malloc's arena lives in the C library's partition, which every user thread's domain
@@ -33,18 +34,7 @@ int _write(int fd, const char *buf, int len)
 
 void *_sbrk(ptrdiff_t increment)
 {
-	if (k_is_user_context()) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	char *previous = heap_top;
-
-	if (increment < 0 || HEAP_END - heap_top < increment) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	heap_top += increment;
-	return previous;
+	return z_libc_arena_grow(&heap_top, HEAP_END, increment);
 }
 
 int _read(int fd, char *buf, int len)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <zephyr/app_memory/app_memdomain.h>
+#include <levante/libc_arena.h>
 
 #ifdef CONFIG_USERSPACE
 #define LIBC_DATA K_APP_DMEM(z_libc_partition)
@@ -67,19 +68,7 @@ static char *heap_top = HEAP_START;
 
 void *sbrk(ptrdiff_t increment)
 {
-	/* First: a user thread may not even read heap_top (kernel memory). */
-	if (k_is_user_context()) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	char *previous = heap_top;
-
-	if (increment < 0 || HEAP_END - heap_top < increment) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	heap_top += increment;
-	return previous;
+	return z_libc_arena_grow(&heap_top, HEAP_END, increment);
 }
 
 /* ---- thread-local state --------------------------------------------------------------- */

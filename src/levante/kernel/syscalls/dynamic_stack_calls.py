@@ -106,7 +106,13 @@ def k_thread_stack_free(kernel: Services, caller: Caller, where: str,
     if where == "pool":
         index = what[0]
         assert isinstance(index, int)
-        kernel.dynamic_stacks.taken.discard(index)
+        stacks = kernel.dynamic_stacks
+        stacks.taken.discard(index)
+        pool_entry = kernel.objects.entry(stacks.address_of(index))
+        if pool_entry is not None:
+            # The rights that came with the stack go back with it: the next thread it is
+            # handed to is not shared with its earlier holder.
+            pool_entry.permissions.clear()
     elif where == "block":
         pool, address = what
         assert isinstance(pool, MemoryPool) and isinstance(address, int)

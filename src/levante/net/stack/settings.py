@@ -86,6 +86,32 @@ class Ipv4Settings:
 
 
 @dataclass(frozen=True)
+class TcpSettings:
+    """TCP's tunables (CONFIG_NET_TCP_*), in the units the engine uses."""
+
+    time_wait_us: int = 1_500_000  # NET_TCP_TIME_WAIT_DELAY: 2·MSL; 0 skips TIME-WAIT
+    initial_rto_us: int = 200_000  # NET_TCP_INIT_RETRANSMISSION_TIMEOUT, also the floor
+    retry_count: int = 9  # NET_TCP_RETRY_COUNT: retransmissions before ETIMEDOUT
+    send_buffer: int = 0  # NET_TCP_MAX_SEND_WINDOW_SIZE (0: the stack chooses)
+    receive_window: int = 0  # NET_TCP_MAX_RECV_WINDOW_SIZE (0: the stack chooses)
+    reject_with_rst: bool = True  # NET_TCP_REJECT_CONN_WITH_RST
+    fast_retransmit: bool = True  # NET_TCP_FAST_RETRANSMIT
+    congestion_avoidance: bool = True  # NET_TCP_CONGESTION_AVOIDANCE
+
+    def __post_init__(self) -> None:
+        if self.time_wait_us < 0:
+            raise SettingsError("the TIME-WAIT delay cannot be negative")
+        if not 100_000 <= self.initial_rto_us <= 60_000_000:
+            raise SettingsError("the initial retransmission timeout must be 100..60000 ms")
+        if not 0 <= self.retry_count <= 31:
+            raise SettingsError(f"TCP retry count {self.retry_count} outside 0..31")
+        for name, value in (("send window", self.send_buffer),
+                            ("receive window", self.receive_window)):
+            if not 0 <= value <= 0xFFFF:
+                raise SettingsError(f"TCP {name} {value} outside 0..65535")
+
+
+@dataclass(frozen=True)
 class InterfaceSettings:
     """One Ethernet interface: its MAC, its IPv4 settings (None until it has an address)
     and the limits the stack keeps to."""
@@ -97,6 +123,7 @@ class InterfaceSettings:
     arp_table_size: int = 2  # CONFIG_NET_ARP_TABLE_SIZE
     # CONFIG_NET_IPV4_FRAGMENT: reassembly and fragmentation; None drops fragments.
     fragments: FragmentLimits | None = None
+    tcp: TcpSettings | None = None  # CONFIG_NET_TCP; None: no TCP (segments dropped)
 
     def __post_init__(self) -> None:
         raw = mac_from_text(self.mac, SettingsError)

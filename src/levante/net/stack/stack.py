@@ -9,17 +9,20 @@ from levante.net.stack.icmp import IcmpLayer
 from levante.net.stack.ipv4 import Ipv4Layer
 from levante.net.stack.settings import InterfaceSettings
 from levante.net.stack.stats import NetStats
+from levante.net.stack.tcp import TcpLayer
 from levante.net.stack.udp import UdpLayer
 
 
 class NetworkStack:
-    """Ethernet, ARP, IPv4, ICMPv4 and UDP for one interface.
+    """Ethernet, ARP, IPv4, ICMPv4, UDP and TCP for one interface.
 
     Every entry point takes `now`, the simulated instant in microseconds; nothing here
-    reads a clock. Frames to put on the link collect until `take_outgoing`.
+    reads a clock. Frames to put on the link collect until `take_outgoing`. With TCP
+    (`settings.tcp`), `tcp_key` is the secret of its initial sequence numbers
+    (RFC 6528): at least 16 octets from the board's entropy.
     """
 
-    def __init__(self, settings: InterfaceSettings) -> None:
+    def __init__(self, settings: InterfaceSettings, tcp_key: bytes | None = None) -> None:
         self.settings = settings
         self.stats = NetStats()
         self.port = EthernetPort(settings.mac, self.stats, settings.mtu)
@@ -27,6 +30,11 @@ class NetworkStack:
         self.ip = Ipv4Layer(settings, self.stats, self.arp)
         self.icmp = IcmpLayer(self.ip, self.stats)
         self.udp = UdpLayer(self.ip, self.stats, self.icmp.port_unreachable)
+        self.tcp: TcpLayer | None = None
+        if settings.tcp is not None:
+            if tcp_key is None:
+                raise ValueError("TCP needs a key from the board's entropy (RFC 6528)")
+            self.tcp = TcpLayer(self.ip, self.stats, settings.tcp, tcp_key)
 
     @property
     def is_up(self) -> bool:
@@ -61,14 +69,17 @@ class NetworkStack:
 
     def advance(self, now: int) -> None:
         """Run the timers due at `now` (ARP retransmissions and give-ups, reassembly
-        timeouts)."""
+        timeouts, TCP's timers)."""
         self.arp.advance(now)
         self.ip.advance(now)
+        if self.tcp is not None:
+            self.tcp.advance(now)
 
     def next_deadline(self) -> int | None:
         """The instant the next timer is due, or None."""
+        tcp = self.tcp.next_deadline() if self.tcp is not None else None
         deadlines = [deadline for deadline in (self.arp.next_deadline(),
-                                               self.ip.next_deadline())
+                                               self.ip.next_deadline(), tcp)
                      if deadline is not None]
         return min(deadlines, default=None)
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from netpeer import DEVICE_IP, DEVICE_MAC, PEER_IP, arp_request, datagram, frame
+
 from levante.codecs import ethernet, ipv4, tcp
 from levante.codecs.tcp import TcpSegment
 from levante.codecs.tcp_options import MaximumSegmentSize, TcpOption
 from levante.net.stack import InterfaceSettings, Ipv4Settings, NetworkStack
 from levante.net.stack.settings import TcpSettings
-from levante.net.stack.tcp import TcpLayer
-from netpeer import DEVICE_IP, DEVICE_MAC, PEER_IP, arp_request, datagram, frame
+from levante.net.stack.tcp import Listener, TcpLayer
+from levante.net.stack.tcp_connection import Connection
 
 KEY = bytes(range(16))
 PEER_PORT = 40000
@@ -105,6 +107,20 @@ class ScriptedPeer:
         self.ack = (syn.sequence_number + 1) % (1 << 32)
         self.device_port = syn.source_port
         return self.send(("SYN", "ACK"), now=now, options=(MaximumSegmentSize(value=1460),))
+
+
+def listening(**tunables: object) -> tuple[ScriptedPeer, Listener]:
+    stack = make_tcp_stack(**tunables)
+    listener = layer(stack).listen(DEVICE_PORT, 4)
+    return ScriptedPeer(stack), listener
+
+
+def established(**tunables: object) -> tuple[ScriptedPeer, Connection]:
+    peer, listener = listening(**tunables)
+    peer.handshake()
+    connection = listener.accept()
+    assert connection is not None
+    return peer, connection
 
 
 class Wire:

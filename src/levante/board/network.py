@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from levante.config import Config
+from levante.crypto.entropy import EntropySource
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
 from levante.net.configuration import interface_settings
@@ -14,7 +15,10 @@ from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import open_link
 from levante.net.stack import NetworkStack
-from levante.net.stack.settings import SettingsError
+from levante.net.stack.settings import InterfaceSettings, SettingsError
+
+# Octets of the board's entropy that key TCP's initial sequence numbers (RFC 6528 §3).
+TCP_KEY_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,14 @@ class LaterBootCapture:
         self.capture(total // NANOSECONDS, total % NANOSECONDS, frame)
 
 
-def rebooted_network(config: Config, before: BoardNetwork,
-                     earlier_nanoseconds: int) -> BoardNetwork | None:
+def _stack(settings: InterfaceSettings, entropy: EntropySource) -> NetworkStack:
+    """The stack; with TCP, keyed from the board's entropy (a seeded run: same ISNs)."""
+    key = entropy.get(TCP_KEY_LENGTH) if settings.tcp is not None else None
+    return NetworkStack(settings, tcp_key=key)
+
+
+def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: int,
+                     entropy: EntropySource) -> BoardNetwork | None:
     """After a reboot: a new interface (a new stack, as the new boot's kernel starts
     one) on the link and capture the board stays plugged into; None, closing them, if
     the image that boots now has no network interface."""
@@ -72,12 +82,12 @@ def rebooted_network(config: Config, before: BoardNetwork,
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
-    interface = NetworkInterface(NetworkStack(settings), before.link, capture)
+    interface = NetworkInterface(_stack(settings, entropy), before.link, capture)
     return BoardNetwork(interface, before.link, before.capture)
 
 
-def board_network(config: Config, dotconfig: Path,
-                  options: NetworkOptions) -> BoardNetwork | None:
+def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
+                  entropy: EntropySource) -> BoardNetwork | None:
     """The interface of a build with CONFIG_NETWORKING, or None; options that the build
     cannot take are one-line errors."""
     if not config.is_enabled("NETWORKING"):
@@ -99,5 +109,5 @@ def board_network(config: Config, dotconfig: Path,
         if link is not None:
             link.close()
         raise
-    interface = NetworkInterface(NetworkStack(settings), link, capture)
+    interface = NetworkInterface(_stack(settings, entropy), link, capture)
     return BoardNetwork(interface, link, capture)

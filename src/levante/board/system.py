@@ -259,8 +259,8 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
         _keep_noinit(cpu, image, later.kept_ram)
     code = {segment.address: segment.data for segment in image.code}
     cpu.trap_division_by_zero(find_divisions(image.functions, code))
-    entropy = request.entropy
-    devices: list[Device] = [TrngDevice(entropy if entropy is not None else HostEntropy())]
+    entropy = request.entropy if request.entropy is not None else HostEntropy()
+    devices: list[Device] = [TrngDevice(entropy)]
     wiring = load_wiring(elf_path.parent)
     console_input = request.console_input
     if wiring.uarts:
@@ -282,9 +282,11 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
     elif readings:
         raise UsageError("--stimulus: this build has no sensor (CONFIG_SENSOR=n)")
     if later is not None and later.network is not None:
-        interface = rebooted_network(config, later.network, later.earlier_nanoseconds)
+        interface = rebooted_network(config, later.network, later.earlier_nanoseconds,
+                                     entropy)
     else:
-        interface = board_network(config, dotconfig, request.network or NetworkOptions())
+        interface = board_network(config, dotconfig, request.network or NetworkOptions(),
+                                  entropy)
     if interface is not None:
         devices.append(interface.interface)
     try:

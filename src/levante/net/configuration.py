@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from levante.config import Config
 from levante.net.stack.reassembly import FragmentLimits
-from levante.net.stack.settings import InterfaceSettings, Ipv4Settings, SettingsError
+from levante.net.stack.settings import (
+    InterfaceSettings,
+    Ipv4Settings,
+    SettingsError,
+    TcpSettings,
+)
 
 # The interface's MAC: the first of RFC 7042 §2.1.2's documentation block
 # (00-00-5E-00-53-00..FF), as 192.0.2.0/24 is for addresses.
@@ -35,7 +40,22 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
             max_fragments=config.get_int("NET_IPV4_FRAGMENT_MAX_PKT"),
             timeout_us=config.get_int("NET_IPV4_FRAGMENT_TIMEOUT") * 1_000_000)
     return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table,
-                             fragments=fragments)
+                             fragments=fragments, tcp=tcp_settings(config))
+
+
+def tcp_settings(config: Config) -> TcpSettings | None:
+    """TCP's tunables from CONFIG_NET_TCP_*, or None without CONFIG_NET_TCP."""
+    if not config.is_enabled("NET_TCP"):
+        return None
+    return TcpSettings(
+        time_wait_us=config.get_int("NET_TCP_TIME_WAIT_DELAY") * 1000,
+        initial_rto_us=config.get_int("NET_TCP_INIT_RETRANSMISSION_TIMEOUT") * 1000,
+        retry_count=config.get_int("NET_TCP_RETRY_COUNT"),
+        send_buffer=config.get_int("NET_TCP_MAX_SEND_WINDOW_SIZE"),
+        receive_window=config.get_int("NET_TCP_MAX_RECV_WINDOW_SIZE"),
+        reject_with_rst=config.is_enabled("NET_TCP_REJECT_CONN_WITH_RST"),
+        fast_retransmit=config.is_enabled("NET_TCP_FAST_RETRANSMIT"),
+        congestion_avoidance=config.is_enabled("NET_TCP_CONGESTION_AVOIDANCE"))
 
 
 def _text(config: Config, name: str) -> str:

@@ -116,6 +116,7 @@ def _in_other_states(connection: Connection, segment: TcpSegment, now: int) -> N
                 flags=tuple(flag for flag in segment.flags if flag not in ("FIN", "SYN")),
                 window=segment.window)
             connection.context.stats.drop("tcp", "zero-window-data")
+            connection.send_ack(now)  # the window is still closed
         else:
             _drop(connection, "out-of-window")
             if not segment.has("RST"):
@@ -215,7 +216,9 @@ def _process_ack(connection: Connection, segment: TcpSegment, now: int) -> bool:
         if connection.snd_wnd == 0:
             connection.retries = 0  # the peer answers: probes go on (§3.8.6.1)
         elif opened:
+            # What went into the closed window (a probe) was not taken: send again.
             connection.persist_at = None
+            connection.snd_nxt = connection.snd_una
     if state is TcpState.FIN_WAIT_1 and fin_acked:
         connection.state = TcpState.FIN_WAIT_2
         if connection.user_closed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from netpeer import PEER_IP, PEER_MAC
 from tcppeer import (
     PEER_PORT,
     ScriptedPeer,
@@ -19,7 +20,6 @@ from tcppeer import (
 from levante.codecs.tcp_options import MaximumSegmentSize
 from levante.net.stack import NetworkStack
 from levante.net.stack.tcp_connection import Connection, TcpState
-from netpeer import PEER_IP, PEER_MAC
 
 SECOND = 1_000_000
 

@@ -60,7 +60,7 @@ class LaterBootCapture:
         self.capture(total // NANOSECONDS, total % NANOSECONDS, frame)
 
 
-def _stack(settings: InterfaceSettings, entropy: EntropySource) -> NetworkStack:
+def network_stack(settings: InterfaceSettings, entropy: EntropySource) -> NetworkStack:
     """The stack; with TCP, keyed from the board's entropy (a seeded run: same ISNs)."""
     key = entropy.get(TCP_KEY_LENGTH) if settings.tcp is not None else None
     return NetworkStack(settings, tcp_key=key)
@@ -82,7 +82,7 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
-    interface = NetworkInterface(_stack(settings, entropy), before.link, capture)
+    interface = NetworkInterface(network_stack(settings, entropy), before.link, capture)
     return BoardNetwork(interface, before.link, before.capture)
 
 
@@ -109,5 +109,5 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
         if link is not None:
             link.close()
         raise
-    interface = NetworkInterface(_stack(settings, entropy), link, capture)
+    interface = NetworkInterface(network_stack(settings, entropy), link, capture)
     return BoardNetwork(interface, link, capture)

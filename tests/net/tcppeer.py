@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from netpeer import DEVICE_IP, DEVICE_MAC, PEER_IP, arp_request, datagram, frame
 
@@ -23,9 +24,9 @@ MS = 1_000
 
 
 def make_tcp_stack(*, mac: str = DEVICE_MAC, address: str = DEVICE_IP,
-                   key: bytes = KEY, **tunables: object) -> NetworkStack:
+                   key: bytes = KEY, **tunables: Any) -> NetworkStack:
     settings = InterfaceSettings(mac=mac, ipv4=Ipv4Settings(address, "255.255.255.0"),
-                                 tcp=TcpSettings(**tunables))  # type: ignore[arg-type]
+                                 tcp=TcpSettings(**tunables))
     stack = NetworkStack(settings, tcp_key=key)
     stack.link_up(0)
     stack.take_outgoing()
@@ -109,13 +110,13 @@ class ScriptedPeer:
         return self.send(("SYN", "ACK"), now=now, options=(MaximumSegmentSize(value=1460),))
 
 
-def listening(**tunables: object) -> tuple[ScriptedPeer, Listener]:
+def listening(**tunables: Any) -> tuple[ScriptedPeer, Listener]:
     stack = make_tcp_stack(**tunables)
     listener = layer(stack).listen(DEVICE_PORT, 4)
     return ScriptedPeer(stack), listener
 
 
-def established(**tunables: object) -> tuple[ScriptedPeer, Connection]:
+def established(**tunables: Any) -> tuple[ScriptedPeer, Connection]:
     peer, listener = listening(**tunables)
     peer.handshake()
     connection = listener.accept()

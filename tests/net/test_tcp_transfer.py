@@ -4,6 +4,7 @@ reordering; segmentation to the peer's MSS (RFC 9293 §3.7.1)."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from netpeer import PEER_IP, PEER_MAC
@@ -24,7 +25,7 @@ from levante.net.stack.tcp_connection import Connection, TcpState
 SECOND = 1_000_000
 
 
-def pair(**tunables: object) -> tuple[NetworkStack, NetworkStack]:
+def pair(**tunables: Any) -> tuple[NetworkStack, NetworkStack]:
     left = make_tcp_stack(**tunables)
     right = make_tcp_stack(mac=PEER_MAC, address=PEER_IP, key=bytes(range(1, 17)),
                            **tunables)

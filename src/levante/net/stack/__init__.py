@@ -1,4 +1,4 @@
-"""The sans-IO network stack: Ethernet, ARP, IPv4, ICMPv4 and UDP on the protocol codecs.
+"""The sans-IO network stack: Ethernet, ARP, IPv4, ICMPv4, UDP and TCP on the codecs.
 
 Pure: no sockets, threads, clocks or files. Frames go in with the simulated instant they
 arrive (`NetworkStack.receive`), frames to send come out (`take_outgoing`), and the stack

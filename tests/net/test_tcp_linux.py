@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,11 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES, Builder
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 TAP = "lvtcp0"
 DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
+PING_TARGET = SAMPLES / "net" / "ping_target"
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
                                 reason="creating a network namespace and a TAP device "
@@ -149,3 +153,35 @@ def test_bulk_transfer_to_linux_reports_its_rate(namespace: str) -> None:
     assert isinstance(rate, float) and rate > 0
     print(f"\nTCP stack → Linux over TAP: {rate / 1e6:.1f} MB/s "
           f"({size} bytes in {result['seconds']:.2f} s)")
+
+
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_a_device_with_tcp_refuses_linux_with_a_reset(builder: Builder, board: str,
+                                                      namespace: str,
+                                                      tmp_path: Path) -> None:
+    """The whole board path: samples/net/ping_target with CONFIG_NET_TCP, run by
+    `levante run --net tap:`, answers Linux's SYN to a closed port with a RST."""
+    build_dir = builder.build(PING_TARGET, board, ("overlay-tcp.conf",))
+    trace = tmp_path / "trace.jsonl"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--trace", str(trace)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment())
+    try:
+        # Wait until the device answers (it boots first), then knock on port 80.
+        ping = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w",
+                               "60", DEVICE_IP], capture_output=True, text=True,
+                              timeout=90, check=False)
+        refused = linux(namespace, "refused", DEVICE_IP, "80")
+        device.send_signal(signal.SIGINT)
+        _, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert ping.returncode == 0, ping.stdout + errors
+    assert refused == {"refused": True}
+    [stats] = [json.loads(line) for line in trace.read_text().splitlines()
+               if '"net_stats"' in line]
+    assert stats["counters"]["tcp.drop.closed-port"] >= 1
+    assert stats["counters"]["tcp.reset_sent"] >= 1

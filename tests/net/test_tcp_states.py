@@ -315,3 +315,44 @@ def test_sequence_numbers_wrap_around() -> None:
     [ack] = peer.send(("ACK", "PSH"), b"across the wrap")
     assert ack.acknowledgment_number == (M - 2 + 15) % M
     assert connection.receive(100, 0) == b"across the wrap"
+
+
+def test_fin_wait_1_goes_straight_to_time_wait_when_the_fin_acks_ours() -> None:
+    peer, connection = established()
+    connection.shutdown_write(0)
+    [fin] = sent_segments(peer.stack)
+    peer.ack = fin.sequence_number + 1
+    [ack] = peer.send(("ACK", "FIN"))
+    assert connection.state is TcpState.TIME_WAIT
+    assert ack.acknowledgment_number == peer.seq
+
+
+def test_a_fin_completing_the_handshake_leads_to_close_wait() -> None:
+    peer, listener = listening()
+    [syn_ack] = peer.syn()
+    peer.ack = syn_ack.sequence_number + 1
+    [ack] = peer.send(("ACK", "FIN"), b"bye")
+    connection = listener.accept()
+    assert connection is not None and connection.state is TcpState.CLOSE_WAIT
+    assert connection.receive(10, 0) == b"bye" and connection.at_eof
+    assert ack.acknowledgment_number == peer.seq
+
+
+def test_closing_in_syn_sent_deletes_the_connection_silently() -> None:
+    stack = make_tcp_stack()
+    ScriptedPeer(stack)
+    connection = layer(stack).connect(0, PEER_IP, PEER_PORT, 0)
+    sent_segments(stack)
+    connection.close(0)
+    assert connection.state is TcpState.CLOSED and sent_segments(stack) == []
+    assert layer(stack).connections == {} and stack.next_deadline() is None
+
+
+def test_out_of_order_data_waits_for_the_hole_and_a_duplicate_ack_says_so() -> None:
+    peer, connection = established()
+    start = peer.seq
+    [duplicate] = peer.send(("ACK",), b"world", seq=start + 6)
+    assert duplicate.acknowledgment_number == start and connection.received == b""
+    [ack] = peer.send(("ACK",), b"hello ", seq=start)
+    assert ack.acknowledgment_number == start + 11
+    assert connection.receive(100, 0) == b"hello world"

@@ -132,3 +132,20 @@ def test_reading_a_full_buffer_sends_a_window_update() -> None:
     # A small read does not announce a small window (receiver SWS avoidance).
     assert connection.receive(10, 0) == b"b" * 10
     assert sent_segments(peer.stack) == []
+
+
+def test_a_fin_waiting_for_a_closed_window_goes_as_a_probe_and_then_probing_stops() -> None:
+    peer, connection = established()
+    peer.window = 0
+    peer.send(("ACK",))
+    connection.shutdown_write(0)
+    assert sent_segments(peer.stack) == []  # the FIN needs a window too
+    deadline = peer.stack.next_deadline()
+    assert deadline is not None
+    peer.stack.advance(deadline)
+    [probe] = sent_segments(peer.stack)
+    assert probe.flags == ("ACK", "FIN") and probe.sequence_number == peer.ack
+    peer.ack += 1
+    peer.send(("ACK",), now=deadline)  # the peer took the FIN
+    assert connection.state is TcpState.FIN_WAIT_2
+    assert peer.stack.next_deadline() is None

@@ -385,14 +385,17 @@ class Connection:
                 self._arm_retransmit(now)
         self._check_persist(now)
 
+    @property
+    def has_unsent(self) -> bool:
+        """Octets or our FIN not sent yet."""
+        return (len(self.send_buffer) > max(seq_diff(self.snd_nxt, self.send_start), 0)
+                or (self.fin_queued and seq_le(self.snd_nxt, self.fin_sequence)))
+
     def _check_persist(self, now: int) -> None:
         """RFC 9293 §3.8.6.1: with a zero window and something to send (or in flight),
         the persist timer replaces the retransmission timer; otherwise the reverse."""
         in_flight = self.snd_nxt != self.snd_una
-        waiting = (in_flight
-                   or len(self.send_buffer) > max(seq_diff(self.snd_nxt, self.send_start), 0)
-                   or (self.fin_queued and seq_le(self.snd_nxt, self.fin_sequence)))
-        if self.snd_wnd == 0 and waiting:
+        if self.snd_wnd == 0 and (in_flight or self.has_unsent):
             if self.persist_at is None:
                 self.persist_interval = self.rto.rto_us
                 self.persist_at = now + self.persist_interval
@@ -500,6 +503,8 @@ class Connection:
         self._grow_congestion_window(newly, ack, now)
         if self.snd_una == self.snd_max:
             self.retransmit_at = None
+            if not self.has_unsent:
+                self.persist_at = None  # nothing left to probe a window for
         else:
             self._arm_retransmit(now)
         if data and self.on_event is not None:

@@ -5,16 +5,22 @@ is in tcp_arrival.py, the port table and listeners in tcp.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum, StrEnum
-from typing import Protocol
 
 from levante.codecs.tcp import TcpSegment
 from levante.codecs.tcp_options import MaximumSegmentSize, TcpOption
-from levante.net.stack.settings import TcpSettings
-from levante.net.stack.stats import NetStats
+from levante.net.stack.tcp_congestion import CongestionControl
 from levante.net.stack.tcp_rto import MAXIMUM_RTO_US, RetransmissionTimeout
 from levante.net.stack.tcp_sequence import seq_add, seq_diff, seq_le, seq_lt
+from levante.net.stack.tcp_types import (
+    SYNCHRONIZED,
+    ConnectionOwner,
+    TcpContext,
+    TcpEvent,
+    TcpState,
+    TcpUsageError,
+)
+
+__all__ = ["Connection", "TcpContext", "TcpEvent", "TcpState", "TcpUsageError"]
 
 # RFC 9293 §3.7.1: without an MSS option the peer takes 536 octets (576 - 40).
 DEFAULT_PEER_MSS = 536
@@ -29,67 +35,9 @@ ORPHAN_FIN_WAIT_2_US = 60_000_000
 OUT_OF_ORDER_SEGMENTS = 64
 
 
-class TcpState(Enum):
-    """RFC 9293 §3.3.2 (LISTEN is a Listener's state, not a connection's)."""
-
-    SYN_SENT = "SYN-SENT"
-    SYN_RECEIVED = "SYN-RECEIVED"
-    ESTABLISHED = "ESTABLISHED"
-    FIN_WAIT_1 = "FIN-WAIT-1"
-    FIN_WAIT_2 = "FIN-WAIT-2"
-    CLOSE_WAIT = "CLOSE-WAIT"
-    CLOSING = "CLOSING"
-    LAST_ACK = "LAST-ACK"
-    TIME_WAIT = "TIME-WAIT"
-    CLOSED = "CLOSED"
-
-
-SYNCHRONIZED = frozenset({TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, TcpState.FIN_WAIT_2,
-                          TcpState.CLOSE_WAIT, TcpState.CLOSING, TcpState.LAST_ACK,
-                          TcpState.TIME_WAIT})
 # States in which data or our FIN may still go out.
 _SENDING = frozenset({TcpState.ESTABLISHED, TcpState.CLOSE_WAIT, TcpState.FIN_WAIT_1,
                       TcpState.CLOSING, TcpState.LAST_ACK})
-
-
-class TcpEvent(StrEnum):
-    """What the socket layer is told through `on_event`, to wake its waiters."""
-
-    CONNECTED = "connected"  # an active open reached ESTABLISHED
-    READABLE = "readable"  # data, or the peer's FIN, to read
-    WRITABLE = "writable"  # room in the send buffer again
-    ERROR = "error"  # `error` is set (followed by CLOSED)
-    CLOSED = "closed"  # the connection reached CLOSED
-    ACCEPTABLE = "acceptable"  # (a Listener's) a connection waits in the accept queue
-
-
-class TcpUsageError(Exception):
-    """A call the connection cannot take now; `errno` is Zephyr's name for it."""
-
-    def __init__(self, errno: str, message: str) -> None:
-        super().__init__(message)
-        self.errno = errno
-
-
-class ConnectionOwner(Protocol):
-    """The listener a passive connection belongs to until it is accepted."""
-
-    def established(self, connection: Connection) -> None: ...
-
-
-@dataclass
-class TcpContext:
-    """What a connection needs from the layer that holds it."""
-
-    settings: TcpSettings
-    stats: NetStats
-    local_ip: str
-    mss: int  # ours: the MTU less the IPv4 and TCP headers
-    send_capacity: int
-    receive_capacity: int
-    emit: Callable[[str, TcpSegment, int], None]  # (remote address, segment, now)
-    released: Callable[[Connection], None]  # the connection reached CLOSED
-    may_challenge: Callable[[int], bool]  # RFC 5961 §7's rate limit, shared
 
 
 class Connection:
@@ -142,11 +90,8 @@ class Connection:
         self.persist_at: int | None = None
         self.persist_interval = 0
         self.close_at: int | None = None  # TIME-WAIT's end, or an orphan's give-up
-        # Congestion control (RFC 5681).
-        self.cwnd = 0
-        self.ssthresh = 0xFFFF_FFFF
-        self.duplicate_acks = 0
-        self.recovery_point: int | None = None
+        self.congestion = CongestionControl(context.settings.congestion_avoidance,
+                                            context.settings.fast_retransmit)
         self.segments_sent = 0
 
     # --- State the socket layer reads -------------------------------------------------
@@ -187,7 +132,7 @@ class Connection:
     def open_active(self, now: int) -> None:
         """RFC 9293 §3.10.1 OPEN (active): send SYN, enter SYN-SENT."""
         self.state = TcpState.SYN_SENT
-        self.cwnd = self._initial_window()
+        self.congestion.start(self.send_mss)
         self._send_syn(("SYN",), now)
 
     def open_passive(self, segment: TcpSegment, now: int) -> None:
@@ -198,7 +143,7 @@ class Connection:
         self.rcv_nxt = seq_add(self.irs, 1)
         self.take_peer_options(segment)
         self.update_window(segment)
-        self.cwnd = self._initial_window()
+        self.congestion.start(self.send_mss)
         self._send_syn(("SYN", "ACK"), now)
 
     def take_peer_options(self, segment: TcpSegment) -> None:
@@ -211,13 +156,6 @@ class Connection:
         self.snd_wl1 = segment.sequence_number
         self.snd_wl2 = segment.acknowledgment_number
         self.max_snd_wnd = max(self.max_snd_wnd, segment.window)
-
-    def _initial_window(self) -> int:
-        # RFC 5681 §3.1: IW = 2..4 segments by the MSS; without congestion avoidance the
-        # peer's window alone limits what is in flight.
-        if not self.context.settings.congestion_avoidance:
-            return 0xFFFF_FFFF
-        return 3 * self.send_mss
 
     def _send_syn(self, flags: tuple[str, ...], now: int) -> None:
         # RFC 9293 §3.7.1: the MSS option goes only in SYN segments.
@@ -351,7 +289,7 @@ class Connection:
             unsent = max(len(self.send_buffer) - offset, 0)
             fin_unsent = self.fin_queued and seq_le(self.snd_nxt, self.fin_sequence)
             in_flight = seq_diff(self.snd_nxt, self.snd_una)
-            room = min(self.snd_wnd, self.cwnd) - in_flight
+            room = min(self.snd_wnd, self.congestion.window) - in_flight
             if not unsent and not fin_unsent:
                 break
             if room <= 0:
@@ -466,13 +404,7 @@ class Connection:
         self.context.stats.count("tcp.retransmitted")
         self.rto.back_off()
         self.rtt_probe = None  # Karn: no sample from a retransmitted segment
-        if self.context.settings.congestion_avoidance:
-            # RFC 5681 §3.1, equation (4), and loss window of one segment.
-            in_flight = seq_diff(self.snd_max, self.snd_una)
-            self.ssthresh = max(in_flight // 2, 2 * self.send_mss)
-            self.cwnd = self.send_mss
-        self.recovery_point = None
-        self.duplicate_acks = 0
+        self.congestion.timeout(seq_diff(self.snd_max, self.snd_una), self.send_mss)
         if self.state is TcpState.SYN_SENT:
             self._send_syn(("SYN",), now)
         elif self.state is TcpState.SYN_RECEIVED:
@@ -499,8 +431,8 @@ class Connection:
             self.rto.sample(now - self.rtt_probe[1])
             self.rtt_probe = None
         self.retries = 0
-        self.duplicate_acks = 0
-        self._grow_congestion_window(newly, ack, now)
+        if self.congestion.new_ack(newly, ack, self.send_mss):
+            self._retransmit_first(ack, now)
         if self.snd_una == self.snd_max:
             self.retransmit_at = None
             if not self.has_unsent:
@@ -510,40 +442,15 @@ class Connection:
         if data and self.on_event is not None:
             self.on_event(self, TcpEvent.WRITABLE)
 
-    def _grow_congestion_window(self, newly: int, ack: int, now: int) -> None:
-        if not self.context.settings.congestion_avoidance:
-            return
-        mss = self.send_mss
-        if self.recovery_point is not None:
-            if seq_le(self.recovery_point, ack):
-                self.cwnd = self.ssthresh  # RFC 6582 §3.2 step 3: recovery is over
-                self.recovery_point = None
-            else:
-                # A partial ACK (RFC 6582): the next hole is lost too.
-                self._retransmit_first(ack, now)
-            return
-        if self.cwnd < self.ssthresh:
-            self.cwnd += min(newly, mss)  # slow start, RFC 5681 §3.1 (3)
-        else:
-            self.cwnd += max(1, mss * mss // self.cwnd)  # congestion avoidance (3.2)
-
     def duplicate_ack(self, now: int) -> None:
         """RFC 5681 §3.2: the third duplicate ACK retransmits the first segment at once."""
-        if not self.context.settings.fast_retransmit or self.snd_una == self.snd_max:
+        if self.snd_una == self.snd_max:
             return
-        self.duplicate_acks += 1
-        if self.recovery_point is not None:
-            self.cwnd += self.send_mss  # each further duplicate: a segment has left
-            return
-        if self.duplicate_acks != 3:
-            return
-        self.context.stats.count("tcp.fast_retransmit")
         in_flight = seq_diff(self.snd_max, self.snd_una)
-        self.ssthresh = max(in_flight // 2, 2 * self.send_mss)
-        self.cwnd = self.ssthresh + 3 * self.send_mss
-        self.recovery_point = self.snd_max
-        self._retransmit_first(self.snd_una, now)
-        self._arm_retransmit(now)
+        if self.congestion.duplicate_ack(in_flight, self.snd_max, self.send_mss):
+            self.context.stats.count("tcp.fast_retransmit")
+            self._retransmit_first(self.snd_una, now)
+            self._arm_retransmit(now)
 
     def _retransmit_first(self, sequence: int, now: int) -> None:
         """Send the segment at `sequence` again (fast retransmit, partial ACKs)."""

@@ -4,6 +4,7 @@ simulated time (with loss and reordering when asked)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,10 +172,9 @@ class Wire:
         self._collect()
         return True
 
-    def run_until(self, condition: object, *, limit_us: int) -> None:
+    def run_until(self, condition: Callable[[], bool], *, limit_us: int) -> None:
         """Step until `condition()` holds; fails when `limit_us` of simulated time pass."""
-        check = condition  # a callable returning bool
-        while not check():  # type: ignore[operator]
+        while not condition():
             assert self.now <= limit_us, f"not done after {limit_us} µs of simulated time"
             if not self.step():
                 raise AssertionError("the wire went quiet before the condition held")

@@ -292,6 +292,9 @@ def test_usage_errors_carry_zephyrs_errno_names() -> None:
     with pytest.raises(TcpUsageError) as error:
         tcp.connect(0, PEER_IP, 0, 0)
     assert error.value.errno == "EINVAL"
+    with pytest.raises(TcpUsageError) as error:
+        tcp.connect(0, "192.0.2.1", 80, 0)  # our own address: no loopback interface
+    assert error.value.errno == "ENETUNREACH"
 
 
 def test_closing_a_listener_resets_what_was_not_accepted() -> None:

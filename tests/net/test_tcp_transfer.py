@@ -7,6 +7,8 @@ import random
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from netpeer import PEER_IP, PEER_MAC
 from tcppeer import (
     PEER_PORT,
@@ -153,3 +155,15 @@ def test_a_seeded_key_gives_the_same_conversation_every_time() -> None:
         layer(stack).connect(0, PEER_IP, PEER_PORT, 1234)
         return stack.take_outgoing()
     assert conversation() == conversation()
+
+
+@settings(max_examples=20, deadline=None)
+@given(loss=st.floats(0.0, 0.2), reorder=st.floats(0.0, 0.5), seed=st.integers(0, 2**16),
+       size=st.integers(0, 60_000))
+def test_any_loss_and_reordering_delivers_the_bytes_in_order(
+        loss: float, reorder: float, seed: int, size: int) -> None:
+    left, right = pair()
+    wire = Wire(left, right, loss=loss, reorder=reorder, seed=seed)
+    ends = connect(wire, left, right)
+    data = random.Random(seed).randbytes(size)
+    assert exchange(wire, ends, (data, data[::-1])) == (data, data[::-1])

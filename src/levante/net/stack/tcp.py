@@ -162,6 +162,9 @@ class TcpLayer:
         # RFC 1122 §4.2.3.10: an OPEN to a broadcast or multicast address is refused.
         if remote >> 28 >= 0xE or settings.is_broadcast(remote_ip) or remote == 0:
             raise TcpUsageError("EINVAL", f"{remote_ip} is not a unicast address")
+        if remote_ip == settings.address:
+            raise TcpUsageError("ENETUNREACH", "the interface's own address needs a "
+                                "loopback interface, which the stack does not have")
         if settings.next_hop(remote_ip) is None:
             raise TcpUsageError("ENETUNREACH", f"no route to {remote_ip}")
         port = local_port or self._free_ephemeral_port()

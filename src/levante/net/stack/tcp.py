@@ -279,6 +279,7 @@ class TcpLayer:
             return
         settings = self.ip.settings.ipv4
         if settings is None:
+            self.stats.drop("tcp", "no-address")
             return
         if listener.is_full:
             # A SYN flood beyond the backlog is dropped: no TCB, no SYN,ACK, no memory.

@@ -359,3 +359,19 @@ def test_out_of_order_data_waits_for_the_hole_and_a_duplicate_ack_says_so() -> N
     [ack] = peer.send(("ACK",), b"hello ", seq=start)
     assert ack.acknowledgment_number == start + 11
     assert connection.receive(100, 0) == b"hello world"
+
+
+def test_a_syn_in_time_wait_is_challenged_and_the_peers_reset_frees_the_ports() -> None:
+    peer, connection = established()
+    connection.close(0)
+    [fin] = sent_segments(peer.stack)
+    peer.ack = fin.sequence_number + 1
+    peer.send(("ACK", "FIN"))
+    assert connection.state is TcpState.TIME_WAIT
+    # The peer reuses its port with a new sequence number.
+    [challenge] = peer.send(("SYN",), seq=peer.seq + 100_000, advance=False)
+    assert challenge.flags == ("ACK",)
+    peer.send(("RST",), seq=challenge.acknowledgment_number, advance=False)
+    assert connection.state is TcpState.CLOSED
+    [syn_ack] = peer.send(("SYN",), seq=peer.seq + 100_000, advance=False)
+    assert syn_ack.flags == ("ACK", "SYN")

@@ -126,7 +126,9 @@ def test_reading_a_full_buffer_sends_a_window_update() -> None:
     # More data into the closed window is not taken, and acknowledged with window 0.
     [refused] = peer.send(("ACK",), b"c", advance=False)
     assert refused.window == 0 and refused.acknowledgment_number == peer.seq
-    assert connection.receive(1460, 0) == b"a" * 1460
+    assert connection.receive(100, 0) == b"a" * 100
+    assert sent_segments(peer.stack) == []  # a 100-octet window is not announced
+    assert connection.receive(1360, 0) == b"a" * 1360
     [update] = sent_segments(peer.stack)
     assert update.window == 1460 and update.acknowledgment_number == peer.seq
     # A small read does not announce a small window (receiver SWS avoidance).

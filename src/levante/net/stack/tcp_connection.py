@@ -193,10 +193,10 @@ class Connection:
         del self.received[:maximum]
         after = self.receive_window()
         # RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): announce the window once it has
-        # opened by a segment or half the buffer, and always when it was closed.
+        # opened by a segment (or half the buffer), never a sliver of one.
         threshold = min(self.context.receive_capacity // 2, self.context.mss)
-        if self.state in SYNCHRONIZED and self.state is not TcpState.TIME_WAIT and (
-                before == 0 or after - before >= threshold):
+        if self.state in SYNCHRONIZED and self.state is not TcpState.TIME_WAIT and \
+                after >= threshold and (before < threshold or after - before >= threshold):
             self.send_ack(now)
         return data
 

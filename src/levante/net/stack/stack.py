@@ -6,14 +6,16 @@ from levante.codecs import ethernet
 from levante.net.stack.arp import ArpResolver
 from levante.net.stack.ethernet import BROADCAST_MAC, EthernetPort
 from levante.net.stack.icmp import IcmpLayer
+from levante.net.stack.icmpv6 import Icmpv6Layer
 from levante.net.stack.ipv4 import Ipv4Layer
+from levante.net.stack.ipv6 import Ipv6Layer
 from levante.net.stack.settings import InterfaceSettings
 from levante.net.stack.stats import NetStats
 from levante.net.stack.udp import UdpLayer
 
 
 class NetworkStack:
-    """Ethernet, ARP, IPv4, ICMPv4 and UDP for one interface.
+    """Ethernet, ARP, IPv4, ICMPv4, UDP and (when configured) IPv6 for one interface.
 
     Every entry point takes `now`, the simulated instant in microseconds; nothing here
     reads a clock. Frames to put on the link collect until `take_outgoing`.
@@ -27,17 +29,27 @@ class NetworkStack:
         self.ip = Ipv4Layer(settings, self.stats, self.arp)
         self.icmp = IcmpLayer(self.ip, self.stats)
         self.udp = UdpLayer(self.ip, self.stats, self.icmp.port_unreachable)
+        self.ipv6: Ipv6Layer | None = None
+        self.icmpv6: Icmpv6Layer | None = None
+        if settings.ipv6 is not None:
+            self.ipv6 = Ipv6Layer(settings.mac, settings.mtu, settings.ipv6, self.port,
+                                  self.stats)
+            self.icmpv6 = Icmpv6Layer(self.ipv6, self.stats)
+            self.udp.attach_ipv6(self.ipv6, self.icmpv6.port_unreachable)
 
     @property
     def is_up(self) -> bool:
         return self.port.link_up
 
     def link_up(self, now: int) -> None:
-        """The carrier came up: the interface announces its address (gratuitous ARP)."""
+        """The carrier came up: the interface announces its address (gratuitous ARP)
+        and starts IPv6 (link-local address, DAD, router solicitation)."""
         if self.port.link_up:
             return
         self.port.link_up = True
         self.arp.announce()
+        if self.ipv6 is not None:
+            self.ipv6.start(now)
         self.advance(now)
 
     def link_down(self) -> None:
@@ -56,19 +68,25 @@ class NetworkStack:
             self.arp.receive(decoded.payload, now)
         elif decoded.ethertype == ethernet.ETHERTYPE_IPV4:
             self.ip.receive(decoded.payload, decoded.destination == BROADCAST_MAC, now)
+        elif decoded.ethertype == ethernet.ETHERTYPE_IPV6 and self.ipv6 is not None:
+            self.ipv6.receive(decoded.payload, now)
         else:
             self.stats.drop("ethernet", "unknown-ethertype")
 
     def advance(self, now: int) -> None:
         """Run the timers due at `now` (ARP retransmissions and give-ups, reassembly
-        timeouts)."""
+        timeouts, IPv6's neighbour, DAD, solicitation and MLD timers)."""
         self.arp.advance(now)
         self.ip.advance(now)
+        if self.ipv6 is not None:
+            self.ipv6.advance(now)
 
     def next_deadline(self) -> int | None:
         """The instant the next timer is due, or None."""
         deadlines = [deadline for deadline in (self.arp.next_deadline(),
-                                               self.ip.next_deadline())
+                                               self.ip.next_deadline(),
+                                               self.ipv6.next_deadline()
+                                               if self.ipv6 is not None else None)
                      if deadline is not None]
         return min(deadlines, default=None)
 

@@ -194,3 +194,26 @@ def _check_routing(payload: bytes, start: int) -> None:
                                    f"{segments_left} segments left",
                                    code=ERRONEOUS_HEADER_FIELD,
                                    pointer=ipv6.HEADER_LENGTH + start + 2)
+
+
+def find_upper_layer(packet: ipv6.Ipv6Packet) -> tuple[int, int] | None:
+    """The upper-layer protocol and where it starts, by lengths alone (no option or
+    routing processing), for deciding about a packet already refused; None when the
+    chain is cut, too long, or fragmented past its start."""
+    payload = packet.payload
+    next_header = packet.next_header
+    start = 0
+    for _ in range(MAX_EXTENSION_HEADERS):
+        if next_header not in EXTENSION_HEADERS:
+            return next_header, start
+        if len(payload) < start + 8:
+            return None
+        if next_header == ipv6.NEXT_FRAGMENT:
+            if int.from_bytes(payload[start + 2:start + 4], "big") >> 3:
+                return None
+            length = 8
+        else:
+            length = (payload[start + 1] + 1) * 8
+        next_header = payload[start]
+        start += length
+    return None

@@ -9,7 +9,7 @@ from levante.codecs.addresses import ipv6_to_text
 from levante.codecs.icmpv6 import Icmpv6Message
 from levante.codecs.ipv6 import Ipv6Packet
 from levante.codecs.ipv6_errors import UNRECOGNIZED_OPTION
-from levante.codecs.ipv6_extensions import parse_chain
+from levante.codecs.ipv6_extensions import find_upper_layer
 from levante.net.stack.ipv6 import Ipv6Layer
 from levante.net.stack.ipv6_settings import UNSPECIFIED, is_multicast, is_unicast_usable
 from levante.net.stack.rate_limit import TokenBucket
@@ -151,13 +151,10 @@ class Icmpv6Layer:
         if not is_unicast_usable(packet.source) or is_multicast(packet.source):
             return False
         # (e.1), (e.2): never about an ICMPv6 error or a redirect.
-        try:
-            chain = parse_chain(packet, destination_is_multicast=to_multicast)
-        except ipv6.Ipv6Error:
-            return True
-        if chain.upper_layer == ipv6.NEXT_ICMPV6 and chain.fragment is None:
-            upper = chain.upper_data(packet)
-            if upper[:1] and (upper[0] < 128 or upper[0] == icmpv6.REDIRECT):
+        upper = find_upper_layer(packet)
+        if upper is not None and upper[0] == ipv6.NEXT_ICMPV6:
+            kind = packet.payload[upper[1]:upper[1] + 1]
+            if kind and (kind[0] < 128 or kind[0] == icmpv6.REDIRECT):
                 return False
         return True
 

@@ -70,6 +70,8 @@ class NetworkStack:
             self.ip.receive(decoded.payload, decoded.destination == BROADCAST_MAC, now)
         elif decoded.ethertype == ethernet.ETHERTYPE_IPV6 and self.ipv6 is not None:
             self.ipv6.receive(decoded.payload, now)
+            # What it started (a SLAAC address's DAD, its group's report) goes out now.
+            self.ipv6.advance(now)
         else:
             self.stats.drop("ethernet", "unknown-ethertype")
 

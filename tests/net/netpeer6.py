@@ -105,7 +105,8 @@ def router_advertisement(*options: ndp.NdpOption, lifetime: int = 1800,
 
 
 def prefix(text: str = "2001:db8:1::", *, valid: int = 86400, preferred: int = 14400,
-           length: int = 64, autonomous: bool = True, on_link: bool = True) -> ndp.PrefixInformation:
+           length: int = 64, autonomous: bool = True,
+           on_link: bool = True) -> ndp.PrefixInformation:
     return ndp.PrefixInformation(length, on_link, autonomous, valid, preferred, text)
 
 

@@ -65,7 +65,7 @@ class HeaderChain:
     upper_start: int
     upper_pointer: int
     fragment: FragmentHeader | None = None
-    hop_by_hop_options: tuple[int, ...] = ()
+    hop_by_hop_options: tuple[int, ...] = ()  # the Hop-by-Hop option types, padding aside
 
     def upper_data(self, packet: ipv6.Ipv6Packet) -> bytes:
         return packet.payload[self.upper_start:]
@@ -179,7 +179,8 @@ def _process_options(payload: bytes, start: int, length: int,
                 raise Ipv6ParameterProblem(f"unrecognized option {option_type:#04x}",
                                            code=UNRECOGNIZED_OPTION,
                                            pointer=ipv6.HEADER_LENGTH + position)
-        seen.append(option_type)
+        if option_type != PADN:
+            seen.append(option_type)
         position += 2 + payload[position + 1]
     return tuple(seen)
 

@@ -48,6 +48,7 @@ class FragmentHeader:
     identification: int
     header_start: int  # offset of the Fragment header in the IPv6 payload
     next_header: int  # the Next Header value inside the Fragment header
+    naming_field: int = 6  # offset, in the packet, of the field that named this header
 
     @property
     def is_atomic(self) -> bool:
@@ -90,7 +91,7 @@ def parse_chain(packet: ipv6.Ipv6Packet, *, destination_is_multicast: bool) -> H
             raise Ipv6ParameterProblem("Hop-by-Hop Options header not first",
                                        code=UNRECOGNIZED_NEXT_HEADER, pointer=pointer)
         if next_header == ipv6.NEXT_FRAGMENT:
-            fragment = _fragment_header(packet, start)
+            fragment = _fragment_header(packet, start, pointer)
             header_length = 8
         else:
             if len(payload) < start + 2:
@@ -131,7 +132,7 @@ def _truncated(fragment: FragmentHeader | None, what: str) -> Ipv6Error:
     return Ipv6Error(f"truncated {what}")
 
 
-def _fragment_header(packet: ipv6.Ipv6Packet, start: int) -> FragmentHeader:
+def _fragment_header(packet: ipv6.Ipv6Packet, start: int, naming_field: int) -> FragmentHeader:
     payload = packet.payload
     if len(payload) < start + 8:
         raise Ipv6Error("truncated Fragment header")
@@ -139,15 +140,16 @@ def _fragment_header(packet: ipv6.Ipv6Packet, start: int) -> FragmentHeader:
     fragment = FragmentHeader(offset=offset_flags >> 3, more=bool(offset_flags & 1),
                               identification=int.from_bytes(payload[start + 4:start + 8],
                                                             "big"),
-                              header_start=start, next_header=payload[start])
+                              header_start=start, next_header=payload[start],
+                              naming_field=naming_field)
     data_length = len(payload) - start - 8
     # RFC 8200 §4.5: a fragment that is not the last carries a multiple of 8 octets
     # (pointer: the Payload Length field), and no fragment reaches past 65535 octets
-    # (pointer: the Fragment Offset field).
+    # (pointer: the Fragment Offset field), the part before the Fragment header included.
     if fragment.more and data_length % 8:
         raise Ipv6ParameterProblem("fragment length is not a multiple of 8",
                                    code=ERRONEOUS_HEADER_FIELD, pointer=4)
-    if fragment.offset * 8 + data_length > ipv6.MAX_PAYLOAD_LENGTH:
+    if start + fragment.offset * 8 + data_length > ipv6.MAX_PAYLOAD_LENGTH:
         raise Ipv6ParameterProblem("fragment ends beyond 65535 octets",
                                    code=ERRONEOUS_HEADER_FIELD,
                                    pointer=ipv6.HEADER_LENGTH + start + 2)

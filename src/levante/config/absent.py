@@ -24,7 +24,6 @@ _SUBSYSTEMS: dict[str, str] = {
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
     # Levante's stack has IPv4, ARP, ICMPv4, UDP and IPv6 (net.kconfig); the rest is to come.
-    "NET_IPV6_FRAGMENT": "IPv6 fragment reassembly (Levante drops IPv6 fragments)",
     "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP and IPv6 so far)",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",

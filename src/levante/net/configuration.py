@@ -60,7 +60,12 @@ def _ipv6_settings(config: Config) -> Ipv6Settings | None:
             unicast_address_count=config.get_int("NET_IF_UNICAST_IPV6_ADDR_COUNT"),
             multicast_address_count=config.get_int("NET_IF_MCAST_IPV6_ADDR_COUNT"),
             prefix_count=config.get_int("NET_IF_IPV6_PREFIX_COUNT"),
-            max_routers=config.get_int("NET_MAX_ROUTERS"))
+            max_routers=config.get_int("NET_MAX_ROUTERS"),
+            fragments=FragmentLimits(
+                max_datagrams=config.get_int("NET_IPV6_FRAGMENT_MAX_COUNT"),
+                max_fragments=config.get_int("NET_IPV6_FRAGMENT_MAX_PKT"),
+                timeout_us=config.get_int("NET_IPV6_FRAGMENT_TIMEOUT") * 1_000_000)
+            if config.is_enabled("NET_IPV6_FRAGMENT") else None)
     except SettingsError as error:
         raise SettingsError("CONFIG_NET_CONFIG_MY_IPV6_ADDR: " + error.message) from None
 

@@ -38,6 +38,7 @@ class Icmpv6Layer:
         self.error_rate = TokenBucket(ERROR_BURST, ERROR_INTERVAL_US)
         ip.protocols[ipv6.NEXT_ICMPV6] = self.receive
         ip.parameter_problem = self.parameter_problem
+        ip.reassembly_timed_out = self.reassembly_time_exceeded
 
     def receive(self, packet: Ipv6Packet, data: bytes, to_multicast: bool, now: int) -> None:
         self.stats.count("icmpv6.received")
@@ -114,6 +115,12 @@ class Icmpv6Layer:
     def parameter_problem(self, packet: Ipv6Packet, code: int, pointer: int,
                           to_multicast: bool, now: int) -> None:
         self.send_error(icmpv6.PARAMETER_PROBLEM, code, pointer, packet, to_multicast, now)
+
+    def reassembly_time_exceeded(self, first: Ipv6Packet, now: int) -> None:
+        # RFC 8200 §4.5: with the first fragment received, Time Exceeded code 1 goes to
+        # its source.
+        self.send_error(icmpv6.TIME_EXCEEDED, icmpv6.REASSEMBLY_TIME_EXCEEDED, 0, first,
+                        is_multicast(first.destination), now)
 
     def port_unreachable(self, packet: Ipv6Packet, to_multicast: bool, now: int) -> None:
         self.send_error(icmpv6.DESTINATION_UNREACHABLE, icmpv6.PORT_UNREACHABLE, 0, packet,

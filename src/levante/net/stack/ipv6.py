@@ -5,22 +5,24 @@ Input keeps what the codec checks (version, payload length against the frame, th
 extension header chain of RFC 8200 §4) and adds what only the interface knows: the
 destination is ours (and past DAD) or a group we listen to, and the source is no
 address that can come from the wire (multicast, loopback, IPv4-mapped, or ours: the
-IPv6 side of CVE-2023-7060). Fragments are not reassembled (CONFIG_NET_IPV6_FRAGMENT is
-not offered, Zephyr's default is off): they are dropped and counted, atomic fragments
-(RFC 6946) excepted, and packets are never fragmented on output.
+IPv6 side of CVE-2023-7060). Fragments are reassembled in bounded memory with
+CONFIG_NET_IPV6_FRAGMENT, and packets over the path MTU fragmented; without it (Zephyr's
+default) fragments are dropped and counted, atomic fragments (RFC 6946) excepted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from levante.codecs import ipv6
 from levante.codecs.ipv6 import Ipv6Packet
 from levante.codecs.ipv6_errors import UNRECOGNIZED_NEXT_HEADER
-from levante.codecs.ipv6_extensions import parse_chain
+from levante.codecs.ipv6_extensions import HeaderChain, parse_chain
 from levante.net.stack.autoconf import Autoconfiguration
 from levante.net.stack.ethernet import EthernetPort
 from levante.net.stack.ipv6_addresses import SECOND, InterfaceAddresses
+from levante.net.stack.ipv6_reassembly import Ipv6Reassembler
 from levante.net.stack.ipv6_settings import (
     ALL_NODES,
     LOOPBACK,
@@ -41,6 +43,8 @@ Ipv6Input = Callable[[Ipv6Packet, bytes, bool, int], None]
 # What answers a packet RFC 8200 refuses: the packet, the Parameter Problem code and
 # pointer, whether it came to a multicast address, the instant.
 ParameterProblem = Callable[[Ipv6Packet, int, int, bool, int], None]
+# What is done about a reassembly that timed out with its first fragment: that fragment.
+ReassemblyTimedOut = Callable[[Ipv6Packet, int], None]
 # RFC 8201 §4: a Path MTU learnt from Packet Too Big is tried higher again after ten
 # minutes; the cache holds as many destinations as the neighbour cache.
 PATH_MTU_LIFETIME_US = 600 * SECOND
@@ -66,6 +70,10 @@ class Ipv6Layer:
         self.addresses.on_group_change = self._group_changed
         self.protocols: dict[int, Ipv6Input] = {}
         self.parameter_problem: ParameterProblem | None = None
+        self.reassembly_timed_out: ReassemblyTimedOut | None = None
+        self.reassembler = (Ipv6Reassembler(settings.fragments, stats)
+                            if settings.fragments is not None else None)
+        self._identification = 0
         self._path_mtu: dict[str, tuple[int, int]] = {}  # destination → (MTU, until)
         self._update_link_groups()
 
@@ -105,20 +113,20 @@ class Ipv6Layer:
             self.stats.drop("ipv6", "tentative-destination"
                             if self.addresses.is_ours(packet.destination) else "not-for-us")
             return
-        try:
-            chain = parse_chain(packet, destination_is_multicast=to_multicast)
-        except ipv6.Ipv6ParameterProblem as problem:
-            self.stats.drop("ipv6", "parameter-problem")
-            if self.parameter_problem is not None:
-                self.parameter_problem(packet, problem.code, problem.pointer, to_multicast,
-                                       now)
-            return
-        except ipv6.Ipv6Error:
-            self.stats.drop("ipv6", "bad-extension-header")
+        chain = self._walk(packet, to_multicast, now)
+        if chain is None:
             return
         if chain.fragment is not None and not chain.fragment.is_atomic:
-            self.stats.drop("ipv6", "fragment")
-            return
+            if self.reassembler is None:
+                self.stats.drop("ipv6", "fragment")
+                return
+            whole = self.reassembler.add(packet, chain.fragment, now)
+            if whole is None:
+                return
+            packet = whole
+            chain = self._walk(packet, to_multicast, now)
+            if chain is None:
+                return
         if chain.upper_layer == ipv6.NEXT_NONE:
             self.stats.count("ipv6.no_next_header")  # RFC 8200 §4.7: nothing follows
             return
@@ -135,6 +143,20 @@ class Ipv6Layer:
             return
         self.stats.count("ipv6.delivered")
         handler(packet, chain.upper_data(packet), to_multicast, now)
+
+    def _walk(self, packet: Ipv6Packet, to_multicast: bool, now: int) -> HeaderChain | None:
+        """The packet's extension header chain; None (counted, answered where RFC 8200
+        asks) when it is refused."""
+        try:
+            return parse_chain(packet, destination_is_multicast=to_multicast)
+        except ipv6.Ipv6ParameterProblem as problem:
+            self.stats.drop("ipv6", "parameter-problem")
+            if self.parameter_problem is not None:
+                self.parameter_problem(packet, problem.code, problem.pointer, to_multicast,
+                                       now)
+        except ipv6.Ipv6Error:
+            self.stats.drop("ipv6", "bad-extension-header")
+        return None
 
     def _source_refused(self, packet: Ipv6Packet) -> str | None:
         source = address_bytes(packet.source)
@@ -177,16 +199,42 @@ class Ipv6Layer:
             self.stats.drop("ipv6", "no-route")
             return False
         try:
-            data = ipv6.encode(packet)
+            datagrams = self._fragments_of(packet, self.path_mtu(packet.destination, now))
         except ipv6.Ipv6Error:
             self.stats.drop("ipv6", "unsendable")
             return False
-        if len(data) > self.path_mtu(packet.destination, now):
-            self.stats.drop("ipv6", "over-mtu")  # never fragmented on output
+        if datagrams is None:
+            self.stats.drop("ipv6", "over-mtu")
             return False
-        self.resolver.send_datagram(next_hop, data, now)
+        for datagram in datagrams:
+            self.resolver.send_datagram(next_hop, datagram, now)
         self.stats.count("ipv6.sent")
         return True
+
+    def _fragments_of(self, packet: Ipv6Packet, mtu: int) -> list[bytes] | None:
+        """The packet's bytes, or its fragments (RFC 8200 §4.5) when it exceeds `mtu`;
+        None when it does and fragmentation is off. The packets this host builds have no
+        extension headers to keep unfragmented but MLD's, which are never this large."""
+        encoded = ipv6.encode(packet)
+        if len(encoded) <= mtu:
+            return [encoded]
+        if self.reassembler is None or packet.next_header == ipv6.NEXT_HOP_BY_HOP:
+            return None
+        # A counter: RFC 7739 asks for identifications that are hard to guess, which a
+        # deterministic simulation cannot give; it only has to be unique per destination.
+        self._identification = (self._identification + 1) & 0xFFFF_FFFF
+        step = (mtu - ipv6.HEADER_LENGTH - 8) // 8 * 8
+        data = packet.payload
+        fragments = []
+        for start in range(0, len(data), step):
+            more = start + step < len(data)
+            header = bytes((packet.next_header, 0)) + \
+                ((start // 8) << 3 | int(more)).to_bytes(2, "big") + \
+                self._identification.to_bytes(4, "big")
+            fragments.append(ipv6.encode(replace(packet, next_header=ipv6.NEXT_FRAGMENT,
+                                                 payload=header + data[start:start + step])))
+        self.stats.count("ipv6.fragmented")
+        return fragments
 
     def next_hop(self, destination: str, now: int) -> str | None:
         """RFC 4861 §5.2: a group or an on-link destination itself, else a router."""
@@ -215,6 +263,10 @@ class Ipv6Layer:
     # --- Timers -----------------------------------------------------------------------
 
     def advance(self, now: int) -> None:
+        if self.reassembler is not None:
+            for first in self.reassembler.expire(now):
+                if self.reassembly_timed_out is not None:
+                    self.reassembly_timed_out(first, now)
         # MLD first: RFC 4862 §5.4.2 reports the solicited-node group before DAD probes.
         self.mld.advance(now)
         self.autoconf.advance(now)
@@ -231,4 +283,8 @@ class Ipv6Layer:
                                             self.mld.next_deadline())
                     if instant is not None]
         instants += [until for _, until in self._path_mtu.values()]
+        reassembly = self.reassembler.next_deadline() if self.reassembler is not None \
+            else None
+        if reassembly is not None:
+            instants.append(reassembly)
         return min(instants, default=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from levante.codecs.addresses import ipv6_from_text, ipv6_to_text, mac_from_text
+from levante.net.stack.reassembly import FragmentLimits
 from levante.net.stack.settings import SettingsError
 
 ALL_NODES = "ff02::1"
@@ -90,7 +91,9 @@ class Ipv6Settings:
     unicast_address_count: int = 2  # CONFIG_NET_IF_UNICAST_IPV6_ADDR_COUNT
     multicast_address_count: int = 3  # CONFIG_NET_IF_MCAST_IPV6_ADDR_COUNT
     prefix_count: int = 2  # CONFIG_NET_IF_IPV6_PREFIX_COUNT
-    max_routers: int = 2  # CONFIG_NET_MAX_DEFAULT_ROUTERS
+    max_routers: int = 2  # CONFIG_NET_MAX_ROUTERS
+    # CONFIG_NET_IPV6_FRAGMENT: reassembly and fragmentation; None drops fragments.
+    fragments: FragmentLimits | None = None
 
     def __post_init__(self) -> None:
         if self.static_address is not None:

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,18 @@ def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
                        check=False)
 
 
+def wait_for_linux_dad(namespace: str) -> None:
+    """Until Linux's own addresses passed its DAD, which starts when the device opens
+    the TAP device (the carrier comes up); ping cannot use a tentative address."""
+    for _ in range(300):
+        tentative = subprocess.run(["ip", "netns", "exec", namespace, "ip", "-6", "addr",
+                                    "show", "dev", TAP, "tentative"], capture_output=True,
+                                   text=True, timeout=30, check=True).stdout
+        if not tentative.strip():
+            return
+        time.sleep(0.1)
+
+
 def ping6(namespace: str, address: str, count: int) -> subprocess.CompletedProcess[str]:
     # -w: keep asking until `count` replies came, the device's boot and DAD included.
     return subprocess.run(["ip", "netns", "exec", namespace, "ping", "-6", "-c", str(count),
@@ -93,6 +106,7 @@ def test_linux_ping6_gets_replies_from_both_device_addresses(builder: Builder, b
          str(trace)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        wait_for_linux_dad(namespace)
         link_local = ping6(namespace, f"{DEVICE_LINK_LOCAL}%{TAP}", 3)
         global_address = ping6(namespace, DEVICE_GLOBAL, 3)
         all_nodes = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-6", "-c",
@@ -133,3 +147,31 @@ def test_linux_ping6_gets_replies_from_both_device_addresses(builder: Builder, b
     assert not [name for name in counters
                 if name.startswith(("ipv6.drop.", "icmpv6.drop.", "ndp.drop.bad", "mld.drop."))
                 and name not in ("ipv6.drop.tentative-destination",)], counters
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m33"])
+def test_large_ping6_is_reassembled_and_answered_in_fragments(
+        builder: Builder, board: str, namespace: str, tmp_path: Path) -> None:
+    build_dir = builder.build(APP, board, ("overlay-fragments.conf",))
+    capture = tmp_path / "large6.pcap"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--pcap", str(capture)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_linux_dad(namespace)
+        ping = subprocess.run(["ip", "netns", "exec", namespace, "ping", "-6", "-c", "2",
+                               "-w", "60", "-i", "0.5", "-s", "4000", DEVICE_GLOBAL],
+                              capture_output=True, text=True, timeout=120, check=False)
+        device.send_signal(signal.SIGINT)
+        _, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert ping.returncode == 0 and " 2 received" in ping.stdout, ping.stdout + errors
+    assert f"4008 bytes from {DEVICE_GLOBAL}" in ping.stdout
+    fragments_sent = [packet for packet in device_packets(capture)
+                      if packet.next_header == ipv6.NEXT_FRAGMENT]
+    assert len(fragments_sent) >= 2 * 3  # each 4008-octet reply in three fragments

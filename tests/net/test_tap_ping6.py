@@ -175,3 +175,54 @@ def test_large_ping6_is_reassembled_and_answered_in_fragments(
     fragments_sent = [packet for packet in device_packets(capture)
                       if packet.next_header == ipv6.NEXT_FRAGMENT]
     assert len(fragments_sent) >= 2 * 3  # each 4008-octet reply in three fragments
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m4"])
+def test_hostile_ipv6_frames_on_the_link_leave_the_device_answering(
+        builder: Builder, board: str, namespace: str, tmp_path: Path) -> None:
+    build_dir = builder.build(APP, board)
+    capture = tmp_path / "hostile6.pcap"
+    trace = tmp_path / "hostile6.jsonl"
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}", "--pcap", str(capture), "--trace",
+         str(trace)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_linux_dad(namespace)
+        first = ping6(namespace, DEVICE_GLOBAL, 1)
+        subprocess.run(["ip", "netns", "exec", namespace, sys.executable,
+                        str(Path(__file__).with_name("inject_frames6.py")), TAP],
+                       check=True, timeout=60, capture_output=True,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        after = ping6(namespace, DEVICE_GLOBAL, 2)
+        device.send_signal(signal.SIGINT)
+        _, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert first.returncode == 0, first.stdout + errors
+    assert after.returncode == 0 and " 2 received" in after.stdout, after.stdout + errors
+    # Nothing went to a spoofed source: only the host, the flood's solicitors (each
+    # answered once) and groups.
+    destinations = [packet.destination for packet in device_packets(capture)]
+    assert not {"::1", DEVICE_GLOBAL, DEVICE_LINK_LOCAL} & set(destinations)
+    flood_answers = [address for address in destinations if address.startswith("2001:db8::1")
+                     and address != "2001:db8::1"]
+    assert len(flood_answers) <= 200
+    [stats] = [json.loads(line) for line in trace.read_text().splitlines()
+               if '"net_stats"' in line]
+    counters = stats["counters"]
+    assert counters["ipv6.drop.loopback-address"] == 1
+    assert counters["ipv6.drop.own-source"] == 2
+    assert counters["ipv6.drop.multicast-source"] == 1
+    assert counters["icmpv6.drop.bad-checksum"] == 1
+    assert counters["ipv6.drop.malformed"] == 1
+    assert counters["ndp.drop.hop-limit-not-255"] == 1
+    assert counters["ndp.drop.address-conflict"] == 1
+    assert counters["icmpv6.drop.unknown-type"] == 1
+    assert counters["ipv6.drop.fragment"] == 2
+    assert counters["ndp.evicted"] >= 200 - 8  # the cache churned, never grew
+    assert counters.get("ipv6.dad_failed", 0) == 0

@@ -17,6 +17,7 @@ from netpeer6 import (
     frame,
     icmp_packet,
     make_stack,
+    router_advertisement,
     sent,
     solicitation,
     udp_frame,
@@ -406,3 +407,13 @@ def test_off_link_destinations_need_a_router() -> None:
     endpoint = stack.udp.bind(0)
     assert not stack.udp.send(endpoint, "2001:db8:99::9", 9, b"x", 2 * SECOND)
     assert stack.stats.get("ipv6.drop.no-route") == 1
+
+
+@pytest.mark.parametrize("destination", ["::1", "::", "::ffff:192.0.2.9"])
+def test_loopback_unspecified_and_mapped_destinations_are_never_sent(destination: str) -> None:
+    stack = make_stack()
+    stack.receive(router_advertisement(), 2 * SECOND)  # a router that would take anything
+    stack.take_outgoing()
+    endpoint = stack.udp.bind(0)
+    assert not stack.udp.send(endpoint, destination, 9, b"x", 2 * SECOND)
+    assert sent(stack) == []

@@ -30,6 +30,7 @@ from levante.net.stack.ipv6_settings import (
     Ipv6Settings,
     address_bytes,
     is_multicast,
+    is_unicast_usable,
     multicast_mac,
 )
 from levante.net.stack.multicast_listener import MulticastListener
@@ -193,6 +194,11 @@ class Ipv6Layer:
     def send_packet(self, packet: Ipv6Packet, now: int) -> bool:
         if not self.addresses.is_assigned(packet.source):
             self.stats.drop("ipv6", "no-address")
+            return False
+        # Never onto the wire: ::, ::1 and IPv4-mapped destinations (RFC 4291 §2.5).
+        if not is_multicast(packet.destination) and \
+                not is_unicast_usable(packet.destination):
+            self.stats.drop("ipv6", "bad-destination")
             return False
         next_hop = self.next_hop(packet.destination, now)
         if next_hop is None:

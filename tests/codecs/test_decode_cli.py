@@ -76,7 +76,7 @@ def test_reads_raw_bytes_from_a_file(tmp_path: Path) -> None:
     (["ipv4", "4g"], "pairs of hexadecimal"),
     (["ipv4", "--file", "/nonexistent/packet.bin"], "cannot read"),
     (["ipv4", "--pcap", "/nonexistent/capture.pcap"], "cannot read"),
-    (["ipv6", "00"], "ipv6"),
+    (["sctp", "00"], "sctp"),
 ])
 def test_usage_errors_are_one_line_and_status_2(arguments: list[str], problem: str) -> None:
     status, lines, errors = run(*arguments)
@@ -98,6 +98,35 @@ def test_pcap_frames_are_decoded_through_their_layers(tmp_path: Path) -> None:
     assert lines[0]["time"] == "1700000000.000000" and lines[0]["udp"]["payload"] == "6869"
     assert "payload" not in lines[0]["ethernet"] and "payload" not in lines[0]["ipv4"]
     assert lines[2]["icmp"]["identifier"] == 1 and lines[3]["tcp"]["flags"] == ["SYN"]
+
+
+def test_ipv6_frames_are_decoded_through_icmpv6_ndp_mld_and_udp(tmp_path: Path) -> None:
+    from scapy.layers.inet6 import (
+        UDP as UDP6,
+    )
+    from scapy.layers.inet6 import (
+        ICMPv6EchoRequest,
+        ICMPv6MLQuery2,
+        ICMPv6ND_NS,
+        ICMPv6NDOptSrcLLAddr,
+        IPv6,
+        IPv6ExtHdrHopByHop,
+        RouterAlert,
+    )
+    frames = (
+        ether(IPv6(src="2001:db8::2", dst="2001:db8::1") / ICMPv6EchoRequest(id=5, seq=6)),
+        ether(IPv6(src="fe80::2", dst="ff02::1:ff00:1", hlim=255)
+              / ICMPv6ND_NS(tgt="2001:db8::1") / ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:02")),
+        ether(IPv6(src="fe80::1", dst="ff02::1", hlim=1)
+              / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / ICMPv6MLQuery2()),
+        ether(IPv6(src="2001:db8::2", dst="2001:db8::1") / UDP6(sport=1, dport=2) / b"hi"))
+    status, lines, _ = run("ipv6", "--pcap", capture(tmp_path, *frames))
+    assert status == 0
+    assert [list(line)[3:] for line in lines] == [
+        ["ethernet", "ipv6", "icmpv6", "echo"], ["ethernet", "ipv6", "icmpv6", "ndp"],
+        ["ethernet", "ipv6", "icmpv6", "mld"], ["ethernet", "ipv6", "udp"]]
+    assert lines[0]["echo"]["identifier"] == 5 and lines[1]["ndp"]["target"] == "2001:db8::1"
+    assert lines[2]["mld"]["version"] == 2 and lines[3]["udp"]["payload"] == "6869"
 
 
 def test_proto_selects_frames_but_errors_are_always_shown(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""Text forms of MAC and IPv4 addresses, converted strictly both ways for the codecs."""
+"""Text forms of MAC, IPv4 and IPv6 addresses, converted strictly both ways for the codecs."""
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 
 from levante.codecs.errors import CodecError
 
@@ -45,3 +46,38 @@ def ipv4_from_text(text: str, error: type[CodecError]) -> bytes:
            for value, part in zip(values, parts, strict=True)):
         raise error(f"bad IPv4 address {text!r}: each part must be 0..255, no leading zeros")
     return bytes(values)
+
+
+@functools.lru_cache(maxsize=1024)
+def ipv6_from_text(text: str, error: type[CodecError]) -> bytes:
+    """An IPv6 address in RFC 4291 §2.2 text form → 16 bytes; else raises `error`.
+
+    A zone (`%eth0`) is refused: an address on the wire has none.
+    """
+    if "%" in text or not text.isascii():
+        raise error(f"bad IPv6 address {text!r}: no zone or non-ASCII characters allowed")
+    try:
+        return ipaddress.IPv6Address(text).packed
+    except ValueError:
+        raise error(f"bad IPv6 address {text!r}") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def ipv6_to_text(raw: bytes) -> str:
+    """16 bytes → the RFC 5952 canonical text form (one spelling per address)."""
+    return ipaddress.IPv6Address(raw).compressed
+
+
+def canonical_ipv6(text: str, error: type[CodecError]) -> str:
+    """Any accepted spelling of an IPv6 address → its canonical one."""
+    if "%" in text or not text.isascii():
+        raise error(f"bad IPv6 address {text!r}: no zone or non-ASCII characters allowed")
+    try:
+        return ipaddress.IPv6Address(text).compressed
+    except ValueError:
+        raise error(f"bad IPv6 address {text!r}") from None
+
+
+def is_ipv6_text(text: str) -> bool:
+    """Whether an address string is IPv6 (IPv4 text never holds a colon)."""
+    return ":" in text

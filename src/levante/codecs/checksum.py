@@ -52,3 +52,10 @@ def pseudo_header(source: bytes, destination: bytes, protocol: int, length: int)
     cover (addresses, a zero byte, the protocol, the transport length). Prefixing it to
     the segment lets one sum cover both."""
     return source + destination + bytes((0, protocol)) + length.to_bytes(2, "big")
+
+
+def ipv6_pseudo_header(source: bytes, destination: bytes, next_header: int,
+                       length: int) -> bytes:
+    """RFC 8200 §8.1: the 40-byte IPv6 pseudo-header of upper-layer checksums (addresses,
+    a 32-bit upper-layer length, three zero bytes, the next header value)."""
+    return source + destination + length.to_bytes(4, "big") + bytes((0, 0, 0, next_header))

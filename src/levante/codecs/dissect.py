@@ -1,6 +1,7 @@
 """Layer-by-layer dissection of captured Ethernet frames, as `levante decode --pcap` shows them.
 
-Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | MQTT (TCP port 1883).
+Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | MQTT (TCP port 1883);
+Ethernet → IPv6 → ICMPv6 (→ NDP | MLD) | UDP | TCP likewise.
 Sans-IO like the codecs: frames in, JSON-ready dicts out. The only state is one MQTT
 stream decoder per TCP flow direction, since MQTT packets span segments.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
+from levante.codecs import arp, coap, ethernet, icmp, icmpv6, ipv4, ipv6, mld, mqtt, ndp, tcp, udp
 from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
+from levante.codecs.ipv6_extensions import parse_chain
 
 COAP_PORT = 5683
 MQTT_PORT = 1883
@@ -61,6 +63,8 @@ class Dissector:
             _add(layers, "ethernet", "arp", arp.decode(frame.payload))
         elif frame.ethertype == ethernet.ETHERTYPE_IPV4:
             self._ipv4(frame.payload, layers)
+        elif frame.ethertype == ethernet.ETHERTYPE_IPV6:
+            self._ipv6(frame.payload, layers)
 
     def _ipv4(self, data: bytes, layers: dict[str, Any]) -> None:
         packet = ipv4.decode(data, interface=self.interface)
@@ -69,20 +73,50 @@ class Dissector:
             return  # RFC 791 §3.2: the transport header is only whole after reassembly
         if packet.protocol == ipv4.PROTOCOL_ICMP:
             _add(layers, "ipv4", "icmp", icmp.decode(packet.payload))
-        elif packet.protocol == ipv4.PROTOCOL_UDP:
-            datagram = udp.decode(packet.payload, source=packet.source,
-                                  destination=packet.destination)
-            _add(layers, "ipv4", "udp", datagram)
+        else:
+            self._transport("ipv4", packet.protocol, packet.payload, packet, layers)
+
+    def _ipv6(self, data: bytes, layers: dict[str, Any]) -> None:
+        packet = ipv6.decode(data)
+        _add(layers, "ethernet", "ipv6", packet)
+        chain = parse_chain(packet, destination_is_multicast=packet.destination[:2] == "ff")
+        if chain.fragment is not None and not chain.fragment.is_atomic:
+            return  # RFC 8200 §4.5: the upper-layer header is only whole after reassembly
+        upper = chain.upper_data(packet)
+        if chain.upper_layer != ipv6.NEXT_ICMPV6:
+            self._transport("ipv6", chain.upper_layer, upper, packet, layers)
+            return
+        message = icmpv6.decode(upper, source=packet.source, destination=packet.destination)
+        _add(layers, "ipv6", "icmpv6", message)
+        if message.type in ndp.MINIMUM_LENGTH:
+            _add(layers, "icmpv6", "ndp", ndp.decode(message))
+        elif message.type == icmpv6.MLD_QUERY:
+            _add(layers, "icmpv6", "mld", mld.decode_query(message))
+        elif message.type == icmpv6.MLDV2_REPORT:
+            _add(layers, "icmpv6", "mld", {"records": mld.decode_v2_report(message)})
+        elif message.type in (icmpv6.ECHO_REQUEST, icmpv6.ECHO_REPLY):
+            _add(layers, "icmpv6", "echo", icmpv6.decode_echo(message))
+
+    def _transport(self, below: str, protocol: int, data: bytes,
+                   packet: ipv4.Ipv4Packet | ipv6.Ipv6Packet, layers: dict[str, Any]) -> None:
+        if protocol == ipv4.PROTOCOL_UDP:
+            datagram = udp.decode(data, source=packet.source, destination=packet.destination)
+            _add(layers, below, "udp", datagram)
             if COAP_PORT in (datagram.source_port, datagram.destination_port):
                 _add(layers, "udp", "coap", describe_coap(coap.decode(datagram.payload)))
-        elif packet.protocol == ipv4.PROTOCOL_TCP:
-            segment = tcp.decode(packet.payload, source=packet.source,
-                                 destination=packet.destination)
-            _add(layers, "ipv4", "tcp", segment)
+        elif protocol == ipv4.PROTOCOL_TCP:
+            # The TCP codec's checksum knows the IPv4 pseudo-header only: over IPv6 the
+            # segment is shown unverified.
+            if below == "ipv6":
+                segment = tcp.decode(data)
+            else:
+                segment = tcp.decode(data, source=packet.source,
+                                     destination=packet.destination)
+            _add(layers, below, "tcp", segment)
             if MQTT_PORT in (segment.source_port, segment.destination_port):
                 self._mqtt(packet, segment, layers)
 
-    def _mqtt(self, packet: ipv4.Ipv4Packet, segment: tcp.TcpSegment,
+    def _mqtt(self, packet: ipv4.Ipv4Packet | ipv6.Ipv6Packet, segment: tcp.TcpSegment,
               layers: dict[str, Any]) -> None:
         key = (packet.source, segment.source_port, packet.destination,
                segment.destination_port)

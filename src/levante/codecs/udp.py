@@ -1,12 +1,17 @@
-"""UDP datagrams (RFC 768), with the IPv4 pseudo-header checksum."""
+"""UDP datagrams (RFC 768), with the IPv4 or IPv6 (RFC 8200 §8.1) pseudo-header checksum."""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
-from levante.codecs.addresses import ipv4_from_text
-from levante.codecs.checksum import internet_checksum, is_valid, pseudo_header
+from levante.codecs.addresses import ipv4_from_text, ipv6_from_text, is_ipv6_text
+from levante.codecs.checksum import (
+    internet_checksum,
+    ipv6_pseudo_header,
+    is_valid,
+    pseudo_header,
+)
 from levante.codecs.errors import CodecError
 
 HEADER_LENGTH = 8
@@ -38,8 +43,8 @@ class UdpDatagram:
 
 def decode(data: bytes, *, source: str | None = None,
            destination: str | None = None) -> UdpDatagram:
-    """Bytes → `UdpDatagram`. With the IPv4 `source` and `destination`, the checksum is
-    verified too. Bytes beyond the UDP length are ignored."""
+    """Bytes → `UdpDatagram`. With the IP `source` and `destination`, the checksum is
+    verified too (over IPv6 it is mandatory). Bytes beyond the UDP length are ignored."""
     available = len(data)
     if available < HEADER_LENGTH:
         raise UdpError(f"truncated header: {available} bytes, need {HEADER_LENGTH}")
@@ -51,6 +56,9 @@ def decode(data: bytes, *, source: str | None = None,
         raise UdpError(f"truncated datagram: length {length}, {available} bytes")
     # RFC 768 "Checksum": zero means the sender computed none; otherwise it covers the
     # pseudo-header (source, destination, protocol, UDP length), header and data.
+    # RFC 8200 §8.1: over IPv6 the checksum is not optional; a zero one is discarded.
+    if checksum == 0 and destination is not None and is_ipv6_text(destination):
+        raise UdpChecksumError("a UDP datagram over IPv6 has no checksum")
     if checksum != 0 and source is not None and destination is not None:
         if not is_valid(_pseudo_header(source, destination, length) + data[:length]):
             raise UdpChecksumError(f"checksum {checksum:#06x} does not match")
@@ -64,7 +72,7 @@ def decode(data: bytes, *, source: str | None = None,
 
 def encode(datagram: UdpDatagram, *, source: str | None = None,
            destination: str | None = None) -> bytes:
-    """`UdpDatagram` → bytes. When `checksum` is None it is computed from the IPv4
+    """`UdpDatagram` → bytes. When `checksum` is None it is computed from the IP
     `source` and `destination`, or left 0 (no checksum) if they are not given."""
     length = HEADER_LENGTH + len(datagram.payload)
     if length > MAX_LENGTH:
@@ -87,6 +95,10 @@ def encode(datagram: UdpDatagram, *, source: str | None = None,
 
 
 def _pseudo_header(source: str, destination: str, length: int) -> bytes:
+    if is_ipv6_text(source) or is_ipv6_text(destination):
+        return ipv6_pseudo_header(ipv6_from_text(source, UdpError),
+                                  ipv6_from_text(destination, UdpError),
+                                  PROTOCOL_NUMBER, length)
     return pseudo_header(
         ipv4_from_text(source, UdpError), ipv4_from_text(destination, UdpError),
         PROTOCOL_NUMBER, length,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from levante.codecs.addresses import canonical_ipv6
 from levante.config import Config
+from levante.net.stack.ipv6_settings import Ipv6Settings
 from levante.net.stack.reassembly import FragmentLimits
 from levante.net.stack.settings import (
     InterfaceSettings,
@@ -40,7 +42,8 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
             max_fragments=config.get_int("NET_IPV4_FRAGMENT_MAX_PKT"),
             timeout_us=config.get_int("NET_IPV4_FRAGMENT_TIMEOUT") * 1_000_000)
     return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table,
-                             fragments=fragments, tcp=tcp_settings(config))
+                             fragments=fragments, tcp=tcp_settings(config),
+                             ipv6=_ipv6_settings(config))
 
 
 def tcp_settings(config: Config) -> TcpSettings | None:
@@ -56,6 +59,36 @@ def tcp_settings(config: Config) -> TcpSettings | None:
         reject_with_rst=config.is_enabled("NET_TCP_REJECT_CONN_WITH_RST"),
         fast_retransmit=config.is_enabled("NET_TCP_FAST_RETRANSMIT"),
         congestion_avoidance=config.is_enabled("NET_TCP_CONGESTION_AVOIDANCE"))
+
+
+def _ipv6_settings(config: Config) -> Ipv6Settings | None:
+    """IPv6 as CONFIG_NET_IPV6 and its companions configure it; None without it."""
+    if not config.is_enabled("NET_IPV6"):
+        return None
+    static = None
+    if config.is_enabled("NET_CONFIG_SETTINGS"):
+        static = _text(config, "NET_CONFIG_MY_IPV6_ADDR") or None
+    try:
+        if static is not None:
+            static = canonical_ipv6(static, SettingsError)
+        return Ipv6Settings(
+            static_address=static,
+            hop_limit=config.get_int("NET_INITIAL_HOP_LIMIT"),
+            neighbor_discovery=config.is_enabled("NET_IPV6_ND"),
+            duplicate_address_detection=config.is_enabled("NET_IPV6_DAD"),
+            multicast_listener_discovery=config.is_enabled("NET_IPV6_MLD"),
+            max_neighbors=config.get_int("NET_IPV6_MAX_NEIGHBORS"),
+            unicast_address_count=config.get_int("NET_IF_UNICAST_IPV6_ADDR_COUNT"),
+            multicast_address_count=config.get_int("NET_IF_MCAST_IPV6_ADDR_COUNT"),
+            prefix_count=config.get_int("NET_IF_IPV6_PREFIX_COUNT"),
+            max_routers=config.get_int("NET_MAX_ROUTERS"),
+            fragments=FragmentLimits(
+                max_datagrams=config.get_int("NET_IPV6_FRAGMENT_MAX_COUNT"),
+                max_fragments=config.get_int("NET_IPV6_FRAGMENT_MAX_PKT"),
+                timeout_us=config.get_int("NET_IPV6_FRAGMENT_TIMEOUT") * 1_000_000)
+            if config.is_enabled("NET_IPV6_FRAGMENT") else None)
+    except SettingsError as error:
+        raise SettingsError("CONFIG_NET_CONFIG_MY_IPV6_ADDR: " + error.message) from None
 
 
 def _text(config: Config, name: str) -> str:

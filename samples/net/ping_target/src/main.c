@@ -8,5 +8,9 @@ int main(void)
 {
 	printk("ping target %s on %s, peer %s\n", CONFIG_NET_CONFIG_MY_IPV4_ADDR,
 	       CONFIG_BOARD, CONFIG_NET_CONFIG_PEER_IPV4_ADDR);
+#if defined(CONFIG_NET_IPV6)
+	printk("ping target %s, peer %s\n", CONFIG_NET_CONFIG_MY_IPV6_ADDR,
+	       CONFIG_NET_CONFIG_PEER_IPV6_ADDR);
+#endif
 	return 0;
 }

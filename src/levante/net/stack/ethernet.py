@@ -13,7 +13,8 @@ MIN_FRAME_LENGTH = 60
 
 
 class EthernetPort:
-    """Accepts frames addressed to the interface (or broadcast) and queues frames to send."""
+    """Accepts frames addressed to the interface, to broadcast or to a group it listens to
+    (`groups`, the IPv6 multicast MACs), and queues frames to send."""
 
     def __init__(self, mac: str, stats: NetStats, mtu: int) -> None:
         self.mac = mac
@@ -21,6 +22,7 @@ class EthernetPort:
         self.mtu = mtu
         self.link_up = False  # carrier: frames are only sent while the link is up
         self._outgoing: list[bytes] = []
+        self.groups: frozenset[str] = frozenset()
 
     def accept(self, data: bytes) -> ethernet.EthernetFrame | None:
         """The decoded frame when it is for this interface, else None (counted)."""
@@ -30,7 +32,8 @@ class EthernetPort:
         except ethernet.EthernetError:
             self.stats.drop("ethernet", "malformed")
             return None
-        if frame.destination not in (self.mac, BROADCAST_MAC):
+        if frame.destination not in (self.mac, BROADCAST_MAC) and \
+                frame.destination not in self.groups:
             self.stats.drop("ethernet", "not-for-us")
             return None
         # IEEE 802.3 §3.2.3: a source address is always an individual one.

@@ -1,12 +1,17 @@
-"""An interface's settings: its MAC, its IPv4 address, netmask and gateway, and limits."""
+"""An interface's settings: its MAC, its IPv4 address, netmask and gateway, its IPv6
+settings, and limits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from levante.codecs.addresses import ipv4_from_text, ipv4_to_text, mac_from_text
 from levante.codecs.errors import CodecError
 from levante.net.stack.reassembly import FragmentLimits
+
+if TYPE_CHECKING:
+    from levante.net.stack.ipv6_settings import Ipv6Settings
 
 ETHERNET_MTU = 1500  # RFC 894: the largest IPv4 datagram an Ethernet frame carries
 BROADCAST = "255.255.255.255"
@@ -113,8 +118,8 @@ class TcpSettings:
 
 @dataclass(frozen=True)
 class InterfaceSettings:
-    """One Ethernet interface: its MAC, its IPv4 settings (None until it has an address)
-    and the limits the stack keeps to."""
+    """One Ethernet interface: its MAC, its IPv4 settings (None until it has an address),
+    its IPv6 settings (None: no IPv6) and the limits the stack keeps to."""
 
     mac: str
     ipv4: Ipv4Settings | None = None
@@ -124,6 +129,7 @@ class InterfaceSettings:
     # CONFIG_NET_IPV4_FRAGMENT: reassembly and fragmentation; None drops fragments.
     fragments: FragmentLimits | None = None
     tcp: TcpSettings | None = None  # CONFIG_NET_TCP; None: no TCP (segments dropped)
+    ipv6: Ipv6Settings | None = None
 
     def __post_init__(self) -> None:
         raw = mac_from_text(self.mac, SettingsError)

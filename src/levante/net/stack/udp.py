@@ -1,5 +1,6 @@
 """UDP (RFC 768) for the interface: the port table the socket layer binds in, input with
-the checksum checked, output with it computed."""
+the checksum checked, output with it computed; over IPv4, and over IPv6 once attached
+(RFC 8200 §8.1: its own pseudo-header, the checksum mandatory)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from levante.codecs import ipv4, udp
+from levante.codecs import ipv4, ipv6, udp
+from levante.codecs.addresses import canonical_ipv6, is_ipv6_text
+from levante.codecs.errors import CodecError
 from levante.codecs.ipv4 import Ipv4Packet
+from levante.codecs.ipv6 import Ipv6Packet
 from levante.net.stack.ipv4 import Ipv4Layer
+from levante.net.stack.ipv6 import Ipv6Layer
 from levante.net.stack.stats import NetStats
 
 # RFC 6335 §6: the dynamic (ephemeral) ports.
@@ -20,7 +25,7 @@ RECEIVE_QUEUE_LENGTH = 8  # datagrams an endpoint holds before new ones are drop
 
 @dataclass(frozen=True)
 class ReceivedDatagram:
-    source: str
+    source: str  # dotted decimal, or an IPv6 address in its canonical text form
     source_port: int
     payload: bytes
 
@@ -54,6 +59,16 @@ class UdpLayer:
         self.endpoints: dict[int, UdpEndpoint] = {}
         self._next_ephemeral = EPHEMERAL_FIRST
         ip.protocols[ipv4.PROTOCOL_UDP] = self.receive
+        self.ipv6: Ipv6Layer | None = None
+        self.port_unreachable_ipv6: Callable[[Ipv6Packet, bool, int], None] | None = None
+
+    def attach_ipv6(self, ip: Ipv6Layer,
+                    port_unreachable: Callable[[Ipv6Packet, bool, int], None]) -> None:
+        """Carry datagrams over IPv6 too (one port table for both, as a dual-stack
+        socket binds both)."""
+        self.ipv6 = ip
+        self.port_unreachable_ipv6 = port_unreachable
+        ip.protocols[ipv6.NEXT_UDP] = self.receive_ipv6
 
     def bind(self, port: int) -> UdpEndpoint:
         """An endpoint on `port` (0: a free ephemeral port); raises `PortInUse`, or
@@ -101,11 +116,36 @@ class UdpLayer:
             if not to_broadcast:
                 self.port_unreachable(packet, raw, now)
             return
+        self._deliver(endpoint, ReceivedDatagram(packet.source, datagram.source_port,
+                                                 datagram.payload))
+
+    def receive_ipv6(self, packet: Ipv6Packet, data: bytes, to_multicast: bool,
+                     now: int) -> None:
+        self.stats.count("udp.received")
+        try:
+            datagram = udp.decode(data, source=packet.source, destination=packet.destination)
+        except udp.UdpChecksumError:
+            self.stats.drop("udp", "bad-checksum")  # a zero one included (RFC 8200 §8.1)
+            return
+        except udp.UdpError:
+            self.stats.drop("udp", "malformed")
+            return
+        endpoint = self.endpoints.get(datagram.destination_port) \
+            if datagram.destination_port else None
+        if endpoint is None:
+            self.stats.drop("udp", "port-unreachable")
+            # RFC 4443 §3.1 code 4; §2.4 (e.3): never for a multicast destination.
+            if not to_multicast and self.port_unreachable_ipv6 is not None:
+                self.port_unreachable_ipv6(packet, to_multicast, now)
+            return
+        self._deliver(endpoint, ReceivedDatagram(packet.source, datagram.source_port,
+                                                 datagram.payload))
+
+    def _deliver(self, endpoint: UdpEndpoint, received: ReceivedDatagram) -> None:
         if len(endpoint.received) >= endpoint.capacity:
             self.stats.drop("udp", "receive-queue-full")
             return
-        endpoint.received.append(ReceivedDatagram(packet.source, datagram.source_port,
-                                                  datagram.payload))
+        endpoint.received.append(received)
         self.stats.count("udp.delivered")
         if endpoint.on_receive is not None:
             endpoint.on_receive(endpoint)
@@ -113,7 +153,9 @@ class UdpLayer:
     def send(self, endpoint: UdpEndpoint, destination: str, port: int, payload: bytes,
              now: int) -> bool:
         """Send `payload` from `endpoint` to `destination`:`port`; False (counted) when
-        it cannot go."""
+        it cannot go. `destination` is dotted decimal or IPv6 text."""
+        if is_ipv6_text(destination):
+            return self._send_ipv6(endpoint, destination, port, payload, now)
         settings = self.ip.settings.ipv4
         if settings is None:
             self.stats.drop("udp", "no-address")
@@ -129,6 +171,31 @@ class UdpLayer:
             self.stats.drop("udp", "unsendable")
             return False
         if not self.ip.send(destination, ipv4.PROTOCOL_UDP, data, now):
+            return False
+        self.stats.count("udp.sent")
+        return True
+
+    def _send_ipv6(self, endpoint: UdpEndpoint, destination: str, port: int, payload: bytes,
+                   now: int) -> bool:
+        if self.ipv6 is None:
+            self.stats.drop("udp", "no-ipv6")
+            return False
+        if not 1 <= port <= 0xFFFF:
+            self.stats.drop("udp", "bad-port")
+            return False
+        try:
+            destination = canonical_ipv6(destination, udp.UdpError)
+            source = self.ipv6.source_for(destination)
+            if source is None:
+                self.stats.drop("udp", "no-address")
+                return False
+            data = udp.encode(udp.UdpDatagram(source_port=endpoint.port,
+                                              destination_port=port, payload=payload),
+                              source=source, destination=destination)
+        except CodecError:  # a destination that is no address, a datagram over 64 KiB
+            self.stats.drop("udp", "unsendable")
+            return False
+        if not self.ipv6.send(destination, ipv6.NEXT_UDP, data, now, source=source):
             return False
         self.stats.count("udp.sent")
         return True

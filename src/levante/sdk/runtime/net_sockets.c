@@ -9,6 +9,9 @@
 #include <zephyr/net/net_context.h>
 #include <zephyr/net/socket.h>
 
+/* The kernel reads a timeval as a 64-bit tv_sec and a 32-bit tv_usec (16 bytes). */
+BUILD_ASSERT(sizeof(struct timeval) == 16 && sizeof(struct zsock_timeval) == 16);
+
 /* The sockets' kernel objects (kernel memory: no user thread reaches them). */
 struct net_context z_net_contexts[CONFIG_NET_MAX_CONTEXTS] = {
 	[0 ... CONFIG_NET_MAX_CONTEXTS - 1] = { .fd = -1 },

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/time.h> /* struct timeval: SO_RCVTIMEO, SO_SNDTIMEO, select */
 #include <sys/types.h>
 #include <zephyr/kernel.h>
 #include <zephyr/net/net_ip.h>

@@ -129,3 +129,21 @@ def test_a_receive_timeout_ends_the_wait_on_simulated_time() -> None:
     assert results == {"ready": 0, "received": -ERRNO["EAGAIN"]}
     # 50 ms of poll, then 30 ms of SO_RCVTIMEO (whole ticks of 10 ms, rounded up).
     assert 80_000 <= system.mark_cycle("timed out") <= 110_000
+
+
+def test_a_full_descriptor_table_is_enfile_and_no_free_slot_is_enoent() -> None:
+    results: list[int] = []
+
+    def main(_: Args) -> Script:
+        for _ in range(3):
+            results.append((yield call("z_levante_zsock_socket", 1, 2, 0)))
+        results.append((yield call("z_levante_zsock_close", results[0])))
+        system.kernel.sockets.descriptor_limit = 8  # now the two slots are the bound
+        results.append((yield call("z_levante_zsock_socket", 1, 2, 0)))
+        results.append((yield call("z_levante_zsock_socket", 1, 2, 0)))
+
+    system, _ = booted(ScriptedLink([None]), main)
+    system.kernel.sockets.descriptor_limit = 2
+    system.run(until=100_000)
+    # Descriptors from 3; the table (2) is full first, then the slots (2).
+    assert results == [3, 4, -ERRNO["ENFILE"], 0, 3, -ERRNO["ENOENT"]]

@@ -73,6 +73,7 @@ ERRNO: dict[str, int] = {
     "ENOTSUP": 134,
     "ECANCELED": 140,
     # The socket layer's (Zephyr's socket calls set these through errno).
+    "ENFILE": 23,
     "EMFILE": 24,
     "EOPNOTSUPP": 95,
     "ENOBUFS": 105,

@@ -34,7 +34,7 @@ _SUBSYSTEMS: dict[str, str] = {
     "VIDEO": "video", "VIDEO_": "video",
     "SMP": "SMP (Levante's boards have one CPU)",
     "CPP": "C++ applications", "CPLUSPLUS": "C++ applications", "STD_CPP": "C++ applications",
-    "POSIX_API": "the POSIX API", "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
+    "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
     "LLEXT": "loadable extensions", "LLEXT_": "loadable extensions",
     "COVERAGE": "code coverage",
     "ZTEST_SHUFFLE": "ztest's shuffled test order", "ZTEST_SHELL": "ztest's shell",

@@ -146,7 +146,8 @@ class KernelState:
         self.system_pool: MemoryPool | None = None
         # CONFIG_NET_SOCKETS: descriptors, the slots behind them (found at boot) and the
         # network the board's interface attaches.
-        self.sockets = SocketTable(poll_max=config.net_sockets_poll_max)
+        self.sockets = SocketTable(poll_max=config.net_sockets_poll_max,
+                                   descriptor_limit=config.zvfs_open_max)
         # Last, as they need the kernel whole: user mode, stack protection, the devices.
         self.userspace = UserSpace(self._whole) if config.userspace else None
         self.stacks = StackProtection(self._whole)

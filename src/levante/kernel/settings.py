@@ -73,6 +73,7 @@ class KernelConfig:
     net_sockets: bool = False
     net_max_contexts: int = 6
     net_sockets_poll_max: int = 3
+    zvfs_open_max: int = 4  # CONFIG_ZVFS_OPEN_MAX: descriptors open at once
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -268,6 +269,7 @@ def _socket_settings(config: Config) -> dict[str, Any]:
         "net_sockets": True,
         "net_max_contexts": config.get_int("NET_MAX_CONTEXTS"),
         "net_sockets_poll_max": config.get_int("NET_SOCKETS_POLL_MAX"),
+        "zvfs_open_max": config.get_int("ZVFS_OPEN_MAX"),
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from levante.abi import ERRNO
 from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.objects.socket_transport import NetworkService, TransportSocket
 from levante.kernel.waitq import WaitQueue
@@ -56,6 +57,7 @@ class SocketTable:
 
     slots: tuple[int, ...] = ()  # the addresses of the runtime's net_context array
     poll_max: int = 3  # CONFIG_NET_SOCKETS_POLL_MAX
+    descriptor_limit: int = 4  # CONFIG_ZVFS_OPEN_MAX
     network: NetworkService | None = None  # the board's network, once attached
     by_descriptor: dict[int, NetSocket] = field(default_factory=dict)
 
@@ -63,14 +65,23 @@ class SocketTable:
         return self.by_descriptor.get(descriptor)
 
     def free_descriptor(self) -> int | None:
-        """The lowest descriptor free, as Zephyr's fd table hands them, while a slot is;
-        0 to 2 stay the console's (Zephyr's table with POSIX device I/O reserves them),
-        so the C library's close/read/write can tell a socket's descriptor."""
-        if len(self.by_descriptor) >= len(self.slots):
+        """The lowest descriptor free, as Zephyr's fd table hands them (None: the table
+        is full); 0 to 2 stay the console's (Zephyr's table with POSIX device I/O
+        reserves them), so the C library's close/read/write can tell a socket's."""
+        if len(self.by_descriptor) >= self.descriptor_limit:
             return None
         return next(number for number in range(FIRST_DESCRIPTOR,
-                                               FIRST_DESCRIPTOR + len(self.slots) + 1)
+                                               FIRST_DESCRIPTOR + self.descriptor_limit + 1)
                     if number not in self.by_descriptor)
+
+    def unavailable(self) -> int:
+        """0, or why no socket can be made now: -ENFILE (the descriptor table is full,
+        Zephyr's zvfs_reserve_fd) or -ENOENT (every net_context is taken)."""
+        if self.free_descriptor() is None:
+            return -ERRNO["ENFILE"]
+        if self.free_slot() is None:
+            return -ERRNO["ENOENT"]
+        return 0
 
     def free_slot(self) -> int | None:
         used = {sock.address for sock in self.by_descriptor.values()}

@@ -78,9 +78,8 @@ def _valid_socket(kernel: Inspect, caller: Caller, family: int, kind: int,
                   protocol: int) -> int | Plan:
     if kernel.sockets.network is None:
         return -ERRNO["EAFNOSUPPORT"]  # no network interface: no family is served
-    if kernel.sockets.free_descriptor() is None or kernel.sockets.free_slot() is None:
-        return -ERRNO["ENOENT"]  # every net_context is taken (Zephyr's net_context_get)
-    return family, kind, protocol
+    unavailable = kernel.sockets.unavailable()
+    return unavailable if unavailable else (family, kind, protocol)
 
 
 @syscall("z_levante_zsock_socket", validate=_valid_socket)

@@ -37,12 +37,12 @@ def receive_now(sock: NetSocket, request: ReceiveRequest) -> Received | None:
 def adopt_socket(kernel: Services, caller: Caller, transport: TransportSocket, family: int,
                  kind: int, protocol: int) -> int:
     """A new socket object for `transport`, granted to the caller's thread only; its
-    descriptor, or -ENOENT when every slot is taken (Zephyr's net_context_get)."""
+    descriptor, or -ENFILE / -ENOENT when there is no room (SocketTable.unavailable)."""
     table = kernel.sockets
     descriptor, slot = table.free_descriptor(), table.free_slot()
     if descriptor is None or slot is None:
         transport.close()
-        return -ERRNO["ENOENT"]
+        return table.unavailable()
     sock = NetSocket(descriptor, family, kind, protocol, transport, address=slot)
     kernel.objects.register(slot, sock)
     entry = kernel.objects.entry(slot)

@@ -12,6 +12,7 @@
 #include <sys/time.h> /* struct timeval: SO_RCVTIMEO, SO_SNDTIMEO, select */
 #include <sys/types.h>
 #include <zephyr/kernel.h>
+#include <zephyr/net/net_core.h>
 #include <zephyr/net/net_ip.h>
 #include <zephyr/net/socket_select.h>
 
@@ -58,7 +59,36 @@ extern "C" {
 #define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
+#define SO_TIMESTAMPING 37
+#define SO_SOCKS5 60
+#define SO_TXTIME 61
+/* Protocol levels' options: served by the protocol's transport (ENOPROTOOPT where it
+ * has none, as UDP has none of TCP's). */
 #define TCP_NODELAY 1
+#define TCP_KEEPIDLE 2
+#define TCP_KEEPINTVL 3
+#define TCP_KEEPCNT 4
+#define IP_TOS 1
+#define IP_TTL 2
+#define IP_PKTINFO 8
+#define IP_MULTICAST_TTL 33
+#define IP_ADD_MEMBERSHIP 35
+#define IP_DROP_MEMBERSHIP 36
+#define IPV6_UNICAST_HOPS 16
+#define IPV6_MULTICAST_HOPS 18
+#define IPV6_ADD_MEMBERSHIP 20
+#define IPV6_DROP_MEMBERSHIP 21
+#define IPV6_V6ONLY 26
+#define IPV6_RECVPKTINFO 49
+#define IPV6_TCLASS 67
+#define IPV6_ADDR_PREFERENCES 72
+#define IPV6_PREFER_SRC_TMP 0x0001
+#define IPV6_PREFER_SRC_PUBLIC 0x0002
+#define IPV6_PREFER_SRC_COA 0x0004
+#define IPV6_PREFER_SRC_CGA 0x0008
+#define IPV6_PREFER_SRC_PUBTMP_DEFAULT 0x0100
+#define IPV6_PREFER_SRC_HOME 0x0400
+#define IPV6_PREFER_SRC_NONCGA 0x0800
 
 /* fcntl's commands and flag, with the C library's values. */
 #ifndef F_GETFL

@@ -26,3 +26,10 @@ def test_the_socket_suite_passes(builder: Builder, board: str) -> None:
     assert all(case.status == "passed" for case in verdict.cases)
     # The three user-mode faults were announced, each ending only its thread.
     assert result.output.count("Fatal error expected as part of test case.") == 3
+
+
+def test_the_suite_passes_with_picolibc(builder: Builder) -> None:
+    result = builder.run(APP, board="lv_m4", extra=("overlay-picolibc.conf",))
+    verdict = judge_ztest(result.output.splitlines())
+    assert verdict.passed, result.output
+    assert len(verdict.cases) == 15

@@ -455,3 +455,41 @@ int zsock_select(int nfds, zsock_fd_set *readfds, zsock_fd_set *writefds,
 }
 
 #endif /* CONFIG_NET_SOCKETS */
+
+#if defined(CONFIG_NET_SOCKETS) && (defined(CONFIG_PICOLIBC) || defined(CONFIG_MINIMAL_LIBC))
+#include <unistd.h>
+
+/* picolibc has no descriptor calls of its own here (its console is a stream): close,
+ * read and write serve the sockets' descriptors (3 and up), as newlib's hooks do
+ * (libc_glue.c); write to 1 or 2 is the console's, anything else is no descriptor. */
+int close(int fd)
+{
+	if (fd > 2) {
+		return zsock_close(fd);
+	}
+	errno = EBADF;
+	return -1;
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	if (fd > 2) {
+		return zsock_recv(fd, buf, len, 0);
+	}
+	errno = EBADF;
+	return -1;
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	if (fd > 2) {
+		return zsock_send(fd, buf, len, 0);
+	}
+	if (fd == 1 || fd == 2) {
+		k_str_out((char *)buf, len);
+		return (ssize_t)len;
+	}
+	errno = EBADF;
+	return -1;
+}
+#endif

@@ -17,7 +17,8 @@ from levante.sdk.unsupported import explain, first_error
     ("main.c:4:9: error: implicit declaration of function 'k_p4wq_submit'", "parallel work"),
     ("main.c:9:5: error: implicit declaration of function 'k_mem_map'", "virtual memory"),
     ("main.c:3:1: error: unknown type name 'bt_addr_le_t'", "Bluetooth"),
-    ("x.c:1:1: error: implicit declaration of function 'zsock_socket'", "sockets"),
+    ("x.c:1:1: error: implicit declaration of function 'net_if_get_default'",
+     "networking"),
 ])
 def test_zephyr_families_are_named(line: str, family: str) -> None:
     sentence = explain(line)
@@ -28,6 +29,11 @@ def test_zephyr_families_are_named(line: str, family: str) -> None:
 def test_a_call_its_configuration_leaves_out_names_the_option() -> None:
     sentence = explain("main.c:4:9: error: implicit declaration of function 'k_poll'")
     assert sentence == "k_poll needs CONFIG_POLL=y"
+
+
+def test_a_socket_call_without_sockets_names_the_option() -> None:
+    sentence = explain("x.c:1:1: error: implicit declaration of function 'zsock_socket'")
+    assert sentence == "zsock_socket needs CONFIG_NET_SOCKETS=y"
 
 
 def test_a_runtime_function_its_configuration_leaves_out_names_the_option() -> None:

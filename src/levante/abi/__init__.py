@@ -72,6 +72,22 @@ ERRNO: dict[str, int] = {
     "ETIMEDOUT": 116,
     "ENOTSUP": 134,
     "ECANCELED": 140,
+    # The socket layer's (Zephyr's socket calls set these through errno).
+    "ENFILE": 23,
+    "EMFILE": 24,
+    "EOPNOTSUPP": 95,
+    "ENOBUFS": 105,
+    "EAFNOSUPPORT": 106,
+    "EPROTOTYPE": 107,
+    "ENOTSOCK": 108,
+    "ENOPROTOOPT": 109,
+    "ENETUNREACH": 114,
+    "EDESTADDRREQ": 121,
+    "EMSGSIZE": 122,
+    "EPROTONOSUPPORT": 123,
+    "EADDRNOTAVAIL": 125,
+    "EISCONN": 127,
+    "ENOTCONN": 128,
 }
 
 # Thread options (Zephyr's bit values).
@@ -251,6 +267,12 @@ STRUCTS: tuple[Struct, ...] = (
     Struct("sensor_trigger", 4, _fields(("type", 0), ("chan", 2))),
     Struct("uart_config", 8, _fields(("baudrate", 0), ("parity", 4), ("stop_bits", 5),
                                      ("data_bits", 6), ("flow_ctrl", 7))),
+    # A socket (Zephyr's net_context, tagged __net_socket): the runtime's array of
+    # CONFIG_NET_MAX_CONTEXTS of them in kernel memory, so each socket has an address
+    # k_object_access_grant can name.  The kernel keeps the state and mirrors the
+    # socket's descriptor in `fd` (-1 while the slot is free).
+    Struct("net_context", 8, _fields(("fd", 0)), k_obj="K_OBJ_NET_SOCKET",
+           requires="NET_SOCKETS"),
 )
 STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
 STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
@@ -268,7 +290,7 @@ _KERNEL_KINDS = (
     "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
     "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
     "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
-    "K_OBJ_SYS_MUTEX",
+    "K_OBJ_SYS_MUTEX", "K_OBJ_NET_SOCKET",
 )
 _DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
                  "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
@@ -370,6 +392,8 @@ OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "APPLICATION_DEFINED_SYSCALL": ("z_app_syscall_return",),
     # The pool k_thread_stack_alloc hands stacks out of (with a DYNAMIC_THREAD_POOL_SIZE).
     "DYNAMIC_THREAD": ("z_dynamic_thread_stacks",),
+    # The socket objects' slots, CONFIG_NET_MAX_CONTEXTS of them (runtime/net_sockets.c).
+    "NET_SOCKETS": ("z_net_contexts",),
 }
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
@@ -496,6 +520,8 @@ _REQUIRES = {
     "k_thread_stack_free": "DYNAMIC_THREAD",
     "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
     "z_levante_reboot": "REBOOT",
+    "z_levante_zsock_": "NET_SOCKETS",
+    "zsock_": "NET_SOCKETS",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -854,6 +880,31 @@ _DECLARATIONS = (
     "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
     # sys_reboot's way into the kernel (the C function never returns to its caller).
     "void z_levante_reboot(int type)",
+    # BSD sockets (<zephyr/net/socket.h>, CONFIG_NET_SOCKETS).  Each returns a result or
+    # -errno; the header's zsock_* functions set errno from it, as Zephyr's do.  A
+    # descriptor names a socket object; the caller needs a permission on it.
+    "int z_levante_zsock_socket(int family, int type, int proto)",
+    "int z_levante_zsock_close(int sock)",
+    "int z_levante_zsock_shutdown(int sock, int how)",
+    "int z_levante_zsock_bind(int sock, const struct sockaddr *addr, size_t addrlen)",
+    "int z_levante_zsock_connect(int sock, const struct sockaddr *addr, size_t addrlen)",
+    "int z_levante_zsock_listen(int sock, int backlog)",
+    "int z_levante_zsock_accept(int sock, struct sockaddr *addr, size_t *addrlen)",
+    "int z_levante_zsock_sendto(int sock, const void *buf, size_t len, int flags, "
+    "const struct sockaddr *dest_addr, size_t addrlen)",
+    "int z_levante_zsock_sendmsg(int sock, const struct msghdr *msg, int flags)",
+    "int z_levante_zsock_recvfrom(int sock, void *buf, size_t max_len, int flags, "
+    "struct sockaddr *src_addr, size_t *addrlen)",
+    "int z_levante_zsock_recvmsg(int sock, struct msghdr *msg, int flags)",
+    "int z_levante_zsock_fcntl(int sock, int cmd, int flags)",
+    "int z_levante_zsock_poll(struct zsock_pollfd *fds, int nfds, int timeout)",
+    "int z_levante_zsock_getsockopt(int sock, int level, int optname, void *optval, "
+    "size_t *optlen)",
+    "int z_levante_zsock_setsockopt(int sock, int level, int optname, const void *optval, "
+    "size_t optlen)",
+    "int z_levante_zsock_getpeername(int sock, struct sockaddr *addr, size_t *addrlen)",
+    "int z_levante_zsock_getsockname(int sock, struct sockaddr *addr, size_t *addrlen)",
+    "void *zsock_get_context_object(int sock)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

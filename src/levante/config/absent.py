@@ -23,8 +23,8 @@ _SUBSYSTEMS: dict[str, str] = {
     "SETTINGS": "the settings subsystem", "SETTINGS_": "the settings subsystem",
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
-    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP and IPv6 (net.kconfig); the rest is to come.
-    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP and IPv6 so far)",
+    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and UDP sockets (net.kconfig); the rest is to come.
+    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and UDP sockets so far)",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",
@@ -32,7 +32,7 @@ _SUBSYSTEMS: dict[str, str] = {
     "VIDEO": "video", "VIDEO_": "video",
     "SMP": "SMP (Levante's boards have one CPU)",
     "CPP": "C++ applications", "CPLUSPLUS": "C++ applications", "STD_CPP": "C++ applications",
-    "POSIX_API": "the POSIX API", "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
+    "PTHREAD_IPC": "the POSIX API", "POSIX_": "the POSIX API",
     "LLEXT": "loadable extensions", "LLEXT_": "loadable extensions",
     "COVERAGE": "code coverage",
     "ZTEST_SHUFFLE": "ztest's shuffled test order", "ZTEST_SHELL": "ztest's shell",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from levante.net.link.link import Link
+from levante.net.sockets import StackNetwork
 from levante.net.stack import NetworkStack
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ class NetworkInterface:
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
+        if kernel.config.net_sockets:
+            # The kernel's sockets reach the network through this interface's stack.
+            kernel.sockets.network = StackNetwork(
+                self.stack, lambda: self._microseconds(kernel.now))
         # The carrier is up from power-on when a link is plugged in; the interface then
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:

@@ -17,6 +17,7 @@ from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
+from levante.kernel.objects.socket import SocketTable
 from levante.kernel.policy import SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
@@ -143,6 +144,10 @@ class KernelState:
         self.debugger: DebugMonitor | None = None
         # The system heap (HEAP_MEM_POOL_SIZE), what k_thread_system_pool_assign gives.
         self.system_pool: MemoryPool | None = None
+        # CONFIG_NET_SOCKETS: descriptors, the slots behind them (found at boot) and the
+        # network the board's interface attaches.
+        self.sockets = SocketTable(poll_max=config.net_sockets_poll_max,
+                                   descriptor_limit=config.zvfs_open_max)
         # Last, as they need the kernel whole: user mode, stack protection, the devices.
         self.userspace = UserSpace(self._whole) if config.userspace else None
         self.stacks = StackProtection(self._whole)

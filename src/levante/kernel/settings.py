@@ -68,6 +68,12 @@ class KernelConfig:
     thread_custom_data: bool = False
     app_syscalls: bool = False  # CONFIG_APPLICATION_DEFINED_SYSCALL
     runtime_stats: bool = False  # CONFIG_THREAD_RUNTIME_STATS
+    # BSD sockets (CONFIG_NET_SOCKETS): how many at once (CONFIG_NET_MAX_CONTEXTS), and
+    # the entries one zsock_poll takes (CONFIG_NET_SOCKETS_POLL_MAX).
+    net_sockets: bool = False
+    net_max_contexts: int = 6
+    net_sockets_poll_max: int = 3
+    zvfs_open_max: int = 4  # CONFIG_ZVFS_OPEN_MAX: descriptors open at once
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -135,6 +141,7 @@ class KernelConfig:
             "DYNAMIC_THREAD": self.dynamic_thread,
             "TIMESLICE_PER_THREAD": self.timeslice_per_thread,
             "REBOOT": self.reboot,
+            "NET_SOCKETS": self.net_sockets,
         }.get(symbol, False)
 
     @property
@@ -216,6 +223,7 @@ class KernelConfig:
             thread_custom_data=config.is_enabled("THREAD_CUSTOM_DATA"),
             app_syscalls=config.is_enabled("APPLICATION_DEFINED_SYSCALL"),
             runtime_stats=config.is_enabled("THREAD_RUNTIME_STATS"),
+            **_socket_settings(config),
         )
         if board is None:
             return settings
@@ -251,6 +259,17 @@ def _random_settings(config: Config) -> dict[str, Any]:
         "drbg_reseed_interval": (
             config.get_int("CTR_DRBG_RESEED_INTERVAL") if csprng == "ctr_drbg" else 10000
         ),
+    }
+
+
+def _socket_settings(config: Config) -> dict[str, Any]:
+    if not config.is_enabled("NET_SOCKETS"):
+        return {}
+    return {
+        "net_sockets": True,
+        "net_max_contexts": config.get_int("NET_MAX_CONTEXTS"),
+        "net_sockets_poll_max": config.get_int("NET_SOCKETS_POLL_MAX"),
+        "zvfs_open_max": config.get_int("ZVFS_OPEN_MAX"),
     }
 
 

@@ -10,6 +10,7 @@ from levante.abi import (
     DEVICE_DRIVERS_BY_NUMBER,
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
+    OPTION_SYMBOLS,
     STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 SYS_FOREVER_MS = -1
 K_OBJ_ANY = KERNEL_OBJECT_TYPES["K_OBJ_ANY"]
+SOCKET_SLOTS_SYMBOL = OPTION_SYMBOLS["NET_SOCKETS"][0]
 _KIND_NAME_LIMIT = 64  # bytes of a driver kind's name read from the image ("device_<name>")
 
 
@@ -72,6 +74,19 @@ def declare_image_objects(kernel: Kernel) -> None:
         for address in _records(kernel, kind.name):
             if kernel.objects.entry(address) is None:
                 kernel.objects.declare(address, kind.name, kind.size)
+
+
+def declare_socket_slots(kernel: Kernel) -> None:
+    """CONFIG_NET_SOCKETS: the runtime's net_context array, one slot per socket that can
+    exist at once; each is a kernel object (uninitialised until zsock_socket)."""
+    symbol = kernel.image.symbols.get(SOCKET_SLOTS_SYMBOL)
+    if not kernel.config.net_sockets or symbol is None:
+        return
+    size = STRUCT_SIZES["net_context"]
+    count = min(kernel.config.net_max_contexts, symbol.size // size)
+    kernel.sockets.slots = tuple(symbol.address + index * size for index in range(count))
+    for slot in kernel.sockets.slots:
+        kernel.objects.declare(slot, "net_context", size)
 
 
 def register_static_objects(kernel: Kernel) -> None:
@@ -208,6 +223,7 @@ def start_system(kernel: Kernel) -> None:
         kernel.userspace.boot()
     attach_system_heap(kernel)
     declare_image_objects(kernel)
+    declare_socket_slots(kernel)
     register_static_objects(kernel)
     kernel.stacks.boot()
     kernel.banner()

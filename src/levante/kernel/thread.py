@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
     from levante.kernel.objects.poll_events import PollWait
+    from levante.kernel.objects.socket_poll import SocketPollWait
+    from levante.kernel.objects.socket_requests import SocketRequest
     from levante.kernel.pool import MemoryPool
     from levante.kernel.usermem import UserBuffer
 
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 # allocation's (size, alignment), a pipe transfer under way, or a mailbox message or
 # receiver's request.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
-                 "PipeReader", "MailboxSend", "MailboxReceive", None]
+                 "PipeReader", "MailboxSend", "MailboxReceive", "SocketRequest",
+                 "SocketPollWait", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

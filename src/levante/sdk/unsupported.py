@@ -22,7 +22,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
     ("net_", "networking"),
-    ("zsock_", "networking (sockets)"),
     ("mqtt_", "MQTT"),
     ("coap_", "CoAP"),
     ("bt_", "Bluetooth"),
@@ -59,6 +58,7 @@ _UNDECLARED = (
 
 # Functions of the C runtime that exist only with their option (not system calls).
 _RUNTIME_REQUIRES = {"sys_reboot": "REBOOT"}
+_SOCKET_PREFIX = "zsock_"  # <zephyr/net/socket.h>: with CONFIG_NET_SOCKETS
 
 
 def _disabled_call(name: str) -> str | None:
@@ -67,6 +67,8 @@ def _disabled_call(name: str) -> str | None:
     call = SYSCALLS_BY_NAME.get(name)
     if call is not None and call.requires:
         return call.requires
+    if name.startswith(_SOCKET_PREFIX):
+        return "NET_SOCKETS"
     return _RUNTIME_REQUIRES.get(name)
 
 

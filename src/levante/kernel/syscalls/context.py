@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
     from levante.kernel.object_records import ObjectRecords
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
+    from levante.kernel.objects.socket import SocketTable
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
     from levante.kernel.sched import Scheduler
@@ -175,6 +176,12 @@ class Inspect(Protocol):
 
     @property
     def current(self) -> Thread: ...
+
+    @property
+    def sockets(self) -> SocketTable:
+        """CONFIG_NET_SOCKETS' descriptors and the network behind them (a validate stage
+        only looks them up)."""
+        ...
 
     @property
     def dynamic_stacks(self) -> DynamicStacks:

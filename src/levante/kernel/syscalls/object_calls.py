@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 _KIND_OF_TYPE = {KERNEL_OBJECT_TYPES[name]: kind for name, kind in OBJECT_KINDS.items()}
 _STACK_TYPE = KERNEL_OBJECT_TYPES["K_OBJ_THREAD_STACK_ELEMENT"]
 # Zephyr refuses to allocate a futex or a sys_mutex: they live in their users' memory.
-_NEVER_ALLOCATED = frozenset({"k_futex", "sys_mutex"})
+# Sockets come only from zsock_socket (Zephyr's NET_SOCKET is not allocatable).
+_NEVER_ALLOCATED = frozenset({"k_futex", "sys_mutex", "net_context"})
 
 
 def _grantable(kernel: Inspect, caller: Caller, address: int) -> KernelObject | None:

@@ -6,6 +6,7 @@
 #include <zephyr/drivers/uart.h>
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/sys/mutex.h>
+#include <zephyr/net/net_context.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>

@@ -25,9 +25,22 @@ extern char __heap_end[];
 #endif
 static char *heap_top = HEAP_START;
 
+#ifdef CONFIG_NET_SOCKETS
+#include <zephyr/net/socket.h>
+/* Descriptors 3 and up are sockets (0 to 2 are the console's): read, write and close on
+ * one are the socket's recv, send and close, as Zephyr's descriptor table serves them. */
+#define IS_SOCKET(fd) ((fd) > 2)
+#else
+#define IS_SOCKET(fd) 0
+#endif
+
 int _write(int fd, const char *buf, int len)
 {
-	ARG_UNUSED(fd);
+#ifdef CONFIG_NET_SOCKETS
+	if (IS_SOCKET(fd)) {
+		return (int)zsock_send(fd, buf, (size_t)len, 0);
+	}
+#endif
 	k_str_out(buf, (size_t)len);
 	return len;
 }
@@ -39,6 +52,11 @@ void *_sbrk(ptrdiff_t increment)
 
 int _read(int fd, char *buf, int len)
 {
+#ifdef CONFIG_NET_SOCKETS
+	if (IS_SOCKET(fd)) {
+		return (int)zsock_recv(fd, buf, (size_t)len, 0);
+	}
+#endif
 	ARG_UNUSED(fd);
 	ARG_UNUSED(buf);
 	ARG_UNUSED(len);
@@ -47,6 +65,11 @@ int _read(int fd, char *buf, int len)
 
 int _close(int fd)
 {
+#ifdef CONFIG_NET_SOCKETS
+	if (IS_SOCKET(fd)) {
+		return zsock_close(fd);
+	}
+#endif
 	ARG_UNUSED(fd);
 	return -1;
 }

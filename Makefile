@@ -58,8 +58,11 @@ typecheck: setup
 	$(BIN)/mypy
 	$(BIN)/mypy --strict $(STRICT_TYPED)
 
+# The suite runs on every core (pytest-xdist), one test file per worker at a time so that a
+# file's module-wide fixtures are made once; docs/testing.md. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(BIN)/python -m bench

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings
 
+from build_cache import BuildCache, entry_name
 from levante.boot.bootloader import LOG_PREFIX
 
 # The suite is deterministic: property tests draw the same examples on every run, so CI
@@ -63,10 +64,13 @@ def levante(*arguments: str, cwd: Path | None = None,
 
 
 class Builder:
-    """Builds applications into a session-wide temporary folder, each at most once."""
+    """Builds applications for the tests, each (application, board, fragments) at most
+    once per session: the first worker that needs one builds it into the shared cache,
+    and every worker runs its own copy (a run writes the board's flash into it)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: BuildCache) -> None:
         self.root = root
+        self.cache = cache
         self._built: dict[tuple[str, ...], Path] = {}
 
     def build(self, app: Path, board: str = "lv_m4", extra: tuple[str, ...] = ()) -> Path:
@@ -74,12 +78,15 @@ class Builder:
         application's folder) merged after its prj.conf."""
         key = (str(app), board, *extra)
         if key not in self._built:
-            suffix = "".join(f"_{Path(name).stem}" for name in extra)
-            build_dir = self.root / f"{app.parent.name}_{app.name}_{board}{suffix}"
             fragments = [option for name in extra for option in ("--extra-conf", str(app / name))]
-            result = levante("build", str(app), "-d", str(build_dir), "-b", board, *fragments)
-            assert result.returncode == 0, result.stderr + result.stdout
-            self._built[key] = build_dir
+
+            def make(build_dir: Path) -> None:
+                result = levante("build", str(app), "-d", str(build_dir), "-b", board,
+                                 *fragments)
+                assert result.returncode == 0, result.stderr + result.stdout
+
+            name = entry_name(app, board, extra)
+            self._built[key] = self.cache.copy(name, make, self.root / name)
         return self._built[key]
 
     def run(self, app: Path, *options: str, board: str = "lv_m4",
@@ -97,7 +104,10 @@ class Builder:
 
 @pytest.fixture(scope="session")
 def builder(tmp_path_factory: pytest.TempPathFactory) -> Builder:
-    return Builder(tmp_path_factory.mktemp("builds"))
+    own = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker's temporary folder is inside the session's.
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    return Builder(tmp_path_factory.mktemp("builds"), BuildCache(shared / "build_cache"))
 
 
 if TYPE_CHECKING:

@@ -191,13 +191,25 @@ def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) ->
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    (("--net", "eth0"), "--net 'eth0': unknown link (use tap:NAME)"),
+    (("--net", "eth0"), "--net 'eth0': unknown link (use user, tap:NAME or switch:PATH)"),
     (("--net", "tap:"), "--net 'tap:': the device name is empty"),
     (("--net", "tap:averyveryverylongname"),
      "--net 'tap:averyveryverylongname': 'averyveryverylongname' is longer than 15 "
      "characters"),
     (("--net", "tap:a/b"), "--net 'tap:a/b': 'a/b' is not a valid network device name"),
-    (("--pcap", "x.pcap"), "--pcap: give the link to capture with --net"),
+    (("--net", "switch:"), "--net 'switch:': the switch's socket path is empty"),
+    (("--net", "tap:lv0", "--forward", "udp:5000:7"),
+     "--forward: only the user-mode link (--net user) forwards ports"),
+    (("--forward", "tcp:8080:80"), "--forward 'tcp:8080:80': TCP forwarding needs the "
+     "gateway's TCP engine, which Levante does not have yet (udp: works)"),
+    (("--forward", "udp:0:80"), "--forward 'udp:0:80': '0' is not a port (1..65535)"),
+    (("--forward", "udp:80"), "--forward 'udp:80': use udp:HOSTPORT:DEVPORT"),
+    (("--forward", "udp:5000:1", "--forward", "udp:5000:2"),
+     "--forward: host port 5000 is forwarded twice"),
+    (("--net-replay", "x.rec", "--net", "user"),
+     "--net-replay: a replay has no link, so no --net"),
+    (("--net-replay", "lvnosuch.rec"),
+     "--net-replay: cannot read lvnosuch.rec: No such file or directory"),
 ])
 def test_bad_network_options_are_one_line_with_status_2(builder: Builder,
                                                         options: tuple[str, ...],

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from levante.codecs import arp, dhcpv4, dns, ethernet, icmp, ipv4, tcp, udp
 from levante.codecs.dhcpv4 import DhcpMessage, MessageType, Operation
@@ -337,3 +339,60 @@ def test_static_plan_without_peer_or_gateway_takes_the_first_free_host() -> None
 
 def test_nothing_to_wait_for_returns_at_once(link: UserLink) -> None:
     assert link.wait(None) is None  # no forward, no flow, no lookup: nothing can come
+
+
+def test_a_long_answer_is_cut_to_fit_512_octets() -> None:
+    many = [f"192.0.2.{n}" for n in range(1, 101)]
+    link = UserLink(default_plan(), [], lambda name, family: many)
+    device_with_address(link)
+    try:
+        reply = ask(link, "many.example")
+        assert 0 < len(reply.answers) < 100
+        assert len(dns.encode(reply)) <= dns.UDP_PAYLOAD_LIMIT
+        assert [record.address for record in reply.answers] == many[:len(reply.answers)]
+    finally:
+        link.close()
+
+
+def test_multicast_from_the_device_is_not_relayed(link: UserLink) -> None:
+    device_with_address(link)
+    link.send(udp_frame(DEVICE, 5353, "224.0.0.251", 5353, b"mdns",
+                        "01:00:5e:00:00:fb"))
+    assert link.gateway.counters["drop.multicast"] == 0  # not for the gateway's MAC
+    link.send(udp_frame(DEVICE, 5353, "224.0.0.251", 5353, b"mdns"))
+    assert link.gateway.counters["drop.multicast"] == 1
+    assert not link.gateway.udp.is_open
+
+
+def valid_frames() -> list[bytes]:
+    discover = DhcpMessage(operation=Operation.BOOTREQUEST, transaction_id=1,
+                           client_mac=DEVICE_MAC, message_type=MessageType.DISCOVER)
+    query = dns.encode(dns.DnsMessage(identifier=1, questions=(
+        dns.Question(name="a.example", record_type=dns.RecordType.MX),)))
+    return [udp_frame("0.0.0.0", 68, "255.255.255.255", 67, dhcpv4.encode(discover),
+                      "ff:ff:ff:ff:ff:ff"),
+            udp_frame(DEVICE, 1, "10.0.2.3", 53, query),
+            frame(arp.encode(arp.ArpPacket(
+                operation=arp.ArpOperation.REQUEST, sender_mac=DEVICE_MAC, sender_ip=DEVICE,
+                target_mac="00:00:00:00:00:00", target_ip="10.0.2.2")),
+                ethernet.ETHERTYPE_ARP)]
+
+
+@given(st.sampled_from(valid_frames()), st.lists(st.tuples(st.integers(0, 400),
+                                                           st.integers(0, 255)), max_size=6),
+       st.integers(14, 420))
+def test_any_corrupted_frame_leaves_the_gateway_standing(
+        base: bytes, changes: list[tuple[int, int]], cut: int) -> None:
+    link = UserLink(default_plan(), [], lambda name, family: [])
+    try:
+        data = bytearray(base)
+        for position, value in changes:
+            if position < len(data):
+                data[position] = value
+        link.send(bytes(data[:cut]))
+        link.receive(64)
+        link.send(valid_frames()[2])  # and it still answers ARP
+        assert any(received.ethertype == ethernet.ETHERTYPE_ARP
+                   for received in answers(link))
+    finally:
+        link.close()

@@ -129,10 +129,16 @@ class DnsService:
                 continue  # no IPv6 path to the host's loopback, nor to scoped addresses
             if address not in addresses:
                 addresses.append(address)
-        records = tuple(ResourceRecord(name=question.name, record_type=question.record_type,
-                                       ttl=ANSWER_TTL, address=address)
-                        for address in addresses[:dns.MAX_RECORDS_PER_SECTION])
-        return _answer(pending.query, ResponseCode.NO_ERROR, records)
+        records = [ResourceRecord(name=question.name, record_type=question.record_type,
+                                  ttl=ANSWER_TTL, address=address) for address in addresses]
+        # RFC 1035 §4.2.1: 512 octets over UDP. Fewer addresses rather than a truncated
+        # answer the device would have to retry over TCP.
+        while True:
+            answer = _answer(pending.query, ResponseCode.NO_ERROR,
+                             tuple(records[:dns.MAX_RECORDS_PER_SECTION]))
+            if len(answer) <= dns.UDP_PAYLOAD_LIMIT or not records:
+                return answer
+            records.pop()
 
     def close(self) -> None:
         if self._pool is not None:

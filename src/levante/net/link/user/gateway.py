@@ -131,6 +131,9 @@ class UserGateway:
         if packet.destination in self.plan.owned and \
                 packet.destination not in self.plan.host_aliases:
             return  # the DNS address serves DNS only
+        if int(packet.destination.split(".")[0]) >= 224:
+            self.counters["drop.multicast"] += 1  # not relayed onto the host's networks
+            return
         if self.udp.send((packet.source, datagram.source_port), packet.destination, port,
                          datagram.payload):
             self.counters["udp.relayed"] += 1

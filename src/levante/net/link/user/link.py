@@ -82,6 +82,8 @@ class UserLink:
 
     def _serve(self, timeout: float | None) -> None:
         sockets = self.gateway.host_sockets
+        if timeout == 0.0 and not sockets and not self.gateway.dns.busy:
+            return  # nothing on the host's side: no system call on every look
         watched: list[int | socket.socket] = [self._wake_read, *sockets]
         try:
             ready, _, _ = select.select(watched, [], [], timeout)

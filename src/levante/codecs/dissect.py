@@ -1,6 +1,7 @@
 """Layer-by-layer dissection of captured Ethernet frames, as `levante decode --pcap` shows them.
 
-Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | MQTT (TCP port 1883).
+Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | DHCPv4 (UDP ports 67,
+68) | DNS (UDP port 53) | MQTT (TCP port 1883).
 Sans-IO like the codecs: frames in, JSON-ready dicts out. The only state is one MQTT
 stream decoder per TCP flow direction, since MQTT packets span segments.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from levante.codecs import arp, coap, ethernet, icmp, ipv4, mqtt, tcp, udp
+from levante.codecs import arp, coap, dhcpv4, dns, ethernet, icmp, ipv4, mqtt, tcp, udp
 from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
@@ -73,8 +74,13 @@ class Dissector:
             datagram = udp.decode(packet.payload, source=packet.source,
                                   destination=packet.destination)
             _add(layers, "ipv4", "udp", datagram)
-            if COAP_PORT in (datagram.source_port, datagram.destination_port):
+            ports = (datagram.source_port, datagram.destination_port)
+            if COAP_PORT in ports:
                 _add(layers, "udp", "coap", describe_coap(coap.decode(datagram.payload)))
+            elif dhcpv4.SERVER_PORT in ports and dhcpv4.CLIENT_PORT in ports:
+                _add(layers, "udp", "dhcpv4", dhcpv4.decode(datagram.payload))
+            elif dns.PORT in ports:
+                _add(layers, "udp", "dns", dns.decode(datagram.payload))
         elif packet.protocol == ipv4.PROTOCOL_TCP:
             segment = tcp.decode(packet.payload, source=packet.source,
                                  destination=packet.destination)

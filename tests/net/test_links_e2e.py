@@ -274,3 +274,23 @@ def test_a_broken_replay_file_is_one_line_with_status_2(builder: Builder, tmp_pa
     assert other_clock.returncode == 2
     assert "recorded on a 64000000 Hz board, this build runs at 100000000 Hz" in \
         other_clock.stderr
+
+
+def test_net_switch_command_serves_until_ctrl_c(tmp_path: Path) -> None:
+    path = tmp_path / "cmd.sock"
+    hub = subprocess.Popen([sys.executable, "-m", "levante.cli", "net-switch", str(path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while not path.exists() and hub.poll() is None:
+            time.sleep(0.05)
+        ports = [Port(path), Port(path)]
+        ports[0].send("ff:ff:ff:ff:ff:ff", 0x88B5, b"hello segment")
+        [received] = ports[1].frames(1.0)
+        assert received.payload.startswith(b"hello segment")
+        assert ports[0].frames(0.3) == []  # a frame never comes back to its sender
+    finally:
+        hub.send_signal(signal.SIGINT)
+        _, errors = hub.communicate(timeout=30)
+    assert hub.returncode == 0, errors
+    assert errors.splitlines()[-1] == "levante: switch ended: 2 ports, 1 frames, 0 dropped"
+    assert not path.exists()

@@ -60,7 +60,7 @@ class SwitchHub:
         except OSError as error:
             self._listener.close()
             raise LinkError(f"net-switch {self.path}: cannot listen: "
-                            f"{error.strerror}") from None
+                            f"{error.strerror or error}") from None
         self._listener.setblocking(False)
         self._ports: list[socket.socket] = []
         self._table: dict[bytes, _Learned] = {}
@@ -181,7 +181,7 @@ def _clear_stale_socket(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise LinkError(f"net-switch {path}: {error.strerror}") from None
+        raise LinkError(f"net-switch {path}: {error.strerror or error}") from None
     if not stat.S_ISSOCK(mode):
         raise LinkError(f"net-switch {path}: the path exists and is not a socket")
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -189,7 +189,7 @@ def _clear_stale_socket(path: Path) -> None:
         probe.connect(str(path))
     except OSError as error:
         if error.errno != errno.ECONNREFUSED:
-            raise LinkError(f"net-switch {path}: {error.strerror}") from None
+            raise LinkError(f"net-switch {path}: {error.strerror or error}") from None
         path.unlink()  # stale: its hub is gone
         return
     finally:

@@ -33,7 +33,7 @@ class SwitchLink:
         except FileNotFoundError:
             raise LinkError(f"{self._flag}: no switch there ({start})") from None
         except OSError as error:
-            raise LinkError(f"{self._flag}: {error.strerror}") from None
+            raise LinkError(f"{self._flag}: {error.strerror or error}") from None
         if not stat.S_ISSOCK(mode):
             raise LinkError(f"{self._flag}: not a socket, so not a switch")
         self._socket: socket.socket | None = socket.socket(socket.AF_UNIX,
@@ -46,7 +46,7 @@ class SwitchLink:
             if error.errno == errno.ECONNREFUSED:
                 raise LinkError(f"{self._flag}: the switch is not running (a stale socket "
                                 f"file; {start})") from None
-            raise LinkError(f"{self._flag}: cannot connect: {error.strerror}") from None
+            raise LinkError(f"{self._flag}: cannot connect: {error.strerror or error}") from None
         self._socket.setblocking(False)
 
     @property

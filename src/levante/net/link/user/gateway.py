@@ -229,10 +229,16 @@ class UserGateway:
                 datagrams = self.udp.receive(sock)
             for datagram in datagrams:
                 self.counters["udp.to-device"] += 1
-                self._send_udp(datagram)
+                self._send_to_device(datagram)
         for (address, port), answer in self.dns.finished():
-            self._send_udp((self.plan.dns, dns.PORT, address, port, answer))
+            self._send_to_device((self.plan.dns, dns.PORT, address, port, answer))
         self.udp.expire()
+
+    def _send_to_device(self, datagram: ToDevice) -> None:
+        try:
+            self._send_udp(datagram)
+        except CodecError:
+            self.counters["drop.unencodable"] += 1  # what the host sent cannot be framed
 
     def close(self) -> None:
         self.dns.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, Builder, levante
+from conftest import SAMPLES, TARGET_TESTS, Builder, levante
 from levante.codecs import arp, ethernet, icmp, ipv4, udp
 from levante.codecs.pcap import PcapRecord, read_pcap
 from levante.net.link.hub import SwitchHub
@@ -97,7 +97,8 @@ class Port:
 
 def test_two_devices_and_a_peer_on_one_switch(builder: Builder, hub: SwitchHub,
                                               tmp_path: Path) -> None:
-    builds = [builder.build(APP), builder.build(APP, extra=("overlay-second.conf",))]
+    # Both boards on one segment: lv_m4 at 192.0.2.1, lv_m33 at 192.0.2.3.
+    builds = [builder.build(APP), builder.build(APP, "lv_m33", extra=("overlay-second.conf",))]
     captures = [tmp_path / "first.pcap", tmp_path / "second.pcap"]
     devices = [run_device(build, "--net", f"switch:{hub.path}", "--pcap", str(capture))
                for build, capture in zip(builds, captures, strict=True)]
@@ -294,3 +295,34 @@ def test_net_switch_command_serves_until_ctrl_c(tmp_path: Path) -> None:
     assert hub.returncode == 0, errors
     assert errors.splitlines()[-1] == "levante: switch ended: 2 ports, 1 frames, 0 dropped"
     assert not path.exists()
+
+
+def test_record_and_replay_follow_the_board_through_a_reboot(builder: Builder,
+                                                             tmp_path: Path) -> None:
+    build_dir = builder.build(TARGET_TESTS / "net_reboot")
+    port = free_udp_port()
+    recording = tmp_path / "reboot.lvrec"
+    traces = [tmp_path / "live.jsonl", tmp_path / "replay.jsonl"]
+    device = run_device(build_dir, "--forward", f"udp:{port}:9", "--net-record",
+                        str(recording), "--trace", str(traces[0]), "--max-time", "5s")
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        while device.poll() is None:
+            client.sendto(b"across boots", ("127.0.0.1", port))
+            time.sleep(0.1)
+        live, errors = device.communicate(timeout=60)
+    finally:
+        client.close()
+    assert device.returncode == 0, errors
+    assert "BOOT 1" in live and "BOOT 2" in live and "DONE" in live
+    from levante.net.link.recording import parse_recording
+
+    boots = {frame.boot for frame in parse_recording(recording.read_bytes(), 64_000_000,
+                                                     "test")}
+    assert boots == {0, 1}  # frames arrived in both boots
+    replayed = levante("run", str(build_dir), "--net-replay", str(recording), "--trace",
+                       str(traces[1]), "--max-time", "5s")
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout == live
+    assert traces[0].read_bytes() == traces[1].read_bytes()
+    assert "not delivered" not in replayed.stderr

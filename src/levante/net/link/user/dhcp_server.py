@@ -87,6 +87,10 @@ class DhcpServer:
             return None
         lease = self.leases.get(client)
         holds = lease is not None and lease.address == wanted
+        # §4.3.2: an address that is wrong or on the wrong network is NAKed, so the
+        # client starts again at once. The RFC asks a server with no record of the
+        # client to stay silent so that servers can share a wire; this one is alone on
+        # its segment, and a free address of its pool is simply given.
         if not holds and (wanted not in self.plan.pool or wanted in self.declined
                           or self._taken_by_other(wanted, client, now)):
             return self._nak(request)

@@ -145,7 +145,8 @@ class UserGateway:
         reply = self.dhcp.answer(request, self.clock())
         if reply is None:
             return
-        self.counters[f"dhcp.{reply.message_type.name.lower() if reply.message_type else ''}"] += 1
+        assert reply.message_type is not None  # the server always says what it sends
+        self.counters[f"dhcp.{reply.message_type.name.lower()}"] += 1
         # RFC 2131 §4.1: to ciaddr when the client has one; a NAK, or a client that
         # asked for broadcast, by broadcast; else to yiaddr at the client's MAC.
         if request.client_address != "0.0.0.0" and reply.message_type != dhcpv4.MessageType.NAK:

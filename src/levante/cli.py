@@ -49,6 +49,7 @@ _LAZY_COMMANDS = {
     "boot": "levante.commands.bootsim:boot",
     "build": "levante.commands.build:build",
     "run": "levante.commands.run:run",
+    "net-switch": "levante.commands.net_switch:net_switch",
     "test": "levante.commands.test:test",
 }
 

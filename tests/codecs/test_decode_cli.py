@@ -168,6 +168,25 @@ def test_coap_on_udp_5683_is_decoded(tmp_path: Path) -> None:
     assert lines[0]["coap"]["code"] == "0.01 GET"
 
 
+def test_dhcp_and_dns_in_a_capture_are_decoded(tmp_path: Path) -> None:
+    from scapy.layers.dhcp import BOOTP, DHCP
+    from scapy.layers.dns import DNS, DNSQR
+
+    discover = ether(IP(src="0.0.0.0", dst="255.255.255.255") / UDP(sport=68, dport=67)
+                     / BOOTP(chaddr=bytes(6), xid=9) / DHCP(options=[("message-type",
+                                                                       "discover"), "end"]))
+    query = ether(IP(src=PEER, dst=HOST) / UDP(sport=40000, dport=53)
+                  / DNS(id=5, rd=1, qd=DNSQR(qname="localhost")))
+    status, lines, _ = run("dhcpv4", "--pcap", capture(tmp_path, discover, query))
+    assert status == 0 and len(lines) == 1
+    assert lines[0]["dhcpv4"]["message_type"] == "DISCOVER"
+    assert lines[0]["dhcpv4"]["transaction_id"] == 9
+    status, lines, _ = run("dns", "--pcap", capture(tmp_path, discover, query))
+    assert status == 0 and lines[0]["dns"]["questions"][0]["name"] == "localhost"
+    status, lines, _ = run("dns", bytes(DNS(id=5, qd=DNSQR(qname="a.example"))).hex())
+    assert status == 0 and lines[0]["identifier"] == 5
+
+
 def test_coap_is_shown_with_the_registries_names_and_formats() -> None:
     status, lines, _ = run("coap", COAP_GET.hex())
     assert status == 0

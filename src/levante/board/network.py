@@ -1,5 +1,6 @@
 """The board's network interface for a run: the stack from the build's configuration,
-plugged into the link `--net` names, captured to `--pcap`."""
+plugged into the link `--net` names (the user-mode gateway by default), captured to
+`--pcap`, recorded to `--net-record` or fed from `--net-replay`."""
 
 from __future__ import annotations
 
@@ -13,20 +14,38 @@ from levante.errors import ImageError, UsageError
 from levante.net.configuration import interface_settings
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
-from levante.net.link.options import open_link
+from levante.net.link.options import check_link, open_link, parse_forwards
+from levante.net.link.recording import FrameRecorder, ReplayFeed, ReplayLink
+from levante.net.link.user.link import UserLink
+from levante.net.link.user.plan import GatewayPlan, default_plan, static_plan
 from levante.net.stack import NetworkStack
-from levante.net.stack.settings import InterfaceSettings, SettingsError
+from levante.net.stack.settings import InterfaceSettings, SettingsError, address_value
 
+DEFAULT_LINK = "user"
 # Octets of the board's entropy that key TCP's initial sequence numbers (RFC 6528 §3).
 TCP_KEY_LENGTH = 16
 
 
 @dataclass(frozen=True)
 class NetworkOptions:
-    """What the command line asked: `--net` (a link), `--pcap` (a capture file)."""
+    """What the command line asked: `--net` (a link), `--pcap` (a capture file),
+    `--forward` (host ports to the device), `--net-record`, `--net-replay`."""
 
     link: str | None = None
     pcap: Path | None = None
+    forwards: tuple[str, ...] = ()
+    record: Path | None = None
+    replay: Path | None = None
+
+    @property
+    def given(self) -> str | None:
+        """The first option given, for the message when the build has no interface."""
+        for flag, value in (("--net", self.link), ("--pcap", self.pcap),
+                            ("--forward", self.forwards), ("--net-record", self.record),
+                            ("--net-replay", self.replay)):
+            if value:
+                return flag
+        return None
 
 
 @dataclass
@@ -36,12 +55,16 @@ class BoardNetwork:
     interface: NetworkInterface
     link: Link | None
     capture: PcapCapture | None
+    recorder: FrameRecorder | None = None
+    replay: ReplayFeed | None = None
 
     def close(self) -> None:
         if self.link is not None:
             self.link.close()
         if self.capture is not None:
             self.capture.close()
+        if self.recorder is not None:
+            self.recorder.close()
 
 
 NANOSECONDS = 1_000_000_000
@@ -82,8 +105,15 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
-    interface = NetworkInterface(network_stack(settings, entropy), before.link, capture)
-    return BoardNetwork(interface, before.link, before.capture)
+    if before.recorder is not None:
+        before.recorder.boot += 1
+    if before.replay is not None:
+        before.replay.next_boot()
+    interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
+                                 before.recorder, before.replay)
+    _give_clock(before.link, interface)
+    return BoardNetwork(interface, before.link, before.capture, before.recorder,
+                        before.replay)
 
 
 def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
@@ -91,23 +121,70 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
     """The interface of a build with CONFIG_NETWORKING, or None; options that the build
     cannot take are one-line errors."""
     if not config.is_enabled("NETWORKING"):
-        if options.link is not None or options.pcap is not None:
-            flag = "--net" if options.link is not None else "--pcap"
+        flag = options.given
+        if flag is not None:
             raise UsageError(f"{flag}: this build has no network interface "
                              "(CONFIG_NETWORKING=n)")
         return None
-    if options.pcap is not None and options.link is None:
-        raise UsageError("--pcap: give the link to capture with --net")
+    _check_combination(options)
+    if options.link is not None:
+        check_link(options.link)
+    forwards = parse_forwards(options.forwards)
     try:
         settings = interface_settings(config)
+        plan = gateway_plan(config, settings)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
-    link = open_link(options.link) if options.link is not None else None
+    clock_hz = config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC")
+    replay = ReplayFeed(options.replay, clock_hz) if options.replay is not None else None
+    held: list[PcapCapture | FrameRecorder | Link] = []
     try:
+        link: Link
+        if options.replay is not None:
+            link = ReplayLink(options.replay)
+        else:
+            link = open_link(options.link or DEFAULT_LINK, plan, forwards)
+        held.append(link)
         capture = PcapCapture(options.pcap) if options.pcap is not None else None
-    except UsageError:
-        if link is not None:
-            link.close()
+        if capture is not None:
+            held.append(capture)
+        recorder = None
+        if options.record is not None:
+            recorder = FrameRecorder(options.record, clock_hz)
+    except BaseException:
+        for item in held:
+            item.close()
         raise
-    interface = NetworkInterface(network_stack(settings, entropy), link, capture)
-    return BoardNetwork(interface, link, capture)
+    interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
+                                 replay)
+    _give_clock(link, interface)
+    return BoardNetwork(interface, link, capture, recorder, replay)
+
+
+def _check_combination(options: NetworkOptions) -> None:
+    if options.replay is None:
+        return
+    for flag, value in (("--net", options.link), ("--forward", options.forwards),
+                        ("--net-record", options.record)):
+        if value:
+            raise UsageError(f"--net-replay: a replay has no link, so no {flag}")
+
+
+def _give_clock(link: Link | None, interface: NetworkInterface) -> None:
+    if isinstance(link, UserLink):
+        link.set_clock(interface.now_microseconds)
+
+
+def gateway_plan(config: Config, settings: InterfaceSettings) -> GatewayPlan:
+    """The user-mode gateway's addresses: the build's static subnet, or 10.0.2.0/24."""
+    if settings.ipv4 is None:
+        return default_plan()
+    peer = config.get_str("NET_CONFIG_PEER_IPV4_ADDR") \
+        if "NET_CONFIG_PEER_IPV4_ADDR" in config else ""
+    if peer:
+        try:
+            address_value(peer)
+        except SettingsError:
+            raise SettingsError(f"CONFIG_NET_CONFIG_PEER_IPV4_ADDR: {peer!r} is not an "
+                                "IPv4 address") from None
+    return static_plan(settings.ipv4, peer or None)

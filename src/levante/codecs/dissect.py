@@ -1,6 +1,7 @@
 """Layer-by-layer dissection of captured Ethernet frames, as `levante decode --pcap` shows them.
 
-Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | MQTT (TCP port 1883);
+Ethernet → ARP | IPv4 → ICMP | UDP | TCP → CoAP (UDP port 5683) | DHCPv4 (UDP ports 67,
+68) | DNS (UDP port 53) | MQTT (TCP port 1883);
 Ethernet → IPv6 → ICMPv6 (→ NDP | MLD) | UDP | TCP likewise.
 Sans-IO like the codecs: frames in, JSON-ready dicts out. The only state is one MQTT
 stream decoder per TCP flow direction, since MQTT packets span segments.
@@ -11,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from levante.codecs import arp, coap, ethernet, icmp, icmpv6, ipv4, ipv6, mld, mqtt, ndp, tcp, udp
+from levante.codecs import (
+    arp, coap, dhcpv4, dns, ethernet, icmp, icmpv6, ipv4, ipv6, mld, mqtt, ndp, tcp, udp,
+)
 from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.errors import CodecError
 from levante.codecs.fields import to_json
@@ -102,8 +105,13 @@ class Dissector:
         if protocol == ipv4.PROTOCOL_UDP:
             datagram = udp.decode(data, source=packet.source, destination=packet.destination)
             _add(layers, below, "udp", datagram)
-            if COAP_PORT in (datagram.source_port, datagram.destination_port):
+            ports = (datagram.source_port, datagram.destination_port)
+            if COAP_PORT in ports:
                 _add(layers, "udp", "coap", describe_coap(coap.decode(datagram.payload)))
+            elif dhcpv4.SERVER_PORT in ports and dhcpv4.CLIENT_PORT in ports:
+                _add(layers, "udp", "dhcpv4", dhcpv4.decode(datagram.payload))
+            elif dns.PORT in ports:
+                _add(layers, "udp", "dns", dns.decode(datagram.payload))
         elif protocol == ipv4.PROTOCOL_TCP:
             # The TCP codec's checksum knows the IPv4 pseudo-header only: over IPv6 the
             # segment is shown unverified.

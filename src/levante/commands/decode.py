@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from levante.codecs import arp, coap, ethernet, icmp, ipv4, ipv6, mqtt, tcp, udp
+from levante.codecs import arp, coap, dhcpv4, dns, ethernet, icmp, ipv4, ipv6, mqtt, tcp, udp
 from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.dissect import Dissector, error_object
 from levante.codecs.errors import CodecError
@@ -23,10 +23,12 @@ from levante.codecs.pcap import PcapError, PcapEvent, PcapReader, PcapRecord
 from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
 from levante.errors import LevanteError, UsageError
 
-PROTOCOLS = ("ethernet", "arp", "ipv4", "icmp", "udp", "tcp", "coap", "mqtt", "ipv6")
+PROTOCOLS = ("ethernet", "arp", "ipv4", "icmp", "udp", "tcp", "coap", "dhcpv4", "dns",
+             "mqtt", "ipv6")
 _DECODERS: dict[str, Callable[[bytes], object]] = {
     "ethernet": ethernet.decode, "arp": arp.decode, "ipv4": ipv4.decode, "ipv6": ipv6.decode,
     "icmp": icmp.decode, "udp": udp.decode, "tcp": tcp.decode,
+    "dhcpv4": dhcpv4.decode, "dns": dns.decode,
     # CoAP with the registries' names: "0.01 GET", "Uri-Path": "temp".
     "coap": lambda data: describe_coap(coap.decode(data)),
 }

@@ -135,19 +135,34 @@ def _console() -> Callable[[bytes], None]:
                    "<value>' per line).")
 @click.option("--show-gpio", "show_gpio", is_flag=True,
               help="Print every LED (and other GPIO output) change on the console.")
-@click.option("--net", "net_link", metavar="tap:NAME",
-              help="Plug the board's network interface (CONFIG_NETWORKING) into the "
-                   "existing Linux TAP device NAME; idle time then passes as wall-clock "
-                   "time, so that the device meets its peers in real time.")
+@click.option("--net", "net_link", metavar="user|tap:NAME|switch:PATH",
+              help="The link of the board's network interface (CONFIG_NETWORKING): "
+                   "'user' (the default), a built-in gateway with DHCP and DNS relaying "
+                   "through host sockets; 'tap:NAME', the existing Linux TAP device "
+                   "NAME; 'switch:PATH', the virtual switch `levante net-switch PATH` "
+                   "runs. While the link may bring input, idle time passes as "
+                   "wall-clock time.")
+@click.option("--forward", "forwards", multiple=True, metavar="udp:HOSTPORT:DEVPORT",
+              help="With --net user: datagrams to 127.0.0.1:HOSTPORT on the host go to "
+                   "the device's DEVPORT, and its answers back (repeatable).")
 @click.option("--pcap", "pcap_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write every frame of the --net link, in and out, to this libpcap "
+              help="Write every frame of the link, in and out, to this libpcap "
                    "file with simulated timestamps.")
+@click.option("--net-record", "record_path",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="Record every frame the device receives, with its simulated arrival "
+                   "instant, to this file (for --net-replay).")
+@click.option("--net-replay", "replay_path",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="Feed the frames of a --net-record file back at the instants they "
+                   "arrived, with no link: the recorded run again, exactly.")
 @click.option("--gdb", "gdb_port", type=int, metavar="PORT",
               help="Wait for GDB on 127.0.0.1:PORT (target remote :PORT) with the system "
                    "stopped at its first instruction, and run under it.")
 def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy_seed: str | None, flash_dir: Path | None, stimulus_path: Path | None,
-        show_gpio: bool, net_link: str | None, pcap_path: Path | None,
+        show_gpio: bool, net_link: str | None, forwards: tuple[str, ...],
+        pcap_path: Path | None, record_path: Path | None, replay_path: Path | None,
         gdb_port: int | None) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
@@ -175,7 +190,8 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         try:
             system = power_up(build_dir, _console(), trace, entropy, _console_input(),
                               flash_dir, stimulus, show_gpio,
-                              NetworkOptions(net_link, pcap_path))
+                              NetworkOptions(net_link, pcap_path, forwards, record_path,
+                                             replay_path))
         except NothingBootable as error:
             sys.stdout.flush()
             click.echo(f"levante: {error.message}", err=True)
@@ -184,6 +200,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             sys.exit(EXIT_HALTED)
         if trace is not None:
             trace.start()
+        replay = system.network.replay if system.network is not None else None
         limit = None
         if limit_seconds is not None:
             limit = int(limit_seconds * system.kernel.config.clock_hz)
@@ -205,6 +222,10 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             system.close()
         sys.stdout.flush()
         _report_reboots(system, end)
+        if replay is not None and replay.remaining:
+            click.echo(f"levante: {replay.remaining} recorded frames were not delivered: "
+                       "the run took another path than the recorded one, or ended "
+                       "sooner", err=True)
     except LevanteError as error:
         fail(error)
         return

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from levante.net.link.link import Link
+from levante.net.link.recording import IDLE, POLLED, FrameRecorder, ReplayFeed
 from levante.net.sockets import StackNetwork
 from levante.net.stack import NetworkStack
 
@@ -36,10 +37,13 @@ class NetworkInterface:
     kconfig = "NETWORKING"
 
     def __init__(self, stack: NetworkStack, link: Link | None,
-                 capture: Capture | None = None) -> None:
+                 capture: Capture | None = None, recorder: FrameRecorder | None = None,
+                 replay: ReplayFeed | None = None) -> None:
         self.stack = stack
         self.link = link
         self.capture = capture
+        self.recorder = recorder  # --net-record: what is taken from the link is written
+        self.replay = replay  # --net-replay: frames come from the recording, not the link
         self._kernel: Kernel | None = None
         self._arrivals: deque[tuple[int, bytes]] = deque()  # (cycle, frame), in order
         self._next_poll = 0
@@ -56,6 +60,10 @@ class NetworkInterface:
             self.stack.link_up(self._microseconds(kernel.now))
 
     # --- Simulated time -------------------------------------------------------------
+
+    def now_microseconds(self) -> int:
+        """The interface's simulated instant (0 before the kernel attaches it)."""
+        return 0 if self._kernel is None else self._microseconds(self._kernel.now)
 
     def _microseconds(self, cycles: int) -> int:
         assert self._kernel is not None
@@ -74,7 +82,7 @@ class NetworkInterface:
             return None
         if self.link is not None and kernel.now >= self._next_poll:
             self._next_poll = kernel.now + self._cycles(1000)
-            self._take_frames(kernel.now)
+            self._take_frames(kernel.now, POLLED)
         if self.stack.has_outgoing:
             return kernel.now
         candidates = []
@@ -112,6 +120,10 @@ class NetworkInterface:
         kernel = self._kernel
         if kernel is None or self.link is None or not self.link.is_open:
             return None
+        if self.replay is not None:
+            arrival = self.replay.idle_arrival(kernel.now, horizon)
+            return arrival if arrival is not None and self._take_frames(arrival, IDLE) \
+                else None
         seconds = None
         if horizon is not None:
             seconds = (horizon - kernel.now) / kernel.config.clock_hz
@@ -121,14 +133,21 @@ class NetworkInterface:
         arrival = kernel.now + int(waited * kernel.config.clock_hz)
         if horizon is not None:
             arrival = min(arrival, horizon)
-        return arrival if self._take_frames(arrival) else None
+        return arrival if self._take_frames(arrival, IDLE) else None
 
-    def _take_frames(self, cycle: int) -> bool:
+    def _take_frames(self, cycle: int, how: int) -> bool:
+        """Frames from the link (or the replay) arriving at `cycle`, taken `how`
+        (between runs, or ending an idle wait); True when there were any."""
         assert self.link is not None
         room = RECEIVE_RING - len(self._arrivals)
         if room <= 0:
             return False
-        frames = self.link.receive(room)
+        if self.replay is not None:
+            frames = self.replay.take(cycle, how, room)
+        else:
+            frames = self.link.receive(room)
+        if frames and self.recorder is not None:
+            self.recorder.write(cycle, how, frames)
         self._arrivals.extend((cycle, frame) for frame in frames)
         return bool(frames)
 

@@ -13,14 +13,22 @@ from levante.net.stack.settings import (
     TcpSettings,
 )
 
-# The interface's MAC: the first of RFC 7042 §2.1.2's documentation block
-# (00-00-5E-00-53-00..FF), as 192.0.2.0/24 is for addresses.
+# The interface's MAC is in RFC 7042 §2.1.2's documentation block (00-00-5E-00-53-00..FF),
+# as 192.0.2.0/24 is for addresses: its last octet is the last octet of the static IPv4
+# address (01 without one), so that devices with different addresses on one virtual
+# switch have different MACs.
 DEFAULT_MAC = "00:00:5e:00:53:01"
 
 
-def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSettings:
-    """The interface as the build configures it; raises `SettingsError` naming the
-    symbol whose value cannot work."""
+def mac_for(ipv4: Ipv4Settings | None) -> str:
+    if ipv4 is None:
+        return DEFAULT_MAC
+    return f"00:00:5e:00:53:{ipv4.address_value & 0xFF:02x}"
+
+
+def interface_settings(config: Config, mac: str | None = None) -> InterfaceSettings:
+    """The interface as the build configures it (its MAC from `mac_for` unless given);
+    raises `SettingsError` naming the symbol whose value cannot work."""
     ipv4 = None
     if config.is_enabled("NET_IPV4") and config.is_enabled("NET_CONFIG_SETTINGS"):
         address = _text(config, "NET_CONFIG_MY_IPV4_ADDR")
@@ -41,7 +49,8 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
             max_datagrams=config.get_int("NET_IPV4_FRAGMENT_MAX_COUNT"),
             max_fragments=config.get_int("NET_IPV4_FRAGMENT_MAX_PKT"),
             timeout_us=config.get_int("NET_IPV4_FRAGMENT_TIMEOUT") * 1_000_000)
-    return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table,
+    return InterfaceSettings(mac=mac or mac_for(ipv4), ipv4=ipv4, ttl=ttl,
+                             arp_table_size=table,
                              fragments=fragments, tcp=tcp_settings(config),
                              ipv6=_ipv6_settings(config))
 

@@ -1,21 +1,73 @@
-"""The `--net` option's values: which link the board's interface is plugged into."""
+"""The `--net` and `--forward` values: which link the board's interface is plugged into."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from levante.errors import UsageError
 from levante.net.link.link import Link
+from levante.net.link.switch import SwitchLink
 from levante.net.link.tap import TapLink, check_tap_name
+from levante.net.link.user.link import UserLink
+from levante.net.link.user.plan import GatewayPlan
 
-NET_FORMS = "tap:NAME"
+NET_FORMS = "user, tap:NAME or switch:PATH"
+FORWARD_FORM = "udp:HOSTPORT:DEVPORT"
 
 
-def open_link(value: str) -> Link:
-    """`tap:NAME` → the open link; a value that names no link is a `UsageError`, a link
-    that cannot be opened a `LinkError` (both one line, exit status 2)."""
+def check_link(value: str) -> None:
+    """A `--net` value that names no link is a `UsageError` (one line, exit status 2)."""
     kind, separator, argument = value.partition(":")
-    if kind != "tap" or not separator:
-        raise UsageError(f"--net {value!r}: unknown link (use {NET_FORMS})")
-    problem = check_tap_name(argument)
-    if problem is not None:
-        raise UsageError(f"--net {value!r}: {problem}")
-    return TapLink(argument)
+    if value == "user":
+        return
+    if kind == "tap" and separator:
+        problem = check_tap_name(argument)
+        if problem is not None:
+            raise UsageError(f"--net {value!r}: {problem}")
+        return
+    if kind == "switch" and separator:
+        if not argument:
+            raise UsageError(f"--net {value!r}: the switch's socket path is empty")
+        return
+    raise UsageError(f"--net {value!r}: unknown link (use {NET_FORMS})")
+
+
+def open_link(value: str, plan: GatewayPlan | None = None,
+              forwards: list[tuple[int, int]] | None = None) -> Link:
+    """The open link `value` names (`user` needs the gateway's `plan`); a link that
+    cannot be opened is a `LinkError` (one line, exit status 2)."""
+    check_link(value)
+    kind, _, argument = value.partition(":")
+    if forwards and value != "user":
+        raise UsageError("--forward: only the user-mode link (--net user) forwards ports")
+    if kind == "tap":
+        return TapLink(argument)
+    if kind == "switch":
+        return SwitchLink(Path(argument))
+    assert plan is not None
+    return UserLink(plan, forwards or [])
+
+
+def parse_forward(value: str) -> tuple[int, int]:
+    """`udp:HOSTPORT:DEVPORT` → (host port, device port)."""
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] not in ("udp", "tcp"):
+        raise UsageError(f"--forward {value!r}: use {FORWARD_FORM}")
+    if parts[0] == "tcp":
+        raise UsageError(f"--forward {value!r}: TCP forwarding needs the gateway's TCP "
+                         "engine, which Levante does not have yet (udp: works)")
+    ports = []
+    for text in parts[1:]:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+            raise UsageError(f"--forward {value!r}: {text!r} is not a port (1..65535)")
+        ports.append(int(text))
+    return ports[0], ports[1]
+
+
+def parse_forwards(values: tuple[str, ...]) -> list[tuple[int, int]]:
+    forwards = [parse_forward(value) for value in values]
+    host_ports = [host for host, _ in forwards]
+    for port in host_ports:
+        if host_ports.count(port) > 1:
+            raise UsageError(f"--forward: host port {port} is forwarded twice")
+    return forwards

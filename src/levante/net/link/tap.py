@@ -15,7 +15,7 @@ import struct
 import time
 from pathlib import Path
 
-from levante.errors import LevanteError
+from levante.net.link.errors import LinkError
 
 # <linux/if_tun.h>
 _TUNSETIFF = 0x400454CA
@@ -24,10 +24,6 @@ _IFF_NO_PI = 0x1000
 _IFNAMSIZ = 16
 _READ_SIZE = 65_536
 _SYS_NET = Path("/sys/class/net")
-
-
-class LinkError(LevanteError):
-    """A link that cannot be opened or used."""
 
 
 class TapLink:

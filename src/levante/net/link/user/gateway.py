@@ -1,0 +1,248 @@
+"""The user-mode gateway: the device's one neighbour on the `--net user` link.
+
+It answers ARP and ping for the addresses it owns (`plan.py`), serves DHCP and DNS,
+relays the device's UDP through host sockets and hands its TCP to the TCP relay. What it
+sends the device collects in `take_frames`; the host's side (sockets readable, lookups
+done) is served by `serve_host`. Time on the device's side is the interface's simulated
+clock (`clock`, µs), used for leases; the host's side runs on the host's clock.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections import Counter, deque
+from collections.abc import Callable
+
+from levante.codecs import arp, dhcpv4, dns, ethernet, icmp, ipv4, tcp, udp
+from levante.codecs.errors import CodecError
+from levante.net.link.user.dhcp_server import DhcpServer
+from levante.net.link.user.dns_service import DnsService, Lookup, host_lookup
+from levante.net.link.user.host_udp import ToDevice, UdpForwards, UdpRelay
+from levante.net.link.user.plan import GATEWAY_MAC, GatewayPlan
+from levante.net.link.user.tcp_relay import RefusingTcp, TcpRelay
+
+BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
+LIMITED_BROADCAST = "255.255.255.255"
+MTU = 1500
+# Frames for the device waiting to be taken, at most: the device takes them within a
+# simulated millisecond, so only a host flood fills this; the excess is dropped.
+MAX_QUEUED_FRAMES = 256
+
+
+class UserGateway:
+    def __init__(self, plan: GatewayPlan, forwards: list[tuple[int, int]],
+                 wake: Callable[[], None], lookup: Lookup = host_lookup) -> None:
+        self.plan = plan
+        self.clock: Callable[[], int] = lambda: 0  # the interface sets its own
+        self.counters: Counter[str] = Counter()
+        self.dhcp = DhcpServer(plan)
+        self.dns = DnsService(plan.host_aliases[0], wake, lookup)
+        self.udp = UdpRelay(plan.host_aliases)
+        self.forwards = UdpForwards(forwards, plan.host_aliases[0])
+        self.tcp: TcpRelay = RefusingTcp()
+        self.device_mac: str | None = None
+        self.device_address: str | None = plan.device_static
+        self._to_device: deque[bytes] = deque()
+        self._identification = 0
+
+    # --- The device's side --------------------------------------------------------
+
+    def from_device(self, data: bytes) -> None:
+        """One frame the device sent; anything the gateway cannot use is counted."""
+        try:
+            frame = ethernet.decode(data)
+        except CodecError:
+            self.counters["drop.malformed"] += 1
+            return
+        if frame.destination not in (GATEWAY_MAC, BROADCAST_MAC):
+            return  # for another host of the segment: there is none
+        if not int(frame.source[:2], 16) & 1:
+            self.device_mac = frame.source
+        try:
+            if frame.ethertype == ethernet.ETHERTYPE_ARP:
+                self._arp(arp.decode(frame.payload))
+            elif frame.ethertype == ethernet.ETHERTYPE_IPV4:
+                self._ipv4(ipv4.decode(frame.payload))
+            else:
+                self.counters["drop.ethertype"] += 1
+        except CodecError:
+            self.counters["drop.malformed"] += 1
+
+    def _arp(self, packet: arp.ArpPacket) -> None:
+        if packet.operation != arp.ArpOperation.REQUEST:
+            return
+        if packet.target_ip not in self.plan.owned or packet.sender_ip == packet.target_ip:
+            return
+        self.counters["arp.replied"] += 1
+        reply = arp.ArpPacket(operation=arp.ArpOperation.REPLY, sender_mac=GATEWAY_MAC,
+                              sender_ip=packet.target_ip, target_mac=packet.sender_mac,
+                              target_ip=packet.sender_ip)
+        self._queue(packet.sender_mac, ethernet.ETHERTYPE_ARP, arp.encode(reply))
+
+    def _ipv4(self, packet: ipv4.Ipv4Packet) -> None:
+        if packet.is_fragment:
+            self.counters["drop.fragment"] += 1
+            return
+        if packet.source != "0.0.0.0" and self.plan.is_on_subnet(packet.source) \
+                and packet.source not in self.plan.owned:
+            self.device_address = packet.source
+        destination = packet.destination
+        is_broadcast = destination in (LIMITED_BROADCAST, self.plan.broadcast)
+        if packet.protocol == ipv4.PROTOCOL_UDP:
+            self._udp(packet, is_broadcast)
+        elif packet.protocol == ipv4.PROTOCOL_ICMP:
+            self._icmp(packet)
+        elif packet.protocol == ipv4.PROTOCOL_TCP and not is_broadcast:
+            segment = tcp.decode(packet.payload, source=packet.source, destination=destination)
+            for reply in self.tcp.from_device(packet, segment, self.clock()):
+                self._send_ip(reply)
+        else:
+            self.counters["drop.protocol"] += 1
+
+    def _icmp(self, packet: ipv4.Ipv4Packet) -> None:
+        if packet.destination not in self.plan.owned:
+            self.counters["drop.icmp-not-relayed"] += 1  # no raw sockets without root
+            return
+        message = icmp.decode(packet.payload)
+        if isinstance(message, icmp.IcmpEcho) and message.type == icmp.ECHO_REQUEST:
+            self.counters["icmp.echo-replied"] += 1
+            self._send_ip(icmp.echo_reply_for(packet))
+
+    def _udp(self, packet: ipv4.Ipv4Packet, is_broadcast: bool) -> None:
+        datagram = udp.decode(packet.payload, source=packet.source,
+                              destination=packet.destination)
+        port = datagram.destination_port
+        if port == dhcpv4.SERVER_PORT and (is_broadcast or packet.destination == self.plan.router):
+            self._dhcp(datagram.payload)
+            return
+        if is_broadcast:
+            return  # nobody else on the segment
+        if port == dns.PORT and packet.destination == self.plan.dns:
+            answer = self.dns.query(datagram.payload, (packet.source, datagram.source_port))
+            self.counters["dns.queries"] += 1
+            if answer is not None:
+                self._send_udp((self.plan.dns, dns.PORT, packet.source, datagram.source_port,
+                                answer))
+            return
+        if packet.destination in self.plan.host_aliases and \
+                self.forwards.answer(port, datagram.payload):
+            self.counters["udp.forward-answers"] += 1
+            return
+        if packet.destination in self.plan.owned and \
+                packet.destination not in self.plan.host_aliases:
+            return  # the DNS address serves DNS only
+        if int(packet.destination.split(".")[0]) >= 224:
+            self.counters["drop.multicast"] += 1  # not relayed onto the host's networks
+            return
+        if self.udp.send((packet.source, datagram.source_port), packet.destination, port,
+                         datagram.payload):
+            self.counters["udp.relayed"] += 1
+        else:
+            self.counters["drop.udp-host-refused"] += 1
+
+    def _dhcp(self, payload: bytes) -> None:
+        request = dhcpv4.decode(payload)
+        reply = self.dhcp.answer(request, self.clock())
+        if reply is None:
+            return
+        assert reply.message_type is not None  # the server always says what it sends
+        self.counters[f"dhcp.{reply.message_type.name.lower()}"] += 1
+        # RFC 2131 §4.1: to ciaddr when the client has one; a NAK, or a client that
+        # asked for broadcast, by broadcast; else to yiaddr at the client's MAC.
+        if request.client_address != "0.0.0.0" and reply.message_type != dhcpv4.MessageType.NAK:
+            destination, mac = request.client_address, request.client_mac
+        elif reply.message_type == dhcpv4.MessageType.NAK or request.wants_broadcast:
+            destination, mac = LIMITED_BROADCAST, BROADCAST_MAC
+        else:
+            destination, mac = reply.your_address, request.client_mac
+        if reply.message_type == dhcpv4.MessageType.ACK and reply.your_address != "0.0.0.0":
+            self.device_address = reply.your_address
+        self._send_udp((self.plan.router, dhcpv4.SERVER_PORT, destination,
+                        dhcpv4.CLIENT_PORT, dhcpv4.encode(reply)), mac)
+
+    # --- Sending to the device ----------------------------------------------------
+
+    def _send_udp(self, datagram: ToDevice, mac: str | None = None) -> None:
+        source, source_port, destination, port, payload = datagram
+        encoded = udp.encode(udp.UdpDatagram(source_port=source_port, destination_port=port,
+                                             payload=payload),
+                             source=source, destination=destination)
+        self._send_ip(ipv4.Ipv4Packet(protocol=ipv4.PROTOCOL_UDP, source=source,
+                                      destination=destination, payload=encoded), mac)
+
+    def _send_ip(self, packet: ipv4.Ipv4Packet, mac: str | None = None) -> None:
+        if ipv4.HEADER_LENGTH + len(packet.payload) > MTU:
+            self.counters["drop.over-mtu"] += 1  # the device reassembles only if built to
+            return
+        self._identification = (self._identification + 1) & 0xFFFF
+        packet = ipv4.Ipv4Packet(
+            dscp=packet.dscp, identification=self._identification, ttl=64,
+            protocol=packet.protocol, source=packet.source, destination=packet.destination,
+            options=packet.options, payload=packet.payload)
+        destination_mac = mac or self.device_mac
+        if destination_mac is None:
+            self.counters["drop.device-unknown"] += 1
+            return
+        self._queue(destination_mac, ethernet.ETHERTYPE_IPV4, ipv4.encode(packet))
+
+    def _queue(self, mac: str, ethertype: int, payload: bytes) -> None:
+        if len(self._to_device) >= MAX_QUEUED_FRAMES:
+            self.counters["drop.queue-full"] += 1
+            return
+        frame = ethernet.encode(ethernet.EthernetFrame(
+            destination=mac, source=GATEWAY_MAC, ethertype=ethertype, payload=payload))
+        self._to_device.append(frame.ljust(60, b"\0"))
+
+    def take_frames(self, limit: int) -> list[bytes]:
+        frames: list[bytes] = []
+        while self._to_device and len(frames) < limit:
+            frames.append(self._to_device.popleft())
+        return frames
+
+    @property
+    def has_frames(self) -> bool:
+        return bool(self._to_device)
+
+    # --- The host's side -----------------------------------------------------------
+
+    @property
+    def host_sockets(self) -> list[socket.socket]:
+        return [*self.udp.sockets, *self.forwards.sockets]
+
+    @property
+    def listens(self) -> bool:
+        """Whether anything may still come from the host (else waiting is pointless)."""
+        return self.udp.is_open or bool(self.forwards.forwards) or self.dns.busy
+
+    def next_host_deadline(self) -> float | None:
+        deadlines = [deadline for deadline in (self.dns.next_deadline(),
+                                               self.udp.next_expiry())
+                     if deadline is not None]
+        return min(deadlines, default=None)
+
+    def serve_host(self, readable: list[socket.socket]) -> None:
+        """Move what the host has for the device into frames."""
+        forward_sockets = self.forwards.sockets
+        for sock in readable:
+            if sock in forward_sockets:
+                datagrams = self.forwards.receive(sock, self.device_address)
+            else:
+                datagrams = self.udp.receive(sock)
+            for datagram in datagrams:
+                self.counters["udp.to-device"] += 1
+                self._send_to_device(datagram)
+        for (address, port), answer in self.dns.finished():
+            self._send_to_device((self.plan.dns, dns.PORT, address, port, answer))
+        self.udp.expire()
+
+    def _send_to_device(self, datagram: ToDevice) -> None:
+        try:
+            self._send_udp(datagram)
+        except CodecError:
+            self.counters["drop.unencodable"] += 1  # what the host sent cannot be framed
+
+    def close(self) -> None:
+        self.dns.close()
+        self.udp.close()
+        self.forwards.close()
+        self.tcp.close()

@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from levante.codecs import (
-    arp, coap, dhcpv4, dns, ethernet, icmp, icmpv6, ipv4, ipv6, mld, mqtt, ndp, tcp, udp,
+    arp,
+    coap,
+    dhcpv4,
+    dns,
+    ethernet,
+    icmp,
+    icmpv6,
+    ipv4,
+    ipv6,
+    mld,
+    mqtt,
+    ndp,
+    tcp,
+    udp,
 )
 from levante.codecs.coap_view import describe as describe_coap
 from levante.codecs.errors import CodecError

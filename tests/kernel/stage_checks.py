@@ -55,7 +55,8 @@ def fingerprint(kernel: Kernel) -> tuple[Any, ...]:
         pools[id(kernel.system_pool)] = kernel.system_pool.used
     return (kernel.now, objects, threads, domains, slots, tuple(sorted(pools.items())),
             len(kernel.timeouts), kernel.random.entropy_bytes_read, kernel.current.address,
-            len(kernel.objects.awaiting_free), bytes(kernel.input_buffer))
+            len(kernel.objects.awaiting_free), bytes(kernel.input_buffer),
+            tuple(sorted(kernel.tls_credentials._entries.items())))
 
 
 @contextmanager

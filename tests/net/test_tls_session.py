@@ -18,6 +18,7 @@ from levante.abi import ERRNO
 from levante.abi.tls import DtlsRole, PeerVerify, TlsCredentialType
 from levante.net.tls import SessionState, TlsError
 from levante.net.tls.ciphersuites import ciphersuite_name
+from levante.net.tls.library import LibraryProfile
 
 CLIENT, SERVER = DtlsRole.CLIENT, DtlsRole.SERVER
 CA = make_identity("Levante Test CA", ca=True)
@@ -233,3 +234,34 @@ def test_an_optional_verify_server_is_refused() -> None:
     with pytest.raises(TlsError) as refused:
         session(SERVER, psk_store().resolve(1), False, peer_verify=PeerVerify.OPTIONAL)
     assert refused.value.errno == ERRNO["EINVAL"]
+
+
+def test_a_build_without_psk_key_exchanges_offers_none() -> None:
+    no_psk = LibraryProfile(disabled_key_exchanges=frozenset(
+        {"PSK", "DHE-PSK", "ECDHE-PSK", "RSA-PSK"}))
+    link = Link(session(CLIENT, psk_store().resolve(1), False, library=no_psk),
+                session(SERVER, psk_store().resolve(1), False))
+    link.run_until_established()
+    assert link.client.state is SessionState.FAILED
+    with pytest.raises(TlsError) as refused:
+        session(CLIENT, psk_store().resolve(1), False, library=no_psk,
+                ciphersuites=(0x00A8,))
+    assert refused.value.errno == ERRNO["EINVAL"]
+
+
+def test_records_the_device_writes_carry_at_most_max_content_len() -> None:
+    small = LibraryProfile(max_content_len=1024)
+    link = Link(session(CLIENT, psk_store().resolve(1), False, library=small),
+                session(SERVER, psk_store().resolve(1), False))
+    link.run_until_established()
+    link.sent.clear()
+    link.client.send(b"a" * 5000)
+    link.exchange()
+    stream = b"".join(data for name, data in link.sent if name == "c")
+    lengths = []
+    while stream:
+        length = int.from_bytes(stream[3:5], "big")
+        lengths.append(length)
+        stream = stream[5 + length:]
+    assert len(lengths) == 5  # 4 × 1024 + 904, each with its AEAD overhead
+    assert link.server.read(6000) == b"a" * 5000

@@ -501,6 +501,7 @@ _REQUIRES = {
     "k_thread_stack_free": "DYNAMIC_THREAD",
     "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
     "z_levante_reboot": "REBOOT",
+    "tls_credential_": "TLS_CREDENTIALS",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -558,6 +559,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
     # sys_reboot is a kernel function in Zephyr, not a system call.
     "z_levante_reboot",
+    # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
+    "tls_credential_add", "tls_credential_delete",
 })
 
 
@@ -859,6 +862,10 @@ _DECLARATIONS = (
     "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
     # sys_reboot's way into the kernel (the C function never returns to its caller).
     "void z_levante_reboot(int type)",
+    # <zephyr/net/tls_credentials.h>: sec_tag_t is an int, the type an enum passed as int.
+    "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
+    "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
+    "int tls_credential_delete(int tag, int type)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

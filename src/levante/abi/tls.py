@@ -58,5 +58,3 @@ TLS_OPTIONS: dict[str, int] = {
 # Socket protocols (enum net_ip_protocol_secure).
 IPPROTO_TLS_1_2 = 258
 IPPROTO_DTLS_1_2 = 273
-
-TLS_SEC_TAG_NONE = -1

@@ -60,8 +60,15 @@ def _configuration(settings: SessionSettings) -> tls.TLSConfiguration | tls.DTLS
     }
     if credentials.own_chain and credentials.private_key is not None:
         common["certificate_chain"] = (credentials.own_chain, credentials.private_key)
+    library = settings.library
     if settings.ciphersuites:
-        common["ciphers"] = ciphersuite_names(settings.ciphersuites)
+        chosen = ciphersuite_names(settings.ciphersuites)
+        refused = [name for name in chosen if not library.allows(name)]
+        if refused:
+            raise TlsError("EINVAL", f"ciphersuite {refused[0]} is disabled in this build")
+        common["ciphers"] = chosen
+    elif library.restricted:
+        common["ciphers"] = library.suites()
     if settings.alpn:
         common["inner_protocols"] = settings.alpn
     if credentials.psk is not None:
@@ -137,7 +144,8 @@ class TlsSession:
         if self.state is not SessionState.ESTABLISHED:
             return 0
         expansion = record_expansion(str(self._engine.cipher()))
-        return max(0, self.settings.mtu - DTLS_RECORD_HEADER - expansion)
+        within_mtu = self.settings.mtu - DTLS_RECORD_HEADER - expansion
+        return max(0, min(within_mtu, self.settings.library.max_content_len))
 
     @property
     def alpn_protocol(self) -> str | None:
@@ -191,7 +199,7 @@ class TlsSession:
             # python-mbedtls's write takes a whole record and answers how much ciphertext
             # it made.
             while taken < len(data):
-                record = bytes(data[taken:taken + _MAX_PLAINTEXT_RECORD])
+                record = bytes(data[taken:taken + self.settings.library.max_content_len])
                 self._engine.write(record)
                 taken += len(record)
                 self._drain()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from levante.abi.tls import DtlsRole, PeerVerify
 from levante.net.tls.credentials import ResolvedCredentials
+from levante.net.tls.library import LibraryProfile
 
 # mbedTLS's defaults, which are Zephyr's TLS_DTLS_HANDSHAKE_TIMEOUT_MIN/MAX defaults.
 DTLS_TIMEOUT_MIN_MS = 1000
@@ -28,6 +29,7 @@ class SessionSettings:
     handshake_timeout_min_ms: int = DTLS_TIMEOUT_MIN_MS
     handshake_timeout_max_ms: int = DTLS_TIMEOUT_MAX_MS
     mtu: int = DTLS_DEFAULT_MTU
+    library: LibraryProfile = LibraryProfile()  # what the build's CONFIG_MBEDTLS_* allow
 
     @property
     def verify(self) -> PeerVerify:

@@ -68,6 +68,7 @@ ERRNO: dict[str, int] = {
     "ENOMSG": 35,
     "EDEADLK": 45,
     "ENOSYS": 88,
+    "ENOPROTOOPT": 109,
     "EADDRINUSE": 112,
     "EMSGSIZE": 122,
     "EINPROGRESS": 119,

@@ -4,6 +4,10 @@
 #include <string.h>
 #include <zephyr/ztest.h>
 #include <zephyr/net/tls_credentials.h>
+#include <levante/socket_tls.h>
+
+/* The socket constants compile, with Zephyr's values. */
+BUILD_ASSERT(SOL_TLS == 282 && TLS_SEC_TAG_LIST == 1 && IPPROTO_DTLS_1_2 == 273);
 
 #define CA_TAG 10
 #define DEVICE_TAG 20

@@ -25,7 +25,7 @@ from levante.net.tls import SessionState, TlsError, TlsSession
 from levante.net.tls.options import TlsSocketOptions
 
 INCLUDE = Path(__file__).parents[2] / "src/levante/sdk/include"
-O = TLS_OPTIONS
+OPT = TLS_OPTIONS
 
 
 def ints(*values: int) -> bytes:
@@ -41,17 +41,17 @@ def refused(options: TlsSocketOptions, option: int, value: bytes | None) -> int:
 def test_values_are_checked_as_zephyr_does() -> None:
     tls = TlsSocketOptions(datagram=False)
     einval, enoprotoopt = ERRNO["EINVAL"], ERRNO["ENOPROTOOPT"]
-    assert refused(tls, O["TLS_SEC_TAG_LIST"], b"\1\0\0") == einval  # not whole ints
-    assert refused(tls, O["TLS_SEC_TAG_LIST"], ints(1, 2, 3, 4, 5)) == einval  # over 4
-    assert refused(tls, O["TLS_SEC_TAG_LIST"], None) == einval
-    assert refused(tls, O["TLS_PEER_VERIFY"], ints(3)) == einval
-    assert refused(tls, O["TLS_PEER_VERIFY"], b"\2\0") == einval
-    assert refused(tls, O["TLS_DTLS_ROLE"], ints(1)) == enoprotoopt  # a TLS socket
-    assert refused(tls, O["TLS_CIPHERSUITE_USED"], ints(1)) == enoprotoopt  # read only
+    assert refused(tls, OPT["TLS_SEC_TAG_LIST"], b"\1\0\0") == einval  # not whole ints
+    assert refused(tls, OPT["TLS_SEC_TAG_LIST"], ints(1, 2, 3, 4, 5)) == einval  # over 4
+    assert refused(tls, OPT["TLS_SEC_TAG_LIST"], None) == einval
+    assert refused(tls, OPT["TLS_PEER_VERIFY"], ints(3)) == einval
+    assert refused(tls, OPT["TLS_PEER_VERIFY"], b"\2\0") == einval
+    assert refused(tls, OPT["TLS_DTLS_ROLE"], ints(1)) == enoprotoopt  # a TLS socket
+    assert refused(tls, OPT["TLS_CIPHERSUITE_USED"], ints(1)) == enoprotoopt  # read only
     assert refused(tls, 99, ints(1)) == enoprotoopt
     dtls = TlsSocketOptions(datagram=True)
-    assert refused(dtls, O["TLS_DTLS_ROLE"], ints(2)) == einval
-    assert refused(dtls, O["TLS_DTLS_HANDSHAKE_TIMEOUT_MIN"], ints(1)[:2]) == einval
+    assert refused(dtls, OPT["TLS_DTLS_ROLE"], ints(2)) == einval
+    assert refused(dtls, OPT["TLS_DTLS_HANDSHAKE_TIMEOUT_MIN"], ints(1)[:2]) == einval
     with pytest.raises(TlsError) as too_many:
         dtls.set_alpn([b"a", b"b", b"c"])
     assert too_many.value.errno == einval
@@ -59,17 +59,17 @@ def test_values_are_checked_as_zephyr_does() -> None:
 
 def test_options_read_back() -> None:
     dtls = TlsSocketOptions(datagram=True)
-    dtls.set(O["TLS_SEC_TAG_LIST"], ints(7, 8))
-    dtls.set(O["TLS_DTLS_HANDSHAKE_TIMEOUT_MAX"], struct.pack("<I", 5000))
-    assert dtls.get(O["TLS_SEC_TAG_LIST"], 16, None) == ints(7, 8)
-    assert dtls.get(O["TLS_SEC_TAG_LIST"], 4, None) == ints(7)  # cut to *optlen
-    assert dtls.get(O["TLS_DTLS_HANDSHAKE_TIMEOUT_MAX"], 4, None) == struct.pack("<I", 5000)
+    dtls.set(OPT["TLS_SEC_TAG_LIST"], ints(7, 8))
+    dtls.set(OPT["TLS_DTLS_HANDSHAKE_TIMEOUT_MAX"], struct.pack("<I", 5000))
+    assert dtls.get(OPT["TLS_SEC_TAG_LIST"], 16, None) == ints(7, 8)
+    assert dtls.get(OPT["TLS_SEC_TAG_LIST"], 4, None) == ints(7)  # cut to *optlen
+    assert dtls.get(OPT["TLS_DTLS_HANDSHAKE_TIMEOUT_MAX"], 4, None) == struct.pack("<I", 5000)
     with pytest.raises(TlsError) as early:
-        dtls.get(O["TLS_CIPHERSUITE_USED"], 4, None)
+        dtls.get(OPT["TLS_CIPHERSUITE_USED"], 4, None)
     assert early.value.errno == ERRNO["ENOTCONN"]
-    dtls.set(O["TLS_HOSTNAME"], b"server.example\0")
+    dtls.set(OPT["TLS_HOSTNAME"], b"server.example\0")
     assert dtls.hostname == "server.example"
-    dtls.set(O["TLS_HOSTNAME"], None)
+    dtls.set(OPT["TLS_HOSTNAME"], None)
     assert dtls.hostname is None
 
 
@@ -81,20 +81,20 @@ def test_sessions_built_from_socket_options_over_the_kernel_store() -> None:
     store.add(2, TlsCredentialType.SERVER_CERTIFICATE, server_id.certificate_pem)
     store.add(2, TlsCredentialType.PRIVATE_KEY, server_id.key_pem)
     client_options = TlsSocketOptions(datagram=True)
-    client_options.set(O["TLS_SEC_TAG_LIST"], ints(1))
-    client_options.set(O["TLS_HOSTNAME"], b"server.example\0")
-    client_options.set(O["TLS_CIPHERSUITE_LIST"], ints(0xC02B))  # ECDHE-ECDSA-AES128-GCM
+    client_options.set(OPT["TLS_SEC_TAG_LIST"], ints(1))
+    client_options.set(OPT["TLS_HOSTNAME"], b"server.example\0")
+    client_options.set(OPT["TLS_CIPHERSUITE_LIST"], ints(0xC02B))  # ECDHE-ECDSA-AES128-GCM
     server_options = TlsSocketOptions(datagram=True)
-    server_options.set(O["TLS_SEC_TAG_LIST"], ints(2))
-    server_options.set(O["TLS_DTLS_ROLE"], ints(1))
-    server_options.set(O["TLS_PEER_VERIFY"], ints(int(PeerVerify.NONE)))
+    server_options.set(OPT["TLS_SEC_TAG_LIST"], ints(2))
+    server_options.set(OPT["TLS_DTLS_ROLE"], ints(1))
+    server_options.set(OPT["TLS_PEER_VERIFY"], ints(int(PeerVerify.NONE)))
     client = TlsSession(client_options.session_settings(DtlsRole.CLIENT, store.lookup))
     server = TlsSession(server_options.session_settings(server_options.dtls_role, store.lookup),
                         peer=b"192.0.2.1:5684")
     link = Link(client, server)
     link.run_until_established()
     assert client.state is SessionState.ESTABLISHED
-    assert client_options.get(O["TLS_CIPHERSUITE_USED"], 4, client) == ints(0xC02B)
+    assert client_options.get(OPT["TLS_CIPHERSUITE_USED"], 4, client) == ints(0xC02B)
 
 
 def test_a_tag_the_store_does_not_hold_is_enoent() -> None:
@@ -102,7 +102,7 @@ def test_a_tag_the_store_does_not_hold_is_enoent() -> None:
     store.add(1, TlsCredentialType.PSK, PSK)
     store.add(1, TlsCredentialType.PSK_ID, PSK_ID)
     options = TlsSocketOptions(datagram=False)
-    options.set(O["TLS_SEC_TAG_LIST"], ints(1, 5))
+    options.set(OPT["TLS_SEC_TAG_LIST"], ints(1, 5))
     with pytest.raises(TlsError) as missing:
         options.session_settings(DtlsRole.CLIENT, store.lookup)
     assert missing.value.errno == ERRNO["ENOENT"]

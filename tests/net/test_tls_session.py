@@ -109,6 +109,15 @@ def test_peer_verify_none_accepts_any_certificate() -> None:
     assert link.client.state is SessionState.ESTABLISHED
 
 
+def test_peer_verify_optional_lets_a_client_connect_to_an_untrusted_server() -> None:
+    link = certificate_pair(False, client_ca=client_store(make_identity("Unrelated", ca=True)))
+    link.client = session(CLIENT, client_store(make_identity("Unrelated", ca=True))
+                          .resolve(3), False, hostname="server.example",
+                          peer_verify=PeerVerify.OPTIONAL)
+    link.run_until_established()
+    assert link.client.state is SessionState.ESTABLISHED
+
+
 def test_a_server_requiring_client_certificates_refuses_a_client_without_one() -> None:
     client = session(CLIENT, client_store(CA).resolve(3), False, hostname="server.example")
     server = session(SERVER, server_store(CA, SERVER_ID).resolve(2, 102), False,

@@ -274,3 +274,18 @@ def test_records_the_device_writes_carry_at_most_max_content_len() -> None:
         stream = stream[5 + length:]
     assert len(lengths) == 5  # 4 × 1024 + 904, each with its AEAD overhead
     assert link.server.read(6000) == b"a" * 5000
+
+
+def test_a_replayed_flight_is_answered_at_most_once_a_second() -> None:
+    link = Link(session(CLIENT, psk_store().resolve(1), True),
+                session(SERVER, psk_store().resolve(1), True))
+    link.run_until_established()
+    last_client_datagram = [data for name, data in link.sent if name == "c"][-1]
+    answers = []
+    for now in (10, 20, 30, 1_000_030):
+        link.server.receive(last_client_datagram, now)
+        answers.append(len(link.server.take_outgoing()))
+    assert answers[0] > 0  # the final flight again: the client may have lost it
+    assert answers[1:3] == [0, 0]
+    assert answers[3] == answers[0]
+    assert link.server.state is SessionState.ESTABLISHED

@@ -5,8 +5,9 @@ python-mbedtls drives mbedTLS's retransmission timer from the host's clock
 sets mbedTLS's own handshake timeouts beyond reach and keeps the timer here instead:
 the last flight sent is kept and sent again, byte for byte, when the timer expires or
 when the peer's previous flight arrives again (§4.2.4: a retransmitted flight means
-ours was lost). The timeout starts at the minimum and doubles up to the maximum
-(§4.2.4.1); once a maximum-length wait expires the handshake has failed.
+ours was lost), at most once per minimum timeout. The timeout starts at the minimum
+and doubles up to the maximum (§4.2.4.1); once a maximum-length wait expires the
+handshake has failed.
 
 Records sent again keep their sequence numbers, so a peer that did receive them drops
 the copies as replays (§4.1.2.6); that is harmless, as it already has them.
@@ -26,6 +27,9 @@ class FlightTimer:
     received: list[bytes] = field(default_factory=list)  # peer datagrams since our flight
     deadline: int | None = None
     timeout_us: int = 0
+    # When a repeated peer flight last made us send ours again: at most once per minimum
+    # timeout, so replayed datagrams cannot turn the session into an amplifier.
+    echoed_at: int | None = None
 
     def sent(self, datagrams: list[bytes], now: int, expects_answer: bool) -> None:
         """A new flight went out; `expects_answer`: the handshake waits for the peer."""
@@ -35,13 +39,17 @@ class FlightTimer:
         self.timeout_us = self.minimum_us
         self.deadline = now + self.timeout_us if expects_answer else None
 
-    def heard(self, datagram: bytes) -> bool:
-        """A datagram from the peer: True if it repeats the flight ours answered."""
+    def heard(self, datagram: bytes, now: int) -> list[bytes] | None:
+        """A datagram from the peer. If it repeats the flight ours answered, what to send
+        again (empty when it was sent again too recently); None for anything new."""
         if datagram in self.answered and self.flight:
-            return True
+            if self.echoed_at is not None and now - self.echoed_at < self.minimum_us:
+                return []
+            self.echoed_at = now
+            return list(self.flight)
         self.received.append(datagram)
         del self.received[:-16]  # a flight is a handful of datagrams
-        return False
+        return None
 
     def stop(self) -> None:
         self.deadline = None

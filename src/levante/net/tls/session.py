@@ -170,9 +170,11 @@ class TlsSession:
         """Bytes the transport received: any piece of the stream, or one datagram."""
         if self.state in (SessionState.FAILED, SessionState.CLOSED) or not data:
             return
-        if self.settings.datagram and self._timer.heard(bytes(data)):
-            self._queue(self._timer.flight)  # the peer lost our flight: send it again
-            return
+        if self.settings.datagram:
+            repeat = self._timer.heard(bytes(data), now)
+            if repeat is not None:
+                self._queue(repeat)  # the peer lost our flight: send it again
+                return
         self._engine.receive_from_network(bytes(data))
         self._advance(now)
 

@@ -67,3 +67,25 @@ def test_a_failed_session_ignores_what_follows() -> None:
     server.receive(b"more", 1)
     assert server.take_outgoing() == []
     assert server.readable == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(1, 200), min_size=1, max_size=30))
+def test_a_tls_stream_cut_anywhere_still_makes_the_handshake(cuts: list[int]) -> None:
+    client = session(DtlsRole.CLIENT, psk_store().resolve(1), False)
+    server = _server(False)
+    client.start(0)
+    for _ in range(10):
+        for source, target in ((client, server), (server, client)):
+            stream = b"".join(source.take_outgoing())
+            position, index = 0, 0
+            while position < len(stream):  # TCP may deliver any split of the stream
+                size = cuts[index % len(cuts)]
+                target.receive(stream[position:position + size], 0)
+                position, index = position + size, index + 1
+    assert client.state is server.state is SessionState.ESTABLISHED
+    client.send(b"through the cuts")
+    for piece in client.take_outgoing():
+        for offset in range(len(piece)):
+            server.receive(piece[offset:offset + 1], 0)
+    assert server.read(100) == b"through the cuts"

@@ -289,3 +289,11 @@ def test_a_replayed_flight_is_answered_at_most_once_a_second() -> None:
     assert answers[1:3] == [0, 0]
     assert answers[3] == answers[0]
     assert link.server.state is SessionState.ESTABLISHED
+
+
+def test_impossible_dtls_settings_are_refused() -> None:
+    for options in ({"mtu": 100}, {"mtu": 70000}, {"handshake_timeout_min_ms": 0},
+                    {"handshake_timeout_min_ms": 5000, "handshake_timeout_max_ms": 1000}):
+        with pytest.raises(TlsError) as refused:
+            session(CLIENT, psk_store().resolve(1), True, **options)
+        assert refused.value.errno == ERRNO["EINVAL"]

@@ -30,6 +30,9 @@ from levante.net.tls.settings import SessionSettings
 # run (mbedTLS takes milliseconds in 32 bits) so only the FlightTimer acts.
 _UNREACHABLE_TIMEOUT_S = 2_000_000.0
 _PEER_CLOSE_NOTIFY = 0x7880
+# The smallest MTU a DTLS handshake can be fragmented to with some room to spare, and
+# the largest UDP payload over IPv4.
+_MIN_MTU, _MAX_DATAGRAM = 256, 65507
 _MAX_PLAINTEXT_RECORD = 16384  # TLS 1.2's record limit (RFC 5246 §6.2.1)
 # python-mbedtls's output ring holds 32 KiB; a larger peek returns nothing.
 _OUTPUT_CAPACITY = 32768
@@ -96,6 +99,9 @@ class TlsSession:
         if settings.handshake_timeout_min_ms <= 0 or (
                 settings.handshake_timeout_max_ms < settings.handshake_timeout_min_ms):
             raise TlsError("EINVAL", "DTLS handshake timeouts must satisfy 0 < min <= max")
+        if settings.datagram and not _MIN_MTU <= settings.mtu <= _MAX_DATAGRAM:
+            raise TlsError("EINVAL", f"a DTLS MTU of {settings.mtu} bytes (between "
+                           f"{_MIN_MTU} and {_MAX_DATAGRAM})")
         self.settings = settings
         self._peer = peer
         configuration = _configuration(settings)

@@ -57,19 +57,24 @@ ERRNO: dict[str, int] = {
     "ENOMEM": 12,
     "EACCES": 13,
     "EFAULT": 14,
+    "EEXIST": 17,
     "EBUSY": 16,
     "ENODEV": 19,
     "EINVAL": 22,
+    "EFBIG": 27,
     "ENOSPC": 28,
     "ENODATA": 61,
     "EPIPE": 32,
     "ENOMSG": 35,
     "EDEADLK": 45,
     "ENOSYS": 88,
+    "ENOPROTOOPT": 109,
     "EADDRINUSE": 112,
+    "EMSGSIZE": 122,
     "EINPROGRESS": 119,
     "EALREADY": 120,
     "ETIMEDOUT": 116,
+    "ECONNABORTED": 113,
     "ENOTSUP": 134,
     "ECANCELED": 140,
     # The socket layer's (Zephyr's socket calls set these through errno).
@@ -522,6 +527,7 @@ _REQUIRES = {
     "z_levante_reboot": "REBOOT",
     "z_levante_zsock_": "NET_SOCKETS",
     "zsock_": "NET_SOCKETS",
+    "tls_credential_": "TLS_CREDENTIALS",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -579,6 +585,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
     # sys_reboot is a kernel function in Zephyr, not a system call.
     "z_levante_reboot",
+    # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
+    "tls_credential_add", "tls_credential_delete",
 })
 
 
@@ -905,6 +913,10 @@ _DECLARATIONS = (
     "int z_levante_zsock_getpeername(int sock, struct sockaddr *addr, size_t *addrlen)",
     "int z_levante_zsock_getsockname(int sock, struct sockaddr *addr, size_t *addrlen)",
     "void *zsock_get_context_object(int sock)",
+    # <zephyr/net/tls_credentials.h>: sec_tag_t is an int, the type an enum passed as int.
+    "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
+    "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
+    "int tls_credential_delete(int tag, int type)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -10,6 +10,7 @@
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
+#include <zephyr/net/tls_credentials.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */
@@ -860,6 +861,24 @@ static int sv_z_levante_reboot(void)
 	sys_reboot(SYS_REBOOT_COLD);
 }
 
+/* Provisioning TLS credentials is the system's: a user thread's add or delete oopses. */
+static int sv_tls_credential_add(void)
+{
+	static const char certificate[] = "not read: the call is refused first";
+
+	expect_fault();
+	(void)tls_credential_add(1, TLS_CREDENTIAL_CA_CERTIFICATE, certificate,
+				 sizeof(certificate));
+	return __LINE__;
+}
+
+static int sv_tls_credential_delete(void)
+{
+	expect_fault();
+	(void)tls_credential_delete(1, TLS_CREDENTIAL_CA_CERTIFICATE);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1189,6 +1208,8 @@ static const struct user_case cases[] = {
 	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
 	  OOPS },
 	{ "sv_z_levante_reboot", sv_z_levante_reboot, K_USER, OOPS },
+	{ "sv_tls_credential_add", sv_tls_credential_add, K_USER, OOPS },
+	{ "sv_tls_credential_delete", sv_tls_credential_delete, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -20,6 +20,7 @@ from levante.net.link.user.link import UserLink
 from levante.net.link.user.plan import GatewayPlan, default_plan, static_plan
 from levante.net.stack import NetworkStack
 from levante.net.stack.settings import InterfaceSettings, SettingsError, address_value
+from levante.net.tls.library import LibraryProfile
 
 DEFAULT_LINK = "user"
 # Octets of the board's entropy that key TCP's initial sequence numbers (RFC 6528 §3).
@@ -110,10 +111,17 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     if before.replay is not None:
         before.replay.next_boot()
     interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
-                                 before.recorder, before.replay)
+                                 before.recorder, before.replay, _tls_library(config))
     _give_clock(before.link, interface)
     return BoardNetwork(interface, before.link, before.capture, before.recorder,
                         before.replay)
+
+
+def _tls_library(config: Config) -> LibraryProfile | None:
+    """What the build's CONFIG_MBEDTLS_* allow its TLS sockets, when it has them."""
+    if not config.is_enabled("NET_SOCKETS_SOCKOPT_TLS"):
+        return None
+    return LibraryProfile.from_config(config)
 
 
 def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
@@ -156,7 +164,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
             item.close()
         raise
     interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
-                                 replay)
+                                 replay, _tls_library(config))
     _give_clock(link, interface)
     return BoardNetwork(interface, link, capture, recorder, replay)
 

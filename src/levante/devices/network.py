@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from levante.net.link.link import Link
 from levante.net.link.recording import IDLE, POLLED, FrameRecorder, ReplayFeed
 from levante.net.sockets import StackNetwork
+from levante.net.sockets.secure import SecureProvision
 from levante.net.stack import NetworkStack
+from levante.net.tls.library import LibraryProfile
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -38,7 +40,8 @@ class NetworkInterface:
 
     def __init__(self, stack: NetworkStack, link: Link | None,
                  capture: Capture | None = None, recorder: FrameRecorder | None = None,
-                 replay: ReplayFeed | None = None) -> None:
+                 replay: ReplayFeed | None = None,
+                 tls_library: LibraryProfile | None = None) -> None:
         self.stack = stack
         self.link = link
         self.capture = capture
@@ -47,17 +50,29 @@ class NetworkInterface:
         self._kernel: Kernel | None = None
         self._arrivals: deque[tuple[int, bytes]] = deque()  # (cycle, frame), in order
         self._next_poll = 0
+        self.tls_library = tls_library  # what CONFIG_MBEDTLS_* allow secure sockets
+        self.sockets: StackNetwork | None = None
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
         if kernel.config.net_sockets:
             # The kernel's sockets reach the network through this interface's stack.
-            kernel.sockets.network = StackNetwork(
-                self.stack, lambda: self._microseconds(kernel.now))
+            self.sockets = StackNetwork(
+                self.stack, lambda: self._microseconds(kernel.now),
+                self._secure_provision(kernel))
+            kernel.sockets.network = self.sockets
         # The carrier is up from power-on when a link is plugged in; the interface then
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
             self.stack.link_up(self._microseconds(kernel.now))
+
+    def _secure_provision(self, kernel: Kernel) -> SecureProvision | None:
+        """What TLS and DTLS sockets need, when the build has them."""
+        if self.tls_library is None or not kernel.config.net_sockets_tls:
+            return None
+        return SecureProvision(kernel.tls_credentials.lookup, self.tls_library,
+                               kernel.config.net_sockets_dtls,
+                               kernel.config.net_sockets_tls_max_contexts)
 
     # --- Simulated time -------------------------------------------------------------
 
@@ -88,9 +103,10 @@ class NetworkInterface:
         candidates = []
         if self._arrivals:
             candidates.append(self._arrivals[0][0])
-        deadline = self.stack.next_deadline()
-        if deadline is not None:
-            candidates.append(self._cycles(deadline))
+        deadlines = [self.stack.next_deadline(),
+                     None if self.sockets is None else self.sockets.next_deadline()]
+        candidates.extend(self._cycles(deadline) for deadline in deadlines
+                          if deadline is not None)
         return min(candidates) if candidates else None
 
     def deliver(self, kernel: Kernel) -> None:
@@ -100,6 +116,8 @@ class NetworkInterface:
             self._capture(cycle, frame)
             self.stack.receive(frame, self._microseconds(cycle))
         self.stack.advance(self._microseconds(kernel.now))
+        if self.sockets is not None:
+            self.sockets.advance(self._microseconds(kernel.now))  # DTLS retransmissions
         self._transmit(kernel.now)
 
     def _transmit(self, cycle: int) -> None:

@@ -88,6 +88,11 @@ class KernelConfig:
     tls_credentials: bool = False
     tls_max_credentials: int = 4
     tls_credential_max_size: int = 4096
+    # CONFIG_NET_SOCKETS_SOCKOPT_TLS, CONFIG_NET_SOCKETS_ENABLE_DTLS: secure sockets, and
+    # how many at once (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS).
+    net_sockets_tls: bool = False
+    net_sockets_dtls: bool = False
+    net_sockets_tls_max_contexts: int = 4
     # Memory attributes.
     execute_xor_write: bool = True
     null_guard_size: int = 0
@@ -254,6 +259,10 @@ def _tls_settings(config: Config) -> dict[str, Any]:
         "tls_credentials": True,
         "tls_max_credentials": config.get_int("TLS_MAX_CREDENTIALS_NUMBER"),
         "tls_credential_max_size": config.get_int("TLS_CREDENTIAL_MAX_SIZE"),
+        **({"net_sockets_tls": True,
+            "net_sockets_dtls": config.is_enabled("NET_SOCKETS_ENABLE_DTLS"),
+            "net_sockets_tls_max_contexts": config.get_int("NET_SOCKETS_TLS_MAX_CONTEXTS")}
+           if config.is_enabled("NET_SOCKETS_SOCKOPT_TLS") else {}),
     }
 
 

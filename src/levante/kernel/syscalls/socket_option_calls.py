@@ -3,7 +3,8 @@
 SOL_SOCKET options the kernel keeps itself (timeouts, SO_REUSEADDR, and what it reports:
 SO_TYPE, SO_ERROR, SO_PROTOCOL, SO_DOMAIN); SO_RCVBUF and protocol options
 (IPPROTO_TCP's TCP_NODELAY) belong to the transport, which refuses what its protocol
-lacks with -ENOPROTOOPT, as Zephyr does.
+lacks with -ENOPROTOOPT, as Zephyr does.  SOL_TLS values are copied in whole (bounded)
+and go to a secure socket's transport (`SecureTransport`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
 from levante.kernel.objects.socket import NetSocket
 from levante.kernel.objects.socket_requests import WORD
+from levante.kernel.objects.socket_secure import (
+    SOL_TLS,
+    TLS_ALPN_LIST,
+    TLS_ALPN_MAX_ENTRIES,
+    TLS_ALPN_NAME_MAX,
+    TLS_OPTION_MAX_SIZE,
+    SecureTransport,
+)
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.syscalls.socket_calls import find_socket
 
@@ -57,15 +66,43 @@ def _valid_setsockopt(kernel: Inspect, caller: Caller, descriptor: int, level: i
         return sock, level, name, seconds * 1_000_000 + microseconds
     if level == SOL_SOCKET and name in (SO_TYPE, SO_ERROR, SO_PROTOCOL, SO_DOMAIN):
         return -ERRNO["ENOPROTOOPT"]  # reported, never set
+    if level == SOL_TLS:
+        copied = _tls_value(kernel, caller, name, value, length)
+        return copied if isinstance(copied, int) else (sock, level, name, copied)
     if length < INT.size:
         return -ERRNO["EINVAL"]
     (number,) = INT.unpack(kernel.memory.read(caller, value, INT.size))
     return sock, level, name, number
 
 
+def _tls_value(kernel: Inspect, caller: Caller, name: int, value: int,
+               length: int) -> bytes | tuple[bytes, ...] | None | int:
+    """A SOL_TLS optval copied in: its bytes, None for NULL, or TLS_ALPN_LIST's names
+    (an array of `length` bytes of string pointers, as Zephyr takes it)."""
+    if value == 0:
+        return None
+    if not 0 <= length <= TLS_OPTION_MAX_SIZE:
+        return -ERRNO["EINVAL"]
+    if name != TLS_ALPN_LIST:
+        return kernel.memory.read(caller, value, length)
+    if length % WORD.size or length // WORD.size > TLS_ALPN_MAX_ENTRIES:
+        return -ERRNO["EINVAL"]
+    pointers = kernel.memory.read_words(caller, value, length // WORD.size)
+    if 0 in pointers:
+        return -ERRNO["EINVAL"]
+    return tuple(kernel.memory.read_string(caller, pointer, TLS_ALPN_NAME_MAX + 1)
+                 for pointer in pointers)
+
+
 @syscall("z_levante_zsock_setsockopt", validate=_valid_setsockopt)
 def zsock_setsockopt(kernel: Services, caller: Caller, sock: NetSocket, level: int,
-                     name: int, value: int) -> int:
+                     name: int, value: int | bytes | tuple[bytes, ...] | None) -> int:
+    if level == SOL_TLS:
+        if not isinstance(sock.transport, SecureTransport):
+            return -ERRNO["ENOPROTOOPT"]
+        assert not isinstance(value, int)  # validated
+        return sock.transport.set_tls_option(name, value)
+    assert isinstance(value, int)  # validated
     if level == SOL_SOCKET and name in _TIMEOUTS:
         # A zero timeval waits forever (POSIX); otherwise whole ticks, rounded up.
         ticks = None if value == 0 else max(1, -(-value * kernel.config.ticks_per_second
@@ -88,6 +125,11 @@ def _valid_getsockopt(kernel: Inspect, caller: Caller, descriptor: int, level: i
         return sock
     length_buffer = kernel.memory.buffer(caller, length, WORD.size, AccessKind.WRITE)
     (room,) = WORD.unpack(length_buffer.read())
+    if level == SOL_TLS:
+        if not 0 < room <= TLS_OPTION_MAX_SIZE:
+            return -ERRNO["EINVAL"]
+        out = kernel.memory.buffer(caller, value, room, AccessKind.WRITE)
+        return sock, level, name, out, length_buffer
     wanted = TIMEVAL.size if level == SOL_SOCKET and name in _TIMEOUTS else INT.size
     if room < wanted:
         return -ERRNO["EINVAL"]
@@ -98,6 +140,15 @@ def _valid_getsockopt(kernel: Inspect, caller: Caller, descriptor: int, level: i
 @syscall("z_levante_zsock_getsockopt", validate=_valid_getsockopt)
 def zsock_getsockopt(kernel: Services, caller: Caller, sock: NetSocket, level: int, name: int,
                      out: UserBuffer, length: UserBuffer) -> int:
+    if level == SOL_TLS:
+        if not isinstance(sock.transport, SecureTransport):
+            return -ERRNO["ENOPROTOOPT"]
+        answer = sock.transport.get_tls_option(name, out.size)
+        if isinstance(answer, int):
+            return answer
+        out.write(answer)
+        length.write(WORD.pack(len(answer)))
+        return 0
     if level == SOL_SOCKET and name in _TIMEOUTS:
         ticks = sock.receive_timeout if name == SO_RCVTIMEO else sock.send_timeout
         microseconds = 0 if ticks is None else \

@@ -106,7 +106,13 @@ def _serve_readers(kernel: Services, sock: NetSocket) -> None:
         if isinstance(request, ReceiveRequest):
             received = receive_now(sock, request)
             if received is None:
-                if not sock.transport.readiness().readable:
+                readiness = sock.transport.readiness()
+                if readiness.error and not readiness.readable:
+                    # The transport failed (a TLS session aborted): the reader gets why.
+                    sock.readers.remove(waiter)
+                    kernel.wake(waiter, -sock.transport.take_error())
+                    continue
+                if not readiness.readable:
                     return
                 sock.readers.remove(waiter)  # readable with nothing: the end of input
                 kernel.wake(waiter, 0)

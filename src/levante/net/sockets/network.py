@@ -4,6 +4,9 @@ may be opened with, and the simulated instant the stack is told.
 Datagram sockets of AF_INET are UDP endpoints of the stack's port table.  Stream sockets
 are refused with EPROTONOSUPPORT until the stack has a TCP engine to hand them to, and
 AF_INET6 with EAFNOSUPPORT until it has IPv6; the kernel's calls need no change then.
+With secure sockets built (`SecureProvision`), IPPROTO_DTLS_1_2 datagram sockets are a
+`SecureSocket` over a UDP endpoint, at most CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS of them
+at once; their DTLS deadlines join the interface's (`next_deadline`, `advance`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from levante.abi import ERRNO
+from levante.abi.tls import IPPROTO_DTLS_1_2
 from levante.kernel.objects.socket_transport import (
     AF_INET,
     IPPROTO_UDP,
@@ -18,6 +22,7 @@ from levante.kernel.objects.socket_transport import (
     SOCK_STREAM,
     TransportSocket,
 )
+from levante.net.sockets.secure import SecureProvision, SecureSocket, dtls_mtu
 from levante.net.sockets.udp import UdpSocket
 from levante.net.stack import NetworkStack
 
@@ -30,20 +35,48 @@ class StackNetwork:
     """Sockets' access to one `NetworkStack`; `clock` gives the simulated instant in
     microseconds (the interface's conversion of the kernel's cycles)."""
 
-    def __init__(self, stack: NetworkStack, clock: Callable[[], int]) -> None:
+    def __init__(self, stack: NetworkStack, clock: Callable[[], int],
+                 secure: SecureProvision | None = None) -> None:
         self.stack = stack
         self.clock = clock
+        self.secure = secure
+        self.secure_sockets: list[SecureSocket] = []
 
     def open(self, family: int, kind: int, protocol: int) -> TransportSocket | int:
         if family != AF_INET:
             return -ERRNO["EAFNOSUPPORT"]
         if kind == SOCK_DGRAM:
+            if protocol == IPPROTO_DTLS_1_2 and self.secure is not None and self.secure.dtls:
+                return self._open_secure(
+                    UdpSocket(self.stack, self.clock, self.max_datagram()), datagram=True)
             if protocol not in (0, IPPROTO_UDP):
                 return -ERRNO["EPROTONOSUPPORT"]
             return UdpSocket(self.stack, self.clock, self.max_datagram())
         if kind == SOCK_STREAM:
-            return -ERRNO["EPROTONOSUPPORT"]  # no TCP engine yet
+            return -ERRNO["EPROTONOSUPPORT"]  # no TCP engine yet (nor TLS over it)
         return -ERRNO["EPROTOTYPE"]
+
+    def _open_secure(self, inner: TransportSocket, datagram: bool) -> TransportSocket | int:
+        assert self.secure is not None
+        if len(self.secure_sockets) >= self.secure.max_contexts:
+            inner.close()
+            return -ERRNO["ENOMEM"]  # Zephyr's tls_alloc finds no free context
+        secure = SecureSocket(inner, datagram, self.secure, self.clock,
+                              dtls_mtu(self.max_datagram()), self.secure_sockets.remove)
+        self.secure_sockets.append(secure)
+        return secure
+
+    def next_deadline(self) -> int | None:
+        """The earliest instant (µs) a secure socket's session must be told the time."""
+        deadlines = [sock.deadline for sock in self.secure_sockets
+                     if sock.deadline is not None]
+        return min(deadlines) if deadlines else None
+
+    def advance(self, now: int) -> None:
+        for sock in list(self.secure_sockets):
+            deadline = sock.deadline
+            if deadline is not None and deadline <= now:
+                sock.on_timer(now)
 
     def max_datagram(self) -> int:
         """A datagram must fit one frame unless the stack fragments (RFC 791 §3.2)."""

@@ -226,6 +226,12 @@ class TlsSession:
         del self._stream[:limit]
         return piece
 
+    def peek(self, limit: int) -> bytes:
+        """What `read` would return, left in place (MSG_PEEK)."""
+        if self.settings.datagram:
+            return self._messages[0][:limit] if self._messages else b""
+        return bytes(self._stream[:limit])
+
     def close(self, now: int) -> None:
         """Send close_notify (RFC 5246 §7.2.1); the session takes no more data."""
         if self.state in (SessionState.HANDSHAKING, SessionState.ESTABLISHED):

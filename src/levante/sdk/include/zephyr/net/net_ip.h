@@ -33,6 +33,9 @@ enum net_ip_protocol {
 	IPPROTO_RAW = 255,
 };
 
+/* The secure protocols (IPPROTO_TLS_1_2, IPPROTO_DTLS_1_2) and SOL_TLS's options. */
+#include <levante/socket_tls.h>
+
 enum net_sock_type {
 	SOCK_STREAM = 1,
 	SOCK_DGRAM,

@@ -31,7 +31,7 @@ from levante.kernel.objects.socket_transport import (
     SocketAddress,
     TransportSocket,
 )
-from levante.net.sockets.secure import SecureProvision, SecureSocket
+from levante.net.sockets.secure import SecureContexts, SecureProvision, SecureSocket
 from levante.net.tls import SessionState, TlsSession
 from levante.net.tls.library import LibraryProfile
 
@@ -120,13 +120,13 @@ class Device:
     store: Store
     now: int = 0
     inner: ScriptedDatagrams = field(default_factory=ScriptedDatagrams)
-    released: list[SecureSocket] = field(default_factory=list)
+    contexts: SecureContexts = field(default_factory=lambda: SecureContexts(2))
     notified: int = 0
 
     def __post_init__(self) -> None:
         provision = SecureProvision(self.store.lookup, LibraryProfile(), True, 2)
         self.sock = SecureSocket(self.inner, True, provision, lambda: self.now, MTU,
-                                 self.released.append)
+                                 self.contexts)
         self.sock.set_listener(self._changed)
 
     def _changed(self) -> None:
@@ -203,10 +203,11 @@ def test_close_sends_close_notify_and_the_peer_sees_it() -> None:
     device, server = psk_client()
     device.sock.connect(PEER)
     pump(device, server)
+    assert device.sock in device.contexts.open
     device.sock.close()
     pump(device, server)
     assert server.peer_closed
-    assert device.inner.closed and device.released == [device.sock]
+    assert device.inner.closed and device.contexts.open == []
 
 
 def test_a_peer_close_notify_is_the_end_of_input() -> None:

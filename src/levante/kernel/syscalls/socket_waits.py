@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.context import Services
     from levante.kernel.thread import Thread
 
-def receive_now(sock: NetSocket, request: ReceiveRequest) -> Received | None:
+def receive_now(sock: NetSocket, request: ReceiveRequest) -> Received | int | None:
     return sock.transport.receive(request.limit, bool(request.flags & MSG_PEEK))
 
 
@@ -105,14 +105,12 @@ def _serve_readers(kernel: Services, sock: NetSocket) -> None:
         request = waiter.wait_data
         if isinstance(request, ReceiveRequest):
             received = receive_now(sock, request)
+            if isinstance(received, int):
+                sock.readers.remove(waiter)
+                kernel.wake(waiter, received)
+                continue
             if received is None:
-                readiness = sock.transport.readiness()
-                if readiness.error and not readiness.readable:
-                    # The transport failed (a TLS session aborted): the reader gets why.
-                    sock.readers.remove(waiter)
-                    kernel.wake(waiter, -sock.transport.take_error())
-                    continue
-                if not readiness.readable:
+                if not sock.transport.readiness().readable:
                     return
                 sock.readers.remove(waiter)  # readable with nothing: the end of input
                 kernel.wake(waiter, 0)

@@ -1,12 +1,12 @@
 """The kernel's `NetworkService` over one interface's stack: which protocols a socket
 may be opened with, and the simulated instant the stack is told.
 
-Datagram sockets of AF_INET are UDP endpoints of the stack's port table.  Stream sockets
-are refused with EPROTONOSUPPORT until the stack has a TCP engine to hand them to, and
-AF_INET6 with EAFNOSUPPORT until it has IPv6; the kernel's calls need no change then.
-With secure sockets built (`SecureProvision`), IPPROTO_DTLS_1_2 datagram sockets are a
-`SecureSocket` over a UDP endpoint, at most CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS of them
-at once; their DTLS deadlines join the interface's (`next_deadline`, `advance`).
+Datagram sockets of AF_INET are UDP endpoints of the stack's port table, stream sockets
+connections and listeners of its TCP layer (EPROTONOSUPPORT when the interface has no
+TCP, NET_TCP=n).  With secure sockets built (`SecureProvision`), IPPROTO_TLS_1_2 stream
+sockets and IPPROTO_DTLS_1_2 datagram sockets are a `SecureSocket` over a TCP or UDP
+transport, at most CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS of them at once; their DTLS
+deadlines join the interface's (`next_deadline`, `advance`).
 """
 
 from __future__ import annotations
@@ -14,15 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from levante.abi import ERRNO
-from levante.abi.tls import IPPROTO_DTLS_1_2
+from levante.abi.tls import IPPROTO_DTLS_1_2, IPPROTO_TLS_1_2
 from levante.kernel.objects.socket_transport import (
     AF_INET,
+    IPPROTO_TCP,
     IPPROTO_UDP,
     SOCK_DGRAM,
     SOCK_STREAM,
     TransportSocket,
 )
-from levante.net.sockets.secure import SecureProvision, SecureSocket, dtls_mtu
+from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.secure import (
+    SecureContexts,
+    SecureProvision,
+    SecureSocket,
+    dtls_mtu,
+)
+from levante.net.sockets.tcp import TcpSocket
 from levante.net.sockets.udp import UdpSocket
 from levante.net.stack import NetworkStack
 
@@ -40,7 +48,7 @@ class StackNetwork:
         self.stack = stack
         self.clock = clock
         self.secure = secure
-        self.secure_sockets: list[SecureSocket] = []
+        self.contexts = SecureContexts(0 if secure is None else secure.max_contexts)
 
     def open(self, family: int, kind: int, protocol: int) -> TransportSocket | int:
         if family != AF_INET:
@@ -53,27 +61,37 @@ class StackNetwork:
                 return -ERRNO["EPROTONOSUPPORT"]
             return UdpSocket(self.stack, self.clock, self.max_datagram())
         if kind == SOCK_STREAM:
-            return -ERRNO["EPROTONOSUPPORT"]  # no TCP engine yet (nor TLS over it)
+            if protocol == IPPROTO_TLS_1_2 and self.secure is not None \
+                    and self.stack.tcp is not None:
+                return self._open_secure(
+                    TcpSocket(self.stack.tcp, self.clock, family, self.is_local),
+                    datagram=False)
+            if protocol not in (0, IPPROTO_TCP) or self.stack.tcp is None:
+                return -ERRNO["EPROTONOSUPPORT"]
+            return TcpSocket(self.stack.tcp, self.clock, family, self.is_local)
         return -ERRNO["EPROTOTYPE"]
+
+    def is_local(self, address: bytes) -> bool:
+        """Whether `address` is one of the interface's own (what bind may name)."""
+        settings = self.stack.settings.ipv4
+        return settings is not None and address_bytes(settings.address) == address
 
     def _open_secure(self, inner: TransportSocket, datagram: bool) -> TransportSocket | int:
         assert self.secure is not None
-        if len(self.secure_sockets) >= self.secure.max_contexts:
+        if self.contexts.full:
             inner.close()
             return -ERRNO["ENOMEM"]  # Zephyr's tls_alloc finds no free context
-        secure = SecureSocket(inner, datagram, self.secure, self.clock,
-                              dtls_mtu(self.max_datagram()), self.secure_sockets.remove)
-        self.secure_sockets.append(secure)
-        return secure
+        return SecureSocket(inner, datagram, self.secure, self.clock,
+                            dtls_mtu(self.max_datagram()), self.contexts)
 
     def next_deadline(self) -> int | None:
         """The earliest instant (µs) a secure socket's session must be told the time."""
-        deadlines = [sock.deadline for sock in self.secure_sockets
+        deadlines = [sock.deadline for sock in self.contexts.open
                      if sock.deadline is not None]
         return min(deadlines) if deadlines else None
 
     def advance(self, now: int) -> None:
-        for sock in list(self.secure_sockets):
+        for sock in list(self.contexts.open):
             deadline = sock.deadline
             if deadline is not None and deadline <= now:
                 sock.on_timer(now)

@@ -13,7 +13,7 @@ transport holds.  Close sends close_notify.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from levante.abi import ERRNO
 from levante.abi.tls import DtlsRole
@@ -33,6 +33,9 @@ from levante.net.tls.session import SessionState, TlsSession
 # The most ciphertext taken from the inner transport at once (a UDP datagram's limit).
 _RECEIVE_CHUNK = 65535
 _IPV4_UDP_HEADERS = 28
+# TLS records made but not yet taken by the stream: sends wait (EAGAIN, not writable)
+# while this much is held, so a sender cannot grow the kernel's memory without bound.
+UNSENT_LIMIT = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,23 @@ class SecureProvision:
     max_contexts: int
 
 
+@dataclass
+class SecureContexts:
+    """The secure sockets open (each holds a session, or will): at most `limit`."""
+
+    limit: int
+    open: list[SecureSocket] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return len(self.open) >= self.limit
+
+
 class SecureSocket:
     """A `TransportSocket` and `SecureTransport`: TLS or DTLS over `inner`."""
 
     def __init__(self, inner: TransportSocket, datagram: bool, provision: SecureProvision,
-                 clock: Callable[[], int], mtu: int,
-                 release: Callable[[SecureSocket], None]) -> None:
+                 clock: Callable[[], int], mtu: int, contexts: SecureContexts) -> None:
         self.inner = inner
         self.provision = provision
         self.clock = clock
@@ -61,8 +75,13 @@ class SecureSocket:
         self.session: TlsSession | None = None
         self.peer: SocketAddress | None = None  # a DTLS server's client
         self._pending_error = 0
-        self._release = release
+        self._contexts = contexts
         self._listener: Callable[[], None] | None = None
+        self._unsent = bytearray()  # TLS records the stream has no room for yet
+        self._end_of_input = False  # the stream ended without close_notify
+        self._handshaking: list[SecureSocket] = []  # a TLS listener's connections
+        self._listening = False
+        contexts.open.append(self)
         inner.set_listener(self._inner_changed)
 
     @property
@@ -84,15 +103,56 @@ class SecureSocket:
 
     def _inner_changed(self) -> None:
         """Ciphertext arrived (or the inner transport's state changed)."""
+        if self._listening:
+            self._take_connections()
         now = self.clock()
-        while (got := self.inner.receive(_RECEIVE_CHUNK, False)) is not None:
+        while not self._end_of_input and self._reads_ciphertext():
+            got = self.inner.receive(_RECEIVE_CHUNK, False)
+            if got is None:
+                break
+            if isinstance(got, int):
+                self._transport_failed(-got)
+                break
             if not got.data and not self.datagram:
-                break  # the stream's end: readiness reports it
+                self._end_of_input = True  # the stream's end without close_notify
+                break
             session = self._session_for(got.source)
             if session is not None:
                 session.receive(got.data, now)
+        if not self.datagram and self.session is not None and self.inner.readiness().error:
+            self._transport_failed(self.inner.take_error())
         self._flush()
         self._notify()
+
+    def _reads_ciphertext(self) -> bool:
+        """A TLS socket reads its stream once its session exists (a listener never)."""
+        return self.datagram or self.session is not None
+
+    def _transport_failed(self, errno: int) -> None:
+        """The stream under a TLS session broke (ECONNREFUSED, ECONNRESET...)."""
+        if errno and not self._pending_error and (
+                self.session is None or self.session.state is SessionState.HANDSHAKING):
+            self._pending_error = errno
+        self._end_of_input = True
+
+    def _take_connections(self) -> None:
+        """A TLS listener: each connection the stream accepted starts its server
+        handshake; accept hands out the ones that finished it."""
+        while True:
+            accepted = self.inner.accept()
+            if isinstance(accepted, int):
+                return
+            if self._contexts.full:
+                accepted.close()  # no TLS context for it: Zephyr's accept fails too
+                continue
+            child = SecureSocket(accepted, False, self.provision, self.clock, self.mtu,
+                                 self._contexts)
+            child.options = replace(self.options)
+            child.set_listener(self._notify)
+            if child._open_session(DtlsRole.SERVER) != 0:
+                child.close()
+                continue
+            self._handshaking.append(child)
 
     def on_timer(self, now: int) -> None:
         """The session's deadline passed: a DTLS flight again, or the handshake's end."""
@@ -148,9 +208,16 @@ class SecureSocket:
         if self.session is None:
             return
         for piece in self.session.take_outgoing():
-            # What cannot be sent now is as if lost: DTLS retransmits, and TLS's stream
-            # transport takes whole pieces or refuses them only once closed.
-            self.inner.send(piece, self.peer)
+            if self.datagram:
+                # A datagram that cannot go now is as if lost: DTLS retransmits.
+                self.inner.send(piece, self.peer)
+            else:
+                self._unsent += piece
+        while self._unsent:
+            sent = self.inner.send(bytes(self._unsent), None)
+            if sent <= 0:
+                break  # the stream has no room yet (or broke): its change calls us again
+            del self._unsent[:sent]
         self._note_failure()
 
     def _note_failure(self) -> None:
@@ -163,17 +230,27 @@ class SecureSocket:
 
     def readiness(self) -> Readiness:
         session = self.session
+        if self._listening:
+            return self._listener_readiness()
         if session is None:
             return Readiness(error=bool(self._pending_error))
         if session.state is SessionState.FAILED:
             return Readiness(error=True, hung_up=not self.datagram)
         if session.state is SessionState.HANDSHAKING:
             return Readiness(error=bool(self._pending_error))
-        if session.state is SessionState.CLOSED:
+        if session.state is SessionState.CLOSED or self._end_of_input:
             return Readiness(readable=True, hung_up=True)
         inner = self.inner.readiness()
-        return Readiness(readable=session.readable > 0, writable=inner.writable,
+        return Readiness(readable=session.readable > 0,
+                         writable=inner.writable and len(self._unsent) < UNSENT_LIMIT,
                          hung_up=inner.hung_up)
+
+    def _listener_readiness(self) -> Readiness:
+        return Readiness(readable=any(child.established for child in self._handshaking))
+
+    @property
+    def established(self) -> bool:
+        return self.session is not None and self.session.state is SessionState.ESTABLISHED
 
     def take_error(self) -> int:
         error, self._pending_error = self._pending_error, 0
@@ -199,10 +276,27 @@ class SecureSocket:
         return -ERRNO["EINPROGRESS"]
 
     def listen(self, backlog: int) -> int:
-        return self.inner.listen(backlog)
+        result = self.inner.listen(backlog)
+        if result == 0:
+            self._listening = True
+        return result
 
-    def accept(self) -> SecureSocket | int:
-        return -ERRNO["EOPNOTSUPP"]
+    def accept(self) -> TransportSocket | int:
+        if not self._listening:
+            return self.inner.accept()  # the transport's refusal (EINVAL, EOPNOTSUPP)
+        for child in list(self._handshaking):
+            if child.session is None or child.session.state in (SessionState.FAILED,
+                                                                 SessionState.CLOSED):
+                # A handshake that failed never reaches accept (Zephyr's accept drops
+                # it and waits for the next).
+                self._handshaking.remove(child)
+                child.close()
+        for child in self._handshaking:
+            if child.established:
+                self._handshaking.remove(child)
+                child.set_listener(None)
+                return child
+        return -ERRNO["EAGAIN"]
 
     def shutdown(self, how: int) -> int:
         return self.inner.shutdown(how)
@@ -213,6 +307,8 @@ class SecureSocket:
         session = self.session
         if session is None or session.state is SessionState.HANDSHAKING:
             return -ERRNO["ENOTCONN"] if not self._pending_error else -self.take_error()
+        if len(self._unsent) >= UNSENT_LIMIT:
+            return -ERRNO["EAGAIN"]
         try:
             taken = session.send(data)
         except TlsError as error:
@@ -222,13 +318,20 @@ class SecureSocket:
         self._flush()
         return taken
 
-    def receive(self, limit: int, peek: bool) -> Received | None:
+    def receive(self, limit: int, peek: bool) -> Received | int | None:
         session = self.session
-        if session is None or not session.readable:
+        if session is None:
+            return -ERRNO["ENOTCONN"] if not self.datagram else None
+        if session.state is SessionState.FAILED and not session.readable:
+            error = self.take_error()
+            return -error if error else Received(b"", 0, self.peer_address())
+        if not session.readable:
+            if not self.datagram and (session.state is SessionState.CLOSED
+                                      or self._end_of_input):
+                return Received(b"", 0, self.peer_address())  # the end of input
             return None
         data = session.peek(limit) if peek else session.read(limit)
-        full = len(data)
-        return Received(data, full, self.peer or self.inner.peer_address())
+        return Received(data, len(data), self.peer_address())
 
     # ---- options --------------------------------------------------------------------
 
@@ -272,10 +375,14 @@ class SecureSocket:
     def close(self) -> None:
         if self.session is not None:
             self.session.close(self.clock())
-            self._flush()
+            self._flush()  # close_notify, as far as the transport takes it now
+        for child in self._handshaking:
+            child.close()
+        self._handshaking.clear()
         self.inner.set_listener(None)
         self.inner.close()
-        self._release(self)
+        if self in self._contexts.open:
+            self._contexts.open.remove(self)
 
 
 def dtls_mtu(max_datagram: int) -> int:

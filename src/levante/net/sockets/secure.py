@@ -322,6 +322,12 @@ class SecureSocket:
         session = self.session
         if session is None:
             return -ERRNO["ENOTCONN"] if not self.datagram else None
+        if self._server_session_over():
+            # A DTLS server's client is gone: this read says so (0, or why), and the
+            # next client's first datagram starts a new session.
+            error = self.take_error()
+            self.session, self.peer = None, None
+            return -error if error else Received(b"", 0, None)
         if session.state is SessionState.FAILED and not session.readable:
             error = self.take_error()
             return -error if error else Received(b"", 0, self.peer_address())

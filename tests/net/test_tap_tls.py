@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tls_material import Identity, make_identity
 
 from conftest import SAMPLES, levante
-from tls_material import Identity, make_identity
 
 CLIENT = SAMPLES / "net" / "tls_client"
 SERVER = SAMPLES / "net" / "tls_echo_server"

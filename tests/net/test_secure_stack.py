@@ -235,3 +235,21 @@ def test_without_secure_sockets_the_protocols_are_refused() -> None:
     plain = StackNetwork(make_tcp_stack(), lambda: 0)
     assert plain.open(AF_INET, SOCK_DGRAM, IPPROTO_DTLS_1_2) == -ERRNO["EPROTONOSUPPORT"]
     assert plain.open(AF_INET, SOCK_STREAM, IPPROTO_TLS_1_2) == -ERRNO["EPROTONOSUPPORT"]
+
+
+def test_the_mbedtls_heap_bounds_the_sessions_at_once() -> None:
+    # Records of 2048 bytes: each session is charged 2 × (2048 + 285) + 8192 = 12 858
+    # bytes; 30 000 bytes hold two sessions, not three.
+    library = LibraryProfile(max_content_len=2048, heap_size=30_000)
+    assert library.session_charge == 12_858
+    w = wire(store())
+    net = StackNetwork(w.client, lambda: w.now,
+                       SecureProvision(store().lookup, library, True, 4))
+    clients = [secure(net, SOCK_DGRAM, IPPROTO_DTLS_1_2) for _ in range(3)]
+    for client in clients:
+        client.set_tls_option(TLS_OPTIONS["TLS_SEC_TAG_LIST"], ints(PSK_TAG))
+    assert clients[0].connect(address(SERVER_IP)) == -ERRNO["EINPROGRESS"]
+    assert clients[1].connect(address(SERVER_IP)) == -ERRNO["EINPROGRESS"]
+    assert clients[2].connect(address(SERVER_IP)) == -ERRNO["ENOMEM"]
+    clients[0].close()  # its charge comes back
+    assert clients[2].connect(address(SERVER_IP, PORT + 1)) == -ERRNO["EINPROGRESS"]

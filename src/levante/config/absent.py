@@ -29,10 +29,6 @@ _SUBSYSTEMS: dict[str, str] = {
     "sockets so far)",
     # TLS (tls.kconfig): Levante's mbedTLS runs in the kernel and applications reach it
     # through TLS sockets; its C API and the device-side settings below are not theirs.
-    "MBEDTLS_ENABLE_HEAP": "a heap for mbedTLS in the device's RAM (Levante's mbedTLS runs "
-    "in the kernel)",
-    "MBEDTLS_HEAP_SIZE": "a heap for mbedTLS in the device's RAM (Levante's mbedTLS runs "
-    "in the kernel)",
     "MBEDTLS_SSL_DTLS_CONNECTION_ID": "DTLS connection IDs (RFC 9146)",
     "TLS_CREDENTIAL_FILENAMES": "TLS credential file names (offloaded sockets)",
     "TLS_CREDENTIALS_BACKEND_PROTECTED_STORAGE": "the protected-storage credential backend",

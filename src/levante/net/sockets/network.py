@@ -48,7 +48,10 @@ class StackNetwork:
         self.stack = stack
         self.clock = clock
         self.secure = secure
-        self.contexts = SecureContexts(0 if secure is None else secure.max_contexts)
+        self.contexts = SecureContexts(0)
+        if secure is not None:
+            self.contexts = SecureContexts(secure.max_contexts, heap_size=secure.library.heap_size,
+                                           session_charge=secure.library.session_charge)
 
     def open(self, family: int, kind: int, protocol: int) -> TransportSocket | int:
         if family != AF_INET:

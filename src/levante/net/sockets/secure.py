@@ -57,9 +57,18 @@ class SecureContexts:
     limit: int
     open: list[SecureSocket] = field(default_factory=list)
 
+    heap_size: int | None = None  # CONFIG_MBEDTLS_HEAP_SIZE, when set
+    session_charge: int = 0  # what one session takes of it
+
     @property
     def full(self) -> bool:
         return len(self.open) >= self.limit
+
+    def heap_allows_another(self) -> bool:
+        if self.heap_size is None:
+            return True
+        sessions = sum(1 for sock in self.open if sock.session is not None)
+        return (sessions + 1) * self.session_charge <= self.heap_size
 
 
 class SecureSocket:
@@ -193,6 +202,10 @@ class SecureSocket:
                 and session.state in (SessionState.CLOSED, SessionState.FAILED))
 
     def _open_session(self, role: DtlsRole, peer_key: bytes = b"") -> int:
+        if not self._contexts.heap_allows_another():
+            # mbedTLS's allocation would fail in CONFIG_MBEDTLS_HEAP_SIZE.
+            self._pending_error = ERRNO["ENOMEM"]
+            return -ERRNO["ENOMEM"]
         try:
             settings = self.options.session_settings(
                 role, self.provision.lookup, self.provision.library, mtu=self.mtu)

@@ -32,6 +32,12 @@ CIPHERS: dict[str, str] = {
     "MBEDTLS_CIPHER_CHACHA20_ENABLED": "CHACHA20",
 }
 MAX_CONTENT_LEN = 16384  # RFC 5246 §6.2.1
+# A session's charge against CONFIG_MBEDTLS_HEAP_SIZE: each record buffer holds the
+# content and its worst expansion (a 13-byte DTLS header, a 16-byte explicit IV, and up
+# to 256 bytes of MAC and padding), and the handshake's state (peer certificate, keys,
+# transcript) is counted as 8 KiB.
+RECORD_EXPANSION = 13 + 16 + 256
+HANDSHAKE_STATE = 8192
 
 
 def key_exchange(suite: str) -> str:
@@ -45,6 +51,12 @@ class LibraryProfile:
     disabled_key_exchanges: frozenset[str] = frozenset()
     disabled_ciphers: frozenset[str] = frozenset()
     max_content_len: int = MAX_CONTENT_LEN
+    heap_size: int | None = None  # CONFIG_MBEDTLS_HEAP_SIZE: what the sessions may take
+
+    @property
+    def session_charge(self) -> int:
+        """What one session takes of the heap: two record buffers and the handshake."""
+        return 2 * (self.max_content_len + RECORD_EXPANSION) + HANDSHAKE_STATE
 
     @classmethod
     def from_config(cls, config: Config) -> LibraryProfile:
@@ -53,8 +65,10 @@ class LibraryProfile:
                              if not config.is_enabled(symbol))
         if not config.is_enabled("MBEDTLS"):
             return cls()
+        heap = config.get_int("MBEDTLS_HEAP_SIZE") \
+            if config.is_enabled("MBEDTLS_ENABLE_HEAP") else None
         return cls(disabled(KEY_EXCHANGES), disabled(CIPHERS),
-                   config.get_int("MBEDTLS_SSL_MAX_CONTENT_LEN"))
+                   config.get_int("MBEDTLS_SSL_MAX_CONTENT_LEN"), heap)
 
     @property
     def restricted(self) -> bool:

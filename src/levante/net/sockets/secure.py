@@ -32,6 +32,16 @@ from levante.net.tls.session import SessionState, TlsSession
 
 # The most ciphertext taken from the inner transport at once (a UDP datagram's limit).
 _RECEIVE_CHUNK = 65535
+# The most of a TLS stream fed to the session at once: python-mbedtls's input ring holds
+# 32 KiB, and a partial record (up to about 17 KiB) may already wait there.
+_STREAM_CHUNK = 8192
+_TLS_RECORD_HEADER = 5
+_TLS_MAX_RECORD_BODY = 16384 + 2048  # RFC 5246 §6.2.3: TLSCiphertext.length's limit
+# Plaintext a session may hold unread (TLS bytes, DTLS datagrams) before the socket stops
+# taking ciphertext from its transport: the rest waits there, where TCP's window closes
+# and UDP's receive buffer drops, so a peer cannot grow the kernel's memory.
+PLAINTEXT_LIMIT = 32 * 1024
+DATAGRAM_LIMIT = 16
 _IPV4_UDP_HEADERS = 28
 # TLS records made but not yet taken by the stream: sends wait (EAGAIN, not writable)
 # while this much is held, so a sender cannot grow the kernel's memory without bound.
@@ -87,6 +97,7 @@ class SecureSocket:
         self._contexts = contexts
         self._listener: Callable[[], None] | None = None
         self._unsent = bytearray()  # TLS records the stream has no room for yet
+        self._records = bytearray()  # the start of a TLS record still arriving
         self._end_of_input = False  # the stream ended without close_notify
         self._handshaking: list[SecureSocket] = []  # a TLS listener's connections
         self._listening = False
@@ -114,9 +125,24 @@ class SecureSocket:
         """Ciphertext arrived (or the inner transport's state changed)."""
         if self._listening:
             self._take_connections()
+        self._pull_ciphertext()
+        if not self.datagram and self.session is not None and self.inner.readiness().error:
+            self._transport_failed(self.inner.take_error())
+        self._flush()
+        self._notify()
+
+    def _has_room(self) -> bool:
+        session = self.session
+        if session is None:
+            return True
+        return session.readable < (DATAGRAM_LIMIT if self.datagram else PLAINTEXT_LIMIT)
+
+    def _pull_ciphertext(self) -> None:
+        """Feed the session what the transport holds, while it has room for more."""
         now = self.clock()
-        while not self._end_of_input and self._reads_ciphertext():
-            got = self.inner.receive(_RECEIVE_CHUNK, False)
+        while not self._end_of_input and self._reads_ciphertext() and self._has_room():
+            got = self.inner.receive(_RECEIVE_CHUNK if self.datagram else _STREAM_CHUNK,
+                                     False)
             if got is None:
                 break
             if isinstance(got, int):
@@ -126,12 +152,25 @@ class SecureSocket:
                 self._end_of_input = True  # the stream's end without close_notify
                 break
             session = self._session_for(got.source)
-            if session is not None:
+            if session is None:
+                continue
+            if self.datagram:
                 session.receive(got.data, now)
-        if not self.datagram and self.session is not None and self.inner.readiness().error:
-            self._transport_failed(self.inner.take_error())
-        self._flush()
-        self._notify()
+            else:
+                self._feed_records(session, got.data, now)
+
+    def _feed_records(self, session: TlsSession, data: bytes, now: int) -> None:
+        """Hand the session the stream's whole records, one at a time: python-mbedtls
+        loses the plaintext of a record that arrived behind another in one piece."""
+        self._records += data
+        while len(self._records) >= _TLS_RECORD_HEADER:
+            length = int.from_bytes(self._records[3:5], "big")
+            end = _TLS_RECORD_HEADER + min(length, _TLS_MAX_RECORD_BODY)
+            if len(self._records) < end and length <= _TLS_MAX_RECORD_BODY:
+                return  # the rest of the record is still on its way
+            record = bytes(self._records[:end])
+            del self._records[:end]
+            session.receive(record, now)  # an oversized one fails the session
 
     def _reads_ciphertext(self) -> bool:
         """A TLS socket reads its stream once its session exists (a listener never)."""
@@ -341,6 +380,9 @@ class SecureSocket:
             error = self.take_error()
             self.session, self.peer = None, None
             return -error if error else Received(b"", 0, None)
+        if not session.readable and session.state is SessionState.ESTABLISHED:
+            self._pull_ciphertext()  # what waited in the transport while the session was full
+            self._flush()
         if session.state is SessionState.FAILED and not session.readable:
             error = self.take_error()
             return -error if error else Received(b"", 0, self.peer_address())
@@ -350,6 +392,10 @@ class SecureSocket:
                 return Received(b"", 0, self.peer_address())  # the end of input
             return None
         data = session.peek(limit) if peek else session.read(limit)
+        if not peek:
+            # Room again: what waited in the transport comes in (and a TCP window opens).
+            self._pull_ciphertext()
+            self._flush()
         return Received(data, len(data), self.peer_address())
 
     # ---- options --------------------------------------------------------------------

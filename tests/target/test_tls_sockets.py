@@ -21,6 +21,6 @@ def test_the_tls_socket_suite_passes(builder: Builder, board: str) -> None:
     result = builder.run(APP, board=board)
     verdict = judge_ztest(result.output.splitlines())
     assert verdict.passed, result.output + result.errors
-    assert len(verdict.cases) == 11
+    assert len(verdict.cases) == 12
     assert all(case.status == "passed" for case in verdict.cases)
     assert result.output.count("Fatal error expected as part of test case.") == 4

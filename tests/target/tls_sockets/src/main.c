@@ -210,6 +210,37 @@ ZTEST(tls_sockets, test_send_before_the_handshake_is_enotconn)
 	zassert_equal(close(fd), 0);
 }
 
+ZTEST(tls_sockets, test_a_nonblocking_connect_is_polled_to_its_end)
+{
+	int fd = dtls_socket();
+	sec_tag_t tags[] = { PSK_TAG };
+	uint32_t shortest = 100, longest = 200;
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(PORT) };
+	struct pollfd entry = { .fd = fd, .events = POLLIN | POLLOUT };
+	int error = 0;
+	socklen_t length = sizeof(error);
+
+	zassert_equal(inet_pton(AF_INET, "192.0.2.2", &peer.sin_addr), 1);
+	zassert_equal(setsockopt(fd, SOL_TLS, TLS_SEC_TAG_LIST, tags, sizeof(tags)), 0);
+	zassert_equal(setsockopt(fd, SOL_TLS, TLS_DTLS_HANDSHAKE_TIMEOUT_MIN, &shortest,
+				 sizeof(shortest)), 0);
+	zassert_equal(setsockopt(fd, SOL_TLS, TLS_DTLS_HANDSHAKE_TIMEOUT_MAX, &longest,
+				 sizeof(longest)), 0);
+	zassert_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	zassert_fails_with(connect(fd, (struct sockaddr *)&peer, sizeof(peer)), EINPROGRESS);
+	/* Handshaking: neither readable nor writable. */
+	zassert_equal(poll(&entry, 1, 0), 0);
+	zassert_fails_with(send(fd, "x", 1, 0), ENOTCONN);
+	/* 100 + 200 ms later nobody has answered: POLLERR, and SO_ERROR says why once. */
+	zassert_equal(poll(&entry, 1, 5000), 1);
+	zassert_true(entry.revents & POLLERR, "revents %x", entry.revents);
+	zassert_equal(getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length), 0);
+	zassert_equal(error, ETIMEDOUT);
+	zassert_equal(getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length), 0);
+	zassert_equal(error, 0);
+	zassert_equal(close(fd), 0);
+}
+
 /* ---- user mode ------------------------------------------------------------------------ */
 
 ZTEST_USER(tls_sockets, test_options_in_a_user_thread)

@@ -72,6 +72,7 @@ ERRNO: dict[str, int] = {
     "ETIMEDOUT": 116,
     "ENOTSUP": 134,
     "ECANCELED": 140,
+    "ENETUNREACH": 114,
 }
 
 # Thread options (Zephyr's bit values).
@@ -496,6 +497,8 @@ _REQUIRES = {
     "k_thread_stack_free": "DYNAMIC_THREAD",
     "k_thread_time_slice_set": "TIMESLICE_PER_THREAD",
     "z_levante_reboot": "REBOOT",
+    "z_levante_net_shell": "NET_SHELL",
+    "z_levante_net_ping": "NET_SHELL",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -553,6 +556,8 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
     # sys_reboot is a kernel function in Zephyr, not a system call.
     "z_levante_reboot",
+    # The network shell's ways into the stack: kernel code in Zephyr.
+    "z_levante_net_shell", "z_levante_net_ping", "z_levante_net_ping_reply",
 })
 
 
@@ -854,6 +859,10 @@ _DECLARATIONS = (
     "int z_sys_mutex_kernel_unlock(struct sys_mutex *mutex)",
     # sys_reboot's way into the kernel (the C function never returns to its caller).
     "void z_levante_reboot(int type)",
+    # The network shell: a `net` command's text; an echo request and its reply.
+    "int z_levante_net_shell(const char *command, char *text, size_t size)",
+    "int z_levante_net_ping(const char *host, int sequence, int data_length)",
+    "int z_levante_net_ping_reply(int sequence, uint32_t *reply)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

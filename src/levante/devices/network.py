@@ -13,8 +13,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from levante.codecs.errors import CodecError
+from levante.kernel.net_port import PingReply
 from levante.net.link.link import Link
+from levante.net.shell import NetShell
 from levante.net.stack import NetworkStack
+from levante.net.stack.settings import address_value
 
 if TYPE_CHECKING:
     from levante.kernel.kernel import Kernel
@@ -42,13 +46,42 @@ class NetworkInterface:
         self._kernel: Kernel | None = None
         self._arrivals: deque[tuple[int, bytes]] = deque()  # (cycle, frame), in order
         self._next_poll = 0
+        self.shell = NetShell(stack)
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
+        kernel.network = self  # the NetworkPort of supervisor code's network calls
         # The carrier is up from power-on when a link is plugged in; the interface then
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
             self.stack.link_up(self._microseconds(kernel.now))
+
+    # --- NetworkPort ----------------------------------------------------------------
+
+    def shell_command(self, arguments: list[str]) -> str:
+        return self.shell.run(arguments)
+
+    def ping(self, destination: str, sequence: int, data_length: int) -> str | None:
+        try:
+            address_value(destination)
+        except CodecError:
+            return "EINVAL"
+        # The data is a counting pattern, as ping(8) fills it.
+        payload = bytes(index & 0xFF for index in range(data_length))
+        sent = self.stack.ping(destination, sequence, payload, self._now_us())
+        return None if sent else "ENETUNREACH"
+
+    def ping_reply(self, sequence: int) -> PingReply | None:
+        reply = self.stack.pings.take_reply(sequence)
+        ipv4 = self.stack.settings.ipv4
+        if reply is None:
+            return None
+        return PingReply(reply.source, ipv4.address if ipv4 is not None else "0.0.0.0",
+                         reply.ttl, reply.data_length, reply.round_trip_us)
+
+    def _now_us(self) -> int:
+        assert self._kernel is not None
+        return self._microseconds(self._kernel.now)
 
     # --- Simulated time -------------------------------------------------------------
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from levante.codecs import ethernet
+from collections.abc import Callable
+from dataclasses import replace
+
+from levante.codecs import ethernet, ipv4
 from levante.net.stack.arp import ArpResolver
 from levante.net.stack.ethernet import BROADCAST_MAC, EthernetPort
 from levante.net.stack.icmp import IcmpLayer
 from levante.net.stack.ipv4 import Ipv4Layer
-from levante.net.stack.settings import InterfaceSettings
+from levante.net.stack.ping import EchoSender
+from levante.net.stack.settings import InterfaceSettings, Ipv4Settings
 from levante.net.stack.stats import NetStats
 from levante.net.stack.udp import UdpLayer
 
@@ -19,7 +23,7 @@ class NetworkStack:
     reads a clock. Frames to put on the link collect until `take_outgoing`.
     """
 
-    def __init__(self, settings: InterfaceSettings) -> None:
+    def __init__(self, settings: InterfaceSettings, echo_identifier: int = 0x4C56) -> None:
         self.settings = settings
         self.stats = NetStats()
         self.port = EthernetPort(settings.mac, self.stats, settings.mtu)
@@ -27,6 +31,13 @@ class NetworkStack:
         self.ip = Ipv4Layer(settings, self.stats, self.arp)
         self.icmp = IcmpLayer(self.ip, self.stats)
         self.udp = UdpLayer(self.ip, self.stats, self.icmp.port_unreachable)
+        self.address_origin = "manual"  # how the IPv4 address was set (Zephyr's names)
+        self.pings = EchoSender(echo_identifier, self.stats)
+        self.icmp.echo_reply_received = self.pings.receive
+        # What `net conn` lists: each transport adds its own rows (protocol, local,
+        # remote, state), UDP's bound ports now, TCP's connections when it has them.
+        self.connection_sources: list[Callable[[], list[tuple[str, str, str, str]]]] = [
+            self.udp.connection_rows]
 
     @property
     def is_up(self) -> bool:
@@ -39,6 +50,23 @@ class NetworkStack:
         self.port.link_up = True
         self.arp.announce()
         self.advance(now)
+
+    def set_ipv4(self, ipv4_settings: Ipv4Settings | None, origin: str = "manual") -> None:
+        """Give the interface another IPv4 address (or none): DHCP's lease, the C API's
+        net_if_ipv4_addr_add. `origin` is Zephyr's address type (manual, DHCP). The ARP
+        cache is kept; it only holds on-link neighbours and ages out."""
+        self.settings = replace(self.settings, ipv4=ipv4_settings)
+        self.address_origin = origin
+        self.arp.settings = self.ip.settings = self.settings
+
+    def ping(self, destination: str, sequence: int, payload: bytes, now: int) -> bool:
+        """Send an echo request (`net ping`); its reply comes from `pings.take_reply`."""
+        message = self.pings.request(destination, sequence, payload, now)
+        if self.ip.send(destination, ipv4.PROTOCOL_ICMP, message, now):
+            self.stats.count("icmp.echo_requested")
+            return True
+        self.pings.forget(sequence)
+        return False
 
     def link_down(self) -> None:
         self.port.link_up = False

@@ -860,6 +860,30 @@ static int sv_z_levante_reboot(void)
 	sys_reboot(SYS_REBOOT_COLD);
 }
 
+static char sv_net_text[32];
+static uint32_t sv_net_reply[3];
+
+static int sv_z_levante_net_shell(void)
+{
+	expect_fault();
+	(void)z_levante_net_shell("iface", sv_net_text, sizeof(sv_net_text));
+	return __LINE__;
+}
+
+static int sv_z_levante_net_ping(void)
+{
+	expect_fault();
+	(void)z_levante_net_ping("192.0.2.2", 1, 56);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_ping_reply(void)
+{
+	expect_fault();
+	(void)z_levante_net_ping_reply(1, sv_net_reply);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1189,6 +1213,9 @@ static const struct user_case cases[] = {
 	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
 	  OOPS },
 	{ "sv_z_levante_reboot", sv_z_levante_reboot, K_USER, OOPS },
+	{ "sv_z_levante_net_shell", sv_z_levante_net_shell, K_USER, OOPS },
+	{ "sv_z_levante_net_ping", sv_z_levante_net_ping, K_USER, OOPS },
+	{ "sv_z_levante_net_ping_reply", sv_z_levante_net_ping_reply, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol
 
 from levante.codecs import ethernet, ipv4
 from levante.net.stack.arp import ArpResolver
@@ -14,6 +15,14 @@ from levante.net.stack.ping import EchoSender
 from levante.net.stack.settings import InterfaceSettings, Ipv4Settings
 from levante.net.stack.stats import NetStats
 from levante.net.stack.udp import UdpLayer
+
+
+class TimedService(Protocol):
+    """A service on the stack whose timers the stack runs with its own."""
+
+    def advance(self, now: int) -> None: ...
+
+    def next_deadline(self) -> int | None: ...
 
 
 class NetworkStack:
@@ -36,6 +45,8 @@ class NetworkStack:
         self.icmp.echo_reply_received = self.pings.receive
         # What `net conn` lists: each transport adds its own rows (protocol, local,
         # remote, state), UDP's bound ports now, TCP's connections when it has them.
+        # Services with timers of their own (the DHCPv4 client, the DNS resolver).
+        self.services: list[TimedService] = []
         self.connection_sources: list[Callable[[], list[tuple[str, str, str, str]]]] = [
             self.udp.connection_rows]
 
@@ -92,11 +103,15 @@ class NetworkStack:
         timeouts)."""
         self.arp.advance(now)
         self.ip.advance(now)
+        for service in self.services:
+            service.advance(now)
 
     def next_deadline(self) -> int | None:
         """The instant the next timer is due, or None."""
         deadlines = [deadline for deadline in (self.arp.next_deadline(),
-                                               self.ip.next_deadline())
+                                               self.ip.next_deadline(),
+                                               *(service.next_deadline()
+                                                 for service in self.services))
                      if deadline is not None]
         return min(deadlines, default=None)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from levante.config import Config
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
-from levante.net.configuration import interface_settings
+from levante.net.configuration import dhcpv4_settings, interface_settings
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import open_link
@@ -72,7 +72,8 @@ def rebooted_network(config: Config, before: BoardNetwork,
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
-    interface = NetworkInterface(NetworkStack(settings), before.link, capture)
+    interface = NetworkInterface(NetworkStack(settings), before.link, capture,
+                                 dhcpv4_settings(config))
     return BoardNetwork(interface, before.link, before.capture)
 
 
@@ -99,5 +100,6 @@ def board_network(config: Config, dotconfig: Path,
         if link is not None:
             link.close()
         raise
-    interface = NetworkInterface(NetworkStack(settings), link, capture)
+    interface = NetworkInterface(NetworkStack(settings), link, capture,
+                                 dhcpv4_settings(config))
     return BoardNetwork(interface, link, capture)

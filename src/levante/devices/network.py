@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 
 from levante.codecs.errors import CodecError
 from levante.kernel.net_port import PingReply
+from levante.net.configuration import Dhcpv4Settings
 from levante.net.link.link import Link
 from levante.net.shell import NetShell
 from levante.net.stack import NetworkStack
+from levante.net.stack.dhcpv4_client import Dhcpv4Client
 from levante.net.stack.settings import address_value
 
 if TYPE_CHECKING:
@@ -39,7 +41,8 @@ class NetworkInterface:
     kconfig = "NETWORKING"
 
     def __init__(self, stack: NetworkStack, link: Link | None,
-                 capture: Capture | None = None) -> None:
+                 capture: Capture | None = None,
+                 dhcpv4: Dhcpv4Settings | None = None) -> None:
         self.stack = stack
         self.link = link
         self.capture = capture
@@ -47,10 +50,24 @@ class NetworkInterface:
         self._arrivals: deque[tuple[int, bytes]] = deque()  # (cycle, frame), in order
         self._next_poll = 0
         self.shell = NetShell(stack)
+        self.dhcpv4_settings = dhcpv4
+        self.dhcpv4: Dhcpv4Client | None = None
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
         kernel.network = self  # the NetworkPort of supervisor code's network calls
+        settings = self.dhcpv4_settings
+        if settings is not None:
+            # Zephyr's client draws from sys_rand32_get; so does this one, or from the
+            # entropy device when no random generator is configured.
+            random = kernel.random
+            draw = random.rand if random.unavailable("rand") is None else random.entropy
+            self.dhcpv4 = Dhcpv4Client(self.stack, draw, settings.initial_delay_max_s)
+            self.shell.iface_sections.append(self._dhcpv4_lines)
+            if settings.start_at_boot:
+                if self.stack.settings.ipv4 is not None:
+                    self.stack.address_origin = "overridable"
+                self.dhcpv4.start(self._microseconds(kernel.now))
         # The carrier is up from power-on when a link is plugged in; the interface then
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
@@ -78,6 +95,21 @@ class NetworkInterface:
             return None
         return PingReply(reply.source, ipv4.address if ipv4 is not None else "0.0.0.0",
                          reply.ttl, reply.data_length, reply.round_trip_us)
+
+    def _dhcpv4_lines(self) -> list[str]:
+        """`net iface`'s DHCPv4 part, as Zephyr's shell prints it."""
+        client = self.dhcpv4
+        assert client is not None
+        lease = client.lease
+        lines = []
+        if lease is not None:
+            lines += [f"DHCPv4 lease time : {lease.lease_time}",
+                      f"DHCPv4 renew time : {lease.renewal_time}",
+                      f"DHCPv4 server     : {lease.server}",
+                      f"DHCPv4 requested  : {lease.settings.address}"]
+        lines += [f"DHCPv4 state      : {client.state.value}",
+                  f"DHCPv4 attempts   : {client.attempts}"]
+        return lines
 
     def _now_us(self) -> int:
         assert self._kernel is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from levante.config import Config
 from levante.net.stack.reassembly import FragmentLimits
 from levante.net.stack.settings import InterfaceSettings, Ipv4Settings, SettingsError
@@ -36,6 +38,25 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
             timeout_us=config.get_int("NET_IPV4_FRAGMENT_TIMEOUT") * 1_000_000)
     return InterfaceSettings(mac=mac, ipv4=ipv4, ttl=ttl, arp_table_size=table,
                              fragments=fragments)
+
+
+@dataclass(frozen=True)
+class Dhcpv4Settings:
+    """CONFIG_NET_DHCPV4: the client's initial delay, and whether the interface starts
+    it at boot."""
+
+    initial_delay_max_s: int
+    start_at_boot: bool
+
+
+def dhcpv4_settings(config: Config) -> Dhcpv4Settings | None:
+    """The DHCPv4 client of a build with CONFIG_NET_DHCPV4, or None. Zephyr's
+    net_config (NET_CONFIG_SETTINGS) starts it at boot whatever static address it also
+    set: that address is only overridable, and a lease replaces it."""
+    if not config.is_enabled("NET_DHCPV4"):
+        return None
+    return Dhcpv4Settings(config.get_int("NET_DHCPV4_INITIAL_DELAY_MAX"),
+                          config.is_enabled("NET_CONFIG_SETTINGS"))
 
 
 def _text(config: Config, name: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from levante.config import Config
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
-from levante.net.configuration import dhcpv4_settings, interface_settings
+from levante.net.configuration import dhcpv4_settings, dns_settings, interface_settings
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import open_link
@@ -69,11 +69,12 @@ def rebooted_network(config: Config, before: BoardNetwork,
         capture = LaterBootCapture(before.capture, earlier_nanoseconds)
     try:
         settings = interface_settings(config)
+        resolver = dns_settings(config)
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
     interface = NetworkInterface(NetworkStack(settings), before.link, capture,
-                                 dhcpv4_settings(config))
+                                 dhcpv4_settings(config), resolver)
     return BoardNetwork(interface, before.link, before.capture)
 
 
@@ -91,6 +92,7 @@ def board_network(config: Config, dotconfig: Path,
         raise UsageError("--pcap: give the link to capture with --net")
     try:
         settings = interface_settings(config)
+        resolver = dns_settings(config)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
     link = open_link(options.link) if options.link is not None else None
@@ -101,5 +103,5 @@ def board_network(config: Config, dotconfig: Path,
             link.close()
         raise
     interface = NetworkInterface(NetworkStack(settings), link, capture,
-                                 dhcpv4_settings(config))
+                                 dhcpv4_settings(config), resolver)
     return BoardNetwork(interface, link, capture)

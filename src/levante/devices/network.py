@@ -13,13 +13,15 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from levante.codecs import dns
 from levante.codecs.errors import CodecError
 from levante.kernel.net_port import PingReply
-from levante.net.configuration import Dhcpv4Settings
+from levante.net.configuration import Dhcpv4Settings, DnsSettings
 from levante.net.link.link import Link
 from levante.net.shell import NetShell
 from levante.net.stack import NetworkStack
 from levante.net.stack.dhcpv4_client import Dhcpv4Client
+from levante.net.stack.dns_resolver import DnsResolver, Resolution
 from levante.net.stack.settings import address_value
 
 if TYPE_CHECKING:
@@ -42,7 +44,8 @@ class NetworkInterface:
 
     def __init__(self, stack: NetworkStack, link: Link | None,
                  capture: Capture | None = None,
-                 dhcpv4: Dhcpv4Settings | None = None) -> None:
+                 dhcpv4: Dhcpv4Settings | None = None,
+                 dns_resolver: DnsSettings | None = None) -> None:
         self.stack = stack
         self.link = link
         self.capture = capture
@@ -52,17 +55,26 @@ class NetworkInterface:
         self.shell = NetShell(stack)
         self.dhcpv4_settings = dhcpv4
         self.dhcpv4: Dhcpv4Client | None = None
+        self.dns_settings = dns_resolver
+        # The DNS resolver service (getaddrinfo's): `resolver.resolve(name,
+        # dns.RecordType.A or AAAA, now_us, on_done)`, see net/stack/dns_resolver.py.
+        self.resolver: DnsResolver | None = None
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
         kernel.network = self  # the NetworkPort of supervisor code's network calls
+        # Zephyr's DHCP client and resolver draw from sys_rand32_get; so do these, or
+        # from the entropy device when no random generator is configured.
+        random = kernel.random
+        draw = random.rand if random.unavailable("rand") is None else random.entropy
+        if self.dns_settings is not None:
+            resolver = self.dns_settings
+            self.resolver = DnsResolver(self.stack, draw, resolver.servers,
+                                        resolver.max_queries, resolver.cache_entries)
         settings = self.dhcpv4_settings
         if settings is not None:
-            # Zephyr's client draws from sys_rand32_get; so does this one, or from the
-            # entropy device when no random generator is configured.
-            random = kernel.random
-            draw = random.rand if random.unavailable("rand") is None else random.entropy
-            self.dhcpv4 = Dhcpv4Client(self.stack, draw, settings.initial_delay_max_s)
+            self.dhcpv4 = Dhcpv4Client(self.stack, draw, settings.initial_delay_max_s,
+                                       self._dhcpv4_event)
             self.shell.iface_sections.append(self._dhcpv4_lines)
             if settings.start_at_boot:
                 if self.stack.settings.ipv4 is not None:
@@ -76,6 +88,8 @@ class NetworkInterface:
     # --- NetworkPort ----------------------------------------------------------------
 
     def shell_command(self, arguments: list[str]) -> str:
+        if arguments[:1] == ["dns"]:
+            return self._dns_command(arguments[1:])
         return self.shell.run(arguments)
 
     def ping(self, destination: str, sequence: int, data_length: int) -> str | None:
@@ -95,6 +109,42 @@ class NetworkInterface:
             return None
         return PingReply(reply.source, ipv4.address if ipv4 is not None else "0.0.0.0",
                          reply.ttl, reply.data_length, reply.round_trip_us)
+
+    def _dhcpv4_event(self, event: str) -> None:
+        # DHCP option 6: the servers the lease names join the configured ones.
+        client = self.dhcpv4
+        if event == "IPV4_DHCP_BOUND" and self.resolver is not None and client is not None \
+                and client.lease is not None:
+            self.resolver.set_dhcp_servers(client.lease.dns_servers)
+
+    def _dns_command(self, arguments: list[str]) -> str:
+        """`net dns NAME [A|AAAA]`: the query goes out now; its result is printed when
+        it comes, as Zephyr's shell prints it from the resolver's callback."""
+        kinds = {"A": dns.RecordType.A, "AAAA": dns.RecordType.AAAA}
+        if self.resolver is None:
+            return "net dns: CONFIG_DNS_RESOLVER is disabled\n"
+        if not 1 <= len(arguments) <= 2 or (len(arguments) == 2
+                                            and arguments[1].upper() not in kinds):
+            return "Usage: net dns NAME [A|AAAA]\n"
+        kind = kinds[arguments[1].upper()] if len(arguments) == 2 else dns.RecordType.A
+        answered: list[Resolution] = []  # at once: from the cache, or refused
+        query = self.resolver.resolve(arguments[0], kind, self._now_us(),
+                                      lambda resolution, now: answered.append(resolution))
+        if query is None:
+            return "".join(self._resolution_text(item) for item in answered)
+        query.on_done = self._print_resolution
+        return f"Query for '{arguments[0]}' sent.\n"
+
+    @staticmethod
+    def _resolution_text(resolution: Resolution) -> str:
+        if resolution.error is not None:
+            return f"dns: {resolution.name}: {resolution.error.value}\n"
+        return "".join(f"dns: {resolution.name} -> {address}\n"
+                       for address in resolution.addresses)
+
+    def _print_resolution(self, resolution: Resolution, now: int) -> None:
+        if self._kernel is not None:
+            self._kernel.console(self._resolution_text(resolution).encode())
 
     def _dhcpv4_lines(self) -> list[str]:
         """`net iface`'s DHCPv4 part, as Zephyr's shell prints it."""

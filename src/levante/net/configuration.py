@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from levante.config import Config
+from levante.net.stack.dns_resolver import DnsServer
 from levante.net.stack.reassembly import FragmentLimits
 from levante.net.stack.settings import InterfaceSettings, Ipv4Settings, SettingsError
 
@@ -57,6 +58,35 @@ def dhcpv4_settings(config: Config) -> Dhcpv4Settings | None:
         return None
     return Dhcpv4Settings(config.get_int("NET_DHCPV4_INITIAL_DELAY_MAX"),
                           config.is_enabled("NET_CONFIG_SETTINGS"))
+
+
+@dataclass(frozen=True)
+class DnsSettings:
+    """CONFIG_DNS_RESOLVER: the configured servers and the resolver's bounds."""
+
+    servers: tuple[DnsServer, ...]
+    max_queries: int
+    cache_entries: int  # 0: no cache
+
+
+def dns_settings(config: Config) -> DnsSettings | None:
+    """The resolver of a build with CONFIG_DNS_RESOLVER, or None; raises
+    `SettingsError` naming a CONFIG_DNS_SERVERn that is no IPv4 server."""
+    if not config.is_enabled("DNS_RESOLVER"):
+        return None
+    servers = []
+    if config.is_enabled("DNS_SERVER_IP_ADDRESSES"):
+        for index in range(1, 6):
+            text = _text(config, f"DNS_SERVER{index}")
+            if not text:
+                continue
+            try:
+                servers.append(DnsServer.parse(text))
+            except SettingsError as error:
+                raise SettingsError(f"CONFIG_DNS_SERVER{index}: {error.message}") from None
+    cache = (config.get_int("DNS_RESOLVER_CACHE_MAX_ENTRIES")
+             if config.is_enabled("DNS_RESOLVER_CACHE") else 0)
+    return DnsSettings(tuple(servers), config.get_int("DNS_NUM_CONCUR_QUERIES"), cache)
 
 
 def _text(config: Config, name: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from levante.net.stack import NetworkStack
 
 USAGE = ("Usage: net iface | net conn | net stats | net arp [flush] | "
-         "net ping [-c N] ADDR")
+         "net ping [-c N] ADDR | net dns NAME [A|AAAA]")
 # Extra lines for `net iface` from services on the interface (the DHCPv4 client's).
 IfaceLines = Callable[[], list[str]]
 

@@ -4,7 +4,7 @@
  * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
  * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT); with
  * CONFIG_NET_SHELL, Zephyr's net commands (net iface, net conn, net stats, net arp
- * [flush], net ping [-c N] ADDR). The shell ends when the console input does. */
+ * [flush], net ping [-c N] ADDR, net dns NAME [A|AAAA]). The shell ends when the console input does. */
 #include <zephyr/kernel.h>
 #include <zephyr/console/console.h>
 #include <zephyr/sys/reboot.h>
@@ -184,7 +184,7 @@ static void run_command(char *line)
 #endif
 #ifdef CONFIG_NET_SHELL
 		printk("  net iface\n  net conn\n  net stats\n  net arp [flush]\n"
-		       "  net ping [-c N] ADDR\n");
+		       "  net ping [-c N] ADDR\n  net dns NAME [A|AAAA]\n");
 #endif
 	} else if (strcmp(line, "kernel version") == 0) {
 		printk("Levante version %s\n", LV_VERSION_STRING);

@@ -64,6 +64,8 @@ def dnsmasq_link(tag: str, folder: Path) -> Iterator[DnsmasqLink]:
              f"--interface={TAP}", "--bind-interfaces", "--no-resolv", "--no-hosts",
              # Names under .test are local: unknown ones get NXDOMAIN; answers live 60 s.
              "--local=/test/", "--local-ttl=60",
+             # Option 42 (NTP servers): Zephyr's dhcpv4_client sample asks for it.
+             f"--dhcp-option=42,{SERVER_IP}",
              f"--dhcp-range={POOL[0]},{POOL[1]},255.255.255.0,{LEASE_SECONDS}",
              f"--dhcp-leasefile={leases}", *addresses],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -499,6 +499,9 @@ _REQUIRES = {
     "z_levante_reboot": "REBOOT",
     "z_levante_net_shell": "NET_SHELL",
     "z_levante_net_ping": "NET_SHELL",
+    "z_levante_net_if_": "NETWORKING",
+    "z_levante_net_dhcpv4_": "NET_DHCPV4",
+    "z_levante_net_mgmt_": "NET_MGMT_EVENT",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -558,6 +561,11 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_reboot",
     # The network shell's ways into the stack: kernel code in Zephyr.
     "z_levante_net_shell", "z_levante_net_ping", "z_levante_net_ping_reply",
+    # net_if, net_mgmt and dhcpv4 are kernel APIs in Zephyr, not system calls.
+    "z_levante_net_if_state", "z_levante_net_if_ipv4_set", "z_levante_net_dhcpv4_start",
+    "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
+    "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
+    "z_levante_net_mgmt_take",
 })
 
 
@@ -863,6 +871,15 @@ _DECLARATIONS = (
     "int z_levante_net_shell(const char *command, char *text, size_t size)",
     "int z_levante_net_ping(const char *host, int sequence, int data_length)",
     "int z_levante_net_ping_reply(int sequence, uint32_t *reply)",
+    # <zephyr/net/net_if.h>, <zephyr/net/dhcpv4.h>, <zephyr/net/net_mgmt.h>.
+    "int z_levante_net_if_state(void *state)",
+    "int z_levante_net_if_ipv4_set(int what, uint32_t address, int address_type)",
+    "int z_levante_net_dhcpv4_start(void)",
+    "int z_levante_net_dhcpv4_stop(void)",
+    "int z_levante_net_dhcpv4_option(int code, void *data, size_t size)",
+    "int z_levante_net_dhcpv4_request_option(int code)",
+    "int z_levante_net_mgmt_wait(k_timeout_t timeout)",
+    "int z_levante_net_mgmt_take(uint32_t *event)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

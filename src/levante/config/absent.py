@@ -23,6 +23,7 @@ _SUBSYSTEMS: dict[str, str] = {
     "SETTINGS": "the settings subsystem", "SETTINGS_": "the settings subsystem",
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
+    "SLIP_": "SLIP links",
     # Levante's stack has IPv4, ARP, ICMPv4 and UDP (net.kconfig); the rest is to come.
     "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4 and UDP so far)",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",

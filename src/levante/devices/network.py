@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from levante.codecs import dns
 from levante.codecs.errors import CodecError
-from levante.kernel.net_port import PingReply
+from levante.devices.network_control import InterfaceControl
+from levante.kernel.net_port import InterfaceState, PingReply
+from levante.kernel.waitq import WaitQueue
 from levante.net.configuration import Dhcpv4Settings, DnsSettings
 from levante.net.link.link import Link
 from levante.net.shell import NetShell
@@ -59,10 +61,12 @@ class NetworkInterface:
         # The DNS resolver service (getaddrinfo's): `resolver.resolve(name,
         # dns.RecordType.A or AAAA, now_us, on_done)`, see net/stack/dns_resolver.py.
         self.resolver: DnsResolver | None = None
+        self.control = InterfaceControl(stack)
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
         kernel.network = self  # the NetworkPort of supervisor code's network calls
+        self.control.kernel = kernel
         # Zephyr's DHCP client and resolver draw from sys_rand32_get; so do these, or
         # from the entropy device when no random generator is configured.
         random = kernel.random
@@ -75,6 +79,7 @@ class NetworkInterface:
         if settings is not None:
             self.dhcpv4 = Dhcpv4Client(self.stack, draw, settings.initial_delay_max_s,
                                        self._dhcpv4_event)
+            self.control.client = self.dhcpv4
             self.shell.iface_sections.append(self._dhcpv4_lines)
             if settings.start_at_boot:
                 if self.stack.settings.ipv4 is not None:
@@ -84,6 +89,42 @@ class NetworkInterface:
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
             self.stack.link_up(self._microseconds(kernel.now))
+
+    # --- InterfaceControl (the C API's kernel functions) -----------------------------
+
+    def interface_state(self) -> InterfaceState:
+        return self.control.state()
+
+    def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
+        return self.control.set_ipv4(what, value, address_type)
+
+    def dhcpv4_start(self) -> None:
+        if self.dhcpv4 is not None:
+            self.dhcpv4.start(self._now_us())
+
+    def dhcpv4_stop(self) -> None:
+        if self.dhcpv4 is not None:
+            self.dhcpv4.stop()
+
+    def dhcpv4_request_option(self, code: int) -> str | None:
+        if self.dhcpv4 is None:
+            return "ENOTSUP"
+        if code not in self.dhcpv4.extra_parameters:
+            self.dhcpv4.extra_parameters.append(code)
+        return None
+
+    def dhcpv4_option(self, code: int) -> bytes | None:
+        return self.dhcpv4.ack_options.get(code) if self.dhcpv4 is not None else None
+
+    def take_event(self) -> int | None:
+        return self.control.take_event()
+
+    def take_event_ready(self) -> bool:
+        return bool(self.control.events)
+
+    @property
+    def event_waiters(self) -> WaitQueue:
+        return self.control.waiters
 
     # --- NetworkPort ----------------------------------------------------------------
 
@@ -111,6 +152,7 @@ class NetworkInterface:
                          reply.ttl, reply.data_length, reply.round_trip_us)
 
     def _dhcpv4_event(self, event: str) -> None:
+        self.control.raise_event(event)
         # DHCP option 6: the servers the lease names join the configured ones.
         client = self.dhcpv4
         if event == "IPV4_DHCP_BOUND" and self.resolver is not None and client is not None \

@@ -18,6 +18,9 @@ def interface_settings(config: Config, mac: str = DEFAULT_MAC) -> InterfaceSetti
     """The interface as the build configures it; raises `SettingsError` naming the
     symbol whose value cannot work."""
     ipv4 = None
+    if config.is_enabled("NET_IPV4") and "NET_ARP" in config and \
+            not config.is_enabled("NET_ARP"):
+        raise SettingsError("CONFIG_NET_ARP=n: IPv4 on the Ethernet interface needs ARP")
     if config.is_enabled("NET_IPV4") and config.is_enabled("NET_CONFIG_SETTINGS"):
         address = _text(config, "NET_CONFIG_MY_IPV4_ADDR")
         if address:

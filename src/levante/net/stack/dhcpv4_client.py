@@ -64,6 +64,10 @@ class Dhcpv4Client:
         self._exchange_began = 0
         self._endpoint: UdpEndpoint | None = None
         self._now = 0
+        # Options applications asked for (net_dhcpv4_add_option_callback), and the raw
+        # options of the last ACK the codec gives no field of their own.
+        self.extra_parameters: list[int] = []
+        self.ack_options: dict[int, bytes] = {}
         stack.services.append(self)
 
     # --- Control ---------------------------------------------------------------------
@@ -288,6 +292,7 @@ class Dhcpv4Client:
         except SettingsError:
             self.stack.stats.drop("dhcpv4", "bad-ack")
             return
+        self.ack_options = dict(answer.other_options)
         self._bind(lease)
 
     def _bind(self, lease: Lease) -> None:
@@ -326,7 +331,7 @@ class Dhcpv4Client:
             flags=dhcpv4.BROADCAST_FLAG if broadcast else 0,
             client_address=client_address, message_type=kind,
             requested_address=requested_address, server_identifier=server_identifier,
-            parameter_requests=PARAMETERS)
+            parameter_requests=tuple(dict.fromkeys(PARAMETERS + tuple(self.extra_parameters))))
 
     def _broadcast(self, message: DhcpMessage, now: int) -> None:
         """From 0.0.0.0 to 255.255.255.255 (RFC 2131 §4.1), whatever address the

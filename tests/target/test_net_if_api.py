@@ -5,9 +5,9 @@ thread calling these kernel functions is killed."""
 from __future__ import annotations
 
 import pytest
+from target_support import check_results
 
 from conftest import TARGET_TESTS, Builder
-from target_support import check_results
 
 APP = TARGET_TESTS / "net_if_api"
 EXPECTED = ["default_interface", "link_address_and_mtu", "down_without_a_link",

@@ -11,7 +11,7 @@ from levante.config import Config
 from levante.crypto.entropy import EntropySource
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
-from levante.net.configuration import interface_settings
+from levante.net.configuration import dhcpv4_settings, dns_settings, interface_settings
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import check_link, open_link, parse_forwards
@@ -102,6 +102,7 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
         capture = LaterBootCapture(before.capture, earlier_nanoseconds)
     try:
         settings = interface_settings(config)
+        resolver = dns_settings(config)
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
@@ -110,7 +111,8 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     if before.replay is not None:
         before.replay.next_boot()
     interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
-                                 before.recorder, before.replay)
+                                 before.recorder, before.replay,
+                                 dhcpv4=dhcpv4_settings(config), dns_resolver=resolver)
     _give_clock(before.link, interface)
     return BoardNetwork(interface, before.link, before.capture, before.recorder,
                         before.replay)
@@ -133,6 +135,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
     try:
         settings = interface_settings(config)
         plan = gateway_plan(config, settings)
+        resolver = dns_settings(config)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
     clock_hz = config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC")
@@ -156,7 +159,8 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
             item.close()
         raise
     interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
-                                 replay)
+                                 replay, dhcpv4=dhcpv4_settings(config),
+                                 dns_resolver=resolver)
     _give_clock(link, interface)
     return BoardNetwork(interface, link, capture, recorder, replay)
 

@@ -23,10 +23,11 @@ _SUBSYSTEMS: dict[str, str] = {
     "SETTINGS": "the settings subsystem", "SETTINGS_": "the settings subsystem",
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
-    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and sockets (net.kconfig);
-    # the rest is to come.
-    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and "
-    "sockets so far)",
+    "SLIP_": "SLIP links",
+    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, sockets, a DHCPv4 client and
+    # a DNS resolver (net.kconfig); the rest is to come.
+    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, "
+    "sockets, DHCPv4 and DNS so far)",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

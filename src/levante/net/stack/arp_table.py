@@ -77,6 +77,13 @@ class ArpTable:
         """Address → MAC of every entry (expired ones included until next looked up)."""
         return {address: entry.mac for address, entry in self._entries.items()}
 
+    def flush(self) -> int:
+        """Forget every entry (`net arp flush`); how many there were. Resolutions under
+        way go on."""
+        count = len(self._entries)
+        self._entries.clear()
+        return count
+
     # --- Addresses in resolution ---------------------------------------------------
 
     def pending(self, address: str) -> PendingResolution | None:

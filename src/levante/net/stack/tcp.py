@@ -190,6 +190,16 @@ class TcpLayer:
 
     # --- Timers ------------------------------------------------------------------------
 
+    def connection_rows(self) -> list[tuple[str, str, str, str]]:
+        """(protocol, local, remote, state) of every listener and connection, for
+        `net conn`."""
+        local = self.context.local_ip or "*"
+        rows = [("TCP", f"{local}:{port}", "*:*", "LISTEN") for port in sorted(self.listeners)]
+        rows += [("TCP", f"{local}:{port}", f"{remote}:{remote_port}", connection.state.value)
+                 for (port, remote, remote_port), connection in sorted(
+                     self.connections.items(), key=lambda item: item[0])]
+        return rows
+
     def next_deadline(self) -> int | None:
         return min((deadline for connection in self.connections.values()
                     if (deadline := connection.next_deadline()) is not None), default=None)

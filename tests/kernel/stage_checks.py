@@ -57,7 +57,8 @@ def fingerprint(kernel: Kernel) -> tuple[Any, ...]:
             len(kernel.timeouts), kernel.random.entropy_bytes_read, kernel.current.address,
             len(kernel.objects.awaiting_free), bytes(kernel.input_buffer),
             tuple(sorted((number, id(sock))
-                         for number, sock in kernel.sockets.by_descriptor.items())))
+                         for number, sock in kernel.sockets.by_descriptor.items())),
+            tuple(sorted(kernel.tls_credentials._entries.items())))
 
 
 @contextmanager

@@ -88,7 +88,9 @@ def _fuzzer(calls: list[tuple[int, list[Any]]], values: dict[str, int],
 @given(CALLS, CALLS)
 def test_random_system_calls_from_user_and_supervisor_threads(
         user_calls: list[tuple[int, list[Any]]], sv_calls: list[tuple[int, list[Any]]]) -> None:
-    system = MockSystem(userspace=True, dynamic_objects=True, heap_mem_pool_size=4096)
+    system = MockSystem(userspace=True, dynamic_objects=True, heap_mem_pool_size=4096,
+                        tls_credentials=True, tls_max_credentials=2,
+                        tls_credential_max_size=64)
     system.fatal_handler(returning_fatal_handler)
     values: dict[str, int] = {}
     # main (priority 0) grants before either runs.

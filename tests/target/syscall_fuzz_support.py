@@ -62,7 +62,7 @@ _DATA_STRUCTS = frozenset({"structflash_pages_info*", "structk_msgq_attrs*",
 _CALLBACK_TYPES = frozenset({"k_timer_expiry_t", "k_timer_stop_t", "k_thread_timeslice_fn_t",
                              "_timeout_func_t"})
 _SIZE_NAMES = frozenset({"n", "size", "len", "length", "buf_size", "msg_size", "max_msgs",
-                         "num_parts"})
+                         "num_parts", "credlen"})
 
 
 def parameter_kind(call: Syscall, parameter: Parameter) -> str:

@@ -57,9 +57,11 @@ ERRNO: dict[str, int] = {
     "ENOMEM": 12,
     "EACCES": 13,
     "EFAULT": 14,
+    "EEXIST": 17,
     "EBUSY": 16,
     "ENODEV": 19,
     "EINVAL": 22,
+    "EFBIG": 27,
     "ENOSPC": 28,
     "ENODATA": 61,
     "EPIPE": 32,
@@ -70,6 +72,7 @@ ERRNO: dict[str, int] = {
     "EINPROGRESS": 119,
     "EALREADY": 120,
     "ETIMEDOUT": 116,
+    "ECONNABORTED": 113,
     "ENOTSUP": 134,
     "ECANCELED": 140,
     # The socket layer's (Zephyr's socket calls set these through errno).
@@ -527,6 +530,7 @@ _REQUIRES = {
     "z_levante_net_if_": "NETWORKING",
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
+    "tls_credential_": "TLS_CREDENTIALS",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -591,6 +595,8 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
     "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
     "z_levante_net_mgmt_take",
+    # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
+    "tls_credential_add", "tls_credential_delete",
 })
 
 
@@ -930,6 +936,10 @@ _DECLARATIONS = (
     "int z_levante_net_dhcpv4_request_option(int code)",
     "int z_levante_net_mgmt_wait(k_timeout_t timeout)",
     "int z_levante_net_mgmt_take(uint32_t *event)",
+    # <zephyr/net/tls_credentials.h>: sec_tag_t is an int, the type an enum passed as int.
+    "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
+    "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
+    "int tls_credential_delete(int tag, int type)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

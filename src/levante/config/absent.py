@@ -24,10 +24,22 @@ _SUBSYSTEMS: dict[str, str] = {
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
     "SLIP_": "SLIP links",
-    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, sockets, a DHCPv4 client and
-    # a DNS resolver (net.kconfig); the rest is to come.
+    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, UDP sockets, a DHCPv4 client,
+    # a DNS resolver and the TLS socket options (net*.kconfig, tls.kconfig); the rest is
+    # to come.
     "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, "
-    "sockets, DHCPv4 and DNS so far)",
+    "UDP sockets, DHCPv4, DNS and TLS credentials so far)",
+    # TLS (tls.kconfig): Levante's mbedTLS runs in the kernel and applications reach it
+    # through TLS sockets; its C API and the device-side settings below are not theirs.
+    "MBEDTLS_ENABLE_HEAP": "a heap for mbedTLS in the device's RAM (Levante's mbedTLS runs "
+    "in the kernel)",
+    "MBEDTLS_HEAP_SIZE": "a heap for mbedTLS in the device's RAM (Levante's mbedTLS runs "
+    "in the kernel)",
+    "MBEDTLS_SSL_DTLS_CONNECTION_ID": "DTLS connection IDs (RFC 9146)",
+    "TLS_CREDENTIAL_FILENAMES": "TLS credential file names (offloaded sockets)",
+    "TLS_CREDENTIALS_BACKEND_PROTECTED_STORAGE": "the protected-storage credential backend",
+    "MBEDTLS_": "this mbedTLS option (Levante's mbedTLS runs in the kernel and is reached "
+    "through TLS sockets; its C API is not linked into images)",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

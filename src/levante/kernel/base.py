@@ -28,6 +28,7 @@ from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread_tls import ThreadLocalStorage
 from levante.kernel.timeout import Timeout, TimeoutQueue
+from levante.kernel.tls_credentials import CredentialStore
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
 from levante.kernel.userspace import UserSpace
@@ -119,6 +120,8 @@ class KernelState:
         self._stop_requested = False
         self._end_requested = False  # the host asked the run to end (RunLoop.end_run)
         self.random = RandomService(config, None, lambda: self.now)
+        self.tls_credentials = CredentialStore(config.tls_max_credentials,
+                                               config.tls_credential_max_size)
         # Console input (the shell's), from the console device when the board has one.
         self.console_input: ConsoleSource | None = None
         self.input_buffer = bytearray()

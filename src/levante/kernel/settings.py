@@ -84,6 +84,10 @@ class KernelConfig:
     init_stacks: bool = False
     thread_stack_info: bool = True
     thread_local_storage: bool = False
+    # CONFIG_TLS_CREDENTIALS: the kernel's credential store and its bounds.
+    tls_credentials: bool = False
+    tls_max_credentials: int = 4
+    tls_credential_max_size: int = 4096
     # Memory attributes.
     execute_xor_write: bool = True
     null_guard_size: int = 0
@@ -150,6 +154,7 @@ class KernelConfig:
             "TIMESLICE_PER_THREAD": self.timeslice_per_thread,
             "REBOOT": self.reboot,
             "NET_SOCKETS": self.net_sockets,
+            "TLS_CREDENTIALS": self.tls_credentials,
         }.get(symbol, False)
 
     @property
@@ -236,6 +241,7 @@ class KernelConfig:
             app_syscalls=config.is_enabled("APPLICATION_DEFINED_SYSCALL"),
             runtime_stats=config.is_enabled("THREAD_RUNTIME_STATS"),
             **_socket_settings(config),
+            **_tls_settings(config),
         )
         if board is None:
             return settings
@@ -251,6 +257,16 @@ class KernelConfig:
 def _choice(config: Config, options: dict[str, str]) -> str:
     return next((value for symbol, value in options.items() if config.is_enabled(symbol)),
                 "none")
+
+
+def _tls_settings(config: Config) -> dict[str, Any]:
+    if not config.is_enabled("TLS_CREDENTIALS"):
+        return {}
+    return {
+        "tls_credentials": True,
+        "tls_max_credentials": config.get_int("TLS_MAX_CREDENTIALS_NUMBER"),
+        "tls_credential_max_size": config.get_int("TLS_CREDENTIAL_MAX_SIZE"),
+    }
 
 
 def _random_settings(config: Config) -> dict[str, Any]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
     from levante.kernel.timeout import Timeout, TimeoutQueue
+    from levante.kernel.tls_credentials import CredentialStore
     from levante.kernel.usage import CpuUsage
     from levante.kernel.usermem import UserBuffer
     from levante.kernel.userspace import UserSpace
@@ -139,6 +140,18 @@ class RandomQueries(Protocol):
     def unavailable(self, service: str) -> str | None: ...
 
 
+class CredentialQueries(Protocol):
+    """The TLS credential store, read only."""
+
+    @property
+    def full(self) -> bool: ...
+
+    @property
+    def max_size(self) -> int: ...
+
+    def find(self, tag: int, kind: int) -> bytes | None: ...
+
+
 class Inspect(Protocol):
     """A validate stage's kernel: it reads, checks and copies in; it changes nothing."""
 
@@ -159,6 +172,9 @@ class Inspect(Protocol):
 
     @property
     def random(self) -> RandomQueries: ...
+
+    @property
+    def tls_credentials(self) -> CredentialQueries: ...
 
     @property
     def input_buffer(self) -> Sequence[int]:
@@ -218,6 +234,9 @@ class Services(Inspect, Protocol):
 
     @property
     def random(self) -> RandomService: ...
+
+    @property
+    def tls_credentials(self) -> CredentialStore: ...
 
     @property
     def timeouts(self) -> TimeoutQueue: ...

@@ -10,6 +10,7 @@
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
+#include <zephyr/net/tls_credentials.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */
@@ -943,6 +944,24 @@ static int sv_z_levante_net_mgmt_take(void)
 	return __LINE__;
 }
 
+/* Provisioning TLS credentials is the system's: a user thread's add or delete oopses. */
+static int sv_tls_credential_add(void)
+{
+	static const char certificate[] = "not read: the call is refused first";
+
+	expect_fault();
+	(void)tls_credential_add(1, TLS_CREDENTIAL_CA_CERTIFICATE, certificate,
+				 sizeof(certificate));
+	return __LINE__;
+}
+
+static int sv_tls_credential_delete(void)
+{
+	expect_fault();
+	(void)tls_credential_delete(1, TLS_CREDENTIAL_CA_CERTIFICATE);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1284,6 +1303,8 @@ static const struct user_case cases[] = {
 	  OOPS },
 	{ "sv_z_levante_net_mgmt_wait", sv_z_levante_net_mgmt_wait, K_USER, OOPS },
 	{ "sv_z_levante_net_mgmt_take", sv_z_levante_net_mgmt_take, K_USER, OOPS },
+	{ "sv_tls_credential_add", sv_tls_credential_add, K_USER, OOPS },
+	{ "sv_tls_credential_delete", sv_tls_credential_delete, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

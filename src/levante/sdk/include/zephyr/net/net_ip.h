@@ -35,6 +35,9 @@ enum net_ip_protocol {
 	IPPROTO_RAW = 255,
 };
 
+/* The secure protocols (IPPROTO_TLS_1_2, IPPROTO_DTLS_1_2, ...), enum net_ip_protocol_secure. */
+#include <levante/socket_tls.h>
+
 enum net_sock_type {
 	SOCK_STREAM = 1,
 	SOCK_DGRAM,

@@ -15,6 +15,7 @@
 #include <zephyr/net/net_core.h>
 #include <zephyr/net/net_ip.h>
 #include <zephyr/net/socket_select.h>
+#include <levante/socket_tls.h> /* SOL_TLS and its options */
 
 #ifdef __cplusplus
 extern "C" {

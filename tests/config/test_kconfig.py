@@ -101,6 +101,7 @@ EXPECTED_SYMBOLS = {
     "NET_IPV6_FRAGMENT_MAX_PKT", "NET_IPV6_FRAGMENT_TIMEOUT",
     "NET_SOCKETS", "NET_SOCKETS_POSIX_NAMES",
     "NET_SOCKETS_POLL_MAX", "NET_MAX_CONTEXTS", "ZVFS_OPEN_MAX", "POSIX_API",
+    "NET_LOG", "NET_STATISTICS", "NET_PKT_RX_COUNT", "REQUIRES_FULL_LIBC",
     # Timers, clocks and init levels.
     "BOUNDS_CHECK_BYPASS_MITIGATION", "CBPRINTF_COMPLETE", "CBPRINTF_NANO",
     "CBPRINTF_FULL_INTEGRAL", "CBPRINTF_REDUCED_INTEGRAL", "KERNEL_INIT_PRIORITY_OBJECTS",
@@ -279,6 +280,20 @@ def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) ->
     # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
     error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
     assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+
+
+def test_a_full_c_library_cannot_be_the_minimal_one(build: Build) -> None:
+    error = config_error(build, "CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_MINIMAL_LIBC=y\n")
+    assert "CONFIG_MINIMAL_LIBC=y was not applied: depends on !REQUIRES_FULL_LIBC" in str(error)
+    config = build("CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_PICOLIBC=y\n")
+    assert config.get_bool("PICOLIBC") is True
+    assert build("CONFIG_REQUIRES_FULL_LIBC=y\n").get_bool("NEWLIB_LIBC") is True
+
+
+def test_net_log_selects_logging(build: Build) -> None:
+    config = build("CONFIG_NETWORKING=y\nCONFIG_NET_LOG=y\n")
+    assert config.get_bool("LOG") is True
+    assert build("CONFIG_NETWORKING=y\n").get_bool("LOG") is False
 
 
 def test_prj_conf_overrides_board_defconfig(build: Build) -> None:

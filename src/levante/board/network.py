@@ -9,6 +9,7 @@ from pathlib import Path
 
 from levante.config import Config
 from levante.crypto.entropy import EntropySource
+from levante.devices.net_log import DropLog, drop_log
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
 from levante.net.configuration import interface_settings
@@ -110,7 +111,9 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     if before.replay is not None:
         before.replay.next_boot()
     interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
-                                 before.recorder, before.replay)
+                                 before.recorder, before.replay,
+                                 receive_ring=config.get_int("NET_PKT_RX_COUNT"),
+                                 log_drops=_drop_log(config))
     _give_clock(before.link, interface)
     return BoardNetwork(interface, before.link, before.capture, before.recorder,
                         before.replay)
@@ -156,9 +159,18 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
             item.close()
         raise
     interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
-                                 replay)
+                                 replay, receive_ring=config.get_int("NET_PKT_RX_COUNT"),
+                                 log_drops=_drop_log(config))
     _give_clock(link, interface)
     return BoardNetwork(interface, link, capture, recorder, replay)
+
+
+def _drop_log(config: Config) -> DropLog | None:
+    """The interface's drop log (CONFIG_NET_LOG), None without one."""
+    log_on = config.is_enabled("LOG")
+    return drop_log(log_on, config.is_enabled("NET_LOG"),
+                    config.get_int("LOG_DEFAULT_LEVEL") if log_on else 0,
+                    config.is_enabled("LOG_MODE_MINIMAL"))
 
 
 def _check_combination(options: NetworkOptions) -> None:

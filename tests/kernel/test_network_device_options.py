@@ -1,5 +1,5 @@
 """The interface's Kconfig-given options under the run loop (mock CPU, a scripted link):
-CONFIG_NET_PKT_RX_COUNT sizes the receive ring, CONFIG_NET_LOG prints every drop."""
+CONFIG_NET_PKT_RX_COUNT sizes the receive ring, CONFIG_NET_LOG prints every drop at debug level."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def bad_checksum_echo() -> bytes:
     return bytes(frame)
 
 
-def test_with_net_log_every_drop_prints_a_warning_line() -> None:
+def test_with_net_log_every_drop_prints_a_debug_line() -> None:
     link = ScriptedLink([(0.25, [arp_request(), bad_checksum_echo(), bad_checksum_echo()])])
     system, interface = booted(link, log=DropLog(minimal=False))
     assert system.run() is RunEnd.IDLE
@@ -60,7 +60,7 @@ def test_with_net_log_every_drop_prints_a_warning_line() -> None:
     # Arrived a quarter of a second after main returned: the stamp says 00:00:00.25x.
     assert len(lines) == 2
     assert all(line.startswith("[00:00:00.25") for line in lines)
-    assert all(line.endswith(f"] <wrn> net_{layer}: dropped: {reason}") for line in lines)
+    assert all(line.endswith(f"] <dbg> net_{layer}: dropped: {reason}") for line in lines)
 
 
 def test_the_minimal_log_layout_has_no_stamp() -> None:
@@ -68,7 +68,7 @@ def test_the_minimal_log_layout_has_no_stamp() -> None:
     system, _ = booted(link, log=DropLog(minimal=True))
     assert system.run() is RunEnd.IDLE
     lines = [line for line in bytes(system.console).decode().splitlines() if "dropped" in line]
-    assert len(lines) == 1 and lines[0].startswith("W: dropped: ")
+    assert len(lines) == 1 and lines[0].startswith("D: dropped: ")
 
 
 def test_without_net_log_drops_are_only_counted() -> None:
@@ -79,9 +79,9 @@ def test_without_net_log_drops_are_only_counted() -> None:
     assert "dropped" not in bytes(system.console).decode()
 
 
-def test_the_drop_log_needs_log_net_log_and_warnings_compiled_in() -> None:
-    assert drop_log(True, True, 2, False) == DropLog(False)
+def test_the_drop_log_needs_log_net_log_and_debug_compiled_in() -> None:
+    assert drop_log(True, True, 4, False) == DropLog(False)
     assert drop_log(True, True, 4, True) == DropLog(True)
     assert drop_log(True, False, 4, False) is None  # NET_LOG off
     assert drop_log(False, True, 4, False) is None  # LOG off
-    assert drop_log(True, True, 1, False) is None  # errors only: warnings compiled out
+    assert drop_log(True, True, 3, False) is None  # info and above: debug compiled out

@@ -12,7 +12,7 @@ from levante.crypto.entropy import EntropySource
 from levante.devices.net_log import DropLog, drop_log
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
-from levante.net.configuration import interface_settings
+from levante.net.configuration import interface_settings, receive_ring
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import check_link, open_link, parse_forwards
@@ -103,6 +103,7 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
         capture = LaterBootCapture(before.capture, earlier_nanoseconds)
     try:
         settings = interface_settings(config)
+        ring = receive_ring(config, settings.mtu)
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
@@ -112,7 +113,7 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
         before.replay.next_boot()
     interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
                                  before.recorder, before.replay,
-                                 receive_ring=config.get_int("NET_PKT_RX_COUNT"),
+                                 receive_ring=ring,
                                  log_drops=_drop_log(config))
     _give_clock(before.link, interface)
     return BoardNetwork(interface, before.link, before.capture, before.recorder,
@@ -135,6 +136,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
     forwards = parse_forwards(options.forwards)
     try:
         settings = interface_settings(config)
+        ring = receive_ring(config, settings.mtu)
         plan = gateway_plan(config, settings)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
@@ -159,7 +161,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
             item.close()
         raise
     interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
-                                 replay, receive_ring=config.get_int("NET_PKT_RX_COUNT"),
+                                 replay, receive_ring=ring,
                                  log_drops=_drop_log(config))
     _give_clock(link, interface)
     return BoardNetwork(interface, link, capture, recorder, replay)

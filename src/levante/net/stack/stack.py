@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from levante.codecs import ethernet
 from levante.net.stack.arp import ArpResolver
 from levante.net.stack.ethernet import BROADCAST_MAC, EthernetPort
@@ -44,6 +46,18 @@ class NetworkStack:
                                   self.stats)
             self.icmpv6 = Icmpv6Layer(self.ipv6, self.stats)
             self.udp.attach_ipv6(self.ipv6, self.icmpv6.port_unreachable)
+        budget = settings.send_budget
+        self.arp.may_hold = lambda datagram: budget.admits(self._held_sends(), datagram)
+        if self.ipv6 is not None:
+            self.ipv6.resolver.may_hold = self.arp.may_hold
+
+    def _held_sends(self) -> Iterator[bytes]:
+        """Every datagram waiting for its next hop's address, ARP's and NDP's."""
+        for resolution in self.arp.table.resolutions().values():
+            yield from resolution.datagrams
+        if self.ipv6 is not None:
+            for neighbor in self.ipv6.resolver.cache.entries():
+                yield from neighbor.queued
 
     @property
     def is_up(self) -> bool:

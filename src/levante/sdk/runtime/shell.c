@@ -2,11 +2,14 @@
  *
  * Commands (Zephyr's kernel shell names): help, kernel version, kernel uptime,
  * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
- * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT). The shell
+ * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT), and the
+ * application's SHELL_CMD_REGISTER commands (shell_commands.c). The shell
  * ends when the console input does. */
 #include <zephyr/kernel.h>
 #include <zephyr/console/console.h>
 #include <zephyr/sys/reboot.h>
+#include <levante/shell_commands.h>
+#include <errno.h>
 #include <string.h>
 
 #ifdef CONFIG_SHELL
@@ -77,6 +80,7 @@ static void run_command(const char *line)
 #ifdef CONFIG_REBOOT
 		printk("  kernel reboot warm\n  kernel reboot cold\n");
 #endif
+		z_shell_list_app_commands();
 	} else if (strcmp(line, "kernel version") == 0) {
 		printk("Levante version %s\n", LV_VERSION_STRING);
 	} else if (strcmp(line, "kernel uptime") == 0) {
@@ -91,7 +95,7 @@ static void run_command(const char *line)
 	} else if (strcmp(line, "kernel reboot cold") == 0) {
 		sys_reboot(SYS_REBOOT_COLD);
 #endif
-	} else if (line[0] != '\0') {
+	} else if (line[0] != '\0' && z_shell_run_app_command(line) == -ENOEXEC) {
 		printk("%s: command not found\n", line);
 	}
 }

@@ -118,6 +118,9 @@ EXPECTED_SYMBOLS = {
     "MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED", "MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED",
     "MBEDTLS_CIPHER_AES_ENABLED", "MBEDTLS_CIPHER_GCM_ENABLED", "MBEDTLS_CIPHER_CCM_ENABLED",
     "MBEDTLS_CIPHER_CHACHA20_ENABLED",
+    "NET_STATISTICS", "NET_PKT_RX_COUNT", "REQUIRES_FULL_LIBC",
+    "NET_PKT_TX_COUNT", "NET_BUF_RX_COUNT", "NET_BUF_TX_COUNT", "NET_BUF_DATA_SIZE",
+    "NET_CONTEXT_NET_PKT_POOL", "NET_IF_MAX_IPV4_COUNT", "NET_IF_MAX_IPV6_COUNT",
     # Timers, clocks and init levels.
     "BOUNDS_CHECK_BYPASS_MITIGATION", "CBPRINTF_COMPLETE", "CBPRINTF_NANO",
     "CBPRINTF_FULL_INTEGRAL", "CBPRINTF_REDUCED_INTEGRAL", "KERNEL_INIT_PRIORITY_OBJECTS",
@@ -296,6 +299,33 @@ def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) ->
     # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
     error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
     assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+
+
+def test_a_full_c_library_cannot_be_the_minimal_one(build: Build) -> None:
+    error = config_error(build, "CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_MINIMAL_LIBC=y\n")
+    assert "CONFIG_MINIMAL_LIBC=y was not applied: depends on !REQUIRES_FULL_LIBC" in str(error)
+    config = build("CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_PICOLIBC=y\n")
+    assert config.get_bool("PICOLIBC") is True
+    assert build("CONFIG_REQUIRES_FULL_LIBC=y\n").get_bool("NEWLIB_LIBC") is True
+
+
+def test_net_log_selects_logging(build: Build) -> None:
+    config = build("CONFIG_NETWORKING=y\nCONFIG_NET_LOG=y\n")
+    assert config.get_bool("LOG") is True
+    assert build("CONFIG_NETWORKING=y\n").get_bool("LOG") is False
+
+
+def test_the_receive_ring_follows_the_packet_and_buffer_counts(build: Build) -> None:
+    from levante.net.configuration import receive_ring
+    from levante.net.stack.settings import SettingsError
+
+    assert receive_ring(build("CONFIG_NETWORKING=y\n"), 1500) == 64
+    # Zephyr's echo_server: 16 packets, but 64 buffers of 128 octets hold five 1514s.
+    echo_server = "CONFIG_NETWORKING=y\nCONFIG_NET_PKT_RX_COUNT=16\nCONFIG_NET_BUF_RX_COUNT=64\n"
+    assert receive_ring(build(echo_server), 1500) == 5
+    assert receive_ring(build("CONFIG_NETWORKING=y\nCONFIG_NET_PKT_RX_COUNT=3\n"), 1500) == 3
+    with pytest.raises(SettingsError, match="cannot hold one 1514-octet frame"):
+        receive_ring(build("CONFIG_NETWORKING=y\nCONFIG_NET_BUF_RX_COUNT=11\n"), 1500)
 
 
 def test_prj_conf_overrides_board_defconfig(build: Build) -> None:

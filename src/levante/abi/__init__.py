@@ -91,6 +91,8 @@ ERRNO: dict[str, int] = {
     "EADDRNOTAVAIL": 125,
     "EISCONN": 127,
     "ENOTCONN": 128,
+    "ECONNRESET": 104,
+    "ECONNREFUSED": 111,
 }
 
 # Thread options (Zephyr's bit values).

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from levante.codecs import dns
 from levante.codecs.errors import CodecError
+from levante.devices.net_log import DropLog
 from levante.devices.network_control import InterfaceControl
 from levante.kernel.net_port import InterfaceState, PingReply
 from levante.kernel.waitq import WaitQueue
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
 Capture = Callable[[int, int, bytes], None]
 MICROSECONDS = 1_000_000
 NANOSECONDS = 1_000_000_000
-# Frames taken from the link and not yet delivered, at most (a NIC's receive ring): a
-# flood waits on the host's side, where its queue drops the excess, not in Levante.
+# Frames taken from the link and not yet delivered, at most (a NIC's receive ring, the
+# default of CONFIG_NET_PKT_RX_COUNT): a flood waits on the host's side, where its queue
+# drops the excess, not in Levante.
 RECEIVE_RING = 64
 
 
@@ -49,8 +51,11 @@ class NetworkInterface:
     def __init__(self, stack: NetworkStack, link: Link | None,
                  capture: Capture | None = None, recorder: FrameRecorder | None = None,
                  replay: ReplayFeed | None = None, dhcpv4: Dhcpv4Settings | None = None,
-                 dns_resolver: DnsSettings | None = None) -> None:
+                 dns_resolver: DnsSettings | None = None, receive_ring: int = RECEIVE_RING,
+                 log_drops: DropLog | None = None) -> None:
         self.stack = stack
+        self.receive_ring = receive_ring  # CONFIG_NET_PKT_RX_COUNT
+        self.log_drops = log_drops  # CONFIG_NET_LOG: a console line for every drop
         self.link = link
         self.capture = capture
         self.recorder = recorder  # --net-record: what is taken from the link is written
@@ -69,6 +74,10 @@ class NetworkInterface:
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
+        if self.log_drops is not None:
+            log = self.log_drops
+            self.stack.stats.on_drop = lambda layer, reason: kernel.print(
+                log.line(kernel.now * 1000 // kernel.config.clock_hz, layer, reason))
         if kernel.config.net_sockets:
             # The kernel's sockets reach the network through this interface's stack.
             kernel.sockets.network = StackNetwork(
@@ -295,7 +304,7 @@ class NetworkInterface:
         """Frames from the link (or the replay) arriving at `cycle`, taken `how`
         (between runs, or ending an idle wait); True when there were any."""
         assert self.link is not None
-        room = RECEIVE_RING - len(self._arrivals)
+        room = self.receive_ring - len(self._arrivals)
         if room <= 0:
             return False
         if self.replay is not None:

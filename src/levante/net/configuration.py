@@ -9,6 +9,7 @@ from levante.config import Config
 from levante.net.stack.dns_resolver import DnsServer
 from levante.net.stack.ipv6_settings import Ipv6Settings
 from levante.net.stack.reassembly import FragmentLimits
+from levante.net.stack.send_budget import SendBudget
 from levante.net.stack.settings import (
     InterfaceSettings,
     Ipv4Settings,
@@ -58,7 +59,38 @@ def interface_settings(config: Config, mac: str | None = None) -> InterfaceSetti
     return InterfaceSettings(mac=mac or mac_for(ipv4), ipv4=ipv4, ttl=ttl,
                              arp_table_size=table,
                              fragments=fragments, tcp=tcp_settings(config),
-                             ipv6=_ipv6_settings(config))
+                             ipv6=_ipv6_settings(config), send_budget=_send_budget(config))
+
+
+def _send_budget(config: Config) -> SendBudget:
+    """CONFIG_NET_PKT_TX_COUNT, NET_BUF_TX_COUNT and NET_BUF_DATA_SIZE (Zephyr's defaults
+    where the configuration has none of them)."""
+    if "NET_PKT_TX_COUNT" not in config:
+        return SendBudget()
+    return SendBudget(packets=config.get_int("NET_PKT_TX_COUNT"),
+                      buffers=config.get_int("NET_BUF_TX_COUNT"),
+                      buffer_size=config.get_int("NET_BUF_DATA_SIZE"))
+
+
+# An Ethernet header in front of the interface's MTU: the largest frame the link hands in.
+ETHERNET_HEADER = 14
+
+
+def receive_ring(config: Config, mtu: int) -> int:
+    """Frames the interface takes from the link at once: CONFIG_NET_PKT_RX_COUNT of them,
+    and no more full-size frames than CONFIG_NET_BUF_RX_COUNT buffers of
+    CONFIG_NET_BUF_DATA_SIZE octets hold (the ring is sized before its frames are seen);
+    raises `SettingsError` when those buffers cannot hold one frame."""
+    packets = config.get_int("NET_PKT_RX_COUNT")
+    buffers = config.get_int("NET_BUF_RX_COUNT")
+    size = config.get_int("NET_BUF_DATA_SIZE")
+    per_frame = -(-(ETHERNET_HEADER + mtu) // size)
+    if buffers < per_frame:
+        raise SettingsError(
+            f"CONFIG_NET_BUF_RX_COUNT={buffers} buffers of CONFIG_NET_BUF_DATA_SIZE={size} "
+            f"octets cannot hold one {ETHERNET_HEADER + mtu}-octet frame "
+            f"(it takes {per_frame})")
+    return min(packets, buffers // per_frame)
 
 
 def tcp_settings(config: Config) -> TcpSettings | None:

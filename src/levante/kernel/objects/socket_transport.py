@@ -89,8 +89,9 @@ class TransportSocket(Protocol):
         and no peer: -EDESTADDRREQ; a datagram too large: -EMSGSIZE)."""
         ...
 
-    def receive(self, limit: int, peek: bool) -> Received | None:
-        """Up to `limit` bytes (one datagram), or None while nothing is there."""
+    def receive(self, limit: int, peek: bool) -> Received | int | None:
+        """Up to `limit` bytes (one datagram), None while nothing is there, or -errno
+        (a stream's ENOTCONN, or the error that ended its connection)."""
         ...
 
     def shutdown(self, how: int) -> int: ...

@@ -157,6 +157,8 @@ def zsock_recvfrom(kernel: Services, caller: Caller, sock: NetSocket,
 def _receive(kernel: Services, caller: Caller, sock: NetSocket,
              request: ReceiveRequest) -> int | Blocked:
     received = receive_now(sock, request)
+    if isinstance(received, int):
+        return received
     if received is not None:
         # The destinations were checked for this caller, whose view has not changed.
         return request.complete(received)

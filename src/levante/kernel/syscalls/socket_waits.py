@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.context import Services
     from levante.kernel.thread import Thread
 
-def receive_now(sock: NetSocket, request: ReceiveRequest) -> Received | None:
+def receive_now(sock: NetSocket, request: ReceiveRequest) -> Received | int | None:
     return sock.transport.receive(request.limit, bool(request.flags & MSG_PEEK))
 
 
@@ -105,6 +105,10 @@ def _serve_readers(kernel: Services, sock: NetSocket) -> None:
         request = waiter.wait_data
         if isinstance(request, ReceiveRequest):
             received = receive_now(sock, request)
+            if isinstance(received, int):
+                sock.readers.remove(waiter)
+                kernel.wake(waiter, received)
+                continue
             if received is None:
                 if not sock.transport.readiness().readable:
                     return

@@ -1,9 +1,9 @@
 """The kernel's `NetworkService` over one interface's stack: which protocols a socket
 may be opened with, and the simulated instant the stack is told.
 
-Datagram sockets of AF_INET are UDP endpoints of the stack's port table.  Stream sockets
-are refused with EPROTONOSUPPORT until the stack has a TCP engine to hand them to, and
-AF_INET6 with EAFNOSUPPORT until it has IPv6; the kernel's calls need no change then.
+Datagram sockets of AF_INET are UDP endpoints of the stack's port table, stream sockets
+connections and listeners of its TCP layer (EPROTONOSUPPORT when the interface has no
+TCP, NET_TCP=n).
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from collections.abc import Callable
 from levante.abi import ERRNO
 from levante.kernel.objects.socket_transport import (
     AF_INET,
+    IPPROTO_TCP,
     IPPROTO_UDP,
     SOCK_DGRAM,
     SOCK_STREAM,
     TransportSocket,
 )
+from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.tcp import TcpSocket
 from levante.net.sockets.udp import UdpSocket
 from levante.net.stack import NetworkStack
 
@@ -42,8 +45,15 @@ class StackNetwork:
                 return -ERRNO["EPROTONOSUPPORT"]
             return UdpSocket(self.stack, self.clock, self.max_datagram())
         if kind == SOCK_STREAM:
-            return -ERRNO["EPROTONOSUPPORT"]  # no TCP engine yet
+            if protocol not in (0, IPPROTO_TCP) or self.stack.tcp is None:
+                return -ERRNO["EPROTONOSUPPORT"]
+            return TcpSocket(self.stack.tcp, self.clock, family, self.is_local)
         return -ERRNO["EPROTOTYPE"]
+
+    def is_local(self, address: bytes) -> bool:
+        """Whether `address` is one of the interface's own (what bind may name)."""
+        settings = self.stack.settings.ipv4
+        return settings is not None and address_bytes(settings.address) == address
 
     def max_datagram(self) -> int:
         """A datagram must fit one frame unless the stack fragments (RFC 791 §3.2)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
@@ -69,6 +69,18 @@ class NetworkStack:
             self.udp.connection_rows]
         if self.tcp is not None:
             self.connection_sources.append(self.tcp.connection_rows)
+        budget = settings.send_budget
+        self.arp.may_hold = lambda datagram: budget.admits(self._held_sends(), datagram)
+        if self.ipv6 is not None:
+            self.ipv6.resolver.may_hold = self.arp.may_hold
+
+    def _held_sends(self) -> Iterator[bytes]:
+        """Every datagram waiting for its next hop's address, ARP's and NDP's."""
+        for resolution in self.arp.table.resolutions().values():
+            yield from resolution.datagrams
+        if self.ipv6 is not None:
+            for neighbor in self.ipv6.resolver.cache.entries():
+                yield from neighbor.queued
 
     @property
     def is_up(self) -> bool:

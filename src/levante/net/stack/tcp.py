@@ -178,6 +178,10 @@ class TcpLayer:
         connection.open_active(now)
         return connection
 
+    def free_port(self) -> int:
+        """An ephemeral port no listener or connection uses (a socket's bind to 0)."""
+        return self._free_ephemeral_port()
+
     def _free_ephemeral_port(self) -> int:
         span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1
         used = {key[0] for key in self.connections} | set(self.listeners)

@@ -4,10 +4,13 @@
  * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
  * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT); with
  * CONFIG_NET_SHELL, Zephyr's net commands (net iface, net conn, net stats, net arp
- * [flush], net ping [-c N] ADDR, net dns NAME [A|AAAA]). The shell ends when the console input does. */
+ * [flush], net ping [-c N] ADDR, net dns NAME [A|AAAA]); and the application's
+ * SHELL_CMD_REGISTER commands (shell_commands.c). The shell ends when the console
+ * input does. */
 #include <zephyr/kernel.h>
 #include <zephyr/console/console.h>
 #include <zephyr/sys/reboot.h>
+#include <levante/shell_commands.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +189,7 @@ static void run_command(char *line)
 		printk("  net iface\n  net conn\n  net stats\n  net arp [flush]\n"
 		       "  net ping [-c N] ADDR\n  net dns NAME [A|AAAA]\n");
 #endif
+		z_shell_list_app_commands();
 	} else if (strcmp(line, "kernel version") == 0) {
 		printk("Levante version %s\n", LV_VERSION_STRING);
 	} else if (strcmp(line, "kernel uptime") == 0) {
@@ -200,7 +204,7 @@ static void run_command(char *line)
 	} else if (strcmp(line, "kernel reboot cold") == 0) {
 		sys_reboot(SYS_REBOOT_COLD);
 #endif
-	} else if (line[0] != '\0') {
+	} else if (line[0] != '\0' && z_shell_run_app_command(line) == -ENOEXEC) {
 		printk("%s: command not found\n", line);
 	}
 }

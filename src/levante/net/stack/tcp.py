@@ -26,13 +26,19 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from levante.codecs import ipv4, tcp
 from levante.codecs.ipv4 import Ipv4Packet
 from levante.codecs.tcp import TcpSegment
-from levante.net.stack.ipv4 import Ipv4Layer
+from levante.net.stack.ipv4 import ProtocolInput
 from levante.net.stack.rate_limit import TokenBucket
-from levante.net.stack.settings import SettingsError, TcpSettings, address_value
+from levante.net.stack.settings import (
+    InterfaceSettings,
+    SettingsError,
+    TcpSettings,
+    address_value,
+)
 from levante.net.stack.stats import NetStats
 from levante.net.stack.tcp_arrival import segment_arrives
 from levante.net.stack.tcp_connection import (
@@ -58,6 +64,17 @@ CHALLENGE_INTERVAL_US = 10_000
 IPV4_AND_TCP_HEADERS = 40
 
 ConnectionKey = tuple[int, str, int]  # (local port, remote address, remote port)
+
+
+class TcpNetwork(Protocol):
+    """What the layer needs of the IP below it: the interface's settings (its address,
+    MTU), the protocol table to register its input in, and a way to send. The stack's
+    `Ipv4Layer` is one; the user-mode gateway gives each address it speaks as another."""
+
+    settings: InterfaceSettings
+    protocols: dict[int, ProtocolInput]
+
+    def send(self, destination: str, protocol: int, payload: bytes, now: int) -> bool: ...
 
 
 class Listener:
@@ -112,7 +129,7 @@ class Listener:
 class TcpLayer:
     """The connections and listeners of the interface, and its TCP input."""
 
-    def __init__(self, ip: Ipv4Layer, stats: NetStats, settings: TcpSettings,
+    def __init__(self, ip: TcpNetwork, stats: NetStats, settings: TcpSettings,
                  isn_key: bytes) -> None:
         self.ip = ip
         self.stats = stats
@@ -330,4 +347,5 @@ class TcpLayer:
         self.stats.count("tcp.closed")
 
 
-__all__ = ["Connection", "Listener", "TcpEvent", "TcpLayer", "TcpState", "TcpUsageError"]
+__all__ = ["Connection", "Listener", "TcpEvent", "TcpLayer", "TcpNetwork", "TcpState",
+           "TcpUsageError"]

@@ -11,6 +11,7 @@ from levante.net.stack.ipv4 import Ipv4Layer
 from levante.net.stack.ipv6 import Ipv6Layer
 from levante.net.stack.settings import InterfaceSettings
 from levante.net.stack.stats import NetStats
+from levante.net.stack.tables import TableWatch
 from levante.net.stack.tcp import TcpLayer
 from levante.net.stack.udp import UdpLayer
 
@@ -44,6 +45,35 @@ class NetworkStack:
                                   self.stats)
             self.icmpv6 = Icmpv6Layer(self.ipv6, self.stats)
             self.udp.attach_ipv6(self.ipv6, self.icmpv6.port_unreachable)
+        self.tables = TableWatch()
+        self._watch_tables()
+
+    def _watch_tables(self) -> None:
+        """Every table a peer's frames can fill, with the limit the settings give it."""
+        arp_size = self.settings.arp_table_size
+        self.tables.watch("arp.entries", lambda: (len(self.arp.table), arp_size))
+        self.tables.watch("arp.resolving", lambda: (self.arp.table.resolving, arp_size))
+        if self.ip.reassembler is not None:
+            reassembler = self.ip.reassembler
+            self.tables.watch("ipv4.reassembly", lambda: (
+                len(reassembler), reassembler.limits.max_datagrams))
+        self.tables.watch("udp.queued", lambda: (
+            sum(len(endpoint.received) for endpoint in self.udp.endpoints.values()),
+            sum(endpoint.capacity for endpoint in self.udp.endpoints.values())))
+        if self.tcp is not None:
+            tcp = self.tcp
+            self.tables.watch("tcp.backlog", lambda: (
+                sum(len(listener.half_open) + len(listener.accept_queue)
+                    for listener in tcp.listeners.values()),
+                sum(listener.backlog for listener in tcp.listeners.values())))
+        if self.ipv6 is not None:
+            ipv6 = self.ipv6
+            neighbors = ipv6.settings.max_neighbors
+            self.tables.watch("ipv6.neighbors", lambda: (len(ipv6.resolver.cache), neighbors))
+            if ipv6.reassembler is not None:
+                reassembler6 = ipv6.reassembler
+                self.tables.watch("ipv6.reassembly", lambda: (
+                    len(reassembler6), reassembler6.limits.max_datagrams))
 
     @property
     def is_up(self) -> bool:
@@ -82,6 +112,7 @@ class NetworkStack:
             self.ipv6.advance(now)
         else:
             self.stats.drop("ethernet", "unknown-ethertype")
+        self.tables.observe()
 
     def advance(self, now: int) -> None:
         """Run the timers due at `now` (ARP retransmissions and give-ups, reassembly

@@ -18,6 +18,7 @@ from pytcp.lib import socket
 DEVICE_MAC = "02:00:00:00:53:01"
 DEVICE_ADDRESS = "192.0.2.1/24"
 CHUNK = 1 << 14
+TIMEOUT_SECONDS = 60
 
 
 def main(arguments: list[str]) -> None:
@@ -37,8 +38,12 @@ def main(arguments: list[str]) -> None:
                 time.sleep(0.001)
             sent += taken
         client.close()
-        time.sleep(1.0)  # the FIN and the last segments leave
-        print(json.dumps({"sent": sent}), flush=True)
+        # Until the receiver acknowledged everything and its FIN came back (FIN-WAIT-2
+        # waits for the receiver's FIN, which it sends after its answer).
+        give_up = time.monotonic() + TIMEOUT_SECONDS
+        while client.state.name not in ("CLOSED", "TIME_WAIT") and time.monotonic() < give_up:
+            time.sleep(0.01)
+        print(json.dumps({"sent": sent, "state": client.state.name}), flush=True)
     finally:
         stack.stop()
 

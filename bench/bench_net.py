@@ -132,7 +132,7 @@ def _run(namespace: str, *command: str, timeout: float = 120) -> str:
     return result.stdout
 
 
-def _role(namespace: str, *arguments: str) -> list[str]:
+def _role(*arguments: str) -> list[str]:
     return [sys.executable, str(HERE / "net_roles.py"), *arguments]
 
 
@@ -145,18 +145,15 @@ def ping_rtt_ms(namespace: str, address: str) -> float:
 
 
 def udp_rate(namespace: str) -> dict[str, float]:
-    output = _run(namespace, *_role(namespace, "udp-rate", DEVICE_IP, "4242",
+    output = _run(namespace, *_role("udp-rate", DEVICE_IP, "4242",
                                     str(UDP_REQUESTS)))
     return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def tcp_into_sink(namespace: str, sender: list[str], *, sink_namespace: str | None = None,
+def tcp_into_sink(namespace: str, sender: list[str], *, sink_namespace: str, sink_host: str,
                   environment: dict[str, str] | None = None) -> float:
-    """Bytes per second a sender delivered into Linux's receiver."""
-    sink = Background(sink_namespace or namespace, _role(namespace, "tcp-sink", HOST_IP
-                                                         if sink_namespace is None
-                                                         else DEVICE_IP, "9000"),
-                      ready_line=True)
+    """Bytes per second `sender` (in `namespace`) delivered into Linux's receiver."""
+    sink = Background(sink_namespace, _role("tcp-sink", sink_host, "9000"), ready_line=True)
     try:
         Background(namespace, sender, ready_line=False, environment=environment).result()
     finally:
@@ -193,7 +190,7 @@ TCP_PYTCP = (("tcp_bulk_stack_vs_pytcp", 1.0, True),)
 
 def round_trips(build_dir: Path, tap: str, client: str, server: str) -> tuple[Result, ...]:
     """Ping and the UDP rate: the device over TAP, then Linux over veth."""
-    echo_server = Background(server, _role(server, "udp-echo", DEVICE_IP, "4242"),
+    echo_server = Background(server, _role("udp-echo", DEVICE_IP, "4242"),
                              ready_line=True)
     try:
         veth_rtt = ping_rtt_ms(client, DEVICE_IP)
@@ -224,13 +221,14 @@ def tcp_transfers(tap: str, client: str, server: str) -> tuple[Result, ...]:
     harness = [sys.executable, str(REPO / "tests" / "net" / "tcp_tap_harness.py"), TAP,
                "send", HOST_IP, "9000", str(TCP_BYTES)]
     try:
-        levante_rate = tcp_into_sink(tap, harness)
+        levante_rate = tcp_into_sink(tap, harness, sink_namespace=tap, sink_host=HOST_IP)
     except RuntimeError as error:
         return _not_measured(TCP_LINUX + TCP_PYTCP, error)
     results: list[Result] = []
     try:
-        linux_rate = tcp_into_sink(client, _role(client, "tcp-send", DEVICE_IP, "9000",
-                                                 str(TCP_BYTES)), sink_namespace=server)
+        linux_rate = tcp_into_sink(client, _role("tcp-send", DEVICE_IP, "9000",
+                                                 str(TCP_BYTES)), sink_namespace=server,
+                                   sink_host=DEVICE_IP)
     except RuntimeError as error:
         results += _not_measured(TCP_LINUX, error)
     else:
@@ -246,7 +244,8 @@ def tcp_transfers(tap: str, client: str, server: str) -> tuple[Result, ...]:
     pytcp = [sys.executable, "-O", str(HERE / "pytcp_sender.py"), TAP, HOST_IP, "9000",
              str(TCP_BYTES)]
     try:
-        pytcp_rate = tcp_into_sink(tap, pytcp, environment=_environment(PYTCP))
+        pytcp_rate = tcp_into_sink(tap, pytcp, sink_namespace=tap, sink_host=HOST_IP,
+                                   environment=_environment(PYTCP))
     except RuntimeError as error:
         return (*results, *_not_measured(TCP_PYTCP, error))
     return (*results, Result(

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_sequences import HOSTILE_MAC, hostile_sequences  # noqa: E402
-from netpeer import PEER_MAC, arp_reply, udp_frame  # noqa: E402
+from hostile_sequences import hostile_sequences  # noqa: E402
+from netpeer import arp_reply, udp_frame  # noqa: E402
 from netpeer import echo_request as echo4  # noqa: E402
 from netpeer6 import PEER_GLOBAL, advertisement  # noqa: E402
 from netpeer6 import echo_request as echo6  # noqa: E402
@@ -28,7 +28,6 @@ from levante.net.link.recording import IDLE, FrameRecorder  # noqa: E402
 
 PORT = 4242
 START_US = 1_000_000  # after boot, DAD and the announcements
-__all__ = ["HOSTILE_MAC", "PEER_MAC"]
 
 
 def session(gap_us: int) -> list[tuple[int, bytes]]:

@@ -67,22 +67,23 @@ def test_hostile_sequences_on_the_link_leave_the_device_up_bounded_and_answering
     recording, traces = tmp_path / "hostile.lvrec", [tmp_path / "live.jsonl",
                                                       tmp_path / "replay.jsonl"]
     # A bound on simulated time ends the live run by itself, so that the replay (which
-    # has no Ctrl-C to wait for) ends at the same instant.
+    # has no Ctrl-C to wait for) ends at the same instant; idle time follows the host's
+    # clock, so the bound leaves room for a slow boot and injection on a loaded machine.
     device = subprocess.Popen(
         ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
          str(build_dir), "--net", f"tap:{TAP}", "--net-record", str(recording), "--trace",
-         str(traces[0]), "--max-time", "60s"],
+         str(traces[0]), "--max-time", "150s"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = in_namespace(namespace, "ping", "-c", "1", "-w", "30", DEVICE_IP)
         injected = in_namespace(namespace, sys.executable,
                                 str(Path(__file__).with_name("inject_hostile.py")), TAP)
-        running = device.poll() is None
         ping4 = in_namespace(namespace, "ping", "-c", "2", "-i", "0.5", "-w", "10", DEVICE_IP)
         ping6 = in_namespace(namespace, "ping", "-6", "-c", "2", "-i", "0.5", "-w", "10",
                              DEVICE_GLOBAL)
         echo = in_namespace(namespace, "socat", "-T", "3", "-", f"UDP:{DEVICE_IP}:4242",
                             text_input="still there\n")
+        running = device.poll() is None  # after the last hostile frame and every check
         live, errors = device.communicate(timeout=180)
     finally:
         if device.poll() is None:
@@ -91,7 +92,7 @@ def test_hostile_sequences_on_the_link_leave_the_device_up_bounded_and_answering
     assert first.returncode == 0, first.stdout + errors
     assert injected.returncode == 0, injected.stderr
     assert len(injected.stdout.splitlines()) == 11  # every sequence went out
-    assert running, errors  # the device was still up after the last hostile frame
+    assert running, errors  # the bound of simulated time was not reached before
     assert ping4.returncode == 0 and " 2 received" in ping4.stdout, ping4.stdout + errors
     assert ping6.returncode == 0 and " 2 received" in ping6.stdout, ping6.stdout + errors
     assert echo.stdout == "still there\n", echo.stderr + errors
@@ -108,7 +109,7 @@ def test_hostile_sequences_on_the_link_leave_the_device_up_bounded_and_answering
     assert counters["tcp.drop.closed-port"] >= 300
     # The recorded session, replayed with no link: the same run.
     replayed = levante("run", str(build_dir), "--net-replay", str(recording), "--trace",
-                       str(traces[1]), "--max-time", "60s")
+                       str(traces[1]), "--max-time", "150s")
     assert replayed.returncode == 0, replayed.stderr
     assert "not delivered" not in replayed.stderr
     assert replayed.stdout == live

@@ -68,8 +68,9 @@ pytest: setup
 bench: setup
 	$(BIN)/python -m bench
 
-# Coverage-guided fuzzing of every codec (atheris), then the system-call fuzzer on both
-# boards (SYSCALL_FUZZ_SEEDS seeds each); the test suite runs a short bound of both.
+# Coverage-guided fuzzing of every codec and of the stack's input path (atheris), then the
+# system-call fuzzer on both boards (SYSCALL_FUZZ_SEEDS seeds each); the test suite runs a
+# short bound of both.
 SYSCALL_FUZZ_SEEDS ?= 32
 fuzz: setup
 	$(BIN)/python fuzz/run.py --runs 100000

@@ -103,6 +103,11 @@ class ArpTable:
         resolution = self._pending.pop(address, None)
         return list(resolution.datagrams) if resolution is not None else []
 
+    @property
+    def resolving(self) -> int:
+        """How many addresses are being resolved (bounded by `size` too)."""
+        return len(self._pending)
+
     def resolutions(self) -> dict[str, PendingResolution]:
         return dict(self._pending)
 

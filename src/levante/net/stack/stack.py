@@ -16,6 +16,7 @@ from levante.net.stack.ipv6 import Ipv6Layer
 from levante.net.stack.ping import EchoSender
 from levante.net.stack.settings import InterfaceSettings, Ipv4Settings
 from levante.net.stack.stats import NetStats
+from levante.net.stack.tables import TableWatch
 from levante.net.stack.tcp import TcpLayer
 from levante.net.stack.udp import UdpLayer
 
@@ -73,6 +74,8 @@ class NetworkStack:
         self.arp.may_hold = lambda datagram: budget.admits(self._held_sends(), datagram)
         if self.ipv6 is not None:
             self.ipv6.resolver.may_hold = self.arp.may_hold
+        self.tables = TableWatch()
+        self._watch_tables()
 
     def _held_sends(self) -> Iterator[bytes]:
         """Every datagram waiting for its next hop's address, ARP's and NDP's."""
@@ -81,6 +84,33 @@ class NetworkStack:
         if self.ipv6 is not None:
             for neighbor in self.ipv6.resolver.cache.entries():
                 yield from neighbor.queued
+
+    def _watch_tables(self) -> None:
+        """Every table a peer's frames can fill, with the limit the settings give it."""
+        arp_size = self.settings.arp_table_size
+        self.tables.watch("arp.entries", lambda: (len(self.arp.table), arp_size))
+        self.tables.watch("arp.resolving", lambda: (self.arp.table.resolving, arp_size))
+        if self.ip.reassembler is not None:
+            reassembler = self.ip.reassembler
+            self.tables.watch("ipv4.reassembly", lambda: (
+                len(reassembler), reassembler.limits.max_datagrams))
+        self.tables.watch("udp.queued", lambda: (
+            sum(len(endpoint.received) for endpoint in self.udp.endpoints.values()),
+            sum(endpoint.capacity for endpoint in self.udp.endpoints.values())))
+        if self.tcp is not None:
+            tcp = self.tcp
+            self.tables.watch("tcp.backlog", lambda: (
+                sum(len(listener.half_open) + len(listener.accept_queue)
+                    for listener in tcp.listeners.values()),
+                sum(listener.backlog for listener in tcp.listeners.values())))
+        if self.ipv6 is not None:
+            ipv6 = self.ipv6
+            neighbors = ipv6.settings.max_neighbors
+            self.tables.watch("ipv6.neighbors", lambda: (len(ipv6.resolver.cache), neighbors))
+            if ipv6.reassembler is not None:
+                reassembler6 = ipv6.reassembler
+                self.tables.watch("ipv6.reassembly", lambda: (
+                    len(reassembler6), reassembler6.limits.max_datagrams))
 
     @property
     def is_up(self) -> bool:
@@ -138,6 +168,7 @@ class NetworkStack:
             self.ipv6.advance(now)
         else:
             self.stats.drop("ethernet", "unknown-ethertype")
+        self.tables.observe()
 
     def advance(self, now: int) -> None:
         """Run the timers due at `now` (ARP retransmissions and give-ups, reassembly

@@ -44,6 +44,8 @@ class NetworkStack:
                                   self.stats)
             self.icmpv6 = Icmpv6Layer(self.ipv6, self.stats)
             self.udp.attach_ipv6(self.ipv6, self.icmpv6.port_unreachable)
+            if self.tcp is not None:
+                self.tcp.attach_ipv6(self.ipv6, settings.mtu)
 
     @property
     def is_up(self) -> bool:

@@ -21,6 +21,7 @@ from levante.kernel.objects.socket_transport import (
     SocketAddress,
 )
 from levante.net.sockets import StackNetwork
+from levante.net.sockets.options import IPPROTO_IPV6, IPV6_V6ONLY
 from levante.net.sockets.tcp import TcpSocket
 from levante.net.sockets.udp import UdpSocket
 
@@ -114,3 +115,11 @@ def test_the_largest_udp6_datagram_is_one_mtu_less_the_headers() -> None:
     sock = open_socket(service, AF_INET6, SOCK_DGRAM)
     assert sock.send(bytes(1453), PEER6) == -ERRNO["EMSGSIZE"]
     assert sock.send(bytes(1452), PEER6) == 1452
+
+
+def test_ipv6_v6only_is_accepted_but_not_read_back_as_zephyr_does() -> None:
+    service = StackNetwork(make_stack(), lambda: NOW)
+    for kind in (SOCK_DGRAM, SOCK_STREAM):
+        sock = open_socket(service, AF_INET6, kind)
+        assert sock.set_option(IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0
+        assert sock.get_option(IPPROTO_IPV6, IPV6_V6ONLY) == -ERRNO["ENOPROTOOPT"]

@@ -24,6 +24,7 @@ from levante.kernel.objects.socket_transport import (
     SocketAddress,
 )
 from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.options import is_ipv6_only_option
 from levante.net.stack.tcp import Connection, Listener, TcpEvent, TcpLayer, TcpState
 from levante.net.stack.tcp_connection import TcpUsageError
 
@@ -249,6 +250,8 @@ class TcpSocket:
     # ---- options and the end ------------------------------------------------------------
 
     def set_option(self, level: int, name: int, value: int) -> int:
+        if is_ipv6_only_option(level, name):
+            return 0
         if level == IPPROTO_TCP and name == TCP_NODELAY:
             self.no_delay = value != 0
             if self.connection is not None:

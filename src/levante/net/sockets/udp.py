@@ -25,6 +25,7 @@ from levante.kernel.objects.socket_transport import (
     SocketAddress,
 )
 from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.options import is_ipv6_only_option
 from levante.net.stack import NetworkStack
 from levante.net.stack.udp import RECEIVE_QUEUE_LENGTH, PortInUse, UdpEndpoint
 
@@ -178,6 +179,8 @@ class UdpSocket:
         return 0
 
     def set_option(self, level: int, name: int, value: int) -> int:
+        if is_ipv6_only_option(level, name):
+            return 0
         if level == SOL_SOCKET and name == SO_RCVBUF:
             if value <= 0:
                 return -ERRNO["EINVAL"]

@@ -1,9 +1,10 @@
 """The kernel's `NetworkService` over one interface's stack: which protocols a socket
 may be opened with, and the simulated instant the stack is told.
 
-Datagram sockets of AF_INET are UDP endpoints of the stack's port table, stream sockets
+Datagram sockets are UDP endpoints of the stack's port table, stream sockets
 connections and listeners of its TCP layer (EPROTONOSUPPORT when the interface has no
-TCP, NET_TCP=n).
+TCP, NET_TCP=n); AF_INET6 sockets exist when the interface has IPv6 (else
+EAFNOSUPPORT) and are IPv6-only, as Zephyr's are without NET_IPV4_MAPPING_TO_IPV6.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from levante.abi import ERRNO
+from levante.codecs.addresses import ipv6_to_text
 from levante.kernel.objects.socket_transport import (
     AF_INET,
+    AF_INET6,
     IPPROTO_TCP,
     IPPROTO_UDP,
     SOCK_DGRAM,
@@ -25,6 +28,7 @@ from levante.net.sockets.udp import UdpSocket
 from levante.net.stack import NetworkStack
 
 IPV4_HEADER = 20
+IPV6_HEADER = 40
 UDP_HEADER = 8
 MAX_UDP_PAYLOAD = 0xFFFF - IPV4_HEADER - UDP_HEADER  # RFC 768's length field bounds it
 
@@ -38,22 +42,39 @@ class StackNetwork:
         self.clock = clock
 
     def open(self, family: int, kind: int, protocol: int) -> TransportSocket | int:
-        if family != AF_INET:
+        if family == AF_INET6:
+            if self.stack.ipv6 is None:
+                return -ERRNO["EAFNOSUPPORT"]
+            is_local = self.is_local_ipv6
+        elif family == AF_INET:
+            is_local = self.is_local
+        else:
             return -ERRNO["EAFNOSUPPORT"]
         if kind == SOCK_DGRAM:
             if protocol not in (0, IPPROTO_UDP):
                 return -ERRNO["EPROTONOSUPPORT"]
-            return UdpSocket(self.stack, self.clock, self.max_datagram())
+            largest = self.max_datagram_ipv6() if family == AF_INET6 else self.max_datagram()
+            return UdpSocket(self.stack, self.clock, largest, family, is_local)
         if kind == SOCK_STREAM:
             if protocol not in (0, IPPROTO_TCP) or self.stack.tcp is None:
                 return -ERRNO["EPROTONOSUPPORT"]
-            return TcpSocket(self.stack.tcp, self.clock, family, self.is_local)
+            return TcpSocket(self.stack.tcp, self.clock, family, is_local)
         return -ERRNO["EPROTOTYPE"]
 
     def is_local(self, address: bytes) -> bool:
         """Whether `address` is one of the interface's own (what bind may name)."""
         settings = self.stack.settings.ipv4
         return settings is not None and address_bytes(settings.address) == address
+
+    def is_local_ipv6(self, address: bytes) -> bool:
+        return self.stack.ipv6 is not None and \
+            self.stack.ipv6.addresses.is_ours(ipv6_to_text(address))
+
+    def max_datagram_ipv6(self) -> int:
+        """RFC 8200 §5: without fragmenting, one link MTU less the headers."""
+        if self.stack.settings.fragments is not None:
+            return MAX_UDP_PAYLOAD
+        return self.stack.settings.mtu - IPV6_HEADER - UDP_HEADER
 
     def max_datagram(self) -> int:
         """A datagram must fit one frame unless the stack fragments (RFC 791 §3.2)."""

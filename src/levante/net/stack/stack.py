@@ -59,6 +59,8 @@ class NetworkStack:
                                   self.stats)
             self.icmpv6 = Icmpv6Layer(self.ipv6, self.stats)
             self.udp.attach_ipv6(self.ipv6, self.icmpv6.port_unreachable)
+            if self.tcp is not None:
+                self.tcp.attach_ipv6(self.ipv6, settings.mtu)
         self.address_origin = "manual"  # how the IPv4 address was set (Zephyr's names)
         self.pings = EchoSender(echo_identifier, self.stats)
         self.icmp.echo_reply_received = self.pings.receive

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi mosquitto qemu-system-arm \
-	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat openssl
+	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat dnsmasq-base openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/levante/arch/interface.py \
 	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
@@ -68,8 +68,9 @@ pytest: setup
 bench: setup
 	$(BIN)/python -m bench
 
-# Coverage-guided fuzzing of every codec (atheris), then the system-call fuzzer on both
-# boards (SYSCALL_FUZZ_SEEDS seeds each); the test suite runs a short bound of both.
+# Coverage-guided fuzzing of every codec and of the stack's input path (atheris), then the
+# system-call fuzzer on both boards (SYSCALL_FUZZ_SEEDS seeds each); the test suite runs a
+# short bound of both.
 SYSCALL_FUZZ_SEEDS ?= 32
 fuzz: setup
 	$(BIN)/python fuzz/run.py --runs 100000

@@ -2,7 +2,9 @@
 
 The per-operation figures under latency_measure's names come as one group; the peer
 comparison (Levante vs Zephyr on QEMU, from ../shared/peer) runs last: it takes a few
-minutes and yields four results, or none with a one-line note where it cannot run."""
+minutes and yields four results, or none with a one-line note where it cannot run. The
+network figures (bench_net: device over TAP vs Linux over veth, and vs PyTCP) need root and
+are skipped the same way without it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from bench import (
     bench_granules,
     bench_latency,
     bench_mips,
+    bench_net,
     bench_peer,
     bench_syscall,
     bench_user_mode,
@@ -40,7 +43,7 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt_publish,
 )
 # Benchmarks that yield several results at once.
-GROUPS = (bench_latency.run, bench_peer.run)
+GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)
 
 
 def main() -> None:

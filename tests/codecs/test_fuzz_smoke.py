@@ -12,7 +12,7 @@ RUNS = 2000
 
 def test_every_harness_survives_a_short_run() -> None:
     harnesses = sorted(path.stem.removeprefix("fuzz_") for path in FUZZ.glob("fuzz_*.py"))
-    assert {"arp", "dhcpv4", "dns", "ethernet", "icmp", "ipv4", "pcap", "tcp",
+    assert {"arp", "dhcpv4", "dns", "ethernet", "icmp", "ipv4", "pcap", "stack", "tcp",
             "udp"} <= set(harnesses)
     result = subprocess.run(
         [sys.executable, str(FUZZ / "run.py"), "--runs", str(RUNS)],

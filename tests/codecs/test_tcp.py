@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given
 from netsupport import decodes_or_refuses, ipv4_addresses, mutations, tcp_segments
 from scapy.layers.inet import IP, TCP, TCPOptions, in4_chksum
+from scapy.layers.inet6 import IPv6
 
 from levante.codecs import tcp
 from levante.codecs import tcp_options as opt
@@ -56,8 +57,20 @@ def test_reserved_bits_are_kept_not_refused() -> None:
 def test_checksum_covers_the_pseudo_header() -> None:
     with pytest.raises(TcpChecksumError):
         tcp.decode(encoded(), source=SOURCE, destination="192.0.2.99")
-    with pytest.raises(TcpError, match="needs the IPv4"):
+    with pytest.raises(TcpError, match="needs the source and destination"):
         tcp.encode(SYN)
+
+
+def test_over_ipv6_the_checksum_is_rfc_8200s_and_matches_scapy() -> None:
+    source, destination = "2001:db8::1", "2001:db8::2"
+    data = tcp.encode(dataclasses.replace(SYN, payload=b"six"), source=source,
+                      destination=destination)
+    packet = IPv6(src=source, dst=destination) / TCP(data)
+    del packet[TCP].chksum
+    assert IPv6(bytes(packet))[TCP].chksum == tcp.decode(data).checksum
+    assert tcp.decode(data, source=source, destination=destination).payload == b"six"
+    with pytest.raises(TcpChecksumError):
+        tcp.decode(data, source=source, destination="2001:db8::3")
 
 
 @pytest.mark.parametrize("data, problem", [

@@ -101,6 +101,11 @@ EXPECTED_SYMBOLS = {
     "NET_IPV6_FRAGMENT_MAX_PKT", "NET_IPV6_FRAGMENT_TIMEOUT",
     "NET_SOCKETS", "NET_SOCKETS_POSIX_NAMES",
     "NET_SOCKETS_POLL_MAX", "NET_MAX_CONTEXTS", "ZVFS_OPEN_MAX", "POSIX_API",
+    "NET_SHELL", "NET_DHCPV4", "NET_DHCPV4_INITIAL_DELAY_MAX",
+    "DNS_RESOLVER", "DNS_SERVER_IP_ADDRESSES", "DNS_SERVER1", "DNS_SERVER2", "DNS_SERVER3",
+    "DNS_SERVER4", "DNS_SERVER5", "DNS_NUM_CONCUR_QUERIES", "DNS_RESOLVER_CACHE",
+    "DNS_RESOLVER_CACHE_MAX_ENTRIES", "NET_ARP", "NET_MGMT", "NET_MGMT_EVENT",
+    "NET_MGMT_EVENT_STACK_SIZE", "NET_DHCPV4_OPTION_CALLBACKS", "NET_LOG",
     # TLS and DTLS (tls.kconfig).
     "TLS_CREDENTIALS", "TLS_MAX_CREDENTIALS_NUMBER", "TLS_CREDENTIAL_MAX_SIZE",
     "NET_SOCKETS_SOCKOPT_TLS", "NET_SOCKETS_ENABLE_DTLS", "NET_SOCKETS_TLS_MAX_CONTEXTS",
@@ -115,6 +120,9 @@ EXPECTED_SYMBOLS = {
     "MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED", "MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED",
     "MBEDTLS_CIPHER_AES_ENABLED", "MBEDTLS_CIPHER_GCM_ENABLED", "MBEDTLS_CIPHER_CCM_ENABLED",
     "MBEDTLS_CIPHER_CHACHA20_ENABLED",
+    "NET_STATISTICS", "NET_PKT_RX_COUNT", "REQUIRES_FULL_LIBC",
+    "NET_PKT_TX_COUNT", "NET_BUF_RX_COUNT", "NET_BUF_TX_COUNT", "NET_BUF_DATA_SIZE",
+    "NET_CONTEXT_NET_PKT_POOL", "NET_IF_MAX_IPV4_COUNT", "NET_IF_MAX_IPV6_COUNT",
     # Timers, clocks and init levels.
     "BOUNDS_CHECK_BYPASS_MITIGATION", "CBPRINTF_COMPLETE", "CBPRINTF_NANO",
     "CBPRINTF_FULL_INTEGRAL", "CBPRINTF_REDUCED_INTEGRAL", "KERNEL_INIT_PRIORITY_OBJECTS",
@@ -293,6 +301,33 @@ def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) ->
     # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
     error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
     assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+
+
+def test_a_full_c_library_cannot_be_the_minimal_one(build: Build) -> None:
+    error = config_error(build, "CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_MINIMAL_LIBC=y\n")
+    assert "CONFIG_MINIMAL_LIBC=y was not applied: depends on !REQUIRES_FULL_LIBC" in str(error)
+    config = build("CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_PICOLIBC=y\n")
+    assert config.get_bool("PICOLIBC") is True
+    assert build("CONFIG_REQUIRES_FULL_LIBC=y\n").get_bool("NEWLIB_LIBC") is True
+
+
+def test_net_log_selects_logging(build: Build) -> None:
+    config = build("CONFIG_NETWORKING=y\nCONFIG_NET_LOG=y\n")
+    assert config.get_bool("LOG") is True
+    assert build("CONFIG_NETWORKING=y\n").get_bool("LOG") is False
+
+
+def test_the_receive_ring_follows_the_packet_and_buffer_counts(build: Build) -> None:
+    from levante.net.configuration import receive_ring
+    from levante.net.stack.settings import SettingsError
+
+    assert receive_ring(build("CONFIG_NETWORKING=y\n"), 1500) == 64
+    # Zephyr's echo_server: 16 packets, but 64 buffers of 128 octets hold five 1514s.
+    echo_server = "CONFIG_NETWORKING=y\nCONFIG_NET_PKT_RX_COUNT=16\nCONFIG_NET_BUF_RX_COUNT=64\n"
+    assert receive_ring(build(echo_server), 1500) == 5
+    assert receive_ring(build("CONFIG_NETWORKING=y\nCONFIG_NET_PKT_RX_COUNT=3\n"), 1500) == 3
+    with pytest.raises(SettingsError, match="cannot hold one 1514-octet frame"):
+        receive_ring(build("CONFIG_NETWORKING=y\nCONFIG_NET_BUF_RX_COUNT=11\n"), 1500)
 
 
 def test_prj_conf_overrides_board_defconfig(build: Build) -> None:

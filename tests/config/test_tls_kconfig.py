@@ -15,6 +15,8 @@ from levante.net.tls.library import LibraryProfile
 # What Zephyr's TLS samples put in their prj.conf (mqtt_publisher, http_client, ...).
 SAMPLE_TLS = """
 CONFIG_NETWORKING=y
+CONFIG_NET_IPV4=y
+CONFIG_NET_SOCKETS=y
 CONFIG_NET_SOCKETS_SOCKOPT_TLS=y
 CONFIG_NET_SOCKETS_ENABLE_DTLS=y
 CONFIG_TLS_MAX_CREDENTIALS_NUMBER=5
@@ -70,3 +72,10 @@ def test_refusals_say_what_is_missing(tmp_path: Path, line: str) -> None:
     with pytest.raises(ConfigError) as refused:
         configure_text(tmp_path, SAMPLE_TLS + line + "\n")
     assert "not provided by Levante" in str(refused.value)
+
+
+def test_tls_socket_options_need_the_socket_layer(tmp_path: Path) -> None:
+    # As in Zephyr, where the option sits inside NET_SOCKETS' menu.
+    with pytest.raises(ConfigError) as refused:
+        configure_text(tmp_path, "CONFIG_NETWORKING=y\nCONFIG_NET_SOCKETS_SOCKOPT_TLS=y\n")
+    assert "depends on NET_SOCKETS" in str(refused.value)

@@ -36,7 +36,7 @@ def udp_socket(service: StackNetwork) -> UdpSocket:
     return opened
 
 
-def test_only_ipv4_datagrams_open_for_now() -> None:
+def test_an_interface_without_ipv6_or_tcp_opens_ipv4_datagrams_only() -> None:
     _, service = network()
     assert service.open(AF_INET6, SOCK_DGRAM, 0) == -ERRNO["EAFNOSUPPORT"]
     assert service.open(AF_INET, SOCK_STREAM, 0) == -ERRNO["EPROTONOSUPPORT"]

@@ -200,12 +200,16 @@ def test_a_link_that_is_not_there_is_one_line_with_status_2(builder: Builder) ->
     (("--net", "switch:"), "--net 'switch:': the switch's socket path is empty"),
     (("--net", "tap:lv0", "--forward", "udp:5000:7"),
      "--forward: only the user-mode link (--net user) forwards ports"),
-    (("--forward", "tcp:8080:80"), "--forward 'tcp:8080:80': TCP forwarding needs the "
-     "gateway's TCP engine, which Levante does not have yet (udp: works)"),
+    (("--forward", "tcp:8080:0"), "--forward 'tcp:8080:0': '0' is not a port (1..65535)"),
+    (("--forward", "sctp:1:2"), "--forward 'sctp:1:2': use udp:HOSTPORT:DEVPORT or "
+     "tcp:HOSTPORT:DEVPORT"),
+    (("--forward", "tcp:5000:1", "--forward", "tcp:5000:2"),
+     "--forward: tcp host port 5000 is forwarded twice"),
     (("--forward", "udp:0:80"), "--forward 'udp:0:80': '0' is not a port (1..65535)"),
-    (("--forward", "udp:80"), "--forward 'udp:80': use udp:HOSTPORT:DEVPORT"),
+    (("--forward", "udp:80"), "--forward 'udp:80': use udp:HOSTPORT:DEVPORT or "
+     "tcp:HOSTPORT:DEVPORT"),
     (("--forward", "udp:5000:1", "--forward", "udp:5000:2"),
-     "--forward: host port 5000 is forwarded twice"),
+     "--forward: udp host port 5000 is forwarded twice"),
     (("--net-replay", "x.rec", "--net", "user"),
      "--net-replay: a replay has no link, so no --net"),
     (("--net-replay", "lvnosuch.rec"),

@@ -263,7 +263,7 @@ def free_port() -> int:
 
 def test_forward_brings_a_host_client_to_the_device_and_its_answer_back() -> None:
     host_port = free_port()
-    link = UserLink(default_plan(), [(host_port, 7)])
+    link = UserLink(default_plan(), [("udp", host_port, 7)])
     device_with_address(link)
     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     client.settimeout(10)
@@ -285,23 +285,30 @@ def test_a_forward_on_a_busy_port_is_one_line(host_server: socket.socket) -> Non
 
     port = host_server.getsockname()[1]
     with pytest.raises(LinkError, match=f"udp:{port}:7: cannot listen on 127.0.0.1:{port}"):
-        UserLink(default_plan(), [(port, 7)])
+        UserLink(default_plan(), [("udp", port, 7)])
 
 
 # --- TCP, and the static addresses of Zephyr's samples -------------------------------
 
 
-def test_tcp_is_refused_with_a_reset_until_the_engine_plugs_in(link: UserLink) -> None:
-    syn = tcp.encode(tcp.TcpSegment(source_port=40001, destination_port=1883,
-                                    sequence_number=1000, flags=("SYN",), window=1024),
-                     source=DEVICE, destination="10.0.2.2")
-    link.send(frame(ipv4.encode(ipv4.Ipv4Packet(protocol=ipv4.PROTOCOL_TCP, source=DEVICE,
-                                                destination="10.0.2.2", payload=syn))))
-    [received] = answers(link)
+def test_a_syn_to_a_closed_host_port_is_answered_with_a_reset(link: UserLink) -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]  # bound, never listening: the host refuses
+    try:
+        syn = tcp.encode(tcp.TcpSegment(source_port=40001, destination_port=port,
+                                        sequence_number=1000, flags=("SYN",), window=1024),
+                         source=DEVICE, destination="10.0.2.2")
+        link.send(frame(ipv4.encode(ipv4.Ipv4Packet(protocol=ipv4.PROTOCOL_TCP,
+                                                    source=DEVICE, destination="10.0.2.2",
+                                                    payload=syn))))
+        [received] = answers(link, wait=10.0)
+    finally:
+        probe.close()
     packet = ipv4.decode(received.payload)
     reset = tcp.decode(packet.payload, source=packet.source, destination=packet.destination)
     assert reset.flags == ("ACK", "RST") and reset.acknowledgment_number == 1001
-    assert (reset.source_port, reset.destination_port) == (1883, 40001)
+    assert (reset.source_port, reset.destination_port) == (port, 40001)
 
 
 def test_static_addresses_reach_the_host_through_the_configured_peer(

@@ -68,9 +68,7 @@ ERRNO: dict[str, int] = {
     "ENOMSG": 35,
     "EDEADLK": 45,
     "ENOSYS": 88,
-    "ENOPROTOOPT": 109,
     "EADDRINUSE": 112,
-    "EMSGSIZE": 122,
     "EINPROGRESS": 119,
     "EALREADY": 120,
     "ETIMEDOUT": 116,
@@ -527,6 +525,11 @@ _REQUIRES = {
     "z_levante_reboot": "REBOOT",
     "z_levante_zsock_": "NET_SOCKETS",
     "zsock_": "NET_SOCKETS",
+    "z_levante_net_shell": "NET_SHELL",
+    "z_levante_net_ping": "NET_SHELL",
+    "z_levante_net_if_": "NETWORKING",
+    "z_levante_net_dhcpv4_": "NET_DHCPV4",
+    "z_levante_net_mgmt_": "NET_MGMT_EVENT",
     "tls_credential_": "TLS_CREDENTIALS",
 }
 
@@ -585,6 +588,13 @@ _SUPERVISOR_ONLY = frozenset({
     "k_work_poll_init", "k_work_poll_submit_to_queue", "k_work_poll_cancel",
     # sys_reboot is a kernel function in Zephyr, not a system call.
     "z_levante_reboot",
+    # The network shell's ways into the stack: kernel code in Zephyr.
+    "z_levante_net_shell", "z_levante_net_ping", "z_levante_net_ping_reply",
+    # net_if, net_mgmt and dhcpv4 are kernel APIs in Zephyr, not system calls.
+    "z_levante_net_if_state", "z_levante_net_if_ipv4_set", "z_levante_net_dhcpv4_start",
+    "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
+    "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
+    "z_levante_net_mgmt_take",
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
 })
@@ -913,6 +923,19 @@ _DECLARATIONS = (
     "int z_levante_zsock_getpeername(int sock, struct sockaddr *addr, size_t *addrlen)",
     "int z_levante_zsock_getsockname(int sock, struct sockaddr *addr, size_t *addrlen)",
     "void *zsock_get_context_object(int sock)",
+    # The network shell: a `net` command's text; an echo request and its reply.
+    "int z_levante_net_shell(const char *command, char *text, size_t size)",
+    "int z_levante_net_ping(const char *host, int sequence, int data_length)",
+    "int z_levante_net_ping_reply(int sequence, uint32_t *reply)",
+    # <zephyr/net/net_if.h>, <zephyr/net/dhcpv4.h>, <zephyr/net/net_mgmt.h>.
+    "int z_levante_net_if_state(void *state)",
+    "int z_levante_net_if_ipv4_set(int what, uint32_t address, int address_type)",
+    "int z_levante_net_dhcpv4_start(void)",
+    "int z_levante_net_dhcpv4_stop(void)",
+    "int z_levante_net_dhcpv4_option(int code, void *data, size_t size)",
+    "int z_levante_net_dhcpv4_request_option(int code)",
+    "int z_levante_net_mgmt_wait(k_timeout_t timeout)",
+    "int z_levante_net_mgmt_take(uint32_t *event)",
     # <zephyr/net/tls_credentials.h>: sec_tag_t is an int, the type an enum passed as int.
     "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
     "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",

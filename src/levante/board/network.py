@@ -9,9 +9,15 @@ from pathlib import Path
 
 from levante.config import Config
 from levante.crypto.entropy import EntropySource
+from levante.devices.net_log import DropLog, drop_log
 from levante.devices.network import Capture, NetworkInterface
 from levante.errors import ImageError, UsageError
-from levante.net.configuration import interface_settings
+from levante.net.configuration import (
+    dhcpv4_settings,
+    dns_settings,
+    interface_settings,
+    receive_ring,
+)
 from levante.net.link.capture import PcapCapture
 from levante.net.link.link import Link
 from levante.net.link.options import check_link, open_link, parse_forwards
@@ -103,6 +109,8 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
         capture = LaterBootCapture(before.capture, earlier_nanoseconds)
     try:
         settings = interface_settings(config)
+        resolver = dns_settings(config)
+        ring = receive_ring(config, settings.mtu)
     except SettingsError as error:
         before.close()
         raise ImageError(error.message) from None
@@ -111,7 +119,10 @@ def rebooted_network(config: Config, before: BoardNetwork, earlier_nanoseconds: 
     if before.replay is not None:
         before.replay.next_boot()
     interface = NetworkInterface(network_stack(settings, entropy), before.link, capture,
-                                 before.recorder, before.replay, _tls_library(config))
+                                 before.recorder, before.replay,
+                                 dhcpv4=dhcpv4_settings(config), dns_resolver=resolver,
+                                 receive_ring=ring, log_drops=_drop_log(config),
+                                 tls_library=_tls_library(config))
     _give_clock(before.link, interface)
     return BoardNetwork(interface, before.link, before.capture, before.recorder,
                         before.replay)
@@ -140,7 +151,9 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
     forwards = parse_forwards(options.forwards)
     try:
         settings = interface_settings(config)
+        ring = receive_ring(config, settings.mtu)
         plan = gateway_plan(config, settings)
+        resolver = dns_settings(config)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
     clock_hz = config.get_int("SYS_CLOCK_HW_CYCLES_PER_SEC")
@@ -164,9 +177,20 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
             item.close()
         raise
     interface = NetworkInterface(network_stack(settings, entropy), link, capture, recorder,
-                                 replay, _tls_library(config))
+                                 replay, dhcpv4=dhcpv4_settings(config),
+                                 dns_resolver=resolver, receive_ring=ring,
+                                 log_drops=_drop_log(config),
+                                 tls_library=_tls_library(config))
     _give_clock(link, interface)
     return BoardNetwork(interface, link, capture, recorder, replay)
+
+
+def _drop_log(config: Config) -> DropLog | None:
+    """The interface's drop log (CONFIG_NET_LOG), None without one."""
+    log_on = config.is_enabled("LOG")
+    return drop_log(log_on, config.is_enabled("NET_LOG"),
+                    config.get_int("LOG_DEFAULT_LEVEL") if log_on else 0,
+                    config.is_enabled("LOG_MODE_MINIMAL"))
 
 
 def _check_combination(options: NetworkOptions) -> None:

@@ -33,6 +33,7 @@ from levante.image.elf import ElfImage, load_elf
 from levante.kernel.devices import Device
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
 from levante.kernel.settings import KernelConfig
+from levante.net.stack import NetworkStack
 from levante.sdk.mcuboot import uses_mcuboot
 
 
@@ -88,7 +89,7 @@ class System:
         # reports its own counters.
         network, self.network = self.network, None
         if network is not None:
-            self.kernel.trace("net_stats", counters=network.interface.stack.stats.snapshot())
+            _trace_net_stats(self.kernel, network.interface.stack)
         later = _LaterBoot(kept, network,
                            self.earlier_cycles * NANOSECONDS // self.kernel.config.clock_hz)
         try:
@@ -106,9 +107,14 @@ class System:
         """Release what the run holds on the host (the network link, the capture); the
         trace ends with the network interface's counters (`net_stats`)."""
         if self.network is not None:
-            self.kernel.trace("net_stats", counters=self.network.interface.stack.stats.snapshot())
+            _trace_net_stats(self.kernel, self.network.interface.stack)
             self.network.close()
             self.network = None
+
+
+def _trace_net_stats(kernel: Kernel, stack: NetworkStack) -> None:
+    """The interface's counters, and its bounded tables' sizes, peaks and limits."""
+    kernel.trace("net_stats", counters=stack.stats.snapshot(), tables=stack.tables.snapshot())
 
 
 @dataclass(frozen=True)

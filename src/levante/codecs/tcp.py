@@ -5,8 +5,13 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from levante.codecs.addresses import ipv4_from_text
-from levante.codecs.checksum import internet_checksum, is_valid, pseudo_header
+from levante.codecs.addresses import ipv4_from_text, ipv6_from_text, is_ipv6_text
+from levante.codecs.checksum import (
+    internet_checksum,
+    ipv6_pseudo_header,
+    is_valid,
+    pseudo_header,
+)
 from levante.codecs.tcp_errors import TcpChecksumError, TcpError, TcpOptionError
 from levante.codecs.tcp_options import TcpOption, decode_options, encode_options
 
@@ -55,8 +60,8 @@ class TcpSegment:
 
 def decode(data: bytes, *, source: str | None = None,
            destination: str | None = None) -> TcpSegment:
-    """Bytes of one whole segment → `TcpSegment`. With the IPv4 `source` and
-    `destination`, the checksum is verified too."""
+    """Bytes of one whole segment → `TcpSegment`. With the IPv4 or IPv6 `source`
+    and `destination`, the checksum is verified too."""
     available = len(data)
     if available < HEADER_LENGTH:
         raise TcpError(f"truncated header: {available} bytes, need {HEADER_LENGTH}")
@@ -73,10 +78,7 @@ def decode(data: bytes, *, source: str | None = None,
     # RFC 9293 §3.1 "Checksum": over the pseudo-header (addresses, protocol, TCP length),
     # the header and the data.
     if source is not None and destination is not None:
-        covered = pseudo_header(
-            ipv4_from_text(source, TcpError), ipv4_from_text(destination, TcpError),
-            PROTOCOL_NUMBER, available,
-        ) + data
+        covered = _pseudo_header(source, destination, available) + data
         if not is_valid(covered):
             raise TcpChecksumError(f"checksum {checksum:#06x} does not match")
     options = decode_options(data[HEADER_LENGTH:header_length]) if header_length > 20 else ()
@@ -97,8 +99,8 @@ def decode(data: bytes, *, source: str | None = None,
 
 def encode(segment: TcpSegment, *, source: str | None = None,
            destination: str | None = None) -> bytes:
-    """`TcpSegment` → bytes. A None checksum is computed, which needs the IPv4 `source`
-    and `destination`."""
+    """`TcpSegment` → bytes. A None checksum is computed, which needs the IPv4 or IPv6
+    `source` and `destination`."""
     options = encode_options(segment.options) if segment.options else b""
     header_length = HEADER_LENGTH + len(options)
     length = header_length + len(segment.payload)
@@ -122,12 +124,20 @@ def encode(segment: TcpSegment, *, source: str | None = None,
     checksum = segment.checksum
     if checksum is None:
         if source is None or destination is None:
-            raise TcpError("computing the checksum needs the IPv4 source and destination")
-        covered = pseudo_header(
-            ipv4_from_text(source, TcpError), ipv4_from_text(destination, TcpError),
-            PROTOCOL_NUMBER, length,
-        ) + header + options + segment.payload
+            raise TcpError("computing the checksum needs the source and destination addresses")
+        covered = _pseudo_header(source, destination, length) + header + options + \
+            segment.payload
         checksum = internet_checksum(covered)
     elif not 0 <= checksum <= 0xFFFF:
         raise TcpError(f"checksum {checksum} outside 0..65535")
     return header[:16] + checksum.to_bytes(2, "big") + header[18:] + options + segment.payload
+
+
+def _pseudo_header(source: str, destination: str, length: int) -> bytes:
+    """RFC 9293 §3.1's pseudo-header over IPv4, RFC 8200 §8.1's over IPv6."""
+    if is_ipv6_text(source) or is_ipv6_text(destination):
+        return ipv6_pseudo_header(ipv6_from_text(source, TcpError),
+                                  ipv6_from_text(destination, TcpError),
+                                  PROTOCOL_NUMBER, length)
+    return pseudo_header(ipv4_from_text(source, TcpError),
+                         ipv4_from_text(destination, TcpError), PROTOCOL_NUMBER, length)

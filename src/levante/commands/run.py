@@ -142,9 +142,10 @@ def _console() -> Callable[[bytes], None]:
                    "NAME; 'switch:PATH', the virtual switch `levante net-switch PATH` "
                    "runs. While the link may bring input, idle time passes as "
                    "wall-clock time.")
-@click.option("--forward", "forwards", multiple=True, metavar="udp:HOSTPORT:DEVPORT",
-              help="With --net user: datagrams to 127.0.0.1:HOSTPORT on the host go to "
-                   "the device's DEVPORT, and its answers back (repeatable).")
+@click.option("--forward", "forwards", multiple=True, metavar="udp|tcp:HOSTPORT:DEVPORT",
+              help="With --net user: datagrams (udp:) or connections (tcp:) to "
+                   "127.0.0.1:HOSTPORT on the host go to the device's DEVPORT, and its "
+                   "answers back (repeatable).")
 @click.option("--pcap", "pcap_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write every frame of the link, in and out, to this libpcap "
                    "file with simulated timestamps.")

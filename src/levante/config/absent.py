@@ -23,10 +23,11 @@ _SUBSYSTEMS: dict[str, str] = {
     "SETTINGS": "the settings subsystem", "SETTINGS_": "the settings subsystem",
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
-    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and sockets (net.kconfig);
-    # the rest is to come.
-    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6 and "
-    "sockets so far)",
+    "SLIP_": "SLIP links",
+    # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, UDP, TCP and TLS sockets, a
+    # DHCPv4 client and a DNS resolver (net*.kconfig, tls.kconfig); the rest is to come.
+    "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, "
+    "sockets (TLS too), DHCPv4, DNS and TLS credentials so far)",
     # TLS (tls.kconfig): Levante's mbedTLS runs in the kernel and applications reach it
     # through TLS sockets; its C API and the device-side settings below are not theirs.
     "MBEDTLS_SSL_DTLS_CONNECTION_ID": "DTLS connection IDs (RFC 9146)",

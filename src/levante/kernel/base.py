@@ -36,6 +36,7 @@ from levante.kernel.userspace import UserSpace
 if TYPE_CHECKING:
     from levante.kernel.flash_port import FlashPort
     from levante.kernel.kernel import Kernel
+    from levante.kernel.net_port import NetworkPort
     from levante.kernel.objects.device import DeviceModel
 
 
@@ -128,6 +129,9 @@ class KernelState:
         # The board's flash and boot stage (None: run without them): the flash
         # controller device serves its calls through it.
         self.flash: FlashPort | None = None
+        # The board's network interface (None: no CONFIG_NETWORKING), for the network
+        # calls of supervisor code.
+        self.network: NetworkPort | None = None
         # The board's devices; they attach when the kernel is assembled.
         self.devices = DeviceBus(devices)
         # What the board's devices serve, by register address (a GPIO controller's

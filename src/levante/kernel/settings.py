@@ -99,6 +99,10 @@ class KernelConfig:
     # Debug surface.
     thread_monitor: bool = False
     shell: bool = False
+    net_shell: bool = False  # CONFIG_NET_SHELL: the shell's `net` commands
+    networking: bool = False  # CONFIG_NETWORKING: net_if's kernel functions
+    net_dhcpv4: bool = False
+    net_mgmt_event: bool = False
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
@@ -133,6 +137,10 @@ class KernelConfig:
             "ENTROPY_HAS_DRIVER": self.entropy_driver,
             "INIT_STACKS": self.init_stacks and self.thread_stack_info,
             "SHELL": self.shell,
+            "NET_SHELL": self.net_shell,
+            "NETWORKING": self.networking,
+            "NET_DHCPV4": self.net_dhcpv4,
+            "NET_MGMT_EVENT": self.net_mgmt_event,
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
@@ -222,6 +230,10 @@ class KernelConfig:
             ),
             thread_monitor=config.is_enabled("THREAD_MONITOR"),
             shell=config.is_enabled("SHELL"),
+            net_shell=config.is_enabled("NET_SHELL"),
+            networking=config.is_enabled("NETWORKING"),
+            net_dhcpv4=config.is_enabled("NET_DHCPV4"),
+            net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),

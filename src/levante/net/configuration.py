@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from levante.codecs.addresses import canonical_ipv6
 from levante.config import Config
+from levante.net.stack.dns_resolver import DnsServer
 from levante.net.stack.ipv6_settings import Ipv6Settings
 from levante.net.stack.reassembly import FragmentLimits
+from levante.net.stack.send_budget import SendBudget
 from levante.net.stack.settings import (
     InterfaceSettings,
     Ipv4Settings,
@@ -30,6 +34,9 @@ def interface_settings(config: Config, mac: str | None = None) -> InterfaceSetti
     """The interface as the build configures it (its MAC from `mac_for` unless given);
     raises `SettingsError` naming the symbol whose value cannot work."""
     ipv4 = None
+    if config.is_enabled("NET_IPV4") and "NET_ARP" in config and \
+            not config.is_enabled("NET_ARP"):
+        raise SettingsError("CONFIG_NET_ARP=n: IPv4 on the Ethernet interface needs ARP")
     if config.is_enabled("NET_IPV4") and config.is_enabled("NET_CONFIG_SETTINGS"):
         address = _text(config, "NET_CONFIG_MY_IPV4_ADDR")
         if address:
@@ -52,7 +59,38 @@ def interface_settings(config: Config, mac: str | None = None) -> InterfaceSetti
     return InterfaceSettings(mac=mac or mac_for(ipv4), ipv4=ipv4, ttl=ttl,
                              arp_table_size=table,
                              fragments=fragments, tcp=tcp_settings(config),
-                             ipv6=_ipv6_settings(config))
+                             ipv6=_ipv6_settings(config), send_budget=_send_budget(config))
+
+
+def _send_budget(config: Config) -> SendBudget:
+    """CONFIG_NET_PKT_TX_COUNT, NET_BUF_TX_COUNT and NET_BUF_DATA_SIZE (Zephyr's defaults
+    where the configuration has none of them)."""
+    if "NET_PKT_TX_COUNT" not in config:
+        return SendBudget()
+    return SendBudget(packets=config.get_int("NET_PKT_TX_COUNT"),
+                      buffers=config.get_int("NET_BUF_TX_COUNT"),
+                      buffer_size=config.get_int("NET_BUF_DATA_SIZE"))
+
+
+# An Ethernet header in front of the interface's MTU: the largest frame the link hands in.
+ETHERNET_HEADER = 14
+
+
+def receive_ring(config: Config, mtu: int) -> int:
+    """Frames the interface takes from the link at once: CONFIG_NET_PKT_RX_COUNT of them,
+    and no more full-size frames than CONFIG_NET_BUF_RX_COUNT buffers of
+    CONFIG_NET_BUF_DATA_SIZE octets hold (the ring is sized before its frames are seen);
+    raises `SettingsError` when those buffers cannot hold one frame."""
+    packets = config.get_int("NET_PKT_RX_COUNT")
+    buffers = config.get_int("NET_BUF_RX_COUNT")
+    size = config.get_int("NET_BUF_DATA_SIZE")
+    per_frame = -(-(ETHERNET_HEADER + mtu) // size)
+    if buffers < per_frame:
+        raise SettingsError(
+            f"CONFIG_NET_BUF_RX_COUNT={buffers} buffers of CONFIG_NET_BUF_DATA_SIZE={size} "
+            f"octets cannot hold one {ETHERNET_HEADER + mtu}-octet frame "
+            f"(it takes {per_frame})")
+    return min(packets, buffers // per_frame)
 
 
 def tcp_settings(config: Config) -> TcpSettings | None:
@@ -98,6 +136,54 @@ def _ipv6_settings(config: Config) -> Ipv6Settings | None:
             if config.is_enabled("NET_IPV6_FRAGMENT") else None)
     except SettingsError as error:
         raise SettingsError("CONFIG_NET_CONFIG_MY_IPV6_ADDR: " + error.message) from None
+
+
+@dataclass(frozen=True)
+class Dhcpv4Settings:
+    """CONFIG_NET_DHCPV4: the client's initial delay, and whether the interface starts
+    it at boot."""
+
+    initial_delay_max_s: int
+    start_at_boot: bool
+
+
+def dhcpv4_settings(config: Config) -> Dhcpv4Settings | None:
+    """The DHCPv4 client of a build with CONFIG_NET_DHCPV4, or None. Zephyr's
+    net_config (NET_CONFIG_SETTINGS) starts it at boot whatever static address it also
+    set: that address is only overridable, and a lease replaces it."""
+    if not config.is_enabled("NET_DHCPV4"):
+        return None
+    return Dhcpv4Settings(config.get_int("NET_DHCPV4_INITIAL_DELAY_MAX"),
+                          config.is_enabled("NET_CONFIG_SETTINGS"))
+
+
+@dataclass(frozen=True)
+class DnsSettings:
+    """CONFIG_DNS_RESOLVER: the configured servers and the resolver's bounds."""
+
+    servers: tuple[DnsServer, ...]
+    max_queries: int
+    cache_entries: int  # 0: no cache
+
+
+def dns_settings(config: Config) -> DnsSettings | None:
+    """The resolver of a build with CONFIG_DNS_RESOLVER, or None; raises
+    `SettingsError` naming a CONFIG_DNS_SERVERn that is no IPv4 server."""
+    if not config.is_enabled("DNS_RESOLVER"):
+        return None
+    servers = []
+    if config.is_enabled("DNS_SERVER_IP_ADDRESSES"):
+        for index in range(1, 6):
+            text = _text(config, f"DNS_SERVER{index}")
+            if not text:
+                continue
+            try:
+                servers.append(DnsServer.parse(text))
+            except SettingsError as error:
+                raise SettingsError(f"CONFIG_DNS_SERVER{index}: {error.message}") from None
+    cache = (config.get_int("DNS_RESOLVER_CACHE_MAX_ENTRIES")
+             if config.is_enabled("DNS_RESOLVER_CACHE") else 0)
+    return DnsSettings(tuple(servers), config.get_int("DNS_NUM_CONCUR_QUERIES"), cache)
 
 
 def _text(config: Config, name: str) -> str:

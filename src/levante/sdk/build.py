@@ -231,6 +231,8 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
     found.update(RUNTIME_ITERABLE_TYPES)
     if config.is_enabled("ZTEST"):
         found.update(ZTEST_ITERABLE_TYPES)
+    if config.is_enabled("SHELL"):
+        found.add("shell_root_cmds")  # the shell walks the application's commands
     return sorted(found)
 
 

@@ -41,7 +41,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("wdt_", "the watchdog driver API"),
     ("rtc_", "the RTC driver API"),
     ("input_", "the input subsystem"),
-    ("shell_", "the shell's command API"),
+    ("shell_", "the shell API beyond command registration and printing"),
     ("pm_", "power management"),
     ("LOG_MODULE_", "the logging module API"),
 )

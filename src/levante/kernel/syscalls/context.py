@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
+    from levante.kernel.net_port import NetworkPort
     from levante.kernel.object_records import ObjectRecords
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
     from levante.kernel.objects.socket import SocketTable
@@ -254,6 +255,9 @@ class Services(Inspect, Protocol):
 
     @property
     def console_input(self) -> ConsoleSource | None: ...
+
+    @property
+    def network(self) -> NetworkPort | None: ...
 
     @property
     def cycles_per_tick(self) -> int: ...

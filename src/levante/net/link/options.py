@@ -8,11 +8,12 @@ from levante.errors import UsageError
 from levante.net.link.link import Link
 from levante.net.link.switch import SwitchLink
 from levante.net.link.tap import TapLink, check_tap_name
+from levante.net.link.user.gateway import Forward
 from levante.net.link.user.link import UserLink
 from levante.net.link.user.plan import GatewayPlan
 
 NET_FORMS = "user, tap:NAME or switch:PATH"
-FORWARD_FORM = "udp:HOSTPORT:DEVPORT"
+FORWARD_FORM = "udp:HOSTPORT:DEVPORT or tcp:HOSTPORT:DEVPORT"
 
 
 def check_link(value: str) -> None:
@@ -33,7 +34,7 @@ def check_link(value: str) -> None:
 
 
 def open_link(value: str, plan: GatewayPlan | None = None,
-              forwards: list[tuple[int, int]] | None = None) -> Link:
+              forwards: list[Forward] | None = None) -> Link:
     """The open link `value` names (`user` needs the gateway's `plan`); a link that
     cannot be opened is a `LinkError` (one line, exit status 2)."""
     check_link(value)
@@ -48,26 +49,23 @@ def open_link(value: str, plan: GatewayPlan | None = None,
     return UserLink(plan, forwards or [])
 
 
-def parse_forward(value: str) -> tuple[int, int]:
-    """`udp:HOSTPORT:DEVPORT` → (host port, device port)."""
+def parse_forward(value: str) -> Forward:
+    """`udp:HOSTPORT:DEVPORT` or `tcp:...` → (protocol, host port, device port)."""
     parts = value.split(":")
     if len(parts) != 3 or parts[0] not in ("udp", "tcp"):
         raise UsageError(f"--forward {value!r}: use {FORWARD_FORM}")
-    if parts[0] == "tcp":
-        raise UsageError(f"--forward {value!r}: TCP forwarding needs the gateway's TCP "
-                         "engine, which Levante does not have yet (udp: works)")
     ports = []
     for text in parts[1:]:
         if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
             raise UsageError(f"--forward {value!r}: {text!r} is not a port (1..65535)")
         ports.append(int(text))
-    return ports[0], ports[1]
+    return parts[0], ports[0], ports[1]
 
 
-def parse_forwards(values: tuple[str, ...]) -> list[tuple[int, int]]:
+def parse_forwards(values: tuple[str, ...]) -> list[Forward]:
     forwards = [parse_forward(value) for value in values]
-    host_ports = [host for host, _ in forwards]
-    for port in host_ports:
-        if host_ports.count(port) > 1:
-            raise UsageError(f"--forward: host port {port} is forwarded twice")
+    host_ports = [(kind, host) for kind, host, _ in forwards]
+    for kind, port in host_ports:
+        if host_ports.count((kind, port)) > 1:
+            raise UsageError(f"--forward: {kind} host port {port} is forwarded twice")
     return forwards

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from levante.abi import ERRNO
-from levante.codecs.addresses import ipv4_to_text, ipv6_to_text
+from levante.codecs.addresses import ipv4_to_text, ipv6_to_text, is_ipv6_text
 from levante.kernel.objects.socket_transport import (
     AF_INET6,
     IPPROTO_TCP,
@@ -24,6 +24,7 @@ from levante.kernel.objects.socket_transport import (
     SocketAddress,
 )
 from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.options import is_ipv6_only_option
 from levante.net.stack.tcp import Connection, Listener, TcpEvent, TcpLayer, TcpState
 from levante.net.stack.tcp_connection import TcpUsageError
 
@@ -108,9 +109,14 @@ class TcpSocket:
     def _text(self, address: bytes) -> str:
         return ipv6_to_text(address) if self.family == AF_INET6 else ipv4_to_text(address)
 
+    def _listeners(self) -> dict[int, Listener]:
+        """The listener table of this socket's family (IPv4 and IPv6 have one each)."""
+        return self.layer.listeners6 if self.family == AF_INET6 else self.layer.listeners
+
     def _port_in_use(self, port: int) -> bool:
-        return port in self.layer.listeners or any(
-            key[0] == port for key in self.layer.connections)
+        return port in self._listeners() or any(
+            key[0] == port and is_ipv6_text(key[1]) == (self.family == AF_INET6)
+            for key in self.layer.connections)
 
     def bind(self, address: SocketAddress, reuse: bool) -> int:
         if self.bound is not None or self.connection is not None:
@@ -125,7 +131,7 @@ class TcpSocket:
                 return _errno(refused.errno)
         # SO_REUSEADDR lets a port whose old connections linger (TIME-WAIT) be bound
         # again; a listener on it is a conflict either way.
-        elif port in self.layer.listeners or (not reuse and self._port_in_use(port)):
+        elif port in self._listeners() or (not reuse and self._port_in_use(port)):
             return _errno("EADDRINUSE")
         self.bound = SocketAddress(self.family, address.address, port)
         return 0
@@ -154,7 +160,7 @@ class TcpSocket:
             return 0
         port = self.bound.port if self.bound is not None else 0
         try:
-            listener = self.layer.listen(port, backlog)
+            listener = self.layer.listen(port, backlog, ipv6=self.family == AF_INET6)
         except TcpUsageError as refused:
             return _errno(refused.errno)
         listener.on_event = self._changed
@@ -244,6 +250,8 @@ class TcpSocket:
     # ---- options and the end ------------------------------------------------------------
 
     def set_option(self, level: int, name: int, value: int) -> int:
+        if is_ipv6_only_option(level, name):
+            return 0
         if level == IPPROTO_TCP and name == TCP_NODELAY:
             self.no_delay = value != 0
             if self.connection is not None:

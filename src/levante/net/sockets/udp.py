@@ -1,5 +1,9 @@
 """A UDP socket's transport: one endpoint of the stack's port table.
 
+IPv4 and IPv6 share the port table; an AF_INET6 socket hears only IPv6 datagrams and an
+AF_INET one only IPv4 (the other family's are dropped and counted): Zephyr's sockets are
+IPv6-only unless NET_IPV4_MAPPING_TO_IPV6, which Levante does not have.
+
 POSIX's datagram rules: an unbound socket is bound to an ephemeral port when it first
 sends or connects; connect sets the default destination and from then on only the
 peer's datagrams are received (others are dropped and counted); SO_RCVBUF bounds the
@@ -13,15 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from levante.abi import ERRNO
-from levante.codecs.addresses import ipv4_to_text
+from levante.codecs.addresses import ipv4_to_text, ipv6_to_text, is_ipv6_text
 from levante.kernel.objects.socket_transport import (
-    AF_INET,
+    AF_INET6,
     Readiness,
     Received,
     SocketAddress,
 )
+from levante.net.sockets.addresses import address_bytes
+from levante.net.sockets.options import is_ipv6_only_option
 from levante.net.stack import NetworkStack
-from levante.net.stack.settings import address_value
 from levante.net.stack.udp import RECEIVE_QUEUE_LENGTH, PortInUse, UdpEndpoint
 
 SOL_SOCKET = 1
@@ -31,15 +36,19 @@ DEFAULT_RECEIVE_BUFFER = RECEIVE_QUEUE_LENGTH * 1472  # eight full-frame datagra
 
 
 class UdpSocket:
-    """A `TransportSocket` for SOCK_DGRAM over IPv4."""
+    """A `TransportSocket` for SOCK_DGRAM of one family; `is_local` answers whether an
+    address is the interface's own (bind's EADDRNOTAVAIL)."""
 
-    def __init__(self, stack: NetworkStack, clock: Callable[[], int],
-                 max_datagram: int) -> None:
+    def __init__(self, stack: NetworkStack, clock: Callable[[], int], max_datagram: int,
+                 family: int, is_local: Callable[[bytes], bool]) -> None:
         self.stack = stack
         self.clock = clock
         self.max_datagram = max_datagram
+        self.family = family
+        self.is_local = is_local
         self.endpoint: UdpEndpoint | None = None
-        self.bound_address = bytes(4)  # INADDR_ANY unless bound to our address
+        # INADDR_ANY / in6addr_any unless bound to our address
+        self.bound_address = bytes(16 if family == AF_INET6 else 4)
         self.peer: SocketAddress | None = None
         self.read_shut = False
         self.receive_buffer = DEFAULT_RECEIVE_BUFFER
@@ -53,8 +62,12 @@ class UdpSocket:
     def _received(self, endpoint: UdpEndpoint) -> None:
         """The stack queued a datagram for us (the newest is last)."""
         newest = endpoint.received[-1]
+        if is_ipv6_text(newest.source) != (self.family == AF_INET6):
+            endpoint.received.pop()
+            self.stack.stats.drop("udp", "other-family")
+            return
         if self.peer is not None and (
-                address_value(newest.source) != int.from_bytes(self.peer.address, "big")
+                address_bytes(newest.source) != self.peer.address
                 or newest.source_port != self.peer.port):
             endpoint.received.pop()
             self.stack.stats.drop("udp", "not-from-peer")
@@ -74,16 +87,10 @@ class UdpSocket:
 
     # ---- addresses ------------------------------------------------------------------
 
-    def _our_address(self) -> bytes | None:
-        settings = self.stack.settings.ipv4
-        if settings is None:
-            return None
-        return address_value(settings.address).to_bytes(4, "big")
-
     def bind(self, address: SocketAddress, reuse: bool) -> int:
         if self.endpoint is not None:
             return -ERRNO["EINVAL"]  # bound already
-        if not address.is_unspecified and address.address != self._our_address():
+        if not address.is_unspecified and not self.is_local(address.address):
             return -ERRNO["EADDRNOTAVAIL"]
         # One endpoint per port in the stack's table: SO_REUSEADDR cannot share one.
         try:
@@ -121,7 +128,7 @@ class UdpSocket:
     def local_address(self) -> SocketAddress | None:
         if self.endpoint is None:
             return None
-        return SocketAddress(AF_INET, self.bound_address, self.endpoint.port)
+        return SocketAddress(self.family, self.bound_address, self.endpoint.port)
 
     def peer_address(self) -> SocketAddress | None:
         return self.peer
@@ -139,8 +146,9 @@ class UdpSocket:
         bound = self._ensure_bound()
         if isinstance(bound, int):
             return bound
-        if not self.stack.udp.send(bound, ipv4_to_text(target.address), target.port, data,
-                                   self.clock()):
+        text = ipv6_to_text(target.address) if self.family == AF_INET6 \
+            else ipv4_to_text(target.address)
+        if not self.stack.udp.send(bound, text, target.port, data, self.clock()):
             return -ERRNO["ENETUNREACH"]  # no address, no route (counted by the stack)
         return len(data)
 
@@ -148,7 +156,7 @@ class UdpSocket:
         if self.read_shut or self.endpoint is None or not self.endpoint.received:
             return None
         datagram = self.endpoint.received[0] if peek else self.endpoint.received.popleft()
-        source = SocketAddress(AF_INET, address_value(datagram.source).to_bytes(4, "big"),
+        source = SocketAddress(self.family, address_bytes(datagram.source),
                                datagram.source_port)
         return Received(datagram.payload[:limit], len(datagram.payload), source)
 
@@ -171,6 +179,8 @@ class UdpSocket:
         return 0
 
     def set_option(self, level: int, name: int, value: int) -> int:
+        if is_ipv6_only_option(level, name):
+            return 0
         if level == SOL_SOCKET and name == SO_RCVBUF:
             if value <= 0:
                 return -ERRNO["EINVAL"]

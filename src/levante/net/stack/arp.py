@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from levante.codecs import arp, ethernet
 from levante.codecs.arp import ArpOperation, ArpPacket
 from levante.net.stack.arp_table import (
@@ -27,6 +29,9 @@ class ArpResolver:
         self.settings = settings
         self.stats = stats
         self.table = ArpTable(settings.arp_table_size, stats)
+        # Whether one more datagram may wait for its next hop: the stack's send budget
+        # over every queue (send_budget.py), which the stack sets.
+        self.may_hold: Callable[[bytes], bool] = lambda _datagram: True
 
     def receive(self, payload: bytes, now: int) -> None:
         self.stats.count("arp.received")
@@ -111,6 +116,9 @@ class ArpResolver:
             if resolution is None:
                 self.stats.drop("arp", "too-many-unresolved")
                 return
+        if not self.may_hold(datagram):
+            self.stats.drop("arp", "no-send-buffer")  # CONFIG_NET_PKT/BUF_TX_COUNT
+            return
         if len(resolution.datagrams) == resolution.datagrams.maxlen:
             self.stats.drop("arp", "queue-full")  # the oldest makes room for the latest
         resolution.datagrams.append(datagram)

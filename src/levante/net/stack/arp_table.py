@@ -77,6 +77,13 @@ class ArpTable:
         """Address → MAC of every entry (expired ones included until next looked up)."""
         return {address: entry.mac for address, entry in self._entries.items()}
 
+    def flush(self) -> int:
+        """Forget every entry (`net arp flush`); how many there were. Resolutions under
+        way go on."""
+        count = len(self._entries)
+        self._entries.clear()
+        return count
+
     # --- Addresses in resolution ---------------------------------------------------
 
     def pending(self, address: str) -> PendingResolution | None:
@@ -95,6 +102,11 @@ class ArpTable:
         """The datagrams that waited for `address` (it is resolved, or given up)."""
         resolution = self._pending.pop(address, None)
         return list(resolution.datagrams) if resolution is not None else []
+
+    @property
+    def resolving(self) -> int:
+        """How many addresses are being resolved (bounded by `size` too)."""
+        return len(self._pending)
 
     def resolutions(self) -> dict[str, PendingResolution]:
         return dict(self._pending)

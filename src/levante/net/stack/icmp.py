@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from levante.codecs import icmp, ipv4
@@ -36,6 +37,8 @@ class IcmpLayer:
         ip.protocols[ipv4.PROTOCOL_ICMP] = self.receive
         ip.protocol_unreachable = self.protocol_unreachable
         ip.reassembly_timed_out = self.reassembly_time_exceeded
+        # Where echo replies go (the device's own pings); None: ignored.
+        self.echo_reply_received: Callable[[Ipv4Packet, IcmpEcho, int], None] | None = None
 
     def receive(self, packet: Ipv4Packet, raw: bytes, to_broadcast: bool, now: int) -> None:
         self.stats.count("icmp.received")
@@ -46,6 +49,10 @@ class IcmpLayer:
             return
         except icmp.IcmpError:
             self.stats.drop("icmp", "malformed")
+            return
+        if isinstance(message, IcmpEcho) and message.type == icmp.ECHO_REPLY \
+                and self.echo_reply_received is not None and not to_broadcast:
+            self.echo_reply_received(packet, message, now)
             return
         if not isinstance(message, IcmpEcho) or message.type != icmp.ECHO_REQUEST:
             self.stats.count("icmp.ignored")  # replies and errors: nothing asked for them

@@ -38,12 +38,18 @@ class Ipv4Layer:
         self.reassembler = (Reassembler(settings.fragments, stats)
                             if settings.fragments is not None else None)
         self._identification = 0
+        # Where datagrams go while the interface has no address (a DHCP client's
+        # offers and acknowledgements); None: they are dropped.
+        self.unconfigured_input: Callable[[bytes, bool, int], None] | None = None
 
     def receive(self, data: bytes, link_broadcast: bool, now: int) -> None:
         self.stats.count("ipv4.received")
         settings = self.settings.ipv4
         if settings is None:
-            self.stats.drop("ipv4", "no-address")
+            if self.unconfigured_input is not None:
+                self.unconfigured_input(data, link_broadcast, now)
+            else:
+                self.stats.drop("ipv4", "no-address")
             return
         interface = ipv4.Interface(addresses=(settings.address, settings.subnet_broadcast))
         try:

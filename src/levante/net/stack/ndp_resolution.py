@@ -4,6 +4,8 @@ IPv6 packet takes to the link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from levante.codecs import ethernet, icmpv6, ipv6, ndp
 from levante.codecs.icmpv6 import Icmpv6Message
 from levante.codecs.ndp import LinkLayerAddress, NeighborSolicitation
@@ -37,6 +39,9 @@ class NeighborResolver:
         self.addresses = addresses
         self.stats = stats
         self.cache = NeighborCache(size, stats)
+        # Whether one more datagram may wait for its next hop: the stack's send budget
+        # over every queue (send_budget.py), which the stack sets.
+        self.may_hold: Callable[[bytes], bool] = lambda _datagram: True
 
     # --- Sending ----------------------------------------------------------------------
 
@@ -54,6 +59,10 @@ class NeighborResolver:
             self.cache.set_state(entry, NeighborState.INCOMPLETE, now)
         entry.used_at = now
         if entry.state is NeighborState.INCOMPLETE or entry.mac is None:
+            if not self.may_hold(datagram):
+                self.stats.drop("ndp", "no-send-buffer")  # CONFIG_NET_PKT/BUF_TX_COUNT
+                self.advance(now)
+                return
             if len(entry.queued) == entry.queued.maxlen:
                 self.stats.drop("ndp", "queue-full")  # the oldest makes room
             entry.queued.append(datagram)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from levante.codecs.addresses import ipv4_from_text, ipv4_to_text, mac_from_text
 from levante.codecs.errors import CodecError
 from levante.net.stack.reassembly import FragmentLimits
+from levante.net.stack.send_budget import SendBudget
 
 if TYPE_CHECKING:
     from levante.net.stack.ipv6_settings import Ipv6Settings
@@ -130,6 +131,9 @@ class InterfaceSettings:
     fragments: FragmentLimits | None = None
     tcp: TcpSettings | None = None  # CONFIG_NET_TCP; None: no TCP (segments dropped)
     ipv6: Ipv6Settings | None = None
+    # CONFIG_NET_PKT_TX_COUNT, NET_BUF_TX_COUNT, NET_BUF_DATA_SIZE: what may wait for
+    # address resolution.
+    send_budget: SendBudget = SendBudget()
 
     def __post_init__(self) -> None:
         raw = mac_from_text(self.mac, SettingsError)

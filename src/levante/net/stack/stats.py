@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 
 class NetStats:
@@ -10,6 +11,8 @@ class NetStats:
 
     def __init__(self) -> None:
         self._counts: Counter[str] = Counter()
+        # Told of every drop (layer, reason) as it is counted: CONFIG_NET_LOG's lines.
+        self.on_drop: Callable[[str, str], None] | None = None
 
     def count(self, name: str) -> None:
         self._counts[name] += 1
@@ -17,6 +20,8 @@ class NetStats:
     def drop(self, layer: str, reason: str) -> None:
         """One packet of `layer` discarded for `reason` (a short hyphenated phrase)."""
         self._counts[f"{layer}.drop.{reason}"] += 1
+        if self.on_drop is not None:
+            self.on_drop(layer, reason)
 
     def get(self, name: str) -> int:
         return self._counts[name]

@@ -60,6 +60,7 @@ class Connection:
         self.no_delay = False  # TCP_NODELAY: no Nagle (RFC 9293 §3.7.4)
         self.passive = False  # opened from a listener (RST in SYN-RECEIVED: back to LISTEN)
         self.listener: ConnectionOwner | None = None  # its Listener until accepted
+        self.local_address = context.local_ip  # the address the peer reaches us at
         # Send side. The send buffer holds every octet not yet acknowledged; its first
         # octet has sequence number `send_start`.
         self.iss = iss
@@ -98,7 +99,7 @@ class Connection:
 
     @property
     def local_ip(self) -> str:
-        return self.context.local_ip
+        return self.local_address
 
     @property
     def send_mss(self) -> int:

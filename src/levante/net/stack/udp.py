@@ -83,6 +83,11 @@ class UdpLayer:
         self.endpoints[port] = endpoint
         return endpoint
 
+    def connection_rows(self) -> list[tuple[str, str, str, str]]:
+        """(protocol, local, remote, state) of every bound port, for `net conn`."""
+        return [("UDP", f"*:{port}", "*:*", "bound")
+                for port in sorted(self.endpoints)]
+
     def unbind(self, endpoint: UdpEndpoint) -> None:
         if self.endpoints.get(endpoint.port) is endpoint:
             del self.endpoints[endpoint.port]

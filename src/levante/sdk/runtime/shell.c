@@ -2,11 +2,17 @@
  *
  * Commands (Zephyr's kernel shell names): help, kernel version, kernel uptime,
  * kernel threads (needs CONFIG_THREAD_MONITOR), kernel stacks (stack usage, which
- * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT). The shell
- * ends when the console input does. */
+ * needs CONFIG_INIT_STACKS), kernel reboot warm|cold (needs CONFIG_REBOOT); with
+ * CONFIG_NET_SHELL, Zephyr's net commands (net iface, net conn, net stats, net arp
+ * [flush], net ping [-c N] ADDR, net dns NAME [A|AAAA]); and the application's
+ * SHELL_CMD_REGISTER commands (shell_commands.c). The shell ends when the console
+ * input does. */
 #include <zephyr/kernel.h>
 #include <zephyr/console/console.h>
 #include <zephyr/sys/reboot.h>
+#include <levante/shell_commands.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef CONFIG_SHELL
@@ -69,14 +75,121 @@ static void list_threads(bool with_stacks)
 #endif
 }
 
-static void run_command(const char *line)
+#ifdef CONFIG_NET_SHELL
+#define NET_TEXT_MAX 2048
+#define PING_DEFAULT_COUNT 3
+#define PING_DATA_LENGTH 56 /* ping(8)'s default */
+#define PING_WAIT_MS 1000   /* for each reply, as ping(8) waits */
+#define PING_POLL_MS 10
+
+/* The stack's text for `net <args>`: formatted by the kernel's network service. */
+static void net_text_command(const char *args)
 {
+	static char text[NET_TEXT_MAX];
+	int length = z_levante_net_shell(args, text, sizeof(text));
+
+	if (length < 0) {
+		printk("net: no network interface (%d)\n", length);
+		return;
+	}
+	printk("%s", text);
+	if ((size_t)length >= sizeof(text)) {
+		printk("... (%d characters cut)\n", length - (int)sizeof(text) + 1);
+	}
+}
+
+/* net ping [-c N] ADDR: N echo requests, each waited for up to a second of simulated
+ * time; one line per reply, as Zephyr's shell prints them. */
+static void net_ping(char *args)
+{
+	int count = PING_DEFAULT_COUNT;
+	char *host = strtok(args, " ");
+	int received = 0;
+
+	if (host != NULL && strcmp(host, "-c") == 0) {
+		char *number = strtok(NULL, " ");
+		char *end = NULL;
+
+		count = number != NULL ? (int)strtol(number, &end, 10) : 0;
+		if (number == NULL || *end != '\0' || count < 1 || count > 1000) {
+			printk("net ping: -c takes a count from 1 to 1000\n");
+			return;
+		}
+		host = strtok(NULL, " ");
+	}
+	if (host == NULL || strtok(NULL, " ") != NULL) {
+		printk("Usage: net ping [-c N] ADDR\n");
+		return;
+	}
+	printk("PING %s\n", host);
+	for (int sequence = 1; sequence <= count; sequence++) {
+		int result = z_levante_net_ping(host, sequence, PING_DATA_LENGTH);
+		uint32_t reply[3]; /* ttl, data length, round trip in microseconds */
+
+		if (result == -EINVAL) {
+			printk("net ping: %s is not an IPv4 address\n", host);
+			return;
+		}
+		if (result < 0) {
+			printk("net ping: cannot send to %s (%d)\n", host, result);
+			return;
+		}
+		result = -EAGAIN;
+		for (int waited = 0; waited < PING_WAIT_MS && result == -EAGAIN;
+		     waited += PING_POLL_MS) {
+			k_msleep(PING_POLL_MS);
+			result = z_levante_net_ping_reply(sequence, reply);
+		}
+		if (result == 0) {
+			received++;
+			printk("%u bytes from %s: icmp_seq=%d ttl=%u time=%u.%02u ms\n",
+			       (unsigned int)reply[1] + 8u, host, sequence, (unsigned int)reply[0],
+			       (unsigned int)(reply[2] / 1000u),
+			       (unsigned int)(reply[2] % 1000u / 10u));
+		} else {
+			printk("Ping timeout (icmp_seq=%d)\n", sequence);
+		}
+	}
+	printk("%d packets transmitted, %d received\n", count, received);
+}
+
+static bool net_command(char *line)
+{
+	if (strncmp(line, "net", 3) != 0 || (line[3] != ' ' && line[3] != '\0')) {
+		return false;
+	}
+	char *args = line + 3;
+
+	while (*args == ' ') {
+		args++;
+	}
+	if (strncmp(args, "ping", 4) == 0 && (args[4] == ' ' || args[4] == '\0')) {
+		net_ping(args + 4);
+	} else {
+		net_text_command(args);
+	}
+	return true;
+}
+#endif
+
+static void run_command(char *line)
+{
+#ifdef CONFIG_NET_SHELL
+	if (net_command(line)) {
+		return;
+	}
+#endif
 	if (strcmp(line, "help") == 0) {
 		printk("Available commands:\n  help\n  kernel version\n  kernel uptime\n"
 		       "  kernel threads\n  kernel stacks\n");
 #ifdef CONFIG_REBOOT
 		printk("  kernel reboot warm\n  kernel reboot cold\n");
 #endif
+#ifdef CONFIG_NET_SHELL
+		printk("  net iface\n  net conn\n  net stats\n  net arp [flush]\n"
+		       "  net ping [-c N] ADDR\n  net dns NAME [A|AAAA]\n");
+#endif
+		z_shell_list_app_commands();
 	} else if (strcmp(line, "kernel version") == 0) {
 		printk("Levante version %s\n", LV_VERSION_STRING);
 	} else if (strcmp(line, "kernel uptime") == 0) {
@@ -91,7 +204,7 @@ static void run_command(const char *line)
 	} else if (strcmp(line, "kernel reboot cold") == 0) {
 		sys_reboot(SYS_REBOOT_COLD);
 #endif
-	} else if (line[0] != '\0') {
+	} else if (line[0] != '\0' && z_shell_run_app_command(line) == -ENOEXEC) {
 		printk("%s: command not found\n", line);
 	}
 }

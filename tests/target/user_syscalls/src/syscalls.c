@@ -861,6 +861,89 @@ static int sv_z_levante_reboot(void)
 	sys_reboot(SYS_REBOOT_COLD);
 }
 
+static char sv_net_text[32];
+static uint32_t sv_net_reply[3];
+
+static int sv_z_levante_net_shell(void)
+{
+	expect_fault();
+	(void)z_levante_net_shell("iface", sv_net_text, sizeof(sv_net_text));
+	return __LINE__;
+}
+
+static int sv_z_levante_net_ping(void)
+{
+	expect_fault();
+	(void)z_levante_net_ping("192.0.2.2", 1, 56);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_ping_reply(void)
+{
+	expect_fault();
+	(void)z_levante_net_ping_reply(1, sv_net_reply);
+	return __LINE__;
+}
+
+static uint8_t sv_net_state[44];
+static uint32_t sv_net_event;
+
+static int sv_z_levante_net_if_state(void)
+{
+	expect_fault();
+	(void)z_levante_net_if_state(sv_net_state);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_if_ipv4_set(void)
+{
+	expect_fault();
+	(void)z_levante_net_if_ipv4_set(0, 0x010200c0u, 3);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_dhcpv4_start(void)
+{
+	expect_fault();
+	(void)z_levante_net_dhcpv4_start();
+	return __LINE__;
+}
+
+static int sv_z_levante_net_dhcpv4_stop(void)
+{
+	expect_fault();
+	(void)z_levante_net_dhcpv4_stop();
+	return __LINE__;
+}
+
+static int sv_z_levante_net_dhcpv4_option(void)
+{
+	expect_fault();
+	(void)z_levante_net_dhcpv4_option(42, sv_net_state, sizeof(sv_net_state));
+	return __LINE__;
+}
+
+static int sv_z_levante_net_dhcpv4_request_option(void)
+{
+	expect_fault();
+	(void)z_levante_net_dhcpv4_request_option(42);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_mgmt_wait(void)
+{
+	expect_fault();
+	(void)z_levante_net_mgmt_wait(K_NO_WAIT);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_mgmt_take(void)
+{
+	expect_fault();
+	(void)z_levante_net_mgmt_take(&sv_net_event);
+	return __LINE__;
+}
+
 /* Provisioning TLS credentials is the system's: a user thread's add or delete oopses. */
 static int sv_tls_credential_add(void)
 {
@@ -1208,6 +1291,18 @@ static const struct user_case cases[] = {
 	{ "sv_arch_mem_domain_max_partitio", sv_arch_mem_domain_max_partitions_get, K_USER,
 	  OOPS },
 	{ "sv_z_levante_reboot", sv_z_levante_reboot, K_USER, OOPS },
+	{ "sv_z_levante_net_shell", sv_z_levante_net_shell, K_USER, OOPS },
+	{ "sv_z_levante_net_ping", sv_z_levante_net_ping, K_USER, OOPS },
+	{ "sv_z_levante_net_ping_reply", sv_z_levante_net_ping_reply, K_USER, OOPS },
+	{ "sv_z_levante_net_if_state", sv_z_levante_net_if_state, K_USER, OOPS },
+	{ "sv_z_levante_net_if_ipv4_set", sv_z_levante_net_if_ipv4_set, K_USER, OOPS },
+	{ "sv_z_levante_net_dhcpv4_start", sv_z_levante_net_dhcpv4_start, K_USER, OOPS },
+	{ "sv_z_levante_net_dhcpv4_stop", sv_z_levante_net_dhcpv4_stop, K_USER, OOPS },
+	{ "sv_z_levante_net_dhcpv4_option", sv_z_levante_net_dhcpv4_option, K_USER, OOPS },
+	{ "sv_z_levante_net_dhcpv4_request", sv_z_levante_net_dhcpv4_request_option, K_USER,
+	  OOPS },
+	{ "sv_z_levante_net_mgmt_wait", sv_z_levante_net_mgmt_wait, K_USER, OOPS },
+	{ "sv_z_levante_net_mgmt_take", sv_z_levante_net_mgmt_take, K_USER, OOPS },
 	{ "sv_tls_credential_add", sv_tls_credential_add, K_USER, OOPS },
 	{ "sv_tls_credential_delete", sv_tls_credential_delete, K_USER, OOPS },
 };

@@ -1,17 +1,18 @@
 """The user-mode gateway: the device's one neighbour on the `--net user` link.
 
 It answers ARP and ping for the addresses it owns (`plan.py`), serves DHCP and DNS,
-relays the device's UDP through host sockets and hands its TCP to the TCP relay. What it
-sends the device collects in `take_frames`; the host's side (sockets readable, lookups
-done) is served by `serve_host`. Time on the device's side is the interface's simulated
-clock (`clock`, µs), used for leases; the host's side runs on the host's clock.
+relays the device's UDP through host sockets and its TCP through the TCP relay. What it
+sends the device collects in `take_frames`; the host's side (sockets readable or
+writable, lookups done) is served by `serve_host`. Time on the device's side is the
+interface's simulated clock (`clock`, µs), used for leases and the TCP engine's timers;
+the host's side runs on the host's clock.
 """
 
 from __future__ import annotations
 
 import socket
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from levante.codecs import arp, dhcpv4, dns, ethernet, icmp, ipv4, tcp, udp
 from levante.codecs.errors import CodecError
@@ -19,7 +20,8 @@ from levante.net.link.user.dhcp_server import DhcpServer
 from levante.net.link.user.dns_service import DnsService, Lookup, host_lookup
 from levante.net.link.user.host_udp import ToDevice, UdpForwards, UdpRelay
 from levante.net.link.user.plan import GATEWAY_MAC, GatewayPlan
-from levante.net.link.user.tcp_relay import RefusingTcp, TcpRelay
+from levante.net.link.user.tcp_forward import TcpForwards
+from levante.net.link.user.tcp_relay import HostTcpRelay
 
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 LIMITED_BROADCAST = "255.255.255.255"
@@ -28,9 +30,12 @@ MTU = 1500
 # simulated millisecond, so only a host flood fills this; the excess is dropped.
 MAX_QUEUED_FRAMES = 256
 
+# A port forward: ("udp" or "tcp", host port, device port).
+Forward = tuple[str, int, int]
+
 
 class UserGateway:
-    def __init__(self, plan: GatewayPlan, forwards: list[tuple[int, int]],
+    def __init__(self, plan: GatewayPlan, forwards: list[Forward],
                  wake: Callable[[], None], lookup: Lookup = host_lookup) -> None:
         self.plan = plan
         self.clock: Callable[[], int] = lambda: 0  # the interface sets its own
@@ -38,8 +43,17 @@ class UserGateway:
         self.dhcp = DhcpServer(plan)
         self.dns = DnsService(plan.host_aliases[0], wake, lookup)
         self.udp = UdpRelay(plan.host_aliases)
-        self.forwards = UdpForwards(forwards, plan.host_aliases[0])
-        self.tcp: TcpRelay = RefusingTcp()
+        self.forwards = UdpForwards([(host, device) for kind, host, device in forwards
+                                     if kind == "udp"], plan.host_aliases[0])
+        try:
+            self.tcp_forwards = TcpForwards([(host, device) for kind, host, device
+                                             in forwards if kind == "tcp"])
+        except OSError:
+            self.forwards.close()
+            raise
+        self.tcp = HostTcpRelay(plan.host_aliases, plan.owned - set(plan.host_aliases),
+                                self.counters)
+        self._last_now = 0
         self.device_mac: str | None = None
         self.device_address: str | None = plan.device_static
         self._to_device: deque[bytes] = deque()
@@ -94,8 +108,7 @@ class UserGateway:
             self._icmp(packet)
         elif packet.protocol == ipv4.PROTOCOL_TCP and not is_broadcast:
             segment = tcp.decode(packet.payload, source=packet.source, destination=destination)
-            for reply in self.tcp.from_device(packet, segment, self.clock()):
-                self._send_ip(reply)
+            self._send_all(self.tcp.from_device(packet, segment, self.now()))
         else:
             self.counters["drop.protocol"] += 1
 
@@ -160,7 +173,17 @@ class UserGateway:
         self._send_udp((self.plan.router, dhcpv4.SERVER_PORT, destination,
                         dhcpv4.CLIENT_PORT, dhcpv4.encode(reply)), mac)
 
+    def now(self) -> int:
+        """The interface's simulated instant, never earlier than one already used (an idle
+        wait runs the TCP engine's timers ahead of the interface's clock)."""
+        self._last_now = max(self._last_now, self.clock())
+        return self._last_now
+
     # --- Sending to the device ----------------------------------------------------
+
+    def _send_all(self, packets: list[ipv4.Ipv4Packet]) -> None:
+        for packet in packets:
+            self._send_ip(packet)
 
     def _send_udp(self, datagram: ToDevice, mac: str | None = None) -> None:
         source, source_port, destination, port, payload = datagram
@@ -182,8 +205,22 @@ class UserGateway:
         destination_mac = mac or self.device_mac
         if destination_mac is None:
             self.counters["drop.device-unknown"] += 1
+            self._ask_device_mac(packet.source, packet.destination)
             return
         self._queue(destination_mac, ethernet.ETHERTYPE_IPV4, ipv4.encode(packet))
+
+    def _ask_device_mac(self, source: str, device: str) -> None:
+        """The device has not spoken yet (a configured device's announcement was missed):
+        ask for its MAC; what was dropped comes again (TCP retransmits), or the device
+        answers and is known from then on."""
+        if device == LIMITED_BROADCAST or not self.plan.is_on_subnet(device):
+            return
+        request = arp.ArpPacket(operation=arp.ArpOperation.REQUEST, sender_mac=GATEWAY_MAC,
+                                sender_ip=source if source in self.plan.owned
+                                else self.plan.router,
+                                target_mac="00:00:00:00:00:00", target_ip=device)
+        self.counters["arp.asked"] += 1
+        self._queue(BROADCAST_MAC, ethernet.ETHERTYPE_ARP, arp.encode(request))
 
     def _queue(self, mac: str, ethertype: int, payload: bytes) -> None:
         if len(self._to_device) >= MAX_QUEUED_FRAMES:
@@ -207,12 +244,28 @@ class UserGateway:
 
     @property
     def host_sockets(self) -> list[socket.socket]:
-        return [*self.udp.sockets, *self.forwards.sockets]
+        return [*self.udp.sockets, *self.forwards.sockets, *self.tcp_forwards.sockets,
+                *self.tcp.readers]
+
+    @property
+    def host_writers(self) -> list[socket.socket]:
+        """Host sockets waited on to become writable (connecting, or with bytes to take)."""
+        return self.tcp.writers
 
     @property
     def listens(self) -> bool:
         """Whether anything may still come from the host (else waiting is pointless)."""
-        return self.udp.is_open or bool(self.forwards.forwards) or self.dns.busy
+        return self.udp.is_open or bool(self.forwards.forwards) or self.dns.busy \
+            or bool(self.tcp_forwards.forwards) or self.tcp.busy
+
+    def next_device_deadline(self) -> int | None:
+        """When the TCP engine's next timer is due (simulated µs), or None."""
+        return self.tcp.next_deadline()
+
+    def advance(self, now: int) -> None:
+        """Run the TCP engine's timers due at simulated `now`."""
+        self._last_now = max(self._last_now, now)
+        self._send_all(self.tcp.advance(self._last_now))
 
     def next_host_deadline(self) -> float | None:
         deadlines = [deadline for deadline in (self.dns.next_deadline(),
@@ -220,10 +273,20 @@ class UserGateway:
                      if deadline is not None]
         return min(deadlines, default=None)
 
-    def serve_host(self, readable: list[socket.socket]) -> None:
+    def serve_host(self, readable: list[socket.socket],
+                   writable: Sequence[socket.socket] = ()) -> None:
         """Move what the host has for the device into frames."""
+        now = self.now()
+        self._send_all(self.tcp.advance(now))
         forward_sockets = self.forwards.sockets
+        tcp_listeners = self.tcp_forwards.sockets
+        udp_sockets = self.udp.sockets
         for sock in readable:
+            if sock in tcp_listeners:
+                self._accept_forwarded(sock, now)
+                continue
+            if sock not in udp_sockets and sock not in forward_sockets:
+                continue  # a TCP flow's, served below
             if sock in forward_sockets:
                 datagrams = self.forwards.receive(sock, self.device_address)
             else:
@@ -231,9 +294,19 @@ class UserGateway:
             for datagram in datagrams:
                 self.counters["udp.to-device"] += 1
                 self._send_to_device(datagram)
+        self._send_all(self.tcp.serve(readable, list(writable), now))
         for (address, port), answer in self.dns.finished():
             self._send_to_device((self.plan.dns, dns.PORT, address, port, answer))
         self.udp.expire()
+
+    def _accept_forwarded(self, sock: socket.socket, now: int) -> None:
+        for client, device_port in self.tcp_forwards.accept(sock):
+            if self.device_address is None:
+                client.close()  # the device has no address yet: nothing to connect to
+                self.counters["drop.tcp-forward-no-device"] += 1
+                continue
+            self._send_all(self.tcp.connect_device(client, self.device_address,
+                                                   device_port, now))
 
     def _send_to_device(self, datagram: ToDevice) -> None:
         try:
@@ -245,4 +318,5 @@ class UserGateway:
         self.dns.close()
         self.udp.close()
         self.forwards.close()
+        self.tcp_forwards.close()
         self.tcp.close()

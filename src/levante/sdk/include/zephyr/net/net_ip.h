@@ -1,7 +1,8 @@
 /*
- * IP addresses, socket addresses and byte order for Levante's sockets: Zephyr's names,
- * values and layouts (AF_*, SOCK_*, IPPROTO_*, struct sockaddr_in / sockaddr_in6 /
- * sockaddr_storage, htons and friends).
+ * IP addresses, socket addresses and byte order for Levante's sockets and interface API:
+ * Zephyr's names, values and layouts (AF_*, SOCK_*, IPPROTO_*, struct sockaddr_in /
+ * sockaddr_in6 / sockaddr_storage, htons and friends, address types, and text conversion
+ * with net_addr_ntop/pton).
  */
 #ifndef ZEPHYR_INCLUDE_NET_NET_IP_H_
 #define ZEPHYR_INCLUDE_NET_NET_IP_H_
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/types.h>
+#include <zephyr/sys/byteorder.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,7 +35,7 @@ enum net_ip_protocol {
 	IPPROTO_RAW = 255,
 };
 
-/* The secure protocols (IPPROTO_TLS_1_2, IPPROTO_DTLS_1_2) and SOL_TLS's options. */
+/* The secure protocols (IPPROTO_TLS_1_2, IPPROTO_DTLS_1_2, ...), enum net_ip_protocol_secure. */
 #include <levante/socket_tls.h>
 
 enum net_sock_type {
@@ -122,6 +124,22 @@ struct msghdr {
 	size_t msg_controllen;
 	int msg_flags;
 };
+
+/* How an interface got an address (Zephyr's values). */
+enum net_addr_type {
+	NET_ADDR_ANY = 0,
+	NET_ADDR_AUTOCONF,
+	NET_ADDR_DHCP,
+	NET_ADDR_MANUAL,
+	NET_ADDR_OVERRIDABLE,
+} __attribute__((__packed__));
+
+/* The address at `src` as dotted decimal in `dst` (AF_INET only); NULL when it does
+ * not fit or the family is another. */
+char *net_addr_ntop(sa_family_t family, const void *src, char *dst, size_t size);
+
+/* Dotted decimal `src` into the address at `dst` (AF_INET only): 0, or -EINVAL. */
+int net_addr_pton(sa_family_t family, const char *src, void *dst);
 
 static inline struct sockaddr_in *net_sin(const struct sockaddr *addr)
 {

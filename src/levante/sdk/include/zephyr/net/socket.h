@@ -15,6 +15,7 @@
 #include <zephyr/net/net_core.h>
 #include <zephyr/net/net_ip.h>
 #include <zephyr/net/socket_select.h>
+#include <levante/socket_tls.h> /* SOL_TLS and its options */
 
 #ifdef __cplusplus
 extern "C" {
@@ -207,11 +208,39 @@ static inline ssize_t zsock_sendmsg(int sock, const struct msghdr *msg, int flag
 	return z_levante_zsock_result(z_levante_zsock_sendmsg(sock, msg, flags));
 }
 
+static inline int zsock_getsockopt(int sock, int level, int optname, void *optval,
+				   socklen_t *optlen);
+
 static inline ssize_t zsock_recvfrom(int sock, void *buf, size_t max_len, int flags,
 				     struct sockaddr *src_addr, socklen_t *addrlen)
 {
-	return z_levante_zsock_result(
+	ssize_t got = z_levante_zsock_result(
 		z_levante_zsock_recvfrom(sock, buf, max_len, flags, src_addr, addrlen));
+	/* MSG_WAITALL on a stream: go on until max_len bytes, the end of input, an
+	 * error or a timeout (then the bytes so far), as Zephyr's recv does.  Datagram
+	 * sockets, MSG_PEEK and MSG_DONTWAIT take one call. */
+	if (got <= 0 || (size_t)got >= max_len || !(flags & ZSOCK_MSG_WAITALL) ||
+	    (flags & (ZSOCK_MSG_PEEK | ZSOCK_MSG_DONTWAIT))) {
+		return got;
+	}
+	int type = 0;
+	socklen_t type_length = sizeof(type);
+
+	if (zsock_getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &type_length) < 0 ||
+	    type != SOCK_STREAM) {
+		return got;
+	}
+	while ((size_t)got < max_len) {
+		ssize_t more = z_levante_zsock_result(z_levante_zsock_recvfrom(
+			sock, (char *)buf + got, max_len - (size_t)got,
+			flags & ~ZSOCK_MSG_WAITALL, NULL, NULL));
+
+		if (more <= 0) {
+			break;
+		}
+		got += more;
+	}
+	return got;
 }
 
 static inline ssize_t zsock_recv(int sock, void *buf, size_t max_len, int flags)

@@ -39,6 +39,9 @@ project(Levante-Kernel VERSION ${LEVANTE_ZEPHYR_VERSION} LANGUAGES C ASM)
 # What every Zephyr library of the application compiles with (Zephyr's zephyr_interface).
 add_library(zephyr_interface INTERFACE)
 target_compile_options(zephyr_interface INTERFACE ${LEVANTE_COMPILE_OPTIONS})
+# Files an application generates there (generate_inc_file_for_target's usual target)
+# are included by name, as Zephyr puts that directory on every include path.
+target_include_directories(zephyr_interface INTERFACE ${ZEPHYR_BINARY_DIR}/include/generated)
 
 # Libraries whose objects go into the link, in the order they were made.
 function(_levante_library name)

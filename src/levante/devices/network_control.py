@@ -1,0 +1,127 @@
+"""The interface's side of the C API (<zephyr/net/net_if.h>, net_mgmt.h, dhcpv4.h): its
+state as struct net_if shows it, address changes, the DHCPv4 client, and the net_mgmt
+events the C runtime's net_mgmt thread hands to application callbacks."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from levante.codecs.addresses import ipv4_from_text
+from levante.kernel.net_port import ADDRESS_TYPES, InterfaceState
+from levante.kernel.waitq import WaitQueue
+from levante.net.stack import NetworkStack
+from levante.net.stack.dhcpv4_client import DhcpState, Dhcpv4Client
+from levante.net.stack.settings import Ipv4Settings, SettingsError
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+
+# <zephyr/net/net_event.h>: event bit, interface bit, layer L3, IPv4 core code 0x004.
+IPV4_EVENT_BASE = (1 << 31) | (1 << 30) | (2 << 28) | (0x004 << 16)
+IPV4_EVENTS = {"IPV4_ADDR_ADD": 1, "IPV4_ADDR_DEL": 2, "IPV4_ROUTER_ADD": 5,
+               "IPV4_DHCP_START": 7, "IPV4_DHCP_BOUND": 8, "IPV4_DHCP_STOP": 9}
+EVENT_QUEUE_LENGTH = 16  # events not yet taken; the oldest makes room
+# Zephyr's enum net_dhcpv4_state, by the client's state.
+DHCP_STATES = {DhcpState.DISABLED: 0, DhcpState.INIT: 1, DhcpState.SELECTING: 2,
+               DhcpState.REQUESTING: 3, DhcpState.RENEWING: 4, DhcpState.REBINDING: 5,
+               DhcpState.BOUND: 6}
+NO_ADDRESS = bytes(4)
+
+
+def _raw(address: str | None) -> bytes:
+    return ipv4_from_text(address, SettingsError) if address else NO_ADDRESS
+
+
+class InterfaceControl:
+    """What kernel functions of applications do to the interface."""
+
+    def __init__(self, stack: NetworkStack) -> None:
+        self.stack = stack
+        self.client: Dhcpv4Client | None = None
+        self.kernel: Kernel | None = None
+        self.events: deque[int] = deque()
+        self.waiters = WaitQueue()
+
+    # --- Events ----------------------------------------------------------------------
+
+    def raise_event(self, name: str) -> None:
+        """Queue a NET_EVENT_* for the net_mgmt thread and wake it."""
+        if len(self.events) >= EVENT_QUEUE_LENGTH:
+            self.events.popleft()
+            self.stack.stats.count("net_mgmt.events_dropped")
+        self.events.append(IPV4_EVENT_BASE | IPV4_EVENTS[name])
+        waiter = self.waiters.pop_best()
+        if waiter is not None and self.kernel is not None:
+            self.kernel.wake(waiter, 0)
+
+    def take_event(self) -> int | None:
+        return self.events.popleft() if self.events else None
+
+    # --- State -----------------------------------------------------------------------
+
+    def state(self) -> InterfaceState:
+        stack = self.stack
+        settings = stack.settings
+        ipv4 = settings.ipv4
+        base = InterfaceState(
+            up=stack.is_up, mtu=settings.mtu,
+            mac=bytes(int(part, 16) for part in settings.mac.split(":")),
+            address=_raw(ipv4.address if ipv4 else None),
+            netmask=_raw(ipv4.netmask if ipv4 else None),
+            gateway=_raw(ipv4.gateway if ipv4 else None),
+            address_type=ADDRESS_TYPES.get(stack.address_origin, 3) if ipv4 else 0)
+        client = self.client
+        if client is None:
+            return base
+        lease = client.lease
+        base = replace(base, dhcp_state=DHCP_STATES[client.state],
+                       dhcp_attempts=client.attempts)
+        if lease is None:
+            return base
+        return replace(base, lease_time=lease.lease_time, renewal_time=lease.renewal_time,
+                       rebinding_time=lease.rebinding_time, dhcp_server=_raw(lease.server))
+
+    def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
+        stack = self.stack
+        current = stack.settings.ipv4
+        origins = {number: name for name, number in ADDRESS_TYPES.items()}
+        try:
+            if what == "address":
+                origin = origins.get(address_type, "manual")
+                netmask = current.netmask if current else "255.255.255.0"
+                gateway = current.gateway if current else None
+                try:
+                    settings = Ipv4Settings(value, netmask, gateway)
+                except SettingsError:
+                    settings = Ipv4Settings(value, netmask)
+                stack.set_ipv4(settings, origin)
+                self.raise_event("IPV4_ADDR_ADD")
+                return None
+            if current is None:
+                return "EINVAL"  # a netmask or gateway needs an address (Zephyr's rule)
+            if what == "remove":
+                if value != current.address:
+                    return "ENOENT"
+                stack.set_ipv4(None)
+                self.raise_event("IPV4_ADDR_DEL")
+                return None
+            if what == "netmask":
+                stack.set_ipv4(Ipv4Settings(current.address, value, None),
+                               stack.address_origin)
+                if current.gateway and stack.settings.ipv4 is not None \
+                        and stack.settings.ipv4.is_on_link(current.gateway):
+                    stack.set_ipv4(replace(stack.settings.ipv4, gateway=current.gateway),
+                                   stack.address_origin)
+                return None
+            if what == "gateway":
+                gateway = None if value == "0.0.0.0" else value
+                stack.set_ipv4(Ipv4Settings(current.address, current.netmask, gateway),
+                               stack.address_origin)
+                if gateway is not None:
+                    self.raise_event("IPV4_ROUTER_ADD")
+                return None
+        except SettingsError:
+            return "EINVAL"
+        return "EINVAL"

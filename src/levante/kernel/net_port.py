@@ -1,0 +1,105 @@
+"""What the kernel needs from the board's network interface: a port the interface
+attaches, so the network calls of supervisor code (the shell's `net` commands) stay pure.
+
+The board's `NetworkInterface` implements it over the network stack; kernel tests can
+implement it over anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from levante.kernel.waitq import WaitQueue
+
+
+@dataclass(frozen=True)
+class PingReply:
+    """An echo reply that answered the device's request."""
+
+    source: str
+    destination: str
+    ttl: int
+    data_length: int
+    round_trip_us: int  # simulated microseconds from the request to the reply
+
+
+class ShellAccess(Protocol):
+    """What the network shell's calls ask of the interface."""
+
+    def shell_command(self, arguments: list[str]) -> str:
+        """The text a `net` shell command prints (`arguments` follow `net`); a bad
+        command is a one-line message, never an exception."""
+        ...
+
+    def ping(self, destination: str, sequence: int, data_length: int) -> str | None:
+        """Send an echo request now; None when it went, else the errno name of why not
+        (EINVAL: not an address; ENETUNREACH: no address or no route)."""
+        ...
+
+    def ping_reply(self, sequence: int) -> PingReply | None:
+        """The reply to request `sequence`, once it arrived."""
+        ...
+
+
+# Zephyr's enum net_addr_type.
+ADDRESS_TYPES = {"autoconf": 1, "DHCP": 2, "manual": 3, "overridable": 4}
+
+
+@dataclass(frozen=True)
+class InterfaceState:
+    """What <zephyr/net/net_if.h>'s struct net_if shows of the interface (addresses as
+    4 bytes in network order, all zero when unset)."""
+
+    up: bool
+    mtu: int
+    mac: bytes
+    address: bytes
+    netmask: bytes
+    gateway: bytes
+    address_type: int  # ADDRESS_TYPES, 0 when there is no address
+    lease_time: int = 0
+    renewal_time: int = 0
+    rebinding_time: int = 0
+    dhcp_server: bytes = bytes(4)
+    dhcp_state: int = 0  # Zephyr's enum net_dhcpv4_state: 0 disabled .. 6 bound
+    dhcp_attempts: int = 0
+
+
+class InterfaceControl(Protocol):
+    """The net_if, net_mgmt and dhcpv4 kernel functions' view of the interface."""
+
+    def interface_state(self) -> InterfaceState: ...
+
+    def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
+        """Set the `address` (with its Zephyr address type), `netmask` or `gateway`, or
+        `remove` the address `value`; None when done, else an errno name."""
+        ...
+
+    def dhcpv4_start(self) -> None: ...
+
+    def dhcpv4_stop(self) -> None: ...
+
+    def dhcpv4_request_option(self, code: int) -> str | None: ...
+
+    def dhcpv4_option(self, code: int) -> bytes | None:
+        """Option `code` of the last ACK (one the codec keeps raw), or None."""
+        ...
+
+    def take_event(self) -> int | None:
+        """The oldest net_mgmt event not yet taken (its 32-bit NET_EVENT_* code)."""
+        ...
+
+    def take_event_ready(self) -> bool:
+        """Whether an event waits to be taken."""
+        ...
+
+    @property
+    def event_waiters(self) -> WaitQueue:
+        """Threads waiting for an event (the net_mgmt thread)."""
+        ...
+
+
+class NetworkPort(ShellAccess, InterfaceControl, Protocol):
+    """The interface as supervisor code reaches it: the shell's calls and the C API's."""

@@ -9,14 +9,14 @@ happens; addresses only from 192.0.2.0/24 and 2001:db8::/32."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder, levante
 
@@ -26,31 +26,15 @@ TAP = "lvhrtap0"
 DEVICE_IP, HOST_IP = "192.0.2.1", "192.0.2.2"
 DEVICE_GLOBAL, HOST_GLOBAL = "2001:db8::1", "2001:db8::2"
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/net/tun").exists() or shutil.which("socat") is None,
-    reason="a network namespace and a TAP device need root and /dev/net/tun; the UDP "
-           "peer is socat (make setup installs it)")
-
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
+needs_root = needs_root_with("socat")
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A namespace with an up TAP device, the host's side at HOST_IP and HOST_GLOBAL."""
-    name = f"lvhr{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "-6", "addr", "add", f"{HOST_GLOBAL}/64", "dev", TAP,
-           "nodad")
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvhr", request.node.nodeid, TAP,
+                       (f"{HOST_IP}/24", f"{HOST_GLOBAL}/64")) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def in_namespace(namespace: str, *command: str, timeout: int = 120,

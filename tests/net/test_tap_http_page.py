@@ -6,8 +6,6 @@ root: the test makes its own namespace and TAP device (prefix `lvzs`), uses only
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import Builder
 
@@ -24,30 +24,16 @@ TAP = "lvzstap0"
 DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/net/tun").exists() or shutil.which("curl") is None
-    or shutil.which("socat") is None,
-    reason="a network namespace and a TAP device need root and /dev/net/tun; the peers are "
-           "curl and socat (make setup installs them)")
+needs_root = needs_root_with("curl", "socat")
 
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at HOST_IP."""
-    name = f"lvzs{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvzs", request.node.nodeid, TAP,
+                       (f"{HOST_IP}/24",)) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def curl(namespace: str, path: str) -> subprocess.CompletedProcess[bytes]:

@@ -6,7 +6,6 @@ device inside it, uses only 192.0.2.0/24, and deletes the namespace whatever hap
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder, levante
 from levante.codecs import ethernet, icmp, ipv4
@@ -24,28 +25,15 @@ TAP = "lvtap0"
 DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
-                                reason="creating a network namespace and a TAP device "
-                                       "needs root and /dev/net/tun")
-
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
+needs_root = needs_root_with()
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at HOST_IP."""
-    name = f"lvping{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvping", request.node.nodeid, TAP,
+                       (f"{HOST_IP}/24",)) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def frames(path: Path) -> list[tuple[float, ethernet.EthernetFrame]]:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder
 from levante.codecs import ethernet, icmpv6, ipv6, ndp
@@ -30,29 +32,16 @@ DEVICE_LINK_LOCAL = "fe80::200:5eff:fe00:5301"
 DEVICE_GLOBAL = "2001:db8::1"
 HOST_GLOBAL = "2001:db8::2"
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
-                                reason="creating a network namespace and a TAP device "
-                                       "needs root and /dev/net/tun")
-
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
+needs_root = needs_root_with()
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device, the host's side at HOST_GLOBAL
     (with Linux's own DAD, so its link-up traffic reaches the device)."""
-    name = f"lv6ping{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "-6", "addr", "add", f"{HOST_GLOBAL}/64", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lv6ping", request.node.nodeid, TAP,
+                       (f"{HOST_GLOBAL}/64",), linux_dad=True) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def wait_for_linux_dad(namespace: str) -> None:

@@ -6,15 +6,14 @@ happens."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder
 
@@ -23,29 +22,16 @@ TAP = "lvsktap0"
 DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/net/tun").exists() or shutil.which("socat") is None,
-    reason="a network namespace and a TAP device need root and /dev/net/tun; the peer is "
-           "socat (make setup installs it)")
+needs_root = needs_root_with("socat")
 
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at HOST_IP."""
-    name = f"lvsk{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvsk", request.node.nodeid, TAP,
+                       (f"{HOST_IP}/24",)) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def echo_of(namespace: str, text: str) -> str:

@@ -10,9 +10,7 @@ namespace is deleted whatever happens."""
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder
 
@@ -28,33 +28,16 @@ CLIENT = Path(__file__).parent / "apps" / "tcp_client"
 SERVERS = Path(__file__).parent / "tap_tcp_servers.py"
 TAP = "lvsttap0"
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/net/tun").exists()
-    or shutil.which("socat") is None or shutil.which("nc") is None,
-    reason="a network namespace and a TAP device need root and /dev/net/tun; the peers "
-           "are socat and nc (make setup installs them)")
-
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
+needs_root = needs_root_with("socat", "nc")
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at 192.0.2.2
     and 2001:db8::2."""
-    name = f"lvst{os.getpid() % 100000}{request.node.callspec.id.replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        run = ("netns", "exec", name)
-        ip(*run, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip(*run, "ip", "addr", "add", "192.0.2.2/24", "dev", TAP)
-        ip(*run, "ip", "-6", "addr", "add", "2001:db8::2/64", "dev", TAP, "nodad")
-        ip(*run, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvst", request.node.nodeid, TAP,
+                       ("192.0.2.2/24", "2001:db8::2/64")) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def device(namespace: str, build_dir: Path) -> subprocess.Popen[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 from tls_material import Identity, make_identity
 
 from conftest import SAMPLES, levante
@@ -34,29 +35,16 @@ ECONNABORTED = 113
 # on a hang, not an assertion about speed.
 PATIENCE_S = 60.0
 
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/net/tun").exists() or shutil.which("openssl") is None,
-    reason="a network namespace and a TAP device need root and /dev/net/tun; the peer is "
-           "openssl (make setup installs it)")
+needs_root = needs_root_with("openssl")
 
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at HOST_IP."""
-    name = f"lvtl{os.getpid() % 100000}{abs(hash(request.node.name)) % 10000}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    with tap_namespace("lvtl", request.node.nodeid, TAP,
+                       (f"{HOST_IP}/24",)) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def write_identity(folder: Path, stem: str, identity: Identity) -> None:

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tap_namespace import needs_root as needs_root_with
+from tap_namespace import tap_namespace
 
 from conftest import SAMPLES, Builder
 
@@ -26,28 +28,15 @@ DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
 PING_TARGET = SAMPLES / "net" / "ping_target"
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or not Path("/dev/net/tun").exists(),
-                                reason="creating a network namespace and a TAP device "
-                                       "needs root and /dev/net/tun")
+needs_root = needs_root_with()
 pytestmark = needs_root
-
-
-def ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=30)
 
 
 @pytest.fixture
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
-    name = f"lvtcp{os.getpid() % 100000}{request.node.name[-12:].replace('_', '')}"
-    ip("netns", "add", name)
-    try:
-        ip("netns", "exec", name, "ip", "tuntap", "add", "dev", TAP, "mode", "tap")
-        ip("netns", "exec", name, "ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP)
-        ip("netns", "exec", name, "ip", "link", "set", TAP, "up")
+    """A namespace with an up TAP device, the host's side at HOST_IP."""
+    with tap_namespace("lvtcp", request.node.nodeid, TAP, (f"{HOST_IP}/24",)) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30,
-                       check=False)
 
 
 def _environment() -> dict[str, str]:

@@ -22,6 +22,7 @@ from levante.kernel.policy import SyscallPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
+from levante.kernel.service_control import ServicePolicy
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
 from levante.kernel.thread import Thread, ThreadState
@@ -146,6 +147,8 @@ class KernelState:
         # Asked once per system call, after decoding and before the handler acts (None:
         # every call that passed validation is allowed, nothing is asked).
         self.policy: SyscallPolicy | None = None
+        # The per-message control point's policy (kernel/service_control.py).
+        self.service_policy: ServicePolicy | None = None
         # A debugger attached to the run loop (kernel/debug.py); None: no debugging, and
         # the loop asks nothing.
         self.debugger: DebugMonitor | None = None

@@ -1,0 +1,47 @@
+"""The per-message control point of the kernel's services: every decoded MQTT, CoAP or
+SMP message (and every socket connect or bind they make) is judged here, once.
+
+The services decode untrusted protocol bytes with the kernel's codecs; before a decoded
+message reaches an application or acts on the device, its service hands it to `judge`
+with the thread it is for, the peer, and the message's decoded fields.  With no
+`ServicePolicy` installed every message is allowed; either way the decision is traced
+(`service_message`), so the trace shows each message.  The policy engine plugs in as the
+installed `ServicePolicy`, as the system-call policy does in `kernel/policy.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from levante.kernel.base import KernelState
+
+
+@dataclass(frozen=True)
+class ServiceMessage:
+    """One decoded message: `service` is "mqtt", "coap", "smp" or "socket"; `action` the
+    message's verb (e.g. "publish", "GET", "image.upload", "connect"); `fields` what the
+    decoder found (topic, path, group and command, address and port, ...)."""
+
+    service: str
+    action: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+
+class ServicePolicy(Protocol):
+    """Judges one service message; returns None to allow it or a negative errno."""
+
+    def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        ...
+
+
+def judge(kernel: KernelState, thread: str, peer: str, message: ServiceMessage) -> int | None:
+    """Ask the installed policy about `message` (allow when none) and trace the verdict."""
+    policy = kernel.service_policy
+    refusal = None if policy is None else policy.judge(thread, peer, message)
+    kernel.trace("service_message", thread=thread, peer=peer, service=message.service,
+                 action=message.action, fields=dict(message.fields),
+                 verdict="allow" if refusal is None else "deny")
+    return refusal

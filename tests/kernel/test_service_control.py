@@ -1,0 +1,43 @@
+"""The services' control point: allows and traces with no policy installed; with one, its
+refusal comes back and the trace says `deny`."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from levante.kernel.base import KernelState
+from levante.kernel.service_control import ServiceMessage, judge
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.service_policy: Any = None
+        self.events: list[dict[str, object]] = []
+
+    def trace(self, event: str, **fields: object) -> None:
+        self.events.append({"event": event, **fields})
+
+
+class RefuseTopic:
+    def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        return -13 if message.fields.get("topic") == "secret" else None
+
+
+def test_without_a_policy_every_message_is_allowed_and_traced() -> None:
+    kernel = Recorder()
+    message = ServiceMessage("mqtt", "publish", {"topic": "sensors/t", "qos": 1})
+    assert judge(cast(KernelState, kernel), "main", "192.0.2.2:1883", message) is None
+    assert kernel.events == [{"event": "service_message", "thread": "main",
+                              "peer": "192.0.2.2:1883", "service": "mqtt",
+                              "action": "publish", "fields": {"topic": "sensors/t", "qos": 1},
+                              "verdict": "allow"}]
+
+
+def test_an_installed_policy_refuses_and_the_trace_says_deny() -> None:
+    kernel = Recorder()
+    kernel.service_policy = RefuseTopic()
+    refused = ServiceMessage("mqtt", "subscribe", {"topic": "secret"})
+    allowed = ServiceMessage("mqtt", "subscribe", {"topic": "public"})
+    assert judge(cast(KernelState, kernel), "main", "broker", refused) == -13
+    assert judge(cast(KernelState, kernel), "main", "broker", allowed) is None
+    assert [event["verdict"] for event in kernel.events] == ["deny", "allow"]

@@ -32,11 +32,9 @@ from levante.net.tls.session import SessionState, TlsSession
 
 # The most ciphertext taken from the inner transport at once (a UDP datagram's limit).
 _RECEIVE_CHUNK = 65535
-# The most of a TLS stream fed to the session at once: python-mbedtls's input ring holds
-# 32 KiB, and a partial record (up to about 17 KiB) may already wait there.
+# The most of a TLS stream fed to the session at once: it holds what it was given until
+# its records are whole, so this bounds what waits there beside one partial record.
 _STREAM_CHUNK = 8192
-_TLS_RECORD_HEADER = 5
-_TLS_MAX_RECORD_BODY = 16384 + 2048  # RFC 5246 §6.2.3: TLSCiphertext.length's limit
 # Plaintext a session may hold unread (TLS bytes, DTLS datagrams) before the socket stops
 # taking ciphertext from its transport: the rest waits there, where TCP's window closes
 # and UDP's receive buffer drops, so a peer cannot grow the kernel's memory.
@@ -97,7 +95,6 @@ class SecureSocket:
         self._contexts = contexts
         self._listener: Callable[[], None] | None = None
         self._unsent = bytearray()  # TLS records the stream has no room for yet
-        self._records = bytearray()  # the start of a TLS record still arriving
         self._end_of_input = False  # the stream ended without close_notify
         self._handshaking: list[SecureSocket] = []  # a TLS listener's connections
         self._listening = False
@@ -154,23 +151,7 @@ class SecureSocket:
             session = self._session_for(got.source)
             if session is None:
                 continue
-            if self.datagram:
-                session.receive(got.data, now)
-            else:
-                self._feed_records(session, got.data, now)
-
-    def _feed_records(self, session: TlsSession, data: bytes, now: int) -> None:
-        """Hand the session the stream's whole records, one at a time: python-mbedtls
-        loses the plaintext of a record that arrived behind another in one piece."""
-        self._records += data
-        while len(self._records) >= _TLS_RECORD_HEADER:
-            length = int.from_bytes(self._records[3:5], "big")
-            end = _TLS_RECORD_HEADER + min(length, _TLS_MAX_RECORD_BODY)
-            if len(self._records) < end and length <= _TLS_MAX_RECORD_BODY:
-                return  # the rest of the record is still on its way
-            record = bytes(self._records[:end])
-            del self._records[:end]
-            session.receive(record, now)  # an oversized one fails the session
+            session.receive(got.data, now)  # the session frames a stream's records
 
     def _reads_ciphertext(self) -> bool:
         """A TLS socket reads its stream once its session exists (a listener never)."""

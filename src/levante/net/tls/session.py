@@ -2,7 +2,7 @@
 application data in and out, and a retransmission deadline on simulated time.
 
 It never touches a socket. The socket layer feeds it what the transport received
-(`receive`: a piece of a TCP stream, or one UDP datagram), sends what `take_outgoing`
+(`receive`: any piece of a TCP stream, or one UDP datagram), sends what `take_outgoing`
 returns, hands it application data (`send`) and reads what arrived (`read`), and calls
 `on_timer` when `deadline` is due. Failures are `TlsError`s carrying the errno Zephyr's
 TLS sockets return: a handshake that fails for any reason (an untrusted CA, a wrong
@@ -34,6 +34,8 @@ _PEER_CLOSE_NOTIFY = 0x7880
 # the largest UDP payload over IPv4.
 _MIN_MTU, _MAX_DATAGRAM = 256, 65507
 _MAX_PLAINTEXT_RECORD = 16384  # TLS 1.2's record limit (RFC 5246 §6.2.1)
+_TLS_RECORD_HEADER = 5  # type, version, length (RFC 5246 §6.2.1)
+_TLS_MAX_RECORD_BODY = 16384 + 2048  # RFC 5246 §6.2.3: TLSCiphertext.length's limit
 # python-mbedtls's output ring holds 32 KiB; a larger peek returns nothing.
 _OUTPUT_CAPACITY = 32768
 # (Typed as an object: python-mbedtls's stub declares the enum's members as ints.)
@@ -120,6 +122,7 @@ class TlsSession:
         self.error: TlsError | None = None
         self.peer_closed = False
         self._stream = bytearray()  # TLS plaintext received
+        self._records = bytearray()  # TLS ciphertext received, not yet a whole record
         self._messages: deque[bytes] = deque()  # DTLS plaintext datagrams received
         self._outgoing: list[bytes] = []
         self._timer = FlightTimer(settings.handshake_timeout_min_ms * 1000,
@@ -176,13 +179,41 @@ class TlsSession:
         """Bytes the transport received: any piece of the stream, or one datagram."""
         if self.state in (SessionState.FAILED, SessionState.CLOSED) or not data:
             return
-        if self.settings.datagram:
-            repeat = self._timer.heard(bytes(data), now)
-            if repeat is not None:
-                self._queue(repeat)  # the peer lost our flight: send it again
-                return
+        if not self.settings.datagram:
+            self._receive_stream(data, now)
+            return
+        repeat = self._timer.heard(bytes(data), now)
+        if repeat is not None:
+            self._queue(repeat)  # the peer lost our flight: send it again
+            return
         self._engine.receive_from_network(bytes(data))
         self._advance(now)
+
+    def _receive_stream(self, data: bytes, now: int) -> None:
+        """Hand mbedTLS the stream one whole record at a time, each read out before the
+        next: given a record behind another in one piece, python-mbedtls returns the
+        first's plaintext and loses the second's (and its input ring holds only 32 KiB).
+        What is held here is at most one record in progress plus the piece given."""
+        self._records += data
+        while len(self._records) >= _TLS_RECORD_HEADER and self.state in (
+                SessionState.HANDSHAKING, SessionState.ESTABLISHED):
+            length = int.from_bytes(self._records[3:5], "big")
+            if length > _TLS_MAX_RECORD_BODY:
+                # mbedTLS refuses the header (record_overflow): the session fails
+                # with its alert, and what follows is never read.
+                end = _TLS_RECORD_HEADER
+            else:
+                end = _TLS_RECORD_HEADER + length
+                if len(self._records) < end:
+                    return  # the rest of the record is still on its way
+            record = bytes(self._records[:end])
+            del self._records[:end]
+            self._engine.receive_from_network(record)
+            self._advance(now)
+            if length > _TLS_MAX_RECORD_BODY and self.state is not SessionState.FAILED:
+                self._fail(self._record_error(ValueError("record over the TLS limit")))
+        if self.state in (SessionState.FAILED, SessionState.CLOSED):
+            self._records.clear()
 
     def on_timer(self, now: int) -> None:
         deadline = self.deadline

@@ -195,8 +195,7 @@ class TlsSession:
         first's plaintext and loses the second's (and its input ring holds only 32 KiB).
         What is held here is at most one record in progress plus the piece given."""
         self._records += data
-        while len(self._records) >= _TLS_RECORD_HEADER and self.state in (
-                SessionState.HANDSHAKING, SessionState.ESTABLISHED):
+        while len(self._records) >= _TLS_RECORD_HEADER and self._open():
             length = int.from_bytes(self._records[3:5], "big")
             if length > _TLS_MAX_RECORD_BODY:
                 # mbedTLS refuses the header (record_overflow): the session fails
@@ -210,10 +209,14 @@ class TlsSession:
             del self._records[:end]
             self._engine.receive_from_network(record)
             self._advance(now)
-            if length > _TLS_MAX_RECORD_BODY and self.state is not SessionState.FAILED:
+            if length > _TLS_MAX_RECORD_BODY and self._open():
                 self._fail(self._record_error(ValueError("record over the TLS limit")))
-        if self.state in (SessionState.FAILED, SessionState.CLOSED):
+        if not self._open():
             self._records.clear()
+
+    def _open(self) -> bool:
+        """Whether the session still reads records (neither failed nor closed)."""
+        return self.state in (SessionState.HANDSHAKING, SessionState.ESTABLISHED)
 
     def on_timer(self, now: int) -> None:
         deadline = self.deadline

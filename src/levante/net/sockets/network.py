@@ -68,12 +68,12 @@ class StackNetwork:
             is_local = self.is_local
         else:
             return -ERRNO["EAFNOSUPPORT"]
+        largest = self.max_datagram_ipv6() if family == AF_INET6 else self.max_datagram()
         if kind == SOCK_DGRAM:
-            largest = self.max_datagram_ipv6() if family == AF_INET6 else self.max_datagram()
             if protocol == IPPROTO_DTLS_1_2 and self.secure is not None and self.secure.dtls:
                 return self._open_secure(
                     UdpSocket(self.stack, self.clock, largest, family, is_local),
-                    datagram=True, largest=largest)
+                    datagram=True, mtu=dtls_mtu(largest, self.one_frame(family)))
             if protocol not in (0, IPPROTO_UDP):
                 return -ERRNO["EPROTONOSUPPORT"]
             return UdpSocket(self.stack, self.clock, largest, family, is_local)
@@ -82,7 +82,7 @@ class StackNetwork:
                     and self.stack.tcp is not None:
                 return self._open_secure(
                     TcpSocket(self.stack.tcp, self.clock, family, is_local),
-                    datagram=False, largest=self.max_datagram())
+                    datagram=False, mtu=dtls_mtu(largest, self.one_frame(family)))
             if protocol not in (0, IPPROTO_TCP) or self.stack.tcp is None:
                 return -ERRNO["EPROTONOSUPPORT"]
             return TcpSocket(self.stack.tcp, self.clock, family, is_local)
@@ -94,13 +94,12 @@ class StackNetwork:
         return settings is not None and address_bytes(settings.address) == address
 
     def _open_secure(self, inner: TransportSocket, datagram: bool,
-                     largest: int) -> TransportSocket | int:
+                     mtu: int) -> TransportSocket | int:
         assert self.secure is not None
         if self.contexts.full:
             inner.close()
             return -ERRNO["ENOMEM"]  # Zephyr's tls_alloc finds no free context
-        return SecureSocket(inner, datagram, self.secure, self.clock, dtls_mtu(largest),
-                            self.contexts)
+        return SecureSocket(inner, datagram, self.secure, self.clock, mtu, self.contexts)
 
     def next_deadline(self) -> int | None:
         """The earliest instant (µs) a secure socket's session must be told the time."""
@@ -123,6 +122,11 @@ class StackNetwork:
         if self.stack.settings.fragments is not None:
             return MAX_UDP_PAYLOAD
         return self.stack.settings.mtu - IPV6_HEADER - UDP_HEADER
+
+    def one_frame(self, family: int) -> int:
+        """The UDP payload one link frame carries for `family` (no IP fragments)."""
+        header = IPV6_HEADER if family == AF_INET6 else IPV4_HEADER
+        return self.stack.settings.mtu - header - UDP_HEADER
 
     def max_datagram(self) -> int:
         """A datagram must fit one frame unless the stack fragments (RFC 791 §3.2)."""

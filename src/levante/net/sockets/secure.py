@@ -40,7 +40,6 @@ _STREAM_CHUNK = 8192
 # and UDP's receive buffer drops, so a peer cannot grow the kernel's memory.
 PLAINTEXT_LIMIT = 32 * 1024
 DATAGRAM_LIMIT = 16
-_IPV4_UDP_HEADERS = 28
 # TLS records made but not yet taken by the stream: sends wait (EAGAIN, not writable)
 # while this much is held, so a sender cannot grow the kernel's memory without bound.
 UNSENT_LIMIT = 32 * 1024
@@ -431,7 +430,8 @@ class SecureSocket:
             self._contexts.open.remove(self)
 
 
-def dtls_mtu(max_datagram: int) -> int:
-    """The DTLS MTU over a UDP socket: its largest datagram, within what a session
-    accepts (a datagram of more than one frame would need IP fragments)."""
-    return max(256, min(max_datagram, 1500 - _IPV4_UDP_HEADERS))
+def dtls_mtu(max_datagram: int, one_frame: int) -> int:
+    """The DTLS MTU over a UDP socket: its largest datagram, no more than one frame of
+    its family carries (IPv4's or IPv6's headers; more would need IP fragments, RFC 6347
+    §4.1.1.1), within what a session accepts."""
+    return max(256, min(max_datagram, one_frame))

@@ -3,8 +3,9 @@ samples/net/tls_client verifies `openssl s_server` (a CA and certificates made a
 time with `cryptography`) and is refused, with ECONNABORTED, a server whose certificate
 names another host or comes from another CA; `openssl s_client` verifies
 samples/net/tls_echo_server and gets its line back; the same over DTLS with
-`-dtls1_2`. Needs root: each test makes its own namespace and TAP device (prefix
-`lvtl`), uses only 192.0.2.0/24, and deletes the namespace whatever happens."""
+`-dtls1_2`; and all of it over IPv6 (the samples' overlay-ipv6.conf, OpenSSL's `-6`).
+Needs root: each test makes its own namespace and TAP device (prefix `lvtl`), uses
+only 192.0.2.0/24 and 2001:db8::/64, and deletes the namespace whatever happens."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ SERVER = SAMPLES / "net" / "tls_echo_server"
 TAP = "lvtltap0"
 DEVICE_IP = "192.0.2.1"
 HOST_IP = "192.0.2.2"
+DEVICE_IP6 = "2001:db8::1"
+HOST_IP6 = "2001:db8::2"
 PORT = "4433"
 ECONNABORTED = 113
 # How long the harness lets a peer or the device take, in wall-clock seconds: a bound
@@ -43,7 +46,7 @@ needs_root = needs_root_with("openssl")
 def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
     """A network namespace holding an up TAP device with the host's side at HOST_IP."""
     with tap_namespace("lvtl", request.node.nodeid, TAP,
-                       (f"{HOST_IP}/24",)) as name:
+                       (f"{HOST_IP}/24", f"{HOST_IP6}/64")) as name:
         yield name
 
 
@@ -65,23 +68,28 @@ def pki(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(app: Path, out: Path, board: str, dtls: bool, *defines: str) -> Path:
-    extra = ("--extra-conf", str(app / "overlay-dtls.conf")) if dtls else ()
+def build(app: Path, out: Path, board: str, dtls: bool, *defines: str,
+          ipv6: bool = False) -> Path:
+    overlays = [name for name, wanted in (("overlay-dtls.conf", dtls),
+                                          ("overlay-ipv6.conf", ipv6)) if wanted]
+    extra = tuple(item for name in overlays for item in ("--extra-conf", str(app / name)))
     result = levante("build", str(app), "-d", str(out), "-b", board, *extra, "--",
                      *(f"-D{define}" for define in defines))
     assert result.returncode == 0, result.stderr + result.stdout
     return out
 
 
-def build_client(pki: Path, board: str = "lv_m4", dtls: bool = False) -> Path:
-    return build(CLIENT, pki / f"client-{board}-{dtls}", board, dtls,
-                 f"TLS_CA_CERTIFICATE={pki / 'ca.pem'}")
+def build_client(pki: Path, board: str = "lv_m4", dtls: bool = False,
+                 ipv6: bool = False) -> Path:
+    return build(CLIENT, pki / f"client-{board}-{dtls}-{ipv6}", board, dtls,
+                 f"TLS_CA_CERTIFICATE={pki / 'ca.pem'}", ipv6=ipv6)
 
 
-def build_server(pki: Path, board: str = "lv_m4", dtls: bool = False) -> Path:
-    return build(SERVER, pki / f"server-{board}-{dtls}", board, dtls,
+def build_server(pki: Path, board: str = "lv_m4", dtls: bool = False,
+                 ipv6: bool = False) -> Path:
+    return build(SERVER, pki / f"server-{board}-{dtls}-{ipv6}", board, dtls,
                  f"TLS_SERVER_CERTIFICATE={pki / 'server.pem'}",
-                 f"TLS_SERVER_KEY={pki / 'server.key'}")
+                 f"TLS_SERVER_KEY={pki / 'server.key'}", ipv6=ipv6)
 
 
 def in_namespace(namespace: str, *command: str, cwd: Path | None = None,
@@ -130,9 +138,9 @@ def stop(*processes: subprocess.Popen[bytes]) -> None:
                 process.wait()
 
 
-def s_server(namespace: str, pki: Path, identity: str, *options: str,
+def s_server(namespace: str, pki: Path, identity: str, *options: str, family: str = "-4",
              ) -> subprocess.Popen[bytes]:
-    server = in_namespace(namespace, "openssl", "s_server", "-4", "-accept", PORT, "-cert",
+    server = in_namespace(namespace, "openssl", "s_server", family, "-accept", PORT, "-cert",
                           f"{identity}.pem", "-key", f"{identity}.key", *options, cwd=pki)
     assert b"ACCEPT" in read_until(server, b"ACCEPT")
     return server
@@ -231,3 +239,58 @@ def test_s_client_dtls_against_the_device_dtls_server(pki: Path, namespace: str)
         stop(server)
     assert b"datagram echo" in echoed, echoed
     assert b"tls_echo_server: echoing 14 bytes" in output
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+@pytest.mark.parametrize("dtls", [False, True], ids=["tls", "dtls"])
+def test_the_device_verifies_openssl_s_server_over_ipv6(pki: Path, namespace: str,
+                                                        board: str, dtls: bool) -> None:
+    build_dir = build_client(pki, board, dtls=dtls, ipv6=True)
+    server = s_server(namespace, pki, "server", *(("-dtls1_2",) if dtls else ("-rev",)),
+                      family="-6")
+    client = device(namespace, build_dir)
+    try:
+        if dtls:
+            heard = read_until(server, b"hello from levante")
+            assert server.stdin is not None
+            server.stdin.write(b"from openssl over ipv6\n")
+            server.stdin.flush()
+        output = read_until(client, b"tls_client: closed")
+        if not dtls:
+            heard = read_until(server, b"CONNECTION CLOSED")
+    finally:
+        stop(client, server)
+    assert f"connecting to {HOST_IP6} port {PORT}".encode() in output, output
+    assert b"tls_client: connected, ciphersuite 0x" in output, output
+    if dtls:
+        assert b"hello from levante" in heard, heard
+        assert b"received 23 bytes: from openssl over ipv6" in output, output
+    else:
+        assert b"received 19 bytes: etnavel morf olleh" in output, output
+        assert b"Protocol version: TLSv1.2" in heard
+
+
+@needs_root
+@pytest.mark.parametrize("dtls", [False, True], ids=["tls", "dtls"])
+def test_openssl_s_client_verifies_the_device_server_over_ipv6(pki: Path, namespace: str,
+                                                               dtls: bool) -> None:
+    build_dir = build_server(pki, dtls=dtls, ipv6=True)
+    server = device(namespace, build_dir)
+    try:
+        assert b"and IPv6" in read_until(server, b"serving port")
+        protocol = "-dtls1_2" if dtls else "-tls1_2"
+        client = in_namespace(namespace, "openssl", "s_client", "-6", protocol, "-connect",
+                              f"[{DEVICE_IP6}]:{PORT}", "-CAfile", "ca.pem",
+                              "-verify_return_error", "-verify_hostname", "server.test",
+                              "-servername", "server.test", "-quiet", cwd=pki)
+        assert client.stdin is not None
+        client.stdin.write(b"echo me over ipv6\n")
+        client.stdin.flush()
+        echoed = read_until(client, b"echo me over ipv6")
+        stop(client)
+        output = read_until(server, b"echoing")
+    finally:
+        stop(server)
+    assert b"echo me over ipv6" in echoed, echoed
+    assert b"tls_echo_server: echoing 18 bytes" in output, output

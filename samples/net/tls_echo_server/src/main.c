@@ -1,5 +1,5 @@
-/* tls_echo_server: serves port 4433 over TLS (DTLS with overlay-dtls.conf) with the
- * certificate and key given at build time, and sends back whatever a client sends,
+/* tls_echo_server: serves port 4433 over TLS (DTLS with overlay-dtls.conf; over IPv6
+ * with overlay-ipv6.conf) with the certificate and key given at build time, and sends back whatever a client sends,
  * one client after another. */
 #include <errno.h>
 #include <zephyr/kernel.h>
@@ -17,6 +17,12 @@ static const unsigned char server_key[] = {
 };
 
 static char buffer[1024];
+
+#if defined(CONFIG_NET_CONFIG_NEED_IPV6)
+#define FAMILY AF_INET6
+#else
+#define FAMILY AF_INET
+#endif
 
 /* Echo until the client closes (0) or fails; returns what ended it. */
 static int echo(int fd)
@@ -44,12 +50,16 @@ static int open_server(bool dtls)
 	sec_tag_t tags[] = { SERVER_TAG };
 	int role = TLS_DTLS_ROLE_SERVER;
 	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(PORT) };
-	int fd = socket(AF_INET, dtls ? SOCK_DGRAM : SOCK_STREAM,
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
+	struct sockaddr *where = FAMILY == AF_INET6 ? (struct sockaddr *)&any6
+						     : (struct sockaddr *)&any;
+	socklen_t where_length = FAMILY == AF_INET6 ? sizeof(any6) : sizeof(any);
+	int fd = socket(FAMILY, dtls ? SOCK_DGRAM : SOCK_STREAM,
 			dtls ? IPPROTO_DTLS_1_2 : IPPROTO_TLS_1_2);
 
 	if (fd < 0 || setsockopt(fd, SOL_TLS, TLS_SEC_TAG_LIST, tags, sizeof(tags)) < 0 ||
 	    (dtls && setsockopt(fd, SOL_TLS, TLS_DTLS_ROLE, &role, sizeof(role)) < 0) ||
-	    bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0 || (!dtls && listen(fd, 1) < 0)) {
+	    bind(fd, where, where_length) < 0 || (!dtls && listen(fd, 1) < 0)) {
 		printk("tls_echo_server: cannot serve port %d: errno %d\n", PORT, errno);
 		return -1;
 	}
@@ -72,7 +82,8 @@ int main(void)
 	if (fd < 0) {
 		return 0;
 	}
-	printk("tls_echo_server: serving port %d over %s\n", PORT, dtls ? "DTLS" : "TLS");
+	printk("tls_echo_server: serving port %d over %s and %s\n", PORT, dtls ? "DTLS" : "TLS",
+	       FAMILY == AF_INET6 ? "IPv6" : "IPv4");
 	for (;;) {
 		if (dtls) {
 			/* A DTLS server's socket serves one client at a time: the next one

@@ -97,6 +97,34 @@ def test_half_open_connections_time_out_and_free_the_backlog() -> None:
     assert layer(peer.stack).connections == {}
 
 
+@pytest.mark.parametrize(("initial_rto_us", "retry_count"),
+                         [(200_000, 9), (500_000, 3), (1_000_000, 0)])
+def test_a_half_open_connection_holds_its_slot_as_long_as_zephyrs_does(
+        initial_rto_us: int, retry_count: int) -> None:
+    """Zephyr sends a SYN,ACK again every NET_TCP_INIT_RETRANSMISSION_TIMEOUT, without
+    backoff, NET_TCP_RETRY_COUNT times, and drops the half-open connection at the next
+    expiry."""
+    peer, listener = listening(initial_rto_us=initial_rto_us, retry_count=retry_count)
+    listener.backlog = 1
+    [first] = peer.syn()
+    assert first.flags == ("ACK", "SYN")
+    sent_at = []
+    while listener.half_open:
+        deadline = peer.stack.next_deadline()
+        assert deadline is not None
+        peer.stack.advance(deadline)
+        sent_at += [deadline for segment in sent_segments(peer.stack)
+                    if segment.flags == ("ACK", "SYN")]
+        dropped_at = deadline
+    assert sent_at == [initial_rto_us * (n + 1) for n in range(retry_count)]
+    assert dropped_at == initial_rto_us * (retry_count + 1)
+    assert peer.stack.stats.get("tcp.timed_out") == 1
+    # The slot is free again: the next SYN is answered.
+    other = ScriptedPeer(peer.stack, port=40001)
+    [answer] = other.syn(now=dropped_at)
+    assert answer.flags == ("ACK", "SYN")
+
+
 @pytest.mark.parametrize(("flags", "dropped_as"), [
     (("SYN", "FIN"), "syn-fin"),
     (("SYN", "RST"), "syn-rst"),

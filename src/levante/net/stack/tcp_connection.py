@@ -403,7 +403,12 @@ class Connection:
             return
         self.retries += 1
         self.context.stats.count("tcp.retransmitted")
-        self.rto.back_off()
+        if self.state is not TcpState.SYN_RECEIVED:
+            self.rto.back_off()
+        # else Zephyr's rule for a half-open connection: its SYN,ACK goes again every
+        # NET_TCP_INIT_RETRANSMISSION_TIMEOUT, without backoff, NET_TCP_RETRY_COUNT
+        # times, so a SYN flood's slot in the backlog is back (retries + 1) × RTO after
+        # the SYN (2 s by default) rather than after minutes of doubling.
         self.rtt_probe = None  # Karn: no sample from a retransmitted segment
         self.congestion.timeout(seq_diff(self.snd_max, self.snd_una), self.send_mss)
         if self.state is TcpState.SYN_SENT:

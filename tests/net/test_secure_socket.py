@@ -321,6 +321,10 @@ def test_a_dtls_server_serves_its_first_client_then_the_next() -> None:
     ("TLS_ALPN_LIST", b"h2\0", "EINVAL"),
     ("TLS_ALPN_LIST", (b"a", b"b", b"c"), "EINVAL"),
     ("TLS_ALPN_LIST", (b"",), "EINVAL"),
+    ("TLS_ALPN_LIST", (b"x" * 256,), "EINVAL"),
+    ("TLS_ALPN_LIST", (b"\xff\xfe",), "EINVAL"),
+    ("TLS_ALPN_LIST", (b"coap", b"h\x802"), "EINVAL"),
+    ("TLS_ALPN_LIST", (b"h\x002",), "EINVAL"),
     ("TLS_HOSTNAME", (b"name",), "EINVAL"),
 ])
 def test_hostile_option_values_are_refused(option: str, value: bytes | tuple[bytes, ...]

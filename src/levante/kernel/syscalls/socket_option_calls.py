@@ -90,8 +90,14 @@ def _tls_value(kernel: Inspect, caller: Caller, name: int, value: int,
     pointers = kernel.memory.read_words(caller, value, length // WORD.size)
     if 0 in pointers:
         return -ERRNO["EINVAL"]
-    return tuple(kernel.memory.read_string(caller, pointer, TLS_ALPN_NAME_MAX + 1)
-                 for pointer in pointers)
+    # Each name is read up to its NUL and never past TLS_ALPN_NAME_MAX + 1 bytes (a name
+    # running out of the caller's memory before either faults it); one that reaches the
+    # bound has no NUL within it and is refused here, before the transport sees it.
+    names = tuple(kernel.memory.read_string(caller, pointer, TLS_ALPN_NAME_MAX + 1)
+                  for pointer in pointers)
+    if any(len(name) > TLS_ALPN_NAME_MAX for name in names):
+        return -ERRNO["EINVAL"]
+    return names
 
 
 @syscall("z_levante_zsock_setsockopt", validate=_valid_setsockopt)

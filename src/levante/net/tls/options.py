@@ -113,6 +113,10 @@ class TlsSocketOptions:
             raise TlsError("EINVAL", f"TLS_ALPN_LIST: at most {MAX_APP_PROTOCOLS} protocols")
         if any(not 0 < len(name) < 256 for name in protocols):
             raise TlsError("EINVAL", "TLS_ALPN_LIST: a name of 1 to 255 bytes each")
+        if any(not name.isascii() or b"\0" in name for name in protocols):
+            # RFC 7301 §3.1 allows any octets, but python-mbedtls gives the chosen name
+            # back as ASCII text (and mbedTLS takes C strings): refused when set.
+            raise TlsError("EINVAL", "TLS_ALPN_LIST: names of ASCII characters but NUL")
         self.alpn = tuple(protocols)
 
     def get(self, option: int, limit: int, session: TlsSession | None) -> bytes:

@@ -107,6 +107,21 @@ static void check_options(void)
 			   EINVAL);
 	zassert_fails_with(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, alpn, 3), EINVAL);
 	zassert_fails_with(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, "", 1), EINVAL);
+	/* A hostile list: each name is read no further than 256 bytes; 255 is the most a
+	 * name may have (RFC 7301), non-ASCII names are refused too. */
+	const char *one_long[] = { long_name };
+	const char *not_ascii[] = { "coap", "h\xff" };
+	const char *empty_name[] = { "coap", "" };
+
+	long_name[255] = '\0';
+	zassert_equal(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, one_long, sizeof(one_long)), 0);
+	long_name[255] = 'a';
+	zassert_fails_with(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, one_long, sizeof(one_long)),
+			   EINVAL);
+	zassert_fails_with(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, not_ascii, sizeof(not_ascii)),
+			   EINVAL);
+	zassert_fails_with(setsockopt(fd, SOL_TLS, TLS_ALPN_LIST, empty_name,
+				      sizeof(empty_name)), EINVAL);
 
 	/* The DTLS handshake timeouts: a uint32_t of milliseconds. */
 	timeout = 250;

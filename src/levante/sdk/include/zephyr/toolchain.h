@@ -9,7 +9,6 @@
 #define __fallthrough __attribute__((__fallthrough__))
 #define __no_optimization __attribute__((__optimize__("-O0")))
 #define __maybe_unused __attribute__((__unused__))
-#define __fallthrough __attribute__((__fallthrough__))
 #define __weak __attribute__((__weak__))
 /* A system call's declaration: the generated <zephyr/syscalls/...h> defines it. */
 #define __syscall static inline
@@ -21,15 +20,14 @@
 #define FUNC_NORETURN __attribute__((__noreturn__))
 #define ALWAYS_INLINE inline __attribute__((__always_inline__))
 #define CODE_UNREACHABLE __builtin_unreachable()
-/* Keeps the compiler from moving memory accesses across this point. */
-#define compiler_barrier() __asm__ volatile("" ::: "memory")
 #define ARG_UNUSED(x) (void)(x)
 /* Stops the compiler moving memory accesses across it (no CPU barrier). */
 #define compiler_barrier() __asm__ __volatile__("" ::: "memory")
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BUILD_ASSERT(cond, ...) _Static_assert(cond, "" __VA_ARGS__)
-#define STRINGIFY(x) Z_STRINGIFY(x)
+/* The one definition: <zephyr/sys/util.h> takes it from here, as in Zephyr. */
 #define Z_STRINGIFY(x) #x
+#define STRINGIFY(s) Z_STRINGIFY(s)
 
 #endif

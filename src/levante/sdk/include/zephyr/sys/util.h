@@ -3,6 +3,7 @@
 #ifndef ZEPHYR_SYS_UTIL_H
 #define ZEPHYR_SYS_UTIL_H
 
+#include <zephyr/toolchain.h>
 #include <zephyr/types.h>
 #include <zephyr/sys/util_macro.h>
 
@@ -116,10 +117,6 @@
 #define ABS(x) ((x) < 0 ? -(x) : (x))
 #define ceiling_fraction(numerator, divider) DIV_ROUND_UP(numerator, divider)
 
-#ifndef STRINGIFY
-#define Z_STRINGIFY(x) #x
-#define STRINGIFY(s) Z_STRINGIFY(s)
-#endif
 #define _DO_CONCAT(x, y) x##y
 #define CONCAT(...) UTIL_CAT(Z_CONCAT_, NUM_VA_ARGS(__VA_ARGS__))(__VA_ARGS__)
 #define Z_CONCAT_1(a) a

@@ -62,6 +62,7 @@ class System:
     request: PowerUpRequest | None = None  # how to power the board up again at a reboot
     reboots: int = 0  # sys_reboot calls the board followed
     earlier_cycles: int = 0  # simulated time of the boots before this one
+    interrupted: bool = False  # the host asked the run to stop (Ctrl-C)
 
     def run(self, max_cycles: int | None = None, follow_reboots: bool = True) -> RunEnd:
         """Run until idle, halted or `max_cycles` of simulated time, counted over every
@@ -70,9 +71,16 @@ class System:
         while True:
             remaining = None if max_cycles is None else max_cycles - self.earlier_cycles
             end = self.kernel.run(remaining)
-            if end is not RunEnd.REBOOT or not follow_reboots or self.request is None:
+            if end is not RunEnd.REBOOT or not follow_reboots or self.request is None \
+                    or self.interrupted:
                 return end
             self._power_up_again()
+
+    def interrupt(self) -> None:
+        """Stop the run at the end of the current system call (or CPU run): safe to call
+        from inside a Unicorn callback, where the kernel may be halfway through a call."""
+        self.interrupted = True
+        self.kernel.end_run()
 
     @property
     def total_cycles(self) -> int:

@@ -173,6 +173,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
     Standard input is the console input (the shell reads it with CONFIG_SHELL).
     With --gdb the board powers up and waits, stopped, for GDB to attach."""
     from levante.board.flash import NothingBootable
+    from levante.board.interrupts import interrupts_stop_the_run
     from levante.board.network import NetworkOptions
     from levante.board.system import power_up
     from levante.devices.stimulus import load_stimulus
@@ -207,8 +208,11 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
             limit = int(limit_seconds * system.kernel.config.clock_hz)
         try:
             session = _wait_for_gdb(listener, system) if listener is not None else None
-            # GDB's session holds this boot's CPU: under it, a reboot ends the run.
-            end = system.run(limit, follow_reboots=session is None)
+            with interrupts_stop_the_run(system):
+                # GDB's session holds this boot's CPU: under it, a reboot ends the run.
+                end = system.run(limit, follow_reboots=session is None)
+            if system.interrupted:
+                raise KeyboardInterrupt  # Ctrl-C came inside the CPU: the run stopped there
         except NothingBootable as error:
             # A reboot's boot stage found nothing to start: the board stays there.
             sys.stdout.flush()

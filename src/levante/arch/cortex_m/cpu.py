@@ -164,6 +164,10 @@ class UnicornCpu(DebugSupport):
 
     def __init__(self, board: Board) -> None:
         self.board = board
+        # Nonzero while Unicorn runs code: Python then runs only inside its callbacks,
+        # where the binding catches any exception (a Ctrl-C too) and the kernel may be
+        # halfway through a call, so the host defers what it would raise there.
+        self.emulating = 0
         # Unicorn's binding is only partly typed: treat the engine as dynamic.
         self.uc: Any = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(_CPU_MODELS[board.cpu])
@@ -258,8 +262,10 @@ class UnicornCpu(DebugSupport):
         end = _STUB_PAGE + len(_SET_MSPLIM_R0)
         try:
             self.uc.reg_write(arm.UC_ARM_REG_R0, limit)
+            self.emulating += 1
             self.uc.emu_start(_STUB_PAGE | 1, end)
         finally:
+            self.emulating -= 1
             self.uc.mem_protect(_STUB_PAGE, _STUB_PAGE_SIZE, UC_PROT_NONE)
         if self.uc.reg_read(arm.UC_ARM_REG_PC) != end:
             raise RuntimeError("the CPU did not accept a stack limit (MSR MSPLIM)")
@@ -307,11 +313,13 @@ class UnicornCpu(DebugSupport):
         self._on_svc = on_svc
         stepping, stepped = self._begin_step(context), False
         try:
+            self.emulating += 1
             self.uc.emu_start(context.pc | 1, _NEVER_REACHED)
         except UcError as error:
             if self._stop is None or self._stop.kind is not StopKind.FAULT:
                 self._stop = self._fault_from_error(error)
         finally:
+            self.emulating -= 1
             self._clock.limit = _UNLIMITED
             if stepping:
                 stepped = self._end_step()

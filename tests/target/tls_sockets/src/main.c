@@ -1,8 +1,8 @@
 /* Zephyr's TLS and DTLS sockets with no peer: what socket makes, every SOL_TLS option
  * set and read back and refused when hostile, a DTLS handshake that times out on
- * simulated time (TLS_DTLS_HANDSHAKE_TIMEOUT_MIN/MAX), the contexts' bound, and the
- * user rules: a user thread's options work the same, kernel memory as an option value,
- * an ALPN name or a length faults the caller. */
+ * simulated time (TLS_DTLS_HANDSHAKE_TIMEOUT_MIN/MAX) over IPv4 and IPv6, the contexts'
+ * bound, and the user rules: a user thread's options work the same, kernel memory as an
+ * option value, an ALPN name or a length faults the caller. */
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/net/socket.h>
@@ -153,14 +153,38 @@ static void check_options(void)
 	zassert_equal(close(fd), 0);
 }
 
-static void check_handshake_timeout(void)
+/* A DTLS client socket of `family` whose peer (192.0.2.2 or 2001:db8::2) never answers;
+ * its address goes to `peer`, its length is returned. */
+static socklen_t silent_peer(int family, int *fd, struct sockaddr_storage *peer)
 {
-	int fd = dtls_socket();
+	*fd = socket(family, SOCK_DGRAM, IPPROTO_DTLS_1_2);
+	zassert_true(*fd >= 3, "socket: %d (errno %d)", *fd, errno);
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)peer;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(PORT);
+		zassert_equal(inet_pton(AF_INET6, "2001:db8::2", &in6->sin6_addr), 1);
+		/* The address is usable once Duplicate Address Detection ended (1 s). */
+		k_sleep(K_MSEC(1100));
+		return sizeof(*in6);
+	}
+	struct sockaddr_in *in = (struct sockaddr_in *)peer;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(PORT);
+	zassert_equal(inet_pton(AF_INET, "192.0.2.2", &in->sin_addr), 1);
+	return sizeof(*in);
+}
+
+static void check_handshake_timeout(int family)
+{
+	int fd;
 	sec_tag_t tags[] = { PSK_TAG };
 	uint32_t shortest = 100, longest = 400;
-	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(PORT) };
+	struct sockaddr_storage peer = { 0 };
+	socklen_t peer_length = silent_peer(family, &fd, &peer);
 
-	zassert_equal(inet_pton(AF_INET, "192.0.2.2", &peer.sin_addr), 1);
 	zassert_equal(setsockopt(fd, SOL_TLS, TLS_SEC_TAG_LIST, tags, sizeof(tags)), 0);
 	zassert_equal(setsockopt(fd, SOL_TLS, TLS_DTLS_HANDSHAKE_TIMEOUT_MIN, &shortest,
 				 sizeof(shortest)), 0);
@@ -170,7 +194,7 @@ static void check_handshake_timeout(void)
 
 	/* Nobody answers: the ClientHello goes out at 0, 100 and 300 ms, and the wait of
 	 * 400 ms that follows ends the handshake. */
-	zassert_fails_with(connect(fd, (struct sockaddr *)&peer, sizeof(peer)), ETIMEDOUT);
+	zassert_fails_with(connect(fd, (struct sockaddr *)&peer, peer_length), ETIMEDOUT);
 	int64_t waited = k_uptime_get() - start;
 
 	zassert_true(waited >= 700 && waited < 800, "waited %d ms", (int)waited);
@@ -200,7 +224,12 @@ ZTEST(tls_sockets, test_options_in_a_supervisor)
 
 ZTEST(tls_sockets, test_a_silent_peer_times_the_handshake_out)
 {
-	check_handshake_timeout();
+	check_handshake_timeout(AF_INET);
+}
+
+ZTEST(tls_sockets, test_a_silent_ipv6_peer_times_the_handshake_out)
+{
+	check_handshake_timeout(AF_INET6);
 }
 
 ZTEST(tls_sockets, test_a_tag_without_credentials_fails_connect)
@@ -265,7 +294,12 @@ ZTEST_USER(tls_sockets, test_options_in_a_user_thread)
 
 ZTEST_USER(tls_sockets, test_a_user_handshake_times_out_too)
 {
-	check_handshake_timeout();
+	check_handshake_timeout(AF_INET);
+}
+
+ZTEST_USER(tls_sockets, test_a_user_ipv6_handshake_times_out_too)
+{
+	check_handshake_timeout(AF_INET6);
 }
 
 ZTEST_USER(tls_sockets, test_user_kernel_option_value_faults)

@@ -112,10 +112,8 @@ async def reset_and_wait(client: SMPClient) -> None:
 
 
 async def upload(client: SMPClient, image: bytes, upgrade: bool = False) -> int:
-    offset = 0
-    async for offset in client.upload(image, upgrade=upgrade):
-        pass
-    return offset
+    offsets = [offset async for offset in client.upload(image, upgrade=upgrade)]
+    return offsets[-1]
 
 
 async def secondary_hash(client: SMPClient) -> bytes:

@@ -7,10 +7,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smp_support import device_with, request, response, server_for
 
 from boot.boot_support import make_image
 from levante.boot.keyring import SigningKey, generate_key, trusted_key_from_public
+from levante.codecs import smp
 
 READ, WRITE = 0, 2
 OLD = make_image("1.0.0", size=3000, security_counter=1)
@@ -249,3 +252,31 @@ def test_upload_data_is_summarised_for_the_control_point() -> None:
 def test_groups_left_out_of_the_build_are_not_served() -> None:
     server, _ = server_for(device_with(OLD), image_group=False)
     assert response(server.handle(request(READ, 1, 0), "p").response)[1] == {"rc": 8}
+
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-(1 << 63), (1 << 64) - 1),
+                   st.binary(max_size=80), st.text(max_size=20),
+                   st.lists(st.integers(), max_size=3))
+KEYS = st.sampled_from(["off", "data", "len", "sha", "image", "upgrade", "hash", "confirm",
+                        "slot", "d", "query", "force", "other"])
+COMMANDS = st.sampled_from([(0, 0), (0, 2), (0, 5), (0, 6), (0, 7), (0, 8), (1, 0), (1, 1),
+                            (1, 5), (1, 6), (2, 0), (64, 1)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(COMMANDS, st.sampled_from([READ, WRITE]), st.dictionaries(KEYS, VALUES, max_size=6),
+       st.sampled_from([0, 1]))
+def test_any_request_is_answered_never_raises(command: tuple[int, int], op: int,
+                                              body: dict[str, object], version: int) -> None:
+    server, target = server_for(device_with(OLD))
+    frame = request(op, *command, body, version=version)
+    outcome = server.handle(frame, "p")
+    header, answer = response(outcome.response)
+    # Judged once, unless the codec refused the body (answered EINVAL, nothing acts).
+    try:
+        smp.decode(frame)
+        decoded = True
+    except smp.SmpBodyError:
+        decoded = False
+    assert header[6] == 7 and len(target.judged) == (1 if decoded else 0)
+    assert isinstance(answer, dict) and (decoded or answer == {"rc": 3})

@@ -122,7 +122,9 @@ class SmpService:
         assert kernel is not None and server is not None and stack is not None
         datagram = endpoint.take()
         while datagram is not None:
-            peer = f"{datagram.source}:{datagram.source_port}"
+            source = datagram.source
+            peer = f"[{source}]:{datagram.source_port}" if ":" in source \
+                else f"{source}:{datagram.source_port}"
             outcome = server.handle(datagram.payload, peer)
             self._trace(kernel, "udp", peer, outcome)
             if outcome.response is not None:

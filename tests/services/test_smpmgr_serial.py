@@ -5,7 +5,6 @@ swap, reset and see the revert; test again, confirm, and the image stays."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tty
@@ -13,20 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smpmgr_support import SMPMGR, Smpmgr
 
 from conftest import Builder
 
 APP = Path(__file__).resolve().parent / "smp_serial_app"
-SMPMGR = Path(sys.executable).parent / "smpmgr"
-READY_TRIES = 30
-
-
-def smpmgr(port: str, *arguments: str) -> str:
-    result = subprocess.run([str(SMPMGR), "--port", port, "--timeout", "5", *arguments],
-                            capture_output=True, text=True, timeout=300, check=False,
-                            env={**os.environ, "COLUMNS": "200"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 @pytest.fixture
@@ -52,40 +42,9 @@ def console_port(builder: Builder, tmp_path: Path) -> Iterator[str]:
         os.close(slave)
 
 
-def image_states(port: str) -> list[dict[str, str]]:
-    """Each image's fields as smpmgr prints them (after the device answers again)."""
-    for _ in range(READY_TRIES):
-        try:
-            text = smpmgr(port, "image", "state-read")
-        except AssertionError:
-            continue  # still rebooting
-        return [dict(re.findall(r"(\w+)=(?:HashBytes\(\s*)?'?([\w.]+)'?", block))
-                for block in text.split("ImageState(")[1:]]
-    raise AssertionError("the device never answered")
-
-
-def running_version(port: str) -> tuple[str, bool]:
-    """The active image's version, and whether it is confirmed."""
-    [active] = [image for image in image_states(port) if image["active"] == "True"]
-    return active["version"], active["confirmed"] == "True"
-
-
 def test_smpmgr_updates_a_device_over_its_console(builder: Builder,
                                                   console_port: str) -> None:
-    assert "r='hello'" in smpmgr(console_port, "os", "echo", "hello")
-    assert running_version(console_port) == ("1.0.0", True)
+    smpmgr = Smpmgr(("--port", console_port))
+    assert "r='hello'" in smpmgr("os", "echo", "hello")
     image = builder.build(APP, extra=("v2.conf",)) / "levante.signed.bin"
-    smpmgr(console_port, "image", "upload", str(image))
-    [update] = [state for state in image_states(console_port) if state["slot"] == "1"]
-    assert update["version"] == "2.0.0"
-    smpmgr(console_port, "image", "state-write", update["hash"])
-    smpmgr(console_port, "os", "reset")
-    assert running_version(console_port) == ("2.0.0", False)
-    smpmgr(console_port, "os", "reset")  # not confirmed: the boot stage reverts
-    assert running_version(console_port) == ("1.0.0", True)
-    smpmgr(console_port, "image", "state-write", update["hash"])
-    smpmgr(console_port, "os", "reset")
-    smpmgr(console_port, "image", "state-write", "--confirm")
-    assert running_version(console_port) == ("2.0.0", True)
-    smpmgr(console_port, "os", "reset")
-    assert running_version(console_port) == ("2.0.0", True)
+    smpmgr.update_and_revert_then_confirm(image, "1.0.0", "2.0.0")

@@ -1,5 +1,5 @@
-/* The SMP server is a kernel service: the application only says which image runs. The
- * server answers on UDP port 1337 (and on the console with overlay-serial.conf). */
+/* The SMP server is a kernel service: the application only says which image runs, so
+ * that a test can tell which of its images the boot stage started. */
 #include <zephyr/kernel.h>
 
 int main(void)

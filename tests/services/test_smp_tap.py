@@ -4,6 +4,7 @@ port 1337), on both boards. Needs root: the namespace, the TAP device and the ad
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -50,3 +51,33 @@ def test_smpmgr_updates_a_device_over_tap(builder: Builder, board: str, namespac
         except subprocess.TimeoutExpired:
             device.kill()
             device.wait()
+
+
+@needs_root()
+def test_smp_over_ipv6_only(builder: Builder, request: pytest.FixtureRequest,
+                            tmp_path: Path) -> None:
+    build = builder.build(APP, extra=("ipv6.conf",))
+    trace = tmp_path / "trace.jsonl"
+    with tap_namespace("lvsmp", request.node.nodeid + "v6", TAP,
+                       (f"{HOST_IP}/24", "2001:db8::2/64")) as name:
+        device = subprocess.Popen(
+            ["ip", "netns", "exec", name, sys.executable, "-m", "levante.cli", "run",
+             str(build), "--net", f"tap:{TAP}", "--flash-dir", str(tmp_path / "flash"),
+             "--trace", str(trace)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            over_ipv6 = Smpmgr(("--ip", "2001:db8::1"), ("ip", "netns", "exec", name))
+            assert over_ipv6.running_version() == ("1.0.0", True)
+            over_ipv4 = Smpmgr(("--ip", DEVICE_IP), ("ip", "netns", "exec", name))
+            with pytest.raises(AssertionError):
+                over_ipv4("os", "echo", "not served")
+        finally:
+            device.send_signal(signal.SIGINT)
+            device.wait(timeout=60)
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    served = {event["peer"].split("]")[0] for event in events
+              if event["event"] == "service_message"}
+    refused = [event for event in events if event["event"] == "smp_refused"]
+    assert served == {"[2001:db8::2"}
+    assert refused and all(event["reason"] == "SMP over IPv4 is not enabled"
+                           and event["peer"].startswith(f"{HOST_IP}:") for event in refused)

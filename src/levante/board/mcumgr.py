@@ -28,7 +28,9 @@ def smp_service(config: Config, layout: FlashLayout | None,
     serial = config.is_enabled("MCUMGR_TRANSPORT_UART")
     transports = SmpTransports(
         config.get_int("MCUMGR_TRANSPORT_UDP_PORT") if udp else None, serial,
-        config.get_int("MCUMGR_TRANSPORT_UART_MTU") if serial else 127)
+        config.get_int("MCUMGR_TRANSPORT_UART_MTU") if serial else 127,
+        udp and config.is_enabled("MCUMGR_TRANSPORT_UDP_IPV4"),
+        udp and config.is_enabled("MCUMGR_TRANSPORT_UDP_IPV6"))
     slots = None
     if layout is not None:
         image = layout.images[0]

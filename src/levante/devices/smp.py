@@ -38,8 +38,10 @@ class SmpTransports:
     """Which transports the build enabled, and their settings."""
 
     udp_port: int | None  # CONFIG_MCUMGR_TRANSPORT_UDP_PORT, None without UDP
-    serial: bool  # CONFIG_MCUMGR_TRANSPORT_UART (or _SHELL): SMP on the console
+    serial: bool  # CONFIG_MCUMGR_TRANSPORT_UART: SMP on the console
     serial_line: int = smp_serial.MAX_LINE
+    udp_ipv4: bool = True  # CONFIG_MCUMGR_TRANSPORT_UDP_IPV4
+    udp_ipv6: bool = False  # CONFIG_MCUMGR_TRANSPORT_UDP_IPV6
 
 
 class KernelSmpTarget:
@@ -123,8 +125,14 @@ class SmpService:
         datagram = endpoint.take()
         while datagram is not None:
             source = datagram.source
-            peer = f"[{source}]:{datagram.source_port}" if ":" in source \
+            ipv6 = ":" in source
+            peer = f"[{source}]:{datagram.source_port}" if ipv6 \
                 else f"{source}:{datagram.source_port}"
+            if not (self.transports.udp_ipv6 if ipv6 else self.transports.udp_ipv4):
+                kernel.trace("smp_refused", transport="udp", peer=peer, action="",
+                             reason=f"SMP over {'IPv6' if ipv6 else 'IPv4'} is not enabled")
+                datagram = endpoint.take()
+                continue
             outcome = server.handle(datagram.payload, peer)
             self._trace(kernel, "udp", peer, outcome)
             if outcome.response is not None:

@@ -58,6 +58,8 @@ class SmpServer:
         self.settings = settings
         self.limits = SmpLimits(max_frame=settings.buffer_size)
         self.images = ImageGroup(target)
+        # An echo answer must fit a response buffer with its header and CBOR around it:
+        # half a buffer leaves room for both.
         self.os = OsGroup(target, OsSettings(settings.buffer_size, settings.buffer_count,
                                              settings.buffer_size // 2))
         self.commands: dict[tuple[int, int], Command] = {}
@@ -79,9 +81,12 @@ class SmpServer:
                                           None)})
 
     def _reset(self, body: Body) -> dict[str, SmpValue]:
+        """The reset is answered first; the transport reboots once the answer went
+        (`Outcome.reset`)."""
         return {}
 
     def handle(self, data: bytes, peer: str) -> Outcome:
+        """Serve one frame from `peer` ("ADDRESS:PORT", or "uart")."""
         try:
             frame = smp.decode(data, self.limits)
         except smp.SmpBodyError as error:

@@ -4,6 +4,7 @@ console's input, responses read back from its output; an update through it boots
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -51,10 +52,12 @@ def responses(console: bytes) -> list[dict[str, object]]:
     return bodies
 
 
-def run(build: Path, flash: Path, known: Path, console_input: bytes) -> bytes:
+def run(build: Path, flash: Path, known: Path, console_input: bytes,
+        trace: Path | None = None) -> bytes:
+    tracing = ["--trace", str(trace)] if trace is not None else []
     result = subprocess.run(
         [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir", str(flash),
-         "--known-build", str(known), "--max-time", "20s"],
+         "--known-build", str(known), "--max-time", "20s", *tracing],
         input=console_input, capture_output=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -75,7 +78,8 @@ def test_an_update_over_the_console(builder: Builder, tmp_path: Path) -> None:
     requests += [bytes(ImageStatesWriteRequest(hash=digest)), bytes(ResetWriteRequest()),
                  bytes(ImageStatesReadRequest())]
     typed = b"not for SMP\n" + b"".join(lines(request) for request in requests)
-    output = run(build, tmp_path / "flash", update_build, typed)
+    trace = tmp_path / "trace.jsonl"
+    output = run(build, tmp_path / "flash", update_build, typed, trace)
     answers = responses(output)
     assert answers[0] == {"r": "over the wire"}
     uploads = answers[1:-3]
@@ -86,6 +90,14 @@ def test_an_update_over_the_console(builder: Builder, tmp_path: Path) -> None:
     assert answers[-1]["images"][0]["version"] == "2.0.0"
     assert b"levante-boot: image 0: swapping (TEST)" in output
     assert b"smp_svr: running version 2.0.0+0" in output
+    # One service_message per command, in order, each for the console's peer.
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    judged = [(event["action"], event["peer"]) for event in events
+              if event["event"] == "service_message"]
+    uploads_sent = len(requests) - 4
+    assert judged == [(action, "uart") for action in (
+        ["os.echo"] + ["image.upload"] * uploads_sent + ["image.state", "os.reset",
+                                                         "image.state"])]
 
 
 def test_broken_serial_packets_are_dropped_and_the_next_one_served(

@@ -19,6 +19,7 @@ from bench import (
     bench_mips,
     bench_net,
     bench_peer,
+    bench_smp,
     bench_syscall,
     bench_user_mode,
     bench_work,
@@ -41,6 +42,7 @@ BENCHMARKS = (
     bench_codecs_app.run_coap,
     bench_codecs_app.run_mqtt,
     bench_codecs_app.run_mqtt_publish,
+    bench_smp.run,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

@@ -11,6 +11,7 @@ from levante.arch.cortex_m.cpu import UnicornCpu
 from levante.arch.cortex_m.thumb import find_divisions
 from levante.board.flash import PoweredOn, default_flash_folder, power_on
 from levante.board.flash_port import BoardFlashPort
+from levante.board.mcumgr import smp_service
 from levante.board.network import (
     NANOSECONDS,
     BoardNetwork,
@@ -303,6 +304,11 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
                                   entropy)
     if interface is not None:
         devices.append(interface.interface)
+    # After the console, the flash and the interface: it serves on all three.
+    smp = smp_service(config, powered.layout if powered is not None else None,
+                      interface.interface.stack if interface is not None else None)
+    if smp is not None:
+        devices.append(smp)
     try:
         kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
         kernel.boot()

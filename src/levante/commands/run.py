@@ -106,6 +106,24 @@ def _console_input() -> Callable[[], bytes]:
     return read
 
 
+def _know_builds(build_dir: Path, flash_dir: Path | None, builds: tuple[Path, ...]) -> None:
+    """--known-build: the board's records learn which build made each image."""
+    from levante.board.flash import default_flash_folder, remember_build_image
+    from levante.sdk.mcuboot import SIGNED_IMAGE
+
+    if not builds:
+        return
+    folder = flash_dir or default_flash_folder(build_dir if build_dir.is_dir()
+                                               else build_dir.parent)
+    for build in builds:
+        image = build / SIGNED_IMAGE
+        if not image.is_file():
+            raise UsageError(f"--known-build {build}: no {SIGNED_IMAGE} (a build with "
+                             "CONFIG_BOOTLOADER_MCUBOOT)")
+        folder.mkdir(parents=True, exist_ok=True)
+        remember_build_image(folder, image)
+
+
 def _console() -> Callable[[bytes], None]:
     out = sys.stdout.buffer
 
@@ -157,6 +175,11 @@ def _console() -> Callable[[bytes], None]:
               type=click.Path(path_type=Path, dir_okay=False),
               help="Feed the frames of a --net-record file back at the instants they "
                    "arrived, with no link: the recorded run again, exactly.")
+@click.option("--known-build", "known_builds", multiple=True, metavar="DIR",
+              type=click.Path(path_type=Path, file_okay=False),
+              help="A build whose signed image may reach the board's flash during the "
+                   "run (an update over MCUmgr/SMP): once it boots, the run goes on "
+                   "with that build's symbols (repeatable).")
 @click.option("--gdb", "gdb_port", type=int, metavar="PORT",
               help="Wait for GDB on 127.0.0.1:PORT (target remote :PORT) with the system "
                    "stopped at its first instruction, and run under it.")
@@ -164,7 +187,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy_seed: str | None, flash_dir: Path | None, stimulus_path: Path | None,
         show_gpio: bool, net_link: str | None, forwards: tuple[str, ...],
         pcap_path: Path | None, record_path: Path | None, replay_path: Path | None,
-        gdb_port: int | None) -> None:
+        known_builds: tuple[Path, ...], gdb_port: int | None) -> None:
     """Boot BUILD_DIR (default: build/) and run until idle, halted, or --max-time.
 
     With CONFIG_BOOTLOADER_MCUBOOT the board powers on through the boot stage, from its
@@ -184,6 +207,7 @@ def run(build_dir: Path, max_time: str | None, trace_path: Path | None,
         entropy = _entropy_source(entropy_seed)
         stimulus = load_stimulus(stimulus_path) if stimulus_path is not None else []
         trace = _TraceWriter(trace_path) if trace_path is not None else None
+        _know_builds(build_dir, flash_dir, known_builds)
         listener = GdbListener(gdb_port) if gdb_port is not None else None
     except LevanteError as error:
         fail(error)

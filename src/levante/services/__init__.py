@@ -1,0 +1,1 @@
+"""The kernel's services: protocol cores (sans-IO) that act on the device for peers."""

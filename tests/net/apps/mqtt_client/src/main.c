@@ -1,0 +1,296 @@
+/*
+ * The device side of the MQTT tests. The first console line names the broker's port on
+ * the host (reached through the configured peer address) and what to do:
+ *   "PORT pubsub": connect with a will, subscribe, publish at QoS 0, 1 and 2, receive
+ *                  and acknowledge what the host publishes until "bye", see a keep-alive
+ *                  ping answered, unsubscribe, disconnect; then connect again and abort
+ *                  (the broker publishes the will);
+ *   "PORT hostile N": connect N times to a broker that answers with broken packets,
+ *                  printing how each session ended; the device stays up.
+ * Each step prints one line the test checks. With CONFIG_USERSPACE the client runs in a
+ * user thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zephyr/drivers/uart.h>
+#include <zephyr/kernel.h>
+#include <zephyr/net/mqtt.h>
+#include <zephyr/net/socket.h>
+
+#ifdef CONFIG_USERSPACE
+#include <zephyr/app_memory/app_memdomain.h>
+K_APPMEM_PARTITION_DEFINE(client_partition);
+#define CLIENT_DATA K_APP_DMEM(client_partition)
+#define CLIENT_BSS K_APP_BMEM(client_partition)
+#else
+#define CLIENT_DATA
+#define CLIENT_BSS
+#endif
+
+CLIENT_BSS static struct mqtt_client client;
+CLIENT_BSS static struct sockaddr_in broker;
+CLIENT_BSS static uint8_t rx_buffer[256];
+CLIENT_BSS static uint8_t tx_buffer[256];
+CLIENT_BSS static uint8_t payload[512];
+CLIENT_BSS static int port;
+CLIENT_BSS static char mode[16];
+CLIENT_BSS static int rounds;
+CLIENT_BSS static volatile int connacks, subacks, unsubacks, pubacks, pubcomps, pingresps;
+CLIENT_BSS static volatile int disconnected, got_bye;
+CLIENT_DATA static struct mqtt_topic will_topic = {
+	.topic = { (const uint8_t *)"levante/will", 12 }, .qos = MQTT_QOS_1_AT_LEAST_ONCE };
+CLIENT_DATA static struct mqtt_utf8 will_message = { (const uint8_t *)"gone", 4 };
+CLIENT_DATA static struct mqtt_topic subscriptions[] = {
+	{ .topic = { (const uint8_t *)"levante/in/#", 12 }, .qos = MQTT_QOS_2_EXACTLY_ONCE },
+	{ .topic = { (const uint8_t *)"levante/retained", 16 }, .qos = MQTT_QOS_1_AT_LEAST_ONCE },
+};
+
+static void on_publish(struct mqtt_client *c, const struct mqtt_evt *evt)
+{
+	const struct mqtt_publish_param *p = &evt->param.publish;
+	uint32_t length = p->message.payload.len;
+	int ret;
+
+	if (length >= sizeof(payload)) {
+		length = sizeof(payload) - 1;
+	}
+	ret = mqtt_readall_publish_payload(c, payload, length);
+	payload[ret == 0 ? length : 0] = '\0';
+	printf("publish: topic=%.*s qos=%d retain=%d id=%d payload=%s\n",
+	       (int)p->message.topic.topic.size, p->message.topic.topic.utf8,
+	       p->message.topic.qos, p->retain_flag, p->message_id, (char *)payload);
+	if (strcmp((char *)payload, "bye") == 0) {
+		got_bye = 1;
+	}
+	if (p->message.topic.qos == MQTT_QOS_1_AT_LEAST_ONCE) {
+		struct mqtt_puback_param ack = { .message_id = p->message_id };
+
+		printf("puback sent: %d\n", mqtt_publish_qos1_ack(c, &ack));
+	} else if (p->message.topic.qos == MQTT_QOS_2_EXACTLY_ONCE) {
+		struct mqtt_pubrec_param rec = { .message_id = p->message_id };
+
+		printf("pubrec sent: %d\n", mqtt_publish_qos2_receive(c, &rec));
+	}
+}
+
+static void on_event(struct mqtt_client *c, const struct mqtt_evt *evt)
+{
+	switch (evt->type) {
+	case MQTT_EVT_CONNACK:
+		printf("connack: result=%d session=%d\n", evt->result,
+		       evt->param.connack.session_present_flag);
+		connacks++;
+		break;
+	case MQTT_EVT_DISCONNECT:
+		printf("disconnect: result=%d\n", evt->result);
+		disconnected = 1;
+		break;
+	case MQTT_EVT_PUBLISH:
+		on_publish(c, evt);
+		break;
+	case MQTT_EVT_PUBACK:
+		printf("puback: id=%d\n", evt->param.puback.message_id);
+		pubacks++;
+		break;
+	case MQTT_EVT_PUBREC: {
+		struct mqtt_pubrel_param rel = { .message_id = evt->param.pubrec.message_id };
+
+		printf("pubrec: id=%d release=%d\n", rel.message_id,
+		       mqtt_publish_qos2_release(c, &rel));
+		break;
+	}
+	case MQTT_EVT_PUBREL: {
+		struct mqtt_pubcomp_param comp = { .message_id = evt->param.pubrel.message_id };
+
+		printf("pubrel: id=%d complete=%d\n", comp.message_id,
+		       mqtt_publish_qos2_complete(c, &comp));
+		break;
+	}
+	case MQTT_EVT_PUBCOMP:
+		printf("pubcomp: id=%d\n", evt->param.pubcomp.message_id);
+		pubcomps++;
+		break;
+	case MQTT_EVT_SUBACK:
+		printf("suback: id=%d codes=", evt->param.suback.message_id);
+		for (uint32_t i = 0; i < evt->param.suback.return_codes.len; i++) {
+			printf("%s%d", i ? "," : "", evt->param.suback.return_codes.data[i]);
+		}
+		printf("\n");
+		subacks++;
+		break;
+	case MQTT_EVT_UNSUBACK:
+		printf("unsuback: id=%d\n", evt->param.unsuback.message_id);
+		unsubacks++;
+		break;
+	case MQTT_EVT_PINGRESP:
+		pingresps++;
+		break;
+	}
+}
+
+/* Serve the client until *flag reaches `target`, the session ends, or time runs out. */
+static bool serve_until(volatile int *flag, int target, int timeout_ms)
+{
+	int64_t end = k_uptime_get() + timeout_ms;
+
+	while (*flag < target && !disconnected && k_uptime_get() < end) {
+		struct zsock_pollfd fds = { .fd = client.transport.tcp.sock, .events = ZSOCK_POLLIN };
+		int wait = mqtt_keepalive_time_left(&client);
+
+		if (wait < 0 || wait > 100) {
+			wait = 100;
+		}
+		if (zsock_poll(&fds, 1, wait) > 0) {
+			int ret = mqtt_input(&client);
+
+			if (ret < 0) {
+				printf("input: %d\n", ret);
+			}
+		}
+		if (!disconnected) {
+			int live = mqtt_live(&client);
+
+			if (live != 0 && live != -EAGAIN) {
+				printf("live: %d\n", live);
+			}
+		}
+	}
+	return *flag >= target;
+}
+
+static int start(bool with_will)
+{
+	mqtt_client_init(&client);
+	client.broker = &broker;
+	client.evt_cb = on_event;
+	client.client_id = MQTT_UTF8_LITERAL("levante-device");
+	client.rx_buf = rx_buffer;
+	client.rx_buf_size = sizeof(rx_buffer);
+	client.tx_buf = tx_buffer;
+	client.tx_buf_size = sizeof(tx_buffer);
+	if (with_will) {
+		client.will_topic = &will_topic;
+		client.will_message = &will_message;
+	}
+	disconnected = 0;
+	connacks = 0;
+	int ret = mqtt_connect(&client);
+
+	printf("connect: %d\n", ret);
+	return ret == 0 && serve_until(&connacks, 1, 5000) && !disconnected ? 0 : -1;
+}
+
+static void publish(const char *topic, const char *text, int qos, int id)
+{
+	struct mqtt_publish_param param = {
+		.message.topic = { .topic = { (const uint8_t *)topic, strlen(topic) }, .qos = qos },
+		.message.payload = { (uint8_t *)text, strlen(text) },
+		.message_id = id,
+	};
+
+	printf("publish sent: qos=%d %d\n", qos, mqtt_publish(&client, &param));
+}
+
+static void pubsub(void)
+{
+	struct mqtt_subscription_list list = { subscriptions, 2, 1 };
+
+	if (start(true) != 0) {
+		return;
+	}
+	printf("subscribe: %d\n", mqtt_subscribe(&client, &list));
+	serve_until(&subacks, 1, 5000);
+	publish("levante/out/q0", "zero", 0, 0);
+	publish("levante/out/q1", "one", 1, 10);
+	serve_until(&pubacks, 1, 5000);
+	publish("levante/out/q2", "two", 2, 11);
+	serve_until(&pubcomps, 1, 5000);
+	serve_until(&got_bye, 1, 20000);
+	printf("keepalive left: %s\n", mqtt_keepalive_time_left(&client) <= 2000 ? "ok" : "bad");
+	serve_until(&pingresps, 1, 5000);
+	printf("pingresp: %d unacked=%d\n", pingresps, client.unacked_ping);
+	list.list_count = 1;
+	list.message_id = 2;
+	printf("unsubscribe: %d\n", mqtt_unsubscribe(&client, &list));
+	serve_until(&unsubacks, 1, 5000);
+	printf("disconnect sent: %d\n", mqtt_disconnect(&client));
+	printf("publish after disconnect: %d\n", mqtt_publish(&client, &(struct mqtt_publish_param){
+		.message.topic = subscriptions[0] }));
+	if (start(true) == 0) {
+		printf("abort: %d\n", mqtt_abort(&client));
+	}
+}
+
+static void hostile(void)
+{
+	for (int round = 0; round < rounds; round++) {
+		mqtt_client_init(&client);
+		client.broker = &broker;
+		client.evt_cb = on_event;
+		client.client_id = MQTT_UTF8_LITERAL("levante-device");
+		client.rx_buf = rx_buffer;
+		client.rx_buf_size = sizeof(rx_buffer);
+		client.tx_buf = tx_buffer;
+		client.tx_buf_size = sizeof(tx_buffer);
+		disconnected = 0;
+		connacks = 0;
+		printf("round %d connect: %d\n", round, mqtt_connect(&client));
+		serve_until(&disconnected, 1, 5000);
+		if (!disconnected) {
+			mqtt_abort(&client);
+		}
+	}
+}
+
+static void client_main(void *p1, void *p2, void *p3)
+{
+	broker.sin_family = AF_INET;
+	broker.sin_port = htons(port);
+	inet_pton(AF_INET, CONFIG_NET_CONFIG_PEER_IPV4_ADDR, &broker.sin_addr);
+	if (strcmp(mode, "pubsub") == 0) {
+		pubsub();
+	} else if (strcmp(mode, "hostile") == 0) {
+		hostile();
+	}
+	printf("done\n");
+}
+
+static void read_command(void)
+{
+	const struct device *console = DEVICE_DT_GET(DT_CHOSEN(zephyr_console));
+	char line[48];
+	size_t length = 0;
+	unsigned char c;
+
+	while (length < sizeof(line) - 1 && uart_poll_in(console, &c) == 0 && c != '\n') {
+		line[length++] = (char)c;
+	}
+	line[length] = '\0';
+	port = atoi(line);
+	rounds = 1;
+	sscanf(line, "%*d %15s %d", mode, &rounds);
+}
+
+int main(void)
+{
+	read_command();
+#ifdef CONFIG_USERSPACE
+	static K_THREAD_STACK_DEFINE(client_stack, 4096);
+	static struct k_thread client_thread;
+	static struct k_mem_domain domain;
+	struct k_mem_partition *parts[] = { &client_partition };
+
+	k_mem_domain_init(&domain, ARRAY_SIZE(parts), parts);
+	k_tid_t tid = k_thread_create(&client_thread, client_stack, K_THREAD_STACK_SIZEOF(client_stack),
+				      client_main, NULL, NULL, NULL, 5, K_USER, K_FOREVER);
+
+	k_mem_domain_add_thread(&domain, tid);
+	k_thread_start(tid);
+	k_thread_join(&client_thread, K_FOREVER);
+	printf("user thread: %s\n", k_is_user_context() ? "?" : "joined");
+#else
+	client_main(NULL, NULL, NULL);
+#endif
+	return 0;
+}

@@ -93,6 +93,7 @@ ERRNO: dict[str, int] = {
     "ENOTCONN": 128,
     "ECONNRESET": 104,
     "ECONNREFUSED": 111,
+    "EBADMSG": 77,  # a peer's protocol bytes are malformed (the MQTT client)
 }
 
 # Thread options (Zephyr's bit values).

@@ -20,6 +20,7 @@
 
 #ifdef CONFIG_USERSPACE
 #include <zephyr/app_memory/app_memdomain.h>
+#include <zephyr/sys/libc-hooks.h>
 K_APPMEM_PARTITION_DEFINE(client_partition);
 #define CLIENT_DATA K_APP_DMEM(client_partition)
 #define CLIENT_BSS K_APP_BMEM(client_partition)
@@ -279,7 +280,7 @@ int main(void)
 	static K_THREAD_STACK_DEFINE(client_stack, 4096);
 	static struct k_thread client_thread;
 	static struct k_mem_domain domain;
-	struct k_mem_partition *parts[] = { &client_partition };
+	struct k_mem_partition *parts[] = { &client_partition, &z_libc_partition };
 
 	k_mem_domain_init(&domain, ARRAY_SIZE(parts), parts);
 	k_tid_t tid = k_thread_create(&client_thread, client_stack, K_THREAD_STACK_SIZEOF(client_stack),

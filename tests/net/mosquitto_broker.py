@@ -3,6 +3,7 @@ and a paho-mqtt client on the host as the device's other party."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -34,9 +35,12 @@ class Mosquitto:
         self.port = free_port()
         self.config = directory / "mosquitto.conf"
         self.log = directory / "mosquitto.log"
+        # Run as root, mosquitto would drop to its own user, who cannot read the test's
+        # files (the TLS listener's certificates): it stays the test's user.
+        stay = ["user root"] if os.geteuid() == 0 else []
         self.config.write_text("\n".join([
-            f"listener {self.port} 127.0.0.1", "allow_anonymous true", "persistence false",
-            *extra, ""]))
+            *stay, f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+            "persistence false", *extra, ""]))
         self.process = subprocess.Popen(["mosquitto", "-c", str(self.config)],
                                         stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_SECONDS

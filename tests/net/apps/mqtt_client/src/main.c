@@ -6,7 +6,10 @@
  *                  ping answered, unsubscribe, disconnect; then connect again and abort
  *                  (the broker publishes the will);
  *   "PORT hostile N": connect N times to a broker that answers with broken packets,
- *                  printing how each session ended; the device stays up.
+ *                  printing how each session ended; the device stays up;
+ *   "PORT tls HOST": pubsub over MQTT_TRANSPORT_SECURE, the broker's certificate checked
+ *                  against the CA that follows on the console (PEM, added under
+ *                  security tag 1) and against the name HOST.
  * Each step prints one line the test checks. With CONFIG_USERSPACE the client runs in a
  * user thread.
  */
@@ -17,6 +20,9 @@
 #include <zephyr/kernel.h>
 #include <zephyr/net/mqtt.h>
 #include <zephyr/net/socket.h>
+#include <zephyr/net/tls_credentials.h>
+
+#define CA_TAG 1
 
 #ifdef CONFIG_USERSPACE
 #include <zephyr/app_memory/app_memdomain.h>
@@ -37,6 +43,8 @@ CLIENT_BSS static uint8_t payload[512];
 CLIENT_BSS static int port;
 CLIENT_BSS static char mode[16];
 CLIENT_BSS static int rounds;
+CLIENT_BSS static char tls_hostname[64];
+CLIENT_DATA static sec_tag_t sec_tags[] = { CA_TAG };
 CLIENT_BSS static volatile int connacks, subacks, unsubacks, pubacks, pubcomps, pingresps;
 CLIENT_BSS static volatile int disconnected, got_bye;
 CLIENT_DATA static struct mqtt_topic will_topic = {
@@ -170,6 +178,15 @@ static int start(bool with_will)
 	client.rx_buf_size = sizeof(rx_buffer);
 	client.tx_buf = tx_buffer;
 	client.tx_buf_size = sizeof(tx_buffer);
+#ifdef CONFIG_MQTT_LIB_TLS
+	if (tls_hostname[0] != '\0') {
+		client.transport.type = MQTT_TRANSPORT_SECURE;
+		client.transport.tls.config.peer_verify = TLS_PEER_VERIFY_REQUIRED;
+		client.transport.tls.config.sec_tag_list = sec_tags;
+		client.transport.tls.config.sec_tag_count = ARRAY_SIZE(sec_tags);
+		client.transport.tls.config.hostname = tls_hostname;
+	}
+#endif
 	if (with_will) {
 		client.will_topic = &will_topic;
 		client.will_message = &will_message;
@@ -249,7 +266,7 @@ static void client_main(void *p1, void *p2, void *p3)
 	broker.sin_family = AF_INET;
 	broker.sin_port = htons(port);
 	inet_pton(AF_INET, CONFIG_NET_CONFIG_PEER_IPV4_ADDR, &broker.sin_addr);
-	if (strcmp(mode, "pubsub") == 0) {
+	if (strcmp(mode, "pubsub") == 0 || strcmp(mode, "tls") == 0) {
 		pubsub();
 	} else if (strcmp(mode, "hostile") == 0) {
 		hostile();
@@ -257,20 +274,51 @@ static void client_main(void *p1, void *p2, void *p3)
 	printf("done\n");
 }
 
-static void read_command(void)
+static size_t read_line(char *line, size_t size)
 {
 	const struct device *console = DEVICE_DT_GET(DT_CHOSEN(zephyr_console));
-	char line[48];
 	size_t length = 0;
 	unsigned char c;
 
-	while (length < sizeof(line) - 1 && uart_poll_in(console, &c) == 0 && c != '\n') {
+	while (length < size - 1 && uart_poll_in(console, &c) == 0 && c != '\n') {
 		line[length++] = (char)c;
 	}
 	line[length] = '\0';
+	return length;
+}
+
+/* The CA's PEM lines, up to its END line, into the kernel's credential store. */
+static void read_ca(void)
+{
+	static char pem[2048];
+	size_t used = 0;
+
+	while (used < sizeof(pem) - 80) {
+		size_t length = read_line(pem + used, sizeof(pem) - used - 1);
+
+		pem[used + length] = '\n';
+		used += length + 1;
+		if (length == 0 || strstr(pem + used - length - 1, "-----END") != NULL) {
+			break;
+		}
+	}
+	pem[used] = '\0';
+	printf("ca added: %d\n",
+	       tls_credential_add(CA_TAG, TLS_CREDENTIAL_CA_CERTIFICATE, pem, used + 1));
+}
+
+static void read_command(void)
+{
+	char line[96];
+
+	read_line(line, sizeof(line));
 	port = atoi(line);
 	rounds = 1;
 	sscanf(line, "%*d %15s %d", mode, &rounds);
+	if (strcmp(mode, "tls") == 0) {
+		sscanf(line, "%*d %*s %63s", tls_hostname);
+		read_ca();
+	}
 }
 
 int main(void)

@@ -252,6 +252,11 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
         results["bad filter"] = yield from bench.send(SUBSCRIBE, 2, 0, [(b"a/#/b", 0)])
         results["bad utf8"] = yield from bench.send(PUBLISH, 0, 0, [(b"\xff\xfe", 0)])
         results["unknown"] = yield from bench.send(2)
+        # The session's socket carries no raw bytes either way.
+        results["raw send"] = s32((yield call("z_levante_zsock_sendto", bench.fd, bench.rx, 2,
+                                              0, 0, 0)))
+        results["raw receive"] = s32((yield call("z_levante_zsock_recvfrom", bench.fd,
+                                                 bench.rx, 2, 0, 0, 0)))
         results["twice"] = s32((yield call("z_levante_mqtt_connect", bench.fd, bench.record)))
         results["3.1.0"] = s32((yield call(
             "z_levante_mqtt_connect", 99, connect_record(bench.system, bench.record, version=3))))
@@ -264,6 +269,7 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
                                              "none", "bad filter", "bad utf8", "unknown")} \
         == dict.fromkeys(("wildcard", "qos3", "no id", "long topic", "nine", "none",
                           "bad filter", "bad utf8", "unknown"), EINVAL)
+    assert results["raw send"] == EBUSY and results["raw receive"] == EBUSY
     assert results["twice"] == -ERRNO["EALREADY"] and results["3.1.0"] == -ERRNO["EBADF"]
     assert bench.broker.sent == [bench.broker.sent[0]]  # the CONNECT only
 

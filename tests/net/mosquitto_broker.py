@@ -29,7 +29,8 @@ def free_port() -> int:
 class Mosquitto:
     """mosquitto listening on 127.0.0.1:`port` (plain, or TLS with `tls` lines)."""
 
-    def __init__(self, directory: Path, extra: tuple[str, ...] = ()) -> None:
+    def __init__(self, directory: Path, extra: tuple[str, ...] = (),
+                 persistent: bool = False) -> None:
         if shutil.which("mosquitto") is None:
             pytest.fail("mosquitto is not installed (make setup installs it)")
         self.port = free_port()
@@ -38,11 +39,17 @@ class Mosquitto:
         # Run as root, mosquitto would drop to its own user, who cannot read the test's
         # files (the TLS listener's certificates): it stays the test's user.
         stay = ["user root"] if os.geteuid() == 0 else []
+        # A persistent broker keeps its sessions in the test's directory across restarts.
+        persistence = ["persistence true", f"persistence_location {directory}/"] \
+            if persistent else ["persistence false"]
         self.config.write_text("\n".join([
             *stay, f"listener {self.port} 127.0.0.1", "allow_anonymous true",
-            "persistence false", *extra, ""]))
+            *persistence, *extra, ""]))
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(["mosquitto", "-c", str(self.config)],
-                                        stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+                                        stdout=self.log.open("a"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             try:
@@ -56,6 +63,19 @@ class Mosquitto:
     def close(self) -> None:
         self.process.terminate()
         self.process.wait(10)
+
+    def restart(self) -> None:
+        """Stop (a persistent broker saves its sessions) and start again on the port."""
+        self.close()
+        self.start()
+
+    def wait_for_log(self, text: str, seconds: float = START_SECONDS) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if text in self.log.read_text():
+                return True
+            time.sleep(0.05)
+        return False
 
 
 @dataclass

@@ -102,3 +102,47 @@ def test_publish_and_subscribe_both_ways_with_mosquitto(
     if extra:
         assert "user thread: joined" in lines
         assert {event["thread"] for event in result.events("service_message")} != {"main"}
+
+
+def test_qos2_for_a_persistent_session_across_a_broker_restart(
+        builder: Builder, tmp_path: Path) -> None:
+    """The device subscribes at QoS 2 without a clean session and disconnects; a QoS 2
+    message is queued for it while it is away, the broker restarts (saving its sessions),
+    and the device, connecting again, finds its session and gets the message exactly once
+    through PUBREC, PUBREL and PUBCOMP."""
+    broker = Mosquitto(tmp_path, persistent=True)
+    done = threading.Event()
+
+    def host_side() -> None:
+        try:
+            if not broker.wait_for_log("levante-device disconnected", 20):
+                return
+            host = HostClient(broker.port)
+            host.client.publish("levante/in/queued", b"bye", qos=2).wait_for_publish(
+                MESSAGE_WAIT)
+            host.close()
+            broker.restart()
+        finally:
+            done.set()
+
+    helper = threading.Thread(target=host_side)
+    helper.start()
+    try:
+        result = builder.run(APP, "--net", "user", max_time="60s",
+                             stdin=f"{broker.port} persist\n")
+    finally:
+        helper.join(30)
+        broker.close()
+    lines = result.output.splitlines()
+    assert result.status == 0 and done.is_set(), result.errors
+    connacks = [line for line in lines if line.startswith("connack: ")]
+    assert connacks == ["connack: result=0 session=0", "connack: result=0 session=1"], \
+        result.output
+    received = [line for line in lines if line.startswith("publish: topic=levante/in/")]
+    assert len(received) == 1 and received[0].startswith(
+        "publish: topic=levante/in/queued qos=2 retain=0") and received[0].endswith("bye")
+    assert "pubrec sent: 0" in lines
+    assert any(line.startswith("pubrel: id=") and line.endswith("complete=0") for line in lines)
+    log = broker.log.read_text()
+    assert log.count(" running") == 2  # the broker did restart, its sessions saved first
+    assert log.index("Saving in-memory database") < log.rindex(" running")

@@ -7,6 +7,9 @@
  *                  (the broker publishes the will);
  *   "PORT hostile N": connect N times to a broker that answers with broken packets,
  *                  printing how each session ended; the device stays up;
+ *   "PORT persist": connect without clean session, subscribe at QoS 2, disconnect, and
+ *                  three seconds later connect again (retrying while the broker is
+ *                  down) to receive what was queued for the session meanwhile;
  *   "PORT tls HOST": pubsub over MQTT_TRANSPORT_SECURE, the broker's certificate checked
  *                  against the CA that follows on the console (PEM, added under
  *                  security tag 1) and against the name HOST.
@@ -44,8 +47,11 @@ CLIENT_BSS static int port;
 CLIENT_BSS static char mode[16];
 CLIENT_BSS static int rounds;
 CLIENT_BSS static char tls_hostname[64];
+#ifdef CONFIG_MQTT_LIB_TLS
 CLIENT_DATA static sec_tag_t sec_tags[] = { CA_TAG };
-CLIENT_BSS static volatile int connacks, subacks, unsubacks, pubacks, pubcomps, pingresps;
+#endif
+CLIENT_BSS static volatile int connacks, subacks, unsubacks, pubacks, pubcomps, pubrels;
+CLIENT_BSS static volatile int pingresps;
 CLIENT_BSS static volatile int disconnected, got_bye;
 CLIENT_DATA static struct mqtt_topic will_topic = {
 	.topic = { (const uint8_t *)"levante/will", 12 }, .qos = MQTT_QOS_1_AT_LEAST_ONCE };
@@ -114,6 +120,7 @@ static void on_event(struct mqtt_client *c, const struct mqtt_evt *evt)
 
 		printf("pubrel: id=%d complete=%d\n", comp.message_id,
 		       mqtt_publish_qos2_complete(c, &comp));
+		pubrels++;
 		break;
 	}
 	case MQTT_EVT_PUBCOMP:
@@ -168,9 +175,10 @@ static bool serve_until(volatile int *flag, int target, int timeout_ms)
 	return *flag >= target;
 }
 
-static int start(bool with_will)
+static int start(bool with_will, bool clean)
 {
 	mqtt_client_init(&client);
+	client.clean_session = clean ? 1U : 0U;
 	client.broker = &broker;
 	client.evt_cb = on_event;
 	client.client_id = MQTT_UTF8_LITERAL("levante-device");
@@ -214,7 +222,7 @@ static void pubsub(void)
 {
 	struct mqtt_subscription_list list = { subscriptions, 2, 1 };
 
-	if (start(true) != 0) {
+	if (start(true, true) != 0) {
 		return;
 	}
 	printf("subscribe: %d\n", mqtt_subscribe(&client, &list));
@@ -235,9 +243,29 @@ static void pubsub(void)
 	printf("disconnect sent: %d\n", mqtt_disconnect(&client));
 	printf("publish after disconnect: %d\n", mqtt_publish(&client, &(struct mqtt_publish_param){
 		.message.topic = subscriptions[0] }));
-	if (start(true) == 0) {
+	if (start(true, true) == 0) {
 		printf("abort: %d\n", mqtt_abort(&client));
 	}
+}
+
+static void persist(void)
+{
+	struct mqtt_subscription_list list = { subscriptions, 1, 1 };
+	int tries = 0;
+
+	if (start(false, false) != 0) {
+		return;
+	}
+	printf("subscribe: %d\n", mqtt_subscribe(&client, &list));
+	serve_until(&subacks, 1, 5000);
+	printf("disconnect sent: %d\n", mqtt_disconnect(&client));
+	k_sleep(K_SECONDS(3));
+	while (start(false, false) != 0 && ++tries < 20) {
+		k_sleep(K_MSEC(500));
+	}
+	serve_until(&got_bye, 1, 10000);
+	serve_until(&pubrels, 1, 5000);
+	printf("disconnect sent: %d\n", mqtt_disconnect(&client));
 }
 
 static void hostile(void)
@@ -268,6 +296,8 @@ static void client_main(void *p1, void *p2, void *p3)
 	inet_pton(AF_INET, CONFIG_NET_CONFIG_PEER_IPV4_ADDR, &broker.sin_addr);
 	if (strcmp(mode, "pubsub") == 0 || strcmp(mode, "tls") == 0) {
 		pubsub();
+	} else if (strcmp(mode, "persist") == 0) {
+		persist();
 	} else if (strcmp(mode, "hostile") == 0) {
 		hostile();
 	}
@@ -290,6 +320,7 @@ static size_t read_line(char *line, size_t size)
 /* The CA's PEM lines, up to its END line, into the kernel's credential store. */
 static void read_ca(void)
 {
+#ifdef CONFIG_MQTT_LIB_TLS
 	static char pem[2048];
 	size_t used = 0;
 
@@ -305,6 +336,9 @@ static void read_ca(void)
 	pem[used] = '\0';
 	printf("ca added: %d\n",
 	       tls_credential_add(CA_TAG, TLS_CREDENTIAL_CA_CERTIFICATE, pem, used + 1));
+#else
+	printf("ca added: %d\n", -ENOTSUP); /* built without CONFIG_MQTT_LIB_TLS */
+#endif
 }
 
 static void read_command(void)

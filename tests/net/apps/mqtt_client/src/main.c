@@ -10,6 +10,9 @@
  *   "PORT persist": connect without clean session, subscribe at QoS 2, disconnect, and
  *                  three seconds later connect again (retrying while the broker is
  *                  down) to receive what was queued for the session meanwhile;
+ *   "PORT args": connect, then hand the calls bad arguments: too many topics, a bad
+ *                  topic, and (last) a topic in memory the caller may not read, which
+ *                  faults a user thread and is published by a supervisor one;
  *   "PORT tls HOST": pubsub over MQTT_TRANSPORT_SECURE, the broker's certificate checked
  *                  against the CA that follows on the console (PEM, added under
  *                  security tag 1) and against the name HOST.
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zephyr/drivers/uart.h>
+#include <zephyr/fatal.h>
 #include <zephyr/kernel.h>
 #include <zephyr/net/mqtt.h>
 #include <zephyr/net/socket.h>
@@ -268,6 +272,42 @@ static void persist(void)
 	printf("disconnect sent: %d\n", mqtt_disconnect(&client));
 }
 
+/* Supervisor RAM outside the client's partition: a user thread may not read it. */
+static char private_topic[] = "levante/private";
+
+void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
+{
+	ARG_UNUSED(esf);
+	printf("fatal: reason=%u\n", reason); /* returns: only the faulting thread ends */
+}
+
+static void bad_arguments(void)
+{
+	struct mqtt_topic many[9];
+	struct mqtt_subscription_list list = { many, ARRAY_SIZE(many), 3 };
+
+	if (start(false, true) != 0) {
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(many); i++) {
+		many[i] = subscriptions[0];
+	}
+	printf("nine topics: %d\n", mqtt_subscribe(&client, &list));
+	list.list_count = 0;
+	printf("no topics: %d\n", mqtt_subscribe(&client, &list));
+	publish("levante/#", "wildcard", 0, 0);
+	publish("levante/ok", "fine", 0, 0);
+	printf("keepalive left: %s\n", mqtt_keepalive_time_left(&client) > 0 ? "ok" : "bad");
+	struct mqtt_publish_param param = {
+		.message.topic = { .topic = { (const uint8_t *)private_topic,
+					      sizeof(private_topic) - 1 } },
+		.message.payload = { (uint8_t *)"private", 7 },
+	};
+
+	printf("private topic: %d\n", mqtt_publish(&client, &param));
+	mqtt_disconnect(&client);
+}
+
 static void hostile(void)
 {
 	for (int round = 0; round < rounds; round++) {
@@ -296,6 +336,8 @@ static void client_main(void *p1, void *p2, void *p3)
 	inet_pton(AF_INET, CONFIG_NET_CONFIG_PEER_IPV4_ADDR, &broker.sin_addr);
 	if (strcmp(mode, "pubsub") == 0 || strcmp(mode, "tls") == 0) {
 		pubsub();
+	} else if (strcmp(mode, "args") == 0) {
+		bad_arguments();
 	} else if (strcmp(mode, "persist") == 0) {
 		persist();
 	} else if (strcmp(mode, "hostile") == 0) {

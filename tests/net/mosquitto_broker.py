@@ -86,11 +86,13 @@ class HostClient:
     received: list[paho.MQTTMessage] = field(default_factory=list)
     on_message: Callable[[paho.MQTTMessage], None] | None = None
     connected: threading.Event = field(default_factory=threading.Event)
+    subscribed: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.client = paho.Client(CallbackAPIVersion.VERSION2, "levante-host")
         self.client.on_connect = lambda *_: self.connected.set()
         self.client.on_message = self._message
+        self.client.on_subscribe = lambda *_: self.subscribed.set()
         self.client.connect("127.0.0.1", self.port, keepalive=30)
         self.client.loop_start()
         if not self.connected.wait(START_SECONDS):

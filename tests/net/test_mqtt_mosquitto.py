@@ -6,6 +6,7 @@ on abort, and the control point's trace of every message."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def test_publish_and_subscribe_both_ways_with_mosquitto(
         retained = host.client.publish("levante/retained", b"kept", qos=1, retain=True)
         retained.wait_for_publish(MESSAGE_WAIT)
         host.client.subscribe([("levante/out/#", 2), ("levante/will", 1)])
+        assert host.subscribed.wait(MESSAGE_WAIT)
         answered = answer_the_device(host)
         result = builder.run(APP, "--net", "user", board=board, extra=extra,
                              max_time="60s", stdin=f"{broker.port} pubsub\n")
@@ -146,3 +148,28 @@ def test_qos2_for_a_persistent_session_across_a_broker_restart(
     log = broker.log.read_text()
     assert log.count(" running") == 2  # the broker did restart, its sessions saved first
     assert log.index("Saving in-memory database") < log.rindex(" running")
+
+
+def test_a_flood_of_publishes_arrives_whole_and_in_order(
+        builder: Builder, broker: Mosquitto) -> None:
+    """QoS 0 publishes as fast as the session takes them: when the bytes waiting for the
+    socket reach the session's bound, mqtt_publish says -ENOMEM and the device waits for
+    room; every message reaches the host, in order."""
+    count = 3000
+    host = HostClient(broker.port)
+    try:
+        host.client.subscribe("levante/flood/#", 1)
+        assert host.subscribed.wait(MESSAGE_WAIT)  # before the device's first message
+        result = builder.run(APP, "--net", "user", max_time="120s",
+                             stdin=f"{broker.port} flood {count}\n")
+        deadline = time.monotonic() + MESSAGE_WAIT
+        while time.monotonic() < deadline and (
+                not host.received or host.received[-1].topic != "levante/flood/end"):
+            time.sleep(0.05)
+    finally:
+        host.close()
+    assert result.status == 0, result.errors
+    assert f"flood: {count} messages" in result.output, result.output
+    payloads = [message.payload for message in host.received if message.topic == "levante/flood"]
+    assert payloads == [b"message %08d" % index for index in range(count)]
+    assert host.received[-1].topic == "levante/flood/end"

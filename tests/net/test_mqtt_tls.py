@@ -41,6 +41,7 @@ def test_publish_and_subscribe_over_tls(builder: Builder, tmp_path: Path, board:
         host.client.publish("levante/retained", b"kept", qos=1, retain=True) \
             .wait_for_publish(MESSAGE_WAIT)
         host.client.subscribe([("levante/out/#", 2), ("levante/will", 1)])
+        assert host.subscribed.wait(MESSAGE_WAIT)
         answered = answer_the_device(host)
         result = builder.run(APP, "--net", "user", board=board, extra=("tls.conf",),
                              max_time="60s",

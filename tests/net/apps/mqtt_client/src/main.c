@@ -13,6 +13,8 @@
  *   "PORT args": connect, then hand the calls bad arguments: too many topics, a bad
  *                  topic, and (last) a topic in memory the caller may not read, which
  *                  faults a user thread and is published by a supervisor one;
+ *   "PORT flood N": publish N QoS 0 messages as fast as the session takes them, then
+ *                  one at QoS 1, and print the simulated time it took until its PUBACK;
  *   "PORT tls HOST": pubsub over MQTT_TRANSPORT_SECURE, the broker's certificate checked
  *                  against the CA that follows on the console (PEM, added under
  *                  security tag 1) and against the name HOST.
@@ -308,6 +310,43 @@ static void bad_arguments(void)
 	mqtt_disconnect(&client);
 }
 
+static void flood(void)
+{
+	char text[32];
+	int64_t begin;
+	int sent = 0;
+
+	if (start(false, true) != 0) {
+		return;
+	}
+	begin = k_uptime_get();
+	while (sent < rounds) {
+		struct mqtt_publish_param param = {
+			.message.topic = { .topic = MQTT_UTF8_LITERAL("levante/flood") },
+			.message.payload = { (uint8_t *)text,
+					     snprintf(text, sizeof(text), "message %08d", sent) },
+		};
+		int ret = mqtt_publish(&client, &param);
+
+		if (ret == -ENOMEM) { /* the bytes waiting for the socket fill the session */
+			struct zsock_pollfd fds = { .fd = client.transport.tcp.sock,
+						    .events = ZSOCK_POLLOUT };
+
+			zsock_poll(&fds, 1, 10);
+			continue;
+		}
+		if (ret != 0) {
+			printf("flood: publish %d failed: %d\n", sent, ret);
+			return;
+		}
+		sent++;
+	}
+	publish("levante/flood/end", "end", 1, 1);
+	serve_until(&pubacks, 1, 60000);
+	printf("flood: %d messages, %d ms simulated\n", sent, (int)(k_uptime_get() - begin));
+	mqtt_disconnect(&client);
+}
+
 static void hostile(void)
 {
 	for (int round = 0; round < rounds; round++) {
@@ -336,6 +375,8 @@ static void client_main(void *p1, void *p2, void *p3)
 	inet_pton(AF_INET, CONFIG_NET_CONFIG_PEER_IPV4_ADDR, &broker.sin_addr);
 	if (strcmp(mode, "pubsub") == 0 || strcmp(mode, "tls") == 0) {
 		pubsub();
+	} else if (strcmp(mode, "flood") == 0) {
+		flood();
 	} else if (strcmp(mode, "args") == 0) {
 		bad_arguments();
 	} else if (strcmp(mode, "persist") == 0) {

@@ -56,6 +56,9 @@ CLIENT_BSS static char tls_hostname[64];
 #ifdef CONFIG_MQTT_LIB_TLS
 CLIENT_DATA static sec_tag_t sec_tags[] = { CA_TAG };
 #endif
+#ifdef CONFIG_MQTT_LIB_TLS_USE_ALPN
+CLIENT_DATA static const char *alpn_names[] = { "mqtt" };
+#endif
 CLIENT_BSS static volatile int connacks, subacks, unsubacks, pubacks, pubcomps, pubrels;
 CLIENT_BSS static volatile int pingresps;
 CLIENT_BSS static volatile int disconnected, got_bye;
@@ -199,6 +202,10 @@ static int start(bool with_will, bool clean)
 		client.transport.tls.config.sec_tag_list = sec_tags;
 		client.transport.tls.config.sec_tag_count = ARRAY_SIZE(sec_tags);
 		client.transport.tls.config.hostname = tls_hostname;
+#ifdef CONFIG_MQTT_LIB_TLS_USE_ALPN
+		client.transport.tls.config.alpn_protocol_name_list = alpn_names;
+		client.transport.tls.config.alpn_protocol_name_count = ARRAY_SIZE(alpn_names);
+#endif
 	}
 #endif
 	if (with_will) {

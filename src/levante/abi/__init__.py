@@ -93,6 +93,7 @@ ERRNO: dict[str, int] = {
     "ENOTCONN": 128,
     "ECONNRESET": 104,
     "ECONNREFUSED": 111,
+    "EBADMSG": 77,  # a peer's protocol bytes are malformed (the MQTT client)
 }
 
 # Thread options (Zephyr's bit values).
@@ -533,6 +534,7 @@ _REQUIRES = {
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
     "tls_credential_": "TLS_CREDENTIALS",
+    "z_levante_mqtt_": "MQTT_LIB",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -942,6 +944,15 @@ _DECLARATIONS = (
     "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
     "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
     "int tls_credential_delete(int tag, int type)",
+    # <zephyr/net/mqtt.h>'s way into the kernel's MQTT sessions (runtime/mqtt.c): each
+    # names the session by its socket's descriptor; records are the header's
+    # struct z_levante_mqtt_connect, _message and _event.
+    "int z_levante_mqtt_connect(int sock, const void *params)",
+    "int z_levante_mqtt_send(int sock, const void *message)",
+    "int z_levante_mqtt_input(int sock, void *event, void *rx_buf, size_t rx_size)",
+    "int z_levante_mqtt_read_payload(int sock, void *buffer, size_t length)",
+    "int z_levante_mqtt_live(int sock)",
+    "int z_levante_mqtt_keepalive_left(int sock)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -35,6 +35,8 @@ _SUBSYSTEMS: dict[str, str] = {
     "TLS_CREDENTIALS_BACKEND_PROTECTED_STORAGE": "the protected-storage credential backend",
     "MBEDTLS_": "this mbedTLS option (Levante's mbedTLS runs in the kernel and is reached "
     "through TLS sockets; its C API is not linked into images)",
+    "MQTT_LIB_WEBSOCKET": "MQTT over WebSocket",
+    "MQTT_LIB_CUSTOM_TRANSPORT": "custom MQTT transports",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

@@ -74,6 +74,7 @@ class KernelConfig:
     net_max_contexts: int = 6
     net_sockets_poll_max: int = 3
     zvfs_open_max: int = 4  # CONFIG_ZVFS_OPEN_MAX: descriptors open at once
+    mqtt_lib: bool = False  # CONFIG_MQTT_LIB: the kernel's MQTT client sessions
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -160,6 +161,7 @@ class KernelConfig:
             "REBOOT": self.reboot,
             "NET_SOCKETS": self.net_sockets,
             "TLS_CREDENTIALS": self.tls_credentials,
+            "MQTT_LIB": self.net_sockets and self.mqtt_lib,
         }.get(symbol, False)
 
     @property
@@ -307,6 +309,7 @@ def _socket_settings(config: Config) -> dict[str, Any]:
         "net_max_contexts": config.get_int("NET_MAX_CONTEXTS"),
         "net_sockets_poll_max": config.get_int("NET_SOCKETS_POLL_MAX"),
         "zvfs_open_max": config.get_int("ZVFS_OPEN_MAX"),
+        "mqtt_lib": config.is_enabled("MQTT_LIB"),
     }
 
 

@@ -22,7 +22,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
     ("net_", "networking"),
-    ("mqtt_", "MQTT"),
     ("coap_", "CoAP"),
     ("bt_", "Bluetooth"),
     ("usb_", "USB"),

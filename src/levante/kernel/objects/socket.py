@@ -10,12 +10,15 @@ network keeps the endpoint (`TransportSocket`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from levante.abi import ERRNO
 from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.objects.socket_transport import NetworkService, TransportSocket
 from levante.kernel.waitq import WaitQueue
+
+if TYPE_CHECKING:
+    from levante.kernel.objects.mqtt_session import MqttSession
 
 FIRST_DESCRIPTOR = 3
 
@@ -42,6 +45,9 @@ class NetSocket:
     writers: WaitQueue = field(default_factory=WaitQueue)  # send, connect
     # zsock_poll waits registered on it (socket_poll.SocketPollWait).
     pollers: list[object] = field(default_factory=list)
+    # The MQTT client session running over it (syscalls/mqtt_calls.py), if any: it
+    # lives and ends with the socket, under the socket's permissions.
+    mqtt: MqttSession | None = None
 
     @classmethod
     def from_static(cls, address: int, fields: StaticFields) -> NetSocket:

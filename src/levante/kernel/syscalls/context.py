@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
     from levante.kernel.sched import Scheduler
+    from levante.kernel.service_control import ServicePolicy
     from levante.kernel.settings import KernelConfig
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
@@ -222,6 +223,7 @@ class Services(Inspect, Protocol):
     idle_cycles: int
     slice_end: int | None
     input_buffer: bytearray
+    service_policy: ServicePolicy | None  # the services' control point's (service_control.py)
 
     @property
     def memory(self) -> MemoryActions: ...

@@ -47,6 +47,16 @@ FLAGS_OFFSET = 24
 IOVEC = struct.Struct("<II")  # iov_base, iov_len
 
 
+def find_data_socket(kernel: Inspect, caller: Caller, descriptor: int) -> NetSocket | int:
+    """The socket for a send or receive: -EBUSY while an MQTT session runs on it (its
+    bytes are the session's: raw I/O would pass the control point by, or take the
+    broker's bytes from the session's decoder)."""
+    sock = find_socket(kernel, caller, descriptor)
+    if not isinstance(sock, int) and sock.mqtt is not None:
+        return -ERRNO["EBUSY"]
+    return sock
+
+
 def _send_limit(kernel: Inspect, sock: NetSocket) -> int:
     network = kernel.sockets.network
     if sock.kind == SOCK_DGRAM and network is not None:
@@ -56,7 +66,7 @@ def _send_limit(kernel: Inspect, sock: NetSocket) -> int:
 
 def _valid_sendto(kernel: Inspect, caller: Caller, descriptor: int, buffer: int,
                   length: int, flags: int, address: int, address_length: int) -> int | Plan:
-    sock = find_socket(kernel, caller, descriptor)
+    sock = find_data_socket(kernel, caller, descriptor)
     if isinstance(sock, int):
         return sock
     limit = _send_limit(kernel, sock)
@@ -107,7 +117,7 @@ def _message(kernel: Inspect, caller: Caller, message: int,
 
 def _valid_sendmsg(kernel: Inspect, caller: Caller, descriptor: int, message: int,
                    flags: int) -> int | Plan:
-    sock = find_socket(kernel, caller, descriptor)
+    sock = find_data_socket(kernel, caller, descriptor)
     if isinstance(sock, int):
         return sock
     copied = _message(kernel, caller, message, AccessKind.READ)
@@ -140,7 +150,7 @@ def zsock_sendmsg(kernel: Services, caller: Caller, sock: NetSocket, data: bytes
 
 def _valid_recvfrom(kernel: Inspect, caller: Caller, descriptor: int, buffer: int,
                     length: int, flags: int, address: int, address_length: int) -> int | Plan:
-    sock = find_socket(kernel, caller, descriptor)
+    sock = find_data_socket(kernel, caller, descriptor)
     if isinstance(sock, int):
         return sock
     destination = kernel.memory.buffer(caller, buffer, length, AccessKind.WRITE)
@@ -175,7 +185,7 @@ def _receive(kernel: Services, caller: Caller, sock: NetSocket,
 
 def _valid_recvmsg(kernel: Inspect, caller: Caller, descriptor: int, message: int,
                    flags: int) -> int | Plan:
-    sock = find_socket(kernel, caller, descriptor)
+    sock = find_data_socket(kernel, caller, descriptor)
     if isinstance(sock, int):
         return sock
     copied = _message(kernel, caller, message, AccessKind.WRITE)

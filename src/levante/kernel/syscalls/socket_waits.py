@@ -24,6 +24,7 @@ from levante.kernel.objects.socket_requests import (
     SendRequest,
 )
 from levante.kernel.objects.socket_transport import Received, TransportSocket
+from levante.kernel.syscalls.mqtt_io import flush as flush_mqtt
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Caller
@@ -83,6 +84,8 @@ def socket_changed(kernel: Services, sock: NetSocket) -> None:
         return  # closed meanwhile
     _serve_readers(kernel, sock)
     _serve_writers(kernel, sock)
+    if sock.mqtt is not None and sock.mqtt.outgoing and sock.transport.readiness().writable:
+        flush_mqtt(kernel, sock)  # its packets waiting for room go on now
     notify_socket_pollers(kernel, sock)
 
 

@@ -533,6 +533,7 @@ _REQUIRES = {
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
     "tls_credential_": "TLS_CREDENTIALS",
+    "z_levante_dns_": "DNS_RESOLVER",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -942,6 +943,11 @@ _DECLARATIONS = (
     "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
     "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
     "int tls_credential_delete(int tag, int type)",
+    # getaddrinfo's and dns_get_addr_info's resolver (CONFIG_DNS_RESOLVER): the
+    # addresses of `name` (AF_INET: A, AF_INET6: AAAA, AF_UNSPEC: both, A first) as
+    # struct z_levante_dns_address entries; their count, or a DNS_EAI_* code.
+    "int z_levante_dns_resolve(const char *name, int family, void *addresses, "
+    "size_t count, k_timeout_t timeout)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -178,13 +178,7 @@ static bool answer_numeric(const char *query, enum dns_query_type type, dns_reso
 	uint8_t address[16];
 	int family = type == DNS_QUERY_TYPE_A ? AF_INET : AF_INET6;
 
-#ifdef CONFIG_NET_SOCKETS
-	bool numeric = zsock_inet_pton(family, query, address) == 1;
-#else
-	bool numeric = net_addr_pton(family, query, address) == 0; /* IPv4 text only */
-#endif
-
-	if (!numeric) {
+	if (net_addr_pton(family, query, address) != 0) {
 		return false;
 	}
 	give_address(&once, family, address);

@@ -23,6 +23,7 @@ def test_names_resolve_through_the_user_gateway(builder: Builder, board: str) ->
     assert lines == [
         "getaddrinfo localhost: 192.0.2.2 port 7",  # the host's 127.0.0.1, as in QEMU
         "getaddrinfo nothing.invalid: -2 (NAME or SERVICE is unknown)",
+        "getaddrinfo localhost: 192.0.2.2 port 7",  # from the user thread
         "user localhost: 1 192.0.2.2",
         "user nothing.invalid: -2",
         "done",

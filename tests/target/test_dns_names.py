@@ -28,7 +28,7 @@ def test_names_resolve_through_dnsmasq(builder: Builder, board: str, tmp_path: P
     assert run.returncode == 0, run.stderr
     verdict = judge_ztest(run.stdout.splitlines())
     assert verdict.passed, run.stdout
-    assert len(verdict.cases) == 14
+    assert len(verdict.cases) == 15
     assert all(case.status == "passed" for case in verdict.cases)
     # The two user-mode faults (a kernel name, a kernel result buffer) ended only
     # their own threads.

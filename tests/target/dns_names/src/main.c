@@ -250,6 +250,17 @@ ZTEST_USER(dns_names, test_user_resolves_names)
 		      DNS_EAI_NONAME);
 }
 
+/* getaddrinfo is a system call in Zephyr: user threads resolve names, and wait. */
+ZTEST_USER(dns_names, test_user_getaddrinfo)
+{
+	struct addrinfo hints = { .ai_family = AF_INET };
+	struct addrinfo *result = NULL;
+
+	resolves_a_names();
+	zassert_equal(getaddrinfo("nothing.test", "80", NULL, &result), DNS_EAI_NONAME);
+	zassert_equal(getaddrinfo("silent.test", "80", &hints, &result), DNS_EAI_AGAIN);
+}
+
 ZTEST_USER(dns_names, test_user_kernel_name_faults)
 {
 	struct z_levante_dns_address found[2];

@@ -24,7 +24,7 @@ def test_names_resolve_through_dnsmasq(builder: Builder, board: str, tmp_path: P
     build_dir = builder.build(APP, board)
     with dnsmasq_link(f"names{board.replace('_', '')}", tmp_path) as link:
         run = link.run(sys.executable, "-m", "levante.cli", "run", str(build_dir),
-                       "--net", f"tap:{TAP}", "--max-time", "30s")
+                       "--net", f"tap:{TAP}", "--max-time", "15s")
     assert run.returncode == 0, run.stderr
     verdict = judge_ztest(run.stdout.splitlines())
     assert verdict.passed, run.stdout

@@ -167,7 +167,6 @@ class DnsSettings:
     max_servers: int = 5  # CONFIG_DNS_RESOLVER_MAX_SERVERS
     additional_queries: int = 1  # CONFIG_DNS_RESOLVER_ADDITIONAL_QUERIES
     max_addresses: int = 2  # CONFIG_DNS_RESOLVER_AI_MAX_ENTRIES, per family
-    getaddrinfo_timeout_ms: int = 2000  # CONFIG_NET_SOCKETS_DNS_TIMEOUT
 
 
 def dns_settings(config: Config) -> DnsSettings | None:
@@ -190,8 +189,7 @@ def dns_settings(config: Config) -> DnsSettings | None:
     return DnsSettings(tuple(servers), config.get_int("DNS_NUM_CONCUR_QUERIES"), cache,
                        max_servers=config.get_int("DNS_RESOLVER_MAX_SERVERS"),
                        additional_queries=config.get_int("DNS_RESOLVER_ADDITIONAL_QUERIES"),
-                       max_addresses=config.get_int("DNS_RESOLVER_AI_MAX_ENTRIES"),
-                       getaddrinfo_timeout_ms=config.get_int("NET_SOCKETS_DNS_TIMEOUT"))
+                       max_addresses=config.get_int("DNS_RESOLVER_AI_MAX_ENTRIES"))
 
 
 def _text(config: Config, name: str) -> str:

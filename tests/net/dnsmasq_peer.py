@@ -16,7 +16,10 @@ TAP = "lvdhcp0"
 SERVER_IP = "192.0.2.2"
 POOL = ("192.0.2.50", "192.0.2.60")
 LEASE_SECONDS = 120  # dnsmasq's shortest lease
-NAMES = {"device.test": "192.0.2.77", "broker.test": "192.0.2.78"}
+NAMES = {"device.test": "192.0.2.77", "broker.test": "192.0.2.78", "dual.test": "192.0.2.79"}
+NAMES6 = {"dual.test": "2001:db8::79", "v6.test": "2001:db8::78"}  # AAAA records
+# Queries for this name go to an upstream nobody answers for: dnsmasq stays silent.
+SILENT_NAME, SILENT_UPSTREAM = "silent.test", "192.0.2.9"
 
 needs_dnsmasq = needs_root("dnsmasq")
 
@@ -42,7 +45,8 @@ class DnsmasqLink:
 def dnsmasq_link(tag: str, folder: Path) -> Iterator[DnsmasqLink]:
     """A namespace with TAP device TAP at SERVER_IP, and dnsmasq serving it."""
     leases = folder / "dnsmasq.leases"
-    addresses = [f"--address=/{host}/{address}" for host, address in NAMES.items()]
+    addresses = [f"--address=/{host}/{address}"
+                 for names in (NAMES, NAMES6) for host, address in names.items()]
     with tap_namespace("lvdhcp", tag, TAP, (f"{SERVER_IP}/24",), loopback=True) as name:
         server = subprocess.Popen(
             ["ip", "netns", "exec", name, "dnsmasq", "--no-daemon", "--conf-file=/dev/null",
@@ -52,7 +56,8 @@ def dnsmasq_link(tag: str, folder: Path) -> Iterator[DnsmasqLink]:
              # Option 42 (NTP servers): Zephyr's dhcpv4_client sample asks for it.
              f"--dhcp-option=42,{SERVER_IP}",
              f"--dhcp-range={POOL[0]},{POOL[1]},255.255.255.0,{LEASE_SECONDS}",
-             f"--dhcp-leasefile={leases}", *addresses],
+             f"--dhcp-leasefile={leases}", *addresses,
+             f"--server=/{SILENT_NAME}/{SILENT_UPSTREAM}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             yield DnsmasqLink(name, leases)

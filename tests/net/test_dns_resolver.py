@@ -24,14 +24,16 @@ SECOND_SERVER = "192.0.2.3"
 
 
 def make_resolver(seed: int = 5, servers: tuple[str, ...] = (PEER_IP,), cache: int = 4,
-                  concurrent: int = 2) -> tuple[NetworkStack, DnsResolver]:
+                  concurrent: int = 2, max_servers: int = 5,
+                  additional_queries: int = 1) -> tuple[NetworkStack, DnsResolver]:
     stack = make_stack()
     stack.receive(arp_reply(), 0)  # no ARP in the way of the queries
     stack.receive(arp_reply(sender_ip=SECOND_SERVER, sender_mac="00:00:5e:00:53:03"), 0)
     sent(stack)
     source = random.Random(seed)
-    resolver = DnsResolver(stack, source.randbytes, tuple(DnsServer(s) for s in servers),
-                           concurrent, cache)
+    resolver = DnsResolver(stack, source.randbytes,
+                           tuple(DnsServer.parse(s) for s in servers), concurrent, cache,
+                           max_servers, additional_queries)
     return stack, resolver
 
 
@@ -208,6 +210,62 @@ def test_the_cache_is_bounded() -> None:
 
 def test_server_settings() -> None:
     assert DnsServer.parse("192.0.2.53:5353") == DnsServer("192.0.2.53", 5353)
-    for bad in ("dns.test", "192.0.2.53:0", "192.0.2.53:x"):
+    assert DnsServer.parse("[2001:DB8::0053]:15353") == DnsServer("2001:db8::53", 15353)
+    assert DnsServer.parse("2001:db8::53") == DnsServer("2001:db8::53", 53)
+    assert DnsServer.parse("[2001:db8::53]") == DnsServer("2001:db8::53", 53)
+    for bad in ("dns.test", "192.0.2.53:0", "192.0.2.53:x", "[2001:db8::53", "[::1]x",
+                "[2001:db8::53]:", "[192.0.2.1]:53", "2001:db8::53::1", "[fe80::1%lv0]"):
         with pytest.raises(SettingsError):
             DnsServer.parse(bad)
+
+
+def test_a_cname_only_answer_asks_for_the_alias() -> None:
+    stack, resolver = make_resolver(additional_queries=1)
+    done = Results()
+    resolver.resolve("www.test", RecordType.A, 0, done)
+    (_, datagram, query), = queries(stack)
+    alias = dns.ResourceRecord(name="www.test", record_type=RecordType.CNAME, ttl=60,
+                               target="cdn.test")
+    stack.receive(answer_frame(query, datagram.source_port, answers=(alias,)), 1)
+    (_, again, second), = queries(stack)  # DNS_RESOLVER_ADDITIONAL_QUERIES
+    assert second.questions[0].name == "cdn.test" and not done
+    stack.receive(answer_frame(second, again.source_port,
+                               answers=(a_record("cdn.test", "192.0.2.88"),)), 2)
+    assert done == [Resolution("www.test", RecordType.A, ("192.0.2.88",))]
+    # With no additional query allowed the chain's end without an address is no data.
+    stack, resolver = make_resolver(additional_queries=0)
+    resolver.resolve("www.test", RecordType.A, 0, done)
+    (_, datagram, query), = queries(stack)
+    stack.receive(answer_frame(query, datagram.source_port, answers=(alias,)), 1)
+    assert done[-1].error is ResolveError.NODATA and not queries(stack)
+
+
+def test_a_server_that_cannot_be_reached_is_passed_over_at_once() -> None:
+    # The stack has no IPv6 address: the IPv6 server's datagram cannot go, and the next
+    # server is asked without waiting for the attempt's timeout.
+    stack, resolver = make_resolver(servers=("[2001:db8::2]:15353", PEER_IP))
+    done = Results()
+    resolver.resolve("device.test", RecordType.A, 0, done)
+    (packet, datagram, query), = queries(stack)
+    assert packet.destination == PEER_IP and stack.stats.get("dns.unsent") == 1
+    stack.receive(answer_frame(query, datagram.source_port,
+                               answers=(a_record("device.test", "192.0.2.77"),)), 1)
+    assert done[0].addresses == ("192.0.2.77",)
+    # No server reachable at all: EAI_AGAIN at once.
+    stack, resolver = make_resolver(servers=("2001:db8::2",))
+    resolver.resolve("device.test", RecordType.A, 0, done)
+    assert done[-1].error is ResolveError.AGAIN and not resolver.queries
+
+
+def test_at_most_max_servers_are_asked() -> None:
+    stack, resolver = make_resolver(servers=(PEER_IP, SECOND_SERVER), max_servers=1)
+    assert [server.address for server in resolver.servers] == [PEER_IP]
+    done = Results()
+    resolver.resolve("slow.test", RecordType.A, 0, done)
+    asked = [packet.destination for packet, _, _ in queries(stack)]
+    while resolver.queries:
+        deadline = stack.next_deadline()
+        assert deadline is not None
+        stack.advance(deadline)
+        asked += [packet.destination for packet, _, _ in queries(stack)]
+    assert asked == [PEER_IP, PEER_IP]

@@ -19,6 +19,8 @@ from levante.sdk.unsupported import explain, first_error
     ("main.c:3:1: error: unknown type name 'bt_addr_le_t'", "Bluetooth"),
     ("x.c:1:1: error: implicit declaration of function 'net_if_get_default'",
      "networking"),
+    ("x.c:1:1: error: implicit declaration of function 'dns_resolve_init'",
+     "DNS resolver contexts"),
 ])
 def test_zephyr_families_are_named(line: str, family: str) -> None:
     sentence = explain(line)
@@ -39,6 +41,11 @@ def test_a_socket_call_without_sockets_names_the_option() -> None:
 def test_a_runtime_function_its_configuration_leaves_out_names_the_option() -> None:
     sentence = explain("main.c:24: undefined reference to `sys_reboot'")
     assert sentence == "sys_reboot needs CONFIG_REBOOT=y"
+
+
+def test_the_resolver_api_without_the_resolver_names_the_option() -> None:
+    sentence = explain("x.c:2:5: error: implicit declaration of function 'dns_get_addr_info'")
+    assert sentence == "dns_get_addr_info needs CONFIG_DNS_RESOLVER=y"
 
 
 def test_other_errors_are_left_as_the_compiler_said() -> None:

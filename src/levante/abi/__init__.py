@@ -535,6 +535,7 @@ _REQUIRES = {
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
     "tls_credential_": "TLS_CREDENTIALS",
     "z_levante_mqtt_": "MQTT_LIB",
+    "z_levante_dns_": "DNS_RESOLVER",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -953,6 +954,11 @@ _DECLARATIONS = (
     "int z_levante_mqtt_read_payload(int sock, void *buffer, size_t length)",
     "int z_levante_mqtt_live(int sock)",
     "int z_levante_mqtt_keepalive_left(int sock)",
+    # getaddrinfo's and dns_get_addr_info's resolver (CONFIG_DNS_RESOLVER): the
+    # addresses of `name` (AF_INET: A, AF_INET6: AAAA, AF_UNSPEC: both, A first) as
+    # struct z_levante_dns_address entries; their count, or a DNS_EAI_* code.
+    "int z_levante_dns_resolve(const char *name, int family, void *addresses, "
+    "size_t count, k_timeout_t timeout)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -24,6 +24,7 @@ _SUBSYSTEMS: dict[str, str] = {
     "NVS": "NVS storage", "ZMS": "ZMS storage",
     "WIFI": "Wi-Fi", "WIFI_": "Wi-Fi",
     "SLIP_": "SLIP links",
+    "LLMNR_RESOLVER": "LLMNR name resolution (RFC 4795)",
     # Levante's stack has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, UDP, TCP and TLS sockets, a
     # DHCPv4 client and a DNS resolver (net*.kconfig, tls.kconfig); the rest is to come.
     "NET_": "this part of networking (Levante has IPv4, ARP, ICMPv4, UDP, TCP, IPv6, "

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from levante.codecs import dns
 from levante.codecs.errors import CodecError
+from levante.devices.name_lookup import NameLookup, lookup_families
 from levante.devices.net_log import DropLog
 from levante.devices.network_control import InterfaceControl
-from levante.kernel.net_port import InterfaceState, PingReply
+from levante.kernel.net_port import InterfaceState, NameAnswer, PingReply
 from levante.kernel.waitq import WaitQueue
 from levante.net.configuration import Dhcpv4Settings, DnsSettings
 from levante.net.link.link import Link
@@ -98,7 +99,8 @@ class NetworkInterface:
         if self.dns_settings is not None:
             resolver = self.dns_settings
             self.resolver = DnsResolver(self.stack, draw, resolver.servers,
-                                        resolver.max_queries, resolver.cache_entries)
+                                        resolver.max_queries, resolver.cache_entries,
+                                        resolver.max_servers, resolver.additional_queries)
         settings = self.dhcpv4_settings
         if settings is not None:
             self.dhcpv4 = Dhcpv4Client(self.stack, draw, settings.initial_delay_max_s,
@@ -182,6 +184,16 @@ class NetworkInterface:
             return None
         return PingReply(reply.source, ipv4.address if ipv4 is not None else "0.0.0.0",
                          reply.ttl, reply.data_length, reply.round_trip_us)
+
+    def resolve_name(self, name: str, family: int,
+                     on_done: Callable[[NameAnswer], None]) -> Callable[[], None] | None:
+        if self.resolver is None or self.dns_settings is None:
+            on_done(NameAnswer(error="EAI_FAIL"))  # as Zephyr's without DNS_RESOLVER
+            return None
+        families = lookup_families(family, self.stack.settings.ipv6 is not None)
+        lookup = NameLookup(self.resolver, name, families, self.dns_settings.max_addresses,
+                            self._now_us, on_done)
+        return None if lookup.start() else lookup.cancel
 
     def _dhcpv4_event(self, event: str) -> None:
         self.control.raise_event(event)

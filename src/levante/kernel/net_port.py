@@ -7,6 +7,7 @@ implement it over anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -101,5 +102,26 @@ class InterfaceControl(Protocol):
         ...
 
 
-class NetworkPort(ShellAccess, InterfaceControl, Protocol):
+@dataclass(frozen=True)
+class NameAnswer:
+    """A name's addresses, each (AF_INET or AF_INET6, its 4 or 16 bytes), A records'
+    first; or why there are none, as a Zephyr DNS_EAI_* name ("EAI_NONAME", ...)."""
+
+    addresses: tuple[tuple[int, bytes], ...] = ()
+    error: str | None = None
+
+
+class NameResolution(Protocol):
+    """getaddrinfo's way to the interface's DNS resolver."""
+
+    def resolve_name(self, name: str, family: int,
+                     on_done: Callable[[NameAnswer], None]) -> Callable[[], None] | None:
+        """Resolve `name` for `family` (AF_INET, AF_INET6, or AF_UNSPEC: A then AAAA, as
+        Zephyr's getaddrinfo asks).  `on_done` is called once: before this returns
+        (which then returns None), or later from the network's input or timers, when
+        the returned function (which cancels the lookup) has not been called."""
+        ...
+
+
+class NetworkPort(ShellAccess, InterfaceControl, NameResolution, Protocol):
     """The interface as supervisor code reaches it: the shell's calls and the C API's."""

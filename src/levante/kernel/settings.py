@@ -103,6 +103,7 @@ class KernelConfig:
     net_shell: bool = False  # CONFIG_NET_SHELL: the shell's `net` commands
     networking: bool = False  # CONFIG_NETWORKING: net_if's kernel functions
     net_dhcpv4: bool = False
+    dns_resolver: bool = False  # CONFIG_DNS_RESOLVER: getaddrinfo's resolver call
     net_mgmt_event: bool = False
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
@@ -141,6 +142,7 @@ class KernelConfig:
             "NET_SHELL": self.net_shell,
             "NETWORKING": self.networking,
             "NET_DHCPV4": self.net_dhcpv4,
+            "DNS_RESOLVER": self.dns_resolver,
             "NET_MGMT_EVENT": self.net_mgmt_event,
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
@@ -235,6 +237,7 @@ class KernelConfig:
             net_shell=config.is_enabled("NET_SHELL"),
             networking=config.is_enabled("NETWORKING"),
             net_dhcpv4=config.is_enabled("NET_DHCPV4"),
+            dns_resolver=config.is_enabled("DNS_RESOLVER"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),

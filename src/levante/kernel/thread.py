@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
     from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
+    from levante.kernel.objects.name_request import NameRequest
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
     from levante.kernel.objects.poll_events import PollWait
     from levante.kernel.objects.socket_poll import SocketPollWait
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
 # What a blocked thread's waker needs, never a raw address: a receiver's buffer (a value
 # checked again when written), a sender's message (copied in when it blocked), the events
 # an event waiter wants, the unit k_sleep/k_usleep report the time left in, a heap
-# allocation's (size, alignment), a pipe transfer under way, or a mailbox message or
-# receiver's request.
+# allocation's (size, alignment), a pipe transfer under way, a mailbox message or
+# receiver's request, or where a name's addresses go.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
                  "PipeReader", "MailboxSend", "MailboxReceive", "SocketRequest",
-                 "SocketPollWait", None]
+                 "SocketPollWait", "NameRequest", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

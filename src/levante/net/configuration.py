@@ -164,11 +164,14 @@ class DnsSettings:
     servers: tuple[DnsServer, ...]
     max_queries: int
     cache_entries: int  # 0: no cache
+    max_servers: int = 5  # CONFIG_DNS_RESOLVER_MAX_SERVERS
+    additional_queries: int = 1  # CONFIG_DNS_RESOLVER_ADDITIONAL_QUERIES
+    max_addresses: int = 2  # CONFIG_DNS_RESOLVER_AI_MAX_ENTRIES, per family
 
 
 def dns_settings(config: Config) -> DnsSettings | None:
     """The resolver of a build with CONFIG_DNS_RESOLVER, or None; raises
-    `SettingsError` naming a CONFIG_DNS_SERVERn that is no IPv4 server."""
+    `SettingsError` naming a CONFIG_DNS_SERVERn that is no server address."""
     if not config.is_enabled("DNS_RESOLVER"):
         return None
     servers = []
@@ -183,7 +186,10 @@ def dns_settings(config: Config) -> DnsSettings | None:
                 raise SettingsError(f"CONFIG_DNS_SERVER{index}: {error.message}") from None
     cache = (config.get_int("DNS_RESOLVER_CACHE_MAX_ENTRIES")
              if config.is_enabled("DNS_RESOLVER_CACHE") else 0)
-    return DnsSettings(tuple(servers), config.get_int("DNS_NUM_CONCUR_QUERIES"), cache)
+    return DnsSettings(tuple(servers), config.get_int("DNS_NUM_CONCUR_QUERIES"), cache,
+                       max_servers=config.get_int("DNS_RESOLVER_MAX_SERVERS"),
+                       additional_queries=config.get_int("DNS_RESOLVER_ADDITIONAL_QUERIES"),
+                       max_addresses=config.get_int("DNS_RESOLVER_AI_MAX_ENTRIES"))
 
 
 def _text(config: Config, name: str) -> str:

@@ -21,6 +21,8 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("sys_heap_", "sys_heap"),
     ("sys_mem_blocks_", "memory blocks (sys_mem_blocks)"),
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
+    ("dns_resolve_", "DNS resolver contexts (Levante has the default resolver's "
+     "dns_get_addr_info and dns_cancel_addr_info)"),
     ("net_", "networking"),
     ("coap_", "CoAP"),
     ("bt_", "Bluetooth"),
@@ -56,7 +58,8 @@ _UNDECLARED = (
 
 
 # Functions of the C runtime that exist only with their option (not system calls).
-_RUNTIME_REQUIRES = {"sys_reboot": "REBOOT"}
+_RUNTIME_REQUIRES = {"sys_reboot": "REBOOT", "dns_get_addr_info": "DNS_RESOLVER",
+                     "dns_cancel_addr_info": "DNS_RESOLVER"}
 _SOCKET_PREFIX = "zsock_"  # <zephyr/net/socket.h>: with CONFIG_NET_SOCKETS
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from levante.codecs import dns
-from levante.codecs.addresses import ipv4_from_text
+from levante.codecs.addresses import canonical_ipv6, ipv4_from_text
 from levante.net.stack.dns_cache import DnsCache
 from levante.net.stack.settings import SettingsError
 from levante.net.stack.stack import NetworkStack
@@ -66,10 +66,21 @@ class DnsServer:
 
     @staticmethod
     def parse(text: str) -> DnsServer:
-        """'192.0.2.53' or '192.0.2.53:5353' (CONFIG_DNS_SERVERn's IPv4 forms); raises
-        `SettingsError`."""
-        address, _, port = text.strip().partition(":")
-        ipv4_from_text(address, SettingsError)
+        """CONFIG_DNS_SERVERn's forms: '192.0.2.53', '192.0.2.53:5353', '2001:db8::53'
+        or '[2001:db8::53]:5353'; raises `SettingsError`."""
+        text = text.strip()
+        if text.startswith("["):
+            address, bracket, rest = text[1:].partition("]")
+            if not bracket or (rest and not rest.startswith(":")):
+                raise SettingsError(f"DNS server {text!r} is not [IPv6]:port")
+            address, port = canonical_ipv6(address, SettingsError), rest[1:]
+            if rest and not port:
+                raise SettingsError(f"DNS server {text!r} has no port after ':'")
+        elif text.count(":") > 1:
+            address, port = canonical_ipv6(text, SettingsError), ""
+        else:
+            address, _, port = text.partition(":")
+            ipv4_from_text(address, SettingsError)
         if port and not (port.isdigit() and port.isascii() and 1 <= int(port) <= 0xFFFF):
             raise SettingsError(f"DNS server port {port!r} is not 1..65535")
         number = int(port) if port else dns.PORT
@@ -83,6 +94,8 @@ class Query:
     on_done: Done
     identifier: int
     endpoint: UdpEndpoint
+    asked_name: str = ""  # the question's name: the alias after a CNAME-only answer
+    additional_queries: int = 0  # queries for an alias still allowed
     attempts: int = 0
     server: DnsServer | None = None
     deadline: int = 0
@@ -94,12 +107,15 @@ class DnsResolver:
 
     def __init__(self, stack: NetworkStack, random: Callable[[int], bytes],
                  servers: tuple[DnsServer, ...] = (), max_queries: int = 1,
-                 cache_entries: int = 0) -> None:
+                 cache_entries: int = 0, max_servers: int = 5,
+                 additional_queries: int = 1) -> None:
         self.stack = stack
         self.random = random
         self.static_servers = servers
         self.dhcp_servers: tuple[DnsServer, ...] = ()
         self.max_queries = max_queries
+        self.max_servers = max_servers  # CONFIG_DNS_RESOLVER_MAX_SERVERS
+        self.additional_queries = additional_queries  # CONFIG_DNS_RESOLVER_ADDITIONAL_QUERIES
         self.cache = DnsCache(cache_entries)
         self.queries: list[Query] = []
         self._now = 0
@@ -107,8 +123,10 @@ class DnsResolver:
 
     @property
     def servers(self) -> tuple[DnsServer, ...]:
-        """Kconfig's servers first, then those DHCP (option 6) gave, without repeats."""
-        return tuple(dict.fromkeys(self.static_servers + self.dhcp_servers))
+        """Kconfig's servers first, then those DHCP (option 6) gave, without repeats; at
+        most `max_servers` of them."""
+        servers = tuple(dict.fromkeys(self.static_servers + self.dhcp_servers))
+        return servers[:self.max_servers]
 
     def set_dhcp_servers(self, addresses: tuple[str, ...]) -> None:
         self.dhcp_servers = tuple(DnsServer(address) for address in addresses)
@@ -142,7 +160,8 @@ class DnsResolver:
         if endpoint is None:
             on_done(Resolution(name, record_type, error=ResolveError.MEMORY), now)
             return None
-        query = Query(name, record_type, on_done, self._new_identifier(), endpoint)
+        query = Query(name, record_type, on_done, self._new_identifier(), endpoint,
+                      asked_name=name, additional_queries=self.additional_queries)
         endpoint.on_receive = lambda bound: self._take(query, bound)
         self.queries.append(query)
         self._ask_next_server(query, now)
@@ -168,21 +187,25 @@ class DnsResolver:
     # --- Internals -----------------------------------------------------------------
 
     def _ask_next_server(self, query: Query, now: int) -> None:
+        """The next attempt; a server the query cannot reach now (no address of its
+        family yet, no route) is passed over at once rather than waited for."""
         servers = self.servers
-        if query.attempts >= ROUNDS * len(servers):
-            self._complete(query, Resolution(query.name, query.record_type,
-                                             error=ResolveError.AGAIN), now)
-            return
-        server = servers[query.attempts % len(servers)]
-        query.attempts += 1
-        query.server = server
-        query.deadline = now + ATTEMPT_TIMEOUT_US
-        message = dns.DnsMessage(identifier=query.identifier, recursion_desired=True,
-                                 questions=(dns.Question(name=query.name,
-                                                         record_type=query.record_type),))
-        if self.stack.udp.send(query.endpoint, server.address, server.port,
-                               dns.encode(message), now):
-            self.stack.stats.count("dns.queries_sent")
+        while query.attempts < ROUNDS * len(servers):
+            server = servers[query.attempts % len(servers)]
+            query.attempts += 1
+            query.server = server
+            query.deadline = now + ATTEMPT_TIMEOUT_US
+            message = dns.DnsMessage(
+                identifier=query.identifier, recursion_desired=True,
+                questions=(dns.Question(name=query.asked_name,
+                                        record_type=query.record_type),))
+            if self.stack.udp.send(query.endpoint, server.address, server.port,
+                                   dns.encode(message), now):
+                self.stack.stats.count("dns.queries_sent")
+                return
+            self.stack.stats.count("dns.unsent")
+        self._complete(query, Resolution(query.name, query.record_type,
+                                         error=ResolveError.AGAIN), now)
 
     def _take(self, query: Query, endpoint: UdpEndpoint) -> None:
         while (datagram := endpoint.take()) is not None and query in self.queries:
@@ -215,17 +238,34 @@ class DnsResolver:
             stats.count("dns.server_failures")  # SERVFAIL, REFUSED, ...: the next server
             self._ask_next_server(query, now)
         else:
-            self._complete(query, self._addresses(query, message), now)
+            resolution, alias = self._addresses(query, message)
+            if resolution.error is not None and alias is not None \
+                    and query.additional_queries > 0:
+                self._ask_for_alias(query, alias, now)
+                return
+            self._complete(query, resolution, now)
+
+    def _ask_for_alias(self, query: Query, alias: str, now: int) -> None:
+        """An answer of CNAMEs only: ask again for where they lead (Zephyr's
+        DNS_RESOLVER_ADDITIONAL_QUERIES), with a new transaction id."""
+        self.stack.stats.count("dns.alias_queries")
+        query.additional_queries -= 1
+        query.asked_name = alias
+        query.identifier = self._new_identifier()
+        query.attempts = 0
+        self._ask_next_server(query, now)
 
     @staticmethod
     def _asks(question: dns.Question, query: Query) -> bool:
-        return (dns.same_name(question.name, query.name)
+        return (dns.same_name(question.name, query.asked_name)
                 and question.record_type == query.record_type
                 and question.record_class == dns.CLASS_INTERNET)
 
-    def _addresses(self, query: Query, message: dns.DnsMessage) -> Resolution:
-        """The addresses for the name, following its CNAME chain within the answer."""
-        wanted = query.name
+    def _addresses(self, query: Query,
+                   message: dns.DnsMessage) -> tuple[Resolution, str | None]:
+        """The addresses for the name, following its CNAME chain within the answer; with
+        the alias the chain ended at when that has no address here (else None)."""
+        wanted = query.asked_name
         for _ in range(MAX_CNAME_STEPS):
             alias = next((record.target for record in message.answers
                           if record.record_type == dns.RecordType.CNAME
@@ -240,10 +280,12 @@ class DnsResolver:
         addresses = tuple(dict.fromkeys(record.address for record in records
                                         if record.address is not None))
         if not addresses:
-            return Resolution(query.name, query.record_type, error=ResolveError.NODATA)
+            alias = None if dns.same_name(wanted, query.asked_name) else wanted
+            return Resolution(query.name, query.record_type,
+                              error=ResolveError.NODATA), alias
         ttl = min(record.ttl for record in records)
         self.cache.store(query.name, query.record_type, addresses, ttl, self._now)
-        return Resolution(query.name, query.record_type, addresses)
+        return Resolution(query.name, query.record_type, addresses), None
 
     def _complete(self, query: Query, resolution: Resolution, now: int) -> None:
         self._finish(query)
@@ -274,3 +316,4 @@ class DnsResolver:
             return self.stack.udp.bind(0)
         except ValueError:
             return None
+

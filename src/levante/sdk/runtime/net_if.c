@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef CONFIG_NET_SOCKETS
+#include <zephyr/net/socket.h> /* IPv6 address text */
+#endif
 
 #ifdef CONFIG_NETWORKING
 
@@ -188,6 +191,11 @@ char *net_addr_ntop(sa_family_t family, const void *src, char *dst, size_t size)
 {
 	const uint8_t *octets = src;
 
+#ifdef CONFIG_NET_SOCKETS
+	if (family == AF_INET6) {
+		return zsock_inet_ntop(family, src, dst, size); /* the socket layer's text */
+	}
+#endif
 	if (family != AF_INET) {
 		return NULL;
 	}
@@ -201,6 +209,11 @@ int net_addr_pton(sa_family_t family, const char *src, void *dst)
 {
 	uint8_t octets[4];
 
+#ifdef CONFIG_NET_SOCKETS
+	if (family == AF_INET6) {
+		return zsock_inet_pton(family, src, dst) == 1 ? 0 : -EINVAL;
+	}
+#endif
 	if (family != AF_INET) {
 		return -EAFNOSUPPORT;
 	}

@@ -1,5 +1,6 @@
 /* The C side of the socket layer (CONFIG_NET_SOCKETS): the kernel's socket slots, and
- * what needs no kernel: address text (inet_pton/ntop), numeric getaddrinfo, select over
+ * what needs no kernel: address text (inet_pton/ntop), numeric getaddrinfo (names go to
+ * z_levante_resolve_name, net_dns.c's with CONFIG_DNS_RESOLVER), select over
  * zsock_poll, and the descriptor sets. */
 #include <zephyr/kernel.h>
 
@@ -223,8 +224,8 @@ __weak int z_levante_resolve_name(const char *host, uint16_t port,
 	return DNS_EAI_FAIL; /* no resolver in this build */
 }
 
-static struct zsock_addrinfo *new_result(int family, const uint8_t *address, uint16_t port,
-					 const struct zsock_addrinfo *hints)
+struct zsock_addrinfo *z_levante_addrinfo_new(int family, const uint8_t *address,
+					      uint16_t port, const struct zsock_addrinfo *hints)
 {
 	struct zsock_addrinfo *info = calloc(1, sizeof(*info));
 
@@ -286,7 +287,7 @@ int zsock_getaddrinfo(const char *host, const char *service,
 			return DNS_EAI_FAIL;
 		}
 		memset(address, 0, sizeof(address));
-		*res = new_result(family == AF_INET6 ? AF_INET6 : AF_INET, address,
+		*res = z_levante_addrinfo_new(family == AF_INET6 ? AF_INET6 : AF_INET, address,
 				  (uint16_t)port, hints);
 		return *res != NULL ? 0 : DNS_EAI_MEMORY;
 	}
@@ -301,7 +302,7 @@ int zsock_getaddrinfo(const char *host, const char *service,
 		if (family != AF_UNSPEC && family != literal) {
 			return DNS_EAI_NONAME;
 		}
-		*res = new_result(literal, address, (uint16_t)port, hints);
+		*res = z_levante_addrinfo_new(literal, address, (uint16_t)port, hints);
 		return *res != NULL ? 0 : DNS_EAI_MEMORY;
 	}
 	if (flags & AI_NUMERICHOST) {

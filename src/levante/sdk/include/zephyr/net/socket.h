@@ -14,6 +14,7 @@
 #include <zephyr/kernel.h>
 #include <zephyr/net/net_core.h>
 #include <zephyr/net/net_ip.h>
+#include <zephyr/net/dns_resolve.h> /* enum dns_resolve_status: the DNS_EAI_* codes */
 #include <zephyr/net/socket_select.h>
 #include <levante/socket_tls.h> /* SOL_TLS and its options */
 
@@ -112,20 +113,6 @@ extern "C" {
 #define AI_NUMERICSERV 0x400
 #define NI_MAXHOST 64
 
-enum dns_resolve_status {
-	DNS_EAI_BADFLAGS = -1,
-	DNS_EAI_NONAME = -2,
-	DNS_EAI_AGAIN = -3,
-	DNS_EAI_FAIL = -4,
-	DNS_EAI_NODATA = -5,
-	DNS_EAI_FAMILY = -6,
-	DNS_EAI_SOCKTYPE = -7,
-	DNS_EAI_SERVICE = -8,
-	DNS_EAI_ADDRFAMILY = -9,
-	DNS_EAI_MEMORY = -10,
-	DNS_EAI_SYSTEM = -11,
-	DNS_EAI_OVERFLOW = -12,
-};
 
 struct zsock_pollfd {
 	int fd;
@@ -316,6 +303,12 @@ const char *zsock_gai_strerror(int errcode);
  */
 int z_levante_resolve_name(const char *host, uint16_t port,
 			   const struct zsock_addrinfo *hints, struct zsock_addrinfo **res);
+
+/* One getaddrinfo result (calloc'ed; zsock_freeaddrinfo frees it), for a 4- or 16-byte
+ * address in network order; socktype and protocol follow the hints. */
+struct zsock_addrinfo *z_levante_addrinfo_new(int family, const uint8_t *address,
+					      uint16_t port,
+					      const struct zsock_addrinfo *hints);
 
 #if defined(CONFIG_NET_SOCKETS_POSIX_NAMES) || defined(CONFIG_POSIX_API)
 

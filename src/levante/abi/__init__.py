@@ -532,6 +532,7 @@ _REQUIRES = {
     "z_levante_net_if_": "NETWORKING",
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
+    "z_levante_conn_mgr": "NET_CONNECTION_MANAGER",
     "tls_credential_": "TLS_CREDENTIALS",
 }
 
@@ -597,6 +598,7 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
     "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
     "z_levante_net_mgmt_take",
+    "z_levante_conn_mgr",  # the connection manager is a kernel API in Zephyr
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
 })
@@ -942,6 +944,8 @@ _DECLARATIONS = (
     "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
     "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
     "int tls_credential_delete(int tag, int type)",
+    # <zephyr/net/conn_mgr_monitor.h>: resend, ignore, watch, is-ignored (0 to 3).
+    "int z_levante_conn_mgr(int request)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -113,6 +113,8 @@ class NetworkInterface:
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
             self.stack.link_up(self._microseconds(kernel.now))
+        if kernel.config.net_connection_manager:
+            self.control.watch_connectivity()
 
     # --- InterfaceControl (the C API's kernel functions) -----------------------------
 
@@ -128,7 +130,17 @@ class NetworkInterface:
         return self.control.state()
 
     def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
-        return self.control.set_ipv4(what, value, address_type)
+        refused = self.control.set_ipv4(what, value, address_type)
+        self.control.update_connectivity()
+        return refused
+
+    def connection_request(self, request: int) -> int | None:
+        monitor = self.control.connections
+        if monitor is None:
+            return None
+        answer = monitor.request(request)
+        self.control.update_connectivity()  # ignoring a ready interface disconnects it
+        return answer
 
     def dhcpv4_start(self) -> None:
         if self.dhcpv4 is not None:
@@ -185,6 +197,7 @@ class NetworkInterface:
 
     def _dhcpv4_event(self, event: str) -> None:
         self.control.raise_event(event)
+        self.control.update_connectivity()
         # DHCP option 6: the servers the lease names join the configured ones.
         client = self.dhcpv4
         if event == "IPV4_DHCP_BOUND" and self.resolver is not None and client is not None \
@@ -284,6 +297,7 @@ class NetworkInterface:
         if self.sockets is not None:
             self.sockets.advance(self._microseconds(kernel.now))  # DTLS retransmissions
         self._transmit(kernel.now)
+        self.control.update_connectivity()  # DAD done, a lease bound, ...
 
     def _transmit(self, cycle: int) -> None:
         for frame in self.stack.take_outgoing():

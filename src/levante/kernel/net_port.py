@@ -87,6 +87,11 @@ class InterfaceControl(Protocol):
         """Option `code` of the last ACK (one the codec keeps raw), or None."""
         ...
 
+    def connection_request(self, request: int) -> int | None:
+        """A connection manager request (devices/connection_manager.py's REQUESTS): its
+        answer, or None when the build has no connection manager."""
+        ...
+
     def take_event(self) -> int | None:
         """The oldest net_mgmt event not yet taken (its 32-bit NET_EVENT_* code)."""
         ...

@@ -103,6 +103,7 @@ class KernelConfig:
     networking: bool = False  # CONFIG_NETWORKING: net_if's kernel functions
     net_dhcpv4: bool = False
     net_mgmt_event: bool = False
+    net_connection_manager: bool = False
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
@@ -141,6 +142,7 @@ class KernelConfig:
             "NETWORKING": self.networking,
             "NET_DHCPV4": self.net_dhcpv4,
             "NET_MGMT_EVENT": self.net_mgmt_event,
+            "NET_CONNECTION_MANAGER": self.net_connection_manager,
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
@@ -234,6 +236,7 @@ class KernelConfig:
             networking=config.is_enabled("NETWORKING"),
             net_dhcpv4=config.is_enabled("NET_DHCPV4"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
+            net_connection_manager=config.is_enabled("NET_CONNECTION_MANAGER"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),

@@ -140,3 +140,20 @@ def z_levante_net_mgmt_take(kernel: Services, caller: Caller, event: int) -> int
         return ENOENT
     kernel.memory.write(caller, event, code.to_bytes(4, "little"))
     return 0
+
+
+# <zephyr/net/conn_mgr_monitor.h>'s requests: resend the status, ignore the interface,
+# watch it again, ask whether it is ignored.
+CONN_MGR_REQUESTS = range(4)
+
+
+def _valid_conn_mgr(kernel: Inspect, caller: Caller, request: int) -> int | Plan:
+    return (request,) if request in CONN_MGR_REQUESTS else EINVAL
+
+
+@syscall("z_levante_conn_mgr", validate=_valid_conn_mgr)
+def z_levante_conn_mgr(kernel: Services, caller: Caller, request: int) -> int:
+    if kernel.network is None:
+        return ENODEV
+    answer = kernel.network.connection_request(request)
+    return ENODEV if answer is None else answer

@@ -134,6 +134,13 @@ class NetworkInterface:
         self.control.update_connectivity()
         return refused
 
+    def config_ready(self) -> bool:
+        return self.control.config_ready()
+
+    @property
+    def config_waiters(self) -> WaitQueue:
+        return self.control.config_waiters
+
     def connection_request(self, request: int) -> int | None:
         monitor = self.control.connections
         if monitor is None:

@@ -14,6 +14,7 @@ from levante.kernel.net_port import ADDRESS_TYPES, InterfaceState
 from levante.kernel.waitq import WaitQueue
 from levante.net.stack import NetworkStack
 from levante.net.stack.dhcpv4_client import DhcpState, Dhcpv4Client
+from levante.net.stack.ipv6_addresses import AddressState
 from levante.net.stack.ipv6_settings import is_link_local
 from levante.net.stack.settings import Ipv4Settings, SettingsError
 
@@ -51,6 +52,16 @@ class InterfaceControl:
         self.waiters = WaitQueue()
         # CONFIG_NET_CONNECTION_MANAGER: set when the build has it.
         self.connections: ConnectionMonitor | None = None
+        self.config_waiters = WaitQueue()  # net_config's wait before main()
+
+    def config_ready(self) -> bool:
+        """net_config's condition: the configured IPv6 address, if any, is preferred
+        (its DAD passed). A static IPv4 address is usable at once."""
+        ipv6 = self.stack.ipv6
+        if ipv6 is None or ipv6.settings.static_address is None:
+            return True
+        entry = ipv6.addresses.find(ipv6.settings.static_address)
+        return entry is not None and entry.state is AddressState.PREFERRED
 
     def watch_connectivity(self) -> None:
         """Raise the connection manager's L4 events from now on."""
@@ -58,8 +69,12 @@ class InterfaceControl:
         self.update_connectivity()
 
     def update_connectivity(self) -> None:
-        """Tell the connection manager the interface's state (after anything that may
-        change it: frames, timers, address calls)."""
+        """Tell net_config's waiter and the connection manager the interface's state
+        (after anything that may change it: frames, timers, address calls)."""
+        if self.config_waiters.best() is not None and self.config_ready() \
+                and self.kernel is not None:
+            while (waiter := self.config_waiters.pop_best()) is not None:
+                self.kernel.wake(waiter, 0)
         if self.connections is None:
             return
         stack = self.stack

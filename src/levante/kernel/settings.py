@@ -74,6 +74,7 @@ class KernelConfig:
     net_max_contexts: int = 6
     net_sockets_poll_max: int = 3
     zvfs_open_max: int = 4  # CONFIG_ZVFS_OPEN_MAX: descriptors open at once
+    zvfs_eventfd_max: int = 0  # CONFIG_ZVFS_EVENTFD_MAX (0: no eventfd)
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -143,6 +144,7 @@ class KernelConfig:
             "NET_DHCPV4": self.net_dhcpv4,
             "NET_MGMT_EVENT": self.net_mgmt_event,
             "NET_CONNECTION_MANAGER": self.net_connection_manager,
+            "ZVFS_EVENTFD": self.zvfs_eventfd_max > 0,
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
@@ -310,6 +312,8 @@ def _socket_settings(config: Config) -> dict[str, Any]:
         "net_max_contexts": config.get_int("NET_MAX_CONTEXTS"),
         "net_sockets_poll_max": config.get_int("NET_SOCKETS_POLL_MAX"),
         "zvfs_open_max": config.get_int("ZVFS_OPEN_MAX"),
+        "zvfs_eventfd_max": config.get_int("ZVFS_EVENTFD_MAX")
+        if config.is_enabled("ZVFS_EVENTFD") else 0,
     }
 
 

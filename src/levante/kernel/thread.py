@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
+    from levante.kernel.objects.eventfd import EventFdRead, EventFdWrite
     from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
     from levante.kernel.objects.poll_events import PollWait
@@ -30,10 +31,10 @@ if TYPE_CHECKING:
 # checked again when written), a sender's message (copied in when it blocked), the events
 # an event waiter wants, the unit k_sleep/k_usleep report the time left in, a heap
 # allocation's (size, alignment), a pipe transfer under way, or a mailbox message or
-# receiver's request.
+# receiver's request, an eventfd reader's buffer or writer's value.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
                  "PipeReader", "MailboxSend", "MailboxReceive", "SocketRequest",
-                 "SocketPollWait", None]
+                 "SocketPollWait", "EventFdRead", "EventFdWrite", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

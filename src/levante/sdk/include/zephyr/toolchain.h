@@ -21,15 +21,13 @@
 #define FUNC_NORETURN __attribute__((__noreturn__))
 #define ALWAYS_INLINE inline __attribute__((__always_inline__))
 #define CODE_UNREACHABLE __builtin_unreachable()
-/* Keeps the compiler from moving memory accesses across this point. */
-#define compiler_barrier() __asm__ volatile("" ::: "memory")
 #define ARG_UNUSED(x) (void)(x)
 /* Stops the compiler moving memory accesses across it (no CPU barrier). */
 #define compiler_barrier() __asm__ __volatile__("" ::: "memory")
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BUILD_ASSERT(cond, ...) _Static_assert(cond, "" __VA_ARGS__)
-#define STRINGIFY(x) Z_STRINGIFY(x)
+#define STRINGIFY(s) Z_STRINGIFY(s)
 #define Z_STRINGIFY(x) #x
 
 #endif

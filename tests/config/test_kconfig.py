@@ -430,10 +430,6 @@ def test_unchanged_configuration_leaves_files_untouched(
             "prj.conf:2: malformed line 'PRINTK=y' (expected CONFIG_NAME=value or a # comment)",
         ),
         (
-            "\n\n\nCONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n",
-            "prj.conf:5: CONFIG_TIMESLICE_SIZE=10 was not applied: depends on TIMESLICING",
-        ),
-        (
             "CONFIG_ASSERT_VERBOSE=y\n",
             "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT",
         ),
@@ -720,6 +716,26 @@ def test_a_symbol_assigned_twice_in_one_fragment_is_warned(tmp_path: Path) -> No
     assert warnings == ["prj.conf:3: warning: CONFIG_EVENTS was already assigned on line 1; "
                         "this value counts"]
     assert not config.is_enabled("EVENTS")
+
+
+def test_a_value_for_a_feature_that_is_off_lapses_with_a_warning(tmp_path: Path) -> None:
+    # Zephyr's kconfig.py warns and goes on (echo_client sets CONFIG_MAX_THREAD_BYTES
+    # without CONFIG_USERSPACE); a bool asking for a feature stays an error.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text("CONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n"
+                                  "CONFIG_MAX_THREAD_BYTES=3\n")
+    warnings: list[str] = []
+    config = configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    assert warnings == [
+        "prj.conf:2: warning: CONFIG_TIMESLICE_SIZE=10 was not applied: depends on "
+        "TIMESLICING (the setting lapses)",
+        "prj.conf:3: warning: CONFIG_MAX_THREAD_BYTES=3 was not applied: depends on "
+        "USERSPACE (the setting lapses)"]
+    assert not config.is_enabled("USERSPACE") and "TIMESLICE_SIZE" not in config.values
+    (app / "prj.conf").write_text("CONFIG_ASSERT=n\nCONFIG_ASSERT_VERBOSE=y\n")
+    with pytest.raises(ConfigError, match="ASSERT_VERBOSE=y was not applied: depends on"):
+        configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
 
 
 # --- An application's own Kconfig file -------------------------------------------------

@@ -124,7 +124,8 @@ class NetworkInterface:
             return None
         return SecureProvision(kernel.tls_credentials.lookup, self.tls_library,
                                kernel.config.net_sockets_dtls,
-                               kernel.config.net_sockets_tls_max_contexts)
+                               kernel.config.net_sockets_tls_max_contexts,
+                               kernel.config.net_sockets_dtls_timeout_ms * 1000)
 
     def interface_state(self) -> InterfaceState:
         return self.control.state()

@@ -93,6 +93,7 @@ class KernelConfig:
     # how many at once (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS).
     net_sockets_tls: bool = False
     net_sockets_dtls: bool = False
+    net_sockets_dtls_timeout_ms: int = 0  # CONFIG_NET_SOCKETS_DTLS_TIMEOUT (0: none)
     net_sockets_tls_max_contexts: int = 4
     # Memory attributes.
     execute_xor_write: bool = True
@@ -278,6 +279,8 @@ def _tls_settings(config: Config) -> dict[str, Any]:
         "tls_credential_max_size": config.get_int("TLS_CREDENTIAL_MAX_SIZE"),
         **({"net_sockets_tls": True,
             "net_sockets_dtls": config.is_enabled("NET_SOCKETS_ENABLE_DTLS"),
+            "net_sockets_dtls_timeout_ms": config.get_int("NET_SOCKETS_DTLS_TIMEOUT")
+            if config.is_enabled("NET_SOCKETS_ENABLE_DTLS") else 0,
             "net_sockets_tls_max_contexts": config.get_int("NET_SOCKETS_TLS_MAX_CONTEXTS")}
            if config.is_enabled("NET_SOCKETS_SOCKOPT_TLS") else {}),
     }

@@ -482,9 +482,9 @@ def test_only_the_last_assignment_must_stick(build: Build) -> None:
 
 
 def test_dependency_disabled_later_is_blamed_on_the_assignment(build: Build) -> None:
-    error = config_error(build, "CONFIG_TIMESLICE_SIZE=10\nCONFIG_TIMESLICING=n\n")
+    error = config_error(build, "CONFIG_ASSERT_VERBOSE=y\nCONFIG_ASSERT=n\n")
     assert error.message.startswith(
-        "prj.conf:1: CONFIG_TIMESLICE_SIZE=10 was not applied"
+        "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied"
     )
 
 

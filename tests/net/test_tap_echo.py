@@ -3,15 +3,18 @@ device (tests/net/apps/echo_server): started by the connection manager's
 NET_EVENT_L4_CONNECTED, it answers `socat` over UDP and TCP, IPv4 and IPv6, from one
 poll() loop over four sockets and an eventfd, in a supervisor thread or (overlay-user)
 a user thread in an application memory domain; a datagram "stop" makes another thread
-write the eventfd, which ends the loop. Needs root (CI runs as root): the namespace and
-TAP device are the test's own (prefix `lvec`), addresses from 192.0.2.0/24 and
-2001:db8::/32."""
+write the eventfd, which ends the loop. The client (tests/net/apps/echo_client) meets
+Linux's `socat` echo servers, its late reply ended by an eventfd its timer writes, and
+the server device over a virtual switch. Root for the TAP tests (CI runs as root): the
+namespace and TAP device are the test's own (prefix `lvec`), addresses from
+192.0.2.0/24 and 2001:db8::/32."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from tap_namespace import needs_root as needs_root_with
 from tap_namespace import tap_namespace
 
 from conftest import Builder
+from levante.net.link.hub import SwitchHub
 
 APP = Path(__file__).parent / "apps" / "echo_server"
 TAP = "lvectap0"
@@ -87,3 +91,68 @@ def test_the_echo_server_answers_every_family_and_stops_on_its_eventfd(
     assert "echo: TCP IPv4 connection accepted" in output
     assert "echo: TCP IPv6 connection accepted" in output
     assert "echo: the eventfd woke the poll loop (1)\necho: stopped\n" in output
+
+
+CLIENT = Path(__file__).parent / "apps" / "echo_client"
+LINUX_SERVERS = ("UDP4-RECVFROM:4242,fork", "TCP4-LISTEN:4242,fork,reuseaddr",
+                 "TCP6-LISTEN:4242,fork,reuseaddr,ipv6only=1")
+
+
+@needs_root
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_the_echo_client_meets_linux_echo_servers(builder: Builder, board: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # Linux echoes UDP over IPv4 and TCP over both; nothing answers UDP over IPv6, so
+    # that wait ends when the client's timer writes its eventfd.
+    build_dir = builder.build(CLIENT, board)
+    with tap_namespace("lvec", request.node.nodeid, TAP,
+                       ("192.0.2.1/24", "2001:db8::1/64")) as name:
+        servers = [subprocess.Popen(["ip", "netns", "exec", name, "socat", address,
+                                     "EXEC:cat"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for address in LINUX_SERVERS]
+        try:
+            result = subprocess.run(
+                ["ip", "netns", "exec", name, sys.executable, "-m", "levante.cli", "run",
+                 str(build_dir), "--net", f"tap:{TAP}", "--max-time", "10s"],
+                capture_output=True, text=True, timeout=120, check=False)
+        finally:
+            for server in servers:
+                server.kill()
+                server.wait()
+    output = result.stdout
+    assert "echo-client: UDP4 ok (3 echoes)" in output, output + result.stderr
+    assert "echo-client: UDP6 failed: no reply: the eventfd woke the poll" in output
+    assert "echo-client: TCP4 ok (3 echoes)" in output
+    assert "echo-client: TCP6 ok (3 echoes)" in output
+    assert "echo-client: done" in output
+
+
+def test_client_and_server_devices_over_a_switch(builder: Builder, tmp_path: Path) -> None:
+    # Two Levante processes on one virtual switch: the server at 192.0.2.1 (lv_m4), the
+    # client at 192.0.2.2 (lv_m33); no root needed.
+    switch = SwitchHub(tmp_path / "switch.sock")
+    thread = threading.Thread(target=switch.serve, daemon=True)
+    thread.start()
+    link = ("--net", f"switch:{switch.path}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "levante.cli", "run", str(builder.build(APP)), *link],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        client = subprocess.run(
+            [sys.executable, "-m", "levante.cli", "run",
+             str(builder.build(CLIENT, "lv_m33")), *link, "--max-time", "10s"],
+            capture_output=True, text=True, timeout=120, check=False)
+        server.send_signal(signal.SIGINT)
+        served, errors = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        switch.stop()
+        thread.join(timeout=5)
+    for transport in PEERS:
+        assert f"echo-client: {transport} ok (3 echoes)" in client.stdout, \
+            client.stdout + client.stderr + served + errors
+    assert served.count("echo: UDP IPv4 ") == 3 and served.count("echo: UDP IPv6 ") == 3
+    assert "echo: TCP IPv4 connection accepted" in served
+    assert "echo: TCP IPv6 connection accepted" in served

@@ -5,7 +5,8 @@ poll() loop over four sockets and an eventfd, in a supervisor thread or (overlay
 a user thread in an application memory domain; a datagram "stop" makes another thread
 write the eventfd, which ends the loop. The client (tests/net/apps/echo_client) meets
 Linux's `socat` echo servers, its late reply ended by an eventfd its timer writes, and
-the server device over a virtual switch. Root for the TAP tests (CI runs as root): the
+the server device over a virtual switch. With overlay-tls.conf the server answers
+`openssl s_client` over TLS and DTLS (`-dtls1_2`), both families. Root for the TAP tests (CI runs as root): the
 namespace and TAP device are the test's own (prefix `lvec`), addresses from
 192.0.2.0/24 and 2001:db8::/32."""
 
@@ -21,8 +22,9 @@ from pathlib import Path
 import pytest
 from tap_namespace import needs_root as needs_root_with
 from tap_namespace import tap_namespace
+from tls_material import make_identity
 
-from conftest import Builder
+from conftest import Builder, levante
 from levante.net.link.hub import SwitchHub
 
 APP = Path(__file__).parent / "apps" / "echo_server"
@@ -156,3 +158,54 @@ def test_client_and_server_devices_over_a_switch(builder: Builder, tmp_path: Pat
     assert served.count("echo: UDP IPv4 ") == 3 and served.count("echo: UDP IPv6 ") == 3
     assert "echo: TCP IPv4 connection accepted" in served
     assert "echo: TCP IPv6 connection accepted" in served
+
+
+@needs_root_with("openssl")
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
+        board: str, namespace: str, tmp_path: Path) -> None:
+    # overlay-tls.conf: TLS 1.2 on the TCP sockets, DTLS 1.2 on the UDP ones, with a
+    # certificate for server.test made now; openssl verifies it and gets its line back.
+    ca = make_identity("Levante Test CA", ca=True)
+    server = make_identity("server.test", ca)
+    (tmp_path / "ca.pem").write_bytes(ca.certificate_pem)
+    (tmp_path / "server.pem").write_bytes(server.certificate_pem)
+    (tmp_path / "server.key").write_bytes(server.key_pem)
+    build_dir = tmp_path / "build"
+    built = levante("build", str(APP), "-d", str(build_dir), "-b", board, "--extra-conf",
+                    str(APP / "overlay-tls.conf"), "--",
+                    f"-DTLS_SERVER_CERTIFICATE={tmp_path / 'server.pem'}",
+                    f"-DTLS_SERVER_KEY={tmp_path / 'server.key'}")
+    assert built.returncode == 0, built.stderr + built.stdout
+    device = subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
+         str(build_dir), "--net", f"tap:{TAP}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    answers = {}
+    try:
+        for name, address in (("4", "192.0.2.1"), ("6", "[2001:db8::1]")):
+            for protocol in ("tls", "dtls"):
+                line = f"{protocol} over IPv{name}"
+                # -quiet implies -ign_eof: s_client stays until `timeout` ends it.
+                script = (f"(echo '{line}'; sleep 2) | timeout 6 openssl s_client "
+                          f"{'-dtls1_2 ' if protocol == 'dtls' else ''}-connect "
+                          f"{address}:4242 -CAfile ca.pem -verify_return_error "
+                          "-verify_hostname server.test -quiet")
+                for _ in range(10):  # the first tries may meet a device still booting
+                    result = subprocess.run(
+                        ["ip", "netns", "exec", namespace, "sh", "-c", script],
+                        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                        check=False)
+                    if line in result.stdout:
+                        break
+                answers[line] = line in result.stdout
+        device.send_signal(signal.SIGINT)
+        output, errors = device.communicate(timeout=60)
+    finally:
+        if device.poll() is None:
+            device.kill()
+            device.wait()
+    assert all(answers.values()), (answers, output, errors)
+    assert "echo: TCP IPv4 connection accepted" in output
+    assert "echo: TCP IPv6 connection accepted" in output
+    assert "echo: UDP IPv4 " in output and "echo: UDP IPv6 " in output

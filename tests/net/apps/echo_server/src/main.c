@@ -2,13 +2,26 @@
  * manager's NET_EVENT_L4_CONNECTED. One thread (a user thread in an application memory
  * domain with CONFIG_USERSPACE) polls the four sockets, an accepted connection and an
  * eventfd; a datagram "stop" makes a second thread write the eventfd, which ends the
- * poll loop: the server closes everything and says so. */
+ * poll loop: the server closes everything and says so. With overlay-tls.conf the TCP
+ * sockets are TLS 1.2 and the UDP ones DTLS 1.2 servers, with the certificate and key
+ * given at build time (never committed). */
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/net/conn_mgr_monitor.h>
 #include <zephyr/net/net_mgmt.h>
 #include <zephyr/net/socket.h>
 #include <zephyr/posix/sys/eventfd.h>
+
+#if defined(CONFIG_NET_SOCKETS_SOCKOPT_TLS)
+#include <zephyr/net/tls_credentials.h>
+#define SERVER_TAG 1
+static const unsigned char server_certificate[] = {
+#include "server_certificate.inc"
+};
+static const unsigned char server_key[] = {
+#include "server_key.inc"
+};
+#endif
 
 #define PORT 4242
 #define STACK_SIZE 2048
@@ -54,7 +67,19 @@ static int bound_socket(int family, int type)
 {
 	struct sockaddr_storage storage = { 0 };
 	socklen_t length;
+#if defined(CONFIG_NET_SOCKETS_SOCKOPT_TLS)
+	sec_tag_t tags[] = { SERVER_TAG };
+	int role = TLS_DTLS_ROLE_SERVER;
+	int fd = socket(family, type, type == SOCK_STREAM ? IPPROTO_TLS_1_2 : IPPROTO_DTLS_1_2);
+
+	if (fd >= 0 && (setsockopt(fd, SOL_TLS, TLS_SEC_TAG_LIST, tags, sizeof(tags)) < 0 ||
+			(type == SOCK_DGRAM &&
+			 setsockopt(fd, SOL_TLS, TLS_DTLS_ROLE, &role, sizeof(role)) < 0))) {
+		printk("echo: TLS options refused: %d\n", errno);
+	}
+#else
 	int fd = socket(family, type, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+#endif
 
 	if (family == AF_INET) {
 		struct sockaddr_in *address = (struct sockaddr_in *)&storage;
@@ -88,7 +113,13 @@ static void echo_datagram(int fd)
 		return;
 	}
 	if (received > 0) {
-		sendto(fd, buffer, (size_t)received, 0, (struct sockaddr *)&source, length);
+		/* A DTLS server's socket has one peer, its client: send() answers it. */
+		if (IS_ENABLED(CONFIG_NET_SOCKETS_SOCKOPT_TLS)) {
+			send(fd, buffer, (size_t)received, 0);
+		} else {
+			sendto(fd, buffer, (size_t)received, 0, (struct sockaddr *)&source,
+			       length);
+		}
 		printk("echo: UDP %s %d bytes\n", fd == entries[UDP4].fd ? "IPv4" : "IPv6",
 		       (int)received);
 	}
@@ -175,6 +206,14 @@ static void stop(void *p1, void *p2, void *p3)
 
 int main(void)
 {
+#if defined(CONFIG_NET_SOCKETS_SOCKOPT_TLS)
+	if (tls_credential_add(SERVER_TAG, TLS_CREDENTIAL_SERVER_CERTIFICATE, server_certificate,
+			       sizeof(server_certificate)) < 0 ||
+	    tls_credential_add(SERVER_TAG, TLS_CREDENTIAL_PRIVATE_KEY, server_key,
+			       sizeof(server_key)) < 0) {
+		printk("echo: credentials refused: %d\n", errno);
+	}
+#endif
 	net_mgmt_init_event_callback(&l4_callback, on_l4_event,
 				     NET_EVENT_L4_CONNECTED | NET_EVENT_L4_DISCONNECTED);
 	net_mgmt_add_event_callback(&l4_callback);

@@ -6,9 +6,9 @@ a user thread in an application memory domain; a datagram "stop" makes another t
 write the eventfd, which ends the loop. The client (tests/net/apps/echo_client) meets
 Linux's `socat` echo servers, its late reply ended by an eventfd its timer writes, and
 the server device over a virtual switch. With overlay-tls.conf the server answers
-`openssl s_client` over TLS and DTLS (`-dtls1_2`), both families. Root for the TAP tests (CI runs as root): the
-namespace and TAP device are the test's own (prefix `lvec`), addresses from
-192.0.2.0/24 and 2001:db8::/32."""
+`openssl s_client` over TLS and DTLS (`-dtls1_2`), both families. Root for the TAP
+tests (CI runs as root): the namespace and TAP device are the test's own (prefix
+`lvec`), addresses from 192.0.2.0/24 and 2001:db8::/32."""
 
 from __future__ import annotations
 

@@ -111,6 +111,9 @@ EXPECTED_SYMBOLS = {
     "DNS_RESOLVER_CACHE_MAX_ENTRIES", "DNS_RESOLVER_MAX_SERVERS",
     "DNS_RESOLVER_ADDITIONAL_QUERIES", "DNS_RESOLVER_AI_MAX_ENTRIES", "NET_SOCKETS_DNS_TIMEOUT",
     "MDNS_RESOLVER", "DNS_RESOLVER_ADDITIONAL_BUF_CTR", "NET_ARP", "NET_MGMT", "NET_MGMT_EVENT",
+    "NET_CONNECTION_MANAGER", "NET_CONFIG_INIT_TIMEOUT",
+    "EVENTFD", "ZVFS_EVENTFD", "ZVFS_EVENTFD_MAX", "NET_SOCKETS_DTLS_TIMEOUT",
+    "NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH", "NET_SOCKETS_DTLS_MAX_FRAGMENT_LENGTH",
     "NET_MGMT_EVENT_STACK_SIZE", "NET_DHCPV4_OPTION_CALLBACKS", "NET_LOG",
     # TLS and DTLS (tls.kconfig).
     "TLS_CREDENTIALS", "TLS_MAX_CREDENTIALS_NUMBER", "TLS_CREDENTIAL_MAX_SIZE",
@@ -436,10 +439,6 @@ def test_unchanged_configuration_leaves_files_untouched(
             "prj.conf:2: malformed line 'PRINTK=y' (expected CONFIG_NAME=value or a # comment)",
         ),
         (
-            "\n\n\nCONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n",
-            "prj.conf:5: CONFIG_TIMESLICE_SIZE=10 was not applied: depends on TIMESLICING",
-        ),
-        (
             "CONFIG_ASSERT_VERBOSE=y\n",
             "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT",
         ),
@@ -491,9 +490,9 @@ def test_only_the_last_assignment_must_stick(build: Build) -> None:
 
 
 def test_dependency_disabled_later_is_blamed_on_the_assignment(build: Build) -> None:
-    error = config_error(build, "CONFIG_TIMESLICE_SIZE=10\nCONFIG_TIMESLICING=n\n")
+    error = config_error(build, "CONFIG_ASSERT_VERBOSE=y\nCONFIG_ASSERT=n\n")
     assert error.message.startswith(
-        "prj.conf:1: CONFIG_TIMESLICE_SIZE=10 was not applied"
+        "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied"
     )
 
 
@@ -726,6 +725,26 @@ def test_a_symbol_assigned_twice_in_one_fragment_is_warned(tmp_path: Path) -> No
     assert warnings == ["prj.conf:3: warning: CONFIG_EVENTS was already assigned on line 1; "
                         "this value counts"]
     assert not config.is_enabled("EVENTS")
+
+
+def test_a_value_for_a_feature_that_is_off_lapses_with_a_warning(tmp_path: Path) -> None:
+    # Zephyr's kconfig.py warns and goes on (echo_client sets CONFIG_MAX_THREAD_BYTES
+    # without CONFIG_USERSPACE); a bool asking for a feature stays an error.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text("CONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n"
+                                  "CONFIG_MAX_THREAD_BYTES=3\n")
+    warnings: list[str] = []
+    config = configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    assert warnings == [
+        "prj.conf:2: warning: CONFIG_TIMESLICE_SIZE=10 was not applied: depends on "
+        "TIMESLICING (the setting lapses)",
+        "prj.conf:3: warning: CONFIG_MAX_THREAD_BYTES=3 was not applied: depends on "
+        "USERSPACE (the setting lapses)"]
+    assert not config.is_enabled("USERSPACE") and "TIMESLICE_SIZE" not in config.values
+    (app / "prj.conf").write_text("CONFIG_ASSERT=n\nCONFIG_ASSERT_VERBOSE=y\n")
+    with pytest.raises(ConfigError, match="ASSERT_VERBOSE=y was not applied: depends on"):
+        configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
 
 
 # --- An application's own Kconfig file -------------------------------------------------

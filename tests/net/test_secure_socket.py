@@ -122,9 +122,11 @@ class Device:
     inner: ScriptedDatagrams = field(default_factory=ScriptedDatagrams)
     contexts: SecureContexts = field(default_factory=lambda: SecureContexts(2))
     notified: int = 0
+    dtls_timeout_us: int = 0  # CONFIG_NET_SOCKETS_DTLS_TIMEOUT, in microseconds
 
     def __post_init__(self) -> None:
-        provision = SecureProvision(self.store.lookup, LibraryProfile(), True, 2)
+        provision = SecureProvision(self.store.lookup, LibraryProfile(), True, 2,
+                                    self.dtls_timeout_us)
         self.sock = SecureSocket(self.inner, True, provision, lambda: self.now, MTU,
                                  self.contexts)
         self.sock.set_listener(self._changed)
@@ -304,6 +306,52 @@ def test_a_dtls_server_serves_its_first_client_then_the_next() -> None:
     pump(device, second, source=OTHER)
     assert second.state is SessionState.ESTABLISHED
     assert device.sock.peer_address() == OTHER
+
+
+def test_a_dtls_server_gives_a_silent_client_up_after_its_timeout() -> None:
+    # CONFIG_NET_SOCKETS_DTLS_TIMEOUT=5000: five silent seconds and the server sends
+    # close_notify and serves the next client; a datagram in time starts the count again.
+    second = 1_000_000
+    device = Device(psk_store(1), dtls_timeout_us=5 * second)
+    device.set("TLS_SEC_TAG_LIST", ints(1))
+    device.set("TLS_DTLS_ROLE", ints(DtlsRole.SERVER))
+    assert device.sock.bind(HERE, False) == 0
+    client = session(DtlsRole.CLIENT, psk_store(1).resolve(1), True)
+    client.start(0)
+    pump(device, client)
+    assert client.state is SessionState.ESTABLISHED
+    device.now = 4 * second
+    client.send(b"still here")
+    pump(device, client)
+    assert device.sock.receive(100, peek=False).data == b"still here"  # type: ignore[union-attr]
+    assert device.sock.deadline == 9 * second
+    device.now = 9 * second - 1
+    device.sock.on_timer(device.now)
+    assert device.sock.peer_address() == PEER  # not yet
+    device.now = 9 * second
+    device.sock.on_timer(device.now)
+    assert device.sock.peer_address() is None and device.sock.deadline is None
+    pump(device, client)
+    assert client.state is SessionState.CLOSED  # the close_notify reached it
+    nxt = session(DtlsRole.CLIENT, psk_store(1).resolve(1), True, peer=b"x")
+    nxt.start(device.now)
+    pump(device, nxt, source=OTHER)
+    assert nxt.state is SessionState.ESTABLISHED
+    assert device.sock.peer_address() == OTHER
+
+
+def test_without_a_dtls_timeout_a_silent_client_keeps_the_server() -> None:
+    device = Device(psk_store(1))
+    device.set("TLS_SEC_TAG_LIST", ints(1))
+    device.set("TLS_DTLS_ROLE", ints(DtlsRole.SERVER))
+    assert device.sock.bind(HERE, False) == 0
+    client = session(DtlsRole.CLIENT, psk_store(1).resolve(1), True)
+    client.start(0)
+    pump(device, client)
+    assert device.sock.deadline is None
+    device.now = 3600 * 1_000_000
+    device.sock.on_timer(device.now)
+    assert device.sock.peer_address() == PEER
 
 
 @pytest.mark.parametrize(("option", "value", "errno"), [

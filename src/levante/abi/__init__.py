@@ -279,6 +279,11 @@ STRUCTS: tuple[Struct, ...] = (
     # socket's descriptor in `fd` (-1 while the slot is free).
     Struct("net_context", 8, _fields(("fd", 0)), k_obj="K_OBJ_NET_SOCKET",
            requires="NET_SOCKETS"),
+    # An eventfd (Zephyr's struct zvfs_eventfd): the runtime's array of
+    # CONFIG_ZVFS_EVENTFD_MAX of them in kernel memory, as the sockets' slots; `fd` is
+    # the descriptor that names it (-1 while the slot is free).
+    Struct("zvfs_eventfd", 8, _fields(("fd", 0)), k_obj="K_OBJ_ZVFS_EVENTFD",
+           requires="ZVFS_EVENTFD"),
 )
 STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
 STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
@@ -296,7 +301,7 @@ _KERNEL_KINDS = (
     "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
     "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
     "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
-    "K_OBJ_SYS_MUTEX", "K_OBJ_NET_SOCKET",
+    "K_OBJ_SYS_MUTEX", "K_OBJ_NET_SOCKET", "K_OBJ_ZVFS_EVENTFD",
 )
 _DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
                  "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
@@ -400,6 +405,8 @@ OPTION_SYMBOLS: dict[str, tuple[str, ...]] = {
     "DYNAMIC_THREAD": ("z_dynamic_thread_stacks",),
     # The socket objects' slots, CONFIG_NET_MAX_CONTEXTS of them (runtime/net_sockets.c).
     "NET_SOCKETS": ("z_net_contexts",),
+    # The eventfds' slots, CONFIG_ZVFS_EVENTFD_MAX of them (runtime/eventfd.c).
+    "ZVFS_EVENTFD": ("z_zvfs_eventfds",),
 }
 STACK_SENTINEL_VALUE = 0xF0F0F0F0  # Zephyr's STACK_SENTINEL word
 STACK_FILL_BYTE = 0xAA  # CONFIG_INIT_STACKS
@@ -531,8 +538,11 @@ _REQUIRES = {
     "z_levante_net_shell": "NET_SHELL",
     "z_levante_net_ping": "NET_SHELL",
     "z_levante_net_if_": "NETWORKING",
+    "z_levante_net_config_": "NETWORKING",
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
+    "z_levante_conn_mgr": "NET_CONNECTION_MANAGER",
+    "z_levante_eventfd": "ZVFS_EVENTFD",
     "tls_credential_": "TLS_CREDENTIALS",
     "z_levante_mqtt_": "MQTT_LIB",
     "z_levante_dns_": "DNS_RESOLVER",
@@ -600,6 +610,8 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
     "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
     "z_levante_net_mgmt_take",
+    "z_levante_conn_mgr",  # the connection manager is a kernel API in Zephyr
+    "z_levante_net_config_wait",  # net_config_init runs at boot, in the kernel
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
 })
@@ -959,6 +971,15 @@ _DECLARATIONS = (
     # struct z_levante_dns_address entries; their count, or a DNS_EAI_* code.
     "int z_levante_dns_resolve(const char *name, int family, void *addresses, "
     "size_t count, k_timeout_t timeout)",
+    # <zephyr/net/conn_mgr_monitor.h>: resend, ignore, watch, is-ignored (0 to 3).
+    "int z_levante_conn_mgr(int request)",
+    # <zephyr/posix/sys/eventfd.h>: make one (initval, EFD_* flags), read and write its
+    # 8-byte value; close and poll are the descriptor table's (zsock_close, zsock_poll).
+    "int z_levante_eventfd(unsigned int initval, int flags)",
+    "int z_levante_eventfd_read(int fd, void *value, size_t size)",
+    "int z_levante_eventfd_write(int fd, const void *value, size_t size)",
+    # net_config's boot wait: 0 once the configured IPv6 address passed DAD, or -EAGAIN.
+    "int z_levante_net_config_wait(k_timeout_t timeout)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -149,6 +149,9 @@ def configure(
             warn(warning)
     _load_fragments(kconf, fragments)
     _check_result(kconf, board, fragments, assignments)
+    if warn is not None:
+        for warning in _lapsed_settings(kconf, assignments):
+            warn(warning)
     dotconfig = build_dir / ".config"
     _write_outputs(
         kconf, board, dotconfig, build_dir / "include" / "generated" / "autoconf.h"
@@ -427,13 +430,30 @@ def _unapplied_assignment_errors(
             continue
         later_fragments = [later for later in assignments[position + 1:]
                            if later.fragment is not assignment.fragment]
-        if _dependency_turned_off_later(sym, later_fragments):
+        if _dependency_turned_off_later(sym, later_fragments) or _is_lapsed_setting(sym):
             continue
         if last[assignment.name] is assignment and not _was_applied(
             sym, assignment.value
         ):
             errors.append(f"{assignment.where}: {_why_not_applied(sym, assignment)}")
     return errors
+
+
+def _is_lapsed_setting(sym: Any) -> bool:
+    """A value (int, hex, string) for a feature that is off: Zephyr's kconfig.py warns
+    and leaves the symbol out, as echo_client's CONFIG_MAX_THREAD_BYTES without
+    CONFIG_USERSPACE. A bool assignment asks for a feature, so it stays an error."""
+    return sym.orig_type not in _BOOL_TYPES and kconfiglib.expr_value(sym.direct_dep) == 0
+
+
+def _lapsed_settings(kconf: Any, assignments: Sequence[_Assignment]) -> list[str]:
+    """Warnings for the settings `_is_lapsed_setting` lets pass (the last of each)."""
+    last = {assignment.name: assignment for assignment in assignments}
+    return [f"{assignment.where}: warning: {_why_not_applied(kconf.syms[name], assignment)}"
+            " (the setting lapses)"
+            for name, assignment in last.items()
+            if _is_lapsed_setting(kconf.syms[name])
+            and not _was_applied(kconf.syms[name], assignment.value)]
 
 
 def _dependency_turned_off_later(sym: Any, later: Sequence[_Assignment]) -> bool:

@@ -115,6 +115,8 @@ class NetworkInterface:
         # announces its address, as Zephyr's does once net_config has set it.
         if self.link is not None and self.link.is_open:
             self.stack.link_up(self._microseconds(kernel.now))
+        if kernel.config.net_connection_manager:
+            self.control.watch_connectivity()
 
     # --- InterfaceControl (the C API's kernel functions) -----------------------------
 
@@ -124,13 +126,31 @@ class NetworkInterface:
             return None
         return SecureProvision(kernel.tls_credentials.lookup, self.tls_library,
                                kernel.config.net_sockets_dtls,
-                               kernel.config.net_sockets_tls_max_contexts)
+                               kernel.config.net_sockets_tls_max_contexts,
+                               kernel.config.net_sockets_dtls_timeout_ms * 1000)
 
     def interface_state(self) -> InterfaceState:
         return self.control.state()
 
     def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
-        return self.control.set_ipv4(what, value, address_type)
+        refused = self.control.set_ipv4(what, value, address_type)
+        self.control.update_connectivity()
+        return refused
+
+    def config_ready(self) -> bool:
+        return self.control.config_ready()
+
+    @property
+    def config_waiters(self) -> WaitQueue:
+        return self.control.config_waiters
+
+    def connection_request(self, request: int) -> int | None:
+        monitor = self.control.connections
+        if monitor is None:
+            return None
+        answer = monitor.request(request)
+        self.control.update_connectivity()  # ignoring a ready interface disconnects it
+        return answer
 
     def dhcpv4_start(self) -> None:
         if self.dhcpv4 is not None:
@@ -197,6 +217,7 @@ class NetworkInterface:
 
     def _dhcpv4_event(self, event: str) -> None:
         self.control.raise_event(event)
+        self.control.update_connectivity()
         # DHCP option 6: the servers the lease names join the configured ones.
         client = self.dhcpv4
         if event == "IPV4_DHCP_BOUND" and self.resolver is not None and client is not None \
@@ -296,6 +317,7 @@ class NetworkInterface:
         if self.sockets is not None:
             self.sockets.advance(self._microseconds(kernel.now))  # DTLS retransmissions
         self._transmit(kernel.now)
+        self.control.update_connectivity()  # DAD done, a lease bound, ...
 
     def _transmit(self, cycle: int) -> None:
         for frame in self.stack.take_outgoing():

@@ -9,10 +9,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from levante.codecs.addresses import ipv4_from_text
+from levante.devices.connection_manager import ConnectionMonitor
 from levante.kernel.net_port import ADDRESS_TYPES, InterfaceState
 from levante.kernel.waitq import WaitQueue
 from levante.net.stack import NetworkStack
 from levante.net.stack.dhcpv4_client import DhcpState, Dhcpv4Client
+from levante.net.stack.ipv6_addresses import AddressState
+from levante.net.stack.ipv6_settings import is_link_local
 from levante.net.stack.settings import Ipv4Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
 IPV4_EVENT_BASE = (1 << 31) | (1 << 30) | (2 << 28) | (0x004 << 16)
 IPV4_EVENTS = {"IPV4_ADDR_ADD": 1, "IPV4_ADDR_DEL": 2, "IPV4_ROUTER_ADD": 5,
                "IPV4_DHCP_START": 7, "IPV4_DHCP_BOUND": 8, "IPV4_DHCP_STOP": 9}
+# Transport events (the connection manager's): layer L4, core code 0x114.
+L4_EVENT_BASE = (1 << 31) | (1 << 30) | (3 << 28) | (0x114 << 16)
+L4_EVENTS = {"L4_CONNECTED": 1, "L4_DISCONNECTED": 2, "L4_IPV4_CONNECTED": 3,
+             "L4_IPV4_DISCONNECTED": 4, "L4_IPV6_CONNECTED": 5, "L4_IPV6_DISCONNECTED": 6}
 EVENT_QUEUE_LENGTH = 16  # events not yet taken; the oldest makes room
 # Zephyr's enum net_dhcpv4_state, by the client's state.
 DHCP_STATES = {DhcpState.DISABLED: 0, DhcpState.INIT: 1, DhcpState.SELECTING: 2,
@@ -43,6 +50,39 @@ class InterfaceControl:
         self.kernel: Kernel | None = None
         self.events: deque[int] = deque()
         self.waiters = WaitQueue()
+        # CONFIG_NET_CONNECTION_MANAGER: set when the build has it.
+        self.connections: ConnectionMonitor | None = None
+        self.config_waiters = WaitQueue()  # net_config's wait before main()
+
+    def config_ready(self) -> bool:
+        """net_config's condition: the configured IPv6 address, if any, is preferred
+        (its DAD passed). A static IPv4 address is usable at once."""
+        ipv6 = self.stack.ipv6
+        if ipv6 is None or ipv6.settings.static_address is None:
+            return True
+        entry = ipv6.addresses.find(ipv6.settings.static_address)
+        return entry is not None and entry.state is AddressState.PREFERRED
+
+    def watch_connectivity(self) -> None:
+        """Raise the connection manager's L4 events from now on."""
+        self.connections = ConnectionMonitor(self.raise_event)
+        self.update_connectivity()
+
+    def update_connectivity(self) -> None:
+        """Tell net_config's waiter and the connection manager the interface's state
+        (after anything that may change it: frames, timers, address calls)."""
+        if self.config_waiters.best() is not None and self.config_ready() \
+                and self.kernel is not None:
+            while (waiter := self.config_waiters.pop_best()) is not None:
+                self.kernel.wake(waiter, 0)
+        if self.connections is None:
+            return
+        stack = self.stack
+        ipv4 = stack.settings.ipv4
+        ipv6 = stack.ipv6
+        has_ipv6 = ipv6 is not None and any(
+            not is_link_local(entry.address) for entry in ipv6.addresses.preferred())
+        self.connections.update(stack.is_up, ipv4 is not None, has_ipv6)
 
     # --- Events ----------------------------------------------------------------------
 
@@ -51,7 +91,9 @@ class InterfaceControl:
         if len(self.events) >= EVENT_QUEUE_LENGTH:
             self.events.popleft()
             self.stack.stats.count("net_mgmt.events_dropped")
-        self.events.append(IPV4_EVENT_BASE | IPV4_EVENTS[name])
+        code = IPV4_EVENT_BASE | IPV4_EVENTS[name] if name in IPV4_EVENTS \
+            else L4_EVENT_BASE | L4_EVENTS[name]
+        self.events.append(code)
         waiter = self.waiters.pop_best()
         if waiter is not None and self.kernel is not None:
             self.kernel.wake(waiter, 0)

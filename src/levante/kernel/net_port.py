@@ -88,6 +88,20 @@ class InterfaceControl(Protocol):
         """Option `code` of the last ACK (one the codec keeps raw), or None."""
         ...
 
+    def connection_request(self, request: int) -> int | None:
+        """A connection manager request (devices/connection_manager.py's REQUESTS): its
+        answer, or None when the build has no connection manager."""
+        ...
+
+    def config_ready(self) -> bool:
+        """Whether the interface is set up as net_config waits for at boot."""
+        ...
+
+    @property
+    def config_waiters(self) -> WaitQueue:
+        """Threads waiting for `config_ready` (the main thread, before main())."""
+        ...
+
     def take_event(self) -> int | None:
         """The oldest net_mgmt event not yet taken (its 32-bit NET_EVENT_* code)."""
         ...

@@ -75,6 +75,7 @@ class KernelConfig:
     net_sockets_poll_max: int = 3
     zvfs_open_max: int = 4  # CONFIG_ZVFS_OPEN_MAX: descriptors open at once
     mqtt_lib: bool = False  # CONFIG_MQTT_LIB: the kernel's MQTT client sessions
+    zvfs_eventfd_max: int = 0  # CONFIG_ZVFS_EVENTFD_MAX (0: no eventfd)
     # Stack protection.
     stack_canaries: bool = False
     canaries_per_thread: bool = False
@@ -93,6 +94,7 @@ class KernelConfig:
     # how many at once (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS).
     net_sockets_tls: bool = False
     net_sockets_dtls: bool = False
+    net_sockets_dtls_timeout_ms: int = 0  # CONFIG_NET_SOCKETS_DTLS_TIMEOUT (0: none)
     net_sockets_tls_max_contexts: int = 4
     # Memory attributes.
     execute_xor_write: bool = True
@@ -105,6 +107,7 @@ class KernelConfig:
     net_dhcpv4: bool = False
     dns_resolver: bool = False  # CONFIG_DNS_RESOLVER: getaddrinfo's resolver call
     net_mgmt_event: bool = False
+    net_connection_manager: bool = False
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
@@ -144,6 +147,8 @@ class KernelConfig:
             "NET_DHCPV4": self.net_dhcpv4,
             "DNS_RESOLVER": self.dns_resolver,
             "NET_MGMT_EVENT": self.net_mgmt_event,
+            "NET_CONNECTION_MANAGER": self.net_connection_manager,
+            "ZVFS_EVENTFD": self.zvfs_eventfd_max > 0,
             "FLASH": self.flash,
             "FLASH_PAGE_LAYOUT": self.flash and self.flash_page_layout,
             "MCUBOOT_IMG_MANAGER": self.flash and self.mcuboot_img_manager,
@@ -239,6 +244,7 @@ class KernelConfig:
             net_dhcpv4=config.is_enabled("NET_DHCPV4"),
             dns_resolver=config.is_enabled("DNS_RESOLVER"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
+            net_connection_manager=config.is_enabled("NET_CONNECTION_MANAGER"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),
@@ -278,6 +284,8 @@ def _tls_settings(config: Config) -> dict[str, Any]:
         "tls_credential_max_size": config.get_int("TLS_CREDENTIAL_MAX_SIZE"),
         **({"net_sockets_tls": True,
             "net_sockets_dtls": config.is_enabled("NET_SOCKETS_ENABLE_DTLS"),
+            "net_sockets_dtls_timeout_ms": config.get_int("NET_SOCKETS_DTLS_TIMEOUT")
+            if config.is_enabled("NET_SOCKETS_ENABLE_DTLS") else 0,
             "net_sockets_tls_max_contexts": config.get_int("NET_SOCKETS_TLS_MAX_CONTEXTS")}
            if config.is_enabled("NET_SOCKETS_SOCKOPT_TLS") else {}),
     }
@@ -313,6 +321,8 @@ def _socket_settings(config: Config) -> dict[str, Any]:
         "net_sockets_poll_max": config.get_int("NET_SOCKETS_POLL_MAX"),
         "zvfs_open_max": config.get_int("ZVFS_OPEN_MAX"),
         "mqtt_lib": config.is_enabled("MQTT_LIB"),
+        "zvfs_eventfd_max": config.get_int("ZVFS_EVENTFD_MAX")
+        if config.is_enabled("ZVFS_EVENTFD") else 0,
     }
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SYS_FOREVER_MS = -1
 K_OBJ_ANY = KERNEL_OBJECT_TYPES["K_OBJ_ANY"]
 SOCKET_SLOTS_SYMBOL = OPTION_SYMBOLS["NET_SOCKETS"][0]
+EVENTFD_SLOTS_SYMBOL = OPTION_SYMBOLS["ZVFS_EVENTFD"][0]
 _KIND_NAME_LIMIT = 64  # bytes of a driver kind's name read from the image ("device_<name>")
 
 
@@ -87,6 +88,20 @@ def declare_socket_slots(kernel: Kernel) -> None:
     kernel.sockets.slots = tuple(symbol.address + index * size for index in range(count))
     for slot in kernel.sockets.slots:
         kernel.objects.declare(slot, "net_context", size)
+
+
+def declare_eventfd_slots(kernel: Kernel) -> None:
+    """CONFIG_ZVFS_EVENTFD: the runtime's zvfs_eventfd array, one slot per eventfd that
+    can exist at once; each is a kernel object (uninitialised until eventfd())."""
+    symbol = kernel.image.symbols.get(EVENTFD_SLOTS_SYMBOL)
+    if not kernel.config.zvfs_eventfd_max or symbol is None:
+        return
+    size = STRUCT_SIZES["zvfs_eventfd"]
+    count = min(kernel.config.zvfs_eventfd_max, symbol.size // size)
+    kernel.sockets.eventfd_slots = tuple(symbol.address + index * size
+                                         for index in range(count))
+    for slot in kernel.sockets.eventfd_slots:
+        kernel.objects.declare(slot, "zvfs_eventfd", size)
 
 
 def register_static_objects(kernel: Kernel) -> None:
@@ -224,6 +239,7 @@ def start_system(kernel: Kernel) -> None:
     attach_system_heap(kernel)
     declare_image_objects(kernel)
     declare_socket_slots(kernel)
+    declare_eventfd_slots(kernel)
     register_static_objects(kernel)
     kernel.stacks.boot()
     kernel.banner()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Caller
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
+    from levante.kernel.objects.eventfd import EventFdRead, EventFdWrite
     from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
     from levante.kernel.objects.name_request import NameRequest
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
@@ -31,10 +32,12 @@ if TYPE_CHECKING:
 # checked again when written), a sender's message (copied in when it blocked), the events
 # an event waiter wants, the unit k_sleep/k_usleep report the time left in, a heap
 # allocation's (size, alignment), a pipe transfer under way, a mailbox message or
-# receiver's request, or where a name's addresses go.
+# receiver's request, where a name's addresses go, an eventfd reader's buffer or
+# writer's value.
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
                  "PipeReader", "MailboxSend", "MailboxReceive", "SocketRequest",
-                 "SocketPollWait", "NameRequest", None]
+                 "SocketPollWait", "NameRequest",
+                 "EventFdRead", "EventFdWrite", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from levante.abi import ERRNO
+from levante.kernel.objects.eventfd import EventFd
 from levante.kernel.objects.kinds import StaticFields, kind_state
 from levante.kernel.objects.socket_transport import NetworkService, TransportSocket
 from levante.kernel.waitq import WaitQueue
@@ -66,19 +67,30 @@ class SocketTable:
     descriptor_limit: int = 4  # CONFIG_ZVFS_OPEN_MAX
     network: NetworkService | None = None  # the board's network, once attached
     by_descriptor: dict[int, NetSocket] = field(default_factory=dict)
+    # Eventfds share the descriptor numbers (CONFIG_ZVFS_EVENTFD_MAX slots of their own).
+    eventfd_slots: tuple[int, ...] = ()
+    eventfds: dict[int, EventFd] = field(default_factory=dict)
 
     def socket(self, descriptor: int) -> NetSocket | None:
         return self.by_descriptor.get(descriptor)
+
+    def lookup(self, descriptor: int) -> NetSocket | EventFd | None:
+        """Whatever `descriptor` names: a socket, an eventfd, or nothing."""
+        return self.by_descriptor.get(descriptor) or self.eventfds.get(descriptor)
+
+    def free_eventfd_slot(self) -> int | None:
+        used = {event.address for event in self.eventfds.values()}
+        return next((slot for slot in self.eventfd_slots if slot not in used), None)
 
     def free_descriptor(self) -> int | None:
         """The lowest descriptor free, as Zephyr's fd table hands them (None: the table
         is full); 0 to 2 stay the console's (Zephyr's table with POSIX device I/O
         reserves them), so the C library's close/read/write can tell a socket's."""
-        if len(self.by_descriptor) >= self.descriptor_limit:
+        if len(self.by_descriptor) + len(self.eventfds) >= self.descriptor_limit:
             return None
         return next(number for number in range(FIRST_DESCRIPTOR,
                                                FIRST_DESCRIPTOR + self.descriptor_limit + 1)
-                    if number not in self.by_descriptor)
+                    if number not in self.by_descriptor and number not in self.eventfds)
 
     def unavailable(self) -> int:
         """0, or why no socket can be made now: -ENFILE (the descriptor table is full,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from levante.kernel.fatal import Oops
+from levante.kernel.objects.eventfd import EventFd
 from levante.kernel.objects.socket import NetSocket, SocketTable
 from levante.kernel.usermem import UserBuffer
 
@@ -32,11 +33,11 @@ POLL_ENTRY = struct.Struct("<ihh")  # struct zsock_pollfd: fd, events, revents
 @dataclass(frozen=True)
 class PolledSocket:
     """One entry of the array: its descriptor, the events asked, and the socket it
-    named at the call (None: no socket the caller may use there)."""
+    named at the call (None: no socket or eventfd the caller may use there)."""
 
     descriptor: int
     events: int
-    socket: NetSocket | None
+    socket: NetSocket | EventFd | None
 
 
 def returned_events(table: SocketTable, polled: PolledSocket) -> int:
@@ -46,9 +47,9 @@ def returned_events(table: SocketTable, polled: PolledSocket) -> int:
     if polled.descriptor < 0:
         return 0
     sock = polled.socket
-    if sock is None or table.by_descriptor.get(polled.descriptor) is not sock:
+    if sock is None or table.lookup(polled.descriptor) is not sock:
         return POLLNVAL
-    readiness = sock.transport.readiness()
+    readiness = sock.readiness() if isinstance(sock, EventFd) else sock.transport.readiness()
     events = 0
     if polled.events & POLLIN and readiness.readable:
         events |= POLLIN
@@ -78,7 +79,7 @@ class SocketPollWait:
     thread: Thread
     entries: tuple[PolledSocket, ...]
     array: UserBuffer
-    registered: list[NetSocket] = field(default_factory=list)
+    registered: list[NetSocket | EventFd] = field(default_factory=list)
 
     def register(self) -> None:
         for entry in self.entries:

@@ -140,3 +140,35 @@ def z_levante_net_mgmt_take(kernel: Services, caller: Caller, event: int) -> int
         return ENOENT
     kernel.memory.write(caller, event, code.to_bytes(4, "little"))
     return 0
+
+
+@syscall("z_levante_net_config_wait")
+def z_levante_net_config_wait(kernel: Services, caller: Caller,
+                              timeout: int) -> int | Blocked:
+    """0 once the interface is set up as net_config wants it (the configured IPv6
+    address passed DAD), at once if it is; -EAGAIN when that did not come in time."""
+    network = kernel.network
+    if network is None:
+        return ENODEV
+    if network.config_ready():
+        return 0
+    if timeout == 0:
+        return EAGAIN
+    return kernel.pend(caller, network.config_waiters, timeout, EAGAIN)
+
+
+# <zephyr/net/conn_mgr_monitor.h>'s requests: resend the status, ignore the interface,
+# watch it again, ask whether it is ignored.
+CONN_MGR_REQUESTS = range(4)
+
+
+def _valid_conn_mgr(kernel: Inspect, caller: Caller, request: int) -> int | Plan:
+    return (request,) if request in CONN_MGR_REQUESTS else EINVAL
+
+
+@syscall("z_levante_conn_mgr", validate=_valid_conn_mgr)
+def z_levante_conn_mgr(kernel: Services, caller: Caller, request: int) -> int:
+    if kernel.network is None:
+        return ENODEV
+    answer = kernel.network.connection_request(request)
+    return ENODEV if answer is None else answer

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
+from levante.kernel.objects.eventfd import EventFd
 from levante.kernel.objects.registry import InitState
 from levante.kernel.objects.socket import NetSocket
 from levante.kernel.objects.socket_address import SOCKADDR_MAX_SIZE, decode_address, unspecified
@@ -22,6 +23,7 @@ from levante.kernel.objects.socket_requests import (
     ConnectRequest,
 )
 from levante.kernel.objects.socket_transport import SocketAddress
+from levante.kernel.syscalls.eventfd_waits import release_eventfd
 from levante.kernel.syscalls.registry import syscall
 from levante.kernel.syscalls.socket_waits import accept_into, adopt_socket, release_socket
 
@@ -38,11 +40,26 @@ def find_socket(kernel: Inspect, caller: Caller, descriptor: int) -> NetSocket |
     one a user caller holds no permission on: Zephyr's get_sock_vtable)."""
     sock = kernel.sockets.socket(descriptor)
     if sock is None:
-        return -ERRNO["EBADF"]
+        # POSIX: a descriptor the caller may use that is no socket (an eventfd).
+        other = find_descriptor(kernel, caller, descriptor)
+        return -ERRNO["ENOTSOCK"] if isinstance(other, EventFd) else -ERRNO["EBADF"]
     if caller.is_user and kernel.objects.validate(caller.thread, sock.address, sock.KIND,
                                                   InitState.INITIALISED):
         return -ERRNO["EBADF"]
     return sock
+
+
+def find_descriptor(kernel: Inspect, caller: Caller,
+                    descriptor: int) -> NetSocket | EventFd | int:
+    """The socket or eventfd `descriptor` names for this caller (close, poll), or -EBADF
+    as find_socket gives it."""
+    found = kernel.sockets.lookup(descriptor)
+    if found is None:
+        return -ERRNO["EBADF"]
+    if caller.is_user and kernel.objects.validate(caller.thread, found.address, found.KIND,
+                                                  InitState.INITIALISED):
+        return -ERRNO["EBADF"]
+    return found
 
 
 def read_address(kernel: Inspect, caller: Caller, sock: NetSocket, address: int,
@@ -99,9 +116,18 @@ def _valid_descriptor(kernel: Inspect, caller: Caller, descriptor: int,
     return sock if isinstance(sock, int) else (sock, *rest)
 
 
-@syscall("z_levante_zsock_close", validate=_valid_descriptor)
-def zsock_close(kernel: Services, caller: Caller, sock: NetSocket) -> int:
-    release_socket(kernel, sock)
+def _valid_close(kernel: Inspect, caller: Caller, descriptor: int) -> int | Plan:
+    found = find_descriptor(kernel, caller, descriptor)
+    return found if isinstance(found, int) else (found,)
+
+
+@syscall("z_levante_zsock_close", validate=_valid_close)
+def zsock_close(kernel: Services, caller: Caller, sock: NetSocket | EventFd) -> int:
+    """close() of any descriptor: a socket's, or an eventfd's."""
+    if isinstance(sock, EventFd):
+        release_eventfd(kernel, sock)
+    else:
+        release_socket(kernel, sock)
     return 0
 
 
@@ -114,9 +140,9 @@ def zsock_shutdown(kernel: Services, caller: Caller, sock: NetSocket, how: int) 
 
 @syscall("zsock_get_context_object")
 def zsock_get_context_object(kernel: Services, caller: Caller, descriptor: int) -> int:
-    """The socket object behind a descriptor, for k_object_access_grant; NULL for a
-    descriptor the caller may not use."""
-    sock = find_socket(kernel, caller, descriptor)
+    """The object behind a descriptor (a socket, or an eventfd), for
+    k_object_access_grant; NULL for a descriptor the caller may not use."""
+    sock = find_descriptor(kernel, caller, descriptor)
     return 0 if isinstance(sock, int) else sock.address
 
 

@@ -1,4 +1,4 @@
-"""zsock_poll: wait until one of several sockets is ready, or a timeout in milliseconds.
+"""zsock_poll: wait until sockets or eventfds are ready, or a timeout in milliseconds.
 
 At most CONFIG_NET_SOCKETS_POLL_MAX entries (more: -ENOMEM, as Zephyr's poll gives).
 Sockets are not k_poll objects in Zephyr 3.7 (their queues are the stack's own), so they
@@ -20,7 +20,7 @@ from levante.kernel.objects.socket_poll import (
     returned_events,
 )
 from levante.kernel.syscalls.registry import syscall
-from levante.kernel.syscalls.socket_calls import K_FOREVER_TICKS, find_socket
+from levante.kernel.syscalls.socket_calls import K_FOREVER_TICKS, find_descriptor
 
 if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
@@ -40,7 +40,7 @@ def _valid_poll(kernel: Inspect, caller: Caller, fds: int, count: int,
     entries = []
     for index in range(count):
         descriptor, events, _ = POLL_ENTRY.unpack_from(raw, index * POLL_ENTRY.size)
-        sock = find_socket(kernel, caller, descriptor) if descriptor >= 0 else None
+        sock = find_descriptor(kernel, caller, descriptor) if descriptor >= 0 else None
         entries.append(PolledSocket(descriptor, events & 0xFFFF,
                                     None if isinstance(sock, int) else sock))
     return tuple(entries), array, timeout

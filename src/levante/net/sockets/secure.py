@@ -55,6 +55,9 @@ class SecureProvision:
     library: LibraryProfile
     dtls: bool
     max_contexts: int
+    # CONFIG_NET_SOCKETS_DTLS_TIMEOUT in microseconds (0: none): a DTLS server whose
+    # client sent nothing for this long sends close_notify and serves the next client.
+    dtls_timeout_us: int = 0
 
 
 @dataclass
@@ -97,6 +100,7 @@ class SecureSocket:
         self._end_of_input = False  # the stream ended without close_notify
         self._handshaking: list[SecureSocket] = []  # a TLS listener's connections
         self._listening = False
+        self._last_input = 0  # when a DTLS server's client last sent (microseconds)
         contexts.open.append(self)
         inner.set_listener(self._inner_changed)
 
@@ -106,7 +110,20 @@ class SecureSocket:
 
     @property
     def deadline(self) -> int | None:
-        return None if self.session is None else self.session.deadline
+        if self.session is None:
+            return None
+        idle = self._idle_deadline()
+        deadlines = [when for when in (self.session.deadline, idle) if when is not None]
+        return min(deadlines) if deadlines else None
+
+    def _idle_deadline(self) -> int | None:
+        """When a DTLS server gives its silent client up (Zephyr's mbedTLS read timeout,
+        CONFIG_NET_SOCKETS_DTLS_TIMEOUT), or None."""
+        timeout = self.provision.dtls_timeout_us
+        if not timeout or self.session is None or self.peer is None \
+                or self.options.dtls_role is not DtlsRole.SERVER or not self.datagram:
+            return None
+        return self._last_input + timeout
 
     # ---- events ---------------------------------------------------------------------
 
@@ -150,6 +167,8 @@ class SecureSocket:
             session = self._session_for(got.source)
             if session is None:
                 continue
+            if self.datagram:
+                self._last_input = now
             session.receive(got.data, now)  # the session frames a stream's records
 
     def _reads_ciphertext(self) -> bool:
@@ -185,6 +204,15 @@ class SecureSocket:
     def on_timer(self, now: int) -> None:
         """The session's deadline passed: a DTLS flight again, or the handshake's end."""
         if self.session is None:
+            return
+        idle = self._idle_deadline()
+        if idle is not None and idle <= now:
+            # The client is taken for gone: close_notify, then the next client's first
+            # datagram starts a new session (what it sent before was read or is lost).
+            self.session.close(now)
+            self._flush()
+            self.session, self.peer, self._pending_error = None, None, 0
+            self._notify()
             return
         before = self.session.state
         self.session.on_timer(now)

@@ -92,7 +92,7 @@ class UdpSocket:
             return -ERRNO["EINVAL"]  # bound already
         if not address.is_unspecified and not self.is_local(address.address):
             return -ERRNO["EADDRNOTAVAIL"]
-        # One endpoint per port in the stack's table: SO_REUSEADDR cannot share one.
+        # One endpoint per port and family: SO_REUSEADDR cannot share one.
         try:
             self._open_endpoint(address.port)
         except PortInUse:
@@ -103,7 +103,7 @@ class UdpSocket:
         return 0
 
     def _open_endpoint(self, port: int) -> UdpEndpoint:
-        endpoint = self.stack.udp.bind(port)
+        endpoint = self.stack.udp.bind(port, 6 if self.family == AF_INET6 else 4)
         endpoint.on_receive = self._received
         self.endpoint = endpoint
         return endpoint

@@ -97,8 +97,8 @@ class NetworkStack:
             self.tables.watch("ipv4.reassembly", lambda: (
                 len(reassembler), reassembler.limits.max_datagrams))
         self.tables.watch("udp.queued", lambda: (
-            sum(len(endpoint.received) for endpoint in self.udp.endpoints.values()),
-            sum(endpoint.capacity for endpoint in self.udp.endpoints.values())))
+            sum(len(endpoint.received) for endpoint in self.udp.all_endpoints()),
+            sum(endpoint.capacity for endpoint in self.udp.all_endpoints())))
         if self.tcp is not None:
             tcp = self.tcp
             self.tables.watch("tcp.backlog", lambda: (

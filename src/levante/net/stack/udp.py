@@ -33,8 +33,10 @@ class ReceivedDatagram:
 class UdpEndpoint:
     """A bound port: what arrived for it, in order, up to a bound."""
 
-    def __init__(self, port: int, capacity: int = RECEIVE_QUEUE_LENGTH) -> None:
+    def __init__(self, port: int, capacity: int = RECEIVE_QUEUE_LENGTH,
+                 family: int | None = None) -> None:
         self.port = port
+        self.family = family  # 4 or 6: that family's datagrams only; None: both
         self.received: deque[ReceivedDatagram] = deque()
         self.capacity = capacity
         # Called after a datagram is queued (the socket layer wakes its readers).
@@ -56,7 +58,10 @@ class UdpLayer:
         self.ip = ip
         self.stats = stats
         self.port_unreachable = port_unreachable
-        self.endpoints: dict[int, UdpEndpoint] = {}
+        self.endpoints: dict[int, UdpEndpoint] = {}  # both families', and IPv4-only
+        # IPv6-only endpoints: an AF_INET6 socket shares its port with an AF_INET one,
+        # as Zephyr's port check compares the family (echo_server binds both to 4242).
+        self.endpoints6: dict[int, UdpEndpoint] = {}
         self._next_ephemeral = EPHEMERAL_FIRST
         ip.protocols[ipv4.PROTOCOL_UDP] = self.receive
         self.ipv6: Ipv6Layer | None = None
@@ -70,33 +75,53 @@ class UdpLayer:
         self.port_unreachable_ipv6 = port_unreachable
         ip.protocols[ipv6.NEXT_UDP] = self.receive_ipv6
 
-    def bind(self, port: int) -> UdpEndpoint:
-        """An endpoint on `port` (0: a free ephemeral port); raises `PortInUse`, or
-        `ValueError` for a port outside 0..65535, or when no ephemeral port is free."""
+    def bind(self, port: int, family: int | None = None) -> UdpEndpoint:
+        """An endpoint on `port` (0: a free ephemeral port) for `family` (4, 6, or None
+        for both); raises `PortInUse`, or `ValueError` for a port outside 0..65535, or
+        when no ephemeral port is free."""
         if not 0 <= port <= 0xFFFF:
             raise ValueError(f"port {port} outside 0..65535")
         if port == 0:
             port = self._free_ephemeral_port()
-        if port in self.endpoints:
+        if self._conflicts(port, family):
             raise PortInUse(f"UDP port {port} is in use")
-        endpoint = UdpEndpoint(port)
-        self.endpoints[port] = endpoint
+        endpoint = UdpEndpoint(port, family=family)
+        (self.endpoints6 if family == 6 else self.endpoints)[port] = endpoint
         return endpoint
+
+    def _conflicts(self, port: int, family: int | None) -> bool:
+        both = self.endpoints.get(port)
+        if family == 6:
+            return port in self.endpoints6 or (both is not None and both.family is None)
+        if family == 4:
+            return both is not None
+        return both is not None or port in self.endpoints6
+
+    def all_endpoints(self) -> list[UdpEndpoint]:
+        return [*self.endpoints.values(), *self.endpoints6.values()]
+
+    def _for_ipv6(self, port: int) -> UdpEndpoint | None:
+        endpoint = self.endpoints6.get(port)
+        if endpoint is not None:
+            return endpoint
+        endpoint = self.endpoints.get(port)
+        return endpoint if endpoint is not None and endpoint.family is None else None
 
     def connection_rows(self) -> list[tuple[str, str, str, str]]:
         """(protocol, local, remote, state) of every bound port, for `net conn`."""
         return [("UDP", f"*:{port}", "*:*", "bound")
-                for port in sorted(self.endpoints)]
+                for port in sorted(endpoint.port for endpoint in self.all_endpoints())]
 
     def unbind(self, endpoint: UdpEndpoint) -> None:
-        if self.endpoints.get(endpoint.port) is endpoint:
-            del self.endpoints[endpoint.port]
+        table = self.endpoints6 if endpoint.family == 6 else self.endpoints
+        if table.get(endpoint.port) is endpoint:
+            del table[endpoint.port]
 
     def _free_ephemeral_port(self) -> int:
         span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1
         for step in range(span):
             port = EPHEMERAL_FIRST + (self._next_ephemeral - EPHEMERAL_FIRST + step) % span
-            if port not in self.endpoints:
+            if port not in self.endpoints and port not in self.endpoints6:
                 self._next_ephemeral = port + 1 if port < EPHEMERAL_LAST else EPHEMERAL_FIRST
                 return port
         raise ValueError("no ephemeral UDP port is free")
@@ -135,7 +160,7 @@ class UdpLayer:
         except udp.UdpError:
             self.stats.drop("udp", "malformed")
             return
-        endpoint = self.endpoints.get(datagram.destination_port) \
+        endpoint = self._for_ipv6(datagram.destination_port) \
             if datagram.destination_port else None
         if endpoint is None:
             self.stats.drop("udp", "port-unreachable")

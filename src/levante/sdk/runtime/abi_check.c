@@ -7,6 +7,7 @@
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/sys/mutex.h>
 #include <zephyr/net/net_context.h>
+#include <zephyr/zvfs/eventfd.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>

@@ -178,6 +178,20 @@ void net_if_ipv4_set_gw(struct net_if *iface, const struct in_addr *gw)
 	z_levante_net_if_refresh();
 }
 
+#if defined(CONFIG_NET_CONFIG_SETTINGS) && defined(CONFIG_NET_CONFIG_NEED_IPV6)
+/* Zephyr's net_config_init: before the application's init level and main(), wait until
+ * the configured IPv6 address has passed Duplicate Address Detection, at most
+ * CONFIG_NET_CONFIG_INIT_TIMEOUT seconds; the application starts either way. */
+static int wait_for_network_setup(void)
+{
+	if (z_levante_net_config_wait(K_SECONDS(CONFIG_NET_CONFIG_INIT_TIMEOUT)) != 0) {
+		printk("net_config: Timeout while waiting network setup\n");
+	}
+	return 0;
+}
+SYS_INIT(wait_for_network_setup, POST_KERNEL, 99);
+#endif
+
 int net_config_init_app(const struct device *dev, const char *app_info)
 {
 	ARG_UNUSED(dev);

@@ -962,6 +962,20 @@ static int sv_tls_credential_delete(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_conn_mgr(void)
+{
+	expect_fault();
+	(void)z_levante_conn_mgr(0);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_config_wait(void)
+{
+	expect_fault();
+	(void)z_levante_net_config_wait(K_NO_WAIT);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1305,6 +1319,8 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_net_mgmt_take", sv_z_levante_net_mgmt_take, K_USER, OOPS },
 	{ "sv_tls_credential_add", sv_tls_credential_add, K_USER, OOPS },
 	{ "sv_tls_credential_delete", sv_tls_credential_delete, K_USER, OOPS },
+	{ "sv_z_levante_conn_mgr", sv_z_levante_conn_mgr, K_USER, OOPS },
+	{ "sv_z_levante_net_config_wait", sv_z_levante_net_config_wait, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

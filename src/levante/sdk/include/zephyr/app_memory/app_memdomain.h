@@ -14,6 +14,11 @@
 
 #include <zephyr/toolchain.h>
 #include <zephyr/app_memory/mem_domain.h>
+/* Z_LIBC_PARTITION_EXISTS and z_libc_partition: with user mode Levante's C library
+ * always has its partition (errno and stdio live there), so a domain an application
+ * builds from its own partitions "and the C library's if it exists" (Zephyr's
+ * echo_server and echo_client) gets it. */
+#include <zephyr/sys/libc-hooks.h>
 
 #ifdef CONFIG_USERSPACE
 

@@ -36,6 +36,9 @@ struct net_if_addr {
 	struct net_addr address;
 	enum net_addr_type addr_type;
 	bool is_used;
+	/* An IPv6 privacy-extension address (CONFIG_NET_IPV6_PE, which Levante has not):
+	 * never set. */
+	bool is_temporary;
 };
 
 struct net_if_addr_ipv4 {
@@ -95,6 +98,12 @@ bool net_if_is_up(struct net_if *iface);
 
 /* Set the interface's IPv4 address (it has one: a new one replaces it), with how it
  * was obtained; the address, or NULL when it cannot be an interface's. */
+/* Declared as Zephyr declares it; Levante does not provide it yet, so a build that
+ * calls it fails to link with a line saying so (code behind IS_ENABLED() of an option
+ * Levante lacks builds, as in Zephyr). */
+struct net_if_addr *net_if_ipv6_addr_lookup(const struct in6_addr *addr,
+					    struct net_if **iface);
+
 struct net_if_addr *net_if_ipv4_addr_add(struct net_if *iface, struct in_addr *addr,
 					 enum net_addr_type addr_type, uint32_t vlifetime);
 bool net_if_ipv4_addr_rm(struct net_if *iface, const struct in_addr *addr);

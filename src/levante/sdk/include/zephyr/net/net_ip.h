@@ -156,6 +156,11 @@ static inline bool net_ipv4_addr_cmp(const struct in_addr *a, const struct in_ad
 	return a->s_addr == b->s_addr;
 }
 
+static inline bool net_ipv6_addr_cmp(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(struct in6_addr)) == 0;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -139,13 +139,22 @@ def test_client_and_server_devices_over_a_switch(builder: Builder, tmp_path: Pat
     server = subprocess.Popen(
         [sys.executable, "-m", "levante.cli", "run", str(builder.build(APP)), *link],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    client_build = builder.build(CLIENT, "lv_m33")
     try:
+        # The client's simulated time runs on as soon as it boots: start it only once the
+        # server serves, or a slow start of the server (a loaded machine) loses its echoes.
+        assert server.stdout is not None
+        started: list[str] = []
+        while not started or ("echo: serving port" not in started[-1] and started[-1]):
+            started.append(server.stdout.readline())
+        assert "echo: serving port" in started[-1], "".join(started)
         client = subprocess.run(
             [sys.executable, "-m", "levante.cli", "run",
-             str(builder.build(CLIENT, "lv_m33")), *link, "--max-time", "10s"],
+             str(client_build), *link, "--max-time", "10s"],
             capture_output=True, text=True, timeout=120, check=False)
         server.send_signal(signal.SIGINT)
-        served, errors = server.communicate(timeout=60)
+        rest, errors = server.communicate(timeout=60)
+        served = "".join(started) + rest
     finally:
         if server.poll() is None:
             server.kill()

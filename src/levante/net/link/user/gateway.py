@@ -22,6 +22,13 @@ from levante.codecs.errors import CodecError
 from levante.net.link.user.dhcp_server import DhcpServer
 from levante.net.link.user.dns_service import DnsService, Lookup, host_lookup
 from levante.net.link.user.forward_sockets import device_target
+from levante.net.link.user.gateway4 import (
+    BROADCAST_MAC,
+    LIMITED_BROADCAST,
+    answer_arp,
+    answer_dhcp,
+    ask_device_mac,
+)
 from levante.net.link.user.gateway6 import Ipv6Side
 from levante.net.link.user.host_udp import ToDevice, UdpForwards, UdpRelay
 from levante.net.link.user.plan import GATEWAY_MAC, GatewayPlan
@@ -30,9 +37,8 @@ from levante.net.link.user.tcp_engine import IpPacket
 from levante.net.link.user.tcp_forward import TcpForwards
 from levante.net.link.user.tcp_relay import HostTcpRelay
 
-BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
-LIMITED_BROADCAST = "255.255.255.255"
 MTU = 1500
+IPV6_MULTICAST_MAC = "33:33:"  # RFC 2464 §7: IPv6 multicast's Ethernet groups
 # Frames for the device waiting to be taken, at most: the device takes them within a
 # simulated millisecond, so only a host flood fills this; the excess is dropped.
 MAX_QUEUED_FRAMES = 256
@@ -82,13 +88,14 @@ class UserGateway:
         except CodecError:
             self.counters["drop.malformed"] += 1
             return
-        if frame.destination not in (GATEWAY_MAC, BROADCAST_MAC):
+        if frame.destination not in (GATEWAY_MAC, BROADCAST_MAC) and \
+                not frame.destination.startswith(IPV6_MULTICAST_MAC):
             return  # for another host of the segment: there is none
         if not int(frame.source[:2], 16) & 1:
             self.device_mac = frame.source
         try:
             if frame.ethertype == ethernet.ETHERTYPE_ARP:
-                self._arp(arp.decode(frame.payload))
+                answer_arp(self, arp.decode(frame.payload))
             elif frame.ethertype == ethernet.ETHERTYPE_IPV4:
                 self._ipv4(ipv4.decode(frame.payload))
             elif frame.ethertype == ethernet.ETHERTYPE_IPV6:
@@ -97,17 +104,6 @@ class UserGateway:
                 self.counters["drop.ethertype"] += 1
         except CodecError:
             self.counters["drop.malformed"] += 1
-
-    def _arp(self, packet: arp.ArpPacket) -> None:
-        if packet.operation != arp.ArpOperation.REQUEST:
-            return
-        if packet.target_ip not in self.plan.owned or packet.sender_ip == packet.target_ip:
-            return
-        self.counters["arp.replied"] += 1
-        reply = arp.ArpPacket(operation=arp.ArpOperation.REPLY, sender_mac=GATEWAY_MAC,
-                              sender_ip=packet.target_ip, target_mac=packet.sender_mac,
-                              target_ip=packet.sender_ip)
-        self.queue_frame(packet.sender_mac, ethernet.ETHERTYPE_ARP, arp.encode(reply))
 
     def _ipv4(self, packet: ipv4.Ipv4Packet) -> None:
         if packet.is_fragment:
@@ -142,7 +138,7 @@ class UserGateway:
                               destination=packet.destination)
         port = datagram.destination_port
         if port == dhcpv4.SERVER_PORT and (is_broadcast or packet.destination == self.plan.router):
-            self._dhcp(datagram.payload)
+            answer_dhcp(self, datagram.payload)
             return
         if is_broadcast:
             return  # nobody else on the segment
@@ -168,26 +164,6 @@ class UserGateway:
             self.counters["udp.relayed"] += 1
         else:
             self.counters["drop.udp-host-refused"] += 1
-
-    def _dhcp(self, payload: bytes) -> None:
-        request = dhcpv4.decode(payload)
-        reply = self.dhcp.answer(request, self.clock())
-        if reply is None:
-            return
-        assert reply.message_type is not None  # the server always says what it sends
-        self.counters[f"dhcp.{reply.message_type.name.lower()}"] += 1
-        # RFC 2131 §4.1: to ciaddr when the client has one; a NAK, or a client that
-        # asked for broadcast, by broadcast; else to yiaddr at the client's MAC.
-        if request.client_address != "0.0.0.0" and reply.message_type != dhcpv4.MessageType.NAK:
-            destination, mac = request.client_address, request.client_mac
-        elif reply.message_type == dhcpv4.MessageType.NAK or request.wants_broadcast:
-            destination, mac = LIMITED_BROADCAST, BROADCAST_MAC
-        else:
-            destination, mac = reply.your_address, request.client_mac
-        if reply.message_type == dhcpv4.MessageType.ACK and reply.your_address != "0.0.0.0":
-            self.device_address = reply.your_address
-        self.send_udp((self.plan.router, dhcpv4.SERVER_PORT, destination,
-                        dhcpv4.CLIENT_PORT, dhcpv4.encode(reply)), mac)
 
     def now(self) -> int:
         """The interface's simulated instant, never earlier than one already used (an idle
@@ -228,22 +204,9 @@ class UserGateway:
         destination_mac = mac or self.device_mac
         if destination_mac is None:
             self.counters["drop.device-unknown"] += 1
-            self._ask_device_mac(packet.source, packet.destination)
+            ask_device_mac(self, packet.source, packet.destination)
             return
         self.queue_frame(destination_mac, ethernet.ETHERTYPE_IPV4, ipv4.encode(packet))
-
-    def _ask_device_mac(self, source: str, device: str) -> None:
-        """The device has not spoken yet (a configured device's announcement was missed):
-        ask for its MAC; what was dropped comes again (TCP retransmits), or the device
-        answers and is known from then on."""
-        if device == LIMITED_BROADCAST or not self.plan.is_on_subnet(device):
-            return
-        request = arp.ArpPacket(operation=arp.ArpOperation.REQUEST, sender_mac=GATEWAY_MAC,
-                                sender_ip=source if source in self.plan.owned
-                                else self.plan.router,
-                                target_mac="00:00:00:00:00:00", target_ip=device)
-        self.counters["arp.asked"] += 1
-        self.queue_frame(BROADCAST_MAC, ethernet.ETHERTYPE_ARP, arp.encode(request))
 
     def queue_frame(self, mac: str, ethertype: int, payload: bytes) -> None:
         if len(self._to_device) >= MAX_QUEUED_FRAMES:

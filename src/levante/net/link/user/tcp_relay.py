@@ -127,9 +127,10 @@ class HostTcpRelay:
             abort_host(pending.sock)
             self._reset(pending.syn, pending.segment)
             return
-        listener = layer.listeners.get(key[1])
+        ipv6 = is_ipv6_text(key[0])
+        listener = (layer.listeners6 if ipv6 else layer.listeners).get(key[1])
         if listener is None:
-            listener = layer.listen(key[1], MAX_FLOWS)
+            listener = layer.listen(key[1], MAX_FLOWS, ipv6=ipv6)
         engine_receive(layer, pending.syn, now)
         connection = layer.connections.get((key[1], key[2], key[3]))
         if connection is None:  # the engine dropped the SYN (counted in its stats)

@@ -376,3 +376,25 @@ def test_forward_udp_from_ipv6_loopback_reaches_the_device_and_its_answer_comes_
     finally:
         client.close()
         bench.close()
+
+
+def test_the_devices_ping6_to_the_gateway_gets_its_reply() -> None:
+    bench = GatewayBench(ipv6="static")
+    try:
+        bench.run_until(lambda: bench.stack.ipv6 is not None
+                        and bench.stack.ipv6.addresses.is_assigned(DEVICE6))
+        assert bench.stack.ping(PEER6, 7, b"levante", bench.now)
+        replies = []
+        bench.run_until(lambda: bool(replies.append(bench.stack.pings.take_reply(7))
+                                     or replies[-1]))
+        reply = replies[-1]
+        assert reply is not None
+        assert (reply.source, reply.sequence, reply.ttl, reply.data_length) == (
+            PEER6, 7, 64, 7)
+        # To an address nobody has, no reply (the gateway does not relay ping).
+        assert bench.stack.ping("2001:db8::99", 8, b"x", bench.now)
+        for _ in range(200):
+            bench.step()
+        assert bench.stack.pings.take_reply(8) is None
+    finally:
+        bench.close()

@@ -2,7 +2,8 @@
 a device (tests/net/apps/gw6_client) reaches host TCP and UDP echo servers on ::1 through
 its configured IPv6 peer, or with no static address through the address SLAAC gives it
 from the gateway's advertisement; and `--forward tcp:` from ::1 (and from 127.0.0.1)
-reaches samples/net/tcp_echo's IPv6 listener."""
+reaches samples/net/tcp_echo's IPv6 listener; the shell's `net ping` to the gateway's
+IPv6 addresses."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, Builder
+from conftest import SAMPLES, TARGET_TESTS, Builder
 
 CLIENT = Path(__file__).parent / "apps" / "gw6_client"
 ECHO = SAMPLES / "net" / "tcp_echo"
+SHELL = TARGET_TESTS / "net_shell"
 # The ports gw6_client's servers listen on (fixed in the application).
 UDP_PORT, TCP_PORT = 5104, 5105
 SLAAC_ADDRESS = "fd00::200:5eff:fe00:5301"  # fd00::/64 and the device's MAC's EUI-64
@@ -163,3 +165,23 @@ def test_forward_from_the_host_reaches_the_device_echo_over_its_family(
     assert answer == b"forwarded\n", errors
     assert device.returncode == 0, errors
     assert f"tcp_echo: connection from {seen_from} port" in output, output
+
+
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_net_ping_to_the_gateways_ipv6_addresses(builder: Builder, board: str) -> None:
+    commands = ("net ping -c 2 2001:db8::2\nnet ping -c 1 fe80::5eff:fe00:53fe\n"
+                "net ping -c 1 2001:db8::99\nnet ping 2001:db8::zz\n")
+    result = builder.run(SHELL, "--net", "user", board=board, extra=("ipv6.conf",),
+                         stdin=commands, max_time="10s")
+    assert result.status == 0, result.errors
+    lines = result.output.splitlines()
+    for sequence in (1, 2):
+        assert any(line.startswith(f"64 bytes from 2001:db8::2: icmp_seq={sequence} ttl=64 ")
+                   for line in lines), result.output
+    assert any(line.startswith("64 bytes from fe80::5eff:fe00:53fe: icmp_seq=1 ttl=64 ")
+               for line in lines), result.output
+    assert lines.count("2 packets transmitted, 2 received") == 1
+    assert "1 packets transmitted, 1 received" in lines
+    # Nobody else is on the link; a malformed address is one line.
+    assert "1 packets transmitted, 0 received" in lines
+    assert "net ping: 2001:db8::zz is not an IPv4 or IPv6 address" in lines

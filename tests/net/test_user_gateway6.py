@@ -398,3 +398,37 @@ def test_the_devices_ping6_to_the_gateway_gets_its_reply() -> None:
         assert bench.stack.pings.take_reply(8) is None
     finally:
         bench.close()
+
+
+def test_once_asked_the_gateway_advertises_again_every_600_simulated_seconds(
+        link: UserLink) -> None:
+    clock = [0]
+    link.set_clock(lambda: clock[0])
+    link.gateway.advance(0)
+    assert received(link) == []  # nobody asked: no unsolicited advertisement
+    link.send(icmp_frame(ndp.encode(RouterSolicitation()), DEVICE_LINK_LOCAL, "ff02::2",
+                         destination_mac="33:33:00:00:00:02"))
+    assert len(received(link)) == 1
+    assert link.gateway.next_device_deadline() == 600_000_000
+    clock[0] = 599_999_999
+    link.gateway.advance(clock[0])
+    assert received(link) == []
+    clock[0] = 600_000_000
+    link.gateway.advance(clock[0])
+    [(mac, packet)] = received(link)
+    assert (mac, packet.source, packet.destination) == (
+        "33:33:00:00:00:01", GATEWAY_LINK_LOCAL, "ff02::1")
+    assert isinstance(ndp.decode(icmp_of(packet)), RouterAdvertisement)
+    assert link.gateway.next_device_deadline() == 1_200_000_000
+
+
+def test_a_flood_of_solicitations_is_bounded_by_the_gateways_queue(link: UserLink) -> None:
+    from levante.net.link.user.gateway import MAX_QUEUED_FRAMES
+
+    for _ in range(MAX_QUEUED_FRAMES + 100):
+        link.send(icmp_frame(ndp.encode(RouterSolicitation()), DEVICE_LINK_LOCAL, "ff02::2",
+                             destination_mac="33:33:00:00:00:02"))
+    assert link.gateway.counters["drop.queue-full"] == 100
+    assert len(link.receive(10_000)) == MAX_QUEUED_FRAMES
+    solicit(link, PEER6)  # room again: answered
+    assert len(received(link)) == 1

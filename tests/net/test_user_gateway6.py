@@ -432,3 +432,12 @@ def test_a_flood_of_solicitations_is_bounded_by_the_gateways_queue(link: UserLin
     assert len(link.receive(10_000)) == MAX_QUEUED_FRAMES
     solicit(link, PEER6)  # room again: answered
     assert len(received(link)) == 1
+
+
+def test_udp_from_the_unspecified_address_is_not_relayed(link: UserLink) -> None:
+    data = udp.encode(udp.UdpDatagram(source_port=40000, destination_port=9, payload=b"?"),
+                      source="::", destination=PEER6)
+    link.send(frame(Ipv6Packet(next_header=ipv6.NEXT_UDP, source="::", destination=PEER6,
+                               payload=data)))
+    assert link.gateway.counters["drop.unspecified-source"] == 1
+    assert link.gateway.counters["udp.relayed"] == 0

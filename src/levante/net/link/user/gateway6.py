@@ -81,6 +81,10 @@ class Ipv6Side:
         # From here on the packet carries its upper layer only, extension headers off.
         packet = replace(packet, next_header=chain.upper_layer,
                          payload=chain.upper_data(packet))
+        if packet.source == UNSPECIFIED and packet.next_header != ipv6.NEXT_ICMPV6:
+            # RFC 4291 §2.5.2: the unspecified source is for DAD and solicitations only.
+            self.counters["drop.unspecified-source"] += 1
+            return
         self._learn(packet.source)
         if packet.next_header == ipv6.NEXT_ICMPV6:
             self._icmp(packet, to_multicast)

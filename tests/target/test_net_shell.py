@@ -46,7 +46,7 @@ def test_ping_without_a_link_times_out_on_simulated_time(shell: RunResult) -> No
 
 def test_bad_arguments_get_one_line(shell: RunResult) -> None:
     assert answer(shell, "net ping 1.2.3") == \
-        "PING 1.2.3\nnet ping: 1.2.3 is not an IPv4 address\n"
+        "PING 1.2.3\nnet ping: 1.2.3 is not an IPv4 or IPv6 address\n"
     assert answer(shell, "net ping -c x 192.0.2.2") == \
         "net ping: -c takes a count from 1 to 1000\n"
     assert answer(shell, "net bogus").startswith("net bogus: unknown command\nUsage: ")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from levante.codecs.addresses import is_ipv6_text
 from levante.config import Config
 from levante.crypto.entropy import EntropySource
 from levante.devices.net_log import DropLog, drop_log
@@ -24,6 +25,7 @@ from levante.net.link.options import check_link, open_link, parse_forwards
 from levante.net.link.recording import FrameRecorder, ReplayFeed, ReplayLink
 from levante.net.link.user.link import UserLink
 from levante.net.link.user.plan import GatewayPlan, default_plan, static_plan
+from levante.net.link.user.plan6 import Gateway6Plan, default_plan6, static_plan6
 from levante.net.stack import NetworkStack
 from levante.net.stack.settings import InterfaceSettings, SettingsError, address_value
 from levante.net.tls.library import LibraryProfile
@@ -153,6 +155,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
         settings = interface_settings(config)
         ring = receive_ring(config, settings.mtu)
         plan = gateway_plan(config, settings)
+        plan6 = gateway_plan6(config, settings)
         resolver = dns_settings(config)
     except SettingsError as error:
         raise ImageError(f"{dotconfig}: {error.message}") from None
@@ -164,7 +167,7 @@ def board_network(config: Config, dotconfig: Path, options: NetworkOptions,
         if options.replay is not None:
             link = ReplayLink(options.replay)
         else:
-            link = open_link(options.link or DEFAULT_LINK, plan, forwards)
+            link = open_link(options.link or DEFAULT_LINK, plan, forwards, plan6)
         held.append(link)
         capture = PcapCapture(options.pcap) if options.pcap is not None else None
         if capture is not None:
@@ -220,3 +223,20 @@ def gateway_plan(config: Config, settings: InterfaceSettings) -> GatewayPlan:
             raise SettingsError(f"CONFIG_NET_CONFIG_PEER_IPV4_ADDR: {peer!r} is not an "
                                 "IPv4 address") from None
     return static_plan(settings.ipv4, peer or None)
+
+
+def gateway_plan6(config: Config, settings: InterfaceSettings) -> Gateway6Plan:
+    """The gateway's IPv6 addresses: the build's static /64, or SLAAC in fd00::/64."""
+    static = settings.ipv6.static_address if settings.ipv6 is not None else None
+    if static is None:
+        return default_plan6()
+    peer = config.get_str("NET_CONFIG_PEER_IPV6_ADDR") \
+        if "NET_CONFIG_PEER_IPV6_ADDR" in config else ""
+    if peer and not is_ipv6_text(peer):
+        raise SettingsError(f"CONFIG_NET_CONFIG_PEER_IPV6_ADDR: {peer!r} is not an "
+                            "IPv6 address")
+    try:
+        return static_plan6(static, peer or None)
+    except SettingsError:
+        raise SettingsError(f"CONFIG_NET_CONFIG_PEER_IPV6_ADDR: {peer!r} is not an "
+                            "IPv6 address") from None

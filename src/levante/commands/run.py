@@ -162,7 +162,8 @@ def _console() -> Callable[[bytes], None]:
                    "wall-clock time.")
 @click.option("--forward", "forwards", multiple=True, metavar="udp|tcp:HOSTPORT:DEVPORT",
               help="With --net user: datagrams (udp:) or connections (tcp:) to "
-                   "127.0.0.1:HOSTPORT on the host go to the device's DEVPORT, and its "
+                   "127.0.0.1:HOSTPORT (the device's IPv4 address) or [::1]:HOSTPORT "
+                   "(its IPv6 address) on the host go to the device's DEVPORT, and its "
                    "answers back (repeatable).")
 @click.option("--pcap", "pcap_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write every frame of the link, in and out, to this libpcap "

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from levante.codecs import dns
+from levante.codecs.addresses import canonical_ipv6, is_ipv6_text
 from levante.codecs.errors import CodecError
 from levante.devices.name_lookup import NameLookup, lookup_families
 from levante.devices.net_log import DropLog
@@ -189,7 +190,10 @@ class NetworkInterface:
 
     def ping(self, destination: str, sequence: int, data_length: int) -> str | None:
         try:
-            address_value(destination)
+            if is_ipv6_text(destination):
+                destination = canonical_ipv6(destination, CodecError)
+            else:
+                address_value(destination)
         except CodecError:
             return "EINVAL"
         # The data is a counting pattern, as ping(8) fills it.

@@ -11,6 +11,7 @@ from levante.net.link.tap import TapLink, check_tap_name
 from levante.net.link.user.gateway import Forward
 from levante.net.link.user.link import UserLink
 from levante.net.link.user.plan import GatewayPlan
+from levante.net.link.user.plan6 import Gateway6Plan
 
 NET_FORMS = "user, tap:NAME or switch:PATH"
 FORWARD_FORM = "udp:HOSTPORT:DEVPORT or tcp:HOSTPORT:DEVPORT"
@@ -34,7 +35,8 @@ def check_link(value: str) -> None:
 
 
 def open_link(value: str, plan: GatewayPlan | None = None,
-              forwards: list[Forward] | None = None) -> Link:
+              forwards: list[Forward] | None = None,
+              plan6: Gateway6Plan | None = None) -> Link:
     """The open link `value` names (`user` needs the gateway's `plan`); a link that
     cannot be opened is a `LinkError` (one line, exit status 2)."""
     check_link(value)
@@ -46,7 +48,7 @@ def open_link(value: str, plan: GatewayPlan | None = None,
     if kind == "switch":
         return SwitchLink(Path(argument))
     assert plan is not None
-    return UserLink(plan, forwards or [])
+    return UserLink(plan, forwards or [], plan6=plan6)
 
 
 def parse_forward(value: str) -> Forward:

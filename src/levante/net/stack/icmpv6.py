@@ -4,6 +4,8 @@ messages handed to their modules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from levante.codecs import icmpv6, ipv6
 from levante.codecs.addresses import ipv6_to_text
 from levante.codecs.icmpv6 import Icmpv6Message
@@ -39,6 +41,8 @@ class Icmpv6Layer:
         ip.protocols[ipv6.NEXT_ICMPV6] = self.receive
         ip.parameter_problem = self.parameter_problem
         ip.reassembly_timed_out = self.reassembly_time_exceeded
+        # Who takes echo replies (the stack's `net ping`), if anyone.
+        self.echo_reply_received: Callable[[Ipv6Packet, icmpv6.Echo, int], None] | None = None
 
     def receive(self, packet: Ipv6Packet, data: bytes, to_multicast: bool, now: int) -> None:
         self.stats.count("icmpv6.received")
@@ -67,6 +71,7 @@ class Icmpv6Layer:
             self._echo(packet, message, to_multicast, now)
         elif kind == icmpv6.ECHO_REPLY:
             self.stats.count("icmpv6.echo_reply_received")
+            self._echo_reply(packet, message, now)
         elif kind == icmpv6.PACKET_TOO_BIG:
             self._packet_too_big(message, now)
         elif kind in _ERRORS_NOTED:
@@ -77,6 +82,15 @@ class Icmpv6Layer:
             self.stats.drop("icmpv6", "unknown-type")
 
     # --- Echo (RFC 4443 §4) -----------------------------------------------------------
+
+    def _echo_reply(self, packet: Ipv6Packet, message: Icmpv6Message, now: int) -> None:
+        try:
+            echo = icmpv6.decode_echo(message)
+        except icmpv6.Icmpv6Error:
+            self.stats.drop("icmpv6", "malformed")
+            return
+        if self.echo_reply_received is not None:
+            self.echo_reply_received(packet, echo, now)
 
     def _echo(self, packet: Ipv6Packet, message: Icmpv6Message, to_multicast: bool,
               now: int) -> None:

@@ -1,5 +1,6 @@
 """Echo requests the device sends (the shell's `net ping`) and the replies that match them
-(RFC 792: a reply carries the request's identifier, sequence number and data)."""
+(RFC 792, and RFC 4443 §4 over IPv6: a reply carries the request's identifier, sequence
+number and data)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from dataclasses import dataclass
 
 from levante.codecs import icmp
 from levante.codecs.icmp import IcmpEcho
+from levante.codecs.icmpv6 import Echo
 from levante.codecs.ipv4 import Ipv4Packet
+from levante.codecs.ipv6 import Ipv6Packet
 from levante.net.stack.stats import NetStats
 
 # Requests whose replies are remembered at once; an older one makes room for a newer.
@@ -45,13 +48,17 @@ class EchoSender:
 
     def request(self, destination: str, sequence: int, payload: bytes, now: int) -> bytes:
         """The ICMP message of an echo request; its reply is then awaited."""
+        self.expect(destination, sequence, payload, now)
+        return icmp.encode(IcmpEcho(type=icmp.ECHO_REQUEST, identifier=self.identifier,
+                                    sequence=sequence & 0xFFFF, payload=payload))
+
+    def expect(self, destination: str, sequence: int, payload: bytes, now: int) -> None:
+        """A request (of either family) is on its way: its reply is awaited."""
         sequence &= 0xFFFF
         self._outstanding.pop(sequence, None)
         if len(self._outstanding) >= MAX_OUTSTANDING:
             del self._outstanding[next(iter(self._outstanding))]
         self._outstanding[sequence] = _Outstanding(destination, payload, now)
-        return icmp.encode(IcmpEcho(type=icmp.ECHO_REQUEST, identifier=self.identifier,
-                                    sequence=sequence, payload=payload))
 
     def forget(self, sequence: int) -> None:
         """A request that could not be sent awaits nothing."""
@@ -59,14 +66,24 @@ class EchoSender:
 
     def receive(self, packet: Ipv4Packet, message: IcmpEcho, now: int) -> None:
         """An echo reply: kept when it answers an outstanding request, else counted."""
-        waiting = self._outstanding.get(message.sequence)
-        if (message.identifier != self.identifier or waiting is None
-                or waiting.reply is not None or packet.source != waiting.destination
-                or message.payload != waiting.payload):
+        self.reply_arrived(packet.source, packet.ttl, message.identifier, message.sequence,
+                           message.payload, now)
+
+    def receive6(self, packet: Ipv6Packet, echo: Echo, now: int) -> None:
+        """An ICMPv6 echo reply (its hop limit shown as the TTL)."""
+        self.reply_arrived(packet.source, packet.hop_limit, echo.identifier, echo.sequence,
+                           echo.data, now)
+
+    def reply_arrived(self, source: str, ttl: int, identifier: int, sequence: int,
+                      payload: bytes, now: int) -> None:
+        waiting = self._outstanding.get(sequence)
+        if (identifier != self.identifier or waiting is None
+                or waiting.reply is not None or source != waiting.destination
+                or payload != waiting.payload):
             self.stats.drop("icmp", "unexpected-echo-reply")
             return
-        waiting.reply = EchoReply(packet.source, message.sequence, packet.ttl,
-                                  len(message.payload), now - waiting.sent_at)
+        waiting.reply = EchoReply(source, sequence, ttl, len(payload),
+                                  now - waiting.sent_at)
         self.stats.count("icmp.echo_reply_received")
 
     def take_reply(self, sequence: int) -> EchoReply | None:

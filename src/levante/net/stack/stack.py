@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
-from levante.codecs import ethernet, ipv4
+from levante.codecs import ethernet, icmpv6, ipv4, ipv6
+from levante.codecs.addresses import is_ipv6_text
 from levante.net.stack.arp import ArpResolver
 from levante.net.stack.ethernet import BROADCAST_MAC, EthernetPort
 from levante.net.stack.icmp import IcmpLayer
@@ -64,6 +65,8 @@ class NetworkStack:
         self.address_origin = "manual"  # how the IPv4 address was set (Zephyr's names)
         self.pings = EchoSender(echo_identifier, self.stats)
         self.icmp.echo_reply_received = self.pings.receive
+        if self.icmpv6 is not None:
+            self.icmpv6.echo_reply_received = self.pings.receive6
         # What `net conn` lists: each transport adds its own rows (protocol, local,
         # remote, state), UDP's bound ports and TCP's connections.
         # Services with timers of their own (the DHCPv4 client, the DNS resolver).
@@ -140,10 +143,27 @@ class NetworkStack:
             self.tcp.context.local_ip = ipv4_settings.address if ipv4_settings else ""
 
     def ping(self, destination: str, sequence: int, payload: bytes, now: int) -> bool:
-        """Send an echo request (`net ping`); its reply comes from `pings.take_reply`."""
+        """Send an echo request (`net ping`, to an IPv4 or IPv6 address); its reply comes
+        from `pings.take_reply`."""
+        if is_ipv6_text(destination):
+            return self._ping6(destination, sequence, payload, now)
         message = self.pings.request(destination, sequence, payload, now)
         if self.ip.send(destination, ipv4.PROTOCOL_ICMP, message, now):
             self.stats.count("icmp.echo_requested")
+            return True
+        self.pings.forget(sequence)
+        return False
+
+    def _ping6(self, destination: str, sequence: int, payload: bytes, now: int) -> bool:
+        source = self.ipv6.source_for(destination) if self.ipv6 is not None else None
+        if self.ipv6 is None or source is None:
+            return False
+        echo = icmpv6.Echo(self.pings.identifier, sequence & 0xFFFF, payload)
+        message = icmpv6.encode(icmpv6.echo_message(icmpv6.ECHO_REQUEST, echo),
+                                source=source, destination=destination)
+        self.pings.expect(destination, sequence, payload, now)
+        if self.ipv6.send(destination, ipv6.NEXT_ICMPV6, message, now, source=source):
+            self.stats.count("icmpv6.echo_requested")
             return True
         self.pings.forget(sequence)
         return False

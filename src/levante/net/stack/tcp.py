@@ -36,7 +36,7 @@ from levante.codecs.ipv4 import Ipv4Packet
 from levante.codecs.ipv6 import Ipv6Packet
 from levante.codecs.tcp import TcpSegment
 from levante.net.stack.ipv4 import ProtocolInput
-from levante.net.stack.ipv6 import Ipv6Layer
+from levante.net.stack.ipv6 import Ipv6Input
 from levante.net.stack.rate_limit import TokenBucket
 from levante.net.stack.settings import (
     InterfaceSettings,
@@ -81,6 +81,25 @@ class TcpNetwork(Protocol):
     protocols: dict[int, ProtocolInput]
 
     def send(self, destination: str, protocol: int, payload: bytes, now: int) -> bool: ...
+
+
+class TcpAddresses(Protocol):
+    def is_ours(self, address: str) -> bool: ...
+
+
+class TcpNetwork6(Protocol):
+    """What the layer needs of the IPv6 below it: the stack's `Ipv6Layer` is one; the
+    user-mode gateway gives each IPv6 address it speaks as another."""
+
+    protocols: dict[int, Ipv6Input]
+
+    @property
+    def addresses(self) -> TcpAddresses: ...
+
+    def source_for(self, destination: str) -> str | None: ...
+
+    def send(self, destination: str, next_header: int, payload: bytes, now: int, *,
+             source: str) -> bool: ...
 
 
 class Listener:
@@ -146,7 +165,7 @@ class TcpLayer:
         self.connections: dict[ConnectionKey, Connection] = {}
         self.listeners: dict[int, Listener] = {}
         self.listeners6: dict[int, Listener] = {}
-        self.ipv6: Ipv6Layer | None = None
+        self.ipv6: TcpNetwork6 | None = None
         self.context6: TcpContext | None = None
         self._challenges = TokenBucket(CHALLENGE_BURST, CHALLENGE_INTERVAL_US)
         mss = ip.settings.mtu - IPV4_AND_TCP_HEADERS
@@ -162,7 +181,7 @@ class TcpLayer:
         self._next_ephemeral = EPHEMERAL_FIRST + int.from_bytes(isn_key[:2], "big") % span
         ip.protocols[ipv4.PROTOCOL_TCP] = self.receive
 
-    def attach_ipv6(self, ip: Ipv6Layer, link_mtu: int) -> None:
+    def attach_ipv6(self, ip: TcpNetwork6, link_mtu: int) -> None:
         """Serve TCP over IPv6 too: its segments carry at most the link MTU less the
         IPv6 and TCP headers (RFC 8200 §5: no fragmenting needed)."""
         self.ipv6 = ip
@@ -430,5 +449,5 @@ class TcpLayer:
         self.stats.count("tcp.closed")
 
 
-__all__ = ["Connection", "Listener", "TcpEvent", "TcpLayer", "TcpNetwork", "TcpState",
-           "TcpUsageError"]
+__all__ = ["Connection", "Listener", "TcpEvent", "TcpLayer", "TcpNetwork", "TcpNetwork6",
+           "TcpState", "TcpUsageError"]

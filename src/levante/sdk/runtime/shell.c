@@ -127,7 +127,7 @@ static void net_ping(char *args)
 		uint32_t reply[3]; /* ttl, data length, round trip in microseconds */
 
 		if (result == -EINVAL) {
-			printk("net ping: %s is not an IPv4 address\n", host);
+			printk("net ping: %s is not an IPv4 or IPv6 address\n", host);
 			return;
 		}
 		if (result < 0) {

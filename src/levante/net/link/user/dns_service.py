@@ -1,10 +1,10 @@
 """The user-mode gateway's DNS server: A and AAAA questions answered by the host's
 resolver (getaddrinfo), on worker threads with a wall-clock timeout.
 
-A host answer of a loopback address (127/8, as for `localhost`) becomes the gateway's
-address that reaches the host's loopback, as QEMU answers 10.0.2.2; IPv6 loopback is
-left out, since the gateway relays IPv4 only. Lookups run on at most `WORKERS` threads,
-at most `MAX_PENDING` at once: a query beyond that is answered SERVFAIL at once.
+A host answer of a loopback address (127/8 or ::1, as for `localhost`) becomes the
+gateway's address that reaches the host's loopback, as QEMU answers 10.0.2.2. Lookups
+run on at most `WORKERS` threads, at most `MAX_PENDING` at once: a query beyond that is
+answered SERVFAIL at once.
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ class DnsService:
 
     def __init__(self, host_alias: str, wake: Callable[[], None],
                  lookup: Lookup = host_lookup,
-                 timeout: float = LOOKUP_TIMEOUT_SECONDS) -> None:
+                 timeout: float = LOOKUP_TIMEOUT_SECONDS,
+                 host_alias6: str | None = None) -> None:
         self.host_alias = host_alias
+        self.host_alias6 = host_alias6
         self._wake = wake
         self._lookup = lookup
         self._timeout = timeout
@@ -124,9 +126,12 @@ class DnsService:
         for address in found:
             if question.record_type == RecordType.A and address.startswith("127."):
                 address = self.host_alias
+            elif question.record_type == RecordType.AAAA and address == "::1" \
+                    and self.host_alias6 is not None:
+                address = self.host_alias6
             elif question.record_type == RecordType.AAAA and (
                     address == "::1" or "%" in address):
-                continue  # no IPv6 path to the host's loopback, nor to scoped addresses
+                continue  # no path to scoped addresses
             if address not in addresses:
                 addresses.append(address)
         records = [ResourceRecord(name=question.name, record_type=question.record_type,

@@ -1,7 +1,9 @@
 """The user-mode gateway: the device's one neighbour on the `--net user` link.
 
 It answers ARP and ping for the addresses it owns (`plan.py`), serves DHCP and DNS,
-relays the device's UDP through host sockets and its TCP through the TCP relay. What it
+relays the device's UDP through host sockets and its TCP through the TCP relay; over
+IPv6 `gateway6.py` does the same with Neighbor Discovery for ARP and Router
+Advertisements for DHCP (`plan6.py` says which addresses). What it
 sends the device collects in `take_frames`; the host's side (sockets readable or
 writable, lookups done) is served by `serve_host`. Time on the device's side is the
 interface's simulated clock (`clock`, µs), used for leases and the TCP engine's timers;
@@ -14,18 +16,29 @@ import socket
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 
-from levante.codecs import arp, dhcpv4, dns, ethernet, icmp, ipv4, tcp, udp
+from levante.codecs import arp, dhcpv4, dns, ethernet, icmp, ipv4, ipv6, tcp, udp
+from levante.codecs.addresses import is_ipv6_text
 from levante.codecs.errors import CodecError
 from levante.net.link.user.dhcp_server import DhcpServer
 from levante.net.link.user.dns_service import DnsService, Lookup, host_lookup
+from levante.net.link.user.forward_sockets import device_target
+from levante.net.link.user.gateway4 import (
+    BROADCAST_MAC,
+    LIMITED_BROADCAST,
+    answer_arp,
+    answer_dhcp,
+    ask_device_mac,
+)
+from levante.net.link.user.gateway6 import Ipv6Side
 from levante.net.link.user.host_udp import ToDevice, UdpForwards, UdpRelay
 from levante.net.link.user.plan import GATEWAY_MAC, GatewayPlan
+from levante.net.link.user.plan6 import Gateway6Plan, default_plan6
+from levante.net.link.user.tcp_engine import IpPacket
 from levante.net.link.user.tcp_forward import TcpForwards
 from levante.net.link.user.tcp_relay import HostTcpRelay
 
-BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
-LIMITED_BROADCAST = "255.255.255.255"
 MTU = 1500
+IPV6_MULTICAST_MAC = "33:33:"  # RFC 2464 §7: IPv6 multicast's Ethernet groups
 # Frames for the device waiting to be taken, at most: the device takes them within a
 # simulated millisecond, so only a host flood fills this; the excess is dropped.
 MAX_QUEUED_FRAMES = 256
@@ -36,28 +49,35 @@ Forward = tuple[str, int, int]
 
 class UserGateway:
     def __init__(self, plan: GatewayPlan, forwards: list[Forward],
-                 wake: Callable[[], None], lookup: Lookup = host_lookup) -> None:
+                 wake: Callable[[], None], lookup: Lookup = host_lookup,
+                 plan6: Gateway6Plan | None = None) -> None:
         self.plan = plan
+        self.plan6 = plan6 = plan6 or default_plan6()
         self.clock: Callable[[], int] = lambda: 0  # the interface sets its own
         self.counters: Counter[str] = Counter()
         self.dhcp = DhcpServer(plan)
-        self.dns = DnsService(plan.host_aliases[0], wake, lookup)
-        self.udp = UdpRelay(plan.host_aliases)
+        self.dns = DnsService(plan.host_aliases[0], wake, lookup,
+                              host_alias6=plan6.host_aliases[0])
+        self.udp = UdpRelay(plan.host_aliases, plan6.host_aliases)
         self.forwards = UdpForwards([(host, device) for kind, host, device in forwards
-                                     if kind == "udp"], plan.host_aliases[0])
+                                     if kind == "udp"], plan.host_aliases[0],
+                                    plan6.host_aliases[0])
         try:
             self.tcp_forwards = TcpForwards([(host, device) for kind, host, device
                                              in forwards if kind == "tcp"])
         except OSError:
             self.forwards.close()
             raise
-        self.tcp = HostTcpRelay(plan.host_aliases, plan.owned - set(plan.host_aliases),
-                                self.counters)
+        self.tcp = HostTcpRelay(plan.host_aliases,
+                                (plan.owned - set(plan.host_aliases))
+                                | (plan6.owned - set(plan6.host_aliases)),
+                                self.counters, host_aliases6=plan6.host_aliases)
         self._last_now = 0
         self.device_mac: str | None = None
         self.device_address: str | None = plan.device_static
         self._to_device: deque[bytes] = deque()
         self._identification = 0
+        self.ipv6 = Ipv6Side(self, plan6)
 
     # --- The device's side --------------------------------------------------------
 
@@ -68,30 +88,22 @@ class UserGateway:
         except CodecError:
             self.counters["drop.malformed"] += 1
             return
-        if frame.destination not in (GATEWAY_MAC, BROADCAST_MAC):
+        if frame.destination not in (GATEWAY_MAC, BROADCAST_MAC) and \
+                not frame.destination.startswith(IPV6_MULTICAST_MAC):
             return  # for another host of the segment: there is none
         if not int(frame.source[:2], 16) & 1:
             self.device_mac = frame.source
         try:
             if frame.ethertype == ethernet.ETHERTYPE_ARP:
-                self._arp(arp.decode(frame.payload))
+                answer_arp(self, arp.decode(frame.payload))
             elif frame.ethertype == ethernet.ETHERTYPE_IPV4:
                 self._ipv4(ipv4.decode(frame.payload))
+            elif frame.ethertype == ethernet.ETHERTYPE_IPV6:
+                self.ipv6.receive(frame.payload)
             else:
                 self.counters["drop.ethertype"] += 1
         except CodecError:
             self.counters["drop.malformed"] += 1
-
-    def _arp(self, packet: arp.ArpPacket) -> None:
-        if packet.operation != arp.ArpOperation.REQUEST:
-            return
-        if packet.target_ip not in self.plan.owned or packet.sender_ip == packet.target_ip:
-            return
-        self.counters["arp.replied"] += 1
-        reply = arp.ArpPacket(operation=arp.ArpOperation.REPLY, sender_mac=GATEWAY_MAC,
-                              sender_ip=packet.target_ip, target_mac=packet.sender_mac,
-                              target_ip=packet.sender_ip)
-        self._queue(packet.sender_mac, ethernet.ETHERTYPE_ARP, arp.encode(reply))
 
     def _ipv4(self, packet: ipv4.Ipv4Packet) -> None:
         if packet.is_fragment:
@@ -108,7 +120,7 @@ class UserGateway:
             self._icmp(packet)
         elif packet.protocol == ipv4.PROTOCOL_TCP and not is_broadcast:
             segment = tcp.decode(packet.payload, source=packet.source, destination=destination)
-            self._send_all(self.tcp.from_device(packet, segment, self.now()))
+            self.send_all(self.tcp.from_device(packet, segment, self.now()))
         else:
             self.counters["drop.protocol"] += 1
 
@@ -126,7 +138,7 @@ class UserGateway:
                               destination=packet.destination)
         port = datagram.destination_port
         if port == dhcpv4.SERVER_PORT and (is_broadcast or packet.destination == self.plan.router):
-            self._dhcp(datagram.payload)
+            answer_dhcp(self, datagram.payload)
             return
         if is_broadcast:
             return  # nobody else on the segment
@@ -134,7 +146,7 @@ class UserGateway:
             answer = self.dns.query(datagram.payload, (packet.source, datagram.source_port))
             self.counters["dns.queries"] += 1
             if answer is not None:
-                self._send_udp((self.plan.dns, dns.PORT, packet.source, datagram.source_port,
+                self.send_udp((self.plan.dns, dns.PORT, packet.source, datagram.source_port,
                                 answer))
             return
         if packet.destination in self.plan.host_aliases and \
@@ -153,26 +165,6 @@ class UserGateway:
         else:
             self.counters["drop.udp-host-refused"] += 1
 
-    def _dhcp(self, payload: bytes) -> None:
-        request = dhcpv4.decode(payload)
-        reply = self.dhcp.answer(request, self.clock())
-        if reply is None:
-            return
-        assert reply.message_type is not None  # the server always says what it sends
-        self.counters[f"dhcp.{reply.message_type.name.lower()}"] += 1
-        # RFC 2131 §4.1: to ciaddr when the client has one; a NAK, or a client that
-        # asked for broadcast, by broadcast; else to yiaddr at the client's MAC.
-        if request.client_address != "0.0.0.0" and reply.message_type != dhcpv4.MessageType.NAK:
-            destination, mac = request.client_address, request.client_mac
-        elif reply.message_type == dhcpv4.MessageType.NAK or request.wants_broadcast:
-            destination, mac = LIMITED_BROADCAST, BROADCAST_MAC
-        else:
-            destination, mac = reply.your_address, request.client_mac
-        if reply.message_type == dhcpv4.MessageType.ACK and reply.your_address != "0.0.0.0":
-            self.device_address = reply.your_address
-        self._send_udp((self.plan.router, dhcpv4.SERVER_PORT, destination,
-                        dhcpv4.CLIENT_PORT, dhcpv4.encode(reply)), mac)
-
     def now(self) -> int:
         """The interface's simulated instant, never earlier than one already used (an idle
         wait runs the TCP engine's timers ahead of the interface's clock)."""
@@ -181,15 +173,22 @@ class UserGateway:
 
     # --- Sending to the device ----------------------------------------------------
 
-    def _send_all(self, packets: list[ipv4.Ipv4Packet]) -> None:
+    def send_all(self, packets: list[IpPacket]) -> None:
         for packet in packets:
-            self._send_ip(packet)
+            if isinstance(packet, ipv6.Ipv6Packet):
+                self.ipv6.send(packet)
+            else:
+                self._send_ip(packet)
 
-    def _send_udp(self, datagram: ToDevice, mac: str | None = None) -> None:
+    def send_udp(self, datagram: ToDevice, mac: str | None = None) -> None:
         source, source_port, destination, port, payload = datagram
         encoded = udp.encode(udp.UdpDatagram(source_port=source_port, destination_port=port,
                                              payload=payload),
                              source=source, destination=destination)
+        if is_ipv6_text(destination):
+            self.ipv6.send(ipv6.Ipv6Packet(next_header=ipv6.NEXT_UDP, source=source,
+                                           destination=destination, payload=encoded))
+            return
         self._send_ip(ipv4.Ipv4Packet(protocol=ipv4.PROTOCOL_UDP, source=source,
                                       destination=destination, payload=encoded), mac)
 
@@ -205,24 +204,11 @@ class UserGateway:
         destination_mac = mac or self.device_mac
         if destination_mac is None:
             self.counters["drop.device-unknown"] += 1
-            self._ask_device_mac(packet.source, packet.destination)
+            ask_device_mac(self, packet.source, packet.destination)
             return
-        self._queue(destination_mac, ethernet.ETHERTYPE_IPV4, ipv4.encode(packet))
+        self.queue_frame(destination_mac, ethernet.ETHERTYPE_IPV4, ipv4.encode(packet))
 
-    def _ask_device_mac(self, source: str, device: str) -> None:
-        """The device has not spoken yet (a configured device's announcement was missed):
-        ask for its MAC; what was dropped comes again (TCP retransmits), or the device
-        answers and is known from then on."""
-        if device == LIMITED_BROADCAST or not self.plan.is_on_subnet(device):
-            return
-        request = arp.ArpPacket(operation=arp.ArpOperation.REQUEST, sender_mac=GATEWAY_MAC,
-                                sender_ip=source if source in self.plan.owned
-                                else self.plan.router,
-                                target_mac="00:00:00:00:00:00", target_ip=device)
-        self.counters["arp.asked"] += 1
-        self._queue(BROADCAST_MAC, ethernet.ETHERTYPE_ARP, arp.encode(request))
-
-    def _queue(self, mac: str, ethertype: int, payload: bytes) -> None:
+    def queue_frame(self, mac: str, ethertype: int, payload: bytes) -> None:
         if len(self._to_device) >= MAX_QUEUED_FRAMES:
             self.counters["drop.queue-full"] += 1
             return
@@ -259,13 +245,17 @@ class UserGateway:
             or bool(self.tcp_forwards.forwards) or self.tcp.busy
 
     def next_device_deadline(self) -> int | None:
-        """When the TCP engine's next timer is due (simulated µs), or None."""
-        return self.tcp.next_deadline()
+        """When the TCP engine's (or the next Router Advertisement's) timer is due
+        (simulated µs), or None."""
+        return min((deadline for deadline in (self.tcp.next_deadline(),
+                                              self.ipv6.next_advertisement_at)
+                    if deadline is not None), default=None)
 
     def advance(self, now: int) -> None:
-        """Run the TCP engine's timers due at simulated `now`."""
+        """Run the TCP engine's and Router Advertisement's timers due at simulated `now`."""
         self._last_now = max(self._last_now, now)
-        self._send_all(self.tcp.advance(self._last_now))
+        self.send_all(self.tcp.advance(self._last_now))
+        self.ipv6.advance(self._last_now)
 
     def next_host_deadline(self) -> float | None:
         deadlines = [deadline for deadline in (self.dns.next_deadline(),
@@ -277,7 +267,7 @@ class UserGateway:
                    writable: Sequence[socket.socket] = ()) -> None:
         """Move what the host has for the device into frames."""
         now = self.now()
-        self._send_all(self.tcp.advance(now))
+        self.send_all(self.tcp.advance(now))
         forward_sockets = self.forwards.sockets
         tcp_listeners = self.tcp_forwards.sockets
         udp_sockets = self.udp.sockets
@@ -288,29 +278,32 @@ class UserGateway:
             if sock not in udp_sockets and sock not in forward_sockets:
                 continue  # a TCP flow's, served below
             if sock in forward_sockets:
-                datagrams = self.forwards.receive(sock, self.device_address)
+                datagrams = self.forwards.receive(sock, self.device_address,
+                                                  self.ipv6.device_address)
             else:
                 datagrams = self.udp.receive(sock)
             for datagram in datagrams:
                 self.counters["udp.to-device"] += 1
                 self._send_to_device(datagram)
-        self._send_all(self.tcp.serve(readable, list(writable), now))
+        self.send_all(self.tcp.serve(readable, list(writable), now))
         for (address, port), answer in self.dns.finished():
-            self._send_to_device((self.plan.dns, dns.PORT, address, port, answer))
+            server = self.plan6.dns if is_ipv6_text(address) else self.plan.dns
+            self._send_to_device((server, dns.PORT, address, port, answer))
         self.udp.expire()
 
     def _accept_forwarded(self, sock: socket.socket, now: int) -> None:
-        for client, device_port in self.tcp_forwards.accept(sock):
-            if self.device_address is None:
+        for client, device_port, client_ipv6 in self.tcp_forwards.accept(sock):
+            device = device_target(client_ipv6, self.device_address,
+                                   self.ipv6.device_address)
+            if device is None:
                 client.close()  # the device has no address yet: nothing to connect to
                 self.counters["drop.tcp-forward-no-device"] += 1
                 continue
-            self._send_all(self.tcp.connect_device(client, self.device_address,
-                                                   device_port, now))
+            self.send_all(self.tcp.connect_device(client, device, device_port, now))
 
     def _send_to_device(self, datagram: ToDevice) -> None:
         try:
-            self._send_udp(datagram)
+            self.send_udp(datagram)
         except CodecError:
             self.counters["drop.unencodable"] += 1  # what the host sent cannot be framed
 

@@ -15,11 +15,14 @@ import socket
 import time
 from dataclasses import dataclass
 
+from levante.codecs.addresses import is_ipv6_text
+from levante.net.link.user.forward_sockets import device_target, open_forward_sockets
 from levante.net.link.user.plan import HOST_LOOPBACK
+from levante.net.link.user.plan6 import HOST_LOOPBACK6
 
 MAX_FLOWS = 64
 FLOW_IDLE_SECONDS = 120.0
-MAX_DATAGRAM = 65_507  # the largest UDP payload over IPv4
+MAX_DATAGRAM = 65_527  # the largest UDP payload (over IPv6; IPv4's is smaller)
 # The gateway's own ports for forwarded clients: the dynamic range (RFC 6335 §6).
 FORWARD_PORTS = range(49152, 65536)
 MAX_FORWARD_CLIENTS = 64
@@ -37,10 +40,14 @@ class _Flow:
 
 
 class UdpRelay:
-    """The device's UDP flows through host sockets."""
+    """The device's UDP flows through host sockets: an IPv4 socket for a flow from an
+    IPv4 address, an IPv6 one for a flow from an IPv6 address; the gateway's addresses
+    that stand for the host reach 127.0.0.1 and ::1."""
 
-    def __init__(self, host_aliases: tuple[str, ...]) -> None:
+    def __init__(self, host_aliases: tuple[str, ...],
+                 host_aliases6: tuple[str, ...] = ()) -> None:
         self.host_aliases = host_aliases
+        self.host_aliases6 = host_aliases6
         self._flows: dict[tuple[str, int], _Flow] = {}
         self.send_failures = 0
 
@@ -64,6 +71,8 @@ class UdpRelay:
         target = destination
         if destination in self.host_aliases:
             flow.loopback_alias, target = destination, HOST_LOOPBACK
+        elif destination in self.host_aliases6:
+            flow.loopback_alias, target = destination, HOST_LOOPBACK6
         try:
             flow.sock.sendto(payload, (target, port))
         except OSError:
@@ -75,15 +84,22 @@ class UdpRelay:
         if len(self._flows) >= MAX_FLOWS:
             oldest = min(self._flows.values(), key=lambda flow: flow.used)
             self._close(oldest)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        ipv6 = is_ipv6_text(device[0])
         try:
-            sock.bind(("0.0.0.0", 0))
+            sock = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET,
+                                 socket.SOCK_DGRAM)
+        except OSError:
+            self.send_failures += 1  # the host has no IPv6
+            return None
+        try:
+            sock.bind(("::" if ipv6 else "0.0.0.0", 0))
         except OSError:
             sock.close()
             self.send_failures += 1
             return None
         sock.setblocking(False)
-        flow = _Flow(device, sock, self.host_aliases[0], time.monotonic())
+        aliases = self.host_aliases6 if ipv6 else self.host_aliases
+        flow = _Flow(device, sock, aliases[0] if aliases else "", time.monotonic())
         self._flows[device] = flow
         return flow
 
@@ -96,12 +112,15 @@ class UdpRelay:
         datagrams: list[ToDevice] = []
         for _ in range(64):
             try:
-                payload, (source, port) = sock.recvfrom(MAX_DATAGRAM)
+                payload, address = sock.recvfrom(MAX_DATAGRAM)
             except BlockingIOError:
                 break
             except OSError:
                 break  # an ICMP error the host reported for an earlier send
-            if source.startswith("127."):
+            source, port = str(address[0]), int(address[1])
+            if "%" in source:
+                continue  # a scoped (link-local) host address: the device cannot answer it
+            if source.startswith("127.") or source == HOST_LOOPBACK6:
                 source = flow.loopback_alias
             datagrams.append((source, port, flow.device[0], flow.device[1], payload))
             flow.used = time.monotonic()
@@ -128,36 +147,32 @@ class UdpRelay:
 
 @dataclass
 class UdpForward:
-    """`udp:HOSTPORT:DEVPORT`: a host socket on 127.0.0.1:HOSTPORT whose datagrams go to
-    the device's DEVPORT, from the gateway (one gateway port per host client, so the
-    device's answers find their way back)."""
+    """`udp:HOSTPORT:DEVPORT`: a host socket on 127.0.0.1:HOSTPORT (or [::1]:HOSTPORT)
+    whose datagrams go to the device's DEVPORT, from the gateway (one gateway port per
+    host client, so the device's answers find their way back)."""
 
     host_port: int
     device_port: int
     sock: socket.socket
+    ipv6: bool = False
 
 
 class UdpForwards:
-    """Every `--forward udp:` of the run."""
+    """Every `--forward udp:` of the run (`forward_sockets.py` says which socket reaches
+    which of the device's addresses)."""
 
-    def __init__(self, specs: list[tuple[int, int]], gateway_address: str) -> None:
+    def __init__(self, specs: list[tuple[int, int]], gateway_address: str,
+                 gateway_address6: str | None = None) -> None:
         self.gateway_address = gateway_address
+        self.gateway_address6 = gateway_address6
         self.forwards: list[UdpForward] = []
         self._clients: dict[int, tuple[UdpForward, tuple[str, int]]] = {}
         self._ports: dict[tuple[int, tuple[str, int]], int] = {}
         self._next_port = FORWARD_PORTS.start
         try:
             for host_port, device_port in specs:
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                try:
-                    sock.bind((HOST_LOOPBACK, host_port))
-                except OSError as error:
-                    sock.close()
-                    raise OSError(error.errno, f"udp:{host_port}:{device_port}: cannot "
-                                  f"listen on {HOST_LOOPBACK}:{host_port}: "
-                                  f"{error.strerror}") from None
-                sock.setblocking(False)
-                self.forwards.append(UdpForward(host_port, device_port, sock))
+                for sock, ipv6 in open_forward_sockets("udp", host_port, device_port):
+                    self.forwards.append(UdpForward(host_port, device_port, sock, ipv6))
         except OSError:
             self.close()
             raise
@@ -166,21 +181,25 @@ class UdpForwards:
     def sockets(self) -> list[socket.socket]:
         return [forward.sock for forward in self.forwards]
 
-    def receive(self, sock: socket.socket, device_address: str | None) -> list[ToDevice]:
+    def receive(self, sock: socket.socket, device_address: str | None,
+                device_address6: str | None = None) -> list[ToDevice]:
         forward = next((forward for forward in self.forwards if forward.sock is sock), None)
         if forward is None:
             return []
         datagrams: list[ToDevice] = []
         for _ in range(64):
             try:
-                payload, client = sock.recvfrom(MAX_DATAGRAM)
+                payload, address = sock.recvfrom(MAX_DATAGRAM)
             except (BlockingIOError, OSError):
                 break
-            if device_address is None:
+            device = device_target(forward.ipv6, device_address, device_address6)
+            if device is None:
                 continue  # the device has no address yet: nothing to deliver to
-            port = self._port_for(forward, (str(client[0]), int(client[1])))
-            datagrams.append((self.gateway_address, port, device_address,
-                              forward.device_port, payload))
+            source = self.gateway_address6 if is_ipv6_text(device) else self.gateway_address
+            if source is None:
+                continue
+            port = self._port_for(forward, (str(address[0]), int(address[1])))
+            datagrams.append((source, port, device, forward.device_port, payload))
         return datagrams
 
     def _port_for(self, forward: UdpForward, client: tuple[str, int]) -> int:

@@ -21,18 +21,19 @@ from levante.net.link.errors import LinkError
 from levante.net.link.user.dns_service import Lookup, host_lookup
 from levante.net.link.user.gateway import Forward, UserGateway
 from levante.net.link.user.plan import GatewayPlan
+from levante.net.link.user.plan6 import Gateway6Plan
 
 
 class UserLink:
     description = "user-mode gateway"
 
     def __init__(self, plan: GatewayPlan, forwards: list[Forward],
-                 lookup: Lookup = host_lookup) -> None:
+                 lookup: Lookup = host_lookup, plan6: Gateway6Plan | None = None) -> None:
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         try:
-            self.gateway = UserGateway(plan, forwards, self._wake, lookup)
+            self.gateway = UserGateway(plan, forwards, self._wake, lookup, plan6)
         except OSError as error:
             self._close_pipe()
             raise LinkError(f"--forward {error.strerror}") from None

@@ -21,48 +21,22 @@ import socket
 from collections import Counter
 from dataclasses import dataclass
 
-from levante.codecs import ipv4, tcp
-from levante.codecs.ipv4 import Ipv4Packet
+from levante.codecs.addresses import is_ipv6_text
 from levante.codecs.tcp import TcpSegment
-from levante.net.link.user.plan import GATEWAY_MAC, HOST_LOOPBACK
+from levante.net.link.user.plan import HOST_LOOPBACK
+from levante.net.link.user.plan6 import HOST_LOOPBACK6
+from levante.net.link.user.tcp_engine import IpPacket, engine_for, engine_receive, reset_for
 from levante.net.link.user.tcp_flow import TcpFlow, abort_host
-from levante.net.stack.ipv4 import ProtocolInput
-from levante.net.stack.settings import (
-    InterfaceSettings,
-    Ipv4Settings,
-    SettingsError,
-    TcpSettings,
-)
+from levante.net.stack.settings import SettingsError
 from levante.net.stack.stats import NetStats
 from levante.net.stack.tcp import TcpLayer
-from levante.net.stack.tcp_sequence import seq_add
 from levante.net.stack.tcp_types import TcpUsageError
 
 MAX_FLOWS = 32
-# The gateway's side offers the largest window without scaling, and as much to send.
-GATEWAY_TCP = TcpSettings(send_buffer=0xFFFF, receive_window=0xFFFF)
 ISN_KEY_OCTETS = 16
 
 # (the gateway's address, its port, the device's address, its port)
 FlowKey = tuple[str, int, str, int]
-
-
-class _AddressIp:
-    """The IP below one gateway address's TCP engine: what it sends is collected."""
-
-    def __init__(self, address: str, outgoing: list[Ipv4Packet]) -> None:
-        # Netmask 0: every address is on link, the device being the gateway's only peer.
-        self.settings = InterfaceSettings(mac=GATEWAY_MAC,
-                                          ipv4=Ipv4Settings(address, "0.0.0.0"),
-                                          tcp=GATEWAY_TCP)
-        self.protocols: dict[int, ProtocolInput] = {}
-        self.address = address
-        self._outgoing = outgoing
-
-    def send(self, destination: str, protocol: int, payload: bytes, now: int) -> bool:
-        self._outgoing.append(Ipv4Packet(protocol=protocol, source=self.address,
-                                         destination=destination, payload=payload))
-        return True
 
 
 @dataclass
@@ -70,7 +44,7 @@ class _Connecting:
     """A device's SYN waiting for the host's connect to finish."""
 
     sock: socket.socket
-    syn: Ipv4Packet
+    syn: IpPacket
     segment: TcpSegment
 
 
@@ -78,22 +52,25 @@ class HostTcpRelay:
     """The gateway's TCP: segments from the device in, packets to it out."""
 
     def __init__(self, host_aliases: tuple[str, ...], refused: frozenset[str],
-                 counters: Counter[str], isn_key: bytes | None = None) -> None:
+                 counters: Counter[str], isn_key: bytes | None = None,
+                 host_aliases6: tuple[str, ...] = ()) -> None:
         self.host_aliases = host_aliases
+        self.host_aliases6 = host_aliases6
         self.refused = refused  # gateway addresses with no TCP (the DNS server's)
         self.counters = counters
         self.stats = NetStats()
         self._key = isn_key or os.urandom(ISN_KEY_OCTETS)
         self._layers: dict[str, TcpLayer] = {}
-        self._outgoing: list[Ipv4Packet] = []
+        self._outgoing: list[IpPacket] = []
         self._connecting: dict[FlowKey, _Connecting] = {}
         self.flows: dict[FlowKey, TcpFlow] = {}
 
     # --- The device's side --------------------------------------------------------
 
-    def from_device(self, packet: Ipv4Packet, segment: TcpSegment,
-                    now: int) -> list[Ipv4Packet]:
-        """The device's segment in `packet` at simulated `now` (µs); packets to it."""
+    def from_device(self, packet: IpPacket, segment: TcpSegment,
+                    now: int) -> list[IpPacket]:
+        """The device's segment in `packet` (its payload, over IPv4 or IPv6, extension
+        headers taken off) at simulated `now` (µs); packets to it."""
         local, device = packet.destination, packet.source
         key = (local, segment.destination_port, device, segment.source_port)
         layer = self._layers.get(local)
@@ -102,20 +79,31 @@ class HostTcpRelay:
             if layer is None:
                 self._reset(packet, segment)
             else:
-                layer.receive(packet, b"", False, now)
+                engine_receive(layer, packet, now)
         elif key not in self._connecting:  # a retransmitted SYN waits with the first
             self._open_host(key, packet, segment)
         self._pump(now)
         return self._take()
 
-    def _open_host(self, key: FlowKey, packet: Ipv4Packet, segment: TcpSegment) -> None:
+    def _open_host(self, key: FlowKey, packet: IpPacket, segment: TcpSegment) -> None:
         local, port = key[0], key[1]
         if local in self.refused or len(self.flows) + len(self._connecting) >= MAX_FLOWS:
             self.counters["tcp.refused-by-gateway"] += 1
             self._reset(packet, segment)
             return
-        target = HOST_LOOPBACK if local in self.host_aliases else local
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ipv6 = is_ipv6_text(local)
+        target = local
+        if local in self.host_aliases:
+            target = HOST_LOOPBACK
+        elif local in self.host_aliases6:
+            target = HOST_LOOPBACK6
+        try:
+            sock = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET,
+                                 socket.SOCK_STREAM)
+        except OSError:
+            self.counters["tcp.host-refused"] += 1  # the host has no IPv6
+            self._reset(packet, segment)
+            return
         sock.setblocking(False)
         status = sock.connect_ex((target, port))
         if status not in (0, errno.EINPROGRESS):
@@ -139,10 +127,11 @@ class HostTcpRelay:
             abort_host(pending.sock)
             self._reset(pending.syn, pending.segment)
             return
-        listener = layer.listeners.get(key[1])
+        ipv6 = is_ipv6_text(key[0])
+        listener = (layer.listeners6 if ipv6 else layer.listeners).get(key[1])
         if listener is None:
-            listener = layer.listen(key[1], MAX_FLOWS)
-        layer.receive(pending.syn, b"", False, now)
+            listener = layer.listen(key[1], MAX_FLOWS, ipv6=ipv6)
+        engine_receive(layer, pending.syn, now)
         connection = layer.connections.get((key[1], key[2], key[3]))
         if connection is None:  # the engine dropped the SYN (counted in its stats)
             abort_host(pending.sock)
@@ -157,42 +146,30 @@ class HostTcpRelay:
         layer = self._layers.get(address)
         if layer is None:
             try:
-                network = _AddressIp(address, self._outgoing)
+                layer = engine_for(address, self._outgoing, self.stats, self._key)
             except SettingsError:
                 return None  # no address the gateway can speak as
-            layer = TcpLayer(network, self.stats, GATEWAY_TCP, self._key)
             self._layers[address] = layer
         return layer
 
-    def _reset(self, packet: Ipv4Packet, segment: TcpSegment) -> None:
-        """RFC 9293 §3.10.7.1 (CLOSED): the reset answering `segment` (none for a RST)."""
-        if segment.has("RST"):
-            return
-        if segment.has("ACK"):
-            reply = TcpSegment(source_port=segment.destination_port,
-                               destination_port=segment.source_port,
-                               sequence_number=segment.acknowledgment_number,
-                               flags=("RST",))
-        else:
-            length = len(segment.payload) + segment.has("SYN") + segment.has("FIN")
-            reply = TcpSegment(source_port=segment.destination_port,
-                               destination_port=segment.source_port,
-                               acknowledgment_number=seq_add(segment.sequence_number,
-                                                             length),
-                               flags=("ACK", "RST"))
-        payload = tcp.encode(reply, source=packet.destination, destination=packet.source)
-        self._outgoing.append(Ipv4Packet(protocol=ipv4.PROTOCOL_TCP,
-                                         source=packet.destination,
-                                         destination=packet.source, payload=payload))
+    def _reset(self, packet: IpPacket, segment: TcpSegment) -> None:
+        reset = reset_for(packet, segment)
+        if reset is not None:
+            self._outgoing.append(reset)
 
     # --- Forwarded host clients -----------------------------------------------------
 
     def connect_device(self, sock: socket.socket, device: str, device_port: int,
-                       now: int) -> list[Ipv4Packet]:
+                       now: int) -> list[IpPacket]:
         """A host client accepted by `--forward tcp:`: a connection from the gateway's
-        first address to the device's `device_port`; the client is reset when the flows
-        are all taken or the device cannot be reached."""
-        layer = self._layer(self.host_aliases[0])
+        first address of the device address's family to its `device_port`; the client
+        is reset when the flows are all taken or the device cannot be reached."""
+        aliases = self.host_aliases6 if is_ipv6_text(device) else self.host_aliases
+        if not aliases:
+            abort_host(sock)
+            return []
+        local = aliases[0]
+        layer = self._layer(local)
         if layer is None or len(self.flows) + len(self._connecting) >= MAX_FLOWS:
             abort_host(sock)
             return []
@@ -202,7 +179,7 @@ class HostTcpRelay:
             abort_host(sock)
             return []
         sock.setblocking(False)
-        key = (self.host_aliases[0], connection.local_port, device, device_port)
+        key = (local, connection.local_port, device, device_port)
         self.flows[key] = TcpFlow(connection, sock)
         self.counters["tcp.forwarded"] += 1
         return self._take()
@@ -224,7 +201,7 @@ class HostTcpRelay:
         return bool(self.flows or self._connecting)
 
     def serve(self, readable: list[socket.socket], writable: list[socket.socket],
-              now: int) -> list[Ipv4Packet]:
+              now: int) -> list[IpPacket]:
         """The host sockets that became readable or writable; packets to the device."""
         for key, pending in list(self._connecting.items()):
             if pending.sock in writable:
@@ -241,7 +218,7 @@ class HostTcpRelay:
         return min((deadline for layer in self._layers.values()
                     if (deadline := layer.next_deadline()) is not None), default=None)
 
-    def advance(self, now: int) -> list[Ipv4Packet]:
+    def advance(self, now: int) -> list[IpPacket]:
         for layer in list(self._layers.values()):
             layer.advance(now)
         self._pump(now)
@@ -262,7 +239,7 @@ class HostTcpRelay:
                     listener.close(now)
                 del self._layers[address]
 
-    def _take(self) -> list[Ipv4Packet]:
+    def _take(self) -> list[IpPacket]:
         packets, self._outgoing[:] = list(self._outgoing), []
         return packets
 

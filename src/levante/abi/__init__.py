@@ -93,6 +93,10 @@ ERRNO: dict[str, int] = {
     "ENOTCONN": 128,
     "ECONNRESET": 104,
     "ECONNREFUSED": 111,
+    # coap_packet_parse's (a malformed header, malformed options, more than it indexes).
+    "EBADMSG": 77,
+    "EILSEQ": 138,
+    "E2BIG": 7,
 }
 
 # Thread options (Zephyr's bit values).
@@ -533,6 +537,7 @@ _REQUIRES = {
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
     "z_levante_net_mgmt_": "NET_MGMT_EVENT",
     "tls_credential_": "TLS_CREDENTIALS",
+    "z_levante_coap_": "COAP",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -942,6 +947,12 @@ _DECLARATIONS = (
     "int tls_credential_add(int tag, int type, const void *cred, size_t credlen)",
     "int tls_credential_get(int tag, int type, void *cred, size_t *credlen)",
     "int tls_credential_delete(int tag, int type)",
+    # <zephyr/net/coap.h>: received CoAP bytes are validated by the kernel's codec, which
+    # writes the packet's option index (struct coap_parsed); _recv takes one datagram
+    # from a UDP socket, parses it and passes it through the services' control point.
+    "int z_levante_coap_parse(const uint8_t *data, uint16_t len, struct coap_parsed *parsed)",
+    "int z_levante_coap_recv(int sock, void *buf, size_t max_len, struct sockaddr *src, "
+    "size_t *addrlen, struct coap_parsed *parsed, int role)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from levante.kernel.base import KernelState
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,16 @@ class ServicePolicy(Protocol):
         ...
 
 
-def judge(kernel: KernelState, thread: str, peer: str, message: ServiceMessage) -> int | None:
+class Judging(Protocol):
+    """What `judge` uses of the kernel (a perform stage's `Services` has both)."""
+
+    @property
+    def service_policy(self) -> ServicePolicy | None: ...
+
+    def trace(self, event: str, **fields: object) -> None: ...
+
+
+def judge(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> int | None:
     """Ask the installed policy about `message` (allow when none) and trace the verdict."""
     policy = kernel.service_policy
     refusal = None if policy is None else policy.judge(thread, peer, message)

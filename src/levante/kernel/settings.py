@@ -103,6 +103,7 @@ class KernelConfig:
     networking: bool = False  # CONFIG_NETWORKING: net_if's kernel functions
     net_dhcpv4: bool = False
     net_mgmt_event: bool = False
+    coap: bool = False  # CONFIG_COAP: the kernel parses received CoAP bytes
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
@@ -160,6 +161,7 @@ class KernelConfig:
             "REBOOT": self.reboot,
             "NET_SOCKETS": self.net_sockets,
             "TLS_CREDENTIALS": self.tls_credentials,
+            "COAP": self.coap,
         }.get(symbol, False)
 
     @property
@@ -234,6 +236,7 @@ class KernelConfig:
             networking=config.is_enabled("NETWORKING"),
             net_dhcpv4=config.is_enabled("NET_DHCPV4"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
+            coap=config.is_enabled("COAP"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),

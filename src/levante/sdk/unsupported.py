@@ -23,7 +23,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("ring_buf_", "ring buffers (sys/ring_buffer.h)"),
     ("net_", "networking"),
     ("mqtt_", "MQTT"),
-    ("coap_", "CoAP"),
     ("bt_", "Bluetooth"),
     ("usb_", "USB"),
     ("usbd_", "USB"),

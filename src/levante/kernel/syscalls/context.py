@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
     from levante.kernel.sched import Scheduler
+    from levante.kernel.service_control import ServicePolicy
     from levante.kernel.settings import KernelConfig
     from levante.kernel.stacks import StackProtection
     from levante.kernel.thread import Thread, WaitData
@@ -269,6 +270,9 @@ class Services(Inspect, Protocol):
     def ms_to_ticks(self, ms: int) -> int: ...
 
     def trace(self, event: str, **fields: object) -> None: ...
+
+    @property
+    def service_policy(self) -> ServicePolicy | None: ...
 
     # Blocking and waking (blocking.py).
     def pend(self, caller: Caller, queue: WaitQueue | None, timeout_ticks: int,

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi mosquitto qemu-system-arm \
-	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat dnsmasq-base openssl
+	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat dnsmasq-base openssl libcoap3-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/levante/arch/interface.py \
 	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \

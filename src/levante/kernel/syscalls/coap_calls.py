@@ -163,8 +163,8 @@ def _message_for_control(message: CoapMessage, role: int) -> ServiceMessage:
 def coap_recv(kernel: Services, caller: Caller, sock: NetSocket, destination: UserBuffer,
               source: AddressOut | None, index: UserBuffer, role: int) -> int:
     """One waiting datagram, never a wait (the service's thread polls first): its length,
-    -EAGAIN when none waits, -EMSGSIZE when it did not fit, or the parse's or the
-    control point's refusal (-EACCES)."""
+    -EAGAIN when none waits, -EMSGSIZE when it did not fit (its header indexed), or the
+    parse's or the control point's refusal (-EACCES)."""
     request = ReceiveRequest((destination,), destination.size, MSG_DONTWAIT, source)
     received = receive_now(sock, request)
     if isinstance(received, int):
@@ -173,6 +173,8 @@ def coap_recv(kernel: Services, caller: Caller, sock: NetSocket, destination: Us
         return -ERRNO["EAGAIN"]
     request.complete(received)
     if received.truncated:
+        # Its header still indexed when readable: a server answers 4.13 (RFC 7959 §2.9.3).
+        index.write(_header_only(received.data))
         return -ERRNO["EMSGSIZE"]
     outcome = parse(received.data)
     index.write(outcome.record)

@@ -21,8 +21,8 @@ import aiocoap
 import pytest
 from aiocoap import Code, Message
 from aiocoap.optiontypes import BlockOption
-
 from coap_device import Device, start_device, wait_until_answering
+
 from conftest import TARGET_TESTS, Builder
 from levante.codecs.coap import MessageType, decode
 

@@ -22,7 +22,9 @@
 #define UINT_MAX_BYTES 4U
 
 static struct coap_transmission_parameters transmission = {
-	.ack_timeout = 2000, .coap_backoff_percent = 200, .max_retransmission = 4,
+	.ack_timeout = CONFIG_COAP_INIT_ACK_TIMEOUT_MS,
+	.coap_backoff_percent = CONFIG_COAP_BACKOFF_PERCENT,
+	.max_retransmission = CONFIG_COAP_MAX_RETRANSMIT,
 };
 
 /* ---- the index ------------------------------------------------------------------------ */

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,30 +33,60 @@ class Device:
     output: str = ""
     errors: str = ""
     events: list[dict[str, object]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+    def read_console(self) -> None:
+        """Collect the console's lines as they come (a thread of its own)."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, deadline_s: float = 300.0) -> bool:
+        """Until a console line holds `text` (False if the device stops or time runs out)."""
+        started = time.monotonic()
+        while time.monotonic() - started < deadline_s:
+            if any(text in line for line in list(self.lines)):
+                return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.1)
+        return False
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
-            self.output, self.errors = self.process.communicate(timeout=60)
+            self.process.wait(timeout=60)
         finally:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
+        if self.reader is not None:
+            self.reader.join(30)
+        assert self.process.stderr is not None
+        self.output, self.errors = "".join(self.lines), self.process.stderr.read()
         if self.trace.exists():
             self.events = [json.loads(line) for line in self.trace.read_text().splitlines()]
 
 
 def start_device(build_dir: Path, device_ports: tuple[int, ...], trace: Path,
-                 *options: str) -> Device:
+                 *options: str, console: str = "") -> Device:
+    """`levante run` with `device_ports` forwarded; `console` is typed on its console."""
     ports = {port: free_udp_port() for port in device_ports}
     forwards = [argument for port, host in ports.items()
                 for argument in ("--forward", f"udp:{host}:{port}")]
     process = subprocess.Popen(
         [sys.executable, "-m", "levante.cli", "run", str(build_dir), "--net", "user",
          *forwards, "--trace", str(trace), "--max-time", "600s", *options],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return Device(process, ports, trace)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdin is not None
+    process.stdin.write(console)
+    process.stdin.flush()
+    device = Device(process, ports, trace)
+    device.reader = threading.Thread(target=device.read_console, daemon=True)
+    device.reader.start()
+    return device
 
 
 def wait_until_answering(device: Device, port: int, deadline_s: float = 120.0) -> None:

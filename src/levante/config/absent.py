@@ -35,6 +35,11 @@ _SUBSYSTEMS: dict[str, str] = {
     "TLS_CREDENTIALS_BACKEND_PROTECTED_STORAGE": "the protected-storage credential backend",
     "MBEDTLS_": "this mbedTLS option (Levante's mbedTLS runs in the kernel and is reached "
     "through TLS sockets; its C API is not linked into images)",
+    # CoAP (coap.kconfig): what Levante's services leave out.
+    "COAP_WELL_KNOWN_BLOCK_WISE": "a block-wise /.well-known/core (Levante's listing is "
+    "one message)",
+    "COAP_SERVER_SHELL": "the CoAP server's shell commands",
+    "COAP_EXTENDED_OPTIONS_LEN": "struct coap_option values over 12 bytes",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

@@ -525,7 +525,8 @@ static int route(const struct coap_service *service, struct coap_packet *request
 	if (has_unknown_critical_option(request)) {
 		return COAP_RESPONSE_CODE_BAD_OPTION;
 	}
-	if (code == COAP_METHOD_GET && path_matches(request, well_known_core)) {
+	if (IS_ENABLED(CONFIG_COAP_SERVER_WELL_KNOWN_CORE) && code == COAP_METHOD_GET &&
+	    path_matches(request, well_known_core)) {
 		answer_well_known_core(service, request, addr, addr_len);
 		return 0;
 	}

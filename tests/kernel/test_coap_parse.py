@@ -106,8 +106,8 @@ def _recv(kernel: Kernel, datagram: bytes | None, role: int = ROLE_REQUEST,
     sock = SimpleNamespace(transport=Transport(datagram))
     caller = SimpleNamespace(thread=SimpleNamespace(name="coap_server"))
     destination, index = Buffer(size), Buffer(PARSED_SIZE)
-    result = coap_recv(cast(Any, kernel), cast(Any, caller), cast(Any, sock),
-                       cast(Any, destination), None, cast(Any, index), role)
+    result = cast(int, coap_recv(cast(Any, kernel), cast(Any, caller), cast(Any, sock),
+                                 cast(Any, destination), None, cast(Any, index), role))
     return result, destination, index
 
 

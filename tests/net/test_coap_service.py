@@ -220,3 +220,42 @@ def test_every_request_passed_the_control_point(device: Device) -> None:
             ("GET", "/anything")} <= paths
     refused = [event for event in device.events if event["event"] == "coap_refused"]
     assert len(refused) >= 8
+
+
+COAP_CLIENT_DTLS = shutil.which("coap-client-openssl")
+SECURE = 5686
+
+
+@pytest.mark.skipif(COAP_CLIENT_DTLS is None, reason="libcoap3-bin (coap-client) not installed")
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_a_service_over_dtls_with_libcoap(board: str, builder: Builder,
+                                          tmp_path: Path) -> None:
+    """COAPS_SERVICE_DEFINE (overlay-dtls.conf): a PSK service answers libcoap's
+    OpenSSL client over DTLS 1.2; a client with the wrong key gets nothing and leaves
+    the service serving the next one; the plain service runs beside it."""
+    assert COAP_CLIENT_DTLS is not None
+    build_dir = builder.build(APP, board, ("overlay-dtls.conf",))
+    device = start_device(build_dir, (SERVICE, SECURE), tmp_path / "trace.jsonl")
+
+    def coaps(key: str) -> subprocess.CompletedProcess[str]:
+        assert COAP_CLIENT_DTLS is not None
+        return subprocess.run(
+            [COAP_CLIENT_DTLS, "-B", "20", "-u", "levante-client", "-k", key, "-m", "get",
+             f"coaps://127.0.0.1:{device.ports[SECURE]}/secure"],
+            capture_output=True, text=True, timeout=60)
+
+    try:
+        wait_until_answering(device, SERVICE)
+        assert device.wait_for("coaps start: 0")
+        assert coaps("levante-coap-psk").stdout.strip() == "over dtls"
+        refused = coaps("not-the-key")
+        said = refused.stdout + refused.stderr  # libcoap logs on either
+        assert "bad record mac" in said and "over dtls" not in said
+        assert coaps("levante-coap-psk").stdout.strip() == "over dtls"
+        (plain,) = ask(Message(code=Code.GET, uri=uri(device, "/test")))
+        assert plain.code == Code.CONTENT
+    finally:
+        device.stop()
+    secure = [event for event in device.events if event["event"] == "service_message"
+              and event["fields"].get("path") == "/secure"]  # type: ignore[attr-defined]
+    assert len(secure) == 2 and all(event["verdict"] == "allow" for event in secure)

@@ -77,10 +77,23 @@ static int open_socket(const struct coap_service *service)
 					      : (void *)&net_sin6(address)->sin6_addr) != 1) {
 		return -ENOTSUP;
 	}
-	int fd = zsock_socket(family, SOCK_DGRAM, IPPROTO_UDP);
+	int fd = zsock_socket(family, SOCK_DGRAM,
+			      service->sec_tag_list != NULL ? IPPROTO_DTLS_1_2 : IPPROTO_UDP);
 
 	if (fd < 0) {
 		return -errno;
+	}
+	if (service->sec_tag_list != NULL) {
+		int role = TLS_DTLS_ROLE_SERVER;
+
+		if (zsock_setsockopt(fd, SOL_TLS, TLS_SEC_TAG_LIST, service->sec_tag_list,
+				     service->sec_tag_list_size) < 0 ||
+		    zsock_setsockopt(fd, SOL_TLS, TLS_DTLS_ROLE, &role, sizeof(role)) < 0) {
+			int error = -errno;
+
+			zsock_close(fd);
+			return error;
+		}
 	}
 	if (zsock_bind(fd, address, length) < 0) {
 		int error = -errno;
@@ -94,6 +107,22 @@ static int open_socket(const struct coap_service *service)
 							 : net_sin6(address)->sin6_port);
 	}
 	return fd;
+}
+
+static void reopen(const struct coap_service *service)
+{
+	k_mutex_lock(&coap_server_lock, K_FOREVER);
+	struct coap_service_data *data = service->data;
+
+	if (data->sock_fd >= 0) {
+		zsock_close(data->sock_fd);
+		data->sock_fd = open_socket(service);
+		if (data->sock_fd < 0) {
+			printk("coap_server: %s: cannot reopen (%d)\n", service->name, data->sock_fd);
+			data->sock_fd = -1;
+		}
+	}
+	k_mutex_unlock(&coap_server_lock);
 }
 
 static void serve_start_requests(void)
@@ -584,9 +613,15 @@ static void serve_one(const struct coap_service *service)
 			answer(service, &request, COAP_RESPONSE_CODE_FORBIDDEN, addr, addr_len);
 		}
 		return;
+	case -EAGAIN:
+	case -EBADMSG:
+		return; /* nothing waiting, or no readable header: dropped */
 	default:
 		if (ret < 0) {
-			return; /* nothing waiting, too large, or no readable header: dropped */
+			/* The socket itself failed (a DTLS session that ended in an alert):
+			 * a fresh one serves the next peers. */
+			reopen(service);
+			return;
 		}
 	}
 	uint8_t type = coap_header_get_type(&request);
@@ -690,6 +725,8 @@ static void coap_server_thread(void *p1, void *p2, void *p3)
 		for (int i = 0; i < count; i++) {
 			if (fds[i].revents & ZSOCK_POLLIN) {
 				serve_one(polled[i]);
+			} else if (fds[i].revents & (ZSOCK_POLLERR | ZSOCK_POLLHUP)) {
+				reopen(polled[i]);
 			}
 		}
 	}

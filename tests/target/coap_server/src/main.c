@@ -227,6 +227,41 @@ static int upload_put(struct coap_resource *resource, struct coap_packet *reques
 static const char *const upload_path[] = { "upload", NULL };
 COAP_RESOURCE_DEFINE(upload_resource, device, { .put = upload_put, .path = upload_path });
 
+/* ---- over DTLS (overlay-dtls.conf): a PSK service on port 5686 ----------------------- */
+
+#ifdef CONFIG_NET_SOCKETS_ENABLE_DTLS
+#include <zephyr/net/tls_credentials.h>
+
+#define PSK_TAG 1
+static const unsigned char psk[] = "levante-coap-psk";
+static const char psk_id[] = "levante-client";
+static const sec_tag_t secure_tags[] = { PSK_TAG };
+static uint16_t secure_port = 5686;
+COAPS_SERVICE_DEFINE(secure, NULL, &secure_port, 0, secure_tags, sizeof(secure_tags));
+
+static int secure_get(struct coap_resource *resource, struct coap_packet *request,
+		      struct sockaddr *addr, socklen_t addr_len)
+{
+	return reply(resource, request, addr, addr_len, COAP_RESPONSE_CODE_CONTENT,
+		     "over dtls");
+}
+
+static const char *const secure_path[] = { "secure", NULL };
+COAP_RESOURCE_DEFINE(secure_resource, secure, { .get = secure_get, .path = secure_path });
+
+static void start_secure(void)
+{
+	/* The credentials first: the service starts once they are there. */
+	(void)tls_credential_add(PSK_TAG, TLS_CREDENTIAL_PSK, psk, sizeof(psk) - 1);
+	(void)tls_credential_add(PSK_TAG, TLS_CREDENTIAL_PSK_ID, psk_id, sizeof(psk_id) - 1);
+	printk("coaps start: %d\n", coap_service_start(&secure));
+}
+#else
+static void start_secure(void)
+{
+}
+#endif
+
 /* ---- a user-mode server on its own socket --------------------------------------------- */
 
 K_APPMEM_PARTITION_DEFINE(user_part);
@@ -282,6 +317,7 @@ int main(void)
 		large_body[i] = (uint8_t)('a' + i % 26);
 	}
 	k_work_reschedule(&counter_work, K_SECONDS(1));
+	start_secure();
 	k_mem_domain_init(&domain, ARRAY_SIZE(parts), parts);
 	k_tid_t tid = k_thread_create(&user_thread, user_stack, K_THREAD_STACK_SIZEOF(user_stack),
 				      user_server, NULL, NULL, NULL, 5, K_USER, K_FOREVER);

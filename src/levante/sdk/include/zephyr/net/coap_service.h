@@ -10,6 +10,7 @@
 #define ZEPHYR_INCLUDE_NET_COAP_SERVICE_H_
 
 #include <zephyr/net/coap.h>
+#include <zephyr/net/tls_credentials.h>
 #include <zephyr/sys/iterable_sections.h>
 
 #ifdef __cplusplus
@@ -48,9 +49,13 @@ struct coap_service {
 	struct coap_resource *res_begin;
 	struct coap_resource *res_end;
 	struct coap_service_data *data;
+	/* COAPS_SERVICE_DEFINE: DTLS 1.2 with these credentials (NULL: plain UDP). */
+	const sec_tag_t *sec_tag_list;
+	size_t sec_tag_list_size;
 };
 
-#define Z_COAP_SERVICE_DEFINE(_name, _host, _port, _flags, _res_begin, _res_end)            \
+#define Z_COAP_SERVICE_DEFINE(_name, _host, _port, _flags, _res_begin, _res_end, _tags,    \
+			      _tags_size)                                                   \
 	static struct coap_service_data coap_service_data_##_name = { .sock_fd = -1 };      \
 	const STRUCT_SECTION_ITERABLE(coap_service, _name) = {                              \
 		.name = STRINGIFY(_name),                                                   \
@@ -60,6 +65,8 @@ struct coap_service {
 		.res_begin = (_res_begin),                                                  \
 		.res_end = (_res_end),                                                      \
 		.data = &coap_service_data_##_name,                                         \
+		.sec_tag_list = (_tags),                                                    \
+		.sec_tag_list_size = (_tags_size),                                          \
 	}
 
 /* A resource of `_service`: its records live in RAM (observers and age change). */
@@ -74,7 +81,18 @@ struct coap_service {
 	extern struct coap_resource _CONCAT(_coap_resource_##_name, _list_end)[];           \
 	Z_COAP_SERVICE_DEFINE(_name, _host, _port, _flags,                                  \
 			      &_CONCAT(_coap_resource_##_name, _list_start)[0],             \
-			      &_CONCAT(_coap_resource_##_name, _list_end)[0])
+			      &_CONCAT(_coap_resource_##_name, _list_end)[0], NULL, 0)
+
+/* A service over DTLS 1.2 (CONFIG_NET_SOCKETS_ENABLE_DTLS), as Zephyr 4's: its socket is
+ * a DTLS server with `_sec_tag_list`'s credentials; requests are parsed and judged as
+ * on UDP, the peer being the DTLS session's. */
+#define COAPS_SERVICE_DEFINE(_name, _host, _port, _flags, _sec_tag_list, _sec_tag_list_size) \
+	extern struct coap_resource _CONCAT(_coap_resource_##_name, _list_start)[];         \
+	extern struct coap_resource _CONCAT(_coap_resource_##_name, _list_end)[];           \
+	Z_COAP_SERVICE_DEFINE(_name, _host, _port, _flags,                                  \
+			      &_CONCAT(_coap_resource_##_name, _list_start)[0],             \
+			      &_CONCAT(_coap_resource_##_name, _list_end)[0],               \
+			      (_sec_tag_list), (_sec_tag_list_size))
 
 #define COAP_SERVICE_COUNT(_dst) STRUCT_SECTION_COUNT(coap_service, _dst)
 #define COAP_SERVICE_RESOURCE_COUNT(_service) ((_service)->res_end - (_service)->res_begin)

@@ -31,8 +31,9 @@ toolchain:
 	    ! command -v ip >/dev/null 2>&1 || \
 	    ! command -v ping >/dev/null 2>&1 || \
 	    ! command -v socat >/dev/null 2>&1 || \
-	    ! command -v openssl >/dev/null 2>&1; then \
-		echo "installing the Arm toolchain and C libraries, dtc, GDB, the MQTT test broker, QEMU (peer benchmark) and the network tools (ip, ping, socat, openssl): $(APT_PACKAGES)"; \
+	    ! command -v openssl >/dev/null 2>&1 || \
+	    ! command -v coap-client-notls >/dev/null 2>&1; then \
+		echo "installing the Arm toolchain and C libraries, dtc, GDB, the MQTT test broker, libcoap's CoAP client, QEMU (peer benchmark) and the network tools (ip, ping, socat, openssl): $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi

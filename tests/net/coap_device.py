@@ -57,11 +57,12 @@ class Device:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=60)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+            # A loaded machine (two workers, each with a device and its peers) can take
+            # a while to end a run; the output so far is kept either way.
+            self.process.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         if self.reader is not None:
             self.reader.join(30)
         assert self.process.stderr is not None

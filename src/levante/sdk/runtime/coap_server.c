@@ -551,6 +551,11 @@ static int route(const struct coap_service *service, struct coap_packet *request
 {
 	uint8_t code = coap_header_get_code(request);
 
+	/* RFC 7252 §5.7.2: this server is no forward-proxy. */
+	if (coap_get_option_int(request, COAP_OPTION_PROXY_URI) != -ENOENT ||
+	    coap_get_option_int(request, COAP_OPTION_PROXY_SCHEME) != -ENOENT) {
+		return COAP_RESPONSE_CODE_PROXYING_NOT_SUPPORTED;
+	}
 	if (has_unknown_critical_option(request)) {
 		return COAP_RESPONSE_CODE_BAD_OPTION;
 	}

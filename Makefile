@@ -62,9 +62,10 @@ typecheck: setup
 
 # The suite runs on every core (pytest-xdist), one test file per worker at a time so that a
 # file's module-wide fixtures are made once; docs/testing.md. PYTEST_WORKERS=0: one process.
+# --durations: the slowest tests are listed at the end of every run, to keep the suite fast.
 PYTEST_WORKERS ?= auto
 pytest: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 bench: setup
 	$(BIN)/python -m bench

@@ -14,10 +14,13 @@
 #include <zephyr/dfu/flash_img.h>
 #include <zephyr/dfu/mcuboot.h>
 #include <zephyr/net/socket.h>
+#include <zephyr/sys/byteorder.h>
 #include <zephyr/sys/reboot.h>
 
 #define ATTEMPT_MAGIC 0x48545550u
 #define HEADER_LIMIT 1024 /* bytes of response head accepted before the body */
+#define IMAGE_MAGIC 0x96f3b83du
+#define IMAGE_HEADER_BYTES 24 /* MCUboot's header up to its version: magic .. ih_ver */
 
 /* What a warm reboot keeps: whether this power-on already installed a download. */
 static __noinit struct {
@@ -26,6 +29,7 @@ static __noinit struct {
 } attempt;
 
 static struct flash_img_context image;
+static uint8_t offered[IMAGE_HEADER_BYTES]; /* the start of the image being downloaded */
 static char head[HEADER_LIMIT + 1];
 /* Body bytes; as large as the head, which may hold that many of them. */
 static uint8_t chunk[HEADER_LIMIT];
@@ -162,6 +166,22 @@ static int read_head(int sock, size_t *extra)
 	return (int)length;
 }
 
+/* Whether the offered image's header (magic, then ih_ver at offset 20: major, minor,
+ * revision) names the version that runs: then there is nothing to install. Which other
+ * versions may boot is the boot stage's policy, not this program's. */
+static bool offers_the_running_version(void)
+{
+	const char *text = CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION;
+	char *next;
+	unsigned long major = strtoul(text, &next, 10);
+	unsigned long minor = *next == '.' ? strtoul(next + 1, &next, 10) : 0;
+	unsigned long revision = *next == '.' ? strtoul(next + 1, &next, 10) : 0;
+	uint32_t magic = sys_get_le32(offered);
+
+	return magic == IMAGE_MAGIC && offered[20] == major && offered[21] == minor &&
+	       sys_get_le16(&offered[22]) == revision;
+}
+
 /* GET the image and write it into the secondary slot: 0 once every byte is in flash. */
 static int download(void)
 {
@@ -191,6 +211,18 @@ static int download(void)
 		size_t take = MIN(extra, (size_t)length - total);
 
 		if (take > 0) {
+			if (total < sizeof(offered)) {
+				size_t head_part = MIN(take, sizeof(offered) - total);
+
+				memcpy(&offered[total], chunk, head_part);
+				if (total + head_part == sizeof(offered) &&
+				    offers_the_running_version()) {
+					printk("http_update: the server offers the running "
+					       "version\n");
+					status = -EALREADY;
+					break;
+				}
+			}
 			status = flash_img_buffered_write(&image, chunk, take, false);
 			total += take;
 			extra = 0;
@@ -204,6 +236,9 @@ static int download(void)
 		extra = (size_t)got;
 	}
 	close(sock);
+	if (status == -EALREADY) {
+		return status;
+	}
 	if (status != 0) {
 		printk("http_update: flash write failed: %d\n", status);
 		return status;

@@ -1,0 +1,135 @@
+"""samples/iot/sensor_node end to end: `levante run --net user` against a host mosquitto
+with a TLS listener (a CA made at test time, built into the node): the readings of the
+virtual sensor reach a paho-mqtt subscriber; an SMP upload through `--forward udp:`
+updates the node, which comes back publishing and confirms itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from smpclient.generics import success
+from smpclient.requests.image_management import ImageStatesWrite
+
+from conftest import SAMPLES, levante
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "net"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
+from mosquitto_broker import HostClient, Mosquitto, free_port  # noqa: E402
+from test_smp_interop import (  # noqa: E402
+    RunningDevice,
+    connect,
+    free_udp_port,
+    reset_and_wait,
+    running_images,
+    secondary_hash,
+    upload,
+    wait_ready,
+)
+from tls_material import make_identity  # noqa: E402
+
+APP = SAMPLES / "iot" / "sensor_node"
+TOPIC = "levante/sensor_node/telemetry"
+BROKER_NAME = "localhost"  # what the node resolves and what the certificate names
+WAIT_SECONDS = 60.0  # wall-clock bound on waiting for a message (the run goes on)
+
+
+def build(directory: Path, port: int, ca: Path, *extra: str) -> Path:
+    conf = directory.parent / f"{directory.name}_port.conf"
+    conf.write_text(f"CONFIG_SENSOR_NODE_BROKER_PORT={port}\n")
+    fragments = [option for name in extra for option in ("--extra-conf", str(APP / name))]
+    result = levante("build", str(APP), "-d", str(directory), "--extra-conf", str(conf),
+                     *fragments, "--", f"-DTLS_CA_CERTIFICATE={ca}")
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def telemetry(host: HostClient) -> list[dict[str, object]]:
+    return [json.loads(message.payload) for message in list(host.received)
+            if message.topic == TOPIC]
+
+
+def wait_for(host: HostClient, version: str, count: int) -> list[dict[str, object]]:
+    """The node's readings once `count` of them came from `version`."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        readings = telemetry(host)
+        if sum(reading["version"] == version for reading in readings) >= count:
+            return readings
+        time.sleep(0.1)
+    raise AssertionError(f"no {count} readings from {version}: {telemetry(host)}")
+
+
+def test_telemetry_over_tls_and_an_update_through_smp(tmp_path: Path) -> None:
+    ca = make_identity("Levante test CA", ca=True)
+    server = make_identity(BROKER_NAME, ca)
+    for name, blob in {"ca.pem": ca.certificate_pem, "server.pem": server.certificate_pem,
+                       "server.key": server.key_pem}.items():
+        (tmp_path / name).write_bytes(blob)
+    tls_port = free_port()
+    broker = Mosquitto(tmp_path, (
+        f"listener {tls_port} 127.0.0.1", f"cafile {tmp_path / 'ca.pem'}",
+        f"certfile {tmp_path / 'server.pem'}", f"keyfile {tmp_path / 'server.key'}",
+        "tls_version tlsv1.2"))
+    host = HostClient(broker.port)
+    v1 = build(tmp_path / "v1", tls_port, tmp_path / "ca.pem")
+    v2 = build(tmp_path / "v2", tls_port, tmp_path / "ca.pem", "v2.conf")
+    stimulus = tmp_path / "stimulus.txt"
+    stimulus.write_text("1500ms sensor ambient_temp 24.5\n")
+    smp_port = free_udp_port()
+    console = tmp_path / "console.txt"
+    trace = tmp_path / "trace.jsonl"
+    with console.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "levante.cli", "run", str(v1), "--net", "user",
+             "--forward", f"udp:{smp_port}:1337", "--known-build", str(v2), "--stimulus",
+             str(stimulus), "--trace", str(trace)],
+            stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    device = RunningDevice(process, smp_port, console, trace)
+    update = (v2 / "levante.signed.bin").read_bytes()
+    try:
+        host.client.subscribe(TOPIC, 1)
+        assert host.subscribed.wait(WAIT_SECONDS)
+        before = wait_for(host, "1.0.0+0", 3)
+
+        async def scenario() -> list[tuple[int, str, bool, bool]]:
+            client = await connect(smp_port)
+            await wait_ready(client)
+            assert await upload(client, update) == len(update)
+            tested = await client.request(ImageStatesWrite(hash=await secondary_hash(client)),
+                                          5)
+            assert success(tested) and tested.images[1].pending
+            await reset_and_wait(client)
+            wait_for(host, "2.0.0+0", 2)  # back, publishing: its first reading was acked
+            images = await running_images(client)
+            await client.disconnect()
+            return images
+
+        images = asyncio.run(scenario())
+        events = device.stop()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        host.close()
+        broker.close()
+    output = device.console()
+    first = before[0]
+    assert first["seq"] == 1 and first["temperature"] == 21.0 and first["humidity"] == 45.0
+    assert first["pressure"] == 101.325
+    assert any(reading["temperature"] == 24.5 for reading in before), before
+    # Confirmed by the node itself; the old image stays in slot 1, no longer to revert to.
+    assert images == [(0, "2.0.0", True, True), (1, "1.0.0", False, False)]
+    assert "levante-boot: image 0: swapping (TEST)" in output
+    assert "sensor_node: image confirmed: 0" in output
+    after = [reading for reading in telemetry(host) if reading["version"] == "2.0.0+0"]
+    assert [reading["seq"] for reading in after[:2]] == [1, 2]  # a new boot counts anew
+    swaps = [event["swap"] for event in events if event["event"] == "boot_stage"]
+    assert swaps == ["NONE", "TEST"]
+    published = [event for event in events if event["event"] == "service_message"
+                 and event.get("service") == "mqtt" and event["action"] == "publish"]
+    assert published and all(event["fields"]["topic"] == TOPIC for event in published)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bench import (
     bench_app_syscall,
     bench_boot,
+    bench_coap,
     bench_codecs_app,
     bench_codecs_net,
     bench_fifo,
@@ -43,6 +44,7 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt,
     bench_codecs_app.run_mqtt_publish,
     bench_smp.run,
+    bench_coap.run,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

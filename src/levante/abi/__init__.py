@@ -93,7 +93,11 @@ ERRNO: dict[str, int] = {
     "ENOTCONN": 128,
     "ECONNRESET": 104,
     "ECONNREFUSED": 111,
-    "EBADMSG": 77,  # a peer's protocol bytes are malformed (the MQTT client)
+    # A peer's protocol bytes are malformed (MQTT), coap_packet_parse's (a malformed
+    # header, malformed options, more than it indexes).
+    "EBADMSG": 77,
+    "EILSEQ": 138,
+    "E2BIG": 7,
 }
 
 # Thread options (Zephyr's bit values).
@@ -546,6 +550,7 @@ _REQUIRES = {
     "tls_credential_": "TLS_CREDENTIALS",
     "z_levante_mqtt_": "MQTT_LIB",
     "z_levante_dns_": "DNS_RESOLVER",
+    "z_levante_coap_": "COAP",
 }
 
 # Initialisations whose object must be new to a user caller (K_SYSCALL_OBJ_NEVER_INIT).
@@ -980,6 +985,12 @@ _DECLARATIONS = (
     "int z_levante_eventfd_write(int fd, const void *value, size_t size)",
     # net_config's boot wait: 0 once the configured IPv6 address passed DAD, or -EAGAIN.
     "int z_levante_net_config_wait(k_timeout_t timeout)",
+    # <zephyr/net/coap.h>: received CoAP bytes are validated by the kernel's codec, which
+    # writes the packet's option index (struct coap_parsed); _recv takes one datagram
+    # from a UDP socket, parses it and passes it through the services' control point.
+    "int z_levante_coap_parse(const uint8_t *data, uint16_t len, struct coap_parsed *parsed)",
+    "int z_levante_coap_recv(int sock, void *buf, size_t max_len, struct sockaddr *src, "
+    "size_t *addrlen, struct coap_parsed *parsed, int role)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

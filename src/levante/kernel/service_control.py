@@ -34,15 +34,16 @@ class ServicePolicy(Protocol):
         ...
 
 
-class JudgingKernel(Protocol):
-    """What judging needs of the kernel (its state, or a system call's `Services`)."""
+class Judging(Protocol):
+    """What `judge` uses of the kernel (a perform stage's `Services` has both)."""
 
-    service_policy: ServicePolicy | None
+    @property
+    def service_policy(self) -> ServicePolicy | None: ...
 
     def trace(self, event: str, **fields: object) -> None: ...
 
 
-def judge(kernel: JudgingKernel, thread: str, peer: str, message: ServiceMessage) -> int | None:
+def judge(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> int | None:
     """Ask the installed policy about `message` (allow when none) and trace the verdict."""
     policy = kernel.service_policy
     refusal = None if policy is None else policy.judge(thread, peer, message)

@@ -108,6 +108,7 @@ class KernelConfig:
     dns_resolver: bool = False  # CONFIG_DNS_RESOLVER: getaddrinfo's resolver call
     net_mgmt_event: bool = False
     net_connection_manager: bool = False
+    coap: bool = False  # CONFIG_COAP: the kernel parses received CoAP bytes
     # The board: its MPU, flash (code and read-only data) and SRAM.
     mpu_model: str = "armv8m"
     mpu_regions: int = 16
@@ -169,6 +170,7 @@ class KernelConfig:
             "NET_SOCKETS": self.net_sockets,
             "TLS_CREDENTIALS": self.tls_credentials,
             "MQTT_LIB": self.net_sockets and self.mqtt_lib,
+            "COAP": self.coap,
         }.get(symbol, False)
 
     @property
@@ -245,6 +247,7 @@ class KernelConfig:
             dns_resolver=config.is_enabled("DNS_RESOLVER"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
             net_connection_manager=config.is_enabled("NET_CONNECTION_MANAGER"),
+            coap=config.is_enabled("COAP"),
             flash=config.is_enabled("FLASH"),
             flash_page_layout=config.is_enabled("FLASH_PAGE_LAYOUT"),
             mcuboot_img_manager=config.is_enabled("MCUBOOT_IMG_MANAGER"),

@@ -236,18 +236,30 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
     return sorted(found)
 
 
-def iterable_sections(types: Sequence[str]) -> str:
-    """One flash section per type, its records sorted by name between
-    _<type>_list_start and _<type>_list_end (Zephyr's ITERABLE_SECTION_ROM)."""
+# Records that change at run time live in RAM (Zephyr's ITERABLE_SECTION_RAM): a CoAP
+# service's resources (COAP_RESOURCE_DEFINE) keep their observers and age.
+RAM_ITERABLE_PREFIXES = ("coap_resource_",)
+
+
+def _in_ram(name: str) -> bool:
+    return name.startswith(RAM_ITERABLE_PREFIXES)
+
+
+def iterable_sections(types: Sequence[str], ram: bool = False) -> str:
+    """One section per type, its records sorted by name between _<type>_list_start and
+    _<type>_list_end: in flash (Zephyr's ITERABLE_SECTION_ROM), or with `ram` the types
+    whose records change, in RAM with their initial bytes in flash."""
     lines = []
     for name in types:
+        if _in_ram(name) != ram:
+            continue
         lines += [
             f"\t._{name} : ALIGN(8)",
             "\t{",
             f"\t\t_{name}_list_start = .;",
             f"\t\tKEEP(*(SORT_BY_NAME(._{name}.static.*)))",
             f"\t\t_{name}_list_end = .;",
-            "\t} > FLASH",
+            "\t} > RAM AT > FLASH" if ram else "\t} > FLASH",
         ]
     return "\n".join(lines)
 
@@ -419,6 +431,7 @@ def _write_linker_script(
         ("LIBC_TLS_WITHOUT_USERSPACE", "" if userspace else "\n\t\t".join(LIBC_TLS_BLOCK)),
         ("STATIC_OBJECT_SECTIONS", generate.static_object_sections()),
         ("ITERABLE_SECTIONS", iterable_sections(iterable)),
+        ("RAM_ITERABLE_SECTIONS", iterable_sections(iterable, ram=True)),
     ):
         # A placeholder is a line of its own: without user mode the line goes away.
         script = script.replace(f"@{key}@\n", f"{text.rstrip()}\n" if text else "")

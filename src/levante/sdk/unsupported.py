@@ -24,7 +24,6 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("dns_resolve_", "DNS resolver contexts (Levante has the default resolver's "
      "dns_get_addr_info and dns_cancel_addr_info)"),
     ("net_", "networking"),
-    ("coap_", "CoAP"),
     ("bt_", "Bluetooth"),
     ("usb_", "USB"),
     ("usbd_", "USB"),

@@ -223,7 +223,6 @@ class Services(Inspect, Protocol):
     idle_cycles: int
     slice_end: int | None
     input_buffer: bytearray
-    service_policy: ServicePolicy | None  # the services' control point's (service_control.py)
 
     @property
     def memory(self) -> MemoryActions: ...
@@ -271,6 +270,10 @@ class Services(Inspect, Protocol):
     def ms_to_ticks(self, ms: int) -> int: ...
 
     def trace(self, event: str, **fields: object) -> None: ...
+
+    @property
+    def service_policy(self) -> ServicePolicy | None:
+        """The services' control point's policy (kernel/service_control.py)."""
 
     # Blocking and waking (blocking.py).
     def pend(self, caller: Caller, queue: WaitQueue | None, timeout_ticks: int,

@@ -1,7 +1,8 @@
 """samples/iot/sensor_node end to end: `levante run --net user` against a host mosquitto
 with a TLS listener (a CA made at test time, built into the node): the readings of the
-virtual sensor reach a paho-mqtt subscriber; an SMP upload through `--forward udp:`
-updates the node, which comes back publishing and confirms itself."""
+virtual sensor reach a paho-mqtt subscriber and an aiocoap client (GET /sensor, observe);
+an SMP upload through `--forward udp:` updates the node, which comes back publishing and
+confirms itself."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import aiocoap
+from aiocoap import Code, Message
 from smpclient.generics import success
 from smpclient.requests.image_management import ImageStatesWrite
 
@@ -48,6 +51,27 @@ def build(directory: Path, port: int, ca: Path, *extra: str) -> Path:
     return directory
 
 
+async def coap_readings(port: int, notifications: int) -> list[dict[str, object]]:
+    """GET /sensor, then observe it until `notifications` more readings came."""
+    context = await aiocoap.Context.create_client_context()
+    target = f"coap://127.0.0.1:{port}/sensor"
+    try:
+        plain = await context.request(Message(code=Code.GET, uri=target)).response
+        assert plain.code == Code.CONTENT and plain.opt.content_format == 50  # JSON
+        seen = [json.loads(plain.payload)]
+        request = context.request(Message(code=Code.GET, uri=target, observe=0))
+        first = await request.response
+        assert first.opt.observe is not None  # registered as an observer
+        async for notification in request.observation:
+            seen.append(json.loads(notification.payload))
+            if len(seen) == notifications + 1:
+                request.observation.cancel()
+                break
+        return seen
+    finally:
+        await context.shutdown()
+
+
 def telemetry(host: HostClient) -> list[dict[str, object]]:
     return [json.loads(message.payload) for message in list(host.received)
             if message.topic == TOPIC]
@@ -80,13 +104,14 @@ def test_telemetry_over_tls_and_an_update_through_smp(tmp_path: Path) -> None:
     v2 = build(tmp_path / "v2", tls_port, tmp_path / "ca.pem", "v2.conf")
     stimulus = tmp_path / "stimulus.txt"
     stimulus.write_text("1500ms sensor ambient_temp 24.5\n")
-    smp_port = free_udp_port()
+    smp_port, coap_port = free_udp_port(), free_udp_port()
     console = tmp_path / "console.txt"
     trace = tmp_path / "trace.jsonl"
     with console.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "levante.cli", "run", str(v1), "--net", "user",
-             "--forward", f"udp:{smp_port}:1337", "--known-build", str(v2), "--stimulus",
+             "--forward", f"udp:{smp_port}:1337", "--forward", f"udp:{coap_port}:5683",
+             "--known-build", str(v2), "--stimulus",
              str(stimulus), "--trace", str(trace)],
             stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     device = RunningDevice(process, smp_port, console, trace)
@@ -95,8 +120,11 @@ def test_telemetry_over_tls_and_an_update_through_smp(tmp_path: Path) -> None:
         host.client.subscribe(TOPIC, 1)
         assert host.subscribed.wait(WAIT_SECONDS)
         before = wait_for(host, "1.0.0+0", 3)
+        coap_before: list[dict[str, object]] = []
+        coap_after: list[dict[str, object]] = []
 
         async def scenario() -> list[tuple[int, str, bool, bool]]:
+            coap_before.extend(await coap_readings(coap_port, 2))
             client = await connect(smp_port)
             await wait_ready(client)
             assert await upload(client, update) == len(update)
@@ -107,6 +135,7 @@ def test_telemetry_over_tls_and_an_update_through_smp(tmp_path: Path) -> None:
             wait_for(host, "2.0.0+0", 2)  # back, publishing: its first reading was acked
             images = await running_images(client)
             await client.disconnect()
+            coap_after.extend(await coap_readings(coap_port, 1))
             return images
 
         images = asyncio.run(scenario())
@@ -128,6 +157,11 @@ def test_telemetry_over_tls_and_an_update_through_smp(tmp_path: Path) -> None:
     assert "sensor_node: image confirmed: 0" in output
     after = [reading for reading in telemetry(host) if reading["version"] == "2.0.0+0"]
     assert [reading["seq"] for reading in after[:2]] == [1, 2]  # a new boot counts anew
+    # CoAP serves the same readings: the latest, then one notification per new reading.
+    assert [reading["version"] for reading in coap_before] == ["1.0.0+0"] * 3
+    sequence = [int(str(reading["seq"])) for reading in coap_before]
+    assert sequence[1:] == [sequence[1], sequence[1] + 1], sequence
+    assert [reading["version"] for reading in coap_after] == ["2.0.0+0"] * 2
     swaps = [event["swap"] for event in events if event["event"] == "boot_stage"]
     assert swaps == ["NONE", "TEST"]
     published = [event for event in events if event["event"] == "service_message"

@@ -2,7 +2,9 @@
  * publishes the reading as JSON to CONFIG_SENSOR_NODE_TOPIC at QoS 1, over MQTT/TLS (the
  * broker's certificate checked against the CA built in, under security tag 1, and against
  * CONFIG_SENSOR_NODE_BROKER_HOST). Updates arrive through MCUmgr's SMP server on UDP port
- * 1337, a kernel service this program does not see; an image the boot stage swapped in
+ * 1337, a kernel service this program does not see. The latest reading is also served
+ * over CoAP (UDP port 5683): GET /sensor, observable (a notification per reading).
+ * An image the boot stage swapped in
  * for a test confirms itself once its first reading has been acknowledged by the broker:
  * an update that cannot publish is reverted at the next reset. */
 #include <errno.h>
@@ -11,12 +13,13 @@
 #include <zephyr/kernel.h>
 #include <zephyr/dfu/mcuboot.h>
 #include <zephyr/drivers/sensor.h>
+#include <zephyr/net/coap_service.h>
 #include <zephyr/net/mqtt.h>
 #include <zephyr/net/socket.h>
 #include <zephyr/net/tls_credentials.h>
 
 #define CA_TAG 1
-#define RETRY_MS 2000 /* between connection attempts */
+#define CONNACK_WAIT_MS 2000 /* for the broker to answer a connection */
 
 static const unsigned char ca_certificate[] = {
 #include "ca_certificate.inc"
@@ -29,6 +32,9 @@ static struct sockaddr_storage broker;
 static uint8_t rx_buffer[256];
 static uint8_t tx_buffer[256];
 static char payload[192];
+/* The latest reading, for the CoAP server's thread; `reading_lock` guards it. */
+static char latest[192] = "{}";
+static K_MUTEX_DEFINE(reading_lock);
 static bool connected;
 static bool confirmed;
 static uint32_t sequence;
@@ -59,6 +65,63 @@ static void on_event(struct mqtt_client *c, const struct mqtt_evt *evt)
 		break;
 	}
 }
+
+/* ---- CoAP: GET /sensor, observable ----------------------------------------------- */
+
+static uint16_t coap_port = 5683;
+COAP_SERVICE_DEFINE(sensor_service, NULL, &coap_port, COAP_SERVICE_AUTOSTART);
+
+/* The latest reading as a 2.05 response (with Observe when `age` is set). */
+static int send_reading(struct coap_resource *resource, const struct sockaddr *addr,
+			socklen_t addr_len, uint8_t type, uint16_t id, const uint8_t *token,
+			uint8_t tkl, int age)
+{
+	uint8_t buffer[CONFIG_COAP_SERVER_MESSAGE_SIZE];
+	struct coap_packet response;
+	int r = coap_packet_init(&response, buffer, sizeof(buffer), COAP_VERSION_1, type, tkl,
+				 token, COAP_RESPONSE_CODE_CONTENT, id);
+
+	if (r == 0 && age >= 2) {
+		r = coap_append_option_int(&response, COAP_OPTION_OBSERVE, (unsigned int)age);
+	}
+	r = r ?: coap_append_option_int(&response, COAP_OPTION_CONTENT_FORMAT,
+					COAP_CONTENT_FORMAT_APP_JSON);
+	r = r ?: coap_packet_append_payload_marker(&response);
+	if (r == 0) {
+		k_mutex_lock(&reading_lock, K_FOREVER);
+		r = coap_packet_append_payload(&response, (const uint8_t *)latest,
+					       (uint16_t)strlen(latest));
+		k_mutex_unlock(&reading_lock);
+	}
+	return r ?: coap_resource_send(resource, &response, addr, addr_len, NULL);
+}
+
+static int sensor_get(struct coap_resource *resource, struct coap_packet *request,
+		      struct sockaddr *addr, socklen_t addr_len)
+{
+	uint8_t token[COAP_TOKEN_MAX_LEN];
+	uint8_t tkl = coap_header_get_token(request, token);
+	int observe = coap_resource_parse_observe(resource, request, addr);
+	bool con = coap_header_get_type(request) == COAP_TYPE_CON;
+
+	return send_reading(resource, addr, addr_len, con ? COAP_TYPE_ACK : COAP_TYPE_NON_CON,
+			    coap_header_get_id(request), token, tkl,
+			    observe == 0 ? resource->age : 0);
+}
+
+static void sensor_notify(struct coap_resource *resource, struct coap_observer *observer)
+{
+	(void)send_reading(resource, &observer->addr, sizeof(observer->addr),
+			   COAP_TYPE_NON_CON, coap_next_id(), observer->token, observer->tkl,
+			   resource->age);
+}
+
+static const char *const sensor_path[] = { "sensor", NULL };
+COAP_RESOURCE_DEFINE(sensor_resource, sensor_service, {
+	.get = sensor_get, .notify = sensor_notify, .path = sensor_path,
+});
+
+/* ---- MQTT ---------------------------------------------------------------------------- */
 
 static int resolve_broker(void)
 {
@@ -104,7 +167,7 @@ static int connect_broker(void)
 	}
 	fds.fd = client.transport.tls.sock;
 	fds.events = ZSOCK_POLLIN;
-	if (zsock_poll(&fds, 1, RETRY_MS) <= 0) {
+	if (zsock_poll(&fds, 1, CONNACK_WAIT_MS) <= 0) {
 		mqtt_abort(&client);
 		return -ETIMEDOUT;
 	}
@@ -129,7 +192,8 @@ static int format_milli(char *out, size_t size, const struct sensor_value *value
 			(long)(milli % 1000));
 }
 
-static int publish_reading(void)
+/* Sample the sensor into `payload` and `latest`, and notify CoAP observers. */
+static int take_reading(void)
 {
 	struct sensor_value temperature, humidity, pressure;
 	char t[16], h[16], p[16];
@@ -156,7 +220,15 @@ static int publish_reading(void)
 		 "{\"version\":\"%s\",\"seq\":%u,\"temperature\":%s,\"humidity\":%s,"
 		 "\"pressure\":%s}",
 		 CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION, (unsigned int)sequence, t, h, p);
+	k_mutex_lock(&reading_lock, K_FOREVER);
+	strcpy(latest, payload);
+	k_mutex_unlock(&reading_lock);
+	(void)coap_resource_notify(&sensor_resource);
+	return 0;
+}
 
+static int publish_reading(void)
+{
 	struct mqtt_publish_param message = {
 		.message.topic.topic = MQTT_UTF8_LITERAL(CONFIG_SENSOR_NODE_TOPIC),
 		.message.topic.qos = MQTT_QOS_1_AT_LEAST_ONCE,
@@ -164,8 +236,8 @@ static int publish_reading(void)
 		.message.payload.len = strlen(payload),
 		.message_id = (uint16_t)(sequence % 0xffffu) + 1, /* never 0 */
 	};
+	int status = mqtt_publish(&client, &message);
 
-	status = mqtt_publish(&client, &message);
 	if (status == 0) {
 		printk("sensor_node: published %s\n", payload);
 	}
@@ -200,22 +272,23 @@ int main(void)
 	for (;;) {
 		int64_t next = k_uptime_get() + CONFIG_SENSOR_NODE_INTERVAL_MS;
 
-		if (!connected) {
-			status = connect_broker();
-			if (status != 0) {
-				printk("sensor_node: cannot reach the broker: %d\n", status);
-				k_msleep(RETRY_MS);
-				continue;
+		if (take_reading() == 0) {
+			if (!connected) {
+				status = connect_broker();
+				if (status != 0) {
+					printk("sensor_node: cannot reach the broker: %d\n", status);
+				}
+			}
+			if (connected && publish_reading() != 0) {
+				printk("sensor_node: publish failed\n");
+				mqtt_abort(&client);
+				connected = false;
 			}
 		}
-		status = publish_reading();
-		if (status != 0) {
-			printk("sensor_node: publish failed: %d\n", status);
-			mqtt_abort(&client);
-			connected = false;
-			continue;
-		}
 		serve_until(next);
+		if (k_uptime_get() < next) {
+			k_msleep((int32_t)(next - k_uptime_get()));
+		}
 	}
 	return 0;
 }

@@ -119,6 +119,22 @@ def test_a_truncated_image_served_whole_cannot_be_requested(
     assert boot_versions(result) == [("1.0.0+0", "NONE")]
 
 
+def test_another_status_or_an_oversized_head_is_no_update(
+        builder: Builder, server: ImageServer, port_conf: str, tmp_path: Path) -> None:
+    image, known = signed(builder, port_conf, "lv_m4", "2.0.0")
+    server.serve(image, status=503)
+    result = run_v1(builder, port_conf, "lv_m4", tmp_path / "flash", known)
+    assert result.status == 0, result.errors + result.output
+    lines = sample_lines(result)
+    assert lines[1].startswith("server answered: HTTP/1.0 503") and \
+        lines[2:] == ["no update: -2"], result.output  # -ENOENT
+    server.serve(image, padding=2048)
+    result = run_v1(builder, port_conf, "lv_m4", tmp_path / "flash", known)
+    assert sample_lines(result)[1:] == ["response head longer than 1024 bytes",
+                                        "no update: -122"], result.output  # -EMSGSIZE
+    assert boot_versions(result) == [("1.0.0+0", "NONE")]
+
+
 def refused_by_the_boot_stage(builder: Builder, server: ImageServer, port_conf: str,
                               flash: Path, image: bytes, known: Path) -> RunResult:
     server.serve(image)

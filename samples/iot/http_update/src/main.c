@@ -146,6 +146,7 @@ static int read_head(int sock, size_t *extra)
 	memcpy(chunk, end + 4, *extra);
 	end[2] = '\0'; /* keep the last header's line end for header_value */
 	if (strncmp(head, "HTTP/1.", 7) != 0 || strncmp(head + 8, " 200 ", 5) != 0) {
+		*strstr(head, "\r\n") = '\0'; /* the status line only */
 		printk("http_update: server answered: %s\n", head);
 		return -ENOENT;
 	}

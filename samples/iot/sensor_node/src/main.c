@@ -4,9 +4,9 @@
  * CONFIG_SENSOR_NODE_BROKER_HOST). Updates arrive through MCUmgr's SMP server on UDP port
  * 1337, a kernel service this program does not see. The latest reading is also served
  * over CoAP (UDP port 5683): GET /sensor, observable (a notification per reading).
- * An image the boot stage swapped in
- * for a test confirms itself once its first reading has been acknowledged by the broker:
- * an update that cannot publish is reverted at the next reset. */
+ * An image the boot stage swapped in for a test confirms itself once the broker has
+ * acknowledged its first reading: an update that cannot publish is reverted at the next
+ * reset. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,8 @@ from pathlib import Path
 from conftest import levante
 
 INCLUDE = Path(__file__).parents[2] / "src" / "levante" / "sdk" / "include"
-# What the headers that need a subsystem expect (ztest, the image manager, sockets).
+# What the headers that need a subsystem expect (ztest, the image manager, sockets, the
+# IoT services).
 PRJ_CONF = """CONFIG_NETWORKING=y
 CONFIG_NET_IPV4=y
 CONFIG_NET_TCP=y
@@ -21,6 +22,12 @@ CONFIG_FLASH=y
 CONFIG_FLASH_MAP=y
 CONFIG_STREAM_FLASH=y
 CONFIG_IMG_MANAGER=y
+CONFIG_NET_UDP=y
+CONFIG_COAP=y
+CONFIG_COAP_SERVER=y
+CONFIG_COAP_CLIENT=y
+CONFIG_MQTT_LIB=y
+CONFIG_DNS_RESOLVER=y
 """
 CMAKE_LISTS = ("cmake_minimum_required(VERSION 3.20.0)\n"
                "find_package(Zephyr REQUIRED HINTS $ENV{ZEPHYR_BASE})\n"

@@ -233,6 +233,8 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
         found.update(ZTEST_ITERABLE_TYPES)
     if config.is_enabled("SHELL"):
         found.add("shell_root_cmds")  # the shell walks the application's commands
+    if config.is_enabled("COAP_SERVER"):
+        found.add("coap_service")  # the CoAP server walks the application's services
     return sorted(found)
 
 

@@ -1,0 +1,404 @@
+"""The policy engine: a compiled policy's verdicts on system calls and service messages.
+
+Loading turns the compiled form's expression trees into Python closures and its rule
+lists into per-event tables; a verdict is then lookups and closure calls.  The engine is
+both the kernel's `SyscallPolicy` and its `ServicePolicy`.  Its state (Flow states,
+temporal windows, which events were granted) is what `reset` rolls back.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from levante.abi import ERRNO
+from levante.policy.events import event_key, wildcards_of
+from levante.policy.language import Compiled, Expression
+
+if TYPE_CHECKING:
+    from levante.abi import Syscall
+    from levante.kernel.caller import Caller
+    from levante.kernel.service_control import ServiceMessage
+
+Fields = Mapping[str, object]
+Predicate = Callable[[Fields], Any]
+Clock = Callable[[], int]  # simulated microseconds
+Trace = Callable[..., None]
+
+_EPERM = -ERRNO["EPERM"]
+
+
+class Undefined(Exception):
+    """A condition that cannot be evaluated: a missing field, a type mismatch."""
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+_ARITH: dict[str, Callable[[int, int], int]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv,
+    "%": operator.mod,
+}
+
+
+def _value_of(value: object) -> object:
+    """What a policy sees of a value: scalars as they are, bytes as text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _field(path: Sequence[str]) -> Predicate:
+    head, rest = path[0], tuple(path[1:])
+
+    def read(fields: Fields) -> Any:
+        if head not in fields:
+            raise Undefined(head)
+        value: object = fields[head]
+        for name in rest:
+            if isinstance(value, Mapping):
+                if name not in value:
+                    raise Undefined(name)
+                value = value[name]
+            elif not name.startswith("_") and hasattr(value, name):
+                # A kernel object's own state (sem.count): read, never called.
+                value = getattr(value, name)
+                if callable(value):
+                    raise Undefined(name)
+            else:
+                raise Undefined(name)
+        return _value_of(value)
+    return read
+
+
+def _integers(left: Any, right: Any) -> tuple[int, int]:
+    if type(left) is not int or type(right) is not int:
+        raise Undefined("arithmetic on a value that is not an integer")
+    return left, right
+
+
+class _Loader:
+    """Compiled expression trees → closures, with the policy's sets and maps."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.sets = {name: frozenset(values) for name, values in compiled["sets"].items()}
+        self.maps = {name: {key: value for key, value in entries}
+                     for name, entries in compiled["maps"].items()}
+
+    def closure(self, tree: Expression) -> Predicate:
+        kind = tree[0]
+        if kind == "const":
+            constant = tree[1]
+            return lambda fields: constant
+        if kind == "field":
+            return _field(tree[1])
+        if kind == "and":
+            parts = [self.closure(part) for part in tree[1]]
+            return lambda fields: all(_truth(part(fields)) for part in parts)
+        if kind == "or":
+            parts = [self.closure(part) for part in tree[1]]
+            return lambda fields: any(_truth(part(fields)) for part in parts)
+        if kind == "not":
+            inner = self.closure(tree[1])
+            return lambda fields: not _truth(inner(fields))
+        if kind == "compare":
+            return self._compare(_COMPARE[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
+        if kind == "arith":
+            return self._arith(_ARITH[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
+        if kind == "lookup":
+            table, key = self.maps[tree[1]], self.closure(tree[2])
+            return lambda fields: _lookup(table, key(fields))
+        if kind in ("in_set", "in_map", "in_values"):
+            members = (self.sets[tree[1]] if kind == "in_set" else
+                       self.maps[tree[1]].keys() if kind == "in_map" else tree[1])
+            value = self.closure(tree[2])
+            return lambda fields: _hashable(value(fields)) in members
+        assert kind == "matches", kind
+        pattern, text = re.compile(tree[1]), self.closure(tree[2])
+        return lambda fields: pattern.search(_text(text(fields))) is not None
+
+    @staticmethod
+    def _compare(compare: Callable[[Any, Any], bool], left: Predicate,
+                 right: Predicate) -> Predicate:
+        def judge(fields: Fields) -> bool:
+            a, b = left(fields), right(fields)
+            if type(a) is not type(b) and compare not in (operator.eq, operator.ne):
+                raise Undefined("comparing values of different types")
+            try:
+                return compare(a, b)
+            except TypeError:
+                raise Undefined("values that do not compare") from None
+        return judge
+
+    @staticmethod
+    def _arith(arith: Callable[[int, int], int], left: Predicate,
+               right: Predicate) -> Predicate:
+        def compute(fields: Fields) -> int:
+            a, b = _integers(left(fields), right(fields))
+            if b == 0 and arith in (operator.floordiv, operator.mod):
+                raise Undefined("division by zero")
+            return arith(a, b)
+        return compute
+
+
+def _truth(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Undefined("a condition that is not true or false")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Undefined("a regular expression on a value that is not text")
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise Undefined("membership of a value that is not a scalar") from None
+    return value
+
+
+def _lookup(table: Mapping[Any, Any], key: Any) -> Any:
+    try:
+        return table[key]
+    except (KeyError, TypeError):
+        raise Undefined("a key the map does not have") from None
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """A Flow requirement or transition of a rule: the machine, its key, the state or
+    transition."""
+
+    flow: str
+    key: Predicate | None
+    word: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    line: int
+    threads: frozenset[str] | None  # None: any thread
+    when: Predicate | None
+    after: str | None
+    require: tuple[FlowStep, ...]
+    perform: tuple[FlowStep, ...]
+    errno: int
+    audit: bool
+
+
+@dataclass(frozen=True)
+class Limit:
+    line: int
+    threads: frozenset[str] | None
+    count: int
+    window_us: int
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """Every rule that applies to one event, its wildcards' included."""
+
+    deny: tuple[Rule, ...]
+    grant: tuple[Rule, ...]
+    limit: tuple[Limit, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    granted: bool
+    errno: int | None  # the refusal's errno, None when granted
+    line: int | None  # the rule that decided, None for the default
+    audit: bool  # the deciding rule asked for a record
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    time_us: int
+    thread: str
+    event: str
+    verdict: str
+    line: int | None
+
+
+@dataclass
+class _State:
+    """What the policy remembers between verdicts."""
+
+    flows: dict[tuple[str, object], str] = field(default_factory=dict)
+    windows: dict[tuple[int, str], deque[int]] = field(default_factory=dict)
+    granted: set[str] = field(default_factory=set)
+
+
+def _rule(loader: _Loader, data: Mapping[str, Any]) -> Rule:
+    def steps(items: list[list[Any]]) -> tuple[FlowStep, ...]:
+        return tuple(FlowStep(flow, None if key is None else loader.closure(key), word)
+                     for flow, key, word in items)
+    threads = data["threads"]
+    return Rule(data["line"], None if threads is None else frozenset(threads),
+                None if data["when"] is None else loader.closure(data["when"]),
+                data["after"], steps(data["require"]), steps(data["perform"]),
+                data["errno"], data["audit"])
+
+
+class PolicyEngine:
+    """A loaded policy: `decide` on any event, `judge` as the kernel's two policies."""
+
+    def __init__(self, compiled: Compiled, clock: Clock = lambda: 0,
+                 trace: Trace | None = None) -> None:
+        loader = _Loader(compiled)
+        self.default_grants = compiled["default"] == "allow"
+        self.audit_profile: str = compiled["audit"]
+        self.flows: dict[str, dict[str, Any]] = compiled["flows"]
+        self._rules: dict[str, dict[str, tuple[Any, ...]]] = {
+            key: {"deny": tuple(_rule(loader, rule) for rule in rules["deny"]),
+                  "grant": tuple(_rule(loader, rule) for rule in rules["grant"]),
+                  "limit": tuple(Limit(limit["line"],
+                                       None if limit["threads"] is None
+                                       else frozenset(limit["threads"]),
+                                       limit["count"], limit["window_us"])
+                                 for limit in rules["limit"])}
+            for key, rules in compiled["events"].items()}
+        self._tables: dict[str, EventTable] = {}
+        self.clock = clock
+        self.trace = trace
+        self.audit: deque[AuditRecord] = deque(maxlen=compiled["audit_buffer"])
+        self.audit_dropped = 0
+        self.verdicts = 0
+        self.state = _State()
+
+    def reset(self) -> None:
+        """Forget every Flow state, window, granted event and audit record."""
+        self.state = _State()
+        self.audit.clear()
+        self.audit_dropped = 0
+
+    def table(self, key: str) -> EventTable:
+        """The rules for event `key` with its wildcards' (built once per event)."""
+        table = self._tables.get(key)
+        if table is None:
+            parts = [self._rules[index] for index in (key, *wildcards_of(key))
+                     if index in self._rules]
+            table = EventTable(*(tuple(rule for part in parts for rule in part[kind])
+                                 for kind in ("deny", "grant", "limit")))
+            self._tables[key] = table
+        return table
+
+    # The kernel's two questions ------------------------------------------------------
+
+    def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
+        """The `SyscallPolicy` answer: the call's parameters by their C names."""
+        fields: dict[str, object] = {"thread": caller.thread.name}
+        for parameter, value in zip(call.parameters, arguments, strict=False):
+            fields[parameter.name] = value
+        return self.decide(event_key("syscall", call.name), caller.thread.name, fields).errno
+
+    def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        """The `ServicePolicy` answer (see `ServiceJudge`)."""
+        fields = {**message.fields, "thread": thread, "peer": peer}
+        key = event_key("service", f"{message.service}.{message.action}")
+        return self.decide(key, thread, fields).errno
+
+    # The verdict ---------------------------------------------------------------------
+
+    def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
+        """Judge one event, update the policy's state and audit it."""
+        self.verdicts += 1
+        table = self.table(key)
+        now = self.clock()
+        verdict = self._verdict(table, thread, fields, now)
+        if verdict.granted:
+            self.state.granted.add(key)
+            for limit in table.limit:
+                if limit.threads is None or thread in limit.threads:
+                    self.state.windows.setdefault((limit.line, thread), deque()).append(now)
+        if verdict.audit or self.audit_profile == "all" or (
+                self.audit_profile == "denials" and not verdict.granted):
+            self._record(AuditRecord(now, thread, key, "grant" if verdict.granted else "deny",
+                                     verdict.line))
+        return verdict
+
+    def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
+        for rule in table.deny:
+            if rule.threads is not None and thread not in rule.threads:
+                continue
+            if rule.when is None or _holds_or_undefined(rule.when, fields):
+                return Verdict(False, rule.errno, rule.line, rule.audit)
+        for limit in table.limit:
+            if limit.threads is not None and thread not in limit.threads:
+                continue
+            window = self.state.windows.get((limit.line, thread))
+            if window is not None:
+                while window and window[0] <= now - limit.window_us:
+                    window.popleft()
+                if len(window) >= limit.count:
+                    return Verdict(False, _EPERM, limit.line, False)
+        for rule in table.grant:
+            if self._grants(rule, thread, fields):
+                for step in rule.perform:
+                    target = self.flows[step.flow]["transitions"][step.word]["to"]
+                    self.state.flows[self._flow_key(step, fields)] = target
+                return Verdict(True, None, rule.line, rule.audit)
+        return Verdict(self.default_grants, None if self.default_grants else _EPERM,
+                       None, False)
+
+    def _grants(self, rule: Rule, thread: str, fields: Fields) -> bool:
+        if rule.threads is not None and thread not in rule.threads:
+            return False
+        if rule.after is not None and rule.after not in self.state.granted:
+            return False
+        try:
+            if rule.when is not None and not _truth(rule.when(fields)):
+                return False
+            for step in rule.require:
+                if self._flow_state(step, fields) != step.word:
+                    return False
+            for step in rule.perform:
+                sources = self.flows[step.flow]["transitions"][step.word]["from"]
+                if self._flow_state(step, fields) not in sources:
+                    return False
+        except Undefined:
+            return False  # a grant that cannot be evaluated grants nothing
+        return True
+
+    def _flow_key(self, step: FlowStep, fields: Fields) -> tuple[str, object]:
+        return step.flow, None if step.key is None else _hashable(step.key(fields))
+
+    def _flow_state(self, step: FlowStep, fields: Fields) -> str:
+        initial: str = self.flows[step.flow]["initial"]
+        return self.state.flows.get(self._flow_key(step, fields), initial)
+
+    def _record(self, record: AuditRecord) -> None:
+        if len(self.audit) == self.audit.maxlen:
+            self.audit_dropped += 1
+        self.audit.append(record)
+        if self.trace is not None:
+            self.trace("policy_audit", thread=record.thread, policy_event=record.event,
+                       verdict=record.verdict, rule_line=record.line)
+
+
+class ServiceJudge:
+    """The engine as the services' `ServicePolicy` (its `judge` has another signature)."""
+
+    def __init__(self, engine: PolicyEngine) -> None:
+        self.engine = engine
+
+    def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        return self.engine.judge_message(thread, peer, message)
+
+
+def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
+    """A deny's condition: true, or not evaluable (uncertainty refuses)."""
+    try:
+        return _truth(when(fields))
+    except Undefined:
+        return True
+

@@ -3,10 +3,12 @@ enforcement, temporal rules, audit, and the kernel's two questions."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from policy_support import Clocked
 
+import levante.policy.engine as engine_module
 from levante.abi import SYSCALLS_BY_NAME
 from levante.kernel.caller import Caller
 from levante.kernel.objects.sem import Semaphore
@@ -180,3 +182,18 @@ def test_the_audit_buffer_is_bounded_and_counts_what_it_dropped() -> None:
     quiet = Clocked("audit none")
     quiet.syscall("k_yield")
     assert quiet.traced == [] and len(quiet.engine.audit) == 0
+
+
+def test_a_keyed_flow_refuses_new_resources_beyond_its_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "FLOW_INSTANCE_LIMIT", 2)
+    policy = Clocked("flow seen {\n states new, old\n initial new\n"
+                     " transition use: new -> old\n transition reset: old -> new\n}\n"
+                     "grant service mqtt.publish when retain perform seen[topic].reset\n"
+                     "grant service mqtt.publish perform seen[topic].use\n")
+    assert policy.service("mqtt.publish", topic="a", retain=False)
+    assert policy.service("mqtt.publish", topic="b", retain=False)
+    assert not policy.service("mqtt.publish", topic="c", retain=False)
+    # Back in its initial state a resource is forgotten, and makes room for another.
+    assert policy.service("mqtt.publish", topic="a", retain=True)
+    assert policy.service("mqtt.publish", topic="c", retain=False)

@@ -30,6 +30,10 @@ Clock = Callable[[], int]  # simulated microseconds
 Trace = Callable[..., None]
 
 _EPERM = -ERRNO["EPERM"]
+# Resources a keyed Flow tracks away from their initial state at once; a transition of
+# one more is refused rather than the memory grown.
+FLOW_INSTANCE_LIMIT = 1024
+_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
 
 
 class Undefined(Exception):
@@ -267,7 +271,7 @@ class PolicyEngine:
                                        limit["count"], limit["window_us"])
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
-        self._tables: dict[str, EventTable] = {}
+        self._tables: dict[tuple[str, str], EventTable] = {}
         self.clock = clock
         self.trace = trace
         self.audit: deque[AuditRecord] = deque(maxlen=compiled["audit_buffer"])
@@ -281,15 +285,21 @@ class PolicyEngine:
         self.audit.clear()
         self.audit_dropped = 0
 
-    def table(self, key: str) -> EventTable:
-        """The rules for event `key` with its wildcards' (built once per event)."""
-        table = self._tables.get(key)
+    def table(self, key: str, thread: str) -> EventTable:
+        """The rules for event `key` (its wildcards' included) that apply to `thread`,
+        in the policy's order: built once per event and thread, so that a verdict looks
+        only at the rules that can decide it."""
+        table = self._tables.get((key, thread))
         if table is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
-            table = EventTable(*(tuple(rule for part in parts for rule in part[kind])
+            table = EventTable(*(tuple(rule for part in parts for rule in part[kind]
+                                       if rule.threads is None or thread in rule.threads)
                                  for kind in ("deny", "grant", "limit")))
-            self._tables[key] = table
+            if len(self._tables) >= _TABLE_CACHE_LIMIT:
+                # Thread names are the threads' to choose: never let them grow the cache.
+                self._tables.clear()
+            self._tables[key, thread] = table
         return table
 
     # The kernel's two questions ------------------------------------------------------
@@ -312,14 +322,13 @@ class PolicyEngine:
     def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
         """Judge one event, update the policy's state and audit it."""
         self.verdicts += 1
-        table = self.table(key)
+        table = self.table(key, thread)
         now = self.clock()
         verdict = self._verdict(table, thread, fields, now)
         if verdict.granted:
             self.state.granted.add(key)
             for limit in table.limit:
-                if limit.threads is None or thread in limit.threads:
-                    self.state.windows.setdefault((limit.line, thread), deque()).append(now)
+                self.state.windows.setdefault((limit.line, thread), deque()).append(now)
         if verdict.audit or self.audit_profile == "all" or (
                 self.audit_profile == "denials" and not verdict.granted):
             self._record(AuditRecord(now, thread, key, "grant" if verdict.granted else "deny",
@@ -328,31 +337,33 @@ class PolicyEngine:
 
     def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
         for rule in table.deny:
-            if rule.threads is not None and thread not in rule.threads:
-                continue
             if rule.when is None or _holds_or_undefined(rule.when, fields):
                 return Verdict(False, rule.errno, rule.line, rule.audit)
         for limit in table.limit:
-            if limit.threads is not None and thread not in limit.threads:
-                continue
             window = self.state.windows.get((limit.line, thread))
             if window is not None:
                 while window and window[0] <= now - limit.window_us:
                     window.popleft()
+                if not window:
+                    del self.state.windows[limit.line, thread]
+                    continue
                 if len(window) >= limit.count:
                     return Verdict(False, _EPERM, limit.line, False)
         for rule in table.grant:
-            if self._grants(rule, thread, fields):
+            if self._grants(rule, fields):
                 for step in rule.perform:
-                    target = self.flows[step.flow]["transitions"][step.word]["to"]
-                    self.state.flows[self._flow_key(step, fields)] = target
+                    flow = self.flows[step.flow]
+                    target = flow["transitions"][step.word]["to"]
+                    instance = self._flow_key(step, fields)
+                    if target == flow["initial"]:
+                        self.state.flows.pop(instance, None)  # as if never touched
+                    else:
+                        self.state.flows[instance] = target
                 return Verdict(True, None, rule.line, rule.audit)
         return Verdict(self.default_grants, None if self.default_grants else _EPERM,
                        None, False)
 
-    def _grants(self, rule: Rule, thread: str, fields: Fields) -> bool:
-        if rule.threads is not None and thread not in rule.threads:
-            return False
+    def _grants(self, rule: Rule, fields: Fields) -> bool:
         if rule.after is not None and rule.after not in self.state.granted:
             return False
         try:
@@ -365,6 +376,9 @@ class PolicyEngine:
                 sources = self.flows[step.flow]["transitions"][step.word]["from"]
                 if self._flow_state(step, fields) not in sources:
                     return False
+                if len(self.state.flows) >= FLOW_INSTANCE_LIMIT and \
+                        self._flow_key(step, fields) not in self.state.flows:
+                    return False  # bounded: a flood of new resources is refused
         except Undefined:
             return False  # a grant that cannot be evaluated grants nothing
         return True

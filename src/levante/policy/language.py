@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from levante.abi import ERRNO
 from levante.errors import LevanteError
@@ -56,8 +56,9 @@ def parse(text: str, source: str) -> Tree[Token]:
     try:
         return _parser().parse(text)
     except UnexpectedInput as error:
-        found = text[error.pos_in_stream:error.pos_in_stream + 12].split("\n")[0] \
-            if error.pos_in_stream is not None else ""
+        at_end = isinstance(error, UnexpectedToken) and error.token.type == "$END"
+        found = "" if at_end or error.pos_in_stream is None else \
+            text[error.pos_in_stream:error.pos_in_stream + 12].split("\n")[0]
         what = f"unexpected {found!r}" if found else "unexpected end of the policy"
         raise PolicyError(f"{source}:{error.line}: error: {what}") from None
 

@@ -10,5 +10,6 @@ CONTEXT_SWITCH_CYCLES = 200
 INTERRUPT_ENTRY_CYCLES = 60
 FAULT_CYCLES = 500
 # A verdict of an installed policy engine (levante.policy): a few table look-ups and
-# compiled predicates, charged on top of the system call it judged.
+# compiled predicates, charged when asked (before the call performs), on top of the
+# system call's own cost.
 POLICY_VERDICT_CYCLES = 40

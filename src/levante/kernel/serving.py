@@ -31,8 +31,6 @@ class SyscallService(ThreadLifecycle):
             # (and a call that halted the system never returns).
             if self.halted_reason is None:
                 self.now += costs.SYSCALL_CYCLES
-                if self.policy is not None:
-                    self.now += costs.POLICY_VERDICT_CYCLES
         except Oops as refused:
             return self.refusal_fault(context, refused, caller.is_user)
         except MemoryAccessError as error:

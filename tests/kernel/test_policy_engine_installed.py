@@ -56,6 +56,8 @@ def test_each_verdict_is_charged_in_simulated_cycles() -> None:
     judged_calls = [event for event in judged.events("syscall") if event["call"] in mine]
     free_calls = [event for event in free.events("syscall") if event["call"] in mine]
     assert len(judged_calls) == len(free_calls) == 6
-    spacing = [b["cycle"] - a["cycle"] for a, b in zip(judged_calls, judged_calls[1:])]
-    free_spacing = [b["cycle"] - a["cycle"] for a, b in zip(free_calls, free_calls[1:])]
+    spacing = [b["cycle"] - a["cycle"] for a, b in zip(judged_calls[:-1], judged_calls[1:],
+                                                        strict=True)]
+    free_spacing = [b["cycle"] - a["cycle"] for a, b in zip(free_calls[:-1], free_calls[1:],
+                                                            strict=True)]
     assert spacing == [gap + costs.POLICY_VERDICT_CYCLES for gap in free_spacing]

@@ -112,3 +112,14 @@ def test_bad_input_is_one_line_and_status_2(tmp_path: Path) -> None:
     result = levante("policy", "test", "-p", str(policy), str(scenarios))
     assert (result.returncode, result.stderr) == (
         2, f"levante: error: {scenarios}:3: error: time goes backwards\n")
+
+
+def test_names_declared_and_never_used_are_warned_about() -> None:
+    assert lines('domain a = { "a" }\ndomain b = { "b" }\nset s = { 1 }\nmap m = { 1: 2 }\n'
+                 "role r { syscall k_yield }\nflow f {\n states x\n initial x\n}\n"
+                 "grant syscall k_yield from a when 1 in s\n") == [
+        "p.lvp:2: warning: 'b' is never used",
+        "p.lvp:4: warning: 'm' is never used",
+        "p.lvp:5: warning: 'r' is never used",
+        "p.lvp:6: warning: 'f' is never used",
+    ]

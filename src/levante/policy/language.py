@@ -72,6 +72,8 @@ class _Names:
     maps: dict[str, list[list[Any]]] = field(default_factory=dict)
     flows: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # where each name is declared
+    used: set[str] = field(default_factory=set)
 
 
 def decode_string(token: Token) -> str:
@@ -127,6 +129,7 @@ class _Compiler:
         if any(name in names for names in taken):
             self.error(node, f"{name!r} is already declared")
             return False
+        self.names.lines[name] = _line(node)
         return True
 
     def domain_stmt(self, node: Tree[Token]) -> None:
@@ -188,6 +191,7 @@ class _Compiler:
 
     def assign_stmt(self, node: Tree[Token]) -> None:
         role, domain = (str(child) for child in node.children)
+        self.names.used.add(role)
         if role not in self.names.roles:
             self.error(node, f"unknown role {role!r}")
             return
@@ -290,6 +294,7 @@ class _Compiler:
     def flow_reference(self, reference: Tree[Token],
                        fields: frozenset[str] | None) -> tuple[str, Expression | None]:
         name = str(reference.children[0])
+        self.names.used.add(name)
         if name not in self.names.flows:
             self.error(reference, f"unknown flow {name!r}")
         key = reference.children[1] if len(reference.children) > 1 else None
@@ -314,6 +319,7 @@ class _Compiler:
         if name not in self.names.domains:
             self.error(node, f"unknown domain {name!r}")
             return []
+        self.names.used.add(name)
         return self.names.domains[name]
 
     # Expressions ---------------------------------------------------------------------
@@ -347,6 +353,7 @@ class _Compiler:
             return ["field", path]
         if kind == "lookup":
             name = str(children[0])
+            self.names.used.add(name)
             if name not in self.names.maps:
                 self.error(node, f"unknown map {name!r}")
             return ["lookup", name, self.expression(children[1], fields)]
@@ -366,6 +373,7 @@ class _Compiler:
             return result
         if kind == "in_name":
             value, name = self.expression(children[0], fields), str(children[1])
+            self.names.used.add(name)
             if name in self.names.sets:
                 return ["in_set", name, value]
             if name in self.names.maps:
@@ -392,6 +400,10 @@ def compile_findings(text: str, source: str) -> tuple[Compiled, list[Finding]]:
     for statement in tree.children:
         assert isinstance(statement, Tree)
         getattr(compiler, str(statement.data))(statement)
+    names = compiler.names
+    for name, line in names.lines.items():
+        if name not in names.used:
+            compiler.findings.append(Finding(line, "warning", f"{name!r} is never used"))
     return compiler.compiled, compiler.findings
 
 

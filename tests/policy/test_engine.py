@@ -197,3 +197,14 @@ def test_a_keyed_flow_refuses_new_resources_beyond_its_bound(
     # Back in its initial state a resource is forgotten, and makes room for another.
     assert policy.service("mqtt.publish", topic="a", retain=True)
     assert policy.service("mqtt.publish", topic="c", retain=False)
+
+
+def test_a_grant_between_two_times_of_simulated_time() -> None:
+    policy = Clocked("grant syscall k_yield between 1 ms and 2 s")
+    assert not policy.syscall("k_yield")
+    policy.now = 1000
+    assert policy.syscall("k_yield")
+    policy.now = 1_999_999
+    assert policy.syscall("k_yield")
+    policy.now = 2_000_000
+    assert not policy.syscall("k_yield")

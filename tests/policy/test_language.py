@@ -69,7 +69,9 @@ def test_roles_and_type_enforcement_become_rules() -> None:
     ("deny syscall k_sem_give errno ENOPE", "p.lvp:1: error: unknown errno 'ENOPE'"),
     ("grant syscall k_sem_give errno EPERM", "p.lvp:1: error: only a deny rule has an errno"),
     ("deny syscall k_sem_give perform door.open",
-     "p.lvp:1: error: after, require and perform belong to grant rules"),
+     "p.lvp:1: error: after, between, require and perform belong to grant rules"),
+    ("grant syscall k_yield between 2 s and 1 s",
+     "p.lvp:1: error: a time window ends after it starts"),
     ("grant syscall k_sem_give perform door.open", "p.lvp:1: error: unknown flow 'door'"),
     ("flow f {\n states a\n initial b\n}", "p.lvp:1: error: flow f: needs an initial state "
      "among its states"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Builder, levante
+from levante.errors import LevanteError
 
 APP = Path(__file__).parent / "policy_gate"
 
@@ -66,3 +67,16 @@ def test_a_policy_that_does_not_compile_fails_the_build_in_one_line(tmp_path: Pa
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"levante: error: {app / 'policy.lvp'}:2: error: unknown system call 'k_sem_giv'"]
+
+
+def test_a_build_of_another_compiled_format_is_refused_in_one_line(tmp_path: Path) -> None:
+    from levante.sdk.policy_build import COMPILED_POLICY, load_compiled_policy
+
+    (tmp_path / COMPILED_POLICY).write_text('{"version": 1}')
+    with pytest.raises(LevanteError) as raised:
+        load_compiled_policy(tmp_path)
+    assert raised.value.message == (f"{tmp_path / COMPILED_POLICY}: a compiled policy of "
+                                    "another version: rebuild")
+    (tmp_path / COMPILED_POLICY).write_text("{")
+    with pytest.raises(LevanteError, match="unreadable compiled policy"):
+        load_compiled_policy(tmp_path)

@@ -58,8 +58,8 @@ def _flow_findings(compiled: Compiled) -> Iterator[Finding]:
 
 
 def _unconditional(rule: Mapping[str, Any]) -> bool:
-    return (rule["when"] is None and rule["after"] is None and not rule["require"]
-            and not rule["perform"])
+    return (rule["when"] is None and rule["after"] is None and rule["between"] is None
+            and not rule["require"] and not rule["perform"])
 
 
 def _covers(wide: list[str] | None, narrow: list[str] | None) -> bool:

@@ -193,6 +193,7 @@ class Rule:
     threads: frozenset[str] | None  # None: any thread
     when: Predicate | None
     after: str | None
+    between: tuple[int, int] | None  # granted only from..until (simulated microseconds)
     require: tuple[FlowStep, ...]
     perform: tuple[FlowStep, ...]
     errno: int
@@ -249,7 +250,9 @@ def _rule(loader: _Loader, data: Mapping[str, Any]) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
                 None if data["when"] is None else loader.closure(data["when"]),
-                data["after"], steps(data["require"]), steps(data["perform"]),
+                data["after"],
+                None if data["between"] is None else (data["between"][0], data["between"][1]),
+                steps(data["require"]), steps(data["perform"]),
                 data["errno"], data["audit"])
 
 
@@ -350,7 +353,7 @@ class PolicyEngine:
                 if len(window) >= limit.count:
                     return Verdict(False, _EPERM, limit.line, False)
         for rule in table.grant:
-            if self._grants(rule, fields):
+            if self._grants(rule, fields, now):
                 for step in rule.perform:
                     flow = self.flows[step.flow]
                     target = flow["transitions"][step.word]["to"]
@@ -363,8 +366,10 @@ class PolicyEngine:
         return Verdict(self.default_grants, None if self.default_grants else _EPERM,
                        None, False)
 
-    def _grants(self, rule: Rule, fields: Fields) -> bool:
+    def _grants(self, rule: Rule, fields: Fields, now: int) -> bool:
         if rule.after is not None and rule.after not in self.state.granted:
+            return False
+        if rule.between is not None and not rule.between[0] <= now < rule.between[1]:
             return False
         try:
             if rule.when is not None and not _truth(rule.when(fields)):

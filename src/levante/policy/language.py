@@ -21,7 +21,7 @@ from levante.abi import ERRNO
 from levante.errors import LevanteError
 from levante.policy.events import event_key, known_fields, unknown_event
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never misread
 DEFAULT_AUDIT_BUFFER = 64
 _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 
@@ -238,7 +238,8 @@ class _Compiler:
 
     def plain_rule(self, node: Tree[Token], threads: list[str] | None) -> dict[str, Any]:
         return {"line": _line(node), "threads": threads, "when": None, "after": None,
-                "require": [], "perform": [], "errno": -ERRNO["EPERM"], "audit": False}
+                "between": None, "require": [], "perform": [], "errno": -ERRNO["EPERM"],
+                "audit": False}
 
     def rule(self, node: Tree[Token]) -> None:
         verdict, event, *clauses = node.children
@@ -272,7 +273,14 @@ class _Compiler:
                 self.error(clause, "only a deny rule has an errno")
             rule["errno"] = -ERRNO.get(name, ERRNO["EPERM"])
         elif verdict == "deny":
-            self.error(clause, "after, require and perform belong to grant rules")
+            self.error(clause, "after, between, require and perform belong to grant rules")
+        elif kind == "between_clause":
+            start, start_unit, end, end_unit = (str(token) for token in clause.children)
+            window = [int(start, 0) * _UNIT_MICROSECONDS[start_unit],
+                      int(end, 0) * _UNIT_MICROSECONDS[end_unit]]
+            if window[0] >= window[1]:
+                self.error(clause, "a time window ends after it starts")
+            rule["between"] = window
         elif kind == "after_clause":
             event = clause.children[0]
             assert isinstance(event, Tree)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from levante.errors import BuildError, LevanteError
-from levante.policy.language import Compiled, compile_policy
+from levante.policy.language import FORMAT_VERSION, Compiled, compile_policy
 
 POLICY_SOURCE = "policy.lvp"  # next to prj.conf
 COMPILED_POLICY = "policy.json"  # in the build folder, installed by `levante run`
@@ -41,6 +41,6 @@ def load_compiled_policy(build_dir: Path) -> Compiled | None:
         compiled = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise BuildError(f"{path}: unreadable compiled policy ({error}): rebuild") from None
-    if not isinstance(compiled, dict) or compiled.get("version") != 1:
+    if not isinstance(compiled, dict) or compiled.get("version") != FORMAT_VERSION:
         raise BuildError(f"{path}: a compiled policy of another version: rebuild")
     return compiled

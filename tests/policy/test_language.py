@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from levante.policy.engine import PolicyEngine
 from levante.policy.language import PolicyError, compile_findings, compile_policy
 
 
@@ -66,6 +69,9 @@ def test_roles_and_type_enforcement_become_rules() -> None:
     ("grant syscall k_sem_give when thread ~ \"(\"",
      "p.lvp:1: error: bad regular expression '(': missing ), unterminated subpattern at "
      "position 0"),
+    ("grant service mqtt.publish when topic ~ \"^(a+)+$\"",
+     "p.lvp:1: error: regular expression '^(a+)+$' repeats a repetition (it could "
+     "backtrack without end on hostile text)"),
     ("deny syscall k_sem_give errno ENOPE", "p.lvp:1: error: unknown errno 'ENOPE'"),
     ("grant syscall k_sem_give errno EPERM", "p.lvp:1: error: only a deny rule has an errno"),
     ("deny syscall k_sem_give perform door.open",
@@ -88,3 +94,28 @@ def test_a_syntax_error_names_the_line_and_what_was_found() -> None:
     with pytest.raises(PolicyError) as raised:
         compile_policy("grant syscall k_sem_give when", "p.lvp")
     assert raised.value.message == "p.lvp:1: error: unexpected end of the policy"
+
+
+WORDS = ["grant", "deny", "syscall", "service", "k_sem_give", "mqtt.publish", "*", "from",
+         "when", "after", "between", "and", "or", "not", "in", "~", "(", ")", "{", "}", "[",
+         "]", ",", ":", ".", "->", "==", "<", "+", "/", "%", "-", "0", "7", "0x1f", "ms",
+         '"a"', '"("', "true", "sem", "count", "topic", "flow", "f", "states", "initial",
+         "transition", "perform", "require", "is", "domain", "d", "set", "map", "role",
+         "assign", "to", "allow", "neverallow", "auditallow", "limit", "per", "audit",
+         "buffer", "default", "errno", "EPERM", "\n", "#"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_any_text_compiles_or_is_refused_in_one_line(words: list[str]) -> None:
+    text = " ".join(words)
+    try:
+        compiled, findings = compile_findings(text, "p.lvp")
+    except PolicyError as error:
+        assert error.message.startswith("p.lvp:") and "\n" not in error.message
+        return
+    if not any(finding.severity == "error" for finding in findings):
+        # What compiles loads, and judges an event without raising.
+        engine = PolicyEngine(compiled)
+        engine.decide("syscall k_sem_give", "main", {"thread": "main", "sem": {"count": 1}})
+        engine.decide("service mqtt.publish", "main", {"thread": "main", "topic": "a"})

@@ -25,6 +25,10 @@ FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never
 DEFAULT_AUDIT_BUFFER = 64
 _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 
+# A group holding a repetition, itself repeated ("(a+)+", "(x*y)*", "(a|b+){2,}"): the
+# shape of regular expressions whose matching time can explode (conservative).
+_NESTED_REPETITION = re.compile(r"\([^()]*(?:[+*]|\{\d*,\d*\})[^()]*\)(?:[+*]|\{\d*,)")
+
 Compiled = dict[str, Any]
 Expression = list[Any]
 
@@ -397,6 +401,11 @@ class _Compiler:
             re.compile(pattern)
         except re.error as error:
             self.error(node, f"bad regular expression {pattern!r}: {error}")
+        if _NESTED_REPETITION.search(pattern):
+            # The text matched is the peer's or the thread's: a pattern that can
+            # backtrack exponentially would let them stall the kernel.
+            self.error(node, f"regular expression {pattern!r} repeats a repetition "
+                             "(it could backtrack without end on hostile text)")
         return ["matches", pattern, self.expression(children[0], fields)]
 
 

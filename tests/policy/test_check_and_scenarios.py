@@ -123,3 +123,14 @@ def test_names_declared_and_never_used_are_warned_about() -> None:
         "p.lvp:5: warning: 'r' is never used",
         "p.lvp:6: warning: 'f' is never used",
     ]
+
+
+def test_the_target_tests_policy_checks_clean_and_meets_its_scenarios() -> None:
+    app = Path(__file__).parents[1] / "target" / "policy_gate"
+    checked = levante("policy", "check", str(app / "policy.lvp"))
+    assert checked.returncode == 0 and "0 error(s), 0 warning(s)" in checked.stdout
+    tested = levante("policy", "test", "--policy", str(app / "policy.lvp"),
+                     str(app / "scenarios.lvs"))
+    assert tested.returncode == 0, tested.stdout
+    assert tested.stdout.splitlines()[-1] == \
+        "levante: 2 scenario(s), 10 step(s): 10 as expected, 0 not"

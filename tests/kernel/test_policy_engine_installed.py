@@ -61,3 +61,14 @@ def test_each_verdict_is_charged_in_simulated_cycles() -> None:
     free_spacing = [b["cycle"] - a["cycle"] for a, b in zip(free_calls[:-1], free_calls[1:],
                                                             strict=True)]
     assert spacing == [gap + costs.POLICY_VERDICT_CYCLES for gap in free_spacing]
+
+
+def test_an_object_the_image_does_not_name_has_no_symbol() -> None:
+    # The scripted system's semaphore is no static object of an image: `sem.symbol` is
+    # undefined, so a deny that asks for it refuses and a grant that asks grants nothing.
+    system, results = run_gives('grant syscall k_sem_count_get\n'
+                                'deny syscall k_sem_give when sem.symbol != "alarm"\n'
+                                'grant syscall k_sem_give')
+    assert results == [0, 0, 0]
+    refused = [event["call"] for event in system.events("policy_refused")]
+    assert refused.count("k_sem_give") == 3

@@ -28,6 +28,7 @@ Fields = Mapping[str, object]
 Predicate = Callable[[Fields], Any]
 Clock = Callable[[], int]  # simulated microseconds
 Trace = Callable[..., None]
+SymbolOf = Callable[[object], str | None]  # a kernel object's C name, when static
 
 _EPERM = -ERRNO["EPERM"]
 # Resources a keyed Flow tracks away from their initial state at once; a transition of
@@ -57,7 +58,7 @@ def _value_of(value: object) -> object:
     return value
 
 
-def _field(path: Sequence[str]) -> Predicate:
+def _field(path: Sequence[str], symbol_of: SymbolOf | None) -> Predicate:
     head, rest = path[0], tuple(path[1:])
 
     def read(fields: Fields) -> Any:
@@ -69,6 +70,12 @@ def _field(path: Sequence[str]) -> Predicate:
                 if name not in value:
                     raise Undefined(name)
                 value = value[name]
+            elif name == "symbol" and symbol_of is not None:
+                # The C name of a statically defined kernel object ("alarm", "sems[2]").
+                symbol = symbol_of(value)
+                if symbol is None:
+                    raise Undefined(name)
+                value = symbol
             elif not name.startswith("_") and hasattr(value, name):
                 # A kernel object's own state (sem.count): read, never called.
                 value = getattr(value, name)
@@ -89,7 +96,8 @@ def _integers(left: Any, right: Any) -> tuple[int, int]:
 class _Loader:
     """Compiled expression trees → closures, with the policy's sets and maps."""
 
-    def __init__(self, compiled: Compiled) -> None:
+    def __init__(self, compiled: Compiled, symbol_of: SymbolOf | None) -> None:
+        self.symbol_of = symbol_of
         self.sets = {name: frozenset(values) for name, values in compiled["sets"].items()}
         self.maps = {name: {key: value for key, value in entries}
                      for name, entries in compiled["maps"].items()}
@@ -100,7 +108,7 @@ class _Loader:
             constant = tree[1]
             return lambda fields: constant
         if kind == "field":
-            return _field(tree[1])
+            return _field(tree[1], self.symbol_of)
         if kind == "and":
             parts = [self.closure(part) for part in tree[1]]
             return lambda fields: all(_truth(part(fields)) for part in parts)
@@ -260,8 +268,8 @@ class PolicyEngine:
     """A loaded policy: `decide` on any event, `judge` as the kernel's two policies."""
 
     def __init__(self, compiled: Compiled, clock: Clock = lambda: 0,
-                 trace: Trace | None = None) -> None:
-        loader = _Loader(compiled)
+                 trace: Trace | None = None, symbol_of: SymbolOf | None = None) -> None:
+        loader = _Loader(compiled, symbol_of)
         self.default_grants = compiled["default"] == "allow"
         self.audit_profile: str = compiled["audit"]
         self.flows: dict[str, dict[str, Any]] = compiled["flows"]

@@ -1,5 +1,5 @@
 /* Under policy.lvp: main and a user thread give two semaphores, of which the policy
- * refuses one by its argument (the alarm, whose limit is 7), then take one semaphore
+ * refuses one by its argument (the alarm, named in the policy), then take one semaphore
  * more often than the policy's window allows. Prints what each call returned. */
 #include <zephyr/kernel.h>
 

@@ -82,6 +82,17 @@ def test_kernel_object_fields_are_read_from_the_decoded_object() -> None:
     assert engine.judge(caller, call, [Semaphore(1, 1)]) == -1
 
 
+def test_interrupt_context_is_judged_as_isr_not_as_the_interrupted_thread() -> None:
+    engine = Clocked('grant syscall k_sem_give from "main"').engine
+    call = SYSCALLS_BY_NAME["k_sem_give"]
+
+    class Thread:
+        name = "main"
+    assert engine.judge(Caller(Thread()), call, [Semaphore(0, 1)]) is None  # type: ignore[arg-type]
+    assert engine.judge(Caller(Thread(), in_isr=True), call,  # type: ignore[arg-type]
+                        [Semaphore(0, 1)]) == -1
+
+
 def test_the_service_judge_answers_for_service_messages() -> None:
     judge = ServiceJudge(Clocked('grant service mqtt.publish from "main" when '
                                  'peer == "198.51.100.7" and topic == "a"').engine)

@@ -31,6 +31,7 @@ Trace = Callable[..., None]
 SymbolOf = Callable[[object], str | None]  # a kernel object's C name, when static
 
 _EPERM = -ERRNO["EPERM"]
+ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
 # Resources a keyed Flow tracks away from their initial state at once; a transition of
 # one more is refused rather than the memory grown.
 FLOW_INSTANCE_LIMIT = 1024
@@ -316,11 +317,14 @@ class PolicyEngine:
     # The kernel's two questions ------------------------------------------------------
 
     def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
-        """The `SyscallPolicy` answer: the call's parameters by their C names."""
-        fields: dict[str, object] = {"thread": caller.thread.name}
+        """The `SyscallPolicy` answer: the call's parameters by their C names.  Code in
+        interrupt context (a timer's expiry function, the fatal error handler) is judged
+        as the thread "isr", as the trace names it, never as the thread it interrupted."""
+        thread = ISR_THREAD if caller.in_isr else caller.thread.name
+        fields: dict[str, object] = {"thread": thread}
         for parameter, value in zip(call.parameters, arguments, strict=False):
             fields[parameter.name] = value
-        return self.decide(event_key("syscall", call.name), caller.thread.name, fields).errno
+        return self.decide(event_key("syscall", call.name), thread, fields).errno
 
     def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""

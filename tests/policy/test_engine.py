@@ -219,3 +219,34 @@ def test_a_grant_between_two_times_of_simulated_time() -> None:
     assert policy.syscall("k_yield")
     policy.now = 2_000_000
     assert not policy.syscall("k_yield")
+
+
+INTEGRITY = """
+domain control = { "ctl" }
+domain network = { "net" }
+integrity control = 3
+integrity network = 1
+integrity object "actuator" = 3
+integrity object "inbox" = 1
+writes syscall k_msgq_put on msgq
+reads syscall k_msgq_get on msgq
+grant syscall k_msgq_put
+grant syscall k_msgq_get
+"""
+
+
+def test_integrity_levels_forbid_writing_up_and_reading_down() -> None:
+    policy = Clocked(INTEGRITY)
+    actuator, inbox, unnamed = {"symbol": "actuator"}, {"symbol": "inbox"}, {"used_msgs": 0}
+    assert policy.syscall("k_msgq_put", "ctl", msgq=actuator)
+    assert not policy.syscall("k_msgq_put", "net", msgq=actuator)  # no write up
+    assert policy.syscall("k_msgq_put", "net", msgq=inbox)
+    assert policy.syscall("k_msgq_get", "net", msgq=inbox)
+    assert policy.syscall("k_msgq_get", "net", msgq=actuator)  # reading up is fine
+    assert not policy.syscall("k_msgq_get", "ctl", msgq=inbox)  # no read down
+    # Where a level is not declared (a thread, an object the image does not name), the
+    # levels say nothing and the rules decide.
+    assert policy.syscall("k_msgq_put", "other", msgq=actuator)
+    assert policy.syscall("k_msgq_get", "ctl", msgq=unnamed)
+    denial = [entry["rule_line"] for entry in policy.traced]
+    assert denial == [8, 9]

@@ -119,3 +119,19 @@ def test_any_text_compiles_or_is_refused_in_one_line(words: list[str]) -> None:
         engine = PolicyEngine(compiled)
         engine.decide("syscall k_sem_give", "main", {"thread": "main", "sem": {"count": 1}})
         engine.decide("service mqtt.publish", "main", {"thread": "main", "topic": "a"})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('domain a = { "t" }\ndomain b = { "t" }\nintegrity a = 1\nintegrity b = 2',
+     "p.lvp:4: error: thread 't' already has integrity level 1"),
+    ('integrity object "x" = 1\nintegrity object "x" = 2',
+     "p.lvp:2: error: object 'x' already has an integrity level"),
+    ("writes syscall k_msgq_put on queue",
+     "p.lvp:1: error: syscall k_msgq_put has no parameter 'queue' to writes (an access "
+     "names one system call's object parameter)"),
+    ("reads service mqtt.publish on topic",
+     "p.lvp:1: error: service mqtt.publish has no parameter 'topic' to reads (an access "
+     "names one system call's object parameter)"),
+])
+def test_integrity_mistakes(text: str, message: str) -> None:
+    assert errors(text)[0] == message

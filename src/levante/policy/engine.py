@@ -218,12 +218,23 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class Access:
+    """An event that reads or writes the kernel object of one of its parameters."""
+
+    line: int
+    writes: bool
+    symbol: Predicate  # the object's C name
+
+
+@dataclass(frozen=True)
 class EventTable:
-    """Every rule that applies to one event, its wildcards' included."""
+    """Every rule that applies to one event and thread, its wildcards' included."""
 
     deny: tuple[Rule, ...]
     grant: tuple[Rule, ...]
     limit: tuple[Limit, ...]
+    level: int | None = None  # the thread's integrity level, where declared
+    accesses: tuple[Access, ...] = ()  # judged by integrity level when `level` is set
 
 
 @dataclass(frozen=True)
@@ -284,6 +295,13 @@ class PolicyEngine:
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
         self._tables: dict[tuple[str, str], EventTable] = {}
+        self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
+        self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
+        self._accesses = {
+            key: tuple(Access(access["line"], access["writes"],
+                              loader.closure(["field", [access["parameter"], "symbol"]]))
+                       for access in accesses)
+            for key, accesses in compiled["accesses"].items()}
         self.clock = clock
         self.trace = trace
         self.audit: deque[AuditRecord] = deque(maxlen=compiled["audit_buffer"])
@@ -305,9 +323,12 @@ class PolicyEngine:
         if table is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
-            table = EventTable(*(tuple(rule for part in parts for rule in part[kind]
-                                       if rule.threads is None or thread in rule.threads)
-                                 for kind in ("deny", "grant", "limit")))
+            level = self.thread_levels.get(thread)
+            deny, grant, limit = (tuple(rule for part in parts for rule in part[kind]
+                                        if rule.threads is None or thread in rule.threads)
+                                  for kind in ("deny", "grant", "limit"))
+            table = EventTable(deny, grant, limit, level,
+                               self._accesses.get(key, ()) if level is not None else ())
             if len(self._tables) >= _TABLE_CACHE_LIMIT:
                 # Thread names are the threads' to choose: never let them grow the cache.
                 self._tables.clear()
@@ -354,6 +375,9 @@ class PolicyEngine:
         for rule in table.deny:
             if rule.when is None or _holds_or_undefined(rule.when, fields):
                 return Verdict(False, rule.errno, rule.line, rule.audit)
+        for access in table.accesses:
+            if not self._integrity_allows(access, table.level, fields):
+                return Verdict(False, _EPERM, access.line, False)
         for limit in table.limit:
             window = self.state.windows.get((limit.line, thread))
             if window is not None:
@@ -399,6 +423,16 @@ class PolicyEngine:
         except Undefined:
             return False  # a grant that cannot be evaluated grants nothing
         return True
+
+    def _integrity_allows(self, access: Access, level: int | None, fields: Fields) -> bool:
+        """No write up, no read down, where both levels are declared."""
+        try:
+            object_level = self.object_levels.get(_hashable(access.symbol(fields)))
+        except Undefined:
+            return True  # an object the image does not name has no declared level
+        if level is None or object_level is None:
+            return True
+        return level >= object_level if access.writes else level <= object_level
 
     def _flow_key(self, step: FlowStep, fields: Fields) -> tuple[str, object]:
         return step.flow, None if step.key is None else _hashable(step.key(fields))

@@ -104,6 +104,9 @@ class _Compiler:
             "version": FORMAT_VERSION, "default": "deny", "audit": "denials",
             "audit_buffer": DEFAULT_AUDIT_BUFFER, "flows": {}, "sets": {}, "maps": {},
             "domains": {}, "events": {}, "neverallow": [],
+            # Integrity levels: of threads (by their domains) and of static objects (by
+            # symbol); the events that read or write an object, by its parameter.
+            "integrity": {"threads": {}, "objects": {}}, "accesses": {},
         }
 
     def error(self, node: Tree[Token] | Token, message: str) -> None:
@@ -219,6 +222,38 @@ class _Compiler:
             return
         rule["audit"] = kind == "auditallow"
         self.event_rules(key)["grant"].append(rule)
+
+    def integrity_stmt(self, node: Tree[Token]) -> None:
+        domain, level = (str(child) for child in node.children)
+        levels: dict[str, int] = self.compiled["integrity"]["threads"]
+        for thread in self.domain(node, domain):
+            if levels.get(thread, int(level, 0)) != int(level, 0):
+                self.error(node, f"thread {thread!r} already has integrity level "
+                                 f"{levels[thread]}")
+            levels[thread] = int(level, 0)
+
+    def object_integrity_stmt(self, node: Tree[Token]) -> None:
+        symbol, level = node.children
+        assert isinstance(symbol, Token)
+        objects: dict[str, int] = self.compiled["integrity"]["objects"]
+        if decode_string(symbol) in objects:
+            self.error(node, f"object {decode_string(symbol)!r} already has an integrity level")
+        objects[decode_string(symbol)] = int(str(level), 0)
+
+    def access_stmt(self, node: Tree[Token]) -> None:
+        access, event, parameter = node.children
+        assert isinstance(event, Tree)
+        key = self.event(event)
+        if key is None:
+            return
+        fields = known_fields(*key.split(" ", 1))
+        if not key.startswith("syscall ") or "*" in key or fields is None \
+                or str(parameter) not in fields:
+            self.error(node, f"{key} has no parameter {str(parameter)!r} to {access} (an "
+                             "access names one system call's object parameter)")
+            return
+        self.compiled["accesses"].setdefault(key, []).append(
+            {"line": _line(node), "writes": access == "writes", "parameter": str(parameter)})
 
     def limit_stmt(self, node: Tree[Token]) -> None:
         event, *rest = node.children

@@ -187,6 +187,14 @@ def _lookup(table: Mapping[Any, Any], key: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    granted: bool
+    errno: int | None  # the refusal's errno, None when granted
+    line: int | None  # the rule that decided, None for the default
+    audit: bool  # the deciding rule asked for a record
+
+
+@dataclass(frozen=True)
 class FlowStep:
     """A Flow requirement or transition of a rule: the machine, its key, the state or
     transition."""
@@ -194,6 +202,11 @@ class FlowStep:
     flow: str
     key: Predicate | None
     word: str
+    # From the flow's table, looked up once: the transition's sources and target (for a
+    # requirement, the state itself), and the machine's initial state.
+    sources: frozenset[str]
+    target: str
+    initial: str
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,7 @@ class Rule:
     perform: tuple[FlowStep, ...]
     errno: int
     audit: bool
+    verdict: Verdict  # what the rule decides when it applies, made once
 
 
 @dataclass(frozen=True)
@@ -215,6 +229,7 @@ class Limit:
     threads: frozenset[str] | None
     count: int
     window_us: int
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,7 @@ class Access:
     line: int
     writes: bool
     symbol: Predicate  # the object's C name
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
@@ -235,14 +251,6 @@ class EventTable:
     limit: tuple[Limit, ...]
     level: int | None = None  # the thread's integrity level, where declared
     accesses: tuple[Access, ...] = ()  # judged by integrity level when `level` is set
-
-
-@dataclass(frozen=True)
-class Verdict:
-    granted: bool
-    errno: int | None  # the refusal's errno, None when granted
-    line: int | None  # the rule that decided, None for the default
-    audit: bool  # the deciding rule asked for a record
 
 
 @dataclass(frozen=True)
@@ -263,17 +271,28 @@ class _State:
     granted: set[str] = field(default_factory=set)
 
 
-def _rule(loader: _Loader, data: Mapping[str, Any]) -> Rule:
-    def steps(items: list[list[Any]]) -> tuple[FlowStep, ...]:
-        return tuple(FlowStep(flow, None if key is None else loader.closure(key), word)
-                     for flow, key, word in items)
+def _step(loader: _Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowStep:
+    name, key, word = item
+    flow = flows[name]
+    transition = flow["transitions"].get(word)
+    sources, target = ((frozenset(transition["from"]), transition["to"])
+                       if transition is not None else (frozenset(), word))
+    return FlowStep(name, None if key is None else loader.closure(key), word, sources,
+                    target, flow["initial"])
+
+
+def _rule(loader: _Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
+          grants: bool) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
                 None if data["when"] is None else loader.closure(data["when"]),
                 data["after"],
                 None if data["between"] is None else (data["between"][0], data["between"][1]),
-                steps(data["require"]), steps(data["perform"]),
-                data["errno"], data["audit"])
+                tuple(_step(loader, flows, item) for item in data["require"]),
+                tuple(_step(loader, flows, item) for item in data["perform"]),
+                data["errno"], data["audit"],
+                Verdict(grants, None if grants else data["errno"], data["line"],
+                        data["audit"]))
 
 
 class PolicyEngine:
@@ -283,15 +302,20 @@ class PolicyEngine:
                  trace: Trace | None = None, symbol_of: SymbolOf | None = None) -> None:
         loader = _Loader(compiled, symbol_of)
         self.default_grants = compiled["default"] == "allow"
+        self.default_verdict = Verdict(self.default_grants,
+                                       None if self.default_grants else _EPERM, None, False)
         self.audit_profile: str = compiled["audit"]
         self.flows: dict[str, dict[str, Any]] = compiled["flows"]
         self._rules: dict[str, dict[str, tuple[Any, ...]]] = {
-            key: {"deny": tuple(_rule(loader, rule) for rule in rules["deny"]),
-                  "grant": tuple(_rule(loader, rule) for rule in rules["grant"]),
+            key: {"deny": tuple(_rule(loader, self.flows, rule, False)
+                                for rule in rules["deny"]),
+                  "grant": tuple(_rule(loader, self.flows, rule, True)
+                                 for rule in rules["grant"]),
                   "limit": tuple(Limit(limit["line"],
                                        None if limit["threads"] is None
                                        else frozenset(limit["threads"]),
-                                       limit["count"], limit["window_us"])
+                                       limit["count"], limit["window_us"],
+                                       Verdict(False, _EPERM, limit["line"], False))
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
         self._tables: dict[tuple[str, str], EventTable] = {}
@@ -299,7 +323,8 @@ class PolicyEngine:
         self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
         self._accesses = {
             key: tuple(Access(access["line"], access["writes"],
-                              loader.closure(["field", [access["parameter"], "symbol"]]))
+                              loader.closure(["field", [access["parameter"], "symbol"]]),
+                              Verdict(False, _EPERM, access["line"], False))
                        for access in accesses)
             for key, accesses in compiled["accesses"].items()}
         self.clock = clock
@@ -374,10 +399,10 @@ class PolicyEngine:
     def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
         for rule in table.deny:
             if rule.when is None or _holds_or_undefined(rule.when, fields):
-                return Verdict(False, rule.errno, rule.line, rule.audit)
+                return rule.verdict
         for access in table.accesses:
             if not self._integrity_allows(access, table.level, fields):
-                return Verdict(False, _EPERM, access.line, False)
+                return access.verdict
         for limit in table.limit:
             window = self.state.windows.get((limit.line, thread))
             if window is not None:
@@ -387,20 +412,17 @@ class PolicyEngine:
                     del self.state.windows[limit.line, thread]
                     continue
                 if len(window) >= limit.count:
-                    return Verdict(False, _EPERM, limit.line, False)
+                    return limit.verdict
         for rule in table.grant:
             if self._grants(rule, fields, now):
                 for step in rule.perform:
-                    flow = self.flows[step.flow]
-                    target = flow["transitions"][step.word]["to"]
                     instance = self._flow_key(step, fields)
-                    if target == flow["initial"]:
+                    if step.target == step.initial:
                         self.state.flows.pop(instance, None)  # as if never touched
                     else:
-                        self.state.flows[instance] = target
-                return Verdict(True, None, rule.line, rule.audit)
-        return Verdict(self.default_grants, None if self.default_grants else _EPERM,
-                       None, False)
+                        self.state.flows[instance] = step.target
+                return rule.verdict
+        return self.default_verdict
 
     def _grants(self, rule: Rule, fields: Fields, now: int) -> bool:
         if rule.after is not None and rule.after not in self.state.granted:
@@ -414,8 +436,7 @@ class PolicyEngine:
                 if self._flow_state(step, fields) != step.word:
                     return False
             for step in rule.perform:
-                sources = self.flows[step.flow]["transitions"][step.word]["from"]
-                if self._flow_state(step, fields) not in sources:
+                if self._flow_state(step, fields) not in step.sources:
                     return False
                 if len(self.state.flows) >= FLOW_INSTANCE_LIMIT and \
                         self._flow_key(step, fields) not in self.state.flows:
@@ -438,8 +459,7 @@ class PolicyEngine:
         return step.flow, None if step.key is None else _hashable(step.key(fields))
 
     def _flow_state(self, step: FlowStep, fields: Fields) -> str:
-        initial: str = self.flows[step.flow]["initial"]
-        return self.state.flows.get(self._flow_key(step, fields), initial)
+        return self.state.flows.get(self._flow_key(step, fields), step.initial)
 
     def _record(self, record: AuditRecord) -> None:
         if len(self.audit) == self.audit.maxlen:

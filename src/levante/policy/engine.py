@@ -8,8 +8,6 @@ temporal windows, which events were granted) is what `reset` rolls back.
 
 from __future__ import annotations
 
-import operator
-import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,18 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 from levante.abi import ERRNO
 from levante.policy.events import event_key, wildcards_of
-from levante.policy.language import Compiled, Expression
+from levante.policy.language import Compiled
+from levante.policy.predicates import (
+    Fields,
+    Loader,
+    Predicate,
+    SymbolOf,
+    Undefined,
+    hashable,
+    truth,
+)
 
 if TYPE_CHECKING:
     from levante.abi import Syscall
     from levante.kernel.caller import Caller
     from levante.kernel.service_control import ServiceMessage
 
-Fields = Mapping[str, object]
-Predicate = Callable[[Fields], Any]
 Clock = Callable[[], int]  # simulated microseconds
 Trace = Callable[..., None]
-SymbolOf = Callable[[object], str | None]  # a kernel object's C name, when static
 
 _EPERM = -ERRNO["EPERM"]
 ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
@@ -36,154 +40,6 @@ ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
 # one more is refused rather than the memory grown.
 FLOW_INSTANCE_LIMIT = 1024
 _TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
-
-
-class Undefined(Exception):
-    """A condition that cannot be evaluated: a missing field, a type mismatch."""
-
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
-}
-_ARITH: dict[str, Callable[[int, int], int]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv,
-    "%": operator.mod,
-}
-
-
-def _value_of(value: object) -> object:
-    """What a policy sees of a value: scalars as they are, bytes as text."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
-
-
-def _field(path: Sequence[str], symbol_of: SymbolOf | None) -> Predicate:
-    head, rest = path[0], tuple(path[1:])
-
-    def read(fields: Fields) -> Any:
-        if head not in fields:
-            raise Undefined(head)
-        value: object = fields[head]
-        for name in rest:
-            if isinstance(value, Mapping):
-                if name not in value:
-                    raise Undefined(name)
-                value = value[name]
-            elif name == "symbol" and symbol_of is not None:
-                # The C name of a statically defined kernel object ("alarm", "sems[2]").
-                symbol = symbol_of(value)
-                if symbol is None:
-                    raise Undefined(name)
-                value = symbol
-            elif not name.startswith("_") and hasattr(value, name):
-                # A kernel object's own state (sem.count): read, never called.
-                value = getattr(value, name)
-                if callable(value):
-                    raise Undefined(name)
-            else:
-                raise Undefined(name)
-        return _value_of(value)
-    return read
-
-
-def _integers(left: Any, right: Any) -> tuple[int, int]:
-    if type(left) is not int or type(right) is not int:
-        raise Undefined("arithmetic on a value that is not an integer")
-    return left, right
-
-
-class _Loader:
-    """Compiled expression trees → closures, with the policy's sets and maps."""
-
-    def __init__(self, compiled: Compiled, symbol_of: SymbolOf | None) -> None:
-        self.symbol_of = symbol_of
-        self.sets = {name: frozenset(values) for name, values in compiled["sets"].items()}
-        self.maps = {name: {key: value for key, value in entries}
-                     for name, entries in compiled["maps"].items()}
-
-    def closure(self, tree: Expression) -> Predicate:
-        kind = tree[0]
-        if kind == "const":
-            constant = tree[1]
-            return lambda fields: constant
-        if kind == "field":
-            return _field(tree[1], self.symbol_of)
-        if kind == "and":
-            parts = [self.closure(part) for part in tree[1]]
-            return lambda fields: all(_truth(part(fields)) for part in parts)
-        if kind == "or":
-            parts = [self.closure(part) for part in tree[1]]
-            return lambda fields: any(_truth(part(fields)) for part in parts)
-        if kind == "not":
-            inner = self.closure(tree[1])
-            return lambda fields: not _truth(inner(fields))
-        if kind == "compare":
-            return self._compare(_COMPARE[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
-        if kind == "arith":
-            return self._arith(_ARITH[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
-        if kind == "lookup":
-            table, key = self.maps[tree[1]], self.closure(tree[2])
-            return lambda fields: _lookup(table, key(fields))
-        if kind in ("in_set", "in_map", "in_values"):
-            members = (self.sets[tree[1]] if kind == "in_set" else
-                       self.maps[tree[1]].keys() if kind == "in_map" else tree[1])
-            value = self.closure(tree[2])
-            return lambda fields: _hashable(value(fields)) in members
-        assert kind == "matches", kind
-        pattern, text = re.compile(tree[1]), self.closure(tree[2])
-        return lambda fields: pattern.search(_text(text(fields))) is not None
-
-    @staticmethod
-    def _compare(compare: Callable[[Any, Any], bool], left: Predicate,
-                 right: Predicate) -> Predicate:
-        def judge(fields: Fields) -> bool:
-            a, b = left(fields), right(fields)
-            if type(a) is not type(b) and compare not in (operator.eq, operator.ne):
-                raise Undefined("comparing values of different types")
-            try:
-                return compare(a, b)
-            except TypeError:
-                raise Undefined("values that do not compare") from None
-        return judge
-
-    @staticmethod
-    def _arith(arith: Callable[[int, int], int], left: Predicate,
-               right: Predicate) -> Predicate:
-        def compute(fields: Fields) -> int:
-            a, b = _integers(left(fields), right(fields))
-            if b == 0 and arith in (operator.floordiv, operator.mod):
-                raise Undefined("division by zero")
-            return arith(a, b)
-        return compute
-
-
-def _truth(value: Any) -> bool:
-    if type(value) is not bool:
-        raise Undefined("a condition that is not true or false")
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Undefined("a regular expression on a value that is not text")
-    return value
-
-
-def _hashable(value: Any) -> Any:
-    try:
-        hash(value)
-    except TypeError:
-        raise Undefined("membership of a value that is not a scalar") from None
-    return value
-
-
-def _lookup(table: Mapping[Any, Any], key: Any) -> Any:
-    try:
-        return table[key]
-    except (KeyError, TypeError):
-        raise Undefined("a key the map does not have") from None
 
 
 @dataclass(frozen=True)
@@ -271,7 +127,7 @@ class _State:
     granted: set[str] = field(default_factory=set)
 
 
-def _step(loader: _Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowStep:
+def _step(loader: Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowStep:
     name, key, word = item
     flow = flows[name]
     transition = flow["transitions"].get(word)
@@ -281,7 +137,7 @@ def _step(loader: _Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowSte
                     target, flow["initial"])
 
 
-def _rule(loader: _Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
+def _rule(loader: Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
           grants: bool) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
@@ -300,7 +156,7 @@ class PolicyEngine:
 
     def __init__(self, compiled: Compiled, clock: Clock = lambda: 0,
                  trace: Trace | None = None, symbol_of: SymbolOf | None = None) -> None:
-        loader = _Loader(compiled, symbol_of)
+        loader = Loader(compiled, symbol_of)
         self.default_grants = compiled["default"] == "allow"
         self.default_verdict = Verdict(self.default_grants,
                                        None if self.default_grants else _EPERM, None, False)
@@ -430,7 +286,7 @@ class PolicyEngine:
         if rule.between is not None and not rule.between[0] <= now < rule.between[1]:
             return False
         try:
-            if rule.when is not None and not _truth(rule.when(fields)):
+            if rule.when is not None and not truth(rule.when(fields)):
                 return False
             for step in rule.require:
                 if self._flow_state(step, fields) != step.word:
@@ -448,7 +304,7 @@ class PolicyEngine:
     def _integrity_allows(self, access: Access, level: int | None, fields: Fields) -> bool:
         """No write up, no read down, where both levels are declared."""
         try:
-            object_level = self.object_levels.get(_hashable(access.symbol(fields)))
+            object_level = self.object_levels.get(hashable(access.symbol(fields)))
         except Undefined:
             return True  # an object the image does not name has no declared level
         if level is None or object_level is None:
@@ -456,7 +312,7 @@ class PolicyEngine:
         return level >= object_level if access.writes else level <= object_level
 
     def _flow_key(self, step: FlowStep, fields: Fields) -> tuple[str, object]:
-        return step.flow, None if step.key is None else _hashable(step.key(fields))
+        return step.flow, None if step.key is None else hashable(step.key(fields))
 
     def _flow_state(self, step: FlowStep, fields: Fields) -> str:
         return self.state.flows.get(self._flow_key(step, fields), step.initial)
@@ -483,7 +339,7 @@ class ServiceJudge:
 def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
     """A deny's condition: true, or not evaluable (uncertainty refuses)."""
     try:
-        return _truth(when(fields))
+        return truth(when(fields))
     except Undefined:
         return True
 

@@ -20,6 +20,7 @@ from bench import (
     bench_mips,
     bench_net,
     bench_peer,
+    bench_policy,
     bench_smp,
     bench_syscall,
     bench_user_mode,
@@ -45,6 +46,8 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt_publish,
     bench_smp.run,
     bench_coap.run,
+    bench_policy.run_overhead,
+    bench_policy.run_verdict,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

@@ -51,6 +51,7 @@ _LAZY_COMMANDS = {
     "run": "levante.commands.run:run",
     "net-switch": "levante.commands.net_switch:net_switch",
     "test": "levante.commands.test:test",
+    "policy": "levante.commands.policy:policy",
 }
 
 

@@ -35,7 +35,9 @@ from levante.kernel.devices import Device
 from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, TraceSink
 from levante.kernel.settings import KernelConfig
 from levante.net.stack import NetworkStack
+from levante.policy.install import install_policy
 from levante.sdk.mcuboot import uses_mcuboot
+from levante.sdk.policy_build import load_compiled_policy
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,9 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
         devices.append(smp)
     try:
         kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
+        compiled_policy = load_compiled_policy(elf_path.parent)
+        if compiled_policy is not None:
+            install_policy(kernel, compiled_policy)
         kernel.boot()
     except BaseException:
         if interface is not None:

@@ -9,3 +9,7 @@ SYSCALL_CYCLES = 150
 CONTEXT_SWITCH_CYCLES = 200
 INTERRUPT_ENTRY_CYCLES = 60
 FAULT_CYCLES = 500
+# A verdict of an installed policy engine (levante.policy): a few table look-ups and
+# compiled predicates, charged when asked (before the call performs), on top of the
+# system call's own cost.
+POLICY_VERDICT_CYCLES = 40

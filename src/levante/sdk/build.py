@@ -57,6 +57,7 @@ from levante.sdk.mcuboot import (
     sign_build,
     uses_mcuboot,
 )
+from levante.sdk.policy_build import build_policy
 from levante.sdk.unsupported import first_error
 
 SDK_DIR = Path(__file__).resolve().parent
@@ -671,6 +672,7 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     config_warnings: list[str] = []
     config = configure_build(app_dir, build_dir, board, extra_fragments, definitions,
                              config_warnings.append)
+    build_policy(app_dir, build_dir)  # before the compiler: a bad policy fails fast
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     elf = build_dir / elf.name  # as the caller named the folder
     warnings = "\n".join([*config_warnings, *warnings.splitlines()])

@@ -38,6 +38,7 @@ from levante.abi import (
     Syscall,
 )
 from levante.arch.interface import Context, MemoryAccessError
+from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
@@ -200,9 +201,13 @@ def serve(kernel: Kernel, caller: Caller, context: Context) -> None:
     plan: Any = arguments if entry.validate is None else entry.validate(kernel, caller,
                                                                          *arguments)
     policy = kernel.policy
+    refusal = None
+    if plan.__class__ is not int and policy is not None:
+        refusal = policy.judge(caller, call, arguments)
+        kernel.now += costs.POLICY_VERDICT_CYCLES  # the verdict's time, before any perform
     if plan.__class__ is int:
         result: object = plan
-    elif policy is not None and (refusal := policy.judge(caller, call, arguments)) is not None:
+    elif refusal is not None:
         # Refused by policy: nothing is performed, the caller gets the errno.
         kernel.trace("policy_refused", thread=caller.thread.name, call=call.name,
                      result=refusal)

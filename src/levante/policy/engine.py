@@ -1,0 +1,345 @@
+"""The policy engine: a compiled policy's verdicts on system calls and service messages.
+
+Loading turns the compiled form's expression trees into Python closures and its rule
+lists into per-event tables; a verdict is then lookups and closure calls.  The engine is
+both the kernel's `SyscallPolicy` and its `ServicePolicy`.  Its state (Flow states,
+temporal windows, which events were granted) is what `reset` rolls back.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from levante.abi import ERRNO
+from levante.policy.events import event_key, wildcards_of
+from levante.policy.language import Compiled
+from levante.policy.predicates import (
+    Fields,
+    Loader,
+    Predicate,
+    SymbolOf,
+    Undefined,
+    hashable,
+    truth,
+)
+
+if TYPE_CHECKING:
+    from levante.abi import Syscall
+    from levante.kernel.caller import Caller
+    from levante.kernel.service_control import ServiceMessage
+
+Clock = Callable[[], int]  # simulated microseconds
+Trace = Callable[..., None]
+
+_EPERM = -ERRNO["EPERM"]
+ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
+# Resources a keyed Flow tracks away from their initial state at once; a transition of
+# one more is refused rather than the memory grown.
+FLOW_INSTANCE_LIMIT = 1024
+_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
+
+
+@dataclass(frozen=True)
+class Verdict:
+    granted: bool
+    errno: int | None  # the refusal's errno, None when granted
+    line: int | None  # the rule that decided, None for the default
+    audit: bool  # the deciding rule asked for a record
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """A Flow requirement or transition of a rule: the machine, its key, the state or
+    transition."""
+
+    flow: str
+    key: Predicate | None
+    word: str
+    # From the flow's table, looked up once: the transition's sources and target (for a
+    # requirement, the state itself), and the machine's initial state.
+    sources: frozenset[str]
+    target: str
+    initial: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    line: int
+    threads: frozenset[str] | None  # None: any thread
+    when: Predicate | None
+    after: str | None
+    between: tuple[int, int] | None  # granted only from..until (simulated microseconds)
+    require: tuple[FlowStep, ...]
+    perform: tuple[FlowStep, ...]
+    errno: int
+    audit: bool
+    verdict: Verdict  # what the rule decides when it applies, made once
+
+
+@dataclass(frozen=True)
+class Limit:
+    line: int
+    threads: frozenset[str] | None
+    count: int
+    window_us: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Access:
+    """An event that reads or writes the kernel object of one of its parameters."""
+
+    line: int
+    writes: bool
+    symbol: Predicate  # the object's C name
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """Every rule that applies to one event and thread, its wildcards' included."""
+
+    deny: tuple[Rule, ...]
+    grant: tuple[Rule, ...]
+    limit: tuple[Limit, ...]
+    level: int | None = None  # the thread's integrity level, where declared
+    accesses: tuple[Access, ...] = ()  # judged by integrity level when `level` is set
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    time_us: int
+    thread: str
+    event: str
+    verdict: str
+    line: int | None
+
+
+@dataclass
+class _State:
+    """What the policy remembers between verdicts."""
+
+    flows: dict[tuple[str, object], str] = field(default_factory=dict)
+    windows: dict[tuple[int, str], deque[int]] = field(default_factory=dict)
+    granted: set[str] = field(default_factory=set)
+
+
+def _step(loader: Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowStep:
+    name, key, word = item
+    flow = flows[name]
+    transition = flow["transitions"].get(word)
+    sources, target = ((frozenset(transition["from"]), transition["to"])
+                       if transition is not None else (frozenset(), word))
+    return FlowStep(name, None if key is None else loader.closure(key), word, sources,
+                    target, flow["initial"])
+
+
+def _rule(loader: Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
+          grants: bool) -> Rule:
+    threads = data["threads"]
+    return Rule(data["line"], None if threads is None else frozenset(threads),
+                None if data["when"] is None else loader.closure(data["when"]),
+                data["after"],
+                None if data["between"] is None else (data["between"][0], data["between"][1]),
+                tuple(_step(loader, flows, item) for item in data["require"]),
+                tuple(_step(loader, flows, item) for item in data["perform"]),
+                data["errno"], data["audit"],
+                Verdict(grants, None if grants else data["errno"], data["line"],
+                        data["audit"]))
+
+
+class PolicyEngine:
+    """A loaded policy: `decide` on any event, `judge` as the kernel's two policies."""
+
+    def __init__(self, compiled: Compiled, clock: Clock = lambda: 0,
+                 trace: Trace | None = None, symbol_of: SymbolOf | None = None) -> None:
+        loader = Loader(compiled, symbol_of)
+        self.default_grants = compiled["default"] == "allow"
+        self.default_verdict = Verdict(self.default_grants,
+                                       None if self.default_grants else _EPERM, None, False)
+        self.audit_profile: str = compiled["audit"]
+        self.flows: dict[str, dict[str, Any]] = compiled["flows"]
+        self._rules: dict[str, dict[str, tuple[Any, ...]]] = {
+            key: {"deny": tuple(_rule(loader, self.flows, rule, False)
+                                for rule in rules["deny"]),
+                  "grant": tuple(_rule(loader, self.flows, rule, True)
+                                 for rule in rules["grant"]),
+                  "limit": tuple(Limit(limit["line"],
+                                       None if limit["threads"] is None
+                                       else frozenset(limit["threads"]),
+                                       limit["count"], limit["window_us"],
+                                       Verdict(False, _EPERM, limit["line"], False))
+                                 for limit in rules["limit"])}
+            for key, rules in compiled["events"].items()}
+        self._tables: dict[tuple[str, str], EventTable] = {}
+        self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
+        self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
+        self._accesses = {
+            key: tuple(Access(access["line"], access["writes"],
+                              loader.closure(["field", [access["parameter"], "symbol"]]),
+                              Verdict(False, _EPERM, access["line"], False))
+                       for access in accesses)
+            for key, accesses in compiled["accesses"].items()}
+        self.clock = clock
+        self.trace = trace
+        self.audit: deque[AuditRecord] = deque(maxlen=compiled["audit_buffer"])
+        self.audit_dropped = 0
+        self.verdicts = 0
+        self.state = _State()
+
+    def reset(self) -> None:
+        """Forget every Flow state, window, granted event and audit record."""
+        self.state = _State()
+        self.audit.clear()
+        self.audit_dropped = 0
+
+    def table(self, key: str, thread: str) -> EventTable:
+        """The rules for event `key` (its wildcards' included) that apply to `thread`,
+        in the policy's order: built once per event and thread, so that a verdict looks
+        only at the rules that can decide it."""
+        table = self._tables.get((key, thread))
+        if table is None:
+            parts = [self._rules[index] for index in (key, *wildcards_of(key))
+                     if index in self._rules]
+            level = self.thread_levels.get(thread)
+            deny, grant, limit = (tuple(rule for part in parts for rule in part[kind]
+                                        if rule.threads is None or thread in rule.threads)
+                                  for kind in ("deny", "grant", "limit"))
+            table = EventTable(deny, grant, limit, level,
+                               self._accesses.get(key, ()) if level is not None else ())
+            if len(self._tables) >= _TABLE_CACHE_LIMIT:
+                # Thread names are the threads' to choose: never let them grow the cache.
+                self._tables.clear()
+            self._tables[key, thread] = table
+        return table
+
+    # The kernel's two questions ------------------------------------------------------
+
+    def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
+        """The `SyscallPolicy` answer: the call's parameters by their C names.  Code in
+        interrupt context (a timer's expiry function, the fatal error handler) is judged
+        as the thread "isr", as the trace names it, never as the thread it interrupted."""
+        thread = ISR_THREAD if caller.in_isr else caller.thread.name
+        fields: dict[str, object] = {"thread": thread}
+        for parameter, value in zip(call.parameters, arguments, strict=False):
+            fields[parameter.name] = value
+        return self.decide(event_key("syscall", call.name), thread, fields).errno
+
+    def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        """The `ServicePolicy` answer (see `ServiceJudge`)."""
+        fields = {**message.fields, "thread": thread, "peer": peer}
+        key = event_key("service", f"{message.service}.{message.action}")
+        return self.decide(key, thread, fields).errno
+
+    # The verdict ---------------------------------------------------------------------
+
+    def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
+        """Judge one event, update the policy's state and audit it."""
+        self.verdicts += 1
+        table = self.table(key, thread)
+        now = self.clock()
+        verdict = self._verdict(table, thread, fields, now)
+        if verdict.granted:
+            self.state.granted.add(key)
+            for limit in table.limit:
+                self.state.windows.setdefault((limit.line, thread), deque()).append(now)
+        if verdict.audit or self.audit_profile == "all" or (
+                self.audit_profile == "denials" and not verdict.granted):
+            self._record(AuditRecord(now, thread, key, "grant" if verdict.granted else "deny",
+                                     verdict.line))
+        return verdict
+
+    def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
+        for rule in table.deny:
+            if rule.when is None or _holds_or_undefined(rule.when, fields):
+                return rule.verdict
+        for access in table.accesses:
+            if not self._integrity_allows(access, table.level, fields):
+                return access.verdict
+        for limit in table.limit:
+            window = self.state.windows.get((limit.line, thread))
+            if window is not None:
+                while window and window[0] <= now - limit.window_us:
+                    window.popleft()
+                if not window:
+                    del self.state.windows[limit.line, thread]
+                    continue
+                if len(window) >= limit.count:
+                    return limit.verdict
+        for rule in table.grant:
+            if self._grants(rule, fields, now):
+                for step in rule.perform:
+                    instance = self._flow_key(step, fields)
+                    if step.target == step.initial:
+                        self.state.flows.pop(instance, None)  # as if never touched
+                    else:
+                        self.state.flows[instance] = step.target
+                return rule.verdict
+        return self.default_verdict
+
+    def _grants(self, rule: Rule, fields: Fields, now: int) -> bool:
+        if rule.after is not None and rule.after not in self.state.granted:
+            return False
+        if rule.between is not None and not rule.between[0] <= now < rule.between[1]:
+            return False
+        try:
+            if rule.when is not None and not truth(rule.when(fields)):
+                return False
+            for step in rule.require:
+                if self._flow_state(step, fields) != step.word:
+                    return False
+            for step in rule.perform:
+                if self._flow_state(step, fields) not in step.sources:
+                    return False
+                if len(self.state.flows) >= FLOW_INSTANCE_LIMIT and \
+                        self._flow_key(step, fields) not in self.state.flows:
+                    return False  # bounded: a flood of new resources is refused
+        except Undefined:
+            return False  # a grant that cannot be evaluated grants nothing
+        return True
+
+    def _integrity_allows(self, access: Access, level: int | None, fields: Fields) -> bool:
+        """No write up, no read down, where both levels are declared."""
+        try:
+            object_level = self.object_levels.get(hashable(access.symbol(fields)))
+        except Undefined:
+            return True  # an object the image does not name has no declared level
+        if level is None or object_level is None:
+            return True
+        return level >= object_level if access.writes else level <= object_level
+
+    def _flow_key(self, step: FlowStep, fields: Fields) -> tuple[str, object]:
+        return step.flow, None if step.key is None else hashable(step.key(fields))
+
+    def _flow_state(self, step: FlowStep, fields: Fields) -> str:
+        return self.state.flows.get(self._flow_key(step, fields), step.initial)
+
+    def _record(self, record: AuditRecord) -> None:
+        if len(self.audit) == self.audit.maxlen:
+            self.audit_dropped += 1
+        self.audit.append(record)
+        if self.trace is not None:
+            self.trace("policy_audit", thread=record.thread, policy_event=record.event,
+                       verdict=record.verdict, rule_line=record.line)
+
+
+class ServiceJudge:
+    """The engine as the services' `ServicePolicy` (its `judge` has another signature)."""
+
+    def __init__(self, engine: PolicyEngine) -> None:
+        self.engine = engine
+
+    def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        return self.engine.judge_message(thread, peer, message)
+
+
+def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
+    """A deny's condition: true, or not evaluable (uncertainty refuses)."""
+    try:
+        return truth(when(fields))
+    except Undefined:
+        return True
+

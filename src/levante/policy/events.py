@@ -1,0 +1,63 @@
+"""The events a policy judges and the fields each one carries (for the validator)."""
+
+from __future__ import annotations
+
+from levante.abi import SYSCALLS_BY_NAME
+
+# Fields every event has: who asks, and for a service message who it came from.
+COMMON_FIELDS = frozenset({"thread"})
+SERVICE_COMMON_FIELDS = frozenset({"thread", "peer"})
+
+# The services' decoded fields, as their control points fill them in; an action not
+# listed here is judged with whatever its decoder found, and its fields are not checked.
+SERVICE_FIELDS: dict[str, frozenset[str]] = {
+    "mqtt.publish": frozenset({"direction", "topic", "qos", "retain", "payload_length"}),
+    "mqtt.subscribe": frozenset({"topics"}),
+    "mqtt.unsubscribe": frozenset({"topics"}),
+    "mqtt.connect": frozenset({"client_id", "clean_session", "keepalive", "will_topic"}),
+}
+
+SERVICES = frozenset({"mqtt", "coap", "smp", "socket"})
+
+
+def event_key(kind: str, name: str) -> str:
+    """An event's index in the compiled policy: "syscall k_sem_give", "service mqtt.publish"."""
+    return f"{kind} {name}"
+
+
+def unknown_event(kind: str, name: str) -> str | None:
+    """Why `kind name` names no event (None when it names one, or a wildcard)."""
+    if kind == "syscall":
+        if name == "*" or name in SYSCALLS_BY_NAME:
+            return None
+        return f"unknown system call {name!r}"
+    service, _, action = name.partition(".")
+    if name == "*":
+        return None
+    if service not in SERVICES or not action:
+        return (f"unknown service event {name!r} (SERVICE.ACTION with SERVICE one of "
+                f"{', '.join(sorted(SERVICES))})")
+    return None
+
+
+def known_fields(kind: str, name: str) -> frozenset[str] | None:
+    """The fields an event is known to have, or None when they are not known."""
+    if kind == "syscall":
+        call = SYSCALLS_BY_NAME.get(name)
+        if call is None:
+            return COMMON_FIELDS if name == "*" else None
+        return COMMON_FIELDS | {parameter.name for parameter in call.parameters}
+    if name in SERVICE_FIELDS:
+        return SERVICE_COMMON_FIELDS | SERVICE_FIELDS[name]
+    if name == "*" or name.endswith(".*"):
+        return SERVICE_COMMON_FIELDS
+    return None
+
+
+def wildcards_of(key: str) -> tuple[str, ...]:
+    """The wildcard indexes whose rules also apply to the event `key`, most general last."""
+    kind, _, name = key.partition(" ")
+    if kind == "syscall":
+        return (event_key(kind, "*"),)
+    service = name.partition(".")[0]
+    return (event_key(kind, f"{service}.*"), event_key(kind, "*"))

@@ -1,0 +1,37 @@
+"""Installing a compiled policy in a kernel: its system-call and service policies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from levante.policy.engine import PolicyEngine, ServiceJudge
+from levante.policy.language import Compiled
+
+if TYPE_CHECKING:
+    from levante.kernel.kernel import Kernel
+
+
+def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
+    """Make `compiled` judge `kernel`'s system calls and service messages, on the
+    kernel's simulated clock and into its trace."""
+    hz = kernel.config.clock_hz
+    engine = PolicyEngine(compiled, clock=lambda: kernel.now * 1_000_000 // hz,
+                          trace=kernel.trace, symbol_of=_static_names(kernel))
+    kernel.policy = engine
+    kernel.service_policy = ServiceJudge(engine)
+    return engine
+
+
+def _static_names(kernel: Kernel) -> Callable[[object], str | None]:
+    """A decoded kernel object's C name, for the objects the image defines statically.
+    Asked only by policies that name objects (`sem.symbol`); a scan of the object
+    table, whose entries hold the decoded objects by address."""
+    names = {symbol.address: symbol.name for symbol in kernel.image.kernel_objects}
+
+    def name_of(state: object) -> str | None:
+        for entry in kernel.objects:
+            if entry.state is state:
+                return names.get(entry.address)
+        return None
+    return name_of

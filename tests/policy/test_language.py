@@ -1,0 +1,137 @@
+"""The policy language's compiler: what it accepts, what it indexes, the one-line errors
+it gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from levante.policy.engine import PolicyEngine
+from levante.policy.language import PolicyError, compile_findings, compile_policy
+
+
+def errors(text: str) -> list[str]:
+    return [finding.render("p.lvp") for finding in compile_findings(text, "p.lvp")[1]]
+
+
+def test_rules_are_indexed_by_event_with_domains_resolved_to_threads() -> None:
+    compiled = compile_policy(
+        'domain app = { "main", "worker" }\n'
+        "grant syscall k_sem_give from app when sem.count < 3\n"
+        'deny service mqtt.publish from "net" when topic ~ "^secret/"\n', "p.lvp")
+    give = compiled["events"]["syscall k_sem_give"]
+    assert give["grant"][0]["threads"] == ["main", "worker"]
+    assert give["grant"][0]["when"] == [
+        "compare", "<", ["field", ["sem", "count"]], ["const", 3]]
+    publish = compiled["events"]["service mqtt.publish"]["deny"][0]
+    assert publish["threads"] == ["net"] and publish["errno"] == -1
+    assert json.loads(json.dumps(compiled)) == compiled  # what the build writes
+
+
+def test_default_audit_and_buffer_statements() -> None:
+    compiled = compile_policy("default allow\naudit all\naudit buffer 8\n", "p.lvp")
+    assert (compiled["default"], compiled["audit"], compiled["audit_buffer"]) == (
+        "allow", "all", 8)
+    assert compile_policy("", "p.lvp")["default"] == "deny"
+
+
+def test_roles_and_type_enforcement_become_rules() -> None:
+    compiled = compile_policy(
+        'domain ops = { "ops" }\n'
+        "role operator { syscall k_sem_give, service mqtt.publish }\n"
+        "assign operator to ops\n"
+        "auditallow ops syscall k_sem_take\n"
+        "neverallow ops syscall k_thread_abort\n", "p.lvp")
+    events = compiled["events"]
+    assert events["syscall k_sem_give"]["grant"][0]["threads"] == ["ops"]
+    assert events["service mqtt.publish"]["grant"][0]["line"] == 3
+    assert events["syscall k_sem_take"]["grant"][0]["audit"] is True
+    assert events["syscall k_thread_abort"]["deny"][0]["line"] == 5
+    assert compiled["neverallow"] == [
+        {"event": "syscall k_thread_abort", "threads": ["ops"], "line": 5}]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("grant syscall k_sem_giv", "p.lvp:1: error: unknown system call 'k_sem_giv'"),
+    ("grant service http.get", "p.lvp:1: error: unknown service event 'http.get' "
+     "(SERVICE.ACTION with SERVICE one of coap, mqtt, smp, socket)"),
+    ("grant syscall k_sem_give when count > 1",
+     "p.lvp:1: error: unknown field 'count' (known: sem, thread)"),
+    ("grant service mqtt.publish when topik == \"a\"",
+     "p.lvp:1: error: unknown field 'topik' (known: direction, payload_length, peer, qos, "
+     "retain, thread, topic)"),
+    ("grant syscall k_sem_give from nobody", "p.lvp:1: error: unknown domain 'nobody'"),
+    ("grant syscall k_sem_give when thread in nothing",
+     "p.lvp:1: error: unknown set or map 'nothing'"),
+    ("grant syscall k_sem_give when thread ~ \"(\"",
+     "p.lvp:1: error: bad regular expression '(': missing ), unterminated subpattern at "
+     "position 0"),
+    ("grant service mqtt.publish when topic ~ \"^(a+)+$\"",
+     "p.lvp:1: error: regular expression '^(a+)+$' repeats a repetition (it could "
+     "backtrack without end on hostile text)"),
+    ("deny syscall k_sem_give errno ENOPE", "p.lvp:1: error: unknown errno 'ENOPE'"),
+    ("grant syscall k_sem_give errno EPERM", "p.lvp:1: error: only a deny rule has an errno"),
+    ("deny syscall k_sem_give perform door.open",
+     "p.lvp:1: error: after, between, require and perform belong to grant rules"),
+    ("grant syscall k_yield between 2 s and 1 s",
+     "p.lvp:1: error: a time window ends after it starts"),
+    ("grant syscall k_sem_give perform door.open", "p.lvp:1: error: unknown flow 'door'"),
+    ("flow f {\n states a\n initial b\n}", "p.lvp:1: error: flow f: needs an initial state "
+     "among its states"),
+    ("set s = { 1 }\nmap s = { 1: 2 }", "p.lvp:2: error: 's' is already declared"),
+])
+def test_a_mistake_is_one_line_with_its_line(text: str, message: str) -> None:
+    assert errors(text)[0] == message
+
+
+def test_a_syntax_error_names_the_line_and_what_was_found() -> None:
+    with pytest.raises(PolicyError) as raised:
+        compile_policy("default deny\ngrant sycall k_sem_give\n", "p.lvp")
+    assert raised.value.message == "p.lvp:2: error: unexpected 'sycall k_sem'"
+    with pytest.raises(PolicyError) as raised:
+        compile_policy("grant syscall k_sem_give when", "p.lvp")
+    assert raised.value.message == "p.lvp:1: error: unexpected end of the policy"
+
+
+WORDS = ["grant", "deny", "syscall", "service", "k_sem_give", "mqtt.publish", "*", "from",
+         "when", "after", "between", "and", "or", "not", "in", "~", "(", ")", "{", "}", "[",
+         "]", ",", ":", ".", "->", "==", "<", "+", "/", "%", "-", "0", "7", "0x1f", "ms",
+         '"a"', '"("', "true", "sem", "count", "topic", "flow", "f", "states", "initial",
+         "transition", "perform", "require", "is", "domain", "d", "set", "map", "role",
+         "assign", "to", "allow", "neverallow", "auditallow", "limit", "per", "audit",
+         "buffer", "default", "errno", "EPERM", "\n", "#"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_any_text_compiles_or_is_refused_in_one_line(words: list[str]) -> None:
+    text = " ".join(words)
+    try:
+        compiled, findings = compile_findings(text, "p.lvp")
+    except PolicyError as error:
+        assert error.message.startswith("p.lvp:") and "\n" not in error.message
+        return
+    if not any(finding.severity == "error" for finding in findings):
+        # What compiles loads, and judges an event without raising.
+        engine = PolicyEngine(compiled)
+        engine.decide("syscall k_sem_give", "main", {"thread": "main", "sem": {"count": 1}})
+        engine.decide("service mqtt.publish", "main", {"thread": "main", "topic": "a"})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('domain a = { "t" }\ndomain b = { "t" }\nintegrity a = 1\nintegrity b = 2',
+     "p.lvp:4: error: thread 't' already has integrity level 1"),
+    ('integrity object "x" = 1\nintegrity object "x" = 2',
+     "p.lvp:2: error: object 'x' already has an integrity level"),
+    ("writes syscall k_msgq_put on queue",
+     "p.lvp:1: error: syscall k_msgq_put has no parameter 'queue' to writes (an access "
+     "names one system call's object parameter)"),
+    ("reads service mqtt.publish on topic",
+     "p.lvp:1: error: service mqtt.publish has no parameter 'topic' to reads (an access "
+     "names one system call's object parameter)"),
+])
+def test_integrity_mistakes(text: str, message: str) -> None:
+    assert errors(text)[0] == message

@@ -17,6 +17,7 @@ from bench import (
     bench_granules,
     bench_latency,
     bench_mips,
+    bench_mqtt,
     bench_net,
     bench_peer,
     bench_smp,
@@ -43,6 +44,7 @@ BENCHMARKS = (
     bench_codecs_app.run_mqtt,
     bench_codecs_app.run_mqtt_publish,
     bench_smp.run,
+    bench_mqtt.run,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

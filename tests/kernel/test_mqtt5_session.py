@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
-from mock_cpu import MockSystem, Script, call, mark, s32
+from mock_cpu import MockSystem, Script, call, mark, returning_fatal_handler, s32
 from mqtt_broker_script import (
     CONNECT,
     MESSAGE,
@@ -20,7 +20,7 @@ from mqtt_broker_script import (
     put_text,
 )
 
-from levante.abi import ERRNO
+from levante.abi import ERRNO, THREAD_OPTIONS
 from levante.codecs import mqtt
 from levante.kernel.kernel import RunEnd
 
@@ -305,3 +305,62 @@ def test_hostile_property_arguments_are_refused_before_anything_is_sent() -> Non
     assert len([value for value in bench.results.values() if value == EINVAL]) == 9
     assert len(bench.broker.sent) == 1  # the CONNECT only
 
+
+
+def test_a_user_thread_naming_kernel_memory_for_properties_faults_alone() -> None:
+    """A user thread granted the session whose property array (sent) or event array
+    (received) points at memory it may not use is faulted; the session and the kernel
+    go on."""
+    where: dict[str, int] = {}
+
+    def user_steps(_: object) -> Script:
+        yield call("k_sleep", 20)  # main grants the socket meanwhile
+        own = where["own"]
+        where["live"] = s32((yield call("z_levante_mqtt_keepalive_left", where["fd"])))
+        yield call("z_levante_mqtt_send", where["fd"], own)  # faults here
+        where["after"] = 1
+
+    def steps(bench: Bench5) -> Script:
+        yield from bench.open()
+        where["fd"] = bench.fd
+        sock = yield call("zsock_get_context_object", bench.fd)
+        yield call("k_object_access_grant", sock, where["user"])
+        yield call("k_sleep", 40)
+        bench.results["still"] = s32((yield call("z_levante_mqtt_keepalive_left", bench.fd)))
+        yield mark("done")
+
+    class UserBench(Bench5):
+        def __init__(self) -> None:
+            self.system = MockSystem(net_sockets=True, mqtt_lib=True, userspace=True)
+            where["user"] = self.system.thread("user", user_steps, 5,
+                                               options=THREAD_OPTIONS["K_USER"])
+            self.results = {}
+            self.events = []
+            self.rx_after = []
+            self.capacity, self.rx_size = 8, 128
+            self.system.main(lambda _: steps(self))
+            self.kernel = self.system.boot()
+            self.network = attach(self.system, self.kernel)
+            self.memory = Memory(self.system)
+            self.address = self.memory.put(SOCKADDR_BROKER)
+            self.event = self.system.ram(EVENT.size + EVENT_IN.size)
+            self.props = self.system.ram(PROP.size * 40)
+            self.rx = self.system.ram(1024)
+            self.fd = -1
+            # The user's own stack holds a PUBLISH record whose topic is its own but
+            # whose property array is the kernel's.
+            own = self.system.thread_named("user").stack_start + 64
+            topic = own + 64
+            self.system.cpu.write_memory(topic, b"t")
+            self.system.cpu.write_memory(own + 48, TOPIC.pack(topic, 1, 0))
+            self.system.cpu.write_memory(own, MESSAGE.pack(PUBLISH, 0, 0, own + 48, 1, topic, 1)
+                                         + MESSAGE_TAIL.pack(0, self.props, 1))
+            where["own"] = own
+
+    bench = UserBench()
+    bench.system.fatal_handler(returning_fatal_handler)
+    bench.run()
+    assert 0 < where["live"] <= 60_000 and "after" not in where
+    assert [event["thread"] for event in bench.system.events("fault")] == ["user"]
+    assert bench.system.labels() == ["done"] and bench.results["still"] > 0
+    assert len(bench.broker.sent) == 1  # the CONNECT only

@@ -59,8 +59,7 @@ class EventWriter:
         if blob:
             self.rx.write(bytes(blob))
         if records and self.properties is not None:
-            self.properties.memory.write(self.properties.owner, self.properties.address,
-                                         bytes(records))
+            self.properties.write(bytes(records))  # within its size: _chosen bounds it
         self.out.write(EVENT_V5_RECORD.pack(kind, result, message_id, qos, flags, len(data),
                                             payload_len, reason, len(chosen)))
         return 0

@@ -12,7 +12,11 @@
  *                  message; then twice without an expiry interval: the session is
  *                  found once more, and ends with that connection;
  *   "PORT hostile N": connect N times to a broker that answers with broken MQTT 5.0
- *                  packets, printing how each session ended; the device stays up.
+ *                  packets, printing how each session ended; the device stays up;
+ *   "PORT args":   connect, then hand mqtt_publish bad properties: a content type over
+ *                  256 bytes, a user property that is not UTF-8, a payload format
+ *                  indicator of 2, and (last) a user property in memory the caller may
+ *                  not read, which faults a user thread and is sent by a supervisor.
  * Each step prints one line the test checks. With CONFIG_USERSPACE the client runs in a
  * user thread.
  */
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zephyr/drivers/uart.h>
+#include <zephyr/fatal.h>
 #include <zephyr/kernel.h>
 #include <zephyr/net/mqtt.h>
 #include <zephyr/net/socket.h>
@@ -39,7 +44,7 @@ CLIENT_BSS static struct mqtt_client client;
 CLIENT_BSS static struct sockaddr_in broker;
 CLIENT_BSS static uint8_t rx_buffer[512];
 CLIENT_BSS static uint8_t tx_buffer[64];
-CLIENT_BSS static uint8_t payload[128];
+CLIENT_BSS static uint8_t payload[320];
 CLIENT_BSS static int port;
 CLIENT_BSS static char mode[16];
 CLIENT_BSS static int rounds;
@@ -269,6 +274,55 @@ static void hostile(void)
 	}
 }
 
+/* Supervisor RAM outside the client's partition: a user thread may not read it. */
+static char private_name[] = "private";
+
+void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
+{
+	ARG_UNUSED(esf);
+	printf("fatal: reason=%u\n", reason); /* returns: only the faulting thread ends */
+}
+
+static int publish_with(const struct mqtt_utf8_pair *user, const struct mqtt_utf8 *type,
+			uint8_t format)
+{
+	struct mqtt_publish_param param = {
+		.message.topic = { .topic = MQTT_UTF8_LITERAL("levante5/args") },
+		.message.payload = { (uint8_t *)"x", 1 },
+	};
+
+	if (user != NULL) {
+		param.prop.user_prop[0] = *user;
+	}
+	if (type != NULL) {
+		param.prop.content_type = *type;
+	}
+	param.prop.payload_format_indicator = format;
+	return mqtt_publish(&client, &param);
+}
+
+static void bad_arguments(void)
+{
+	static const uint8_t not_utf8[] = { 0xFF, 0xFE };
+	struct mqtt_utf8 long_type = { payload, 300 };
+	struct mqtt_utf8_pair bad_user = { { not_utf8, 2 }, MQTT_UTF8_LITERAL("v") };
+	struct mqtt_utf8_pair good_user = { MQTT_UTF8_LITERAL("k"), MQTT_UTF8_LITERAL("v") };
+	struct mqtt_utf8_pair private_user = {
+		{ (const uint8_t *)private_name, sizeof(private_name) - 1 }, MQTT_UTF8_LITERAL("v") };
+
+	init("levante5-args", true);
+	if (start() != 0) {
+		return;
+	}
+	memset(payload, 'c', sizeof(payload));
+	printf("long content type: %d\n", publish_with(NULL, &long_type, 0));
+	printf("user not utf8: %d\n", publish_with(&bad_user, NULL, 0));
+	printf("format 2: %d\n", publish_with(NULL, NULL, 2));
+	printf("good: %d\n", publish_with(&good_user, NULL, 1));
+	printf("private user: %d\n", publish_with(&private_user, NULL, 0));
+	mqtt_disconnect(&client, NULL);
+}
+
 static void client_main(void *p1, void *p2, void *p3)
 {
 	broker.sin_family = AF_INET;
@@ -280,6 +334,8 @@ static void client_main(void *p1, void *p2, void *p3)
 		expiry();
 	} else if (strcmp(mode, "hostile") == 0) {
 		hostile();
+	} else if (strcmp(mode, "args") == 0) {
+		bad_arguments();
 	}
 	printf("done\n");
 }

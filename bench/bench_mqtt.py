@@ -2,7 +2,8 @@
 "flood" mode, `levante run --net user`) publishing QoS 0 messages to a mosquitto on the
 host vs paho-mqtt publishing the same messages from the host to the same broker in the
 same run. Both rates are what a paho subscriber on the host sees arrive: from the first
-message to the QoS 1 end marker that follows the last."""
+message to the QoS 1 end marker that follows the last (that subscriber, Python too,
+bounds both rates: on a two-core machine near 20 000 messages/s)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from levante.config import load_board
 from levante.sdk.build import build
 
 APP = REPO / "tests" / "net" / "apps" / "mqtt_client"
-MESSAGES = 2000
+MESSAGES = 5000
 TOPIC = "levante/flood"
 END_TOPIC = "levante/flood/end"
 WAIT_SECONDS = 120.0
@@ -136,7 +137,7 @@ def run() -> Result:
         finally:
             broker.close()
     return Result(
-        "mqtt_publish_vs_paho", ours / host, 0.05, True,
+        "mqtt_publish_vs_paho", ours / host, 0.2, True,
         f"{MESSAGES} QoS 0 PUBLISHes of 16-byte payloads to mosquitto on loopback, as a "
         f"host paho subscriber sees them arrive: device {ours:.0f}/s ({ours_seen} seen; "
         f"user link) vs paho-mqtt on the host {host:.0f}/s ({host_seen} seen)")

@@ -233,6 +233,22 @@ def test_topic_aliases_each_way() -> None:
     assert bench.events[-1][0][:2] == (EVT_DISCONNECT, EBADMSG)
 
 
+def test_the_client_sets_up_at_most_sixteen_aliases() -> None:
+    """However many the broker allows, the kernel keeps sixteen of the client's aliases."""
+    def steps(bench: Bench5) -> Script:
+        yield from bench.open(connack=mqtt.ConnAck(properties=(
+            mqtt.Property(P.TOPIC_ALIAS_MAXIMUM, 100),)))
+        bench.results["16"] = yield from bench.send(PUBLISH, 0, 0, b"t", b"1",
+                                                    props=[(P.TOPIC_ALIAS, 16)])
+        bench.results["17"] = yield from bench.send(PUBLISH, 0, 0, b"t", b"2",
+                                                    props=[(P.TOPIC_ALIAS, 17)])
+        yield mark("done")
+
+    bench = Bench5(steps)
+    bench.run()
+    assert bench.results == {"connect": 0, "16": 0, "17": EINVAL}
+
+
 def test_the_broker_disconnect_and_auth_are_events() -> None:
     def steps(bench: Bench5) -> Script:
         yield from bench.open()

@@ -60,7 +60,7 @@ PROPERTIES_MAX = 32
 PROPERTY_TEXT_MAX = 256
 EVENT_PROPERTIES_MAX = 32
 # Topic aliases the broker may set up for the client (the Topic Alias Maximum the
-# client announces is bounded by this).
+# client announces is bounded by this), and the client may set up for the broker.
 TOPIC_ALIASES_MAX = 16
 
 
@@ -135,13 +135,16 @@ class MqttSession:
         return 0
 
     def alias_refusal(self, packet: Publish) -> int:
-        """0 when `packet`'s Topic Alias is one the broker allows and, without a topic
-        name, one this session set up before; else -EINVAL."""
+        """0 when `packet`'s Topic Alias is one the broker allows (and at most
+        TOPIC_ALIASES_MAX) and, without a topic name, one this session set up before;
+        else -EINVAL."""
         alias = topic_alias(packet)
         if alias is None:
             return 0
-        if alias > self.broker_alias_limit or (not packet.topic
-                                               and alias not in self.aliases_out_topics):
+        # The kernel keeps the topic of each alias the client sets up: at most
+        # TOPIC_ALIASES_MAX of them, however many the broker would take.
+        limit = min(self.broker_alias_limit, TOPIC_ALIASES_MAX)
+        if alias > limit or (not packet.topic and alias not in self.aliases_out_topics):
             return -ERRNO["EINVAL"]
         return 0
 

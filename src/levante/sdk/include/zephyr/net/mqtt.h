@@ -291,7 +291,7 @@ struct mqtt_publish_param {
 		uint32_t subscription_identifier[CONFIG_MQTT_SUBSCRIPTION_ID_PROPERTIES_MAX];
 		uint32_t message_expiry_interval;
 		/* sent: set with the topic to set an alias up, with an empty topic to use it
-		 * (at most the broker's Topic Alias Maximum); received: the alias the broker
+		 * (at most the broker's Topic Alias Maximum, and 16); received: the alias the broker
 		 * used, the topic already resolved */
 		uint16_t topic_alias;
 		uint8_t payload_format_indicator;

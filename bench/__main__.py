@@ -18,6 +18,7 @@ from bench import (
     bench_granules,
     bench_latency,
     bench_mips,
+    bench_mqtt,
     bench_net,
     bench_peer,
     bench_policy,
@@ -48,6 +49,7 @@ BENCHMARKS = (
     bench_coap.run,
     bench_policy.run_overhead,
     bench_policy.run_verdict,
+    bench_mqtt.run,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

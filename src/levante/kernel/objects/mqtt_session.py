@@ -8,6 +8,9 @@ PUBLISH's payload copied out of the session's bounded buffer.  Packets the clien
 are encoded here from values the caller passed, so nothing unchecked reaches the wire
 either.  Everything is bounded: the packet size either way, topic lengths, the topics of
 one SUBSCRIBE, the packet identifiers in flight and the bytes waiting to be sent.
+An MQTT 5.0 session also keeps the topic aliases each way (the broker's bounded by what
+the client announced, the client's by what the broker's CONNACK allows) and the
+broker's maximum packet size.
 
 This module is pure: the system calls (`syscalls/mqtt_calls.py`) do the socket I/O and
 the control point's judging around it.
@@ -22,9 +25,11 @@ from dataclasses import dataclass, field
 from levante.abi import ERRNO
 from levante.codecs.mqtt import (
     MQTT_3_1_1,
+    ConnAck,
     MqttError,
     MqttPacket,
     MqttPacketTooLargeError,
+    PropertyId,
     PubAck,
     PubComp,
     Publish,
@@ -49,6 +54,14 @@ OUTGOING_MAX = 2 * MAX_PACKET_SIZE
 RECEIVE_CHUNK = 2048
 # A client id, user name or password the application passes.
 CONNECT_FIELD_MAX = 256
+# MQTT 5.0: properties one packet from the application may carry, the bytes of one
+# string or binary value among them, and properties one event hands back.
+PROPERTIES_MAX = 32
+PROPERTY_TEXT_MAX = 256
+EVENT_PROPERTIES_MAX = 32
+# Topic aliases the broker may set up for the client (the Topic Alias Maximum the
+# client announces is bounded by this), and the client may set up for the broker.
+TOPIC_ALIASES_MAX = 16
 
 
 class SessionState(enum.Enum):
@@ -63,8 +76,10 @@ class MqttSession:
 
     keepalive_ticks: int  # 0: no keep-alive
     last_activity: int  # the tick the last packet was sent
-    decoder: StreamDecoder = field(
-        default_factory=lambda: StreamDecoder(MAX_PACKET_SIZE, MQTT_3_1_1))
+    protocol_level: int = MQTT_3_1_1
+    # The Topic Alias Maximum the client announced in its CONNECT (MQTT 5.0).
+    alias_limit: int = 0
+    decoder: StreamDecoder = field(init=False)
     state: SessionState = SessionState.CONNECTING
     outgoing: bytearray = field(default_factory=bytearray)
     received: deque[MqttPacket] = field(default_factory=deque)
@@ -76,6 +91,15 @@ class MqttSession:
     awaiting_complete: set[int] = field(default_factory=set)
     awaiting_release: set[int] = field(default_factory=set)
     unacked_pings: int = 0
+    # MQTT 5.0: the broker's aliases (alias → topic), the client's aliases set up so far,
+    # and the broker's limits from its CONNACK.
+    aliases_in: dict[int, str] = field(default_factory=dict)
+    aliases_out_topics: dict[int, str] = field(default_factory=dict)
+    broker_alias_limit: int = 0
+    broker_packet_limit: int = MAX_PACKET_SIZE
+
+    def __post_init__(self) -> None:
+        self.decoder = StreamDecoder(MAX_PACKET_SIZE, self.protocol_level)
 
     @property
     def payload_left(self) -> int:
@@ -86,10 +110,10 @@ class MqttSession:
         limit; -ENOMEM: the bytes waiting to go leave no room; -EINVAL: the codec refused
         a value)."""
         try:
-            raw = encode(packet, MQTT_3_1_1)
+            raw = encode(packet, self.protocol_level)
         except MqttError:
             return -ERRNO["EINVAL"]
-        if len(raw) > MAX_PACKET_SIZE:
+        if len(raw) > min(MAX_PACKET_SIZE, self.broker_packet_limit):
             return -ERRNO["EMSGSIZE"]
         if len(self.outgoing) + len(raw) > OUTGOING_MAX:
             return -ERRNO["ENOMEM"]
@@ -110,8 +134,58 @@ class MqttSession:
                 return -ERRNO["ENOMEM"]
         return 0
 
+    def alias_refusal(self, packet: Publish) -> int:
+        """0 when `packet`'s Topic Alias is one the broker allows (and at most
+        TOPIC_ALIASES_MAX) and, without a topic name, one this session set up before;
+        else -EINVAL."""
+        alias = topic_alias(packet)
+        if alias is None:
+            return 0
+        # The kernel keeps the topic of each alias the client sets up: at most
+        # TOPIC_ALIASES_MAX of them, however many the broker would take.
+        limit = min(self.broker_alias_limit, TOPIC_ALIASES_MAX)
+        if alias > limit or (not packet.topic and alias not in self.aliases_out_topics):
+            return -ERRNO["EINVAL"]
+        return 0
+
+    def resolve_own_alias(self, packet: Publish) -> str:
+        """The topic of a PUBLISH this session sends (its alias looked up when the name
+        is empty; alias_refusal passed first)."""
+        if packet.topic:
+            return packet.topic
+        return self.aliases_out_topics.get(topic_alias(packet) or 0, "")
+
+    def connected(self, packet: ConnAck) -> None:
+        """Note the broker's limits from its CONNACK."""
+        for item in packet.properties:
+            if item.identifier == PropertyId.TOPIC_ALIAS_MAXIMUM:
+                self.broker_alias_limit = int(item.value)  # type: ignore[arg-type]
+            elif item.identifier == PropertyId.MAXIMUM_PACKET_SIZE:
+                self.broker_packet_limit = int(item.value)  # type: ignore[arg-type]
+
+    def resolve_alias(self, packet: Publish) -> str | int:
+        """The topic of a PUBLISH from the broker, its Topic Alias set up or looked up:
+        -EBADMSG for an alias over the announced maximum or one never set up, -ENOMEM
+        for a topic too long to keep for an alias."""
+        alias = topic_alias(packet)
+        if alias is None:
+            return packet.topic
+        if alias > self.alias_limit:
+            return -ERRNO["EBADMSG"]
+        if not packet.topic:
+            known = self.aliases_in.get(alias)
+            return -ERRNO["EBADMSG"] if known is None else known
+        if len(packet.topic.encode()) > TOPIC_MAX:
+            return -ERRNO["ENOMEM"]
+        self.aliases_in[alias] = packet.topic
+        return packet.topic
+
     def sent(self, packet: MqttPacket) -> None:
         """Note what a queued packet does to the QoS state."""
+        if isinstance(packet, Publish):
+            alias = topic_alias(packet)
+            if alias is not None and packet.topic:
+                self.aliases_out_topics[alias] = packet.topic
         if isinstance(packet, Publish) and packet.qos > 0:
             assert packet.packet_id is not None
             self.awaiting_ack.add(packet.packet_id)
@@ -152,3 +226,11 @@ class MqttSession:
         if self.keepalive_ticks == 0:
             return None
         return max(0, self.last_activity + self.keepalive_ticks - now)
+
+
+def topic_alias(packet: Publish) -> int | None:
+    """A PUBLISH's Topic Alias property, if it has one."""
+    for item in packet.properties:
+        if item.identifier == PropertyId.TOPIC_ALIAS:
+            return int(item.value)  # type: ignore[arg-type]
+    return None

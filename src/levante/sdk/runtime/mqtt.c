@@ -3,7 +3,8 @@
  * This side opens and configures the client's socket (TCP or TLS) as Zephyr's
  * transports do, copies the client's values into the kernel's records, and turns the
  * kernel's decoded events into struct mqtt_evt for evt_cb, in the caller's context. It
- * never sees the broker's bytes: the kernel decodes them (syscalls/mqtt_calls.py). */
+ * never sees the broker's bytes: the kernel decodes them (syscalls/mqtt_calls.py).
+ * MQTT 5.0's properties go both ways through mqtt_props.c. */
 #include <zephyr/kernel.h>
 
 #ifdef CONFIG_MQTT_LIB
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <zephyr/net/mqtt.h>
 #include <zephyr/net/socket.h>
+#include "mqtt_props.h"
 
 /* struct mqtt_internal's state. */
 #define MQTT_RUNTIME_IDLE 0
@@ -26,14 +28,26 @@
 #define PACKET_UNSUBSCRIBE 10
 #define PACKET_PINGREQ 12
 #define PACKET_DISCONNECT 14
+#define PACKET_AUTH 15
 
 #define EVENT_RETAIN 1
 #define EVENT_DUP 2
 #define EVENT_SESSION_PRESENT 4
 
-BUILD_ASSERT(sizeof(struct z_levante_mqtt_connect) == 56);
-BUILD_ASSERT(sizeof(struct z_levante_mqtt_message) == 28);
-BUILD_ASSERT(sizeof(struct z_levante_mqtt_event) == 28);
+BUILD_ASSERT(sizeof(struct z_levante_mqtt_connect) == 72);
+BUILD_ASSERT(sizeof(struct z_levante_mqtt_message) == 40);
+BUILD_ASSERT(sizeof(struct z_levante_mqtt_event) == 44);
+BUILD_ASSERT(sizeof(struct z_levante_mqtt_prop) == 24);
+
+#if defined(CONFIG_MQTT_VERSION_5_0)
+/* A packet's properties as the kernel's record wants them. */
+#define PROPS(list) (list).items, (list).count
+
+static bool is_v5(const struct mqtt_client *client)
+{
+	return client->protocol_version == MQTT_VERSION_5_0;
+}
+#endif
 BUILD_ASSERT(sizeof(struct mqtt_topic) == 12);
 
 static int client_socket(const struct mqtt_client *client)
@@ -60,8 +74,8 @@ static void notify(struct mqtt_client *client, const struct mqtt_evt *evt)
 	}
 }
 
-/* Close the socket (which ends the kernel's session) and, when asked, tell evt_cb. */
-static void client_disconnect(struct mqtt_client *client, int result, bool tell)
+/* Close the socket, which ends the kernel's session. */
+static void client_close(struct mqtt_client *client)
 {
 	int sock = client_socket(client);
 
@@ -71,6 +85,12 @@ static void client_disconnect(struct mqtt_client *client, int result, bool tell)
 	client->transport.tcp.sock = -1;
 	client->internal.state = MQTT_RUNTIME_IDLE;
 	client->internal.remaining_payload = 0;
+}
+
+/* Close the socket and, when asked, tell evt_cb. */
+static void client_disconnect(struct mqtt_client *client, int result, bool tell)
+{
+	client_close(client);
 	if (tell) {
 		struct mqtt_evt evt = { .type = MQTT_EVT_DISCONNECT, .result = result };
 
@@ -158,6 +178,10 @@ static int open_transport(struct mqtt_client *client)
 int mqtt_connect(struct mqtt_client *client)
 {
 	struct z_levante_mqtt_connect record = { 0 };
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_prop_list props;
+	struct mqtt_prop_list will_props;
+#endif
 	int ret;
 
 	if (client == NULL || client->client_id.utf8 == NULL) {
@@ -168,6 +192,10 @@ int mqtt_connect(struct mqtt_client *client)
 	}
 	if (client->internal.state != MQTT_RUNTIME_IDLE) {
 		return -EALREADY;
+	}
+	if (client->protocol_version == MQTT_VERSION_5_0 &&
+	    !IS_ENABLED(CONFIG_MQTT_VERSION_5_0)) {
+		return -EPROTONOSUPPORT; /* MQTT 5.0 needs CONFIG_MQTT_VERSION_5_0 */
 	}
 	ret = open_transport(client);
 	if (ret < 0) {
@@ -195,6 +223,16 @@ int mqtt_connect(struct mqtt_client *client)
 	record.flags = (client->will_retain ? 1U : 0U) | (client->clean_session ? 2U : 0U);
 	record.keepalive = client->keepalive;
 	record.protocol_version = client->protocol_version;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	if (is_v5(client)) {
+		mqtt_props_connect(client, &props);
+		mqtt_props_will(client, &will_props);
+		record.props = props.items;
+		record.prop_count = props.count;
+		record.will_props = will_props.items;
+		record.will_prop_count = will_props.count;
+	}
+#endif
 	ret = z_levante_mqtt_connect(client_socket(client), &record);
 	if (ret < 0) {
 		client_disconnect(client, ret, false);
@@ -205,9 +243,12 @@ int mqtt_connect(struct mqtt_client *client)
 	return 0;
 }
 
-static int send_message(struct mqtt_client *client, uint32_t type, uint32_t message_id,
-			uint32_t flags, const struct mqtt_topic *topics, uint32_t topic_count,
-			const uint8_t *payload, uint32_t payload_len)
+/* A packet for the kernel to encode; reason code and properties are an MQTT 5.0
+ * session's (the kernel reads them for one only). */
+static int send_full(struct mqtt_client *client, uint32_t type, uint32_t message_id,
+		     uint32_t flags, const struct mqtt_topic *topics, uint32_t topic_count,
+		     const uint8_t *payload, uint32_t payload_len, uint32_t reason_code,
+		     const struct z_levante_mqtt_prop *props, uint32_t prop_count)
 {
 	struct z_levante_mqtt_message message = {
 		.type = type,
@@ -217,6 +258,9 @@ static int send_message(struct mqtt_client *client, uint32_t type, uint32_t mess
 		.topic_count = topic_count,
 		.payload = payload,
 		.payload_len = payload_len,
+		.reason_code = reason_code,
+		.props = props,
+		.prop_count = prop_count,
 	};
 
 	if (client == NULL) {
@@ -228,6 +272,32 @@ static int send_message(struct mqtt_client *client, uint32_t type, uint32_t mess
 	return z_levante_mqtt_send(client_socket(client), &message);
 }
 
+static int send_message(struct mqtt_client *client, uint32_t type, uint32_t message_id,
+			uint32_t flags, const struct mqtt_topic *topics, uint32_t topic_count,
+			const uint8_t *payload, uint32_t payload_len)
+{
+	return send_full(client, type, message_id, flags, topics, topic_count, payload,
+			 payload_len, 0, NULL, 0);
+}
+
+#if defined(CONFIG_MQTT_VERSION_5_0)
+/* An acknowledgement with its reason code and properties. */
+static int send_ack(struct mqtt_client *client, uint32_t type, uint16_t message_id,
+		    uint8_t reason_code, const struct mqtt_common_ack_properties *prop)
+{
+	struct mqtt_prop_list props;
+
+	mqtt_props_ack(prop, &props);
+	return send_full(client, type, message_id, 0, NULL, 0, NULL, 0, reason_code,
+			 PROPS(props));
+}
+#define SEND_ACK(client, type, param)                                                      \
+	send_ack(client, type, (param)->message_id, (param)->reason_code, &(param)->prop)
+#else
+#define SEND_ACK(client, type, param)                                                      \
+	send_message(client, type, (param)->message_id, 0, NULL, 0, NULL, 0)
+#endif
+
 int mqtt_publish(struct mqtt_client *client, const struct mqtt_publish_param *param)
 {
 	uint32_t flags;
@@ -237,54 +307,72 @@ int mqtt_publish(struct mqtt_client *client, const struct mqtt_publish_param *pa
 	}
 	flags = (param->message.topic.qos & 3U) | (param->dup_flag ? 4U : 0U) |
 		(param->retain_flag ? 8U : 0U);
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	{
+		struct mqtt_prop_list props;
+
+		mqtt_props_publish(param, &props);
+		return send_full(client, PACKET_PUBLISH, param->message_id, flags,
+				 &param->message.topic, 1, param->message.payload.data,
+				 param->message.payload.len, 0, PROPS(props));
+	}
+#else
 	return send_message(client, PACKET_PUBLISH, param->message_id, flags,
 			    &param->message.topic, 1, param->message.payload.data,
 			    param->message.payload.len);
+#endif
 }
 
 int mqtt_publish_qos1_ack(struct mqtt_client *client, const struct mqtt_puback_param *param)
 {
-	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_PUBACK, param->message_id, 0, NULL,
-					    0, NULL, 0);
+	return param == NULL ? -EINVAL : SEND_ACK(client, PACKET_PUBACK, param);
 }
 
 int mqtt_publish_qos2_receive(struct mqtt_client *client,
 			      const struct mqtt_pubrec_param *param)
 {
-	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_PUBREC, param->message_id, 0, NULL,
-					    0, NULL, 0);
+	return param == NULL ? -EINVAL : SEND_ACK(client, PACKET_PUBREC, param);
 }
 
 int mqtt_publish_qos2_release(struct mqtt_client *client,
 			      const struct mqtt_pubrel_param *param)
 {
-	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_PUBREL, param->message_id, 0, NULL,
-					    0, NULL, 0);
+	return param == NULL ? -EINVAL : SEND_ACK(client, PACKET_PUBREL, param);
 }
 
 int mqtt_publish_qos2_complete(struct mqtt_client *client,
 			       const struct mqtt_pubcomp_param *param)
 {
+	return param == NULL ? -EINVAL : SEND_ACK(client, PACKET_PUBCOMP, param);
+}
+
+static int send_subscription(struct mqtt_client *client, uint32_t type,
+			     const struct mqtt_subscription_list *param)
+{
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_prop_list props;
+
+	if (param == NULL) {
+		return -EINVAL;
+	}
+	mqtt_props_subscribe(param, type == PACKET_SUBSCRIBE, &props);
+	return send_full(client, type, param->message_id, 0, param->list, param->list_count,
+			 NULL, 0, 0, PROPS(props));
+#else
 	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_PUBCOMP, param->message_id, 0, NULL,
-					    0, NULL, 0);
+			     : send_message(client, type, param->message_id, 0, param->list,
+					    param->list_count, NULL, 0);
+#endif
 }
 
 int mqtt_subscribe(struct mqtt_client *client, const struct mqtt_subscription_list *param)
 {
-	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_SUBSCRIBE, param->message_id, 0,
-					    param->list, param->list_count, NULL, 0);
+	return send_subscription(client, PACKET_SUBSCRIBE, param);
 }
 
 int mqtt_unsubscribe(struct mqtt_client *client, const struct mqtt_subscription_list *param)
 {
-	return param == NULL ? -EINVAL
-			     : send_message(client, PACKET_UNSUBSCRIBE, param->message_id, 0,
-					    param->list, param->list_count, NULL, 0);
+	return send_subscription(client, PACKET_UNSUBSCRIBE, param);
 }
 
 int mqtt_ping(struct mqtt_client *client)
@@ -297,15 +385,40 @@ int mqtt_ping(struct mqtt_client *client)
 	return ret;
 }
 
-int mqtt_disconnect(struct mqtt_client *client)
+int (mqtt_disconnect)(struct mqtt_client *client, const struct mqtt_disconnect_param *param)
 {
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_prop_list props;
+	int ret;
+
+	mqtt_props_disconnect(param, &props);
+	ret = send_full(client, PACKET_DISCONNECT, 0, 0, NULL, 0, NULL, 0,
+			param == NULL ? 0U : (uint32_t)param->reason_code, PROPS(props));
+#else
 	int ret = send_message(client, PACKET_DISCONNECT, 0, 0, NULL, 0, NULL, 0);
+
+	ARG_UNUSED(param); /* 3.1.1's DISCONNECT carries nothing */
+#endif
 
 	if (ret == 0) {
 		client_disconnect(client, 0, true);
 	}
 	return ret;
 }
+
+#if defined(CONFIG_MQTT_VERSION_5_0)
+int mqtt_auth(struct mqtt_client *client, const struct mqtt_auth_param *param)
+{
+	struct mqtt_prop_list props;
+
+	if (param == NULL) {
+		return -EINVAL;
+	}
+	mqtt_props_auth(param, &props);
+	return send_full(client, PACKET_AUTH, 0, 0, NULL, 0, NULL, 0,
+			 (uint32_t)param->reason_code, PROPS(props));
+}
+#endif
 
 int mqtt_abort(struct mqtt_client *client)
 {
@@ -360,7 +473,7 @@ static void to_evt(const struct mqtt_client *client, const struct z_levante_mqtt
 	case MQTT_EVT_CONNACK:
 		evt->param.connack.session_present_flag =
 			(from->flags & EVENT_SESSION_PRESENT) ? 1U : 0U;
-		evt->param.connack.return_code = (enum mqtt_conn_return_code)from->result;
+		evt->param.connack.return_code = (uint8_t)from->result;
 		break;
 	case MQTT_EVT_PUBLISH:
 		evt->param.publish.message.topic.topic.utf8 = client->rx_buf;
@@ -377,12 +490,25 @@ static void to_evt(const struct mqtt_client *client, const struct z_levante_mqtt
 		evt->param.suback.return_codes.data = client->rx_buf;
 		evt->param.suback.return_codes.len = from->data_len;
 		break;
+	case MQTT_EVT_DISCONNECT:
+	case MQTT_EVT_PINGRESP:
+	case MQTT_EVT_AUTH:
+		break;
 	default:
 		/* PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: the id is the first field of
 		 * each of their params. */
 		evt->param.puback.message_id = (uint16_t)from->message_id;
 		break;
 	}
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	if (is_v5(client)) {
+		if (evt->type == MQTT_EVT_UNSUBACK) {
+			evt->param.unsuback.reason_codes.data = client->rx_buf;
+			evt->param.unsuback.reason_codes.len = from->data_len;
+		}
+		mqtt_props_to_evt(from, from->props, evt);
+	}
+#endif
 }
 
 int mqtt_input(struct mqtt_client *client)
@@ -399,19 +525,28 @@ int mqtt_input(struct mqtt_client *client)
 	/* Every event the kernel has decoded: the socket may not be readable again for
 	 * packets that arrived together. */
 	for (;;) {
-		struct z_levante_mqtt_event from;
+		struct z_levante_mqtt_event from = { 0 };
 		struct mqtt_evt evt;
-		int ret = z_levante_mqtt_input(client_socket(client), &from, client->rx_buf,
-					       client->rx_buf_size);
+		int ret;
 
+#if defined(CONFIG_MQTT_VERSION_5_0)
+		struct z_levante_mqtt_prop records[MQTT_EVENT_PROPS_MAX];
+
+		from.props = records;
+		from.prop_capacity = ARRAY_SIZE(records);
+#endif
+		ret = z_levante_mqtt_input(client_socket(client), &from, client->rx_buf,
+					   client->rx_buf_size);
 		if (ret <= 0) {
 			return ret;
 		}
+		to_evt(client, &from, &evt);
 		if (from.type == MQTT_EVT_DISCONNECT) {
-			client_disconnect(client, from.result, true);
+			/* the session ended (MQTT 5.0: the broker may have said why) */
+			client_close(client);
+			notify(client, &evt);
 			return from.result;
 		}
-		to_evt(client, &from, &evt);
 		if (evt.type == MQTT_EVT_PINGRESP) {
 			client->unacked_ping = 0;
 		}

@@ -1,4 +1,5 @@
-/* MQTT 3.1.1 client (Zephyr's <zephyr/net/mqtt.h>, CONFIG_MQTT_LIB).
+/* MQTT 3.1.1 and 5.0 client (Zephyr's <zephyr/net/mqtt.h>, CONFIG_MQTT_LIB; 5.0 with
+ * CONFIG_MQTT_VERSION_5_0 and protocol_version = MQTT_VERSION_5_0).
  *
  * The application keeps Zephyr's struct mqtt_client and calls Zephyr's functions; the
  * session itself is the kernel's. mqtt_connect opens and connects the client's socket
@@ -14,7 +15,16 @@
  * bytes, 8 topics per SUBSCRIBE or UNSUBSCRIBE, 16 QoS 1/2 packet identifiers in
  * flight. A broker that sends a malformed or oversized packet ends the session: evt_cb
  * gets MQTT_EVT_DISCONNECT with -EBADMSG or -EMSGSIZE, and mqtt_input returns it.
- * tx_buf is not used (the kernel encodes) but must be set, as Zephyr requires. */
+ * tx_buf is not used (the kernel encodes) but must be set, as Zephyr requires.
+ *
+ * MQTT 5.0 (Zephyr 4.2's API): the prop members of the client, of each parameter and of
+ * each event. The kernel decodes a packet's properties; the runtime copies them into the
+ * event's prop, with prop.rx.has_* set for those present, their strings pointing into
+ * rx_buf. At most CONFIG_MQTT_USER_PROPERTIES_MAX user properties and
+ * CONFIG_MQTT_SUBSCRIPTION_ID_PROPERTIES_MAX subscription identifiers are kept (the rest
+ * are left out). A string or binary property sent is at most 256 bytes, 32 properties
+ * per packet. mqtt_disconnect takes Zephyr 4.2's optional parameter (reason code and
+ * properties); the one-argument form of earlier releases still compiles. */
 #ifndef ZEPHYR_INCLUDE_NET_MQTT_H_
 #define ZEPHYR_INCLUDE_NET_MQTT_H_
 
@@ -40,11 +50,13 @@ enum mqtt_evt_type {
 	MQTT_EVT_SUBACK,
 	MQTT_EVT_UNSUBACK,
 	MQTT_EVT_PINGRESP,
+	MQTT_EVT_AUTH,       /* MQTT 5.0: the broker's AUTH */
 };
 
 enum mqtt_version {
 	MQTT_VERSION_3_1_0 = 3, /* refused by mqtt_connect: -EPROTONOSUPPORT */
 	MQTT_VERSION_3_1_1 = 4,
+	MQTT_VERSION_5_0 = 5,   /* needs CONFIG_MQTT_VERSION_5_0 */
 };
 
 enum mqtt_qos {
@@ -60,6 +72,72 @@ enum mqtt_conn_return_code {
 	MQTT_SERVER_UNAVAILABLE = 0x03,
 	MQTT_BAD_USER_NAME_OR_PASSWORD = 0x04,
 	MQTT_NOT_AUTHORIZED = 0x05,
+};
+
+/* MQTT 5.0 §3.2.2.2: CONNACK reason codes. */
+enum mqtt_connect_reason_code {
+	MQTT_CONNECT_SUCCESS = 0,
+	MQTT_CONNECT_UNSPECIFIED_ERROR = 128,
+	MQTT_CONNECT_MALFORMED_PACKET = 129,
+	MQTT_CONNECT_PROTOCOL_ERROR = 130,
+	MQTT_CONNECT_IMPL_SPECIFIC_ERROR = 131,
+	MQTT_CONNECT_UNSUPPORTED_PROTO_ERROR = 132,
+	MQTT_CONNECT_CLIENT_ID_NOT_VALID = 133,
+	MQTT_CONNECT_BAD_USERNAME_OR_PASS = 134,
+	MQTT_CONNECT_NOT_AUTHORIZED = 135,
+	MQTT_CONNECT_SERVER_UNAVAILABLE = 136,
+	MQTT_CONNECT_SERVER_BUSY = 137,
+	MQTT_CONNECT_BANNED = 138,
+	MQTT_CONNECT_BAD_AUTH_METHOD = 140,
+	MQTT_CONNECT_TOPIC_NAME_INVALID = 144,
+	MQTT_CONNECT_PACKET_TOO_LARGE = 149,
+	MQTT_CONNECT_QUOTA_EXCEEDED = 151,
+	MQTT_CONNECT_PAYLOAD_FORMAT_INVALID = 153,
+	MQTT_CONNECT_RETAIN_NOT_SUPPORTED = 154,
+	MQTT_CONNECT_QOS_NOT_SUPPORTED = 155,
+	MQTT_CONNECT_USE_ANOTHER_SERVER = 156,
+	MQTT_CONNECT_SERVER_MOVED = 157,
+	MQTT_CONNECT_CONNECTION_RATE_EXCEEDED = 159,
+};
+
+/* MQTT 5.0 §3.14.2.1: DISCONNECT reason codes. */
+enum mqtt_disconnect_reason {
+	MQTT_DISCONNECT_NORMAL = 0,
+	MQTT_DISCONNECT_WITH_WILL_MSG = 4,
+	MQTT_DISCONNECT_UNSPECIFIED_ERROR = 128,
+	MQTT_DISCONNECT_MALFORMED_PACKET = 129,
+	MQTT_DISCONNECT_PROTOCOL_ERROR = 130,
+	MQTT_DISCONNECT_IMPL_SPECIFIC_ERROR = 131,
+	MQTT_DISCONNECT_NOT_AUTHORIZED = 135,
+	MQTT_DISCONNECT_SERVER_BUSY = 137,
+	MQTT_DISCONNECT_SERVER_SHUTTING_DOWN = 139,
+	MQTT_DISCONNECT_KEEP_ALIVE_TIMEOUT = 141,
+	MQTT_DISCONNECT_SESSION_TAKE_OVER = 142,
+	MQTT_DISCONNECT_TOPIC_FILTER_INVALID = 143,
+	MQTT_DISCONNECT_TOPIC_NAME_INVALID = 144,
+	MQTT_DISCONNECT_RECV_MAX_EXCEEDED = 147,
+	MQTT_DISCONNECT_TOPIC_ALIAS_INVALID = 148,
+	MQTT_DISCONNECT_PACKET_TOO_LARGE = 149,
+	MQTT_DISCONNECT_MESSAGE_RATE_TOO_HIGH = 150,
+	MQTT_DISCONNECT_QUOTA_EXCEEDED = 151,
+	MQTT_DISCONNECT_ADMIN_ACTION = 152,
+	MQTT_DISCONNECT_PAYLOAD_FORMAT_INVALID = 153,
+	MQTT_DISCONNECT_RETAIN_NOT_SUPPORTED = 154,
+	MQTT_DISCONNECT_QOS_NOT_SUPPORTED = 155,
+	MQTT_DISCONNECT_USE_ANOTHER_SERVER = 156,
+	MQTT_DISCONNECT_SERVER_MOVED = 157,
+	MQTT_DISCONNECT_SHARED_SUB_NOT_SUPPORTED = 158,
+	MQTT_DISCONNECT_CONNECTION_RATE_EXCEEDED = 159,
+	MQTT_DISCONNECT_MAX_CONNECT_TIME = 160,
+	MQTT_DISCONNECT_SUB_ID_NOT_SUPPORTED = 161,
+	MQTT_DISCONNECT_WILDCARD_SUB_NOT_SUPPORTED = 162,
+};
+
+/* MQTT 5.0 §3.15.2.1: AUTH reason codes. */
+enum mqtt_auth_reason {
+	MQTT_AUTH_SUCCESS = 0,
+	MQTT_AUTH_CONTINUE_AUTHENTICATION = 24,
+	MQTT_AUTH_RE_AUTHENTICATE = 25,
 };
 
 enum mqtt_suback_return_code {
@@ -86,6 +164,23 @@ struct mqtt_topic {
 	uint8_t qos;
 };
 
+struct mqtt_utf8_pair {
+	struct mqtt_utf8 name;
+	struct mqtt_utf8 value;
+};
+
+#if defined(CONFIG_MQTT_VERSION_5_0)
+/* The properties every acknowledgement may carry (MQTT 5.0 §3.4.2.2 and alike). */
+struct mqtt_common_ack_properties {
+	struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+	struct mqtt_utf8 reason_string;
+	struct {
+		bool has_reason_string;
+		bool has_user_prop;
+	} rx;                      /* which were in the packet received */
+};
+#endif
+
 struct mqtt_publish_message {
 	struct mqtt_topic topic;
 	struct mqtt_binstr payload; /* received: data NULL, len the payload's length */
@@ -93,32 +188,92 @@ struct mqtt_publish_message {
 
 struct mqtt_connack_param {
 	uint8_t session_present_flag;
-	enum mqtt_conn_return_code return_code;
+	/* 3.1.1: enum mqtt_conn_return_code; 5.0: enum mqtt_connect_reason_code */
+	uint8_t return_code;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 assigned_client_id;
+		struct mqtt_utf8 reason_string;
+		struct mqtt_utf8 response_information;
+		struct mqtt_utf8 server_reference;
+		struct mqtt_utf8 auth_method;
+		struct mqtt_binstr auth_data;
+		uint32_t session_expiry_interval;
+		uint32_t maximum_packet_size;
+		uint16_t receive_maximum;
+		uint16_t topic_alias_maximum;
+		uint16_t server_keep_alive;
+		uint8_t maximum_qos;
+		uint8_t retain_available;
+		uint8_t wildcard_sub_available;
+		uint8_t subscription_ids_available;
+		uint8_t shared_sub_available;
+		struct {
+			bool has_session_expiry_interval;
+			bool has_receive_maximum;
+			bool has_maximum_qos;
+			bool has_retain_available;
+			bool has_maximum_packet_size;
+			bool has_assigned_client_id;
+			bool has_topic_alias_maximum;
+			bool has_reason_string;
+			bool has_user_prop;
+			bool has_wildcard_sub_available;
+			bool has_subscription_ids_available;
+			bool has_shared_sub_available;
+			bool has_server_keep_alive;
+			bool has_response_information;
+			bool has_server_reference;
+			bool has_auth_method;
+			bool has_auth_data;
+		} rx;
+	} prop;
+#endif
 };
+
+/* PUBACK, PUBREC, PUBREL and PUBCOMP: the identifier first in each (5.0: the reason
+ * code and properties follow). */
+#if defined(CONFIG_MQTT_VERSION_5_0)
+#define Z_MQTT_ACK_V5 uint8_t reason_code; struct mqtt_common_ack_properties prop;
+#else
+#define Z_MQTT_ACK_V5
+#endif
 
 struct mqtt_puback_param {
 	uint16_t message_id;
+	Z_MQTT_ACK_V5
 };
 
 struct mqtt_pubrec_param {
 	uint16_t message_id;
+	Z_MQTT_ACK_V5
 };
 
 struct mqtt_pubrel_param {
 	uint16_t message_id;
+	Z_MQTT_ACK_V5
 };
 
 struct mqtt_pubcomp_param {
 	uint16_t message_id;
+	Z_MQTT_ACK_V5
 };
 
 struct mqtt_suback_param {
 	uint16_t message_id;
-	struct mqtt_binstr return_codes; /* in rx_buf */
+	struct mqtt_binstr return_codes; /* in rx_buf; 5.0: reason codes */
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_common_ack_properties prop;
+#endif
 };
 
 struct mqtt_unsuback_param {
 	uint16_t message_id;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_binstr reason_codes; /* in rx_buf */
+	struct mqtt_common_ack_properties prop;
+#endif
 };
 
 struct mqtt_publish_param {
@@ -126,13 +281,84 @@ struct mqtt_publish_param {
 	uint16_t message_id;
 	uint8_t dup_flag : 1;
 	uint8_t retain_flag : 1;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 response_topic;
+		struct mqtt_binstr correlation_data;
+		struct mqtt_utf8 content_type;
+		/* received only: a client does not send them */
+		uint32_t subscription_identifier[CONFIG_MQTT_SUBSCRIPTION_ID_PROPERTIES_MAX];
+		uint32_t message_expiry_interval;
+		/* sent: set with the topic to set an alias up, with an empty topic to use it
+		 * (at most the broker's Topic Alias Maximum, and 16); received: the alias the broker
+		 * used, the topic already resolved */
+		uint16_t topic_alias;
+		uint8_t payload_format_indicator;
+		struct {
+			bool has_payload_format_indicator;
+			bool has_message_expiry_interval;
+			bool has_topic_alias;
+			bool has_response_topic;
+			bool has_correlation_data;
+			bool has_user_prop;
+			bool has_subscription_identifier;
+			bool has_content_type;
+		} rx;
+	} prop;
+#endif
 };
 
 struct mqtt_subscription_list {
 	struct mqtt_topic *list;
 	uint16_t list_count;
 	uint16_t message_id;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		uint32_t subscription_identifier; /* 0: none; not sent with UNSUBSCRIBE */
+	} prop;
+#endif
 };
+
+/* mqtt_disconnect's optional parameter; 5.0 also the broker's DISCONNECT event. */
+struct mqtt_disconnect_param {
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	enum mqtt_disconnect_reason reason_code;
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 reason_string;
+		struct mqtt_utf8 server_reference;
+		uint32_t session_expiry_interval;
+		struct {
+			bool has_session_expiry_interval;
+			bool has_reason_string;
+			bool has_user_prop;
+			bool has_server_reference;
+		} rx;
+	} prop;
+#else
+	uint8_t unused; /* 3.1.1's DISCONNECT carries nothing */
+#endif
+};
+
+#if defined(CONFIG_MQTT_VERSION_5_0)
+struct mqtt_auth_param {
+	enum mqtt_auth_reason reason_code;
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 auth_method;
+		struct mqtt_binstr auth_data;
+		struct mqtt_utf8 reason_string;
+		struct {
+			bool has_auth_method;
+			bool has_auth_data;
+			bool has_reason_string;
+			bool has_user_prop;
+		} rx;
+	} prop;
+};
+#endif
 
 union mqtt_evt_param {
 	struct mqtt_connack_param connack;
@@ -143,6 +369,10 @@ union mqtt_evt_param {
 	struct mqtt_pubcomp_param pubcomp;
 	struct mqtt_suback_param suback;
 	struct mqtt_unsuback_param unsuback;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct mqtt_disconnect_param disconnect;
+	struct mqtt_auth_param auth;
+#endif
 };
 
 struct mqtt_evt {
@@ -206,6 +436,17 @@ struct mqtt_client {
 	const void *broker;         /* a struct sockaddr_in or sockaddr_in6 */
 	struct mqtt_utf8 *user_name;
 	struct mqtt_utf8 *password;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 content_type;
+		struct mqtt_utf8 response_topic;
+		struct mqtt_binstr correlation_data;
+		uint32_t will_delay_interval;
+		uint32_t message_expiry_interval;
+		uint8_t payload_format_indicator;
+	} will_prop;
+#endif
 	struct mqtt_topic *will_topic;
 	struct mqtt_utf8 *will_message;
 	mqtt_evt_cb_t evt_cb;
@@ -216,12 +457,36 @@ struct mqtt_client {
 	uint16_t keepalive;         /* seconds; CONFIG_MQTT_KEEPALIVE by mqtt_client_init */
 	uint8_t protocol_version;
 	int8_t unacked_ping;
+#if defined(CONFIG_MQTT_VERSION_5_0)
+	struct {
+		struct mqtt_utf8_pair user_prop[CONFIG_MQTT_USER_PROPERTIES_MAX];
+		struct mqtt_utf8 auth_method;
+		struct mqtt_binstr auth_data;
+		uint32_t session_expiry_interval;
+		uint32_t maximum_packet_size;
+		uint16_t receive_maximum;
+		bool request_response_info;
+		bool request_problem_info;
+	} prop;
+#endif
 	uint8_t will_retain : 1;
 	uint8_t clean_session : 1;
 	void *user_data;
 };
 
 /* The runtime's records for the kernel (z_levante_mqtt_* system calls). */
+
+/* One MQTT 5.0 property: an integer in value; a string or binary data in data and len;
+ * a user property's name in data and len, its value in data2 and len2. */
+struct z_levante_mqtt_prop {
+	uint32_t id;
+	uint32_t value;
+	const uint8_t *data;
+	uint32_t len;
+	const uint8_t *data2;
+	uint32_t len2;
+};
+
 struct z_levante_mqtt_connect {
 	const uint8_t *client_id;
 	uint32_t client_id_len;
@@ -237,6 +502,11 @@ struct z_levante_mqtt_connect {
 	uint32_t flags;           /* 1: will retain, 2: clean session */
 	uint32_t keepalive;
 	uint32_t protocol_version;
+	/* read for protocol version 5 only: */
+	const struct z_levante_mqtt_prop *props;
+	uint32_t prop_count;
+	const struct z_levante_mqtt_prop *will_props;
+	uint32_t will_prop_count;
 };
 
 struct z_levante_mqtt_message {
@@ -247,6 +517,10 @@ struct z_levante_mqtt_message {
 	uint32_t topic_count;
 	const uint8_t *payload;
 	uint32_t payload_len;
+	/* read for an MQTT 5.0 session only: */
+	uint32_t reason_code;
+	const struct z_levante_mqtt_prop *props;
+	uint32_t prop_count;
 };
 
 struct z_levante_mqtt_event {
@@ -257,6 +531,12 @@ struct z_levante_mqtt_event {
 	uint32_t flags;           /* 1: retain, 2: dup, 4: session present */
 	uint32_t data_len;        /* bytes written to rx_buf: a topic or SUBACK codes */
 	uint32_t payload_len;
+	/* an MQTT 5.0 session's: written by the kernel */
+	uint32_t reason_code;
+	uint32_t prop_count;
+	/* given by the runtime: where the event's properties go, and how many fit */
+	struct z_levante_mqtt_prop *props;
+	uint32_t prop_capacity;
 };
 
 void mqtt_client_init(struct mqtt_client *client);
@@ -272,7 +552,16 @@ int mqtt_publish_qos2_complete(struct mqtt_client *client,
 int mqtt_subscribe(struct mqtt_client *client, const struct mqtt_subscription_list *param);
 int mqtt_unsubscribe(struct mqtt_client *client, const struct mqtt_subscription_list *param);
 int mqtt_ping(struct mqtt_client *client);
-int mqtt_disconnect(struct mqtt_client *client);
+int (mqtt_disconnect)(struct mqtt_client *client, const struct mqtt_disconnect_param *param);
+/* Zephyr before 4.2 took the client alone: both forms compile. */
+#define Z_MQTT_DISCONNECT_FORM(_1, _2, form, ...) form
+#define Z_MQTT_DISCONNECT_CLIENT_ONLY(client) (mqtt_disconnect)((client), NULL)
+#define mqtt_disconnect(...)                                                               \
+	Z_MQTT_DISCONNECT_FORM(__VA_ARGS__, (mqtt_disconnect),                             \
+			       Z_MQTT_DISCONNECT_CLIENT_ONLY)(__VA_ARGS__)
+#if defined(CONFIG_MQTT_VERSION_5_0)
+int mqtt_auth(struct mqtt_client *client, const struct mqtt_auth_param *param);
+#endif
 int mqtt_abort(struct mqtt_client *client);
 int mqtt_live(struct mqtt_client *client);
 int mqtt_keepalive_time_left(const struct mqtt_client *client);

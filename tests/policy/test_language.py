@@ -87,6 +87,27 @@ def test_a_mistake_is_one_line_with_its_line(text: str, message: str) -> None:
     assert errors(text)[0] == message
 
 
+@pytest.mark.parametrize("pattern", [
+    "^((a+))+$",  # the repeated repetition one group further in
+    "^(a|a)+$",  # a repeated choice whose branches match the same text
+    "^(a|aa)+$",
+    "^(.*a){12}$",  # a fixed count of a repetition backtracks as much
+    "^(?:[a-z]*/?)*$",
+])
+def test_a_pattern_that_can_backtrack_exponentially_is_refused_whatever_its_shape(
+        pattern: str) -> None:
+    """Each of these, accepted, stalls the kernel for seconds on a 30-character topic."""
+    text = f'grant service mqtt.publish when topic ~ "{pattern}"'
+    assert errors(text) == [f"p.lvp:1: error: regular expression {pattern!r} repeats a "
+                            "repetition (it could backtrack without end on hostile text)"]
+
+
+@pytest.mark.parametrize("pattern", ["^door/", "^[a-z]+/(temp|hum)$", "^a{2,3}(bc)?d*$",
+                                     "(ab){3}", "."])
+def test_a_pattern_that_repeats_no_repetition_or_choice_is_accepted(pattern: str) -> None:
+    assert errors(f'grant service mqtt.publish when topic ~ "{pattern}"') == []
+
+
 def test_a_syntax_error_names_the_line_and_what_was_found() -> None:
     with pytest.raises(PolicyError) as raised:
         compile_policy("default deny\ngrant sycall k_sem_give\n", "p.lvp")

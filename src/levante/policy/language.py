@@ -9,6 +9,8 @@ things up.  The compiled form is JSON-able: `levante build` writes it next to th
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parser  # type: ignore[import-not-found]
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -25,9 +27,11 @@ FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never
 DEFAULT_AUDIT_BUFFER = 64
 _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 
-# A group holding a repetition, itself repeated ("(a+)+", "(x*y)*", "(a|b+){2,}"): the
-# shape of regular expressions whose matching time can explode (conservative).
-_NESTED_REPETITION = re.compile(r"\([^()]*(?:[+*]|\{\d*,\d*\})[^()]*\)(?:[+*]|\{\d*,)")
+# What a repeat (other than "?") may not hold, at any depth: another repeat ("(a+)+",
+# "((a+))+", "(.*a){12}") or a choice ("(a|aa)+"): the shapes whose backtracking can
+# grow exponentially with the text (conservative: "(ab|cd)+" is refused too).  The shape
+# is re's own parse of the pattern (private modules, without type stubs).
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 Compiled = dict[str, Any]
 Expression = list[Any]
@@ -436,12 +440,37 @@ class _Compiler:
             re.compile(pattern)
         except re.error as error:
             self.error(node, f"bad regular expression {pattern!r}: {error}")
-        if _NESTED_REPETITION.search(pattern):
-            # The text matched is the peer's or the thread's: a pattern that can
-            # backtrack exponentially would let them stall the kernel.
-            self.error(node, f"regular expression {pattern!r} repeats a repetition "
-                             "(it could backtrack without end on hostile text)")
+        else:
+            if _repeats_a_repetition(sre_parser.parse(pattern)):
+                # The text matched is the peer's or the thread's: a pattern that can
+                # backtrack exponentially would let them stall the kernel.
+                self.error(node, f"regular expression {pattern!r} repeats a repetition "
+                                 "(it could backtrack without end on hostile text)")
         return ["matches", pattern, self.expression(children[0], fields)]
+
+
+def _repeats_a_repetition(pattern: Any, inside_repeat: bool = False) -> bool:
+    """Whether a parsed pattern (re's own parse) repeats a repetition or a choice."""
+    for operator, argument in pattern:
+        if operator in _REPEATS:
+            if inside_repeat and argument[1] > 1:
+                return True
+            if _repeats_a_repetition(argument[2], inside_repeat or argument[1] > 1):
+                return True
+        elif operator is sre_constants.BRANCH:
+            if inside_repeat or any(_repeats_a_repetition(branch, False)
+                                    for branch in argument[1]):
+                return True
+        elif any(_repeats_a_repetition(part, inside_repeat) for part in _subpatterns(argument)):
+            return True
+    return False
+
+
+def _subpatterns(argument: Any) -> list[Any]:
+    """The nested patterns of one parsed item (a group's, a look-around's, a
+    conditional's), whatever tuple shape the item has."""
+    parts = argument if isinstance(argument, tuple | list) else (argument,)
+    return [part for part in parts if isinstance(part, sre_parser.SubPattern)]
 
 
 def compile_findings(text: str, source: str) -> tuple[Compiled, list[Finding]]:

@@ -156,3 +156,33 @@ def test_any_text_compiles_or_is_refused_in_one_line(words: list[str]) -> None:
 ])
 def test_integrity_mistakes(text: str, message: str) -> None:
     assert errors(text)[0] == message
+
+
+@pytest.mark.parametrize("condition", [
+    "not " * 500 + 'thread == "main"',
+    "1 " + "+ 1 " * 400 + "== 401",
+    " and ".join(['thread == "main"'] * 400),
+])
+def test_an_expression_nested_too_deep_is_one_error_not_a_crash(condition: str) -> None:
+    """Hundreds of levels compiled, the engine recursed as deep for every event (and
+    raised inside the kernel); deeper, the compiler raised RecursionError."""
+    assert errors(f"grant syscall k_yield when {condition}") == [
+        "p.lvp:1: error: an expression nested more than 64 levels deep"]
+
+
+def test_an_expression_at_the_depth_limit_compiles_and_evaluates() -> None:
+    condition = "1 " + "+ 1 " * 62 + "== 63"
+    engine = PolicyEngine(compile_policy(f"grant syscall k_yield when {condition}", "p.lvp"))
+    assert engine.decide("syscall k_yield", "main", {"thread": "main"}).granted
+
+
+@pytest.mark.parametrize("text", [
+    "grant syscall k_yield when 1 == " + "9" * 5000,  # past Python's digit limit
+    "audit buffer " + "9" * 30,
+    "audit buffer 0x" + "f" * 17,
+])
+def test_a_huge_integer_is_one_error_not_a_crash(text: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        PolicyEngine(compile_policy(text, "p.lvp"))
+    assert str(raised.value).startswith("p.lvp:1: error: ")
+    assert "\n" not in str(raised.value)

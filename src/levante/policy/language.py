@@ -25,6 +25,10 @@ from levante.policy.events import event_key, known_fields, unknown_event
 
 FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never misread
 DEFAULT_AUDIT_BUFFER = 64
+AUDIT_BUFFER_MAX = 1 << 20  # records
+# The engine evaluates a condition by recursion, inside the kernel's own call: its depth
+# is bounded here, where a policy too deep is one error, not a RecursionError later.
+MAX_EXPRESSION_DEPTH = 64
 _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 
 # What a repeat (other than "?") may not hold, at any depth: another repeat ("(a+)+",
@@ -104,6 +108,7 @@ class _Compiler:
     def __init__(self) -> None:
         self.names = _Names()
         self.findings: list[Finding] = []
+        self.depth = 0  # of the expression being compiled
         self.compiled: Compiled = {
             "version": FORMAT_VERSION, "default": "deny", "audit": "denials",
             "audit_buffer": DEFAULT_AUDIT_BUFFER, "flows": {}, "sets": {}, "maps": {},
@@ -130,9 +135,9 @@ class _Compiler:
 
     def buffer_stmt(self, node: Tree[Token]) -> None:
         size = int(str(node.children[0]), 0)
-        if size < 1:
-            self.error(node, "the audit buffer holds at least one record")
-        self.compiled["audit_buffer"] = max(1, size)
+        if not 1 <= size <= AUDIT_BUFFER_MAX:
+            self.error(node, f"the audit buffer holds 1 to {AUDIT_BUFFER_MAX} records")
+        self.compiled["audit_buffer"] = min(max(1, size), AUDIT_BUFFER_MAX)
 
     def _declare(self, node: Tree[Token], name: str) -> bool:
         taken = (self.names.domains, self.names.sets, self.names.maps, self.names.flows,
@@ -392,6 +397,19 @@ class _Compiler:
     def expression(self, node: Tree[Token] | Token | None,
                    fields: frozenset[str] | None) -> Expression:
         assert isinstance(node, Tree)
+        if self.depth == MAX_EXPRESSION_DEPTH:
+            message = f"an expression nested more than {MAX_EXPRESSION_DEPTH} levels deep"
+            if Finding(_line(node), "error", message) not in self.findings:
+                self.error(node, message)
+            return ["const", False]
+        self.depth += 1
+        try:
+            return self._expression(node, fields)
+        finally:
+            self.depth -= 1
+
+    def _expression(self, node: Tree[Token],
+                    fields: frozenset[str] | None) -> Expression:
         kind = node.data
         children = node.children
         if kind in ("int_", "negative", "string", "true", "false"):

@@ -153,3 +153,29 @@ def test_the_slot_table_fills_empties_and_fills_again() -> None:
     expected = [*range(3, 3 + EVENTFD_MAX), -ERRNO["ENOMEM"]]
     assert rounds == [expected, expected]
     assert system.kernel.sockets.eventfds == {}
+
+
+def test_a_read_into_a_buffer_straddling_the_partition_end_faults_only_its_thread() -> None:
+    """The user thread's 8-byte destination starts 4 bytes before its stack ends: it
+    oopses, the counter keeps its value and main reads it whole."""
+    system, slot = _system()
+    out = {}
+
+    def user(_: Args) -> Script:
+        thread = system.thread_named("user")
+        yield call("z_levante_eventfd_read", 3, thread.stack_start + thread.stack_size - 4, 8)
+
+    def main(_: Args) -> Script:
+        yield call("z_levante_eventfd", 9, 0)
+        yield call("k_object_access_grant", slot, system.thread_named("user").address)
+        yield call("k_sleep", 2)
+        value = system.ram(8)
+        out["read"] = yield call("z_levante_eventfd_read", 3, value, 8)
+        out["value"] = _value(system, value)
+
+    system.thread("user", user, 5, options=K_USER)
+    system.main(main)
+    system.run(until=500_000)
+    assert out == {"read": 8, "value": 9}
+    assert [(event["thread"], event["reason"]) for event in system.events("fault")] == [
+        ("user", "K_ERR_KERNEL_OOPS")]

@@ -51,10 +51,13 @@ CALLS = st.lists(st.tuples(st.sampled_from(FUZZED), st.lists(VALUES, min_size=6,
                  min_size=1, max_size=14)
 
 
-def _fuzzer(calls: list[tuple[int, list[Any]]], values: dict[str, int]) -> ScriptFactory:
+def _fuzzer(calls: list[tuple[int, list[Any]]], values: dict[str, int],
+            prefix: str = "") -> ScriptFactory:
+    """A script making `calls`; a symbol is looked up as `prefix` + its name first."""
     def script(_: Args) -> Script:
         for number, registers in calls:  # raw: all six registers, as a thread could
-            yield call(number, *[values[v] if isinstance(v, str) else v for v in registers])
+            yield call(number, *[values.get(prefix + v, values[v]) if isinstance(v, str)
+                                 else v for v in registers])
             yield run(50)
 
     return script
@@ -69,7 +72,8 @@ def test_random_eventfd_resolver_and_coap_calls(
     system.fatal_handler(returning_fatal_handler)
     values: dict[str, int] = {}
     user = system.thread("user", _fuzzer(user_calls, values), 5, options=K_USER)
-    system.thread("supervisor", _fuzzer(sv_calls, values), 6)
+    # A supervisor may write kernel memory: its "kernel_ram" is memory of its own.
+    system.thread("supervisor", _fuzzer(sv_calls, values, "sv_"), 6)
 
     def main(_: Args) -> Script:
         yield call("z_levante_eventfd", 1, 0)  # descriptor 3, granted to the user thread
@@ -95,7 +99,7 @@ def test_random_eventfd_resolver_and_coap_calls(
     system.cpu.write_memory(kernel_ram, b"J" * 64)
     values.update(own=system.thread_named("user").stack_start + 64, kernel_ram=kernel_ram,
                   other_stack=system.thread_named("supervisor").stack_start + 64,
-                  slot=slots)
+                  slot=slots, sv_kernel_ram=system.ram(64))
     with validation_checked(system) as validated:
         end = kernel.run(until=2_000_000)
     assert end in (RunEnd.IDLE, RunEnd.TIME_LIMIT)

@@ -186,3 +186,22 @@ def test_a_huge_integer_is_one_error_not_a_crash(text: str) -> None:
         PolicyEngine(compile_policy(text, "p.lvp"))
     assert str(raised.value).startswith("p.lvp:1: error: ")
     assert "\n" not in str(raised.value)
+
+
+def test_a_pattern_with_more_than_two_variable_repetitions_is_refused() -> None:
+    """"a*a*a*b" passed the nesting check and searched 1,024 characters for 94 s: the
+    time grows as the text's length to the power of the repetitions plus one."""
+    assert errors('grant service mqtt.publish when topic ~ "a*a*a*b"') == [
+        "p.lvp:1: error: regular expression 'a*a*a*b' has more than 2 variable "
+        "repetitions (its matching time grows as a power of the text's length)"]
+
+
+def test_a_regular_expression_sees_at_most_256_characters_and_longer_text_is_undefined() -> None:
+    """"a.*b" searched a 64 KiB topic for 10 s: longer text makes the condition
+    undefined, which refuses (a deny matches, a grant grants nothing)."""
+    engine = PolicyEngine(compile_policy(
+        'default allow\ndeny service mqtt.publish when topic ~ "a.*b"\n', "p.lvp"))
+    fields = {"thread": "main", "peer": "broker"}
+    assert engine.decide("service mqtt.publish", "main", {**fields, "topic": "a" * 256}).granted
+    assert not engine.decide("service mqtt.publish", "main",
+                             {**fields, "topic": "a" * 257}).granted

@@ -36,6 +36,10 @@ _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 # grow exponentially with the text (conservative: "(ab|cd)+" is refused too).  The shape
 # is re's own parse of the pattern (private modules, without type stubs).
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+# Side by side, variable repetitions cost a power of the text's length ("a*a*a*b" takes
+# n**4 steps); with two at most, and the text bounded (predicates.MATCH_TEXT_MAX), a
+# match takes milliseconds.
+MAX_VARIABLE_REPEATS = 2
 
 Compiled = dict[str, Any]
 Expression = list[Any]
@@ -459,11 +463,16 @@ class _Compiler:
         except re.error as error:
             self.error(node, f"bad regular expression {pattern!r}: {error}")
         else:
-            if _repeats_a_repetition(sre_parser.parse(pattern)):
+            parsed = sre_parser.parse(pattern)
+            if _repeats_a_repetition(parsed):
                 # The text matched is the peer's or the thread's: a pattern that can
                 # backtrack exponentially would let them stall the kernel.
                 self.error(node, f"regular expression {pattern!r} repeats a repetition "
                                  "(it could backtrack without end on hostile text)")
+            elif _variable_repeats(parsed) > MAX_VARIABLE_REPEATS:
+                self.error(node, f"regular expression {pattern!r} has more than "
+                                 f"{MAX_VARIABLE_REPEATS} variable repetitions (its matching "
+                                 "time grows as a power of the text's length)")
         return ["matches", pattern, self.expression(children[0], fields)]
 
 
@@ -482,6 +491,20 @@ def _repeats_a_repetition(pattern: Any, inside_repeat: bool = False) -> bool:
         elif any(_repeats_a_repetition(part, inside_repeat) for part in _subpatterns(argument)):
             return True
     return False
+
+
+def _variable_repeats(pattern: Any) -> int:
+    """How many repeats of a parsed pattern match a variable number (more than one) of
+    times ("?" only doubles the ways to try, whatever the text's length)."""
+    count = 0
+    for operator, argument in pattern:
+        if operator in _REPEATS:
+            count += (argument[1] > max(argument[0], 1)) + _variable_repeats(argument[2])
+        elif operator is sre_constants.BRANCH:
+            count += sum(_variable_repeats(branch) for branch in argument[1])
+        else:
+            count += sum(_variable_repeats(part) for part in _subpatterns(argument))
+    return count
 
 
 def _subpatterns(argument: Any) -> list[Any]:

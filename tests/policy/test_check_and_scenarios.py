@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import levante
 from levante.policy.check import check_policy
-from levante.policy.language import compile_policy
+from levante.policy.language import PolicyError, compile_policy
 from levante.policy.scenario import parse_scenarios, run_scenarios
 
 FLOW = """domain control = { "ctl" }
@@ -134,3 +136,12 @@ def test_the_target_tests_policy_checks_clean_and_meets_its_scenarios() -> None:
     assert tested.returncode == 0, tested.stdout
     assert tested.stdout.splitlines()[-1] == \
         "levante: 2 scenario(s), 10 step(s): 10 as expected, 0 not"
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "[" * 3000 + "]" * 3000])
+def test_a_huge_or_deep_scenario_value_is_one_error_not_a_crash(value: str) -> None:
+    """They raised ValueError (past Python's digit limit) and RecursionError."""
+    text = f'scenario "s"\n  syscall k_yield from "main" {{ a: {value} }} -> grant\n'
+    with pytest.raises(PolicyError) as raised:
+        parse_scenarios(text, "s.lvs")
+    assert str(raised.value).startswith("s.lvs:2: error: ")

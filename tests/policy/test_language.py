@@ -87,6 +87,27 @@ def test_a_mistake_is_one_line_with_its_line(text: str, message: str) -> None:
     assert errors(text)[0] == message
 
 
+@pytest.mark.parametrize("pattern", [
+    "^((a+))+$",  # the repeated repetition one group further in
+    "^(a|a)+$",  # a repeated choice whose branches match the same text
+    "^(a|aa)+$",
+    "^(.*a){12}$",  # a fixed count of a repetition backtracks as much
+    "^(?:[a-z]*/?)*$",
+])
+def test_a_pattern_that_can_backtrack_exponentially_is_refused_whatever_its_shape(
+        pattern: str) -> None:
+    """Each of these, accepted, stalls the kernel for seconds on a 30-character topic."""
+    text = f'grant service mqtt.publish when topic ~ "{pattern}"'
+    assert errors(text) == [f"p.lvp:1: error: regular expression {pattern!r} repeats a "
+                            "repetition (it could backtrack without end on hostile text)"]
+
+
+@pytest.mark.parametrize("pattern", ["^door/", "^[a-z]+/(temp|hum)$", "^a{2,3}(bc)?d*$",
+                                     "(ab){3}", "."])
+def test_a_pattern_that_repeats_no_repetition_or_choice_is_accepted(pattern: str) -> None:
+    assert errors(f'grant service mqtt.publish when topic ~ "{pattern}"') == []
+
+
 def test_a_syntax_error_names_the_line_and_what_was_found() -> None:
     with pytest.raises(PolicyError) as raised:
         compile_policy("default deny\ngrant sycall k_sem_give\n", "p.lvp")
@@ -135,3 +156,52 @@ def test_any_text_compiles_or_is_refused_in_one_line(words: list[str]) -> None:
 ])
 def test_integrity_mistakes(text: str, message: str) -> None:
     assert errors(text)[0] == message
+
+
+@pytest.mark.parametrize("condition", [
+    "not " * 500 + 'thread == "main"',
+    "1 " + "+ 1 " * 400 + "== 401",
+    " and ".join(['thread == "main"'] * 400),
+])
+def test_an_expression_nested_too_deep_is_one_error_not_a_crash(condition: str) -> None:
+    """Hundreds of levels compiled, the engine recursed as deep for every event (and
+    raised inside the kernel); deeper, the compiler raised RecursionError."""
+    assert errors(f"grant syscall k_yield when {condition}") == [
+        "p.lvp:1: error: an expression nested more than 64 levels deep"]
+
+
+def test_an_expression_at_the_depth_limit_compiles_and_evaluates() -> None:
+    condition = "1 " + "+ 1 " * 62 + "== 63"
+    engine = PolicyEngine(compile_policy(f"grant syscall k_yield when {condition}", "p.lvp"))
+    assert engine.decide("syscall k_yield", "main", {"thread": "main"}).granted
+
+
+@pytest.mark.parametrize("text", [
+    "grant syscall k_yield when 1 == " + "9" * 5000,  # past Python's digit limit
+    "audit buffer " + "9" * 30,
+    "audit buffer 0x" + "f" * 17,
+])
+def test_a_huge_integer_is_one_error_not_a_crash(text: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        PolicyEngine(compile_policy(text, "p.lvp"))
+    assert str(raised.value).startswith("p.lvp:1: error: ")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_pattern_with_more_than_two_variable_repetitions_is_refused() -> None:
+    """"a*a*a*b" passed the nesting check and searched 1,024 characters for 94 s: the
+    time grows as the text's length to the power of the repetitions plus one."""
+    assert errors('grant service mqtt.publish when topic ~ "a*a*a*b"') == [
+        "p.lvp:1: error: regular expression 'a*a*a*b' has more than 2 variable "
+        "repetitions (its matching time grows as a power of the text's length)"]
+
+
+def test_a_regular_expression_sees_at_most_256_characters_and_longer_text_is_undefined() -> None:
+    """"a.*b" searched a 64 KiB topic for 10 s: longer text makes the condition
+    undefined, which refuses (a deny matches, a grant grants nothing)."""
+    engine = PolicyEngine(compile_policy(
+        'default allow\ndeny service mqtt.publish when topic ~ "a.*b"\n', "p.lvp"))
+    fields = {"thread": "main", "peer": "broker"}
+    assert engine.decide("service mqtt.publish", "main", {**fields, "topic": "a" * 256}).granted
+    assert not engine.decide("service mqtt.publish", "main",
+                             {**fields, "topic": "a" * 257}).granted

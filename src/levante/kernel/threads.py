@@ -10,6 +10,7 @@ from levante.kernel.blocking import Blocking
 from levante.kernel.fatal import Oops
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND
+from levante.kernel.objects.socket_poll import SocketPollWait
 from levante.kernel.thread import Thread, ThreadState
 
 if TYPE_CHECKING:
@@ -224,6 +225,10 @@ class ThreadLifecycle(Blocking):
     def abort_thread(self, thread: Thread) -> None:
         if not thread.is_alive():
             return
+        if isinstance(thread.wait_data, SocketPollWait):
+            # Its zsock_poll never returns: the sockets it polls forget it now, not at
+            # their next change (a quiet one would keep every aborted poller's wait).
+            thread.wait_data.unregister()
         self._stop_waiting(thread)
         self.timeouts.cancel(thread.timeout)
         thread.timeout = None

@@ -9,6 +9,8 @@ things up.  The compiled form is JSON-able: `levante build` writes it next to th
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parser  # type: ignore[import-not-found]
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,11 +25,21 @@ from levante.policy.events import event_key, known_fields, unknown_event
 
 FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never misread
 DEFAULT_AUDIT_BUFFER = 64
+AUDIT_BUFFER_MAX = 1 << 20  # records
+# The engine evaluates a condition by recursion, inside the kernel's own call: its depth
+# is bounded here, where a policy too deep is one error, not a RecursionError later.
+MAX_EXPRESSION_DEPTH = 64
 _UNIT_MICROSECONDS = {"us": 1, "ms": 1000, "s": 1_000_000}
 
-# A group holding a repetition, itself repeated ("(a+)+", "(x*y)*", "(a|b+){2,}"): the
-# shape of regular expressions whose matching time can explode (conservative).
-_NESTED_REPETITION = re.compile(r"\([^()]*(?:[+*]|\{\d*,\d*\})[^()]*\)(?:[+*]|\{\d*,)")
+# What a repeat (other than "?") may not hold, at any depth: another repeat ("(a+)+",
+# "((a+))+", "(.*a){12}") or a choice ("(a|aa)+"): the shapes whose backtracking can
+# grow exponentially with the text (conservative: "(ab|cd)+" is refused too).  The shape
+# is re's own parse of the pattern (private modules, without type stubs).
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+# Side by side, variable repetitions cost a power of the text's length ("a*a*a*b" takes
+# n**4 steps); with two at most, and the text bounded (predicates.MATCH_TEXT_MAX), a
+# match takes milliseconds.
+MAX_VARIABLE_REPEATS = 2
 
 Compiled = dict[str, Any]
 Expression = list[Any]
@@ -100,6 +112,7 @@ class _Compiler:
     def __init__(self) -> None:
         self.names = _Names()
         self.findings: list[Finding] = []
+        self.depth = 0  # of the expression being compiled
         self.compiled: Compiled = {
             "version": FORMAT_VERSION, "default": "deny", "audit": "denials",
             "audit_buffer": DEFAULT_AUDIT_BUFFER, "flows": {}, "sets": {}, "maps": {},
@@ -126,9 +139,9 @@ class _Compiler:
 
     def buffer_stmt(self, node: Tree[Token]) -> None:
         size = int(str(node.children[0]), 0)
-        if size < 1:
-            self.error(node, "the audit buffer holds at least one record")
-        self.compiled["audit_buffer"] = max(1, size)
+        if not 1 <= size <= AUDIT_BUFFER_MAX:
+            self.error(node, f"the audit buffer holds 1 to {AUDIT_BUFFER_MAX} records")
+        self.compiled["audit_buffer"] = min(max(1, size), AUDIT_BUFFER_MAX)
 
     def _declare(self, node: Tree[Token], name: str) -> bool:
         taken = (self.names.domains, self.names.sets, self.names.maps, self.names.flows,
@@ -388,6 +401,19 @@ class _Compiler:
     def expression(self, node: Tree[Token] | Token | None,
                    fields: frozenset[str] | None) -> Expression:
         assert isinstance(node, Tree)
+        if self.depth == MAX_EXPRESSION_DEPTH:
+            message = f"an expression nested more than {MAX_EXPRESSION_DEPTH} levels deep"
+            if Finding(_line(node), "error", message) not in self.findings:
+                self.error(node, message)
+            return ["const", False]
+        self.depth += 1
+        try:
+            return self._expression(node, fields)
+        finally:
+            self.depth -= 1
+
+    def _expression(self, node: Tree[Token],
+                    fields: frozenset[str] | None) -> Expression:
         kind = node.data
         children = node.children
         if kind in ("int_", "negative", "string", "true", "false"):
@@ -436,12 +462,56 @@ class _Compiler:
             re.compile(pattern)
         except re.error as error:
             self.error(node, f"bad regular expression {pattern!r}: {error}")
-        if _NESTED_REPETITION.search(pattern):
-            # The text matched is the peer's or the thread's: a pattern that can
-            # backtrack exponentially would let them stall the kernel.
-            self.error(node, f"regular expression {pattern!r} repeats a repetition "
-                             "(it could backtrack without end on hostile text)")
+        else:
+            parsed = sre_parser.parse(pattern)
+            if _repeats_a_repetition(parsed):
+                # The text matched is the peer's or the thread's: a pattern that can
+                # backtrack exponentially would let them stall the kernel.
+                self.error(node, f"regular expression {pattern!r} repeats a repetition "
+                                 "(it could backtrack without end on hostile text)")
+            elif _variable_repeats(parsed) > MAX_VARIABLE_REPEATS:
+                self.error(node, f"regular expression {pattern!r} has more than "
+                                 f"{MAX_VARIABLE_REPEATS} variable repetitions (its matching "
+                                 "time grows as a power of the text's length)")
         return ["matches", pattern, self.expression(children[0], fields)]
+
+
+def _repeats_a_repetition(pattern: Any, inside_repeat: bool = False) -> bool:
+    """Whether a parsed pattern (re's own parse) repeats a repetition or a choice."""
+    for operator, argument in pattern:
+        if operator in _REPEATS:
+            if inside_repeat and argument[1] > 1:
+                return True
+            if _repeats_a_repetition(argument[2], inside_repeat or argument[1] > 1):
+                return True
+        elif operator is sre_constants.BRANCH:
+            if inside_repeat or any(_repeats_a_repetition(branch, False)
+                                    for branch in argument[1]):
+                return True
+        elif any(_repeats_a_repetition(part, inside_repeat) for part in _subpatterns(argument)):
+            return True
+    return False
+
+
+def _variable_repeats(pattern: Any) -> int:
+    """How many repeats of a parsed pattern match a variable number (more than one) of
+    times ("?" only doubles the ways to try, whatever the text's length)."""
+    count = 0
+    for operator, argument in pattern:
+        if operator in _REPEATS:
+            count += (argument[1] > max(argument[0], 1)) + _variable_repeats(argument[2])
+        elif operator is sre_constants.BRANCH:
+            count += sum(_variable_repeats(branch) for branch in argument[1])
+        else:
+            count += sum(_variable_repeats(part) for part in _subpatterns(argument))
+    return count
+
+
+def _subpatterns(argument: Any) -> list[Any]:
+    """The nested patterns of one parsed item (a group's, a look-around's, a
+    conditional's), whatever tuple shape the item has."""
+    parts = argument if isinstance(argument, tuple | list) else (argument,)
+    return [part for part in parts if isinstance(part, sre_parser.SubPattern)]
 
 
 def compile_findings(text: str, source: str) -> tuple[Compiled, list[Finding]]:

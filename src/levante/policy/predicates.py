@@ -18,6 +18,9 @@ Predicate = Callable[[Fields], Any]
 SymbolOf = Callable[[object], str | None]  # a kernel object's C name, when static
 
 
+MATCH_TEXT_MAX = 256  # characters a regular expression is searched in
+
+
 class Undefined(Exception):
     """A condition that cannot be evaluated: a missing field, a type mismatch."""
 
@@ -148,6 +151,10 @@ def truth(value: Any) -> bool:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise Undefined("a regular expression on a value that is not text")
+    if len(value) > MATCH_TEXT_MAX:
+        # A search's time grows with a power of the length: a peer's 64 KiB topic would
+        # stall the kernel.  Undefined refuses (a deny holds, a grant grants nothing).
+        raise Undefined(f"a regular expression on text longer than {MATCH_TEXT_MAX}")
     return value
 
 

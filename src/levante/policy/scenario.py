@@ -43,14 +43,23 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True)
 
 
-def _value(node: Tree[Token] | Token | None) -> Any:
+class _TooDeep(Exception):
+    """A value nested past MAX_VALUE_DEPTH."""
+
+
+MAX_VALUE_DEPTH = 64  # objects and lists in one another: deeper is an error, not a crash
+
+
+def _value(node: Tree[Token] | Token | None, depth: int = 0) -> Any:
     assert isinstance(node, Tree)
     kind = node.data
+    if depth == MAX_VALUE_DEPTH:
+        raise _TooDeep
     if kind == "object":
-        return {str(member.children[0]): _value(member.children[1])
+        return {str(member.children[0]): _value(member.children[1], depth + 1)
                 for member in node.children if isinstance(member, Tree)}
     if kind == "list":
-        return [_value(item) for item in node.children if item is not None]
+        return [_value(item, depth + 1) for item in node.children if item is not None]
     if kind in ("true", "false"):
         return kind == "true"
     token = node.children[0]
@@ -88,7 +97,11 @@ def parse_scenarios(text: str, source: str) -> list[Scenario]:
             if problem is not None or "*" in event_name:
                 raise PolicyError(f"{source}:{step.meta.line}: error: "
                                   f"{problem or 'a step is one event, not a wildcard'}")
-            fields = _value(parts[3]) if len(parts) == 5 else {}
+            try:
+                fields = _value(parts[3]) if len(parts) == 5 else {}
+            except _TooDeep:
+                raise PolicyError(f"{source}:{step.meta.line}: error: a value nested more "
+                                  f"than {MAX_VALUE_DEPTH} levels deep") from None
             parsed.append(Step(step.meta.line, time_us, event_key(kind, event_name),
                                decode_string(thread), fields,
                                str(parts[-1])))

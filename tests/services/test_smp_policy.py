@@ -33,6 +33,7 @@ from levante.services.smp.results import Mgmt
 POLICY = """\
 default deny
 grant syscall *
+grant thread start
 flow updates {
     states closed, open
     initial closed

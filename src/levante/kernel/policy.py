@@ -44,3 +44,32 @@ class ThreadStartPolicy(Protocol):
 
     def judge_start(self, start: ThreadStartEvent) -> int | None:
         ...
+
+
+class AuditEntry(Protocol):
+    """One record of the policy's audit buffer: when, who, which event, the verdict
+    ("grant" or "deny") and the deciding rule's line (None for the default)."""
+
+    @property
+    def time_us(self) -> int: ...
+
+    @property
+    def thread(self) -> str: ...
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def verdict(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+
+class PolicyAudit(Protocol):
+    """The policy's bounded audit buffer, as a privileged thread reads it."""
+
+    def take_audit(self, limit: int) -> tuple[list[AuditEntry], int]:
+        """Remove and return up to `limit` of the oldest records, with the number of
+        records dropped (the buffer full) since the last take."""
+        ...

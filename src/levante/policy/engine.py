@@ -330,6 +330,13 @@ class PolicyEngine:
     def _flow_state(self, step: FlowStep, fields: Fields) -> str:
         return self.state.flows.get(self._flow_key(step, fields), step.initial)
 
+    def take_audit(self, limit: int) -> tuple[list[AuditRecord], int]:
+        """The kernel's `PolicyAudit`: remove up to `limit` of the oldest records; the
+        count of records dropped since the last take goes with them, and restarts."""
+        taken = [self.audit.popleft() for _ in range(min(limit, len(self.audit)))]
+        dropped, self.audit_dropped = self.audit_dropped, 0
+        return taken, dropped
+
     def _record(self, record: AuditRecord) -> None:
         if len(self.audit) == self.audit.maxlen:
             self.audit_dropped += 1

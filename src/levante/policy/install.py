@@ -22,6 +22,7 @@ def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
     kernel.policy = engine
     kernel.service_policy = ServiceJudge(engine)
     kernel.thread_policy = engine
+    kernel.policy_audit = engine
     return engine
 
 

@@ -69,7 +69,7 @@ class AuditEntry(Protocol):
 class PolicyAudit(Protocol):
     """The policy's bounded audit buffer, as a privileged thread reads it."""
 
-    def take_audit(self, limit: int) -> tuple[list[AuditEntry], int]:
+    def take_audit(self, limit: int) -> tuple[Sequence[AuditEntry], int]:
         """Remove and return up to `limit` of the oldest records, with the number of
         records dropped (the buffer full) since the last take."""
         ...

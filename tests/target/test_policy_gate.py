@@ -39,7 +39,7 @@ def test_the_policy_refuses_by_argument_and_by_rate(builder: Builder, board: str
     audits = result.events("policy_audit")
     assert len(audits) == len(refused)
     assert {(event["policy_event"], event["rule_line"]) for event in audits} == {
-        ("syscall k_sem_give", 13), ("syscall k_sem_take", 16)}
+        ("syscall k_sem_give", 16), ("syscall k_sem_take", 19)}
     assert all(event["verdict"] == "deny" for event in audits)
 
 

@@ -619,6 +619,7 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_config_wait",  # net_config_init runs at boot, in the kernel
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
+    "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
 })
 
 
@@ -991,6 +992,9 @@ _DECLARATIONS = (
     "int z_levante_coap_parse(const uint8_t *data, uint16_t len, struct coap_parsed *parsed)",
     "int z_levante_coap_recv(int sock, void *buf, size_t max_len, struct sockaddr *src, "
     "size_t *addrlen, struct coap_parsed *parsed, int role)",
+    # <levante/policy_audit.h>: take up to `count` of the policy's oldest audit records
+    # (struct levante_audit_record each) and the count dropped since the last take.
+    "int z_levante_policy_audit_read(void *records, size_t count, uint32_t *dropped)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

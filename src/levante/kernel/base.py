@@ -18,7 +18,7 @@ from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.objects.socket import SocketTable
-from levante.kernel.policy import SyscallPolicy
+from levante.kernel.policy import PolicyAudit, SyscallPolicy, ThreadStartPolicy
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
@@ -149,6 +149,10 @@ class KernelState:
         self.policy: SyscallPolicy | None = None
         # The per-message control point's policy (kernel/service_control.py).
         self.service_policy: ServicePolicy | None = None
+        # Asked before a thread first becomes ready (None: every thread starts).
+        self.thread_policy: ThreadStartPolicy | None = None
+        # The policy's audit buffer, for z_levante_policy_audit_read (None: no policy).
+        self.policy_audit: PolicyAudit | None = None
         # A debugger attached to the run loop (kernel/debug.py); None: no debugging, and
         # the loop asks nothing.
         self.debugger: DebugMonitor | None = None

@@ -17,12 +17,6 @@ K_FOREVER_TICKS = -1
 class Blocking(Clock):
     """Blocking and waking: ready threads, waits with timeouts, sleeps, faults on resume."""
 
-    def start_thread(self, thread: Thread) -> None:
-        if thread.state is ThreadState.PRESTART:
-            self.timeouts.cancel(thread.timeout)
-            thread.timeout = None
-            self.make_ready(thread)
-
     def make_ready(self, thread: Thread) -> None:
         thread.state = ThreadState.READY
         self.update_ready_queue(thread)

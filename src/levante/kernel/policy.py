@@ -5,11 +5,13 @@ subsystem): after a call is decoded and its kernel objects are validated, the ke
 the installed `SyscallPolicy` once, with the caller, the call and its decoded arguments.
 With none installed every call is allowed and nothing is asked; a policy engine plugs
 in here.  A refusal returns its errno to the caller and performs nothing of the call.
+The start of a thread is asked about the same way (`ThreadStartPolicy`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -23,3 +25,51 @@ class SyscallPolicy(Protocol):
     def judge(self, caller: Caller, call: Syscall, arguments: Sequence[object]) -> int | None:
         ...
 
+
+@dataclass(frozen=True)
+class ThreadStartEvent:
+    """A thread about to be made ready for the first time: its name then, its entry
+    function's address, priority, whether it runs in user mode, and the thread that
+    created it ("" for the threads the image defines)."""
+
+    name: str
+    entry: int
+    priority: int
+    user: bool
+    creator: str
+
+
+class ThreadStartPolicy(Protocol):
+    """Judges the start of a thread; returns None to let it run or a negative errno."""
+
+    def judge_start(self, start: ThreadStartEvent) -> int | None:
+        ...
+
+
+class AuditEntry(Protocol):
+    """One record of the policy's audit buffer: when, who, which event, the verdict
+    ("grant" or "deny") and the deciding rule's line (None for the default)."""
+
+    @property
+    def time_us(self) -> int: ...
+
+    @property
+    def thread(self) -> str: ...
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def verdict(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+
+class PolicyAudit(Protocol):
+    """The policy's bounded audit buffer, as a privileged thread reads it."""
+
+    def take_audit(self, limit: int) -> tuple[Sequence[AuditEntry], int]:
+        """Remove and return up to `limit` of the oldest records, with the number of
+        records dropped (the buffer full) since the last take."""
+        ...

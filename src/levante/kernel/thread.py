@@ -123,6 +123,9 @@ class Thread:
     # The privileged MPU map in force while the kernel serves it (its stack guard).
     privileged_map: FlatView | None = None
     stack_object: tuple[int, int] = (0, 0)  # (start, size) of the stack the MPU exposes
+    # What its start is judged by (kernel/policy.py's ThreadStart).
+    entry: int = 0
+    creator_name: str = ""
     slot: int | None = None  # permission/privileged-stack slot (MAX_THREAD_BYTES)
     # Where the kernel allocates on this thread's behalf (k_thread_heap_assign).
     resource_pool: MemoryPool | None = None

@@ -11,6 +11,7 @@ from levante.kernel.fatal import Oops
 from levante.kernel.objects.heap import Heap
 from levante.kernel.objects.registry import STACK_KIND
 from levante.kernel.objects.socket_poll import SocketPollWait
+from levante.kernel.policy import ThreadStartEvent
 from levante.kernel.thread import Thread, ThreadState
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ class ThreadLifecycle(Blocking):
                 userspace.enter_user_mode(thread)
             self._track_thread(thread, creator, options)
         thread.context = self._new_thread_context(thread, entry, parameters)
+        thread.entry = entry & ~1  # a Thumb function's address, as its symbol has it
+        thread.creator_name = creator.name if creator is not None else ""
         self.threads[address] = thread
         self._write_stack_info(thread)
         self.assign_resource_pool(thread, thread.resource_pool)
@@ -106,7 +109,7 @@ class ThreadLifecycle(Blocking):
         self.trace("thread_create", thread=thread.name, priority=priority)
         self.mirror_thread_base(thread)
         if delay_ticks == 0:
-            self.make_ready(thread)
+            self.begin_thread(thread)
         elif delay_ticks != K_FOREVER_TICKS:
             thread.timeout = self.timeouts.arm(
                 self.deadline_after_ticks(delay_ticks),
@@ -114,6 +117,27 @@ class ThreadLifecycle(Blocking):
                 f"start {name}",
             )
         return thread
+
+    def start_thread(self, thread: Thread) -> None:
+        """A delayed or K_FOREVER thread's start (its delay's end, k_thread_start)."""
+        if thread.state is ThreadState.PRESTART:
+            self.timeouts.cancel(thread.timeout)
+            thread.timeout = None
+            self.begin_thread(thread)
+
+    def begin_thread(self, thread: Thread) -> None:
+        """Make a new thread ready, unless the thread-start policy refuses it.  Zephyr's
+        k_thread_create cannot fail, so a refused thread is created and ended before its
+        first instruction: its creator holds a dead thread, and a join returns at once."""
+        policy = self.thread_policy
+        if policy is not None:
+            refusal = policy.judge_start(ThreadStartEvent(
+                thread.name, thread.entry, thread.priority, thread.user, thread.creator_name))
+            if refusal is not None:
+                self.trace("thread_refused", thread=thread.name, result=refusal)
+                self.abort_thread(thread)
+                return
+        self.make_ready(thread)
 
     def _new_thread_context(self, thread: Thread, entry: int,
                             parameters: tuple[int, ...]) -> Context:

@@ -29,6 +29,7 @@ from levante.policy.predicates import (
 if TYPE_CHECKING:
     from levante.abi import Syscall
     from levante.kernel.caller import Caller
+    from levante.kernel.policy import ThreadStartEvent
     from levante.kernel.service_control import ServiceMessage
 
 Clock = Callable[[], int]  # simulated microseconds
@@ -155,7 +156,8 @@ class PolicyEngine:
     """A loaded policy: `decide` on any event, `judge` as the kernel's two policies."""
 
     def __init__(self, compiled: Compiled, clock: Clock = lambda: 0,
-                 trace: Trace | None = None, symbol_of: SymbolOf | None = None) -> None:
+                 trace: Trace | None = None, symbol_of: SymbolOf | None = None,
+                 entry_of: Callable[[int], str] | None = None) -> None:
         loader = Loader(compiled, symbol_of)
         self.default_grants = compiled["default"] == "allow"
         self.default_verdict = Verdict(self.default_grants,
@@ -185,6 +187,8 @@ class PolicyEngine:
             for key, accesses in compiled["accesses"].items()}
         self.clock = clock
         self.trace = trace
+        # A thread's entry function by name ("" where the image has no symbol for it).
+        self.entry_name: Callable[[int], str] = entry_of or (lambda address: "")
         self.audit: deque[AuditRecord] = deque(maxlen=compiled["audit_buffer"])
         self.audit_dropped = 0
         self.verdicts = 0
@@ -233,6 +237,15 @@ class PolicyEngine:
         fields = {**message.fields, "thread": thread, "peer": peer}
         key = event_key("service", f"{message.service}.{message.action}")
         return self.decide(key, thread, fields).errno
+
+    def judge_start(self, start: ThreadStartEvent) -> int | None:
+        """The `ThreadStartPolicy` answer: judged as the starting thread itself, so that
+        `from DOMAIN` names the threads a domain may start as."""
+        fields: dict[str, object] = {
+            "thread": start.name, "entry": self.entry_name(start.entry),
+            "entry_address": start.entry, "priority": start.priority, "user": start.user,
+            "creator": start.creator}
+        return self.decide(event_key("thread", "start"), start.name, fields).errno
 
     # The verdict ---------------------------------------------------------------------
 
@@ -316,6 +329,13 @@ class PolicyEngine:
 
     def _flow_state(self, step: FlowStep, fields: Fields) -> str:
         return self.state.flows.get(self._flow_key(step, fields), step.initial)
+
+    def take_audit(self, limit: int) -> tuple[list[AuditRecord], int]:
+        """The kernel's `PolicyAudit`: remove up to `limit` of the oldest records; the
+        count of records dropped since the last take goes with them, and restarts."""
+        taken = [self.audit.popleft() for _ in range(min(limit, len(self.audit)))]
+        dropped, self.audit_dropped = self.audit_dropped, 0
+        return taken, dropped
 
     def _record(self, record: AuditRecord) -> None:
         if len(self.audit) == self.audit.maxlen:

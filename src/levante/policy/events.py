@@ -19,6 +19,11 @@ SERVICE_FIELDS: dict[str, frozenset[str]] = {
 
 SERVICES = frozenset({"mqtt", "coap", "smp", "socket"})
 
+# The start of a thread: `thread` is the starting thread's own name.
+THREAD_EVENTS = frozenset({"start"})
+THREAD_START_FIELDS = frozenset({"thread", "entry", "entry_address", "priority", "user",
+                                 "creator"})
+
 
 def event_key(kind: str, name: str) -> str:
     """An event's index in the compiled policy: "syscall k_sem_give", "service mqtt.publish"."""
@@ -31,6 +36,8 @@ def unknown_event(kind: str, name: str) -> str | None:
         if name == "*" or name in SYSCALLS_BY_NAME:
             return None
         return f"unknown system call {name!r}"
+    if kind == "thread":
+        return None if name in THREAD_EVENTS else f"unknown thread event {name!r} (start)"
     service, _, action = name.partition(".")
     if name == "*":
         return None
@@ -47,6 +54,8 @@ def known_fields(kind: str, name: str) -> frozenset[str] | None:
         if call is None:
             return COMMON_FIELDS if name == "*" else None
         return COMMON_FIELDS | {parameter.name for parameter in call.parameters}
+    if kind == "thread":
+        return THREAD_START_FIELDS
     if name in SERVICE_FIELDS:
         return SERVICE_COMMON_FIELDS | SERVICE_FIELDS[name]
     if name == "*" or name.endswith(".*"):
@@ -59,5 +68,7 @@ def wildcards_of(key: str) -> tuple[str, ...]:
     kind, _, name = key.partition(" ")
     if kind == "syscall":
         return (event_key(kind, "*"),)
+    if kind == "thread":
+        return ()
     service = name.partition(".")[0]
     return (event_key(kind, f"{service}.*"), event_key(kind, "*"))

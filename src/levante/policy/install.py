@@ -13,13 +13,16 @@ if TYPE_CHECKING:
 
 
 def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
-    """Make `compiled` judge `kernel`'s system calls and service messages, on the
+    """Make `compiled` judge `kernel`'s system calls, service messages and thread starts, on the
     kernel's simulated clock and into its trace."""
     hz = kernel.config.clock_hz
     engine = PolicyEngine(compiled, clock=lambda: kernel.now * 1_000_000 // hz,
-                          trace=kernel.trace, symbol_of=_static_names(kernel))
+                          trace=kernel.trace, symbol_of=_static_names(kernel),
+                          entry_of=_function_names(kernel))
     kernel.policy = engine
     kernel.service_policy = ServiceJudge(engine)
+    kernel.thread_policy = engine
+    kernel.policy_audit = engine
     return engine
 
 
@@ -34,4 +37,19 @@ def _static_names(kernel: Kernel) -> Callable[[object], str | None]:
             if entry.state is state:
                 return names.get(entry.address)
         return None
+    return name_of
+
+
+def _function_names(kernel: Kernel) -> Callable[[int], str]:
+    """A thread entry's function name, from the image's symbols (made once, when a
+    thread start is first judged)."""
+    names: dict[int, str] = {}
+
+    def name_of(address: int) -> str:
+        if not names:
+            # Thumb function symbols, and only they, have bit 0 set.
+            names.update((symbol.address & ~1, name)
+                         for name, symbol in kernel.image.symbols.items()
+                         if symbol.address & 1)
+        return names.get(address, "")
     return name_of

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from levante.kernel.object_records import ObjectRecords
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
     from levante.kernel.objects.socket import SocketTable
+    from levante.kernel.policy import PolicyAudit
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
     from levante.kernel.sched import Scheduler
@@ -274,6 +275,10 @@ class Services(Inspect, Protocol):
     @property
     def service_policy(self) -> ServicePolicy | None:
         """The services' control point's policy (kernel/service_control.py)."""
+
+    @property
+    def policy_audit(self) -> PolicyAudit | None:
+        """The installed policy's audit buffer (kernel/policy.py)."""
 
     # Blocking and waking (blocking.py).
     def pend(self, caller: Caller, queue: WaitQueue | None, timeout_ticks: int,

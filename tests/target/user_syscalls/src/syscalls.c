@@ -976,6 +976,15 @@ static int sv_z_levante_net_config_wait(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_policy_audit_read(void)
+{
+	uint32_t dropped;
+
+	expect_fault();
+	(void)z_levante_policy_audit_read(NULL, 0, &dropped);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1321,6 +1330,7 @@ static const struct user_case cases[] = {
 	{ "sv_tls_credential_delete", sv_tls_credential_delete, K_USER, OOPS },
 	{ "sv_z_levante_conn_mgr", sv_z_levante_conn_mgr, K_USER, OOPS },
 	{ "sv_z_levante_net_config_wait", sv_z_levante_net_config_wait, K_USER, OOPS },
+	{ "sv_z_levante_policy_audit_read", sv_z_levante_policy_audit_read, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

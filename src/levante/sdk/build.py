@@ -37,6 +37,7 @@ from levante.abi import (
 from levante.arch.mpu import GRANULE, mpu_for
 from levante.boot.layout import partition_label
 from levante.config import Board, Config, configure
+from levante.config.heap import system_heap_size
 from levante.config.devicetree import (
     DTS_INCLUDE_DIR,
     Devicetree,
@@ -488,7 +489,7 @@ def _keep_symbols(config: Config) -> list[str]:
             symbols += names
     if config.is_enabled("USERSPACE"):
         symbols += USERSPACE_SYMBOLS
-    if config.get_int("HEAP_MEM_POOL_SIZE") > 0:
+    if system_heap_size(config) > 0:
         symbols += HEAP_SYMBOLS
     floats = config.is_enabled("CBPRINTF_FP_SUPPORT") or config.is_enabled(
         "NEWLIB_LIBC_FLOAT_PRINTF")
@@ -587,6 +588,9 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         f"--imacros={INCLUDE_DIR / 'levante' / 'toolchain_types.h'}", f"--imacros={autoconf}",
         f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{DTS_INCLUDE_DIR}",
         f"-I{app_dir / 'include'}",
+        # The system heap's settled size (HEAP_MEM_POOL_SIZE or the subsystems' sum), as
+        # Zephyr's build defines it: <zephyr/kernel.h> and the runtime size the heap by it.
+        f"-DK_HEAP_MEM_POOL_SIZE={system_heap_size(config)}",
     ]
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)

@@ -60,8 +60,8 @@ def test_a_smaller_heap_size_is_raised_to_the_sum(tmp_path: Path) -> None:
 
 
 def test_ignore_min_takes_the_heap_size_alone(tmp_path: Path) -> None:
-    config = configure_text(
-        tmp_path, POSIX_SOCKETS + "CONFIG_HEAP_MEM_POOL_SIZE=256\nCONFIG_HEAP_MEM_POOL_IGNORE_MIN=y\n")
+    config = configure_text(tmp_path, POSIX_SOCKETS + "CONFIG_HEAP_MEM_POOL_SIZE=256\n"
+                            "CONFIG_HEAP_MEM_POOL_IGNORE_MIN=y\n")
     assert system_heap_size(config) == 256
     assert KernelConfig.from_config(config).heap_mem_pool_size == 256
 

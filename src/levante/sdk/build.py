@@ -37,13 +37,13 @@ from levante.abi import (
 from levante.arch.mpu import GRANULE, mpu_for
 from levante.boot.layout import partition_label
 from levante.config import Board, Config, configure
-from levante.config.heap import system_heap_size
 from levante.config.devicetree import (
     DTS_INCLUDE_DIR,
     Devicetree,
     FlashPartition,
     build_devicetree,
 )
+from levante.config.heap import system_heap_size
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
 from levante.sdk.app_drivers import write_app_drivers

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from levante.config import Config, configure, load_board
-from levante.config.heap import heap_requirements, system_heap_size
+from levante.config.heap import heap_requirements, heap_size_warning, system_heap_size
 from levante.kernel.settings import KernelConfig
 from levante.sdk.build import _keep_symbols
 
@@ -57,6 +57,19 @@ def test_a_larger_heap_size_wins_over_the_sum(tmp_path: Path) -> None:
 def test_a_smaller_heap_size_is_raised_to_the_sum(tmp_path: Path) -> None:
     config = configure_text(tmp_path, POSIX_SOCKETS + "CONFIG_HEAP_MEM_POOL_SIZE=256\n")
     assert system_heap_size(config) == 1024
+    warning = heap_size_warning(config)
+    assert warning is not None
+    assert "HEAP_MEM_POOL_SIZE=256" in warning and "HEAP_MEM_POOL_ADD_SIZE_MQUEUE=1024" in warning
+    assert "1024 bytes" in warning
+
+
+def test_no_warning_when_the_size_is_the_default_or_large_enough(tmp_path: Path) -> None:
+    assert heap_size_warning(configure_text(tmp_path, POSIX_SOCKETS)) is None
+    assert heap_size_warning(configure_text(
+        tmp_path, POSIX_SOCKETS + "CONFIG_HEAP_MEM_POOL_SIZE=4096\n")) is None
+    assert heap_size_warning(configure_text(
+        tmp_path, POSIX_SOCKETS + "CONFIG_HEAP_MEM_POOL_SIZE=256\n"
+        "CONFIG_HEAP_MEM_POOL_IGNORE_MIN=y\n")) is None
 
 
 def test_ignore_min_takes_the_heap_size_alone(tmp_path: Path) -> None:

@@ -23,3 +23,16 @@ def system_heap_size(config: Config) -> int:
     if config.is_enabled("HEAP_MEM_POOL_IGNORE_MIN"):
         return requested
     return max(requested, sum(heap_requirements(config).values()))
+
+
+def heap_size_warning(config: Config) -> str | None:
+    """Zephyr's build warning when a HEAP_MEM_POOL_SIZE the application chose (not the
+    default 0) is raised to the shares, naming them; None when nothing was raised."""
+    requested = config.get_int("HEAP_MEM_POOL_SIZE")
+    settled = system_heap_size(config)
+    if requested == 0 or settled == requested:
+        return None
+    shares = ", ".join(f"{name}={size}" for name, size in heap_requirements(config).items())
+    return (f"warning: CONFIG_HEAP_MEM_POOL_SIZE={requested} is below what the enabled "
+            f"subsystems ask for ({shares}): the system heap is {settled} bytes "
+            "(CONFIG_HEAP_MEM_POOL_IGNORE_MIN=y keeps the smaller size)")

@@ -43,7 +43,7 @@ from levante.config.devicetree import (
     FlashPartition,
     build_devicetree,
 )
-from levante.config.heap import system_heap_size
+from levante.config.heap import heap_size_warning, system_heap_size
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
 from levante.sdk.app_drivers import write_app_drivers
@@ -676,6 +676,9 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     config_warnings: list[str] = []
     config = configure_build(app_dir, build_dir, board, extra_fragments, definitions,
                              config_warnings.append)
+    heap_warning = heap_size_warning(config)
+    if heap_warning is not None:
+        config_warnings.append(heap_warning)
     build_policy(app_dir, build_dir)  # before the compiler: a bad policy fails fast
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     elf = build_dir / elf.name  # as the caller named the folder

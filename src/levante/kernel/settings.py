@@ -7,6 +7,7 @@ from typing import Any
 
 from levante.arch.mpu import mpu_model
 from levante.config import Board, Config
+from levante.config.heap import system_heap_size
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class KernelConfig:
             ),
             execute_xor_write=config.is_enabled("EXECUTE_XOR_WRITE"),
             dynamic_objects=dynamic_objects,
-            heap_mem_pool_size=config.get_int("HEAP_MEM_POOL_SIZE"),
+            heap_mem_pool_size=system_heap_size(config),
             **_random_settings(config),
             **_stack_settings(config),
             null_guard_size=(

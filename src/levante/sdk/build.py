@@ -43,6 +43,7 @@ from levante.config.devicetree import (
     FlashPartition,
     build_devicetree,
 )
+from levante.config.heap import heap_size_warning, system_heap_size
 from levante.errors import BuildError
 from levante.sdk import cmake_app, generate
 from levante.sdk.app_drivers import write_app_drivers
@@ -488,7 +489,7 @@ def _keep_symbols(config: Config) -> list[str]:
             symbols += names
     if config.is_enabled("USERSPACE"):
         symbols += USERSPACE_SYMBOLS
-    if config.get_int("HEAP_MEM_POOL_SIZE") > 0:
+    if system_heap_size(config) > 0:
         symbols += HEAP_SYMBOLS
     floats = config.is_enabled("CBPRINTF_FP_SUPPORT") or config.is_enabled(
         "NEWLIB_LIBC_FLOAT_PRINTF")
@@ -587,6 +588,9 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         f"--imacros={INCLUDE_DIR / 'levante' / 'toolchain_types.h'}", f"--imacros={autoconf}",
         f"-I{INCLUDE_DIR}", f"-I{generated_include}", f"-I{DTS_INCLUDE_DIR}",
         f"-I{app_dir / 'include'}",
+        # The system heap's settled size (HEAP_MEM_POOL_SIZE or the subsystems' sum), as
+        # Zephyr's build defines it: <zephyr/kernel.h> and the runtime size the heap by it.
+        f"-DK_HEAP_MEM_POOL_SIZE={system_heap_size(config)}",
     ]
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)
@@ -672,6 +676,9 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     config_warnings: list[str] = []
     config = configure_build(app_dir, build_dir, board, extra_fragments, definitions,
                              config_warnings.append)
+    heap_warning = heap_size_warning(config)
+    if heap_warning is not None:
+        config_warnings.append(heap_warning)
     build_policy(app_dir, build_dir)  # before the compiler: a bad policy fails fast
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     elf = build_dir / elf.name  # as the caller named the folder

@@ -370,8 +370,12 @@ struct k_msgq_attrs {
 
 /* A heap: kernel memory a supervisor hands threads as their resource pool
  * (k_thread_heap_assign), from which the kernel allocates on their behalf. */
-/* The system heap's size (Zephyr's: CONFIG_HEAP_MEM_POOL_SIZE, nothing added to it). */
-#define K_HEAP_MEM_POOL_SIZE CONFIG_HEAP_MEM_POOL_SIZE
+/* The system heap's size, K_HEAP_MEM_POOL_SIZE, comes from the build (-D), as in Zephyr:
+ * CONFIG_HEAP_MEM_POOL_SIZE raised to the sum of the enabled HEAP_MEM_POOL_ADD_SIZE_*
+ * shares unless CONFIG_HEAP_MEM_POOL_IGNORE_MIN. */
+#ifndef K_HEAP_MEM_POOL_SIZE
+#error "K_HEAP_MEM_POOL_SIZE is the build's: compile with levante build"
+#endif
 
 struct k_heap {
 	void *buffer;
@@ -385,7 +389,7 @@ struct k_heap {
 		.size = (bytes),                                            \
 	}
 
-/* The system heap (CONFIG_HEAP_MEM_POOL_SIZE bytes; NULL from every call when 0). Kernel
+/* The system heap (K_HEAP_MEM_POOL_SIZE bytes; NULL from every call when 0). Kernel
  * functions, not system calls: a user thread that calls one oopses, as in Zephyr. */
 void *k_aligned_alloc(size_t align, size_t size);
 void *k_malloc(size_t size);

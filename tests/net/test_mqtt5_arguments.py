@@ -6,28 +6,14 @@ it, so its message goes out)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from gatewaydevice import HostServer
+from mqtt_peers import accepting_broker
 
 from conftest import REPO, Builder
 from levante.codecs import mqtt
 
 APP = REPO / "tests" / "net" / "apps" / "mqtt5_client"
 
-
-def accepting_broker(received: list[mqtt.MqttPacket]) -> HostServer:
-    """Answers an MQTT 5.0 CONNECT with CONNACK and keeps what the device sends."""
-    def serve(client: socket.socket) -> None:
-        decoder = mqtt.StreamDecoder()
-        while chunk := client.recv(1024):
-            for packet in decoder.feed(chunk):
-                received.append(packet)
-                if isinstance(packet, mqtt.Connect):
-                    client.sendall(mqtt.encode(mqtt.ConnAck(), 5))
-
-    return HostServer(serve)
 
 
 @pytest.mark.parametrize(("board", "extra"), [("lv_m4", ()), ("lv_m33", ()),
@@ -36,7 +22,7 @@ def accepting_broker(received: list[mqtt.MqttPacket]) -> HostServer:
 def test_bad_properties_are_refused_and_a_user_thread_cannot_send_what_it_cannot_read(
         builder: Builder, board: str, extra: tuple[str, ...]) -> None:
     received: list[mqtt.MqttPacket] = []
-    server = accepting_broker(received)
+    server = accepting_broker(received, 5)
     try:
         result = builder.run(APP, "--net", "user", board=board, extra=extra,
                              max_time="30s", stdin=f"{server.port} args\n")

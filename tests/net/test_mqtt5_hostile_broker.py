@@ -7,11 +7,8 @@ with a DISCONNECT event carrying the error; the device stays up and goes on."""
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-from gatewaydevice import HostServer
+from mqtt_peers import ScriptedBroker
 
 from conftest import REPO, Builder
 from levante.codecs import mqtt
@@ -67,40 +64,12 @@ SCENARIOS: list[tuple[str, bytes, bool, int, int]] = [
 ]
 
 
-class HostileBroker:
-    def __init__(self) -> None:
-        self.connections = 0
-        self.lock = threading.Lock()
-        self.server = HostServer(self.serve)
-
-    def serve(self, client: socket.socket) -> None:
-        with self.lock:
-            index = self.connections
-            self.connections += 1
-        decoder = mqtt.StreamDecoder()
-        packets: list[mqtt.MqttPacket] = []
-        while not packets:
-            chunk = client.recv(1024)
-            if not chunk:
-                return
-            packets += decoder.feed(chunk)
-        assert isinstance(packets[0], mqtt.Connect) and packets[0].protocol_level == MQTT_5
-        _, answer, hang_up, _, _ = SCENARIOS[index]
-        client.sendall(answer)
-        if hang_up:
-            client.shutdown(socket.SHUT_WR)
-        try:
-            while client.recv(1024):  # until the device closes
-                pass
-        except OSError:
-            pass
-
-
 @pytest.mark.parametrize(("board", "extra"), [("lv_m4", ()), ("lv_m33", ()),
                                               ("lv_m33", ("user.conf",))])
 def test_broken_mqtt5_properties_end_the_session_and_the_device_stays_up(
         builder: Builder, board: str, extra: tuple[str, ...]) -> None:
-    broker = HostileBroker()
+    broker = ScriptedBroker([(answer, hang_up) for _, answer, hang_up, _, _ in SCENARIOS],
+                            MQTT_5)
     try:
         result = builder.run(APP, "--net", "user", board=board, extra=extra, max_time="60s",
                              stdin=f"{broker.server.port} hostile {len(SCENARIOS)}\n")

@@ -6,11 +6,8 @@ DISCONNECT event carrying the error; the device stays up and goes on to the next
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-from gatewaydevice import HostServer
+from mqtt_peers import ScriptedBroker
 
 from conftest import REPO, Builder
 from levante.codecs import mqtt
@@ -39,39 +36,11 @@ SCENARIOS: list[tuple[str, bytes, int]] = [
 ]
 
 
-class HostileBroker:
-    def __init__(self) -> None:
-        self.connections = 0
-        self.lock = threading.Lock()
-        self.server = HostServer(self.serve)
-
-    def serve(self, client: socket.socket) -> None:
-        with self.lock:
-            index = self.connections
-            self.connections += 1
-        decoder = mqtt.StreamDecoder()
-        packets: list[mqtt.MqttPacket] = []
-        while not packets:
-            chunk = client.recv(1024)
-            if not chunk:
-                return
-            packets += decoder.feed(chunk)
-        assert isinstance(packets[0], mqtt.Connect)
-        client.sendall(SCENARIOS[index][1])
-        if SCENARIOS[index][0] == "hang up":
-            client.shutdown(socket.SHUT_WR)
-        try:
-            while client.recv(1024):  # until the device closes
-                pass
-        except OSError:
-            pass
-
-
 @pytest.mark.parametrize(("board", "extra"), [("lv_m4", ()), ("lv_m33", ()),
                                               ("lv_m33", ("user.conf",))])
 def test_broken_broker_bytes_end_the_session_and_the_device_stays_up(
         builder: Builder, board: str, extra: tuple[str, ...]) -> None:
-    broker = HostileBroker()
+    broker = ScriptedBroker([(answer, name == "hang up") for name, answer, _ in SCENARIOS])
     try:
         result = builder.run(APP, "--net", "user", board=board, extra=extra, max_time="60s",
                              stdin=f"{broker.server.port} hostile {len(SCENARIOS)}\n")

@@ -1,0 +1,36 @@
+/* What the door controller's parts share: the domains' partitions, the kernel objects
+ * that connect them, and each domain's entry point. */
+#ifndef DOOR_H_
+#define DOOR_H_
+
+#include <zephyr/kernel.h>
+#include <zephyr/app_memory/app_memdomain.h>
+#include "door_protocol.h"
+
+/* One partition per domain: a domain's threads see only their own (and the C library's). */
+extern struct k_mem_partition network_part;
+extern struct k_mem_partition controller_part;
+extern struct k_mem_partition actuator_part;
+
+/* network -> controller: decoded requests. */
+extern struct k_msgq request_queue;
+/* controller -> actuator: unlock commands (policy.lvp: only the controller may put). */
+extern struct k_msgq unlock_queue;
+/* controller -> actuator: the token the controller gives once a credential checked. */
+extern struct k_sem door_auth;
+/* controller -> network: verdicts. */
+extern struct k_pipe reply_pipe;
+/* actuator -> network: the bolt's state. */
+extern struct k_msgq status_queue;
+
+/* The bolt's state as the actuator keeps it (its partition). */
+extern uint32_t bolt_state;
+
+/* The broker's port on the host, from the console (set before the network starts). */
+extern uint16_t broker_port;
+
+void network_main(void *p1, void *p2, void *p3);
+void controller_main(void *p1, void *p2, void *p3);
+void actuator_main(void *p1, void *p2, void *p3);
+
+#endif /* DOOR_H_ */

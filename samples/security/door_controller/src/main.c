@@ -86,9 +86,11 @@ static void start_network(void)
 	k_thread_start(&network_thread);
 }
 
+/* The monitor's copy of the audit records (kernel RAM: no user domain holds it). */
+static struct levante_audit_record records[8];
+
 static void show_audit(void)
 {
-	struct levante_audit_record records[8];
 	uint32_t dropped = 0;
 	int count;
 

@@ -1,0 +1,124 @@
+"""samples/security/door_controller under test: a mosquitto broker, a paho-mqtt client on
+the host that sends request frames and collects the device's replies and status, and the
+device itself (`levante run --net user`) running until the test has what it needs."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "net"))
+from mosquitto_broker import HostClient, Mosquitto  # noqa: E402
+
+from conftest import SAMPLES, split_boot_log  # noqa: E402
+
+APP = SAMPLES / "security" / "door_controller"
+POLICY = APP / "policy.lvp"
+MAGIC = 0xD0  # door_protocol.h's DOOR_MAGIC
+OP_UNLOCK = 1  # DOOR_OP_UNLOCK
+PIN = b"482916"  # controller.c's door_pin
+EPERM, EACCES = 1, 13
+WAIT_SECONDS = 20.0  # for one answer of the device (its idle time is wall-clock time)
+RUN_LIMIT = "300s"  # simulated time; the test interrupts the run long before
+
+
+def frame(request_id: int, credential: bytes, op: int = OP_UNLOCK) -> bytes:
+    """A request frame as door_protocol.h lays it out."""
+    return bytes([MAGIC, op, request_id & 0xFF, request_id >> 8, len(credential)]) + credential
+
+
+def policy_line(text: str) -> int:
+    """The line of policy.lvp that starts with `text` (the audit records name rules by line)."""
+    for number, line in enumerate(POLICY.read_text().splitlines(), start=1):
+        if line.startswith(text):
+            return number
+    raise AssertionError(f"policy.lvp has no line starting {text!r}")
+
+
+@dataclass
+class Finished:
+    """What the run left: its exit status, console output and trace."""
+
+    status: int
+    output: str
+    errors: str
+    trace: list[dict[str, Any]]
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [event for event in self.trace if event["event"] == kind]
+
+    def lines(self, prefix: str) -> list[str]:
+        return [line for line in self.output.splitlines() if line.startswith(prefix)]
+
+
+class DoorDevice:
+    """The sample running against `broker`, and the host's client on its topics."""
+
+    def __init__(self, build: Path, broker: Mosquitto, trace: Path) -> None:
+        self.host = HostClient(broker.port)
+        self.host.client.subscribe([("door/#", 0)])
+        if not self.host.subscribed.wait(WAIT_SECONDS):
+            raise AssertionError("the host's client could not subscribe")
+        self.trace = trace
+        console = trace.with_suffix(".console")  # the first console line: the broker's port
+        console.write_text(f"{broker.port}\n")
+        with console.open() as stdin:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "levante.cli", "run", str(build), "--net", "user",
+                 "--max-time", RUN_LIMIT, "--trace", str(trace)],
+                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.sessions = 0
+        self.finished: Finished | None = None
+
+    def messages(self, topic: str) -> list[str]:
+        return [message.payload.decode() for message in list(self.host.received)
+                if message.topic == topic]
+
+    def _wait(self, topic: str, wanted: Any) -> str:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            for text in self.messages(topic):
+                if wanted(text):
+                    return text
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"no answer on {topic}; the device's output:\n{self.stop().output}")
+
+    def wait_online(self) -> None:
+        """Until the network domain's next session is up (it announces each one)."""
+        self.sessions += 1
+        count = self.sessions
+        self._wait("door/status", lambda _: self.messages("door/status").count("online") >= count)
+
+    def send(self, payload: bytes) -> None:
+        self.host.client.publish("door/cmd", payload).wait_for_publish(WAIT_SECONDS)
+
+    def request(self, request_id: int, credential: bytes) -> int:
+        """Send an unlock request; the controller's verdict (0 or a negative errno)."""
+        self.send(frame(request_id, credential))
+        reply = self._wait("door/reply", lambda text: text.split()[0] == str(request_id))
+        return int(reply.split()[1])
+
+    def wait_status(self, request_id: int, state: str) -> None:
+        self._wait("door/status", lambda text: text.split()[:2] == [str(request_id), state])
+
+    def stop(self) -> Finished:
+        """Interrupt the run (it would serve for ever) and collect what it left."""
+        if self.finished is not None:
+            return self.finished
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        output, errors = self.process.communicate(timeout=60)
+        self.host.close()
+        trace = [json.loads(line) for line in self.trace.read_text().splitlines()] \
+            if self.trace.exists() else []
+        self.finished = Finished(self.process.returncode, split_boot_log(output)[1], errors,
+                                 trace)
+        return self.finished

@@ -103,6 +103,10 @@ class DoorDevice:
     def request(self, request_id: int, credential: bytes) -> int:
         """Send an unlock request; the controller's verdict (0 or a negative errno)."""
         self.send(frame(request_id, credential))
+        return self.request_verdict(request_id)
+
+    def request_verdict(self, request_id: int) -> int:
+        """The controller's verdict on request `request_id`, once it is published."""
         reply = self._wait("door/reply", lambda text: text.split()[0] == str(request_id))
         return int(reply.split()[1])
 

@@ -30,6 +30,8 @@ extern uint32_t bolt_state;
 extern uint16_t broker_port;
 
 void network_main(void *p1, void *p2, void *p3);
+/* The monitor's (supervisor) clean-up after the network thread ended. */
+void network_release(void);
 void controller_main(void *p1, void *p2, void *p3);
 void actuator_main(void *p1, void *p2, void *p3);
 

@@ -145,6 +145,7 @@ int main(void)
 	for (;;) {
 		if (k_thread_join(&network_thread, K_MSEC(MONITOR_PERIOD_MS)) == 0) {
 			show_audit();
+			network_release();
 			if (++restarts > NETWORK_RESTARTS_MAX) {
 				printk("monitor: network domain given up\n");
 				break;

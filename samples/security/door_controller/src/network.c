@@ -40,12 +40,19 @@ NET_DATA static struct mqtt_topic command_topic = {
 	.qos = MQTT_QOS_0_AT_MOST_ONCE,
 };
 
+static int publish(const char *topic, const char *text, size_t length);
+
 static void forward_request(const struct door_request *request)
 {
 	int result = k_msgq_put(&request_queue, request, K_NO_WAIT);
 
 	if (result != 0) {
+		/* Busy (the queue is full, or the policy's rate limit): the client hears it. */
+		char text[24];
+		int length = snprintk(text, sizeof(text), "%u %d", request->id, result);
+
 		printk("network: request %u not forwarded: %d\n", request->id, result);
+		(void)publish(DOOR_TOPIC_REPLY, text, (size_t)length);
 	}
 }
 
@@ -187,6 +194,14 @@ static void publish_news(void)
 	}
 }
 
+void network_release(void)
+{
+	/* Sockets outlive the thread that opened them (as Zephyr's): close the session's,
+	 * so that restarts do not use up the socket table. A socket already closed is
+	 * -EBADF, which changes nothing. */
+	(void)zsock_close(door_client.transport.tcp.sock);
+}
+
 void network_main(void *p1, void *p2, void *p3)
 {
 	ARG_UNUSED(p1);
@@ -195,6 +210,7 @@ void network_main(void *p1, void *p2, void *p3)
 	struct mqtt_subscription_list list = { &command_topic, 1, 1 };
 	int result = -ENOTCONN;
 
+	door_client.transport.tcp.sock = -1;
 	parser.forward = forward_request;
 	broker.sin_family = AF_INET;
 	broker.sin_port = htons(broker_port);

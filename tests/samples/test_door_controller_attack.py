@@ -55,15 +55,16 @@ def exploit(step: int, target: int) -> bytes:
     return frame(step, FILLER + struct.pack("<I", target | 1))
 
 
-@pytest.fixture(scope="module")
-def attacked(builder: Builder, broker: Mosquitto,
+@pytest.fixture(scope="module", params=["lv_m4", "lv_m33"])
+def attacked(request: pytest.FixtureRequest, builder: Builder, broker: Mosquitto,
              tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, int]:
-    """One run of the whole attack, then the legitimate request; the tests read it."""
+    """One run of the whole attack, then the legitimate request, on each board (an
+    ARMv7-M and an ARMv8-M MPU); the tests read it."""
     tmp_path = tmp_path_factory.mktemp("attack")
     app = tmp_path / "door_controller"
     shutil.copytree(APP, app)
     shutil.copy(PAYLOAD, app / "src" / "attack_payload.c")
-    build = builder.build(app)
+    build = builder.build(app, board=request.param)
     image = load_elf(build / "levante.elf")
     payload = image.symbols["door_attack"].address & ~1
     credential = image.symbols["parser"].address  # parser.credential: the bytes sent

@@ -23,7 +23,7 @@ POLICY = APP / "policy.lvp"
 MAGIC = 0xD0  # door_protocol.h's DOOR_MAGIC
 OP_UNLOCK = 1  # DOOR_OP_UNLOCK
 PIN = b"482916"  # controller.c's door_pin
-EPERM, EACCES = 1, 13
+EPERM, EACCES, EBADMSG = 1, 13, 77
 WAIT_SECONDS = 20.0  # for one answer of the device (its idle time is wall-clock time)
 RUN_LIMIT = "300s"  # simulated time; the test interrupts the run long before
 

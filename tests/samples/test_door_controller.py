@@ -14,6 +14,7 @@ import pytest
 from door_support import (
     APP,
     EACCES,
+    EBADMSG,
     EPERM,
     PIN,
     POLICY,
@@ -26,6 +27,8 @@ from door_support import (
 from conftest import Builder, levante
 
 SIGINT_STATUS = 130  # `levante run` interrupted: the device was still serving
+# Frames the parser refuses: too short, not the magic, a credential past the frame's end.
+MALFORMED = (b"\xd0\x01", b"\x00\x01\x07\x00\x06482916", b"\xd0\x01\x08\x00\x09482916")
 
 
 @pytest.fixture
@@ -57,6 +60,8 @@ def _legitimate_run(builder: Builder, broker: Mosquitto, tmp_path: Path) -> Fini
     device = DoorDevice(builder.build(APP), broker, tmp_path / "trace.jsonl")
     try:
         device.wait_online()
+        for malformed in MALFORMED:
+            device.send(malformed)
         assert device.request(1, PIN) == 0
         device.wait_status(1, "unlocked")
         device.wait_status(1, "locked")
@@ -96,3 +101,6 @@ def test_authenticated_unlocks_work_until_the_limit(
         f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock_rule})"
     ] * 3 + [f"monitor: audit refused syscall k_msgq_put by controller (rule line {limit_rule})"]
     assert not finished.lines("E: ")
+    # The malformed frames were refused by the parser, and the device served on.
+    assert finished.lines("network: frame of ") == [
+        f"network: frame of {len(malformed)} bytes refused: -{EBADMSG}" for malformed in MALFORMED]

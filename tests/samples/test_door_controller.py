@@ -2,11 +2,13 @@
 link, a request with the right PIN opens the bolt (led0) and it closes again; a wrong
 PIN is refused by the controller; the fourth unlock within a minute is refused by the
 policy's limit, with the audit records (trace and the monitor's levante_policy_audit_read)
-naming the rule. The policy itself passes `levante policy check` and the sample's
-scenarios under `levante policy test`."""
+naming the rule; malformed frames are refused by the parser. A controller that skips
+the Flow's "authenticate" cannot unlock. The policy itself passes `levante policy check`
+and the sample's scenarios under `levante policy test`."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,3 +106,32 @@ def test_authenticated_unlocks_work_until_the_limit(
     # The malformed frames were refused by the parser, and the device served on.
     assert finished.lines("network: frame of ") == [
         f"network: frame of {len(malformed)} bytes refused: -{EBADMSG}" for malformed in MALFORMED]
+
+
+def test_an_unlock_without_authentication_is_refused_on_the_device(
+        builder: Builder, broker: Mosquitto, tmp_path: Path) -> None:
+    """A controller that skips the Flow's "authenticate" (here: a copy of the sample whose
+    controller forgets to give door_auth) cannot unlock: the Flow refuses the command."""
+    app = tmp_path / "door_controller"
+    shutil.copytree(APP, app)
+    controller = app / "src" / "controller.c"
+    source = controller.read_text()
+    authenticate = "\tk_sem_give(&door_auth); /* the Flow: locked -> authenticated */\n"
+    assert authenticate in source
+    controller.write_text(source.replace(authenticate, ""))
+    device = DoorDevice(builder.build(app), broker, tmp_path / "trace.jsonl")
+    try:
+        device.wait_online()
+        assert device.request(1, PIN) == -EPERM
+        assert device.request(2, PIN) == -EPERM
+    finally:
+        finished = device.stop()
+    assert finished.status == SIGINT_STATUS, finished.errors
+    assert not [event for event in finished.events("gpio") if event["line"] == "led0"]
+    assert not finished.lines("actuator: request ")
+    audits = [(event["thread"], event["policy_event"], event["verdict"], event["rule_line"])
+              for event in finished.events("policy_audit")]
+    # No rule grants the command while the door is locked: the default refuses it.
+    assert audits == [("controller", "syscall k_msgq_put", "deny", None)] * 2
+    assert finished.lines("monitor: audit ") == [
+        "monitor: audit refused syscall k_msgq_put by controller (rule line -1)"] * 2

@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,29 @@ class DoorDevice:
                 [sys.executable, "-m", "levante.cli", "run", str(build), "--net", "user",
                  "--max-time", RUN_LIMIT, "--trace", str(trace)],
                 stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The console as it comes (the run flushes each line), for wait_console.
+        self.console: list[str] = []
+        self.reader = threading.Thread(target=self._read_console, daemon=True)
+        self.reader.start()
         self.sessions = 0
         self.finished: Finished | None = None
+
+    def _read_console(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.console.append(line)
+
+    def wait_console(self, line: str, count: int = 1) -> None:
+        """Until the device has printed `line` `count` times (the monitor prints the audit
+        records it takes every 100 ms of simulated time: wait for them before stopping)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if [text.rstrip("\n") for text in list(self.console)].count(line) >= count:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"the device never printed {line!r}:\n{self.stop().output}")
 
     def messages(self, topic: str) -> list[str]:
         return [message.payload.decode() for message in list(self.host.received)
@@ -119,7 +141,10 @@ class DoorDevice:
             return self.finished
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
-        output, errors = self.process.communicate(timeout=60)
+        self.process.wait(timeout=60)
+        self.reader.join(timeout=60)
+        assert self.process.stderr is not None
+        output, errors = "".join(self.console), self.process.stderr.read()
         self.host.close()
         trace = [json.loads(line) for line in self.trace.read_text().splitlines()] \
             if self.trace.exists() else []

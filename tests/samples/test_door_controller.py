@@ -49,6 +49,12 @@ def test_the_policy_is_valid_and_its_scenarios_hold() -> None:
     assert ", 0 not" in tested.stdout
 
 
+def test_the_configuration_passes_the_hardening_audit(builder: Builder) -> None:
+    audited = levante("harden", str(builder.build(APP) / ".config"))
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert " 0 failed," in audited.stdout
+
+
 def test_a_broken_scenario_fails_policy_test(tmp_path: Path) -> None:
     """The scenarios are checked, not decorative: a wrong expectation fails the run."""
     wrong = tmp_path / "wrong.lvs"
@@ -75,6 +81,9 @@ def _legitimate_run(builder: Builder, broker: Mosquitto, tmp_path: Path) -> Fini
         # The fourth unlock within the minute: the controller checked the PIN, the
         # policy's limit refused the command.
         assert device.request(6, PIN) == -EPERM
+        limit_rule = policy_line("limit syscall k_msgq_put from controller")
+        device.wait_console("monitor: audit refused syscall k_msgq_put by controller "
+                            f"(rule line {limit_rule})")
     finally:
         finished = device.stop()
     return finished
@@ -124,6 +133,8 @@ def test_an_unlock_without_authentication_is_refused_on_the_device(
         device.wait_online()
         assert device.request(1, PIN) == -EPERM
         assert device.request(2, PIN) == -EPERM
+        device.wait_console(
+            "monitor: audit refused syscall k_msgq_put by controller (rule line -1)", count=2)
     finally:
         finished = device.stop()
     assert finished.status == SIGINT_STATUS, finished.errors

@@ -83,6 +83,9 @@ def attacked(request: pytest.FixtureRequest, builder: Builder, broker: Mosquitto
         assert device.request(LEGITIMATE, PIN) == 0
         device.wait_status(LEGITIMATE, "unlocked")
         device.wait_status(LEGITIMATE, "locked")
+        unlock = policy_line("grant syscall k_msgq_put from controller")
+        device.wait_console(
+            f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock})")
     finally:
         finished = device.stop()
     return finished, credential

@@ -5,7 +5,9 @@ device itself (`levante run --net user`) running until the test has what it need
 from __future__ import annotations
 
 import json
+import shutil
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -17,7 +19,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1] / "net"))
 from mosquitto_broker import HostClient, Mosquitto  # noqa: E402
 
-from conftest import SAMPLES, split_boot_log  # noqa: E402
+from conftest import SAMPLES, Builder, split_boot_log  # noqa: E402
+from levante.image.elf import load_elf  # noqa: E402
 
 APP = SAMPLES / "security" / "door_controller"
 POLICY = APP / "policy.lvp"
@@ -27,6 +30,16 @@ PIN = b"482916"  # controller.c's door_pin
 EPERM, EACCES, EBADMSG = 1, 13, 77
 WAIT_SECONDS = 20.0  # for one answer of the device (its idle time is wall-clock time)
 RUN_LIMIT = "300s"  # simulated time; the test interrupts the run long before
+SIGINT_STATUS = 130  # `levante run` interrupted: the device was still serving
+
+# The attack (tests/samples/test_door_controller_attack.py and _misgranted.py).
+PAYLOAD = Path(__file__).parent / "door_attack" / "payload.c"
+CREDENTIAL_MAX = 16  # door_protocol.h's DOOR_CREDENTIAL_MAX: the bytes before `forward`
+FILLER = b"\xfe\xe7" * (CREDENTIAL_MAX // 2)  # Thumb "b ." pairs: code that would spin
+# The paths payload.c tries, by the request id of the crafted frame (INJECTED: none,
+# the thread jumps into the bytes it was sent).
+RETURNING, GPIO, ACTUATOR_QUEUE, TOKEN, ACTUATOR_MEMORY, INJECTED = 1, 2, 3, 4, 5, 6
+LEGITIMATE = 60  # the request id of the owner's unlock after the attack
 
 
 def frame(request_id: int, credential: bytes, op: int = OP_UNLOCK) -> bytes:
@@ -40,6 +53,30 @@ def policy_line(text: str) -> int:
         if line.startswith(text):
             return number
     raise AssertionError(f"policy.lvp has no line starting {text!r}")
+
+
+def exploit(step: int, target: int) -> bytes:
+    """A request whose credential runs over the parser's buffer into `forward`."""
+    return frame(step, FILLER + struct.pack("<I", target | 1))
+
+
+def attack_build(builder: Builder, folder: Path, board: str,
+                 main_edit: tuple[str, str] | None = None) -> tuple[Path, int, int]:
+    """Build a copy of the sample with the attacker's code added (and `main_edit`, an
+    (old, new) text replacement, made in its main.c); return the build, the address of
+    door_attack and that of parser.credential."""
+    app = folder / "door_controller"
+    shutil.copytree(APP, app)
+    shutil.copy(PAYLOAD, app / "src" / "attack_payload.c")
+    if main_edit is not None:
+        main = app / "src" / "main.c"
+        old, new = main_edit
+        assert old in main.read_text()
+        main.write_text(main.read_text().replace(old, new))
+    build = builder.build(app, board=board)
+    image = load_elf(build / "levante.elf")
+    return (build, image.symbols["door_attack"].address & ~1,
+            image.symbols["parser"].address)
 
 
 @dataclass

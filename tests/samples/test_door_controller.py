@@ -20,6 +20,7 @@ from door_support import (
     EPERM,
     PIN,
     POLICY,
+    SIGINT_STATUS,
     DoorDevice,
     Finished,
     Mosquitto,
@@ -28,7 +29,6 @@ from door_support import (
 
 from conftest import Builder, levante
 
-SIGINT_STATUS = 130  # `levante run` interrupted: the device was still serving
 # Frames the parser refuses: too short, not the magic, a credential past the frame's end.
 MALFORMED = (b"\xd0\x01", b"\x00\x01\x07\x00\x06482916", b"\xd0\x01\x08\x00\x09482916")
 

@@ -14,33 +14,31 @@ monitor's audit records say why."""
 
 from __future__ import annotations
 
-import shutil
-import struct
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from door_support import (
-    APP,
+    ACTUATOR_MEMORY,
+    ACTUATOR_QUEUE,
     EACCES,
+    GPIO,
+    INJECTED,
+    LEGITIMATE,
     PIN,
+    RETURNING,
+    SIGINT_STATUS,
+    TOKEN,
     DoorDevice,
     Finished,
     Mosquitto,
-    frame,
+    attack_build,
+    exploit,
     policy_line,
 )
 
 from conftest import Builder
-from levante.image.elf import load_elf
 
-PAYLOAD = Path(__file__).parent / "door_attack" / "payload.c"
-CREDENTIAL_MAX = 16  # door_protocol.h's DOOR_CREDENTIAL_MAX: the bytes before `forward`
-FILLER = b"\xfe\xe7" * (CREDENTIAL_MAX // 2)  # Thumb "b ." pairs: code that would spin
-RETURNING, GPIO, ACTUATOR_QUEUE, TOKEN, ACTUATOR_MEMORY, INJECTED = 1, 2, 3, 4, 5, 6
 FAULTING = (GPIO, ACTUATOR_QUEUE, TOKEN, ACTUATOR_MEMORY, INJECTED)
-LEGITIMATE = 60
-SIGINT_STATUS = 130
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +48,13 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mosquitto]:
     running.close()
 
 
-def exploit(step: int, target: int) -> bytes:
-    """A request whose credential runs over the parser's buffer into `forward`."""
-    return frame(step, FILLER + struct.pack("<I", target | 1))
-
-
 @pytest.fixture(scope="module", params=["lv_m4", "lv_m33"])
 def attacked(request: pytest.FixtureRequest, builder: Builder, broker: Mosquitto,
              tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, int]:
     """One run of the whole attack, then the legitimate request, on each board (an
     ARMv7-M and an ARMv8-M MPU); the tests read it."""
     tmp_path = tmp_path_factory.mktemp("attack")
-    app = tmp_path / "door_controller"
-    shutil.copytree(APP, app)
-    shutil.copy(PAYLOAD, app / "src" / "attack_payload.c")
-    build = builder.build(app, board=request.param)
-    image = load_elf(build / "levante.elf")
-    payload = image.symbols["door_attack"].address & ~1
-    credential = image.symbols["parser"].address  # parser.credential: the bytes sent
+    build, payload, credential = attack_build(builder, tmp_path, request.param)
     device = DoorDevice(build, broker, tmp_path / "trace.jsonl")
     try:
         device.wait_online()

@@ -1,0 +1,1 @@
+"""Levante's interface language: `.idl` files → descriptors, the kernel's message checker, C stubs."""

@@ -17,7 +17,9 @@ SERVICE_FIELDS: dict[str, frozenset[str]] = {
     "mqtt.connect": frozenset({"client_id", "clean_session", "keepalive", "will_topic"}),
 }
 
-SERVICES = frozenset({"mqtt", "coap", "smp", "socket"})
+# "ipc": an IPC message, `service ipc.INTERFACE.METHOD` (docs/ipc.md), whose fields are
+# its decoded parameters; `service ipc.malformed` a message its checker refused.
+SERVICES = frozenset({"mqtt", "coap", "smp", "socket", "ipc"})
 
 # The start of a thread: `thread` is the starting thread's own name.
 THREAD_EVENTS = frozenset({"start"})

@@ -27,7 +27,7 @@ from levante.kernel.objects.ipc_endpoint import (
     PendingCall,
     PendingReceive,
 )
-from levante.kernel.service_control import ServiceMessage, judge
+from levante.kernel.service_control import ServiceMessage, judge, refuse
 from levante.kernel.syscalls.registry import Plan, syscall
 
 if TYPE_CHECKING:
@@ -68,9 +68,10 @@ def _refused(kernel: Services, thread: Thread, peer: str, direction: str, what: 
 
 def _malformed(kernel: Services, thread: Thread, peer: str, endpoint: IpcEndpoint,
                direction: str, reason: str) -> int:
-    """Refuse a malformed message: -EBADMSG, traced, and told to the policy so that its
-    audit records it (its verdict cannot let the message through)."""
-    judge(kernel, thread.name, peer, ServiceMessage("ipc", "malformed", {
+    """Refuse a malformed message: -EBADMSG, traced, and recorded by the policy's audit
+    as a denial of `service ipc.malformed` (no verdict is asked: none could let it
+    through)."""
+    refuse(kernel, thread.name, peer, ServiceMessage("ipc", "malformed", {
         "direction": direction, "interface": endpoint.interface, "reason": reason}))
     return _refused(kernel, thread, peer, direction, f"{endpoint.interface:#x}", reason,
                     _EBADMSG)

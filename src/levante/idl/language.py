@@ -31,15 +31,21 @@ MAX_ENUMERATORS = 256
 HANDLE_RIGHTS = ("read", "write", "signal", "wait", "duplicate", "transfer")
 _INTEGERS = {"u8": (8, False), "u16": (16, False), "u32": (32, False), "u64": (64, False),
              "i8": (8, True), "i16": (16, True), "i32": (32, True), "i64": (64, True)}
-# Names a C file would trip on: the generator uses them as identifiers.
-_RESERVED = frozenset({"ep", "timeout", "ops", "context", "direction", "interface",
-                       "method", "status", "thread", "peer", "malformed", "reply", "request",
-                       "token", "int", "char", "void", "struct",
-                       "enum", "return", "if", "else", "for", "while", "do", "switch",
-                       "case", "default", "break", "continue", "sizeof", "static", "const",
-                       "unsigned", "signed", "long", "short", "float", "double", "bool",
-                       "true", "false", "register", "volatile", "extern", "union", "goto",
-                       "typedef", "auto", "inline", "restrict"})
+# C's keywords: every name becomes a C identifier.
+_C_KEYWORDS = frozenset({
+    "auto", "bool", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "false", "float", "for", "goto", "if", "inline",
+    "int", "long", "register", "restrict", "return", "short", "signed", "sizeof",
+    "static", "struct", "switch", "true", "typedef", "union", "unsigned", "void",
+    "volatile", "while", "NULL"})
+# A parameter may not take the name of a field every IPC event has (the policy's) or of
+# a local of the generated stubs and dispatch.
+_PARAMETER_RESERVED = frozenset({
+    "direction", "interface", "method", "status", "thread", "peer", "ep", "timeout",
+    "ops", "context", "token", "request", "reply", "reply_cap", "len", "length", "got",
+    "error", "result", "c", "r", "v"})
+# An interface's name is part of the policy's event name: `ipc.malformed` is taken.
+_INTERFACE_RESERVED = frozenset({"malformed"})
 
 Descriptor = dict[str, Any]
 Type = dict[str, Any]
@@ -72,9 +78,11 @@ class _Compiler:
             line, column = where.meta.line, where.meta.column
         return IdlError(f"{self.source}:{line}:{column}: error: {message}")
 
-    def name(self, token: Token, what: str) -> str:
+    def name(self, token: Token, what: str, reserved: frozenset[str] = frozenset()) -> str:
         text = str(token)
-        if text in _RESERVED or text.startswith(("z_", "levante_", "LEVANTE_", "__")):
+        if text in _C_KEYWORDS or text in reserved or \
+                text.startswith(("z_", "levante_", "LEVANTE_", "__")) or \
+                (text[0] == "i" and text[1:].isdigit()):
             raise self.fail(token, f"{what} {text!r}: a reserved name")
         return text
 
@@ -192,7 +200,7 @@ class _Compiler:
     def interface(self, item: Tree[Token], earlier: list[dict[str, Any]]) -> dict[str, Any]:
         head, number = item.children[0], item.children[1]
         assert isinstance(head, Token)
-        name = self.name(head, "interface")
+        name = self.name(head, "interface", _INTERFACE_RESERVED)
         if any(name == other["name"] for other in earlier) or name in self.types:
             raise self.fail(head, f"name {name!r} is declared twice")
         identifier = interface_id_of(name) if number is None else \
@@ -234,7 +242,7 @@ class _Compiler:
         for parameter in parameters:
             direction, token, type_tree = parameter.children
             assert isinstance(token, Token) and isinstance(type_tree, Tree)
-            parameter_name = self.name(token, "parameter")
+            parameter_name = self.name(token, "parameter", _PARAMETER_RESERVED)
             if parameter_name in seen or parameter_name.endswith("_len") and \
                     parameter_name[:-4] in seen:
                 raise self.fail(token, f"parameter {parameter_name!r} is declared twice")

@@ -49,7 +49,7 @@ def _encode(kind: Type, expression: str, cursor: str, depth: int = 0) -> list[st
     if sort == "struct":
         return [f"levante_idl_put_{kind['name']}({cursor}, &({expression}));"]
     if sort == "array":
-        index = f"i{depth}"
+        index = f"lv_i{depth}"
         return [f"for (size_t {index} = 0; {index} < {kind['count']}; {index}++) {{",
                 *("\t" + line for line in _encode(kind["of"], f"{expression}[{index}]",
                                                   cursor, depth + 1)), "}"]
@@ -67,7 +67,7 @@ def _decode(kind: Type, target: str, cursor: str, depth: int = 0) -> list[str]:
     if sort == "struct":
         return [f"levante_idl_get_{kind['name']}({cursor}, &({target}));"]
     if sort == "array":
-        index = f"i{depth}"
+        index = f"lv_i{depth}"
         return [f"for (size_t {index} = 0; {index} < {kind['count']}; {index}++) {{",
                 *("\t" + line for line in _decode(kind["of"], f"{target}[{index}]",
                                                   cursor, depth + 1)), "}"]
@@ -226,27 +226,27 @@ def _client(writer: _Writer, interface: dict[str, Any], method: dict[str, Any]) 
                "call's (docs/ipc.md). */")
     head = ", ".join(["levante_ipc_endpoint_t ep", "k_timeout_t timeout", *arguments])
     writer.add(f"static inline int {prefix}_timeout({head})", "{")
-    writer.add(f"uint8_t request[{upper}_REQUEST_MAX];", f"uint8_t reply[{upper}_REPLY_MAX];",
-               "struct levante_ipc_cursor c = { request, sizeof(request), 0, false };",
-               f"levante_ipc_put_header(&c, {interface['name'].upper()}_INTERFACE_ID, "
+    writer.add(f"uint8_t lv_request[{upper}_REQUEST_MAX];", f"uint8_t lv_reply[{upper}_REPLY_MAX];",
+               "struct levante_ipc_cursor lv_c = { lv_request, sizeof(lv_request), 0, false };",
+               f"levante_ipc_put_header(&lv_c, {interface['name'].upper()}_INTERFACE_ID, "
                f"{upper}_METHOD, 0);", indent=1)
     for name, kind in method["in"]:
-        writer.add(*_encode_parameter(kind, name, "&c", pointer=kind["kind"] == "struct"),
+        writer.add(*_encode_parameter(kind, name, "&lv_c", pointer=kind["kind"] == "struct"),
                    indent=1)
-    writer.add("int length = levante_ipc_finish(&c);", "", "if (length < 0) {",
-               "\treturn length;", "}",
-               "int got = levante_ipc_call(ep, request, (size_t)length, reply, "
-               "sizeof(reply), timeout);", "", "if (got < 0) {", "\treturn got;", "}",
-               "struct levante_ipc_cursor r = { reply, (size_t)got, 0, false };",
-               "uint16_t method = 0;", "",
-               f"if (levante_ipc_open(&r, {interface['name'].upper()}_INTERFACE_ID, "
-               f"&method) != 0 || method != {upper}_METHOD) {{", "\treturn -EBADMSG;", "}",
+    writer.add("int lv_length = levante_ipc_finish(&lv_c);", "", "if (lv_length < 0) {",
+               "\treturn lv_length;", "}",
+               "int lv_got = levante_ipc_call(ep, lv_request, (size_t)lv_length, lv_reply, "
+               "sizeof(lv_reply), timeout);", "", "if (lv_got < 0) {", "\treturn lv_got;", "}",
+               "struct levante_ipc_cursor lv_r = { lv_reply, (size_t)lv_got, 0, false };",
+               "uint16_t lv_method = 0;", "",
+               f"if (levante_ipc_open(&lv_r, {interface['name'].upper()}_INTERFACE_ID, "
+               f"&lv_method) != 0 || lv_method != {upper}_METHOD) {{", "\treturn -EBADMSG;", "}",
                indent=1)
     for name, kind in method["out"]:
-        writer.add(*_decode_parameter(kind, name, "&r",
+        writer.add(*_decode_parameter(kind, name, "&lv_r",
                                       pointer=kind["kind"] not in ("string", "array")),
                    indent=1)
-    writer.add("return r.failed || r.at != r.size ? -EBADMSG : 0;", indent=1)
+    writer.add("return lv_r.failed || lv_r.at != lv_r.size ? -EBADMSG : 0;", indent=1)
     writer.add("}", "")
     plain = ", ".join(["levante_ipc_endpoint_t ep", *arguments])
     writer.add(f"static inline int {prefix}({plain})", "{",
@@ -272,31 +272,31 @@ def _dispatch(writer: _Writer, interface: dict[str, Any]) -> None:
     writer.add("/* Decode a request, call its method, encode the reply into `reply`: the "
                "reply's length, or a negative errno to answer with. */",
                f"static inline int {name}_dispatch(const struct {name}_ops *ops, "
-               "void *context, const uint8_t *request, size_t len, uint8_t *reply, "
-               "size_t reply_cap)", "{",
-               "\tstruct levante_ipc_cursor c = { (uint8_t *)request, len, 0, false };",
-               "\tuint16_t method = 0;", "",
-               f"\tif (levante_ipc_open(&c, {upper}_INTERFACE_ID, &method) != 0) {{",
-               "\t\treturn -EBADMSG;", "\t}", "\tswitch (method) {")
+               "void *context, const uint8_t *lv_request, size_t lv_len, uint8_t *lv_reply, "
+               "size_t lv_reply_cap)", "{",
+               "\tstruct levante_ipc_cursor lv_c = { (uint8_t *)lv_request, lv_len, 0, false };",
+               "\tuint16_t lv_method = 0;", "",
+               f"\tif (levante_ipc_open(&lv_c, {upper}_INTERFACE_ID, &lv_method) != 0) {{",
+               "\t\treturn -EBADMSG;", "\t}", "\tswitch (lv_method) {")
     for method in interface["methods"]:
         writer.add(f"case {method['id']}u: {{", indent=1)
         for parameter, kind in method["in"] + method["out"]:
             writer.add(*_local(kind, parameter), indent=2)
         for parameter, kind in method["in"]:
-            writer.add(*_decode_parameter(kind, parameter, "&c", pointer=False), indent=2)
+            writer.add(*_decode_parameter(kind, parameter, "&lv_c", pointer=False), indent=2)
         call_arguments = ["context"] + \
             [_call_argument(kind, parameter, "in") for parameter, kind in method["in"]] + \
             [_call_argument(kind, parameter, "out") for parameter, kind in method["out"]]
-        writer.add("if (c.failed || c.at != c.size) {", "\treturn -EBADMSG;", "}",
+        writer.add("if (lv_c.failed || lv_c.at != lv_c.size) {", "\treturn -EBADMSG;", "}",
                    f"if (ops->{method['name']} == NULL) {{", "\treturn -ENOSYS;", "}",
-                   f"int error = ops->{method['name']}({', '.join(call_arguments)});", "",
-                   "if (error != 0) {", "\treturn error < 0 ? error : -EINVAL;", "}",
-                   "struct levante_ipc_cursor r = { reply, reply_cap, 0, false };", "",
-                   f"levante_ipc_put_header(&r, {upper}_INTERFACE_ID, {method['id']}u, "
+                   f"int lv_error = ops->{method['name']}({', '.join(call_arguments)});", "",
+                   "if (lv_error != 0) {", "\treturn lv_error < 0 ? lv_error : -EINVAL;", "}",
+                   "struct levante_ipc_cursor lv_r = { lv_reply, lv_reply_cap, 0, false };",
+                   "", f"levante_ipc_put_header(&lv_r, {upper}_INTERFACE_ID, {method['id']}u, "
                    "LEVANTE_IPC_FLAG_REPLY);", indent=2)
         for parameter, kind in method["out"]:
-            writer.add(*_encode_parameter(kind, parameter, "&r", pointer=False), indent=2)
-        writer.add("return levante_ipc_finish(&r);", indent=2)
+            writer.add(*_encode_parameter(kind, parameter, "&lv_r", pointer=False), indent=2)
+        writer.add("return levante_ipc_finish(&lv_r);", indent=2)
         writer.add("}", indent=1)
     writer.add("\tdefault:", "\t\treturn -ENOSYS;", "\t}", "}", "")
     writer.add(f"/* Receive one call of {name} on `ep`, dispatch it and answer it: 0 once "

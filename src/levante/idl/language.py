@@ -25,7 +25,7 @@ MAX_SEQUENCE = 1024  # string<N> and bytes<N>: N at most this
 MAX_ARRAY = 256  # T[N]
 MAX_STRUCT_DEPTH = 8  # structs inside structs: the checker recurses this deep at most
 MAX_METHODS = 64
-MAX_PARAMETERS = 16
+MAX_PARAMETERS = 32
 MAX_ENUMERATORS = 256
 # Rights a `handle<...>` may name (the domains' handle rights).
 HANDLE_RIGHTS = ("read", "write", "signal", "wait", "duplicate", "transfer")
@@ -39,11 +39,11 @@ _C_KEYWORDS = frozenset({
     "static", "struct", "switch", "true", "typedef", "union", "unsigned", "void",
     "volatile", "while", "NULL"})
 # A parameter may not take the name of a field every IPC event has (the policy's) or of
-# a local of the generated stubs and dispatch.
+# a parameter of the generated stubs and dispatch; the generated code's own locals all
+# start with lv_, which no name may.
 _PARAMETER_RESERVED = frozenset({
     "direction", "interface", "method", "status", "thread", "peer", "ep", "timeout",
-    "ops", "context", "token", "request", "reply", "reply_cap", "len", "length", "got",
-    "error", "result", "c", "r", "v"})
+    "ops", "context"})
 # An interface's name is part of the policy's event name: `ipc.malformed` is taken.
 _INTERFACE_RESERVED = frozenset({"malformed"})
 
@@ -81,8 +81,7 @@ class _Compiler:
     def name(self, token: Token, what: str, reserved: frozenset[str] = frozenset()) -> str:
         text = str(token)
         if text in _C_KEYWORDS or text in reserved or \
-                text.startswith(("z_", "levante_", "LEVANTE_", "__")) or \
-                (text[0] == "i" and text[1:].isdigit()):
+                text.startswith(("z_", "lv_", "levante_", "LEVANTE_", "__")):
             raise self.fail(token, f"{what} {text!r}: a reserved name")
         return text
 
@@ -243,11 +242,15 @@ class _Compiler:
             direction, token, type_tree = parameter.children
             assert isinstance(token, Token) and isinstance(type_tree, Tree)
             parameter_name = self.name(token, "parameter", _PARAMETER_RESERVED)
-            if parameter_name in seen or parameter_name.endswith("_len") and \
-                    parameter_name[:-4] in seen:
-                raise self.fail(token, f"parameter {parameter_name!r} is declared twice")
-            seen.add(parameter_name)
-            directions[str(direction)].append([parameter_name, self.type(type_tree)])
+            kind = self.type(type_tree)
+            # In C a bytes parameter is two: NAME and NAME_len.
+            c_names = {parameter_name} | \
+                ({f"{parameter_name}_len"} if kind["kind"] == "bytes" else set())
+            if c_names & seen:
+                raise self.fail(token, f"parameter {parameter_name!r} is declared twice "
+                                "(in C a bytes parameter NAME is also NAME_len)")
+            seen |= c_names
+            directions[str(direction)].append([parameter_name, kind])
         for direction, listed in directions.items():
             if HEADER_SIZE + sum(max_size(kind) for _, kind in listed) > MAX_MESSAGE:
                 raise self.fail(head, f"method {name!r}: its {direction} message can exceed "

@@ -51,7 +51,8 @@ def test_an_interface_id_is_stable_and_can_be_declared() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("interface a { method m(in x: u33); }", "x.idl:1:30: error: unknown type 'u33' (declare an enum or struct before its use)"),
+    ("interface a { method m(in x: u33); }",
+     "x.idl:1:30: error: unknown type 'u33' (declare an enum or struct before its use)"),
     ("interface a { method m(in x: string<0>); }",
      "x.idl:1:37: error: string bound 0: must be 1 to 1024"),
     ("interface a { method m(in x: bytes<1025>); }",

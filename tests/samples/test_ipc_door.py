@@ -5,7 +5,6 @@ refusing by parameter and by method, and a malformed request refused and audited
 from __future__ import annotations
 
 from conftest import SAMPLES, Builder
-
 from levante.abi import ERRNO
 
 APP = SAMPLES / "ipc" / "door"

@@ -1,1 +1,1 @@
-"""Levante's interface language: `.idl` files → descriptors, the kernel's message checker, C stubs."""
+"""Levante's interface language: `.idl` files → descriptors, message checker, C stubs."""

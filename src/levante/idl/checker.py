@@ -10,7 +10,6 @@ the handle slots; what it decodes is what the policy judges.
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,9 +149,5 @@ class MessageChecker:
         if reader.offset != len(message):
             raise Malformed(f"{len(message) - reader.offset} bytes after the last "
                             "parameter")
-        return CheckedMessage(method.interface, method.name, method_id, _frozen(fields),
+        return CheckedMessage(method.interface, method.name, method_id, fields,
                               tuple(reader.handles))
-
-
-def _frozen(fields: dict[str, object]) -> Mapping[str, object]:
-    return fields

@@ -119,7 +119,7 @@ class _Compiler:
             token, value_token = enumerator.children
             assert isinstance(token, Token)
             name = self.name(token, "enumerator")
-            value = following if value_token is None else \
+            value = following if not isinstance(value_token, Token) else \
                 self.number(value_token, 0, 0xFFFFFFFF, "enumerator value")
             if name in values:
                 raise self.fail(token, f"enumerator {name!r} is declared twice")
@@ -202,7 +202,7 @@ class _Compiler:
         name = self.name(head, "interface", _INTERFACE_RESERVED)
         if any(name == other["name"] for other in earlier) or name in self.types:
             raise self.fail(head, f"name {name!r} is declared twice")
-        identifier = interface_id_of(name) if number is None else \
+        identifier = interface_id_of(name) if not isinstance(number, Token) else \
             self.number(number, 1, 0xFFFFFFFF, "interface id")
         if any(identifier == other["id"] for other in earlier):
             raise self.fail(head, f"interface {name!r}: id {identifier:#x} is taken")
@@ -251,9 +251,9 @@ class _Compiler:
                                 "(in C a bytes parameter NAME is also NAME_len)")
             seen |= c_names
             directions[str(direction)].append([parameter_name, kind])
-        for direction, listed in directions.items():
+        for way, listed in directions.items():
             if HEADER_SIZE + sum(max_size(kind) for _, kind in listed) > MAX_MESSAGE:
-                raise self.fail(head, f"method {name!r}: its {direction} message can exceed "
+                raise self.fail(head, f"method {name!r}: its {way} message can exceed "
                                 f"{MAX_MESSAGE} bytes")
         return {"name": name, "id": identifier, "in": directions["in"],
                 "out": directions["out"]}

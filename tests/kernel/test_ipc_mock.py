@@ -463,3 +463,38 @@ def test_the_policy_judges_requests_replies_and_errors_by_their_fields() -> None
     # Audited as a denial though the policy allows everything: no verdict is asked.
     assert ("service ipc.malformed", "deny") in audited
     assert engine.take_audit(10)[0][-1].event == "service ipc.malformed"
+
+
+def test_a_user_thread_pointing_outside_its_memory_faults_and_nothing_is_queued() -> None:
+    from mock_cpu import returning_fatal_handler
+
+    from levante.abi import THREAD_OPTIONS
+
+    ipc = IpcSystem(userspace=True)
+    ipc.system.fatal_handler(returning_fatal_handler)
+    results: dict[str, Any] = {}
+
+    def intruder(_: Args) -> Script:
+        stack = ipc.system.thread_named("intruder").stack_start
+        request = unlock_request()
+        ipc.system.cpu.write_memory(stack + 64, request)
+        # The request is its own, the reply buffer the kernel's (the endpoint itself).
+        results["never"] = yield call("z_levante_ipc_call", ipc.endpoint, stack + 64,
+                                      len(request), ipc.endpoint, 256, K_FOREVER)
+
+    def main(_: Args) -> Script:
+        yield call("k_object_access_grant", ipc.endpoint,
+                   ipc.system.thread_named("intruder").address)
+        yield call("k_sleep", 5)
+        token = ipc.buffer(size=4)
+        results["receive"] = yield call("z_levante_ipc_receive", ipc.endpoint, ipc.buffer(),
+                                        256, token, K_NO_WAIT)
+        yield call("k_sleep", K_FOREVER)
+
+    ipc.system.thread("intruder", intruder, 5, options=THREAD_OPTIONS["K_USER"])
+    ipc.system.main(main)
+    ipc.boot()
+    ipc.system.run(until=500_000)
+    assert "never" not in results and results["receive"] == EAGAIN
+    assert [event["thread"] for event in ipc.system.events("fault")] == ["intruder"]
+    assert len(_endpoint(ipc).callers) == 0

@@ -230,7 +230,8 @@ def z_levante_ipc_call(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
     def timed_out() -> None:
         _client_gone(kernel, endpoint, pending)
 
-    for server in endpoint.receivers.threads():
+    full = len(endpoint.in_service) >= MAX_IN_SERVICE  # then it waits in the queue
+    for server in [] if full else endpoint.receivers.threads():
         receive = server.wait_data
         assert isinstance(receive, PendingReceive)
         if len(request) > receive.buffer.size:

@@ -498,3 +498,24 @@ def test_a_user_thread_pointing_outside_its_memory_faults_and_nothing_is_queued(
     assert "never" not in results and results["receive"] == EAGAIN
     assert [event["thread"] for event in ipc.system.events("fault")] == ["intruder"]
     assert len(_endpoint(ipc).callers) == 0
+
+
+def test_an_interface_wildcard_covers_its_methods() -> None:
+    from levante.policy.engine import PolicyEngine, ServiceJudge
+    from levante.policy.language import compile_policy
+
+    policy = compile_policy("""
+        default deny
+        grant syscall *
+        grant service ipc.door.* when direction == "request" and interface == "door"
+        grant service ipc.door.unlock when direction == "reply" and ok
+    """, "ipc.lvp")
+    ipc = IpcSystem()
+    results: dict[str, Any] = {}
+    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(ok=False)), 5)
+    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.boot()
+    ipc.system.kernel.service_policy = ServiceJudge(PolicyEngine(policy))
+    ipc.system.run(until=500_000)
+    assert results["received"] == unlock_request()  # the wildcard granted the request
+    assert results["reply"] == -ERRNO["EPERM"] == results["call"]  # no grant: default deny

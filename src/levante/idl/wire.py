@@ -24,7 +24,9 @@ from levante.kernel.objects.ipc_endpoint import HEADER_SIZE, MAX_MESSAGE
 
 HEADER = struct.Struct("<IHHiI")
 assert HEADER.size == HEADER_SIZE
-__all__ = ["HEADER", "HEADER_SIZE", "MAX_MESSAGE", "FLAG_REPLY", "LENGTH"]
+# The kernel's bounds, re-exported: the language refuses what the kernel would.
+__all__ = ["FLAG_REPLY", "HEADER", "HEADER_SIZE", "LENGTH", "MAX_MESSAGE", "encode",
+           "encode_value", "header", "max_size"]
 FLAG_REPLY = 1
 LENGTH = struct.Struct("<H")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_cpu import MockSystem
+from mock_cpu import K_FOREVER, Args, MockSystem, Script, call
 
 from levante.idl.checker import MessageChecker
 from levante.idl.language import compile_idl
 from levante.idl.wire import encode
+from levante.kernel.objects.ipc_endpoint import IpcEndpoint
 
 DOOR_IDL = """
 enum mode { open, closed }
@@ -53,3 +54,37 @@ class IpcSystem:
     def boot(self) -> None:
         kernel = self.system.kernel
         kernel.ipc_checker = self.checker
+
+
+def serve_once(ipc: IpcSystem, results: dict[str, Any], reply: bytes,
+                before_reply: Any = None) -> Any:
+    """A server script: receive one call, record it, reply with `reply`."""
+
+    def server(_: Args) -> Script:
+        buffer, token = ipc.buffer(), ipc.buffer(size=4)
+        length = yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token,
+                            K_FOREVER)
+        results["received"] = ipc.read(buffer, length) if length > 0 else length
+        results["token"] = int.from_bytes(ipc.read(token, 4), "little")
+        if before_reply is not None:
+            yield from before_reply()
+        out = ipc.buffer(reply)
+        results["reply"] = yield call("z_levante_ipc_reply", ipc.endpoint,
+                                      results["token"], out, len(reply))
+    return server
+
+
+def client_of(ipc: IpcSystem, results: dict[str, Any], request: bytes,
+            timeout: int = K_FOREVER, key: str = "call") -> Any:
+    def client(_: Args) -> Script:
+        message, reply = ipc.buffer(request), ipc.buffer()
+        length = yield call("z_levante_ipc_call", ipc.endpoint, message, len(request),
+                            reply, 256, timeout)
+        results[key] = length
+        if length > 0:
+            results[f"{key}_reply"] = ipc.read(reply, length)
+    return client
+
+
+def endpoint_state(ipc: IpcSystem) -> IpcEndpoint:
+    return ipc.system.kernel.objects.unchecked(ipc.endpoint, IpcEndpoint)

@@ -6,61 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from ipc_fixture import (
-    DOOR_ID,
-    GIVE,
     IpcSystem,
+    client_of,
+    endpoint_state,
+    serve_once,
     unlock_reply,
     unlock_request,
 )
 from mock_cpu import K_FOREVER, K_NO_WAIT, Args, Script, call
 
 from levante.abi import ERRNO
-from levante.idl.wire import encode
-from levante.kernel.objects.ipc_endpoint import IpcEndpoint
 
 EAGAIN, EBADMSG, EINVAL = -ERRNO["EAGAIN"], -ERRNO["EBADMSG"], -ERRNO["EINVAL"]
 EPIPE, ENOTSUP, EMSGSIZE = -ERRNO["EPIPE"], -ERRNO["ENOTSUP"], -ERRNO["EMSGSIZE"]
 
 
-def _serve_once(ipc: IpcSystem, results: dict[str, Any], reply: bytes,
-                before_reply: Any = None) -> Any:
-    """A server script: receive one call, record it, reply with `reply`."""
-
-    def server(_: Args) -> Script:
-        buffer, token = ipc.buffer(), ipc.buffer(size=4)
-        length = yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token,
-                            K_FOREVER)
-        results["received"] = ipc.read(buffer, length) if length > 0 else length
-        results["token"] = int.from_bytes(ipc.read(token, 4), "little")
-        if before_reply is not None:
-            yield from before_reply()
-        out = ipc.buffer(reply)
-        results["reply"] = yield call("z_levante_ipc_reply", ipc.endpoint,
-                                      results["token"], out, len(reply))
-    return server
-
-
-def _client(ipc: IpcSystem, results: dict[str, Any], request: bytes,
-            timeout: int = K_FOREVER, key: str = "call") -> Any:
-    def client(_: Args) -> Script:
-        message, reply = ipc.buffer(request), ipc.buffer()
-        length = yield call("z_levante_ipc_call", ipc.endpoint, message, len(request),
-                            reply, 256, timeout)
-        results[key] = length
-        if length > 0:
-            results[f"{key}_reply"] = ipc.read(reply, length)
-    return client
-
-
-def _endpoint(ipc: IpcSystem) -> IpcEndpoint:
-    return ipc.system.kernel.objects.unchecked(ipc.endpoint, IpcEndpoint)
-
-
 def test_a_call_reaches_the_server_and_its_reply_the_client() -> None:
     ipc = IpcSystem()
     results: dict[str, Any] = {}
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(True, 9)), 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request(code=1234)), 6)
+    ipc.system.thread("server", serve_once(ipc, results, unlock_reply(True, 9)), 5)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request(code=1234)), 6)
     ipc.boot()
     ipc.system.run(until=200_000)
     assert results["received"] == unlock_request(code=1234)
@@ -68,7 +33,7 @@ def test_a_call_reaches_the_server_and_its_reply_the_client() -> None:
     assert results["reply"] == 0
     assert results["call"] == len(unlock_reply(True, 9))
     assert results["call_reply"] == unlock_reply(True, 9)
-    assert _endpoint(ipc).in_service == {}
+    assert endpoint_state(ipc).in_service == {}
     delivered = ipc.system.events("ipc_delivered")
     assert [(event["thread"], event["peer"], event["message"]) for event in delivered] == \
         [("server", "client", "door.unlock")]
@@ -80,10 +45,10 @@ def test_a_call_waits_for_a_server_that_comes_later() -> None:
 
     def late_server(args: Args) -> Script:
         yield call("k_sleep", 5)
-        yield from _serve_once(ipc, results, unlock_reply())(args)
+        yield from serve_once(ipc, results, unlock_reply())(args)
 
     ipc.system.thread("server", late_server, 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert results["received"] == unlock_request()
@@ -112,7 +77,7 @@ def test_timeouts_without_a_peer() -> None:
     ipc.system.run(until=500_000)
     assert results == {"no_wait": EAGAIN, "timed": EAGAIN, "receive": EAGAIN,
                        "receive_now": EAGAIN}
-    assert len(_endpoint(ipc).callers) == 0 and len(_endpoint(ipc).receivers) == 0
+    assert len(endpoint_state(ipc).callers) == 0 and len(endpoint_state(ipc).receivers) == 0
 
 
 def test_the_server_runs_at_its_client_priority_while_it_serves() -> None:
@@ -126,11 +91,11 @@ def test_the_server_runs_at_its_client_priority_while_it_serves() -> None:
 
     def server(args: Args) -> Script:
         seen.append(ipc.system.thread_named("server").priority)
-        yield from _serve_once(ipc, results, unlock_reply(), look)(args)
+        yield from serve_once(ipc, results, unlock_reply(), look)(args)
         seen.append(ipc.system.thread_named("server").priority)
 
     ipc.system.thread("server", server, 10)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 2)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 2)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert seen == [10, 2, 10]
@@ -144,13 +109,13 @@ def test_a_client_whose_server_ends_gets_epipe() -> None:
     def dying() -> Script:
         yield call("k_thread_abort", ipc.system.thread_named("server").address)
 
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(), dying), 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("server", serve_once(ipc, results, unlock_reply(), dying), 5)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert results["call"] == EPIPE
     assert "reply" not in results
-    assert _endpoint(ipc).in_service == {}
+    assert endpoint_state(ipc).in_service == {}
     assert ipc.system.events("ipc_peer_gone")[0]["thread"] == "client"
 
 
@@ -161,14 +126,14 @@ def test_a_server_replying_to_a_client_that_timed_out_gets_epipe() -> None:
     def slow() -> Script:
         yield call("k_sleep", 20)
 
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(), slow), 9)
-    ipc.system.thread("client", _client(ipc, results, unlock_request(), timeout=5), 2)
+    ipc.system.thread("server", serve_once(ipc, results, unlock_reply(), slow), 9)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request(), timeout=5), 2)
     ipc.boot()
     ipc.system.run(until=2_000_000)
     assert results["call"] == EAGAIN
     assert results["reply"] == EPIPE
     assert ipc.system.thread_named("server").priority == 9  # restored at the timeout
-    assert _endpoint(ipc).in_service == {}
+    assert endpoint_state(ipc).in_service == {}
 
 
 def test_a_server_replying_to_an_aborted_client_gets_epipe() -> None:
@@ -178,13 +143,14 @@ def test_a_server_replying_to_an_aborted_client_gets_epipe() -> None:
     def kill_client() -> Script:
         yield call("k_thread_abort", ipc.system.thread_named("client").address)
 
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(), kill_client), 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("server", serve_once(ipc, results, unlock_reply(), kill_client), 5)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert "call" not in results
     assert results["reply"] == EPIPE
-    assert _endpoint(ipc).in_service == {} and ipc.system.thread_named("server").on_abort == {}
+    assert endpoint_state(ipc).in_service == {}
+    assert ipc.system.thread_named("server").on_abort == {}
 
 
 MALFORMED = {
@@ -215,7 +181,7 @@ def test_a_malformed_request_never_reaches_the_server() -> None:
 
     def client(args: Args) -> Script:
         for name, request in MALFORMED.items():
-            yield from _client(ipc, results, request, key=name)(args)
+            yield from client_of(ipc, results, request, key=name)(args)
 
     ipc.system.thread("server", server, 5)
     ipc.system.thread("client", client, 6)
@@ -247,8 +213,8 @@ def test_a_malformed_reply_is_refused_to_the_server_which_may_reply_again() -> N
         results["request_as_reply"] = yield call("z_levante_ipc_reply", ipc.endpoint,
                                                  results["token"], out, len(request))
 
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(), bad_first), 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("server", serve_once(ipc, results, unlock_reply(), bad_first), 5)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert results["bad"] == EBADMSG and results["request_as_reply"] == EBADMSG
@@ -280,14 +246,14 @@ def test_forged_stale_and_foreign_tokens_are_refused() -> None:
                                            results["token"], 0)
 
     def server(args: Args) -> Script:
-        yield from _serve_once(ipc, results, reply, checks)(args)
+        yield from serve_once(ipc, results, reply, checks)(args)
         out = ipc.buffer(reply)
         results["stale"] = yield call("z_levante_ipc_reply", ipc.endpoint, results["token"],
                                       out, len(reply))
 
     ipc.system.thread("server", server, 5)
     ipc.system.thread("other", other, 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=1_000_000)
     token = results["token"]
@@ -333,7 +299,7 @@ def test_the_server_error_reaches_the_client() -> None:
                                       -ERRNO["EACCES"])
 
     ipc.system.thread("server", server, 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
+    ipc.system.thread("client", client_of(ipc, results, unlock_request()), 6)
     ipc.boot()
     ipc.system.run(until=500_000)
     assert results == {"error": 0, "call": -ERRNO["EACCES"]}
@@ -342,127 +308,10 @@ def test_the_server_error_reaches_the_client() -> None:
 def test_without_interfaces_every_call_is_refused() -> None:
     ipc = IpcSystem(checker=False)
     results: dict[str, Any] = {}
-    ipc.system.main(_client(ipc, results, unlock_request(), timeout=K_NO_WAIT))
+    ipc.system.main(client_of(ipc, results, unlock_request(), timeout=K_NO_WAIT))
     ipc.boot()
     ipc.system.run(until=500_000)
     assert results == {"call": ENOTSUP}
-
-
-class FakeTransfer:
-    """Moves handle v to v + 1000, refuses handle 13 with -EACCES."""
-
-    def __init__(self) -> None:
-        self.moves: list[tuple[str, str, int]] = []
-
-    def move(self, sender: Any, receiver: Any, value: int) -> int:
-        self.moves.append((sender.name, receiver.name, value))
-        return -ERRNO["EACCES"] if value == 13 else value + 1000
-
-
-def _give(handle: int) -> bytes:
-    return encode(DOOR_ID, GIVE, {"h": handle})
-
-
-def _handle_run(transfer: FakeTransfer | None, handle: int) -> dict[str, Any]:
-    ipc = IpcSystem()
-    results: dict[str, Any] = {}
-    reply = encode(DOOR_ID, GIVE, {"h2": 5}, reply=True)
-
-    def server(_: Args) -> Script:
-        buffer, token = ipc.buffer(), ipc.buffer(size=4)
-        length = yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token, 20)
-        results["received"] = ipc.read(buffer, length) if length > 0 else length
-        if length > 0:
-            out = ipc.buffer(reply)
-            value = int.from_bytes(ipc.read(token, 4), "little")
-            results["reply"] = yield call("z_levante_ipc_reply", ipc.endpoint, value, out,
-                                          len(reply))
-
-    ipc.system.thread("server", server, 5)
-    ipc.system.thread("client", _client(ipc, results, _give(handle)), 6)
-    ipc.boot()
-    ipc.system.kernel.handle_transfer = transfer
-    ipc.system.run(until=1_000_000)
-    return results
-
-
-def test_handles_are_refused_without_a_transfer() -> None:
-    results = _handle_run(None, 7)
-    assert results["call"] == ENOTSUP and results["received"] == EAGAIN
-
-
-def test_handles_move_through_the_installed_transfer_both_ways() -> None:
-    transfer = FakeTransfer()
-    results = _handle_run(transfer, 7)
-    assert results["received"] == _give(1007)
-    assert results["call_reply"] == encode(DOOR_ID, GIVE, {"h2": 1005}, reply=True)
-    assert transfer.moves == [("client", "server", 7), ("server", "client", 5)]
-
-
-def test_a_refused_transfer_refuses_the_message_with_its_errno() -> None:
-    transfer = FakeTransfer()
-    results = _handle_run(transfer, 13)
-    assert results["call"] == -ERRNO["EACCES"] and results["received"] == EAGAIN
-
-
-def test_a_zero_handle_slot_moves_nothing() -> None:
-    transfer = FakeTransfer()
-    results = _handle_run(transfer, 0)
-    assert results["received"] == _give(0)
-    assert transfer.moves == [("server", "client", 5)]
-
-
-def test_the_policy_judges_requests_replies_and_errors_by_their_fields() -> None:
-    from levante.policy.engine import PolicyEngine, ServiceJudge
-    from levante.policy.language import compile_policy
-
-    policy = compile_policy("""
-        default allow
-        audit denials
-        deny service ipc.door.unlock when direction == "request" and code == 13 errno EACCES
-        deny service ipc.door.unlock when direction == "reply" and tries > 100 errno EPERM
-        deny service ipc.door.unlock when direction == "request" and who ~ "^mallory"
-    """, "ipc.lvp")
-    ipc = IpcSystem()
-    results: dict[str, Any] = {}
-
-    def server(_: Args) -> Script:
-        buffer, token = ipc.buffer(), ipc.buffer(size=4)
-        for reply in (unlock_reply(tries=101), unlock_reply(tries=1)):
-            length = yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token,
-                                30)
-            results.setdefault("received", []).append(
-                ipc.read(buffer, length) if length > 0 else length)
-            value = int.from_bytes(ipc.read(token, 4), "little")
-            out = ipc.buffer(reply)
-            results.setdefault("replies", []).append((yield call(
-                "z_levante_ipc_reply", ipc.endpoint, value, out, len(reply))))
-
-    def client(args: Args) -> Script:
-        yield from _client(ipc, results, unlock_request(code=13), key="thirteen")(args)
-        yield from _client(ipc, results, unlock_request(who="mallory"), key="mallory")(args)
-        yield from _client(ipc, results, unlock_request(code=1), key="refused_reply")(args)
-        yield from _client(ipc, results, unlock_request(code=2), key="fine")(args)
-        yield from _client(ipc, results, unlock_request()[:-1], key="malformed")(args)
-
-    ipc.system.thread("server", server, 5)
-    ipc.system.thread("client", client, 6)
-    ipc.boot()
-    engine = PolicyEngine(policy, trace=ipc.system.kernel.trace)
-    ipc.system.kernel.service_policy = ServiceJudge(engine)
-    ipc.system.run(until=2_000_000)
-    assert results["thirteen"] == -ERRNO["EACCES"] and results["mallory"] == -ERRNO["EPERM"]
-    assert results["refused_reply"] == -ERRNO["EPERM"]  # the reply's rule's errno
-    assert results["replies"] == [-ERRNO["EPERM"], 0]
-    assert results["received"] == [unlock_request(code=1), unlock_request(code=2)]
-    assert results["fine_reply"] == unlock_reply(tries=1)
-    assert results["malformed"] == EBADMSG
-    audited = [(event["policy_event"], event["verdict"])
-               for event in ipc.system.events("policy_audit")]
-    assert ("service ipc.door.unlock", "deny") in audited
-    # Audited as a denial though the policy allows everything: no verdict is asked.
-    assert ("service ipc.malformed", "deny") in audited
-    assert engine.take_audit(10)[0][-1].event == "service ipc.malformed"
 
 
 def test_a_user_thread_pointing_outside_its_memory_faults_and_nothing_is_queued() -> None:
@@ -497,25 +346,4 @@ def test_a_user_thread_pointing_outside_its_memory_faults_and_nothing_is_queued(
     ipc.system.run(until=500_000)
     assert "never" not in results and results["receive"] == EAGAIN
     assert [event["thread"] for event in ipc.system.events("fault")] == ["intruder"]
-    assert len(_endpoint(ipc).callers) == 0
-
-
-def test_an_interface_wildcard_covers_its_methods() -> None:
-    from levante.policy.engine import PolicyEngine, ServiceJudge
-    from levante.policy.language import compile_policy
-
-    policy = compile_policy("""
-        default deny
-        grant syscall *
-        grant service ipc.door.* when direction == "request" and interface == "door"
-        grant service ipc.door.unlock when direction == "reply" and ok
-    """, "ipc.lvp")
-    ipc = IpcSystem()
-    results: dict[str, Any] = {}
-    ipc.system.thread("server", _serve_once(ipc, results, unlock_reply(ok=False)), 5)
-    ipc.system.thread("client", _client(ipc, results, unlock_request()), 6)
-    ipc.boot()
-    ipc.system.kernel.service_policy = ServiceJudge(PolicyEngine(policy))
-    ipc.system.run(until=500_000)
-    assert results["received"] == unlock_request()  # the wildcard granted the request
-    assert results["reply"] == -ERRNO["EPERM"] == results["call"]  # no grant: default deny
+    assert len(endpoint_state(ipc).callers) == 0

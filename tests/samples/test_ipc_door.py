@@ -54,3 +54,12 @@ def test_a_malformed_request_is_refused_and_audited(builder: Builder) -> None:
     audited = [event for event in result.events("policy_audit")
                if event["policy_event"] == "service ipc.malformed"]
     assert [(event["thread"], event["verdict"]) for event in audited] == [("client", "deny")]
+
+
+def test_the_policy_scenarios_of_the_ipc_events_hold() -> None:
+    from conftest import levante
+
+    result = levante("policy", "test", str(APP / "scenarios.lvs"), "-p",
+                     str(APP / "policy.lvp"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.endswith("2 scenario(s), 5 step(s): 5 as expected, 0 not\n")

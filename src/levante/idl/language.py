@@ -296,3 +296,15 @@ def merge(descriptors: list[tuple[str, Descriptor]]) -> Descriptor:
                                    f"{other['id']:#x})")
             interfaces.append(interface)
     return {"version": FORMAT_VERSION, "interfaces": interfaces}
+
+
+# The fields every IPC event has besides its parameters (docs/ipc.md, "Policy events").
+EVENT_FIELDS = frozenset({"thread", "peer", "direction", "interface", "method", "status"})
+
+
+def event_fields(descriptor: Descriptor) -> dict[str, frozenset[str]]:
+    """Each method's policy event ("ipc.door.unlock") and the fields it can have: the
+    common ones and its parameters of both directions."""
+    return {f"ipc.{interface['name']}.{method['name']}":
+            EVENT_FIELDS | {name for name, _ in method["in"] + method["out"]}
+            for interface in descriptor["interfaces"] for method in interface["methods"]}

@@ -347,3 +347,33 @@ def test_a_user_thread_pointing_outside_its_memory_faults_and_nothing_is_queued(
     assert "never" not in results and results["receive"] == EAGAIN
     assert [event["thread"] for event in ipc.system.events("fault")] == ["intruder"]
     assert len(endpoint_state(ipc).callers) == 0
+
+
+def test_a_server_with_two_calls_runs_at_the_more_important_client_until_it_answers() -> None:
+    ipc = IpcSystem()
+    results: dict[str, Any] = {}
+    seen: list[int] = []
+
+    def server(_: Args) -> Script:
+        tokens = []
+        for _ in range(2):
+            buffer, token = ipc.buffer(), ipc.buffer(size=4)
+            yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token, K_FOREVER)
+            tokens.append(int.from_bytes(ipc.read(token, 4), "little"))
+            seen.append(ipc.system.thread_named("server").priority)
+        out = ipc.buffer(unlock_reply())
+        for token in reversed(tokens):  # the later (more important) call first
+            yield call("z_levante_ipc_reply", ipc.endpoint, token, out, len(unlock_reply()))
+            seen.append(ipc.system.thread_named("server").priority)
+
+    def later(args: Args) -> Script:
+        yield call("k_sleep", 2)
+        yield from client_of(ipc, results, unlock_request(), key="urgent")(args)
+
+    ipc.system.thread("server", server, 10)
+    ipc.system.thread("first", client_of(ipc, results, unlock_request(), key="first"), 4)
+    ipc.system.thread("urgent", later, 2)
+    ipc.boot()
+    ipc.system.run(until=1_000_000)
+    assert seen == [4, 2, 4, 10]
+    assert results["first_reply"] == results["urgent_reply"] == unlock_reply()

@@ -110,3 +110,10 @@ def test_interfaces_of_one_build_have_distinct_names_and_ids() -> None:
     with pytest.raises(IdlError, match="b.idl:1:1: error: interface 'b' clashes with 'a'"):
         merge([("a.idl", first), ("b.idl", second)])
     assert len(merge([("a.idl", first)])["interfaces"]) == 1
+
+
+def test_a_type_comes_from_one_file_of_a_build() -> None:
+    first = compile_idl("enum e { a } interface a { method m(in x: e); }", "a.idl")
+    second = compile_idl("enum e { a } interface b { method m(out y: e[2]); }", "b.idl")
+    with pytest.raises(IdlError, match="b.idl:1:1: error: type 'e' is also declared in a.idl"):
+        merge([("a.idl", first), ("b.idl", second)])

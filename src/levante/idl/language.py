@@ -284,10 +284,29 @@ def compile_idl(text: str, source: str) -> Descriptor:
     return _Compiler(source).compile(parse(text, source))
 
 
+def _type_names(kind: Type) -> set[str]:
+    if kind["kind"] == "array":
+        return _type_names(kind["of"])
+    if kind["kind"] == "enum":
+        return {kind["name"]}
+    if kind["kind"] == "struct":
+        return {kind["name"]}.union(*(_type_names(field) for _, field in kind["fields"]))
+    return set()
+
+
 def merge(descriptors: list[tuple[str, Descriptor]]) -> Descriptor:
-    """The build's interfaces from all its files: names and ids unique across files."""
+    """The build's interfaces from all its files: names and ids unique across files, and
+    each enum and struct (a C type of the generated headers) from one file only."""
     interfaces: list[dict[str, Any]] = []
+    type_sources: dict[str, str] = {}
     for source, descriptor in descriptors:
+        used = set().union(*(_type_names(kind) for interface in descriptor["interfaces"]
+                             for method in interface["methods"]
+                             for _, kind in method["in"] + method["out"]))
+        for name in sorted(used):
+            if type_sources.setdefault(name, source) != source:
+                raise IdlError(f"{source}:1:1: error: type {name!r} is also declared in "
+                               f"{type_sources[name]} (the headers would both define it)")
         for interface in descriptor["interfaces"]:
             for other in interfaces:
                 if other["name"] == interface["name"] or other["id"] == interface["id"]:

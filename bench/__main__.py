@@ -16,6 +16,7 @@ from bench import (
     bench_codecs_net,
     bench_fifo,
     bench_granules,
+    bench_ipc,
     bench_latency,
     bench_mips,
     bench_mqtt,
@@ -50,6 +51,7 @@ BENCHMARKS = (
     bench_policy.run_overhead,
     bench_policy.run_verdict,
     bench_mqtt.run,
+    bench_ipc.run,
 )
 # Benchmarks that yield several results at once.
 GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)

@@ -52,6 +52,7 @@ _LAZY_COMMANDS = {
     "net-switch": "levante.commands.net_switch:net_switch",
     "test": "levante.commands.test:test",
     "policy": "levante.commands.policy:policy",
+    "idl": "levante.commands.idl:idl",
 }
 
 

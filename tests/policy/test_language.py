@@ -57,7 +57,7 @@ def test_roles_and_type_enforcement_become_rules() -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("grant syscall k_sem_giv", "p.lvp:1: error: unknown system call 'k_sem_giv'"),
     ("grant service http.get", "p.lvp:1: error: unknown service event 'http.get' "
-     "(SERVICE.ACTION with SERVICE one of coap, mqtt, smp, socket)"),
+     "(SERVICE.ACTION with SERVICE one of coap, ipc, mqtt, smp, socket)"),
     ("grant syscall k_sem_give when count > 1",
      "p.lvp:1: error: unknown field 'count' (known: sem, thread)"),
     ("grant service mqtt.publish when topik == \"a\"",

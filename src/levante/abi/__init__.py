@@ -288,6 +288,10 @@ STRUCTS: tuple[Struct, ...] = (
     # the descriptor that names it (-1 while the slot is free).
     Struct("zvfs_eventfd", 8, _fields(("fd", 0)), k_obj="K_OBJ_ZVFS_EVENTFD",
            requires="ZVFS_EVENTFD"),
+    # An IPC endpoint (docs/ipc.md): LEVANTE_IPC_ENDPOINT_DEFINE sets the interface id it
+    # serves; the kernel keeps its waiting clients and servers and the calls in service.
+    Struct("levante_ipc_endpoint", 16, _fields(("interface", 0)),
+           k_obj="K_OBJ_IPC_ENDPOINT", static=True),
 )
 STRUCTS_BY_NAME: dict[str, Struct] = {struct.name: struct for struct in STRUCTS}
 STRUCT_SIZES: dict[str, int] = {struct.name: struct.size for struct in STRUCTS}
@@ -305,7 +309,7 @@ _KERNEL_KINDS = (
     "K_OBJ_ANY", "K_OBJ_EVENT", "K_OBJ_MSGQ", "K_OBJ_MUTEX", "K_OBJ_SEM", "K_OBJ_THREAD",
     "K_OBJ_TIMER", "K_OBJ_THREAD_STACK_ELEMENT", "K_OBJ_QUEUE", "K_OBJ_STACK",
     "K_OBJ_CONDVAR", "K_OBJ_MEM_SLAB", "K_OBJ_PIPE", "K_OBJ_POLL_SIGNAL", "K_OBJ_FUTEX",
-    "K_OBJ_SYS_MUTEX", "K_OBJ_NET_SOCKET", "K_OBJ_ZVFS_EVENTFD",
+    "K_OBJ_SYS_MUTEX", "K_OBJ_NET_SOCKET", "K_OBJ_ZVFS_EVENTFD", "K_OBJ_IPC_ENDPOINT",
 )
 _DRIVER_KINDS = ("K_OBJ_DRIVER_ENTROPY", "K_OBJ_DRIVER_FLASH", "K_OBJ_DRIVER_GPIO",
                  "K_OBJ_DRIVER_UART", "K_OBJ_DRIVER_SENSOR")
@@ -995,6 +999,17 @@ _DECLARATIONS = (
     # <levante/policy_audit.h>: take up to `count` of the policy's oldest audit records
     # (struct levante_audit_record each) and the count dropped since the last take.
     "int z_levante_policy_audit_read(void *records, size_t count, uint32_t *dropped)",
+    # <levante/ipc.h>: synchronous IPC (docs/ipc.md).  A call blocks until a server
+    # replies and returns the reply's length or -errno; receive returns the request's
+    # length and a token naming the call, which reply and reply_error answer.
+    "int z_levante_ipc_call(struct levante_ipc_endpoint *ep, const void *request, "
+    "size_t len, void *reply, size_t reply_cap, k_timeout_t timeout)",
+    "int z_levante_ipc_receive(struct levante_ipc_endpoint *ep, void *buffer, size_t cap, "
+    "uint32_t *token, k_timeout_t timeout)",
+    "int z_levante_ipc_reply(struct levante_ipc_endpoint *ep, uint32_t token, "
+    "const void *reply, size_t len)",
+    "int z_levante_ipc_reply_error(struct levante_ipc_endpoint *ep, uint32_t token, "
+    "int error)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

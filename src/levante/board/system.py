@@ -36,6 +36,7 @@ from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, Tr
 from levante.kernel.settings import KernelConfig
 from levante.net.stack import NetworkStack
 from levante.policy.install import install_policy
+from levante.sdk.idl_build import load_interfaces
 from levante.sdk.mcuboot import uses_mcuboot
 from levante.sdk.policy_build import load_compiled_policy
 
@@ -316,6 +317,7 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
         compiled_policy = load_compiled_policy(elf_path.parent)
         if compiled_policy is not None:
             install_policy(kernel, compiled_policy)
+        kernel.ipc_checker = load_interfaces(elf_path.parent)
         kernel.boot()
     except BaseException:
         if interface is not None:

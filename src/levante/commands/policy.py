@@ -21,6 +21,18 @@ def _read(path: Path) -> str:
         raise PolicyError(f"{path}: cannot read: {reason}") from None
 
 
+def _interface_fields(policy_file: Path) -> dict[str, frozenset[str]] | None:
+    """The IPC events of the interface files next to the policy (as an application's
+    `*.idl` files sit next to its policy.lvp), None when there are none."""
+    from levante.idl.language import compile_idl, event_fields, merge
+
+    sources = sorted(policy_file.parent.glob("*.idl"))
+    if not sources:
+        return None
+    compiled = [(str(path), compile_idl(_read(path), str(path))) for path in sources]
+    return event_fields(merge(compiled))
+
+
 @click.group()
 def policy() -> None:
     """Validate security policies and run their scenario tests (docs/policy.md)."""
@@ -29,7 +41,8 @@ def policy() -> None:
 @policy.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def check(file: Path) -> None:
-    """Validate the policy FILE: one line per finding.
+    """Validate the policy FILE: one line per finding.  Rules on IPC events are checked
+    against the interface files (`*.idl`) in FILE's folder, when it has any.
 
     Exit status: 0 when it has no error (warnings do not fail), 1 when it has one, 2
     when it cannot be read or parsed.
@@ -37,7 +50,7 @@ def check(file: Path) -> None:
     from levante.policy.check import check_policy
 
     try:
-        findings = check_policy(_read(file), str(file))
+        findings = check_policy(_read(file), str(file), _interface_fields(file))
     except LevanteError as error:
         fail(error)
     for finding in findings:

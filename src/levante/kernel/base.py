@@ -36,9 +36,11 @@ from levante.kernel.userspace import UserSpace
 
 if TYPE_CHECKING:
     from levante.kernel.flash_port import FlashPort
+    from levante.kernel.handle_transfer import HandleTransfer
     from levante.kernel.kernel import Kernel
     from levante.kernel.net_port import NetworkPort
     from levante.kernel.objects.device import DeviceModel
+    from levante.kernel.objects.ipc_endpoint import MessageChecking
 
 
 TraceSink = Callable[[dict[str, Any]], None]
@@ -153,6 +155,11 @@ class KernelState:
         self.thread_policy: ThreadStartPolicy | None = None
         # The policy's audit buffer, for z_levante_policy_audit_read (None: no policy).
         self.policy_audit: PolicyAudit | None = None
+        # IPC (docs/ipc.md): the build's interfaces, which every message is checked
+        # against (None: no interface, every call refused), and what moves the handles a
+        # message carries between domains (None: a message with a handle is refused).
+        self.ipc_checker: MessageChecking | None = None
+        self.handle_transfer: HandleTransfer | None = None
         # A debugger attached to the run loop (kernel/debug.py); None: no debugging, and
         # the loop asks nothing.
         self.debugger: DebugMonitor | None = None

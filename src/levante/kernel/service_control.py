@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ class ServicePolicy(Protocol):
         ...
 
 
+@runtime_checkable
+class AuditsRefusals(Protocol):
+    """A policy that also audits the messages the kernel refuses on its own (a
+    malformed IPC message, which no verdict could let through)."""
+
+    def refused(self, thread: str, peer: str, message: ServiceMessage) -> None: ...
+
+
 class Judging(Protocol):
     """What `judge` uses of the kernel (a perform stage's `Services` has both)."""
 
@@ -51,3 +59,12 @@ def judge(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> i
                  action=message.action, fields=dict(message.fields),
                  verdict="allow" if refusal is None else "deny")
     return refusal
+
+
+def refuse(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> None:
+    """Trace a message the kernel refused itself, and tell the policy's audit."""
+    policy = kernel.service_policy
+    if isinstance(policy, AuditsRefusals):
+        policy.refused(thread, peer, message)
+    kernel.trace("service_message", thread=thread, peer=peer, service=message.service,
+                 action=message.action, fields=dict(message.fields), verdict="deny")

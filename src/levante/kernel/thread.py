@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from levante.kernel.fatal import PendingFault
     from levante.kernel.objects.event import EventWait
     from levante.kernel.objects.eventfd import EventFdRead, EventFdWrite
+    from levante.kernel.objects.ipc_endpoint import PendingCall, PendingReceive
     from levante.kernel.objects.mbox import MailboxReceive, MailboxSend
     from levante.kernel.objects.name_request import NameRequest
     from levante.kernel.objects.pipe import PipeReader, PipeWriter
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 WaitData = Union["UserBuffer", bytes, "EventWait", int, tuple[int, int], "PipeWriter",
                  "PipeReader", "MailboxSend", "MailboxReceive", "SocketRequest",
                  "SocketPollWait", "NameRequest",
-                 "EventFdRead", "EventFdWrite", None]
+                 "EventFdRead", "EventFdWrite", "PendingCall", "PendingReceive", None]
 
 
 _K_ESSENTIAL = THREAD_OPTIONS["K_ESSENTIAL"]
@@ -114,6 +115,9 @@ class Thread:
     # the thread next runs, as Zephyr's poller does once it is scheduled.
     poll_wait: PollWait | None = None
     held_mutexes: list[Any] = field(default_factory=list)
+    # What must happen when it ends, by the object that asked (the IPC calls a server
+    # has in service fail, kernel/syscalls/ipc_calls.py).
+    on_abort: dict[object, Callable[[], None]] = field(default_factory=dict)
     joiners: WaitQueue = field(default_factory=WaitQueue)
     caller: Caller = field(init=False, repr=False)
     # User mode (CONFIG_USERSPACE): a user thread runs unprivileged inside `view`.

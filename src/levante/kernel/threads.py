@@ -256,6 +256,9 @@ class ThreadLifecycle(Blocking):
         self._stop_waiting(thread)
         self.timeouts.cancel(thread.timeout)
         thread.timeout = None
+        for when_aborted in list(thread.on_abort.values()):
+            when_aborted()
+        thread.on_abort.clear()
         if thread.poll_wait is not None:  # its k_poll never returns: nothing goes back
             thread.poll_wait.abandon()
             thread.poll_wait = None

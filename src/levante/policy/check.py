@@ -11,13 +11,47 @@ from levante.policy.events import wildcards_of
 from levante.policy.language import Compiled, Finding, compile_findings
 
 
-def check_policy(text: str, source: str) -> list[Finding]:
-    """Every finding on a policy, in line order; a PolicyError when it does not parse."""
+def check_policy(text: str, source: str,
+                 ipc_fields: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
+    """Every finding on a policy, in line order; a PolicyError when it does not parse.
+    `ipc_fields` are the fields of each IPC event the application's interfaces define
+    ("ipc.door.unlock" -> its fields), when they are known."""
     compiled, findings = compile_findings(text, source)
     findings.extend(_flow_findings(compiled))
     findings.extend(_rule_findings(compiled))
     findings.extend(_neverallow_findings(compiled))
+    if ipc_fields is not None:
+        findings.extend(_ipc_findings(compiled, ipc_fields))
     return sorted(findings, key=lambda finding: (finding.line, finding.message))
+
+
+def _fields_read(expression: Any) -> Iterator[str]:
+    """The first name of every field a compiled condition reads."""
+    if isinstance(expression, list) and expression:
+        if expression[0] == "field":
+            yield expression[1][0]
+            return
+        for part in expression[1:]:
+            yield from _fields_read(part)
+
+
+def _ipc_findings(compiled: Compiled,
+                  ipc_fields: Mapping[str, frozenset[str]]) -> Iterator[Finding]:
+    """Rules on IPC events against the interfaces: the method exists, and each field
+    a condition reads is one of its events' fields."""
+    for key, verdict, rule in _rules(compiled):
+        kind, _, name = key.partition(" ")
+        if kind != "service" or not name.startswith("ipc.") or "*" in name \
+                or name == "ipc.malformed":
+            continue
+        fields = ipc_fields.get(name)
+        if fields is None:
+            yield Finding(rule["line"], "error",
+                          f"{key}: no interface of the application has this method")
+            continue
+        for field in sorted(set(_fields_read(rule["when"])) - fields):
+            yield Finding(rule["line"], "error",
+                          f"{key} has no field {field!r} (this {verdict} reads it)")
 
 
 def _reachable(flow: Mapping[str, Any]) -> set[str]:

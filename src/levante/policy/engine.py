@@ -337,6 +337,12 @@ class PolicyEngine:
         dropped, self.audit_dropped = self.audit_dropped, 0
         return taken, dropped
 
+    def audit_refusal(self, thread: str, key: str) -> None:
+        """Record a refusal the kernel made itself, with no verdict asked (a malformed
+        IPC message): a deny by no rule, under every audit profile but `none`."""
+        if self.audit_profile != "none":
+            self._record(AuditRecord(self.clock(), thread, key, "deny", None))
+
     def _record(self, record: AuditRecord) -> None:
         if len(self.audit) == self.audit.maxlen:
             self.audit_dropped += 1
@@ -354,6 +360,12 @@ class ServiceJudge:
 
     def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         return self.engine.judge_message(thread, peer, message)
+
+    def refused(self, thread: str, peer: str, message: ServiceMessage) -> None:
+        """The kernel's `AuditsRefusals`: audit a message the kernel refused itself."""
+        del peer
+        self.engine.audit_refusal(
+            thread, event_key("service", f"{message.service}.{message.action}"))
 
 
 def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:

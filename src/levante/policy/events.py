@@ -15,9 +15,12 @@ SERVICE_FIELDS: dict[str, frozenset[str]] = {
     "mqtt.subscribe": frozenset({"topics"}),
     "mqtt.unsubscribe": frozenset({"topics"}),
     "mqtt.connect": frozenset({"client_id", "clean_session", "keepalive", "will_topic"}),
+    "ipc.malformed": frozenset({"direction", "interface", "reason"}),
 }
 
-SERVICES = frozenset({"mqtt", "coap", "smp", "socket"})
+# "ipc": an IPC message, `service ipc.INTERFACE.METHOD` (docs/ipc.md), whose fields are
+# its decoded parameters; `service ipc.malformed` a message its checker refused.
+SERVICES = frozenset({"mqtt", "coap", "smp", "socket", "ipc"})
 
 # The start of a thread: `thread` is the starting thread's own name.
 THREAD_EVENTS = frozenset({"start"})
@@ -58,6 +61,8 @@ def known_fields(kind: str, name: str) -> frozenset[str] | None:
         return THREAD_START_FIELDS
     if name in SERVICE_FIELDS:
         return SERVICE_COMMON_FIELDS | SERVICE_FIELDS[name]
+    if name.startswith("ipc."):
+        return None  # an IPC method's fields are its parameters, from the .idl files
     if name == "*" or name.endswith(".*"):
         return SERVICE_COMMON_FIELDS
     return None
@@ -70,5 +75,9 @@ def wildcards_of(key: str) -> tuple[str, ...]:
         return (event_key(kind, "*"),)
     if kind == "thread":
         return ()
-    service = name.partition(".")[0]
+    service, _, action = name.partition(".")
+    if service == "ipc" and action.count(".") == 1:  # ipc.INTERFACE.METHOD
+        interface = action.partition(".")[0]
+        return (event_key(kind, f"ipc.{interface}.*"), event_key(kind, "ipc.*"),
+                event_key(kind, "*"))
     return (event_key(kind, f"{service}.*"), event_key(kind, "*"))

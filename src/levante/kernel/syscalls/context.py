@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from levante.kernel.caller import Blocked, Caller
     from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
+    from levante.kernel.handle_transfer import HandleTransfer
     from levante.kernel.memdomain import DomainRules, MemoryDomain, Partition
     from levante.kernel.net_port import NetworkPort
     from levante.kernel.object_records import ObjectRecords
+    from levante.kernel.objects.ipc_endpoint import MessageChecking
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
     from levante.kernel.objects.socket import SocketTable
     from levante.kernel.policy import PolicyAudit
@@ -279,6 +281,14 @@ class Services(Inspect, Protocol):
     @property
     def policy_audit(self) -> PolicyAudit | None:
         """The installed policy's audit buffer (kernel/policy.py)."""
+
+    @property
+    def ipc_checker(self) -> MessageChecking | None:
+        """The build's interfaces, as IPC messages are checked against them."""
+
+    @property
+    def handle_transfer(self) -> HandleTransfer | None:
+        """What moves a message's handles between domains (kernel/handle_transfer.py)."""
 
     # Blocking and waking (blocking.py).
     def pend(self, caller: Caller, queue: WaitQueue | None, timeout_ticks: int,

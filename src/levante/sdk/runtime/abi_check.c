@@ -8,6 +8,7 @@
 #include <zephyr/sys/mutex.h>
 #include <zephyr/net/net_context.h>
 #include <zephyr/zvfs/eventfd.h>
+#include <levante/ipc.h>
 
 /* Every shared structure's size and field offsets, generated from the ABI's records. */
 #include <generated/levante/struct_check.h>

@@ -1,0 +1,1 @@
+"""Levante's interface language: `.idl` files → descriptors, message checker, C stubs."""

@@ -160,6 +160,18 @@ def _only_when(rule: Rule) -> bool:
 
 def _chooser(grants: list[tuple[Predicate, Verdict]], default: Verdict) -> Decide:
     """Grants with conditions only: the first whose condition holds decides."""
+    if len(grants) == 1:
+        (when, verdict), = grants
+
+        def decide_one(fields: Fields) -> Verdict:
+            try:
+                if when(fields):
+                    return verdict
+            except Undefined:
+                pass  # a grant that cannot be evaluated grants nothing
+            return default
+        return decide_one
+
     def decide(fields: Fields) -> Verdict:
         for when, verdict in grants:
             try:
@@ -185,14 +197,15 @@ def _flow_dispatch(rules: list[Rule], default: Verdict, state: _State) -> Decide
     instance = (steps[0].flow, None)
     states = {initial} | {word for step in steps
                           for word in (step.word, step.target, *step.sources)}
-    performs = [_perform(rule.perform, state) for rule in rules]
 
-    def first(current: str, may_perform: bool) -> tuple[_Perform | None, Verdict]:
-        for rule, perform in zip(rules, performs, strict=True):
+    def first(current: str, may_perform: bool) -> tuple[str | None, Verdict]:
+        """The deciding rule in state `current`: the state its transitions lead to (the
+        last one's target; None without any) and its verdict."""
+        for rule in rules:
             if all(step.word == current for step in rule.require) and \
                     all(current in step.sources for step in rule.perform) and \
                     (may_perform or not rule.perform):
-                return perform, rule.verdict
+                return (rule.perform[-1].target if rule.perform else None), rule.verdict
         return None, default
     by_state = {current: first(current, True) for current in states}
     # At its initial state the machine is not tracked: when the Flow table is full, a
@@ -202,12 +215,15 @@ def _flow_dispatch(rules: list[Rule], default: Verdict, state: _State) -> Decide
     def decide(fields: Fields) -> Verdict:
         current = flows.get(instance)
         if current is None and len(flows) >= FLOW_INSTANCE_LIMIT:
-            perform, verdict = initial_when_full
+            target, verdict = initial_when_full
         else:
-            perform, verdict = by_state.get(initial if current is None else current,
-                                            (None, default))
-        if perform is not None:
-            perform(fields)
+            target, verdict = by_state.get(initial if current is None else current,
+                                           (None, default))
+        if target is not None:
+            if target == initial:
+                flows.pop(instance, None)  # as if never touched
+            else:
+                flows[instance] = target
         return verdict
     return decide
 

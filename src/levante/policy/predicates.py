@@ -159,7 +159,11 @@ class Loader:
             return lambda fields: not inner(fields)
         if kind == "compare":
             if tree[3][0] == "const":
-                return _compare_constant(_COMPARE[tree[1]], self.closure(tree[2]), tree[3][1])
+                general = _compare_constant(_COMPARE[tree[1]], self.closure(tree[2]),
+                                            tree[3][1])
+                if tree[2][0] == "field" and len(tree[2][1]) == 2:
+                    return _compare_member(_COMPARE[tree[1]], tree[2][1], tree[3][1], general)
+                return general
             return self._compare(_COMPARE[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
         if kind == "arith":
             return self._arith(_ARITH[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
@@ -233,6 +237,25 @@ def _compare_constant(compare: Callable[[Any, Any], bool], left: Predicate,
             return compare(value, constant)
         except TypeError:
             raise Undefined("values that do not compare") from None
+    return judge
+
+
+def _compare_member(compare: Callable[[Any, Any], bool], path: Sequence[str],
+                    constant: Any, general: Predicate) -> Predicate:
+    """`object.member OP constant` (`sem.count < 10`, the common shape) in one closure: a
+    plain attribute of the constant's own type is compared at once; anything else (a
+    mapping, a missing member, another type) takes the general closure, which decides."""
+    head, name, kind = path[0], path[1], type(constant)
+    if name == "symbol" or name.startswith("_") or kind not in (int, str, bool):
+        return general
+
+    def judge(fields: Fields) -> bool:
+        value = fields.get(head, _ABSENT)
+        if _MAPPING_TYPES.get(type(value)) is False:
+            state = getattr(value, name, _ABSENT)
+            if type(state) is kind:
+                return compare(state, constant)
+        return general(fields)  # type: ignore[no-any-return]
     return judge
 
 

@@ -263,15 +263,7 @@ class PolicyEngine:
                     fields = {"thread": thread}
                     fields.update(zip(names, arguments, strict=False))
             verdict = plan.decide(fields)
-        # `_conclude`, written out: this is the path of every judged system call.
-        self.verdicts += 1
-        if verdict.granted:
-            if plan.marks_granted:
-                self.state.granted.add(key)
-        if verdict.record:
-            self._record(AuditRecord(self.clock(), thread, key,
-                                     "grant" if verdict.granted else "deny", verdict.line))
-        return verdict.errno
+        return self._conclude(plan, thread, verdict).errno
 
     def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""

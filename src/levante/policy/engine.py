@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from levante.abi import ERRNO, SYSCALLS_BY_NAME
 from levante.policy.events import event_key, wildcards_of
 from levante.policy.language import Compiled
-from levante.policy.plans import FLOW_INSTANCE_LIMIT, Plan, PlanContext, make_plan
+from levante.policy.plans import Plan, PlanContext, make_plan
 from levante.policy.predicates import Fields, Loader, Predicate, SymbolOf
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ Trace = Callable[..., None]
 
 _EPERM = -ERRNO["EPERM"]
 ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
-__all__ = ["FLOW_INSTANCE_LIMIT", "ISR_THREAD", "PolicyEngine", "ServiceJudge", "Verdict"]
 _TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
 # Each system call's event key, made once rather than formatted at every verdict.
 _SYSCALL_KEYS = {name: event_key("syscall", name) for name in SYSCALLS_BY_NAME}

@@ -33,7 +33,7 @@ Trace = Callable[..., None]
 
 _EPERM = -ERRNO["EPERM"]
 ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
-_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
+_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose plans are kept
 # Each system call's event key, made once rather than formatted at every verdict.
 _SYSCALL_KEYS = {name: event_key("syscall", name) for name in SYSCALLS_BY_NAME}
 _NO_FIELDS: Fields = MappingProxyType({})

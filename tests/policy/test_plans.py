@@ -115,7 +115,7 @@ def _engine(text: str, clock: list[int], records: list[tuple[Any, ...]]) -> Poli
                         symbol_of=lambda value: names.get(id(value)))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies(), st.randoms(use_true_random=False))
 def test_plans_agree_with_the_rules_read_straight(text: str, chance: random.Random) -> None:
     sequence = events(chance, 40)

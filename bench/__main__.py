@@ -54,7 +54,7 @@ BENCHMARKS = (
     bench_ipc.run,
 )
 # Benchmarks that yield several results at once.
-GROUPS = (bench_latency.run, bench_net.run, bench_peer.run)
+GROUPS = (bench_latency.run, bench_policy.run_peers, bench_net.run, bench_peer.run)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from policy_support import Clocked
 
-import levante.policy.engine as engine_module
+import levante.policy.plans as plans_module
 from levante.abi import SYSCALLS_BY_NAME
 from levante.kernel.caller import Caller
 from levante.kernel.objects.sem import Semaphore
@@ -197,7 +197,7 @@ def test_the_audit_buffer_is_bounded_and_counts_what_it_dropped() -> None:
 
 def test_a_keyed_flow_refuses_new_resources_beyond_its_bound(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module, "FLOW_INSTANCE_LIMIT", 2)
+    monkeypatch.setattr(plans_module, "FLOW_INSTANCE_LIMIT", 2)
     policy = Clocked("flow seen {\n states new, old\n initial new\n"
                      " transition use: new -> old\n transition reset: old -> new\n}\n"
                      "grant service mqtt.publish when retain perform seen[topic].reset\n"

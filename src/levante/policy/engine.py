@@ -1,9 +1,11 @@
 """The policy engine: a compiled policy's verdicts on system calls and service messages.
 
 Loading turns the compiled form's expression trees into Python closures and its rule
-lists into per-event tables; a verdict is then lookups and closure calls.  The engine is
-both the kernel's `SyscallPolicy` and its `ServicePolicy`.  Its state (Flow states,
-temporal windows, which events were granted) is what `reset` rolls back.
+lists into per-event tables; each event and thread gets a plan (`plans.py`) the first
+time it is judged, so a verdict is a lookup, and a closure call where a rule has a
+condition.  The engine is both the kernel's `SyscallPolicy` and its `ServicePolicy`.  Its
+state (Flow states, temporal windows, which events were granted) is what `reset` rolls
+back.
 """
 
 from __future__ import annotations
@@ -11,20 +13,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from levante.abi import ERRNO
+from levante.abi import ERRNO, SYSCALLS_BY_NAME
 from levante.policy.events import event_key, wildcards_of
 from levante.policy.language import Compiled
-from levante.policy.predicates import (
-    Fields,
-    Loader,
-    Predicate,
-    SymbolOf,
-    Undefined,
-    hashable,
-    truth,
-)
+from levante.policy.plans import Plan, PlanContext, make_plan
+from levante.policy.predicates import Fields, Loader, Predicate, SymbolOf
 
 if TYPE_CHECKING:
     from levante.abi import Syscall
@@ -37,10 +33,14 @@ Trace = Callable[..., None]
 
 _EPERM = -ERRNO["EPERM"]
 ISR_THREAD = "isr"  # who a call from interrupt context is, to a policy
-# Resources a keyed Flow tracks away from their initial state at once; a transition of
-# one more is refused rather than the memory grown.
-FLOW_INSTANCE_LIMIT = 1024
-_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose rules are kept filtered
+_TABLE_CACHE_LIMIT = 4096  # (event, thread) pairs whose plans are kept
+# Each system call's event key, made once rather than formatted at every verdict.
+_SYSCALL_KEYS = {name: event_key("syscall", name) for name in SYSCALLS_BY_NAME}
+_NO_FIELDS: Fields = MappingProxyType({})
+# Each system call's parameter names: its fields, with the thread's name ("thread" too
+# where a parameter has that name, which then overrides it).
+_PARAMETER_NAMES = {name: tuple(parameter.name for parameter in call.parameters)
+                    for name, call in SYSCALLS_BY_NAME.items()}
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Verdict:
     errno: int | None  # the refusal's errno, None when granted
     line: int | None  # the rule that decided, None for the default
     audit: bool  # the deciding rule asked for a record
+    record: bool = False  # recorded under the policy's audit profile (made at load time)
 
 
 @dataclass(frozen=True)
@@ -138,18 +139,25 @@ def _step(loader: Loader, flows: Mapping[str, Any], item: list[Any]) -> FlowStep
                     target, flow["initial"])
 
 
+def _verdict(profile: str, granted: bool, errno: int | None, line: int | None,
+             audit: bool) -> Verdict:
+    """A verdict, with whether the audit profile records it."""
+    record = audit or profile == "all" or (profile == "denials" and not granted)
+    return Verdict(granted, errno, line, audit, record)
+
+
 def _rule(loader: Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
-          grants: bool) -> Rule:
+          grants: bool, profile: str) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
-                None if data["when"] is None else loader.closure(data["when"]),
+                None if data["when"] is None else loader.condition(data["when"]),
                 data["after"],
                 None if data["between"] is None else (data["between"][0], data["between"][1]),
                 tuple(_step(loader, flows, item) for item in data["require"]),
                 tuple(_step(loader, flows, item) for item in data["perform"]),
                 data["errno"], data["audit"],
-                Verdict(grants, None if grants else data["errno"], data["line"],
-                        data["audit"]))
+                _verdict(profile, grants, None if grants else data["errno"], data["line"],
+                         data["audit"]))
 
 
 class PolicyEngine:
@@ -159,30 +167,31 @@ class PolicyEngine:
                  trace: Trace | None = None, symbol_of: SymbolOf | None = None,
                  entry_of: Callable[[int], str] | None = None) -> None:
         loader = Loader(compiled, symbol_of)
-        self.default_grants = compiled["default"] == "allow"
-        self.default_verdict = Verdict(self.default_grants,
-                                       None if self.default_grants else _EPERM, None, False)
         self.audit_profile: str = compiled["audit"]
+        profile = self.audit_profile
+        self.default_grants = compiled["default"] == "allow"
+        self.default_verdict = _verdict(profile, self.default_grants,
+                                        None if self.default_grants else _EPERM, None, False)
         self.flows: dict[str, dict[str, Any]] = compiled["flows"]
         self._rules: dict[str, dict[str, tuple[Any, ...]]] = {
-            key: {"deny": tuple(_rule(loader, self.flows, rule, False)
+            key: {"deny": tuple(_rule(loader, self.flows, rule, False, profile)
                                 for rule in rules["deny"]),
-                  "grant": tuple(_rule(loader, self.flows, rule, True)
+                  "grant": tuple(_rule(loader, self.flows, rule, True, profile)
                                  for rule in rules["grant"]),
                   "limit": tuple(Limit(limit["line"],
                                        None if limit["threads"] is None
                                        else frozenset(limit["threads"]),
                                        limit["count"], limit["window_us"],
-                                       Verdict(False, _EPERM, limit["line"], False))
+                                       _verdict(profile, False, _EPERM, limit["line"], False))
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
-        self._tables: dict[tuple[str, str], EventTable] = {}
+        self._plans: dict[tuple[str, str], Plan] = {}
         self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
         self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
         self._accesses = {
             key: tuple(Access(access["line"], access["writes"],
                               loader.closure(["field", [access["parameter"], "symbol"]]),
-                              Verdict(False, _EPERM, access["line"], False))
+                              _verdict(profile, False, _EPERM, access["line"], False))
                        for access in accesses)
             for key, accesses in compiled["accesses"].items()}
         self.clock = clock
@@ -193,10 +202,17 @@ class PolicyEngine:
         self.audit_dropped = 0
         self.verdicts = 0
         self.state = _State()
+        self._context = PlanContext(
+            self.state, clock, self.object_levels, self.default_verdict,
+            frozenset(rule.after for part in self._rules.values() for rule in part["grant"]
+                      if rule.after is not None))
 
     def reset(self) -> None:
-        """Forget every Flow state, window, granted event and audit record."""
-        self.state = _State()
+        """Forget every Flow state, window, granted event and audit record (in place:
+        the plans hold the state's tables)."""
+        self.state.flows.clear()
+        self.state.windows.clear()
+        self.state.granted.clear()
         self.audit.clear()
         self.audit_dropped = 0
 
@@ -204,8 +220,12 @@ class PolicyEngine:
         """The rules for event `key` (its wildcards' included) that apply to `thread`,
         in the policy's order: built once per event and thread, so that a verdict looks
         only at the rules that can decide it."""
-        table = self._tables.get((key, thread))
-        if table is None:
+        return self.plan(key, thread).table
+
+    def plan(self, key: str, thread: str) -> Plan:
+        """How a verdict on event `key` for `thread` is made: built the first time."""
+        plan = self._plans.get((key, thread))
+        if plan is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
             level = self.thread_levels.get(thread)
@@ -214,11 +234,12 @@ class PolicyEngine:
                                   for kind in ("deny", "grant", "limit"))
             table = EventTable(deny, grant, limit, level,
                                self._accesses.get(key, ()) if level is not None else ())
-            if len(self._tables) >= _TABLE_CACHE_LIMIT:
+            plan = make_plan(key, thread, table, self._context)
+            if len(self._plans) >= _TABLE_CACHE_LIMIT:
                 # Thread names are the threads' to choose: never let them grow the cache.
-                self._tables.clear()
-            self._tables[key, thread] = table
-        return table
+                self._plans.clear()
+            self._plans[key, thread] = plan
+        return plan
 
     # The kernel's two questions ------------------------------------------------------
 
@@ -227,10 +248,21 @@ class PolicyEngine:
         interrupt context (a timer's expiry function, the fatal error handler) is judged
         as the thread "isr", as the trace names it, never as the thread it interrupted."""
         thread = ISR_THREAD if caller.in_isr else caller.thread.name
-        fields: dict[str, object] = {"thread": thread}
-        for parameter, value in zip(call.parameters, arguments, strict=False):
-            fields[parameter.name] = value
-        return self.decide(event_key("syscall", call.name), thread, fields).errno
+        key = _SYSCALL_KEYS.get(call.name) or event_key("syscall", call.name)
+        plan = self._plans.get((key, thread)) or self.plan(key, thread)
+        verdict = plan.constant
+        if verdict is None:
+            fields: Fields = _NO_FIELDS  # only a plan whose rules read fields gets them
+            if plan.reads_fields:
+                names = _PARAMETER_NAMES.get(call.name) or tuple(
+                    parameter.name for parameter in call.parameters)
+                if len(names) == 1 and arguments:
+                    fields = {"thread": thread, names[0]: arguments[0]}  # the usual case
+                else:
+                    fields = {"thread": thread}
+                    fields.update(zip(names, arguments, strict=False))
+            verdict = plan.decide(fields)
+        return self._conclude(plan, thread, verdict).errno
 
     def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""
@@ -251,84 +283,19 @@ class PolicyEngine:
 
     def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
         """Judge one event, update the policy's state and audit it."""
+        plan = self._plans.get((key, thread)) or self.plan(key, thread)
+        verdict = plan.constant
+        return self._conclude(plan, thread, plan.decide(fields) if verdict is None else verdict)
+
+    def _conclude(self, plan: Plan, thread: str, verdict: Verdict) -> Verdict:
+        """Count the verdict, remember a grant an `after` waits for, audit it."""
         self.verdicts += 1
-        table = self.table(key, thread)
-        now = self.clock()
-        verdict = self._verdict(table, thread, fields, now)
-        if verdict.granted:
-            self.state.granted.add(key)
-            for limit in table.limit:
-                self.state.windows.setdefault((limit.line, thread), deque()).append(now)
-        if verdict.audit or self.audit_profile == "all" or (
-                self.audit_profile == "denials" and not verdict.granted):
-            self._record(AuditRecord(now, thread, key, "grant" if verdict.granted else "deny",
-                                     verdict.line))
+        if plan.marks_granted and verdict.granted:
+            self.state.granted.add(plan.key)
+        if verdict.record:
+            self._record(AuditRecord(self.clock(), thread, plan.key,
+                                     "grant" if verdict.granted else "deny", verdict.line))
         return verdict
-
-    def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
-        for rule in table.deny:
-            if rule.when is None or _holds_or_undefined(rule.when, fields):
-                return rule.verdict
-        for access in table.accesses:
-            if not self._integrity_allows(access, table.level, fields):
-                return access.verdict
-        for limit in table.limit:
-            window = self.state.windows.get((limit.line, thread))
-            if window is not None:
-                while window and window[0] <= now - limit.window_us:
-                    window.popleft()
-                if not window:
-                    del self.state.windows[limit.line, thread]
-                    continue
-                if len(window) >= limit.count:
-                    return limit.verdict
-        for rule in table.grant:
-            if self._grants(rule, fields, now):
-                for step in rule.perform:
-                    instance = self._flow_key(step, fields)
-                    if step.target == step.initial:
-                        self.state.flows.pop(instance, None)  # as if never touched
-                    else:
-                        self.state.flows[instance] = step.target
-                return rule.verdict
-        return self.default_verdict
-
-    def _grants(self, rule: Rule, fields: Fields, now: int) -> bool:
-        if rule.after is not None and rule.after not in self.state.granted:
-            return False
-        if rule.between is not None and not rule.between[0] <= now < rule.between[1]:
-            return False
-        try:
-            if rule.when is not None and not truth(rule.when(fields)):
-                return False
-            for step in rule.require:
-                if self._flow_state(step, fields) != step.word:
-                    return False
-            for step in rule.perform:
-                if self._flow_state(step, fields) not in step.sources:
-                    return False
-                if len(self.state.flows) >= FLOW_INSTANCE_LIMIT and \
-                        self._flow_key(step, fields) not in self.state.flows:
-                    return False  # bounded: a flood of new resources is refused
-        except Undefined:
-            return False  # a grant that cannot be evaluated grants nothing
-        return True
-
-    def _integrity_allows(self, access: Access, level: int | None, fields: Fields) -> bool:
-        """No write up, no read down, where both levels are declared."""
-        try:
-            object_level = self.object_levels.get(hashable(access.symbol(fields)))
-        except Undefined:
-            return True  # an object the image does not name has no declared level
-        if level is None or object_level is None:
-            return True
-        return level >= object_level if access.writes else level <= object_level
-
-    def _flow_key(self, step: FlowStep, fields: Fields) -> tuple[str, object]:
-        return step.flow, None if step.key is None else hashable(step.key(fields))
-
-    def _flow_state(self, step: FlowStep, fields: Fields) -> str:
-        return self.state.flows.get(self._flow_key(step, fields), step.initial)
 
     def take_audit(self, limit: int) -> tuple[list[AuditRecord], int]:
         """The kernel's `PolicyAudit`: remove up to `limit` of the oldest records; the
@@ -367,11 +334,4 @@ class ServiceJudge:
         self.engine.audit_refusal(
             thread, event_key("service", f"{message.service}.{message.action}"))
 
-
-def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
-    """A deny's condition: true, or not evaluable (uncertainty refuses)."""
-    try:
-        return truth(when(fields))
-    except Undefined:
-        return True
 

@@ -19,6 +19,9 @@ SymbolOf = Callable[[object], str | None]  # a kernel object's C name, when stat
 
 
 MATCH_TEXT_MAX = 256  # characters a regular expression is searched in
+# The expressions whose closures always give True or False (or raise Undefined).
+_BOOLEAN_KINDS = frozenset({"and", "or", "not", "compare", "in_set", "in_map", "in_values",
+                            "matches"})
 
 
 class Undefined(Exception):
@@ -42,31 +45,77 @@ def _value_of(value: object) -> object:
     return value
 
 
+# Whether values of a type are mappings, asked of the type once: `isinstance` against the
+# `Mapping` ABC costs more than the rest of a field's read.  Bounded by the program's
+# classes (threads pass values of kernel-made types, never new classes).
+_MAPPING_TYPES: dict[type, bool] = {dict: True}
+_ABSENT = object()
+
+
+def _is_mapping(value: object) -> bool:
+    kind = type(value)
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = _MAPPING_TYPES[kind] = isinstance(value, Mapping)
+    return known
+
+
+def _member(value: object, name: str, symbol_of: SymbolOf | None) -> object:
+    """`value.name`: a mapping's entry, a static object's C name, or an object's state."""
+    if _is_mapping(value):
+        entry = value.get(name, _ABSENT)  # type: ignore[attr-defined]
+        if entry is _ABSENT:
+            raise Undefined(name)
+        return entry
+    if name == "symbol" and symbol_of is not None:
+        # The C name of a statically defined kernel object ("alarm", "sems[2]").
+        symbol = symbol_of(value)
+        if symbol is None:
+            raise Undefined(name)
+        return symbol
+    if name.startswith("_"):
+        raise Undefined(name)
+    # A kernel object's own state (sem.count): read, never called.
+    state = getattr(value, name, _ABSENT)
+    if state is _ABSENT or callable(state):
+        raise Undefined(name)
+    return state
+
+
 def _field(path: Sequence[str], symbol_of: SymbolOf | None) -> Predicate:
     head, rest = path[0], tuple(path[1:])
+    if not rest:
+        def read_head(fields: Fields) -> Any:
+            value = fields.get(head, _ABSENT)
+            if value is _ABSENT:
+                raise Undefined(head)
+            return _value_of(value)
+        return read_head
+    if len(rest) == 1:
+        name = rest[0]
+        # A plain attribute of an object that is not a mapping (sem.count) is read here
+        # at once; anything else (a mapping, `.symbol`, a private name) by `_member`.
+        plain = name != "symbol" and not name.startswith("_")
 
-    def read(fields: Fields) -> Any:
-        if head not in fields:
-            raise Undefined(head)
-        value: object = fields[head]
-        for name in rest:
-            if isinstance(value, Mapping):
-                if name not in value:
-                    raise Undefined(name)
-                value = value[name]
-            elif name == "symbol" and symbol_of is not None:
-                # The C name of a statically defined kernel object ("alarm", "sems[2]").
-                symbol = symbol_of(value)
-                if symbol is None:
-                    raise Undefined(name)
-                value = symbol
-            elif not name.startswith("_") and hasattr(value, name):
-                # A kernel object's own state (sem.count): read, never called.
-                value = getattr(value, name)
-                if callable(value):
+        def read_member(fields: Fields) -> Any:
+            value = fields.get(head, _ABSENT)
+            if value is _ABSENT:
+                raise Undefined(head)
+            if plain and _MAPPING_TYPES.get(type(value)) is False:
+                state = getattr(value, name, _ABSENT)
+                if state is _ABSENT or callable(state):
                     raise Undefined(name)
             else:
-                raise Undefined(name)
+                state = _member(value, name, symbol_of)
+            return state.decode("utf-8", "replace") if isinstance(state, bytes) else state
+        return read_member
+
+    def read(fields: Fields) -> Any:
+        value = fields.get(head, _ABSENT)
+        if value is _ABSENT:
+            raise Undefined(head)
+        for part in rest:
+            value = _member(value, part, symbol_of)
         return _value_of(value)
     return read
 
@@ -86,6 +135,14 @@ class Loader:
         self.maps = {name: {key: value for key, value in entries}
                      for name, entries in compiled["maps"].items()}
 
+    def condition(self, tree: Expression) -> Predicate:
+        """A rule's condition: a closure that returns True or False, or raises Undefined
+        (the check that the value is a boolean is left out where the operator makes one)."""
+        inner = self.closure(tree)
+        if tree[0] in _BOOLEAN_KINDS:
+            return inner
+        return lambda fields: truth(inner(fields))
+
     def closure(self, tree: Expression) -> Predicate:
         kind = tree[0]
         if kind == "const":
@@ -94,15 +151,19 @@ class Loader:
         if kind == "field":
             return _field(tree[1], self.symbol_of)
         if kind == "and":
-            parts = [self.closure(part) for part in tree[1]]
-            return lambda fields: all(truth(part(fields)) for part in parts)
+            return _every([self.condition(part) for part in tree[1]])
         if kind == "or":
-            parts = [self.closure(part) for part in tree[1]]
-            return lambda fields: any(truth(part(fields)) for part in parts)
+            return _some([self.condition(part) for part in tree[1]])
         if kind == "not":
-            inner = self.closure(tree[1])
-            return lambda fields: not truth(inner(fields))
+            inner = self.condition(tree[1])
+            return lambda fields: not inner(fields)
         if kind == "compare":
+            if tree[3][0] == "const":
+                general = _compare_constant(_COMPARE[tree[1]], self.closure(tree[2]),
+                                            tree[3][1])
+                if tree[2][0] == "field" and len(tree[2][1]) == 2:
+                    return _compare_member(_COMPARE[tree[1]], tree[2][1], tree[3][1], general)
+                return general
             return self._compare(_COMPARE[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
         if kind == "arith":
             return self._arith(_ARITH[tree[1]], self.closure(tree[2]), self.closure(tree[3]))
@@ -140,6 +201,62 @@ class Loader:
                 raise Undefined("division by zero")
             return arith(a, b)
         return compute
+
+
+def _every(parts: list[Predicate]) -> Predicate:
+    """`and`: left to right, stopping at the first false part."""
+    def every(fields: Fields) -> bool:
+        for part in parts:
+            if not part(fields):
+                return False
+        return True
+    return every
+
+
+def _some(parts: list[Predicate]) -> Predicate:
+    """`or`: left to right, stopping at the first true part."""
+    def some(fields: Fields) -> bool:
+        for part in parts:
+            if part(fields):
+                return True
+        return False
+    return some
+
+
+def _compare_constant(compare: Callable[[Any, Any], bool], left: Predicate,
+                      constant: Any) -> Predicate:
+    """A comparison with a constant (`sem.count < 10`): its type is known at load time."""
+    kind = type(constant)
+    ordered = compare not in (operator.eq, operator.ne)
+
+    def judge(fields: Fields) -> bool:
+        value = left(fields)
+        if ordered and type(value) is not kind:
+            raise Undefined("comparing values of different types")
+        try:
+            return compare(value, constant)
+        except TypeError:
+            raise Undefined("values that do not compare") from None
+    return judge
+
+
+def _compare_member(compare: Callable[[Any, Any], bool], path: Sequence[str],
+                    constant: Any, general: Predicate) -> Predicate:
+    """`object.member OP constant` (`sem.count < 10`, the common shape) in one closure: a
+    plain attribute of the constant's own type is compared at once; anything else (a
+    mapping, a missing member, another type) takes the general closure, which decides."""
+    head, name, kind = path[0], path[1], type(constant)
+    if name == "symbol" or name.startswith("_") or kind not in (int, str, bool):
+        return general
+
+    def judge(fields: Fields) -> bool:
+        value = fields.get(head, _ABSENT)
+        if _MAPPING_TYPES.get(type(value)) is False:
+            state = getattr(value, name, _ABSENT)
+            if type(state) is kind:
+                return compare(state, constant)
+        return general(fields)  # type: ignore[no-any-return]
+    return judge
 
 
 def truth(value: Any) -> bool:

@@ -85,7 +85,7 @@ class Script:
     """How the scripted server bends the rules; all off is a well-behaved server."""
 
     shrink_to: int | None = None  # from the second block on, blocks of this size
-    larger: bool = False  # answer with blocks twice the size asked for
+    larger: bool = False  # label blocks as twice the size asked for
     skip_at: int | None = None  # asked for this block number, answer the next one
     repeat: bool = False  # every answer twice, then the previous answer again
     silent_after: int | None = None  # answer this many requests, then nothing
@@ -137,13 +137,15 @@ class ScriptedImageServer:
         if script.shrink_to is not None and start > 0:
             size = script.shrink_to
             number = start // size
-        if script.larger:
-            size, number = size * 2, start // (size * 2)
         if script.skip_at is not None and number == script.skip_at:
             number += 1
         start = number * size
         chunk = self.image[start:start + size]
         more = start + size < len(self.image)
+        if script.larger:
+            # Labelled as twice the size asked for (the payload still the size asked,
+            # so that the datagram fits the client's buffer).
+            size, number = size * 2, start // (size * 2)
         return encode(CoapMessage(
             MessageType.ACKNOWLEDGEMENT, CONTENT, request.message_id, request.token,
             (CoapOption(BLOCK2, block_option(number, more, size)),), chunk))

@@ -63,12 +63,13 @@ def boot_versions(result: RunResult) -> list[tuple[str, str]]:
     return [(event["version"], event["swap"]) for event in result.events("boot_stage")]
 
 
-def cut_run(build: Path, flash: Path, known: Path, cut: str, log: Path) -> int:
+def cut_run(build: Path, flash: Path, known: Path, cut: str, log: Path,
+            max_time: str = "5s") -> int:
     """`levante run` of `build` with the power cut before flash operation `cut` + 1
     (`none`: a clean run); the exit status (power_cut_run.POWER_CUT_STATUS when cut)."""
     result = subprocess.run(
         [sys.executable, str(CUT_RUNNER), cut, str(log), "--", str(build), "--flash-dir",
-         str(flash), "--net", "user", "--known-build", str(known), "--max-time", "5s"],
+         str(flash), "--net", "user", "--known-build", str(known), "--max-time", max_time],
         capture_output=True, text=True, check=False, timeout=600)
     return result.returncode
 

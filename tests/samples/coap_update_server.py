@@ -88,6 +88,7 @@ class Script:
     larger: bool = False  # label blocks as twice the size asked for
     skip_at: int | None = None  # asked for this block number, answer the next one
     repeat: bool = False  # every answer twice, then the previous answer again
+    separate: bool = False  # an empty ACK, then the answer as a separate CON response
     silent_after: int | None = None  # answer this many requests, then nothing
 
 
@@ -114,6 +115,7 @@ class ScriptedImageServer:
         self.image = b""
         self.script = Script()
         self.asked: list[tuple[int, int]] = []
+        self.next_id = 0x4000
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -122,7 +124,8 @@ class ScriptedImageServer:
         self.asked.clear()
 
     def _answer(self, request: CoapMessage) -> bytes | None:
-        """The piggybacked response to `request`, or None for silence."""
+        """The response to `request` (piggybacked, or separate with its own message
+        ID), or None for silence."""
         path = b"/".join(option.value for option in request.options
                          if option.number == URI_PATH)
         block = next((option.value for option in request.options
@@ -146,8 +149,12 @@ class ScriptedImageServer:
             # Labelled as twice the size asked for (the payload still the size asked,
             # so that the datagram fits the client's buffer).
             size, number = size * 2, start // (size * 2)
+        kind, message_id = MessageType.ACKNOWLEDGEMENT, request.message_id
+        if script.separate:
+            self.next_id += 1
+            kind, message_id = MessageType.CONFIRMABLE, self.next_id
         return encode(CoapMessage(
-            MessageType.ACKNOWLEDGEMENT, CONTENT, request.message_id, request.token,
+            kind, CONTENT, message_id, request.token,
             (CoapOption(BLOCK2, block_option(number, more, size)),), chunk))
 
     def _serve(self) -> None:
@@ -157,9 +164,15 @@ class ScriptedImageServer:
                 data, peer = self.sock.recvfrom(2048)
             except OSError:
                 return
-            answer = self._answer(decode(data))
+            request = decode(data)
+            if request.code == 0:
+                continue  # the client's ACK of a separate response
+            answer = self._answer(request)
             if answer is None:
                 continue
+            if self.script.separate:  # RFC 7252 §5.2.2: the request acknowledged first
+                self.sock.sendto(encode(CoapMessage(MessageType.ACKNOWLEDGEMENT, 0,
+                                                    request.message_id)), peer)
             self.sock.sendto(answer, peer)
             if self.script.repeat:
                 # A copy of this answer, and a late copy of the one before (its message

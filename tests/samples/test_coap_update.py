@@ -171,13 +171,17 @@ def test_a_smaller_block_size_from_the_server_is_followed(
     assert len(scripted.asked) == 2 + blocks - 1
 
 
+@pytest.mark.parametrize("separate", [False, True], ids=["piggybacked", "separate"])
 def test_repeated_and_late_responses_are_taken_once(
         builder: Builder, scripted: ScriptedImageServer, scripted_conf: str,
-        tmp_path: Path) -> None:
+        tmp_path: Path, separate: bool) -> None:
     # RFC 7252 §4.5: each answer comes twice, and after it a late copy of the one
-    # before; the image is still written once, in order, and boots.
+    # before (piggybacked: its message ID answers an earlier request; separate: a
+    # confirmable response with its own message ID, so only its Block2 number tells
+    # it is a block already taken); the image is still written once, in order, and
+    # boots.
     image, result = scripted_run(builder, scripted, scripted_conf, tmp_path,
-                                 Script(repeat=True))
+                                 Script(repeat=True, separate=separate))
     updated(result, image)
     assert [number for number, _ in scripted.asked] == list(range((len(image) + BLOCK - 1)
                                                                   // BLOCK))

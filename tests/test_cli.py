@@ -328,8 +328,8 @@ def test_build_into_a_file(tmp_path: Path) -> None:
      "unknown Kconfig symbol CONFIG_NO_SUCH_THING"),
     ("CONFIG_PRINTK=y\nCONFIG_MAIN_STACK_SIZE=lots\n",
      "invalid value 'lots' for int symbol CONFIG_MAIN_STACK_SIZE"),
-    ("CONFIG_ASSERT=n\nCONFIG_ASSERT_VERBOSE=y\n",
-     "CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT"),
+    ('CONFIG_PRINTK=y\nCONFIG_BOARD="lv_m33"\n',
+     'CONFIG_BOARD="lv_m33" was not applied: it has no prompt'),
 ])
 def test_build_kconfig_error(tmp_path: Path, prj_conf: str, fragment: str) -> None:
     app = make_app(tmp_path, "app", FOREVER_C, prj_conf)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from levante.config import Config, ConfigError, configure, load_board
+from levante.config import Config, configure, load_board
 from levante.kernel.settings import KernelConfig
 
 
@@ -42,6 +42,13 @@ def test_the_image_manager_brings_the_stream_and_the_page_layout(tmp_path: Path)
     "CONFIG_FLASH=y\nCONFIG_FLASH_MAP=y\nCONFIG_BOOTLOADER_MCUBOOT=n\n"
     "CONFIG_IMG_MANAGER=y\nCONFIG_MCUBOOT_IMG_MANAGER=y\n",  # needs the boot stage
 ])
-def test_unmet_dependencies_are_refused(tmp_path: Path, prj: str) -> None:
-    with pytest.raises(ConfigError):
-        configured(tmp_path, prj)
+def test_unmet_dependencies_lapse_with_a_warning(tmp_path: Path, prj: str) -> None:
+    # As Zephyr's kconfig.py: the value is ignored and the build warned.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "prj.conf").write_text(prj)
+    warnings: list[str] = []
+    config = configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    assert warnings and all("(the setting lapses)" in warning for warning in warnings)
+    last_asked = [line for line in prj.splitlines() if line.endswith("=y")][-1]
+    assert not config.is_enabled(last_asked.removeprefix("CONFIG_").removesuffix("=y"))

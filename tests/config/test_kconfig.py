@@ -212,6 +212,22 @@ def build(tmp_path: Path) -> Build:
     return run
 
 
+def configured_with_warnings(tmp_path: Path, prj: str, board: str = "lv_m4",
+                             extra: dict[str, str] | None = None) -> tuple[Config, list[str]]:
+    """Configure an app whose prj.conf holds ``prj``; the Config and the warnings."""
+    app = tmp_path / "warned_app"
+    app.mkdir(exist_ok=True)
+    (app / "prj.conf").write_text(prj)
+    fragments = []
+    for relative, text in (extra or {}).items():
+        (app / relative).write_text(text)
+        fragments.append(app / relative)
+    warnings: list[str] = []
+    config = configure(app, load_board(board), tmp_path / "warned_build", fragments,
+                       warnings.append)
+    return config, warnings
+
+
 def config_error(build: Build, prj: str, **kwargs: object) -> ConfigError:
     with pytest.raises(ConfigError) as caught:
         build(prj, **kwargs)
@@ -316,18 +332,26 @@ def test_prj_conf_overrides_defaults(build: Build) -> None:
     assert config.get_bool("PRINTK") is False
 
 
-def test_a_later_fragment_may_choose_another_member_of_a_choice(build: Build) -> None:
+def test_a_later_fragment_may_choose_another_member_of_a_choice(
+        build: Build, tmp_path: Path) -> None:
     config = build("CONFIG_SCHED_DUMB=y\n", extra={"extra.conf": "CONFIG_SCHED_SCALABLE=y\n"})
     assert config.get_bool("SCHED_SCALABLE") is True
     assert config.get_bool("SCHED_DUMB") is False
-    # Within the ready-queue choice, MULTIQ still cannot be had with deadlines.
-    error = config_error(build, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
-    assert "CONFIG_SCHED_MULTIQ=y was not applied: depends on !SCHED_DEADLINE" in str(error)
+    # Within the ready-queue choice, MULTIQ still cannot be had with deadlines: as
+    # Zephyr's kconfig.py, the assignment is ignored with a warning.
+    config, warnings = configured_with_warnings(
+        tmp_path, "CONFIG_SCHED_DEADLINE=y\nCONFIG_SCHED_MULTIQ=y\n")
+    assert not config.is_enabled("SCHED_MULTIQ")
+    assert warnings == ["prj.conf:2: warning: CONFIG_SCHED_MULTIQ=y was not applied: "
+                        "depends on !SCHED_DEADLINE (the setting lapses)"]
 
 
-def test_a_full_c_library_cannot_be_the_minimal_one(build: Build) -> None:
-    error = config_error(build, "CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_MINIMAL_LIBC=y\n")
-    assert "CONFIG_MINIMAL_LIBC=y was not applied: depends on !REQUIRES_FULL_LIBC" in str(error)
+def test_a_full_c_library_cannot_be_the_minimal_one(build: Build, tmp_path: Path) -> None:
+    config, warnings = configured_with_warnings(
+        tmp_path, "CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_MINIMAL_LIBC=y\n")
+    assert not config.is_enabled("MINIMAL_LIBC")
+    assert warnings == ["prj.conf:2: warning: CONFIG_MINIMAL_LIBC=y was not applied: "
+                        "depends on !REQUIRES_FULL_LIBC (the setting lapses)"]
     config = build("CONFIG_REQUIRES_FULL_LIBC=y\nCONFIG_PICOLIBC=y\n")
     assert config.get_bool("PICOLIBC") is True
     assert build("CONFIG_REQUIRES_FULL_LIBC=y\n").get_bool("NEWLIB_LIBC") is True
@@ -450,10 +474,6 @@ def test_unchanged_configuration_leaves_files_untouched(
             "prj.conf:2: malformed line 'PRINTK=y' (expected CONFIG_NAME=value or a # comment)",
         ),
         (
-            "CONFIG_ASSERT_VERBOSE=y\n",
-            "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT",
-        ),
-        (
             "CONFIG_CPU_HAS_MPU=n\n",
             "prj.conf:1: CONFIG_CPU_HAS_MPU=n was not applied: selected by BOARD_LV_M4",
         ),
@@ -462,13 +482,6 @@ def test_unchanged_configuration_leaves_files_untouched(
             (
                 'prj.conf:1: CONFIG_BOARD="lv_m33" was not applied:'
                 " it has no prompt, so only the Kconfig tree sets it"
-            ),
-        ),
-        (
-            "CONFIG_BOARD_LV_M4=n\n",
-            (
-                "prj.conf:1: CONFIG_BOARD_LV_M4=n was not applied:"
-                " choice 'Target board' always has one member selected"
             ),
         ),
         (
@@ -486,12 +499,31 @@ def test_fragment_errors_name_file_and_line(
     assert config_error(build, prj).message == message
 
 
-def test_unmet_dependency_on_other_board(build: Build) -> None:
-    error = config_error(build, "CONFIG_FPU=y\n", board="lv_m33")
-    assert (
-        error.message
-        == "prj.conf:1: CONFIG_FPU=y was not applied: depends on CPU_HAS_FPU"
-    )
+@pytest.mark.parametrize(("prj", "warning"), [
+    ("CONFIG_ASSERT_VERBOSE=y\n",
+     "prj.conf:1: warning: CONFIG_ASSERT_VERBOSE=y was not applied: depends on ASSERT "
+     "(the setting lapses)"),
+    ("CONFIG_BOARD_LV_M4=n\n",
+     "prj.conf:1: warning: CONFIG_BOARD_LV_M4=n was not applied: choice 'Target board' "
+     "always has one member selected (the setting lapses)"),
+])
+def test_what_zephyr_only_warns_about_is_a_warning(tmp_path: Path, prj: str,
+                                                   warning: str) -> None:
+    # Zephyr's scripts/kconfig/kconfig.py: check_assigned_sym_values and
+    # check_assigned_choice_values warn; the build goes on without the value.
+    config, warnings = configured_with_warnings(tmp_path, prj)
+    assert warnings == [warning]
+    assert not config.is_enabled("ASSERT_VERBOSE") and config.is_enabled("BOARD_LV_M4")
+
+
+def test_unmet_dependency_on_other_board(tmp_path: Path) -> None:
+    config, warnings = configured_with_warnings(tmp_path, "CONFIG_FPU=y\n", board="lv_m33")
+    assert warnings == ["prj.conf:1: warning: CONFIG_FPU=y was not applied: depends on "
+                        "CPU_HAS_FPU (the setting lapses)"]
+    assert not config.is_enabled("FPU")
+    # Where the dependency holds, the value takes.
+    config, warnings = configured_with_warnings(tmp_path, "CONFIG_FPU=y\n", board="lv_m4")
+    assert warnings == [] and config.is_enabled("FPU")
 
 
 def test_only_the_last_assignment_must_stick(build: Build) -> None:
@@ -500,11 +532,10 @@ def test_only_the_last_assignment_must_stick(build: Build) -> None:
     assert config.get_int("TIMESLICE_SIZE") == 20
 
 
-def test_dependency_disabled_later_is_blamed_on_the_assignment(build: Build) -> None:
-    error = config_error(build, "CONFIG_ASSERT_VERBOSE=y\nCONFIG_ASSERT=n\n")
-    assert error.message.startswith(
-        "prj.conf:1: CONFIG_ASSERT_VERBOSE=y was not applied"
-    )
+def test_dependency_disabled_later_is_blamed_on_the_assignment(tmp_path: Path) -> None:
+    _, warnings = configured_with_warnings(tmp_path, "CONFIG_ASSERT_VERBOSE=y\nCONFIG_ASSERT=n\n")
+    assert [warning.split(" was ")[0] for warning in warnings] == [
+        "prj.conf:1: warning: CONFIG_ASSERT_VERBOSE=y"]
 
 
 def test_dependency_disabled_by_a_later_fragment_lapses(build: Build) -> None:
@@ -740,7 +771,7 @@ def test_a_symbol_assigned_twice_in_one_fragment_is_warned(tmp_path: Path) -> No
 
 def test_a_value_for_a_feature_that_is_off_lapses_with_a_warning(tmp_path: Path) -> None:
     # Zephyr's kconfig.py warns and goes on (echo_client sets CONFIG_MAX_THREAD_BYTES
-    # without CONFIG_USERSPACE); a bool asking for a feature stays an error.
+    # without CONFIG_USERSPACE), for a bool asking for a feature too.
     app = tmp_path / "app"
     app.mkdir()
     (app / "prj.conf").write_text("CONFIG_TIMESLICING=n\nCONFIG_TIMESLICE_SIZE=10\n"
@@ -754,8 +785,11 @@ def test_a_value_for_a_feature_that_is_off_lapses_with_a_warning(tmp_path: Path)
         "USERSPACE (the setting lapses)"]
     assert not config.is_enabled("USERSPACE") and "TIMESLICE_SIZE" not in config.values
     (app / "prj.conf").write_text("CONFIG_ASSERT=n\nCONFIG_ASSERT_VERBOSE=y\n")
-    with pytest.raises(ConfigError, match="ASSERT_VERBOSE=y was not applied: depends on"):
-        configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    warnings.clear()
+    config = configure(app, load_board("lv_m4"), tmp_path / "build", (), warnings.append)
+    assert warnings == ["prj.conf:2: warning: CONFIG_ASSERT_VERBOSE=y was not applied: "
+                        "depends on ASSERT (the setting lapses)"]
+    assert not config.is_enabled("ASSERT_VERBOSE")
 
 
 # --- An application's own Kconfig file -------------------------------------------------
@@ -775,8 +809,8 @@ def test_an_application_kconfig_declares_its_own_symbols(build: Build, tmp_path:
     assert config.is_enabled("PRINTK")  # Levante's own symbols are all there
     autoconf = (tmp_path / "build" / "include" / "generated" / "autoconf.h").read_text()
     assert "#define CONFIG_APP_COUNT 5" in autoconf
-    error = config_error(build, "CONFIG_APP_FAST=y\n")  # its dependency is unmet
-    assert "CONFIG_APP_FAST" in error.message
+    config = build("CONFIG_APP_FAST=y\n")  # its dependency is unmet: it lapses
+    assert not config.is_enabled("APP_FAST")
 
 
 def test_a_broken_application_kconfig_is_one_line_naming_the_place(
@@ -811,3 +845,70 @@ def test_an_application_kconfig_works_with_a_relative_app_path(tmp_path: Path) -
     finally:
         os.chdir(cwd)
     assert config.is_enabled("APP_X")
+
+
+# --- Where Zephyr only warns ------------------------------------------------------------
+
+
+def test_zephyr_ipv6_settings_beside_ipv6_off_lapse_with_warnings(tmp_path: Path) -> None:
+    # The shape of Zephyr's samples/net/mqtt_publisher prj.conf: IPv6 settings kept
+    # while CONFIG_NET_IPV6=n. Zephyr's kconfig.py warns about each and builds;
+    # NET_IPV6_RA_RDNSS is not in Levante's tree, but its Zephyr dependencies are.
+    prj = ("CONFIG_NETWORKING=y\nCONFIG_NET_SOCKETS=y\nCONFIG_NET_TCP=y\n"
+           "CONFIG_NET_IPV6_RA_RDNSS=y\nCONFIG_NET_IF_UNICAST_IPV6_ADDR_COUNT=3\n"
+           "CONFIG_NET_IPV6=n\nCONFIG_NET_IPV4=y\nCONFIG_NET_CONFIG_SETTINGS=y\n"
+           'CONFIG_NET_CONFIG_MY_IPV6_ADDR="2001:db8::1"\n'
+           'CONFIG_NET_CONFIG_MY_IPV4_ADDR="192.0.2.1"\n')
+    config, warnings = configured_with_warnings(tmp_path, prj)
+    assert warnings == [
+        "prj.conf:4: warning: CONFIG_NET_IPV6_RA_RDNSS=y was not applied: depends on "
+        "NET_IPV6 && NET_IPV6_ND && DNS_RESOLVER (=n) in Zephyr's Kconfig "
+        "(the setting lapses)",
+        "prj.conf:5: warning: CONFIG_NET_IF_UNICAST_IPV6_ADDR_COUNT=3 was not applied: "
+        "depends on NET_IPV6 (the setting lapses)",
+        "prj.conf:9: warning: CONFIG_NET_CONFIG_MY_IPV6_ADDR=\"2001:db8::1\" was not "
+        "applied: depends on NET_CONFIG_SETTINGS && NET_IPV6 (the setting lapses)"]
+    assert not config.is_enabled("NET_IPV6") and "NET_IPV6_RA_RDNSS" not in config
+    assert config.get_str("NET_CONFIG_MY_IPV4_ADDR") == "192.0.2.1"
+    autoconf = (tmp_path / "warned_build" / "include" / "generated" / "autoconf.h").read_text()
+    assert "RA_RDNSS" not in autoconf and "MY_IPV6_ADDR" not in autoconf
+
+
+@pytest.mark.parametrize("prj", [
+    "CONFIG_NETWORKING=y\nCONFIG_NET_IPV4=y\nCONFIG_NET_UDP=y\nCONFIG_DNS_RESOLVER=y\n"
+    "CONFIG_NET_IPV6_RA_RDNSS=y\n",
+    "CONFIG_NETWORKING=y\nCONFIG_NET_IPV6_PE=y\n",
+])
+def test_an_absent_symbol_whose_zephyr_dependencies_hold_is_refused(
+        build: Build, prj: str) -> None:
+    # IPv6 is on by default: Zephyr would give the symbol its value, Levante lacks it.
+    error = config_error(build, prj)
+    assert error.message.endswith("is not provided by Levante"), error.message
+    assert error.message.startswith(f"prj.conf:{prj.count(chr(10))}: CONFIG_NET_IPV6_")
+
+
+def test_an_absent_ipv6_symbol_with_ipv6_off_lapses(tmp_path: Path) -> None:
+    config, warnings = configured_with_warnings(
+        tmp_path, "CONFIG_NETWORKING=y\nCONFIG_NET_IPV6=n\nCONFIG_NET_IPV6_PE=y\n")
+    assert warnings == ["prj.conf:3: warning: CONFIG_NET_IPV6_PE=y was not applied: "
+                        "depends on NET_IPV6 (=n) in Zephyr's Kconfig (the setting lapses)"]
+    assert "NET_IPV6_PE" not in config
+
+
+def test_absent_symbols_without_known_zephyr_dependencies_stay_refused(build: Build) -> None:
+    assert config_error(build, "CONFIG_BT_PERIPHERAL=y\n").message == \
+        "prj.conf:1: CONFIG_BT_PERIPHERAL: Bluetooth is not provided by Levante"
+
+
+@pytest.mark.parametrize(("prj", "message"), [
+    # Zephyr's check_no_promptless_assign stops the build.
+    ("CONFIG_CPU_HAS_MPU=n\n",
+     "prj.conf:1: CONFIG_CPU_HAS_MPU=n was not applied: selected by BOARD_LV_M4"),
+    # kconfiglib's out-of-range warning, which Zephyr turns into an error.
+    ("CONFIG_NETWORKING=y\nCONFIG_NET_IF_MCAST_IPV6_ADDR_COUNT=1\n",
+     "prj.conf:2: invalid value '1' for int symbol CONFIG_NET_IF_MCAST_IPV6_ADDR_COUNT "
+     "(allowed range 2 to 16)"),
+])
+def test_what_zephyr_stops_the_build_for_stays_an_error(build: Build, prj: str,
+                                                        message: str) -> None:
+    assert config_error(build, prj).message == message

@@ -7,20 +7,18 @@ and a downgrade never boot."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from download_update import DownloadSample, boot_versions
 from http_update_server import IMAGE_PATH, ImageServer
 
 from conftest import SAMPLES, Builder, RunResult, levante
-from levante.boot import ImageVersion, SignOptions, development_signing_key, sign_image
 from levante.boot.keyring import SigningKey, generate_key, trusted_key_from_public
 
-APP = SAMPLES / "iot" / "http_update"
-HEADER_SIZE = 0x200  # the build's CONFIG_ROM_START_OFFSET
-WRITE_ALIGNMENT = 4
+SAMPLE = DownloadSample(SAMPLES / "iot" / "http_update", "http_update")
+APP = SAMPLE.app
 
 
 @pytest.fixture(scope="module")
@@ -39,33 +37,16 @@ def port_conf(server: ImageServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def signed(builder: Builder, port_conf: str, board: str, version: str,
            key: SigningKey | None = None) -> tuple[bytes, Path]:
-    """The v2 build's code signed now as `version` (by `key`, else the development key),
-    and a copy of that build whose levante.signed.bin is this image (for --known-build)."""
-    build = builder.build(APP, board, extra=(port_conf, "v2.conf"))
-    image = sign_image((build / "levante.bin").read_bytes(),
-                       key or development_signing_key(),
-                       SignOptions(version=ImageVersion.parse(version),
-                                   header_size=HEADER_SIZE, pad_header=True,
-                                   align=WRITE_ALIGNMENT, security_counter=2))
-    known = build.parent / f"{build.name}_{version}_{id(key)}"
-    if not known.exists():
-        shutil.copytree(build, known, ignore=shutil.ignore_patterns("flash", "trace_*"))
-    (known / "levante.signed.bin").write_bytes(image)
-    return image, known
+    return SAMPLE.signed(builder, (port_conf,), board, version, key)
 
 
 def run_v1(builder: Builder, port_conf: str, board: str, flash: Path,
            known: Path) -> RunResult:
-    return builder.run(APP, "--net", "user", "--flash-dir", str(flash), "--known-build",
-                       str(known), board=board, extra=(port_conf,), max_time="5s")
+    return SAMPLE.run(builder, (port_conf,), board, flash, known)
 
 
 def sample_lines(result: RunResult) -> list[str]:
-    return re.findall(r"^http_update: (.*)$", result.output, re.MULTILINE)
-
-
-def boot_versions(result: RunResult) -> list[tuple[str, str]]:
-    return [(event["version"], event["swap"]) for event in result.events("boot_stage")]
+    return SAMPLE.lines(result)
 
 
 @pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])

@@ -4,44 +4,18 @@ the board boots a verified image when the power comes back, and the update compl
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
+from download_update import boot_versions, cut_run, download_operations
 from http_update_server import ImageServer
 from power_cut_run import POWER_CUT_STATUS
-from test_http_update import APP, boot_versions, port_conf, sample_lines, server, signed
+from test_http_update import APP, port_conf, sample_lines, server, signed
 
 from conftest import Builder
-from levante.config.board import load_board
-from levante.sdk.mcuboot import board_layout
 
 __all__ = ["port_conf", "server"]  # the fixtures this module shares
 
-CUT_RUNNER = Path(__file__).with_name("power_cut_run.py")
 BOARD = "lv_m4"
-
-
-def cut_run(build: Path, flash: Path, known: Path, cut: str, log: Path) -> int:
-    result = subprocess.run(
-        [sys.executable, str(CUT_RUNNER), cut, str(log), "--", str(build), "--flash-dir",
-         str(flash), "--net", "user", "--known-build", str(known), "--max-time", "5s"],
-        capture_output=True, text=True, check=False, timeout=600)
-    return result.returncode
-
-
-def download_operations(log: Path) -> list[int]:
-    """Indexes of the logged operations the application made in the secondary slot,
-    before the first one elsewhere (the swap at the next boot)."""
-    secondary = board_layout(load_board(BOARD)).images[0].secondary
-    indexes = []
-    for index, line in enumerate(log.read_text().splitlines()[1:], start=1):
-        offset = int(re.match(r"\w+ 0x([0-9a-f]+)", line).group(1), 16)  # type: ignore[union-attr]
-        if not secondary.offset <= offset < secondary.offset + secondary.size:
-            break
-        indexes.append(index)
-    return indexes
 
 
 def test_a_cut_at_any_download_operation_leaves_a_verified_image(
@@ -51,7 +25,7 @@ def test_a_cut_at_any_download_operation_leaves_a_verified_image(
     build = builder.build(APP, BOARD, extra=(port_conf,))
     clean_log = tmp_path / "clean.log"
     assert cut_run(build, tmp_path / "clean", known, "none", clean_log) == 0
-    cuts = download_operations(clean_log)
+    cuts = download_operations(clean_log, BOARD)
     # The first program writes the build into the new board's primary slot; then the
     # download erases and writes the secondary slot page by page, erases the slot's
     # trailer and requests the upgrade (the trailer's magic, the last of them).

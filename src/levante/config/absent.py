@@ -64,6 +64,30 @@ _SUBSYSTEMS: dict[str, str] = {
 }
 
 
+# Symbols Levante lacks (or prefixes of them) with the dependencies they have in Zephyr's
+# Kconfig, in symbols Levante's tree has. Where those are unmet Zephyr gives the symbol
+# no value and only warns (scripts/kconfig/kconfig.py, check_assigned_sym_values), so
+# Levante warns too instead of refusing: mqtt_publisher's prj.conf sets
+# NET_IPV6_RA_RDNSS beside NET_IPV6=n. Zephyr's subsys/net/ip/Kconfig.ipv6 defines its
+# NET_IPV6_* symbols inside "if NET_IPV6".
+_ZEPHYR_DEPENDENCIES: dict[str, str] = {
+    "NET_IPV6_RA_RDNSS": "NET_IPV6 && NET_IPV6_ND && DNS_RESOLVER",
+    "NET_IPV6_": "NET_IPV6",
+}
+
+
+def zephyr_dependencies(symbol: str) -> str | None:
+    """The Kconfig expression an absent `symbol` depends on in Zephyr, where known."""
+    if absent_subsystem(symbol) is None:
+        return None
+    if symbol in _ZEPHYR_DEPENDENCIES:
+        return _ZEPHYR_DEPENDENCIES[symbol]
+    for prefix, expression in _ZEPHYR_DEPENDENCIES.items():
+        if prefix.endswith("_") and symbol.startswith(prefix):
+            return expression
+    return None
+
+
 def absent_subsystem(symbol: str) -> str | None:
     """The subsystem `symbol` (without CONFIG_) belongs to, when Levante lacks it."""
     if symbol in _SUBSYSTEMS:

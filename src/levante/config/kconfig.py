@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import kconfiglib  # type: ignore[import-untyped]
 
-from levante.config.absent import absent_subsystem
+from levante.config.absent import absent_subsystem, zephyr_dependencies
 from levante.errors import LevanteError
 
 if TYPE_CHECKING:
@@ -36,14 +36,19 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _HEXADECIMAL = re.compile(r"0[xX][0-9a-fA-F]+")
 
 _BOOL_TYPES = (kconfiglib.BOOL, kconfiglib.TRISTATE)
-# kconfiglib's warning for `CONFIG_X=n` where X is not in the tree.
-_UNDEFINED_ASSIGNED_N = re.compile(r"attempt to assign the value 'n' to the undefined symbol (\w+)")
+# kconfiglib's warning for `CONFIG_X=value` where X is not in the tree.
+_UNDEFINED_ASSIGNED = re.compile(
+    r"attempt to assign the value '(.*)' to the undefined symbol (\w+)")
 
 
-def _disables_absent_warning(warning: str) -> bool:
-    """kconfiglib's warning about `CONFIG_BT=n` and the like, which the scan accepted."""
-    match = _UNDEFINED_ASSIGNED_N.search(warning)
-    return match is not None and absent_subsystem(match[1]) is not None
+def _scanned_absent_warning(warning: str) -> bool:
+    """kconfiglib's warning about `CONFIG_BT=n` and the like, or about an absent symbol
+    with Zephyr dependencies, which the scan accepted (the latter to be judged later)."""
+    match = _UNDEFINED_ASSIGNED.search(warning)
+    if match is None:
+        return False
+    return (match[1] == "n" and absent_subsystem(match[2]) is not None) \
+        or zephyr_dependencies(match[2]) is not None
 
 
 class ConfigError(LevanteError):
@@ -139,18 +144,24 @@ def configure(
     the application's prj.conf, then ``extra_fragments`` (relative paths are
     taken relative to the current directory). Raises ConfigError for an
     assignment that is malformed, names an unknown symbol, has an invalid
-    value, or does not end up with the assigned value.
+    value (out of range too), sets a symbol without a prompt, or enables what
+    Levante lacks. An assignment that does not take for another reason (its
+    dependencies unmet, a select, a choice) is a warning, as in Zephyr.
     """
     fragments = _fragments(app_dir, board, extra_fragments, conf_files)
     kconf = _parse_kconfig_tree(app_dir)
-    assignments = _scan_fragments(fragments, kconf)
+    assignments, absent = _scan_fragments(fragments, kconf)
     if warn is not None:
         for warning in _repeated_assignments(assignments):
             warn(warning)
     _load_fragments(kconf, fragments)
     _check_result(kconf, board, fragments, assignments)
+    _raise_if_any(_absent_enabled_errors(kconf, absent))
     if warn is not None:
-        for warning in _lapsed_settings(kconf, assignments):
+        lapsed = _lapsed_settings(kconf, assignments) + _lapsed_absent(kconf, absent)
+        # In the order of the files and lines, as the user reads them.
+        for _, warning in sorted(lapsed, key=lambda item: (
+                fragments.index(item[0].fragment), item[0].line)):
             warn(warning)
     dotconfig = build_dir / ".config"
     _write_outputs(
@@ -259,14 +270,23 @@ def _parse_kconfig_tree(app_dir: Path | None = None) -> Any:
     return kconf
 
 
-def _scan_fragments(fragments: Iterable[_Fragment], kconf: Any) -> list[_Assignment]:
-    """Parse and check every line before anything is loaded, so errors carry file:line."""
+def _scan_fragments(fragments: Iterable[_Fragment],
+                    kconf: Any) -> tuple[list[_Assignment], list[_Assignment]]:
+    """Parse and check every line before anything is loaded, so errors carry file:line.
+    Returns the assignments to symbols in the tree, and those to absent symbols whose
+    Zephyr dependencies decide, once everything is loaded, between a refusal and a
+    warning."""
     assignments: list[_Assignment] = []
+    absent: list[_Assignment] = []
     errors: list[str] = []
     for fragment in fragments:
         for number, line in enumerate(_read_lines(fragment), 1):
             assignment = _parse_fragment_line(fragment, number, line, errors)
             if assignment is None or _disables_absent(kconf, assignment):
+                continue
+            if _is_undefined(kconf, assignment.name) \
+                    and zephyr_dependencies(assignment.name) is not None:
+                absent.append(assignment)
                 continue
             problem = _check_assignment(kconf, assignment)
             if problem:
@@ -274,7 +294,35 @@ def _scan_fragments(fragments: Iterable[_Fragment], kconf: Any) -> list[_Assignm
             else:
                 assignments.append(assignment)
     _raise_if_any(errors)
-    return assignments
+    return assignments, absent
+
+
+def _is_undefined(kconf: Any, name: str) -> bool:
+    sym = kconf.syms.get(name)
+    return sym is None or not sym.nodes
+
+
+def _absent_enabled_errors(kconf: Any, absent: Sequence[_Assignment]) -> list[str]:
+    """An absent symbol assigned where its Zephyr dependencies hold: Levante lacks it."""
+    last = {assignment.name: assignment for assignment in absent}
+    return [f"{assignment.where}: {_unknown_symbol(kconf, name)}"
+            for name, assignment in last.items()
+            if kconf.eval_string(zephyr_dependencies(name)) != 0]
+
+
+def _lapsed_absent(kconf: Any,
+                   absent: Sequence[_Assignment]) -> list[tuple[_Assignment, str]]:
+    """Warnings for absent symbols whose Zephyr dependencies are unmet: as Zephyr, the
+    assignment is ignored."""
+    last = {assignment.name: assignment for assignment in absent}
+    warnings: list[tuple[_Assignment, str]] = []
+    for name, assignment in last.items():
+        dependencies = zephyr_dependencies(name)
+        if kconf.eval_string(dependencies) == 0:
+            warnings.append((assignment, f"{assignment.where}: warning: {assignment.text} "
+                                         f"was not applied: depends on {dependencies} (=n) "
+                                         "in Zephyr's Kconfig (the setting lapses)"))
+    return warnings
 
 
 def _repeated_assignments(assignments: Sequence[_Assignment]) -> list[str]:
@@ -362,7 +410,7 @@ def _load_fragments(kconf: Any, fragments: Sequence[_Fragment]) -> None:
     # a location; anything it still reports about our files is an error too.
     errors = []
     for warning in kconf.warnings[first_new_warning:]:
-        if _disables_absent_warning(warning):
+        if _scanned_absent_warning(warning):
             continue
         for fragment in fragments:
             prefix = f"{fragment.path}:"
@@ -416,55 +464,51 @@ def _board_errors(
 def _unapplied_assignment_errors(
     kconf: Any, assignments: Sequence[_Assignment]
 ) -> list[str]:
-    """Every symbol must end with the value its last assignment gave it."""
+    """A symbol that does not end with the value its last assignment gave it is an error
+    only where Zephyr's kconfig.py stops the build; elsewhere it warns (below)."""
+    return [f"{assignment.where}: {_why_not_applied(kconf.syms[assignment.name], assignment)}"
+            for assignment in _unapplied(kconf, assignments)
+            if not _only_warned(kconf.syms[assignment.name])]
+
+
+def _unapplied(kconf: Any, assignments: Sequence[_Assignment]) -> list[_Assignment]:
+    """The last assignment of each symbol, where it did not take."""
     # Later assignments override earlier ones, so only the last one counts.
     last = {assignment.name: assignment for assignment in assignments}
-    # As in Zephyr, a later fragment may choose another member of a choice.
+    # As in Zephyr, a later fragment may choose another member of a choice: a member
+    # set to y before the choice's last y is overridden, not refused.
     chosen_last = {kconf.syms[assignment.name].choice: assignment for assignment in assignments
                    if kconf.syms[assignment.name].choice is not None and assignment.value == "y"}
-    errors = []
-    for position, assignment in enumerate(assignments):
+    unapplied = []
+    for assignment in last.values():
         sym = kconf.syms[assignment.name]
         if sym.choice is not None and assignment.value == "y" \
                 and chosen_last[sym.choice] is not assignment:
             continue
-        later_fragments = [later for later in assignments[position + 1:]
-                           if later.fragment is not assignment.fragment]
-        if _dependency_turned_off_later(sym, later_fragments) or _is_lapsed_setting(sym):
-            continue
-        if last[assignment.name] is assignment and not _was_applied(
-            sym, assignment.value
-        ):
-            errors.append(f"{assignment.where}: {_why_not_applied(sym, assignment)}")
-    return errors
+        if not _was_applied(sym, assignment.value):
+            unapplied.append(assignment)
+    return unapplied
 
 
-def _is_lapsed_setting(sym: Any) -> bool:
-    """A value (int, hex, string) for a feature that is off: Zephyr's kconfig.py warns
-    and leaves the symbol out, as echo_client's CONFIG_MAX_THREAD_BYTES without
-    CONFIG_USERSPACE. A bool assignment asks for a feature, so it stays an error."""
-    return sym.orig_type not in _BOOL_TYPES and kconfiglib.expr_value(sym.direct_dep) == 0
+def _only_warned(sym: Any) -> bool:
+    """Zephyr's kconfig.py (check_assigned_sym_values) only warns when an assigned value
+    does not take: the dependencies are unmet (echo_client's CONFIG_MAX_THREAD_BYTES
+    without CONFIG_USERSPACE, mqtt_publisher's IPv6 settings with CONFIG_NET_IPV6=n), a
+    select forces another value, a choice picks another member. It stops the build for
+    an assignment to a symbol without a prompt (check_no_promptless_assign) and for a
+    value outside the symbol's range (kconfiglib's warning, made an error)."""
+    has_prompt = any(node.prompt for node in sym.nodes)
+    return has_prompt and _active_range(sym) is None
 
 
-def _lapsed_settings(kconf: Any, assignments: Sequence[_Assignment]) -> list[str]:
-    """Warnings for the settings `_is_lapsed_setting` lets pass (the last of each)."""
-    last = {assignment.name: assignment for assignment in assignments}
-    return [f"{assignment.where}: warning: {_why_not_applied(kconf.syms[name], assignment)}"
-            " (the setting lapses)"
-            for name, assignment in last.items()
-            if _is_lapsed_setting(kconf.syms[name])
-            and not _was_applied(kconf.syms[name], assignment.value)]
-
-
-def _dependency_turned_off_later(sym: Any, later: Sequence[_Assignment]) -> bool:
-    """As in Zephyr, a later fragment (a test scenario's extra configuration) may turn
-    off what an earlier fragment's assignment depends on: that assignment then lapses.
-    Within one fragment it stays an error: the file contradicts itself."""
-    if kconfiglib.expr_value(sym.direct_dep) != 0:
-        return False
-    depends_on = {item.name for item in kconfiglib.expr_items(sym.direct_dep)
-                  if isinstance(item, kconfiglib.Symbol)}
-    return any(assignment.name in depends_on for assignment in later)
+def _lapsed_settings(kconf: Any,
+                     assignments: Sequence[_Assignment]) -> list[tuple[_Assignment, str]]:
+    """Warnings for the assignments `_only_warned` lets pass."""
+    return [(assignment, f"{assignment.where}: warning: "
+             f"{_why_not_applied(kconf.syms[assignment.name], assignment)} "
+             "(the setting lapses)")
+            for assignment in _unapplied(kconf, assignments)
+            if _only_warned(kconf.syms[assignment.name])]
 
 
 def _was_applied(sym: Any, value: str) -> bool:
@@ -481,7 +525,7 @@ def _was_applied(sym: Any, value: str) -> bool:
 def _why_not_applied(sym: Any, assignment: _Assignment) -> str:
     not_applied = f"{assignment.text} was not applied"
     if kconfiglib.expr_value(sym.direct_dep) == 0:
-        return f"{not_applied}: depends on {kconfiglib.expr_str(sym.direct_dep)}"
+        return f"{not_applied}: depends on {_without_choices(sym.direct_dep)}"
     active_range = _active_range(sym)
     if active_range is not None:
         low, high = active_range

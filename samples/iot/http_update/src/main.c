@@ -3,8 +3,7 @@
  * with flash_img, request a test swap and reboot. The image the boot stage swaps in
  * confirms itself. Whether an image may boot (its signature, its version, its security
  * counter) is the boot stage's decision alone: this program only refuses what is plainly
- * not a whole download. It tries once per power-on: a warm reboot keeps the note that
- * the download was made, so an image the boot stage refused is not fetched again. */
+ * not a whole download. It tries once per power-on (../common/update_attempt.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,38 +11,17 @@
 #include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/dfu/flash_img.h>
-#include <zephyr/dfu/mcuboot.h>
 #include <zephyr/net/socket.h>
-#include <zephyr/sys/byteorder.h>
-#include <zephyr/sys/reboot.h>
 
-#define ATTEMPT_MAGIC 0x48545550u
+#include "update_attempt.h"
+
 #define HEADER_LIMIT 1024 /* bytes of response head accepted before the body */
-#define IMAGE_MAGIC 0x96f3b83du
-#define IMAGE_HEADER_BYTES 24 /* MCUboot's header up to its version: magic .. ih_ver */
-
-/* What a warm reboot keeps: whether this power-on already installed a download. */
-static __noinit struct {
-	uint32_t magic;
-	uint32_t version_hash;
-} attempt;
 
 static struct flash_img_context image;
-static uint8_t offered[IMAGE_HEADER_BYTES]; /* the start of the image being downloaded */
+static uint8_t offered[UPDATE_IMAGE_HEADER_BYTES]; /* the start of the image downloaded */
 static char head[HEADER_LIMIT + 1];
 /* Body bytes; as large as the head, which may hold that many of them. */
 static uint8_t chunk[HEADER_LIMIT];
-
-/* A stand-in for "which image made the attempt": a hash of its version string. */
-static uint32_t version_hash(void)
-{
-	uint32_t hash = 2166136261u;
-
-	for (const char *c = CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION; *c != '\0'; c++) {
-		hash = (hash ^ (uint8_t)*c) * 16777619u;
-	}
-	return hash;
-}
 
 static int connect_to_server(void)
 {
@@ -167,22 +145,6 @@ static int read_head(int sock, size_t *extra)
 	return (int)length;
 }
 
-/* Whether the offered image's header (magic, then ih_ver at offset 20: major, minor,
- * revision) names the version that runs: then there is nothing to install. Which other
- * versions may boot is the boot stage's policy, not this program's. */
-static bool offers_the_running_version(void)
-{
-	const char *text = CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION;
-	char *next;
-	unsigned long major = strtoul(text, &next, 10);
-	unsigned long minor = *next == '.' ? strtoul(next + 1, &next, 10) : 0;
-	unsigned long revision = *next == '.' ? strtoul(next + 1, &next, 10) : 0;
-	uint32_t magic = sys_get_le32(offered);
-
-	return magic == IMAGE_MAGIC && offered[20] == major && offered[21] == minor &&
-	       sys_get_le16(&offered[22]) == revision;
-}
-
 /* GET the image and write it into the secondary slot: 0 once every byte is in flash. */
 static int download(void)
 {
@@ -217,7 +179,7 @@ static int download(void)
 
 				memcpy(&offered[total], chunk, head_part);
 				if (total + head_part == sizeof(offered) &&
-				    offers_the_running_version()) {
+				    update_offers_the_running_version(offered)) {
 					printk("http_update: the server offers the running "
 					       "version\n");
 					status = -EALREADY;
@@ -263,17 +225,7 @@ int main(void)
 {
 	int status;
 
-	printk("http_update: running version %s\n", CONFIG_MCUBOOT_IMGTOOL_SIGN_VERSION);
-	if (!boot_is_img_confirmed()) {
-		/* The boot stage swapped this image in for a test: it runs, so keep it. */
-		status = boot_write_img_confirmed();
-		printk("http_update: confirmed: %d\n", status);
-		attempt.magic = 0;
-		return 0;
-	}
-	if (attempt.magic == ATTEMPT_MAGIC && attempt.version_hash == version_hash()) {
-		printk("http_update: the boot stage did not take the downloaded image\n");
-		attempt.magic = 0;
+	if (!update_attempt_begin("http_update")) {
 		return 0;
 	}
 	status = download();
@@ -281,13 +233,6 @@ int main(void)
 		printk("http_update: no update: %d\n", status);
 		return 0;
 	}
-	status = boot_request_upgrade(BOOT_UPGRADE_TEST);
-	printk("http_update: upgrade requested: %d\n", status);
-	if (status != 0) {
-		return 0;
-	}
-	attempt.magic = ATTEMPT_MAGIC;
-	attempt.version_hash = version_hash();
-	sys_reboot(SYS_REBOOT_WARM);
+	(void)update_attempt_install("http_update");
 	return 0;
 }

@@ -72,7 +72,6 @@ static int build(struct coap_client_internal_request *internal)
 	struct coap_client_request *req = &internal->coap_request;
 	struct coap_packet packet;
 	bool blockwise_send = req->payload != NULL && req->len > CONFIG_COAP_CLIENT_BLOCK_SIZE;
-	enum coap_block_size size = coap_bytes_to_block_size(CONFIG_COAP_CLIENT_BLOCK_SIZE);
 
 	internal->id = coap_next_id();
 	int r = coap_packet_init(&packet, internal->send_buf, sizeof(internal->send_buf),
@@ -100,9 +99,11 @@ static int build(struct coap_client_internal_request *internal)
 		}
 	}
 	if (r == 0 && (req->method == COAP_METHOD_GET || req->method == COAP_METHOD_FETCH)) {
-		/* RFC 7959 §2.4: ask for blocks this client can hold, from the first. */
+		/* RFC 7959 §2.4: ask for blocks this client can hold, from the first; then
+		 * "Any further block-wise requests for blocks beyond the first one MUST
+		 * indicate the same block size that was used by the server". */
 		struct coap_block_context ask = {
-			.block_size = size,
+			.block_size = internal->recv_block_size,
 			.current = internal->offset,
 		};
 
@@ -178,6 +179,7 @@ int coap_client_req(struct coap_client *client, int sock, const struct sockaddr 
 	(void)coap_block_transfer_init(&internal->send_blk,
 				       coap_bytes_to_block_size(CONFIG_COAP_CLIENT_BLOCK_SIZE),
 				       req->len);
+	internal->recv_block_size = coap_bytes_to_block_size(CONFIG_COAP_CLIENT_BLOCK_SIZE);
 	for (uint8_t i = 0; i < req->num_options; i++) {
 		if (req->options[i].code == COAP_OPTION_OBSERVE) {
 			internal->is_observe = true;
@@ -250,6 +252,52 @@ static struct coap_client_internal_request *by_id(struct coap_client *client, ui
 	return NULL;
 }
 
+/* Whether `response` repeats one already taken, so is not processed again (RFC 7252
+ * §4.5: "process any request or response only once"). A piggybacked response echoes
+ * the message ID of the request's current transmission (§5.2.1); one echoing another
+ * (a late copy answering an earlier block's request) is a repeat. A separate response
+ * with the message ID of the last one taken is its retransmission. */
+static bool is_repeat(struct coap_client_internal_request *internal,
+		      const struct coap_packet *response)
+{
+	uint16_t id = coap_header_get_id(response);
+
+	if (coap_header_get_type(response) == COAP_TYPE_ACK) {
+		return id != internal->id;
+	}
+	if (internal->has_response_id && id == internal->response_id) {
+		return true;
+	}
+	internal->has_response_id = true;
+	internal->response_id = id;
+	return false;
+}
+
+/* Whether a Block2 block at `number` of `size` bytes carrying `length` is the next one
+ * of the body: 1 to take it, 0 to drop it (one already taken), -EBADMSG to end the
+ * transfer. RFC 7959 §2.4: in answer to a Block2 request "the server MUST use the
+ * block size indicated or a smaller size", and the client goes on with that size;
+ * §2.2: every block but the last has the whole size. A block past the one asked for
+ * would leave a hole in the body. */
+static int next_block(struct coap_client_internal_request *internal, uint32_t number,
+		      int size, uint16_t length, bool more)
+{
+	size_t at = (size_t)number * (size_t)size;
+
+	if (size > coap_block_size_to_bytes(internal->recv_block_size) ||
+	    (more ? length != (size_t)size : length > (size_t)size)) {
+		return -EBADMSG;
+	}
+	if (at < internal->offset && at + length <= internal->offset) {
+		return 0;
+	}
+	if (at != internal->offset) {
+		return -EBADMSG;
+	}
+	internal->recv_block_size = coap_bytes_to_block_size(size);
+	return 1;
+}
+
 /* A response for `internal`: the next Block1 or Block2 exchange, or the callback. */
 static void take_response(struct coap_client_internal_request *internal,
 			  const struct coap_packet *response)
@@ -260,6 +308,10 @@ static void take_response(struct coap_client_internal_request *internal,
 	const uint8_t *payload = coap_packet_get_payload(response, &length);
 	bool more;
 	uint32_t number;
+
+	if (is_repeat(internal, response)) {
+		return;
+	}
 
 	/* 2.31 Continue: the server took this Block1; send the next (RFC 7959 §2.3). */
 	if (code == COAP_RESPONSE_CODE_CONTINUE &&
@@ -280,9 +332,12 @@ static void take_response(struct coap_client_internal_request *internal,
 	int size = coap_get_block2_option(response, &more, &number);
 
 	if (size > 0) {
-		/* A Block2 body: the block must be the one asked for (RFC 7959 §2.4). */
-		if ((size_t)number * (size_t)size != internal->offset) {
-			finish(internal, -EBADMSG);
+		int next = next_block(internal, number, size, length, more);
+
+		if (next <= 0) {
+			if (next < 0) {
+				finish(internal, next);
+			}
 			return;
 		}
 		req->cb((int16_t)code, internal->offset, payload, length, !more, req->user_data);

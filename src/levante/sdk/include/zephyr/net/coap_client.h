@@ -56,6 +56,9 @@ struct coap_client_internal_request {
 	uint32_t timeout;    /* ms: the current wait */
 	int64_t deadline;    /* ms of uptime */
 	size_t offset;       /* of the Block2 body received so far */
+	enum coap_block_size recv_block_size; /* Block2: asked for, then the server's */
+	bool has_response_id;
+	uint16_t response_id; /* of the last separate response taken */
 	struct coap_block_context send_blk;
 	struct coap_transmission_parameters params;
 	struct coap_client_request coap_request;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h> /* as Zephyr's socket.h: samples call exit() with no more */
 #include <sys/time.h> /* struct timeval: SO_RCVTIMEO, SO_SNDTIMEO, select */
 #include <sys/types.h>
 #include <zephyr/kernel.h>

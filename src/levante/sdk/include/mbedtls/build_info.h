@@ -1,0 +1,64 @@
+/*
+ * mbedTLS's configuration macros as they stand for this image. Levante's mbedTLS runs
+ * in the kernel behind the TLS sockets, and none of its C API is in images; Zephyr
+ * applications still include mbedTLS headers to ask which key exchanges they may use
+ * (the mqtt_publisher sample's test_certs.h tests MBEDTLS_X509_CRT_PARSE_C and
+ * MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED). The answers come from the image's
+ * CONFIG_MBEDTLS_KEY_EXCHANGE_* symbols, the ones the kernel's TLS honours, as
+ * Zephyr's mbedTLS configuration header derives them.
+ */
+#ifndef MBEDTLS_BUILD_INFO_H
+#define MBEDTLS_BUILD_INFO_H
+
+#ifdef CONFIG_MBEDTLS
+
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED
+#endif
+#ifdef CONFIG_MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED
+#endif
+
+/* Any exchange with a pre-shared key: the PSK credentials are used. */
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED)
+#define MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED
+#endif
+
+/* Any exchange with certificates: the certificate credentials are parsed. */
+#if defined(MBEDTLS_KEY_EXCHANGE_RSA_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED) || \
+	defined(MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED)
+#define MBEDTLS_X509_CRT_PARSE_C
+#endif
+
+#endif /* CONFIG_MBEDTLS */
+
+#endif /* MBEDTLS_BUILD_INFO_H */

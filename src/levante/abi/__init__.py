@@ -620,6 +620,7 @@ _SUPERVISOR_ONLY = frozenset({
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
     "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
+    "z_levante_stats_register",  # stats_register is a kernel function in Zephyr
 })
 
 
@@ -995,6 +996,11 @@ _DECLARATIONS = (
     # <levante/policy_audit.h>: take up to `count` of the policy's oldest audit records
     # (struct levante_audit_record each) and the count dropped since the last take.
     "int z_levante_policy_audit_read(void *records, size_t count, uint32_t *dropped)",
+    # <zephyr/stats/stats.h>'s stats_register: publish the group at `hdr` (its header of
+    # `header_size` octets, then its counters) under `name`, with `map_count` entries of
+    # struct stats_name_map at `map` naming them (NULL, 0 without CONFIG_STATS_NAMES).
+    "int z_levante_stats_register(const char *name, const void *hdr, size_t header_size, "
+    "const void *map, size_t map_count)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -23,6 +23,10 @@ def smp_service(config: Config, layout: FlashLayout | None,
         buffer_count=config.get_int("MCUMGR_TRANSPORT_NETBUF_COUNT"),
         image_group=config.is_enabled("MCUMGR_GRP_IMG") and layout is not None,
         os_group=os_group,
+        task_stats=os_group and config.is_enabled("MCUMGR_GRP_OS_TASKSTAT"),
+        stat_group=config.is_enabled("MCUMGR_GRP_STAT"),
+        stat_name_length=config.get_int("MCUMGR_GRP_STAT_MAX_NAME_LEN")
+        if config.is_enabled("MCUMGR_GRP_STAT") else 32,
         reset_delay_ms=config.get_int("MCUMGR_GRP_OS_RESET_MS") if os_group else 0)
     udp = config.is_enabled("MCUMGR_TRANSPORT_UDP")
     serial = config.is_enabled("MCUMGR_TRANSPORT_UART")

@@ -63,6 +63,14 @@ class KernelSmpTarget:
     def judge(self, peer: str, action: str, fields: Mapping[str, object]) -> int | None:
         return judge(self.kernel, SERVICE_THREAD, peer, ServiceMessage("smp", action, fields))
 
+    def stat_groups(self) -> list[str]:
+        return [group.name for group in self.kernel.stats.groups()]
+
+    def stat_values(self, name: str) -> dict[str, int] | None:
+        group = self.kernel.stats.find(name)
+        # The counters' region was checked writable by the registering thread.
+        return None if group is None else group.values(self.kernel.memory.kernel_read)
+
     def tasks(self) -> list[TaskStats]:
         stats = []
         for thread in self.kernel.threads.values():

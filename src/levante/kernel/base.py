@@ -29,6 +29,7 @@ from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread_tls import ThreadLocalStorage
 from levante.kernel.timeout import Timeout, TimeoutQueue
+from levante.kernel.stats import StatsRegistry
 from levante.kernel.tls_credentials import CredentialStore
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory
@@ -123,6 +124,7 @@ class KernelState:
         self.random = RandomService(config, None, lambda: self.now)
         self.tls_credentials = CredentialStore(config.tls_max_credentials,
                                                config.tls_credential_max_size)
+        self.stats = StatsRegistry()  # <zephyr/stats/stats.h>'s registered groups
         # Console input (the shell's), from the console device when the board has one.
         self.console_input: ConsoleSource | None = None
         self.input_buffer = bytearray()

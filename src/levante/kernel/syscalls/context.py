@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from levante.kernel.service_control import ServicePolicy
     from levante.kernel.settings import KernelConfig
     from levante.kernel.stacks import StackProtection
+    from levante.kernel.stats import StatsGroup, StatsRegistry
     from levante.kernel.thread import Thread, WaitData
     from levante.kernel.timeout import Timeout, TimeoutQueue
     from levante.kernel.tls_credentials import CredentialStore
@@ -154,6 +155,15 @@ class CredentialQueries(Protocol):
     def find(self, tag: int, kind: int) -> bytes | None: ...
 
 
+class StatsQueries(Protocol):
+    """The registered statistics groups, read only."""
+
+    @property
+    def full(self) -> bool: ...
+
+    def find(self, name: str) -> StatsGroup | None: ...
+
+
 class Inspect(Protocol):
     """A validate stage's kernel: it reads, checks and copies in; it changes nothing."""
 
@@ -177,6 +187,9 @@ class Inspect(Protocol):
 
     @property
     def tls_credentials(self) -> CredentialQueries: ...
+
+    @property
+    def stats(self) -> StatsQueries: ...
 
     @property
     def input_buffer(self) -> Sequence[int]:
@@ -239,6 +252,9 @@ class Services(Inspect, Protocol):
 
     @property
     def tls_credentials(self) -> CredentialStore: ...
+
+    @property
+    def stats(self) -> StatsRegistry: ...
 
     @property
     def timeouts(self) -> TimeoutQueue: ...

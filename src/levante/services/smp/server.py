@@ -15,7 +15,8 @@ from levante.codecs import smp
 from levante.codecs.smp import SmpLimits, SmpValue
 from levante.services.smp.image_group import ImageGroup
 from levante.services.smp.os_group import OsGroup, OsSettings
-from levante.services.smp.results import GROUP_IMAGE, GROUP_OS, Mgmt, Refusal
+from levante.services.smp.results import GROUP_IMAGE, GROUP_OS, GROUP_STAT, Mgmt, Refusal
+from levante.services.smp.stat_group import StatGroup
 from levante.services.smp.target import SmpTarget
 
 Body = Mapping[str, SmpValue]
@@ -31,6 +32,9 @@ class SmpSettings:
     buffer_count: int = 2  # CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
     image_group: bool = True  # CONFIG_MCUMGR_GRP_IMG
     os_group: bool = True  # CONFIG_MCUMGR_GRP_OS
+    task_stats: bool = True  # CONFIG_MCUMGR_GRP_OS_TASKSTAT
+    stat_group: bool = False  # CONFIG_MCUMGR_GRP_STAT
+    stat_name_length: int = 32  # CONFIG_MCUMGR_GRP_STAT_MAX_NAME_LEN
     reset_delay_ms: int = 250  # CONFIG_MCUMGR_GRP_OS_RESET_MS
 
 
@@ -62,15 +66,21 @@ class SmpServer:
         # half a buffer leaves room for both.
         self.os = OsGroup(target, OsSettings(settings.buffer_size, settings.buffer_count,
                                              settings.buffer_size // 2))
+        self.stats = StatGroup(target, settings.stat_name_length)
         self.commands: dict[tuple[int, int], Command] = {}
         if settings.os_group:
             self.commands.update({
                 (GROUP_OS, 0): Command("os.echo", self.os.echo, self.os.echo),
-                (GROUP_OS, 2): Command("os.taskstat", self.os.task_stats, None),
                 (GROUP_OS, 5): Command("os.reset", None, self._reset),
                 (GROUP_OS, 6): Command("os.mcumgr_params", self.os.parameters, None),
                 (GROUP_OS, 8): Command("os.bootloader_info", self.os.bootloader_info,
                                        None)})
+            if settings.task_stats:
+                self.commands[GROUP_OS, 2] = Command("os.taskstat", self.os.task_stats, None)
+        if settings.stat_group:
+            self.commands.update({
+                (GROUP_STAT, 0): Command("stat.show", self.stats.show, None),
+                (GROUP_STAT, 1): Command("stat.list", self.stats.list, None)})
         if settings.image_group:
             self.commands.update({
                 (GROUP_IMAGE, 0): Command("image.state", self.images.state_read,
@@ -132,7 +142,7 @@ class SmpServer:
 
 
 def _name(group: int, command: int) -> str:
-    names = {GROUP_OS: "os", GROUP_IMAGE: "image"}
+    names = {GROUP_OS: "os", GROUP_IMAGE: "image", GROUP_STAT: "stat"}
     return f"{names.get(group, f'group{group}')}.command{command}"
 
 

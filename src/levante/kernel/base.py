@@ -25,11 +25,11 @@ from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.service_control import ServicePolicy
 from levante.kernel.settings import KernelConfig
 from levante.kernel.stacks import StackProtection
+from levante.kernel.stats import StatsRegistry
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread_tls import ThreadLocalStorage
 from levante.kernel.timeout import Timeout, TimeoutQueue
-from levante.kernel.stats import StatsRegistry
 from levante.kernel.tls_credentials import CredentialStore
 from levante.kernel.usage import CpuUsage
 from levante.kernel.usermem import CallerMemory

@@ -50,9 +50,12 @@ def _name(kernel: Inspect, caller: Caller, address: int) -> str | None:
 
 def _counter_names(kernel: Inspect, caller: Caller, header_size: int, size: int,
                    count: int, map_address: int, map_count: int) -> tuple[str, ...] | None:
-    """Counter i's name from the map (the first entry at its offset), else s<i>."""
+    """Counter i's name from the map (the first entry at its offset), else s<i>; None
+    when an entry names no counter of the group or its name is refused."""
     names: dict[int, str] = {}
-    entries = kernel.memory.read_array(caller, map_address, map_count, _NAME_MAP_ENTRY.size)
+    size_of_map = kernel.memory.check_array(caller, map_address, map_count,
+                                            _NAME_MAP_ENTRY.size, AccessKind.READ)
+    entries = kernel.memory.read(caller, map_address, size_of_map)
     for offset, name_address in _NAME_MAP_ENTRY.iter_unpack(entries):
         index, misaligned = divmod(offset - header_size, size)
         name = _name(kernel, caller, name_address)

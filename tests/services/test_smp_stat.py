@@ -1,0 +1,192 @@
+"""The SMP statistics group (group 2): the sans-IO server over a fake device, then a
+device whose application registers <zephyr/stats/stats.h> groups, driven by smpclient
+over `--net user --forward udp:` (list, show, refusals, the control point)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from smp_support import device_with, request, response, server_for
+from smpclient.generics import error, success
+from smpclient.requests.statistics_management import GroupData, ListOfGroups
+from test_smp_interop import connect, free_udp_port, wait_ready
+
+from boot.boot_support import make_image
+from conftest import Builder
+
+READ, WRITE = 0, 2
+GROUP_STAT = 2
+APP = Path(__file__).resolve().parent / "smp_stat_app"
+OLD = make_image("1.0.0", size=3000, security_counter=1)
+
+
+def stat_server(**settings: object):
+    server, target = server_for(device_with(OLD), stat_group=True, **settings)
+    target.stats.update({"app": {"ticks": 5, "events": 10}, "wide": {"big": 2**40}})
+    return server, target
+
+
+def test_list_names_the_groups_in_registration_order() -> None:
+    server, target = stat_server()
+    _, body = response(server.handle(request(READ, GROUP_STAT, 1), "peer").response)
+    assert body == {"stat_list": ["app", "wide"]}
+    assert [action for _, action, _ in target.judged] == ["stat.list"]
+
+
+def test_show_reads_the_counters_as_they_are_now() -> None:
+    server, target = stat_server()
+    frame = server.handle(request(READ, GROUP_STAT, 0, {"name": "app"}), "peer").response
+    assert response(frame)[1] == {"name": "app", "fields": {"ticks": 5, "events": 10}}
+    target.stats["app"]["ticks"] = 6
+    frame = server.handle(request(READ, GROUP_STAT, 0, {"name": "app"}), "peer").response
+    assert response(frame)[1]["fields"]["ticks"] == 6
+    peer, action, fields = target.judged[-1]
+    assert (peer, action) == ("peer", "stat.show")
+    assert fields["group"] == GROUP_STAT and fields["command"] == 0
+    assert fields["request"] == {"name": "app"}
+
+
+def test_an_unknown_group_is_enoent_or_the_groups_own_code() -> None:
+    server, _ = stat_server()
+    v1 = server.handle(request(READ, GROUP_STAT, 0, {"name": "none"}, version=0),
+                       "peer").response
+    assert response(v1)[1] == {"rc": 5}
+    v2 = server.handle(request(READ, GROUP_STAT, 0, {"name": "none"}, version=1),
+                       "peer").response
+    assert response(v2)[1] == {"err": {"group": GROUP_STAT, "rc": 3}}
+
+
+@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": 7}, {"name": b"app"},
+                                  {"name": "x" * 32}, {"name": ["app"]}])
+def test_a_name_that_is_no_name_or_too_long_is_einval(body: dict[str, object]) -> None:
+    server, _ = stat_server()
+    frame = server.handle(request(READ, GROUP_STAT, 0, body), "peer").response
+    assert response(frame)[1] == {"rc": 3}
+
+
+def test_the_name_limit_follows_the_configuration() -> None:
+    server, target = stat_server(stat_name_length=4)
+    target.stats["abc"] = {"s0": 1}
+    target.stats["abcd"] = {"s0": 2}
+    ok = server.handle(request(READ, GROUP_STAT, 0, {"name": "abc"}), "peer").response
+    assert response(ok)[1]["fields"] == {"s0": 1}
+    long = server.handle(request(READ, GROUP_STAT, 0, {"name": "abcd"}), "peer").response
+    assert response(long)[1] == {"rc": 3}
+
+
+def test_writes_and_unknown_commands_are_not_supported() -> None:
+    server, _ = stat_server()
+    for frame in (request(WRITE, GROUP_STAT, 0, {"name": "app"}),
+                  request(READ, GROUP_STAT, 9)):
+        assert response(server.handle(frame, "peer").response)[1] == {"rc": 8}
+
+
+def test_without_the_group_its_commands_are_not_supported() -> None:
+    server, target = server_for(device_with(OLD))
+    target.stats["app"] = {"ticks": 1}
+    frame = server.handle(request(READ, GROUP_STAT, 1), "peer").response
+    assert response(frame)[1] == {"rc": 8}
+    assert target.judged[-1][1] == "stat.command1"
+
+
+def test_the_control_point_can_refuse_a_show() -> None:
+    server, target = stat_server()
+    target.deny.add("stat.show")
+    frame = server.handle(request(READ, GROUP_STAT, 0, {"name": "app"}), "peer").response
+    assert response(frame)[1] == {"rc": 11}
+
+
+def test_task_statistics_follow_their_own_switch() -> None:
+    server, _ = server_for(device_with(OLD), task_stats=False)
+    assert response(server.handle(request(READ, 0, 2), "peer").response)[1] == {"rc": 8}
+
+
+def test_a_response_too_large_for_the_buffer_is_emsgsize() -> None:
+    server, target = stat_server(buffer_size=128)
+    target.stats["many"] = {f"counter_{index}": index for index in range(40)}
+    frame = server.handle(request(READ, GROUP_STAT, 0, {"name": "many"}), "peer").response
+    assert response(frame)[1] == {"rc": 7}
+
+
+# --- a device: the application's groups over UDP -------------------------------------
+
+
+class StatDevice:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, console: Path,
+                 trace: Path) -> None:
+        self.process, self.port, self.console_path, self.trace_path = \
+            process, port, console, trace
+
+    def stop(self) -> list[dict[str, object]]:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=60)
+        return [json.loads(line) for line in self.trace_path.read_text().splitlines()]
+
+
+@pytest.fixture
+def stat_device(builder: Builder, tmp_path: Path) -> Iterator[StatDevice]:
+    build = builder.build(APP)
+    port = free_udp_port()
+    console, trace = tmp_path / "console.txt", tmp_path / "trace.jsonl"
+    command = [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir",
+               str(tmp_path / "flash"), "--net", "user", "--forward", f"udp:{port}:1337",
+               "--trace", str(trace)]
+    with console.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=os.environ.copy())
+    device = StatDevice(process, port, console, trace)
+    try:
+        yield device
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_smpclient_lists_and_reads_the_applications_groups(stat_device: StatDevice) -> None:
+    async def scenario() -> tuple[list[object], ...]:
+        client = await connect(stat_device.port)
+        await wait_ready(client)
+        listed = await client.request(ListOfGroups(), 5)
+        first = await client.request(GroupData(name="app"), 5)
+        await asyncio.sleep(0.5)
+        later = await client.request(GroupData(name="app"), 5)
+        wide = await client.request(GroupData(name="wide"), 5)
+        narrow = await client.request(GroupData(name="narrow"), 5)
+        missing = await client.request(GroupData(name="nothing"), 5)
+        too_long = await client.request(GroupData(name="n" * 40), 5)
+        await client.disconnect()
+        return listed, first, later, wide, narrow, missing, too_long
+
+    listed, first, later, wide, narrow, missing, too_long = asyncio.run(scenario())
+    events = stat_device.stop()
+    console = stat_device.console_path.read_text(errors="replace")
+    assert success(listed) and list(listed.stat_list) == ["app", "wide", "narrow"]
+    assert success(first) and set(first.fields) == {"ticks", "events"}
+    assert first.fields["events"] == 2 * first.fields["ticks"]
+    assert later.fields["ticks"] > first.fields["ticks"]
+    assert success(wide) and wide.fields == {"big": 0x100000005, "s1": 7}
+    assert success(narrow) and narrow.fields == {"small": 0xFFFF, "other": 3}
+    assert error(missing) and missing.err.rc == 3 and missing.err.group == GROUP_STAT
+    assert error(too_long)
+    # The kernel refused what stats.h cannot make, with Zephyr's codes.
+    for line in ("stats: app 0 wide 0 narrow 0", "stats: duplicate -120",
+                 "stats: long name -22", "stats: empty name -22", "stats: size 3 -22",
+                 "stats: bad map -22", "stats: 3 groups, find wide ok"):
+        assert line in console, console
+    judged = [(event["action"], event["fields"]) for event in events
+              if event.get("event") == "service_message" and event.get("service") == "smp"]
+    assert ("stat.list", {"group": 2, "command": 1, "op": "read", "sequence": 1,
+                          "request": {}}) in [(action, {**fields, "sequence": 1})
+                                              for action, fields in judged]
+    shows = [fields["request"] for action, fields in judged if action == "stat.show"]
+    assert {"name": "wide"} in shows and {"name": "n" * 40} in shows

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tty
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from smp_support import device_with, request, response, server_for
 from smpclient.generics import error, success
 from smpclient.requests.statistics_management import GroupData, ListOfGroups
+from smpmgr_support import Smpmgr
 from test_smp_interop import connect, free_udp_port, wait_ready
 
 from boot.boot_support import make_image
@@ -134,7 +136,7 @@ class StatDevice:
 
 @pytest.fixture
 def stat_device(builder: Builder, tmp_path: Path) -> Iterator[StatDevice]:
-    build = builder.build(APP)
+    build = builder.build(APP, extra=("udp.conf",))
     port = free_udp_port()
     console, trace = tmp_path / "console.txt", tmp_path / "trace.jsonl"
     command = [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir",
@@ -190,3 +192,27 @@ def test_smpclient_lists_and_reads_the_applications_groups(stat_device: StatDevi
                                               for action, fields in judged]
     shows = [fields["request"] for action, fields in judged if action == "stat.show"]
     assert {"name": "wide"} in shows and {"name": "n" * 40} in shows
+
+
+def test_smpmgr_reads_statistics_over_the_console_of_a_busy_device(
+        builder: Builder, tmp_path: Path) -> None:
+    """The application sleeps in a loop, so the system never idles for good: the
+    serial transport still answers, waiting for lines while the system idles towards
+    its next timer."""
+    build = builder.build(APP)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir",
+         str(tmp_path / "flash")], stdin=master, stdout=master, stderr=subprocess.DEVNULL)
+    try:
+        smpmgr = Smpmgr(("--port", os.ttyname(slave)))
+        assert "stat_list=('app', 'wide', 'narrow')" in \
+            smpmgr("statistics", "list", "--verbose")
+        first = smpmgr("statistics", "smp_svr_stats")
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+        os.close(slave)
+    assert "ERR_INVALID_STAT_NAME" in first  # smpmgr asks for smp_svr_stats only

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from levante.codecs import smp_serial
+from levante.devices.console import LineWaiting
 from levante.kernel.flash_port import FlashPort
 from levante.kernel.service_control import ServiceMessage, judge
 from levante.kernel.thread import ThreadState
@@ -103,6 +104,7 @@ class SmpService:
         self.endpoint: UdpEndpoint | None = None
         self.serial: smp_serial.SerialDecoder | None = None
         self.reset_at: int | None = None  # the cycle the owed reset falls on
+        self.input_at: int | None = None  # the cycle a console line arrived at
         self._kernel: Kernel | None = None
         self._raw_input: ConsoleSource | None = None  # the console's own, shared with SMP
         self._input_ended = False
@@ -189,12 +191,37 @@ class SmpService:
                          action=outcome.action, reason=outcome.refused)
 
     def next_event(self) -> int | None:
-        return self.reset_at
+        owed = [cycle for cycle in (self.reset_at, self.input_at) if cycle is not None]
+        return min(owed) if owed else None
 
     def deliver(self, kernel: Kernel) -> None:
+        if self.input_at is not None and kernel.now >= self.input_at:
+            self.input_at = None
+            # Bytes meant for the console wait in the kernel's input for the next reader.
+            kernel.input_buffer += self._console_read()
         if self.reset_at is not None and kernel.now >= self.reset_at:
             self.reset_at = None
             kernel.reboot(cold=False, in_isr=False)
+
+    def wait_until(self, horizon: int | None) -> int | None:
+        """SMP on the console of a build without a network link: while the system idles
+        towards its next timer, that time passes as wall-clock time in which a line
+        may arrive (a serial port's manager does not wait for the application to read
+        the console). The cycle it arrived at, served then; None when none came."""
+        kernel = self._kernel
+        if self.serial is None or self._input_ended or self.stack is not None \
+                or kernel is None:
+            return None
+        console = kernel.devices.of_kind("console")
+        if not isinstance(console, LineWaiting):
+            return None
+        seconds = None if horizon is None else (horizon - kernel.now) / kernel.config.clock_hz
+        waited = console.wait_for_line(seconds)
+        if waited is None:
+            return None
+        arrival = kernel.now + int(waited * kernel.config.clock_hz)
+        self.input_at = arrival if horizon is None else min(arrival, horizon)
+        return self.input_at
 
     def awaits_outside_input(self) -> bool:
         """With SMP on the console, an idle system still waits for its lines."""

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from smp_support import device_with, request, response, server_for
 from smpclient.generics import error, success
+from smp.statistics_management import GroupDataRequest, ListOfGroupsRequest
 from smpclient.requests.statistics_management import GroupData, ListOfGroups
 from smpmgr_support import Smpmgr
 from test_smp_interop import connect, free_udp_port, wait_ready
+from test_smp_serial_transport import lines, responses
 
 from boot.boot_support import make_image
 from conftest import Builder
@@ -216,3 +218,38 @@ def test_smpmgr_reads_statistics_over_the_console_of_a_busy_device(
         os.close(master)
         os.close(slave)
     assert "ERR_INVALID_STAT_NAME" in first  # smpmgr asks for smp_svr_stats only
+
+
+def console_run(build: Path, flash: Path, typed: bytes, trace: Path) -> bytes:
+    result = subprocess.run(
+        [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir", str(flash),
+         "--max-time", "5s", "--trace", str(trace)],
+        input=typed, capture_output=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_smp_within_the_shells_input_and_hostile_stat_requests(
+        builder: Builder, tmp_path: Path) -> None:
+    """The shell transport: SMP lines among shell commands are served, the shell runs
+    the rest. Hostile statistics requests are answered with an error or dropped, and
+    the device goes on serving."""
+    build = builder.build(APP, extra=("shell.conf",))
+    list_request = bytes(ListOfGroupsRequest())
+    too_long = request(READ, GROUP_STAT, 0, {"name": "x" * 5000})  # beyond the buffer
+    many_keys = request(READ, GROUP_STAT, 0, {f"k{index}": index for index in range(40)})
+    not_text = request(READ, GROUP_STAT, 0, {"name": {"nested": [1, [2, [3, [4]]]]}})
+    typed = b"kernel version\n" + b"".join(lines(frame) for frame in (
+        list_request, too_long, many_keys, not_text,
+        bytes(GroupDataRequest(name="narrow")))) + b"kernel uptime\n"
+    trace = tmp_path / "trace.jsonl"
+    output = console_run(build, tmp_path / "flash", typed, trace)
+    assert b"Levante version" in output and b"Uptime:" in output
+    # A response may follow the shell's prompt on its line: a client finds its start.
+    answers = responses(output.replace(b"uart:~$ ", b"uart:~$ \n"))
+    assert answers[0] == {"stat_list": ["app", "wide", "narrow"]}
+    assert answers[1:3] == [{"rc": 3}, {"rc": 3}]  # too many keys; a map for a name
+    assert answers[3] == {"name": "narrow", "fields": {"small": 0xFFFF, "other": 3}}
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    refused = [event["reason"] for event in events if event["event"] == "smp_refused"]
+    assert any("length" in reason or "buffer" in reason for reason in refused), refused

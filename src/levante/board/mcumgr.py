@@ -29,7 +29,9 @@ def smp_service(config: Config, layout: FlashLayout | None,
         if config.is_enabled("MCUMGR_GRP_STAT") else 32,
         reset_delay_ms=config.get_int("MCUMGR_GRP_OS_RESET_MS") if os_group else 0)
     udp = config.is_enabled("MCUMGR_TRANSPORT_UDP")
-    serial = config.is_enabled("MCUMGR_TRANSPORT_UART")
+    # The shell transport is the same framing among the shell's console lines.
+    serial = config.is_enabled("MCUMGR_TRANSPORT_UART") or \
+        config.is_enabled("MCUMGR_TRANSPORT_SHELL")
     transports = SmpTransports(
         config.get_int("MCUMGR_TRANSPORT_UDP_PORT") if udp else None, serial,
         config.get_int("MCUMGR_TRANSPORT_UART_MTU") if serial else 127,

@@ -125,7 +125,7 @@ class SmpService:
             # shell or the application as before.
             self.serial = smp_serial.SerialDecoder(self.settings.buffer_size)
             self._raw_input = kernel.console_input
-            kernel.console_input = self._console_read
+            kernel.console_input = self._console_lines
 
     # --- UDP -------------------------------------------------------------------------
 
@@ -153,6 +153,15 @@ class SmpService:
             datagram = endpoint.take()
 
     # --- the console UART ------------------------------------------------------------
+
+    def _console_lines(self) -> bytes:
+        """What the console's readers get: the next bytes that are not SMP's, b"" only
+        at the input's end (a reader takes b"" for the end, so a line that held only
+        SMP's packets must not look like one)."""
+        while True:
+            data = self._console_read()
+            if data or self._input_ended:
+                return data
 
     def _console_read(self) -> bytes:
         """The console's next bytes with SMP's lines taken out and served (b"" when
@@ -209,8 +218,9 @@ class SmpService:
         may arrive (a serial port's manager does not wait for the application to read
         the console). The cycle it arrived at, served then; None when none came."""
         kernel = self._kernel
+        # A device that owes a reset takes no more lines: the next boot reads them.
         if self.serial is None or self._input_ended or self.stack is not None \
-                or kernel is None:
+                or kernel is None or self.reset_at is not None:
             return None
         console = kernel.devices.of_kind("console")
         if not isinstance(console, LineWaiting):

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smp.statistics_management import GroupDataRequest, ListOfGroupsRequest
 from smp_support import device_with, request, response, server_for
 from smpclient.generics import error, success
-from smp.statistics_management import GroupDataRequest, ListOfGroupsRequest
 from smpclient.requests.statistics_management import GroupData, ListOfGroups
 from smpmgr_support import Smpmgr
 from test_smp_interop import connect, free_udp_port, wait_ready

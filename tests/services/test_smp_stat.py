@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -136,9 +137,20 @@ class StatDevice:
         return [json.loads(line) for line in self.trace_path.read_text().splitlines()]
 
 
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "mgmt" / "smp_svr"
+
+
 @pytest.fixture
 def stat_device(builder: Builder, tmp_path: Path) -> Iterator[StatDevice]:
-    build = builder.build(APP, extra=("udp.conf",))
+    yield from run_device(builder.build(APP, extra=("udp.conf",)), tmp_path)
+
+
+@pytest.fixture
+def sample_device(builder: Builder, tmp_path: Path) -> Iterator[StatDevice]:
+    yield from run_device(builder.build(SAMPLE), tmp_path)
+
+
+def run_device(build: Path, tmp_path: Path) -> Iterator[StatDevice]:
     port = free_udp_port()
     console, trace = tmp_path / "console.txt", tmp_path / "trace.jsonl"
     command = [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir",
@@ -154,6 +166,23 @@ def stat_device(builder: Builder, tmp_path: Path) -> Iterator[StatDevice]:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_the_smp_svr_sample_counts_its_seconds(sample_device: StatDevice) -> None:
+    async def scenario() -> tuple[object, object]:
+        client = await connect(sample_device.port)
+        await wait_ready(client)
+        listed = await client.request(ListOfGroups(), 5)
+        await asyncio.sleep(1.5)
+        stats = await client.request(GroupData(name="smp_svr_stats"), 5)
+        await client.disconnect()
+        return listed, stats
+
+    listed, stats = asyncio.run(scenario())
+    sample_device.stop()
+    assert success(listed) and list(listed.stat_list) == ["smp_svr_stats"]
+    assert success(stats) and stats.fields["ticks"] >= 1
+    assert stats.fields["odd_ticks"] == (stats.fields["ticks"] + 1) // 2
 
 
 def test_smpclient_lists_and_reads_the_applications_groups(stat_device: StatDevice) -> None:
@@ -253,3 +282,34 @@ def test_smp_within_the_shells_input_and_hostile_stat_requests(
     events = [json.loads(line) for line in trace.read_text().splitlines()]
     refused = [event["reason"] for event in events if event["event"] == "smp_refused"]
     assert any("length" in reason or "buffer" in reason for reason in refused), refused
+
+
+STAT_POLICY = """\
+default deny
+grant syscall *
+grant thread start
+grant service smp.stat.list
+grant service smp.stat.show when request.name == "app"
+"""
+
+
+def test_the_policy_judges_each_statistics_command(builder: Builder, tmp_path: Path) -> None:
+    """`service smp.stat.show` with the request's fields: a policy lets one group be
+    read and refuses the others (rc 11, nothing read)."""
+    app = tmp_path / "smp_stat_app"
+    shutil.copytree(APP, app)
+    (app / "policy.lvp").write_text(STAT_POLICY)
+    build = builder.build(app)
+    typed = b"".join(lines(frame) for frame in (
+        bytes(ListOfGroupsRequest()), bytes(GroupDataRequest(name="app")),
+        bytes(GroupDataRequest(name="wide"))))
+    trace = tmp_path / "trace.jsonl"
+    answers = responses(console_run(build, tmp_path / "flash", typed, trace))
+    assert answers[0] == {"stat_list": ["app", "wide", "narrow"]}
+    assert answers[1]["name"] == "app" and set(answers[1]["fields"]) == {"ticks", "events"}
+    assert answers[2] == {"rc": 11}
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    verdicts = [(event["action"], event["fields"]["request"], event["verdict"])
+                for event in events if event["event"] == "service_message"]
+    assert verdicts == [("stat.list", {}, "allow"), ("stat.show", {"name": "app"}, "allow"),
+                        ("stat.show", {"name": "wide"}, "deny")]

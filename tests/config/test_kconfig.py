@@ -697,6 +697,12 @@ def test_a_mistyped_symbol_gets_a_suggestion(build: Build) -> None:
     ("CONFIG_BT_PERIPHERAL=y", "Bluetooth"),
     ("CONFIG_USB_DEVICE_STACK=y", "USB"),
     ("CONFIG_FILE_SYSTEM=y", "file systems"),
+    ("CONFIG_MCUMGR_GRP_FS=y", "MCUmgr's file-system group (Levante has no file system)"),
+    ("CONFIG_MCUMGR_GRP_SETTINGS=y",
+     "MCUmgr's settings group (Levante has no settings subsystem)"),
+    ("CONFIG_MCUMGR_GRP_SHELL=y", "MCUmgr's shell group (shell commands run over SMP)"),
+    ("CONFIG_MCUMGR_TRANSPORT_BT=y", "MCUmgr over Bluetooth"),
+    ("CONFIG_RETAINED_MEM=y", "retained memory drivers"),
 ])
 def test_enabling_a_subsystem_levante_lacks_says_so(build: Build, line: str,
                                                      subsystem: str) -> None:

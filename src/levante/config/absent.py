@@ -59,6 +59,10 @@ _SUBSYSTEMS: dict[str, str] = {
     "MCUmgr over Bluetooth",
     "MCUMGR_TRANSPORT_USB": "MCUmgr over USB", "MCUMGR_TRANSPORT_USB_": "MCUmgr over USB",
     "MCUMGR_TRANSPORT_LORAWAN": "MCUmgr over LoRaWAN",
+    # MCUboot's RAM-load mode reports itself through retained memory (Zephyr 4.1's
+    # smp_svr prj_ram_load.conf); Levante's boot stage swaps images in flash.
+    "RETAINED_MEM": "retained memory drivers", "RETAINED_MEM_": "retained memory drivers",
+    "RETENTION": "the retention subsystem", "RETENTION_": "the retention subsystem",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smp.shell_management import ExecuteRequest
 from smp.statistics_management import GroupDataRequest, ListOfGroupsRequest
 from smp_support import device_with, request, response, server_for
 from smpclient.generics import error, success
+from smpclient.requests.shell_management import Execute
 from smpclient.requests.statistics_management import GroupData, ListOfGroups
 from smpmgr_support import Smpmgr
 from test_smp_interop import connect, free_udp_port, wait_ready
@@ -28,7 +30,7 @@ from boot.boot_support import make_image
 from conftest import Builder
 
 READ, WRITE = 0, 2
-GROUP_STAT = 2
+GROUP_STAT, GROUP_SHELL = 2, 9
 APP = Path(__file__).resolve().parent / "smp_stat_app"
 OLD = make_image("1.0.0", size=3000, security_counter=1)
 
@@ -313,3 +315,96 @@ def test_the_policy_judges_each_statistics_command(builder: Builder, tmp_path: P
                 for event in events if event["event"] == "service_message"]
     assert verdicts == [("stat.list", {}, "allow"), ("stat.show", {"name": "app"}, "allow"),
                         ("stat.show", {"name": "wide"}, "deny")]
+
+
+# --- the shell group: a peer's command line run by the console shell -----------------
+
+
+def test_shell_exec_lines_are_checked_before_the_shell_sees_them() -> None:
+    server, target = server_for(device_with(OLD), shell_group=True, shell_line_max=12)
+    ok = server.handle(request(WRITE, GROUP_SHELL, 0, {"argv": ["bump", "5"]}), "uart")
+    assert ok.response is None and ok.shell_line == "bump 5" and ok.action == "shell.exec"
+    assert target.judged[-1][2]["request"] == {}  # argv, a list, is not summarised
+    for body, rc in (({}, 3), ({"argv": []}, 3), ({"argv": "bump 5"}, 3),
+                     ({"argv": ["bump", 5]}, 3), ({"argv": ["bump", ""]}, 3),
+                     ({"argv": ["bump\n", "5"]}, 3), ({"argv": ["\x1ebump"]}, 3),
+                     ({"argv": ["a" * 13]}, 7)):
+        outcome = server.handle(request(WRITE, GROUP_SHELL, 0, body), "uart")
+        assert not outcome.shell_line and response(outcome.response)[1] == {"rc": rc}
+    read = server.handle(request(READ, GROUP_SHELL, 0, {"argv": ["help"]}), "uart")
+    assert response(read.response)[1] == {"rc": 8}
+    assert ok.header is not None
+    answer = server.shell_answer(ok.header, 5, b"events now 5\n")
+    assert response(answer)[1] == {"o": "events now 5\n", "ret": 5}
+
+
+def test_the_console_shell_runs_smp_peers_commands(builder: Builder, tmp_path: Path) -> None:
+    """Zephyr's overlay-shell-mgmt: shell exec among the shell's own lines. Output and
+    result come back in the response, not on the console; the console's lines run as
+    before; the shell's state is one (bump changes what stat show reads)."""
+    build = builder.build(APP, extra=("shell.conf", "shell_mgmt.conf"))
+    frames = [ExecuteRequest(argv=["bump", "5"]), ExecuteRequest(argv=["bump", "x"]),
+              ExecuteRequest(argv=["kernel", "version"]), ExecuteRequest(argv=["nope"]),
+              GroupDataRequest(name="app")]
+    typed = b"kernel version\n\x1ebump 100\n" + \
+        b"".join(lines(bytes(frame)) for frame in frames) + b"help\n"
+    trace = tmp_path / "trace.jsonl"
+    output = console_run(build, tmp_path / "flash", typed, trace)
+    answers = responses(output.replace(b"uart:~$ ", b"uart:~$ \n"))
+    # The typed line (its mark dropped) ran first, on the console: 100, then the peer's 5.
+    assert answers[0] == {"o": "events now 105\n", "ret": 5}
+    assert answers[1] == {"o": "bump: x is not a positive number\n", "ret": -22}
+    assert answers[2]["o"].startswith("Levante version ") and answers[2]["ret"] == 0
+    assert answers[3] == {"o": "nope: command not found\n", "ret": -8}
+    assert answers[4]["fields"]["events"] >= 105
+    console = output.decode(errors="replace")
+    # A typed record separator is no SMP mark: that line ran as the console's own, and
+    # an SMP command's output is the peer's, not the console's.
+    assert "uart:~$ bump 100\nevents now 100\n" in console
+    assert "events now 105" not in console and "not a positive" not in console
+    assert "Levante version" in console and "  bump" in console
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert [event["action"] for event in events if event["event"] == "service_message"] \
+        == ["shell.exec"] * 4 + ["stat.show"]
+
+
+def test_smpmgr_runs_a_shell_command_over_the_console(builder: Builder,
+                                                     tmp_path: Path) -> None:
+    build = builder.build(APP, extra=("shell.conf", "shell_mgmt.conf"))
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "levante.cli", "run", str(build), "--flash-dir",
+         str(tmp_path / "flash")], stdin=master, stdout=master, stderr=subprocess.DEVNULL)
+    try:
+        smpmgr = Smpmgr(("--port", os.ttyname(slave)))
+        assert "Levante version" in smpmgr("shell", "kernel version")
+        assert "events now 3" in smpmgr("shell", "bump 3")
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+        os.close(slave)
+
+
+def test_shell_exec_over_udp_is_not_supported(builder: Builder, tmp_path: Path) -> None:
+    """The shell's thread reads the console, so its commands are served there only."""
+    build = builder.build(APP, extra=("udp.conf", "shell.conf", "shell_mgmt.conf"))
+    running = run_device(build, tmp_path)  # kept: the generator ends the run when closed
+    device = next(running)
+
+    async def scenario() -> object:
+        client = await connect(device.port)
+        await wait_ready(client)
+        answer = await client.request(Execute(argv=["help"]), 5)
+        await client.disconnect()
+        return answer
+
+    try:
+        answer = asyncio.run(scenario())
+    finally:
+        events = device.stop()
+        running.close()
+    assert error(answer)
+    assert any(event["event"] == "smp_refused" and event["action"] == "shell.exec" and
+               "console" in event["reason"] for event in events)

@@ -27,6 +27,7 @@ def smp_service(config: Config, layout: FlashLayout | None,
         stat_group=config.is_enabled("MCUMGR_GRP_STAT"),
         stat_name_length=config.get_int("MCUMGR_GRP_STAT_MAX_NAME_LEN")
         if config.is_enabled("MCUMGR_GRP_STAT") else 32,
+        shell_group=config.is_enabled("MCUMGR_GRP_SHELL"),
         reset_delay_ms=config.get_int("MCUMGR_GRP_OS_RESET_MS") if os_group else 0)
     udp = config.is_enabled("MCUMGR_TRANSPORT_UDP")
     # The shell transport is the same framing among the shell's console lines.

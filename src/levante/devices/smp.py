@@ -13,13 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from levante.codecs import smp_serial
+from levante.codecs import smp, smp_serial
 from levante.devices.console import LineWaiting
 from levante.kernel.flash_port import FlashPort
 from levante.kernel.service_control import ServiceMessage, judge
+from levante.kernel.smp_shell import SMP_LINE_MARK
 from levante.kernel.thread import ThreadState
 from levante.net.stack import NetworkStack
 from levante.net.stack.udp import PortInUse, UdpEndpoint
+from levante.services.smp.results import Mgmt, Refusal
 from levante.services.smp.server import Outcome, SmpServer, SmpSettings
 from levante.services.smp.target import ImageSlotsInfo, TaskStats
 
@@ -108,6 +110,8 @@ class SmpService:
         self._kernel: Kernel | None = None
         self._raw_input: ConsoleSource | None = None  # the console's own, shared with SMP
         self._input_ended = False
+        self._shell_header: smp.SmpHeader | None = None  # the shell command answered next
+        self._for_the_shell = b""  # its line, until the shell reads it
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
@@ -120,6 +124,8 @@ class SmpService:
                 kernel.print(f"mcumgr: UDP transport not started: {error}\n")
             else:
                 self.endpoint.on_receive = self._datagram
+        if self.settings.shell_group:
+            kernel.smp_shell = self
         if self.transports.serial and kernel.console_input is not None:
             # SMP's lines are taken out of the console's input; the rest reaches the
             # shell or the application as before.
@@ -144,6 +150,11 @@ class SmpService:
                 datagram = endpoint.take()
                 continue
             outcome = server.handle(datagram.payload, peer)
+            if outcome.shell_line and outcome.header is not None:
+                # The shell reads the console: its commands are served there only.
+                outcome = Outcome(server.refuse(outcome.header, Refusal(
+                    Mgmt.ENOTSUP, "the shell group is served on the console")),
+                    action=outcome.action, refused="the shell group is served on the console")
             self._trace(kernel, "udp", peer, outcome)
             if outcome.response is not None:
                 now = kernel.now * MICROSECONDS // kernel.config.clock_hz
@@ -173,18 +184,52 @@ class SmpService:
         if not data:
             self._input_ended = True
             return b""
-        events = decoder.feed(data)
+        # The mark of an SMP peer's shell line never comes from the console itself.
+        events = decoder.feed(data.replace(bytes([SMP_LINE_MARK]), b""))
         for reason in events.refused:
             kernel.trace("smp_refused", transport="uart", peer="uart", action="",
                          reason=reason)
         for frame in events.frames:
             outcome = server.handle(frame, "uart")
+            if outcome.shell_line and outcome.header is not None:
+                outcome = self._hand_to_shell(outcome, outcome.header)
             self._trace(kernel, "uart", "uart", outcome)
             if outcome.response is not None:
                 kernel.console(smp_serial.encode(outcome.response,
                                                  self.transports.serial_line))
             self._after(kernel, outcome)
-        return events.console
+        line, self._for_the_shell = self._for_the_shell, b""
+        return events.console + line
+
+    # --- the shell group -----------------------------------------------------------------
+
+    def _hand_to_shell(self, outcome: Outcome, header: smp.SmpHeader) -> Outcome:
+        """A shell command: its line goes to the shell, marked; the answer waits for the
+        shell's report (`finish`). One at a time: another meanwhile is EBUSY."""
+        assert self.server is not None
+        if self._shell_header is not None:
+            return Outcome(self.server.refuse(header, Refusal(
+                Mgmt.EBUSY, "a shell command is running")), action=outcome.action,
+                refused="a shell command is running")
+        self._shell_header = header
+        self._for_the_shell += bytes([SMP_LINE_MARK]) + outcome.shell_line.encode() + b"\n"
+        return outcome
+
+    @property
+    def running(self) -> bool:
+        return self._shell_header is not None
+
+    @property
+    def output_limit(self) -> int:
+        # Room for the header, the CBOR around the output and the result.
+        return max(0, self.settings.buffer_size - 32)
+
+    def finish(self, result: int, output: bytes) -> None:
+        kernel, server, header = self._kernel, self.server, self._shell_header
+        assert kernel is not None and server is not None and header is not None
+        self._shell_header = None
+        kernel.console(smp_serial.encode(server.shell_answer(header, result, output),
+                                         self.transports.serial_line))
 
     # --- the owed reset ----------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.service_control import ServicePolicy
 from levante.kernel.settings import KernelConfig
+from levante.kernel.smp_shell import SmpShellPort
 from levante.kernel.stacks import StackProtection
 from levante.kernel.stats import StatsRegistry
 from levante.kernel.thread import Thread, ThreadState
@@ -135,6 +136,8 @@ class KernelState:
         # The board's network interface (None: no CONFIG_NETWORKING), for the network
         # calls of supervisor code.
         self.network: NetworkPort | None = None
+        # MCUmgr's shell group (None without it): the shell reports SMP commands' results.
+        self.smp_shell: SmpShellPort | None = None
         # The board's devices; they attach when the kernel is assembled.
         self.devices = DeviceBus(devices)
         # What the board's devices serve, by register address (a GPIO controller's

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from levante.kernel.sched import Scheduler
     from levante.kernel.service_control import ServicePolicy
     from levante.kernel.settings import KernelConfig
+    from levante.kernel.smp_shell import SmpShellPort
     from levante.kernel.stacks import StackProtection
     from levante.kernel.stats import StatsGroup, StatsRegistry
     from levante.kernel.thread import Thread, WaitData
@@ -190,6 +191,9 @@ class Inspect(Protocol):
 
     @property
     def stats(self) -> StatsQueries: ...
+
+    @property
+    def smp_shell(self) -> SmpShellPort | None: ...
 
     @property
     def input_buffer(self) -> Sequence[int]:

@@ -77,7 +77,7 @@ _IMAGE_AS_GENERIC = {
     ImageError.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: Mgmt.EBADSTATE,
 }
 
-GROUP_OS, GROUP_IMAGE, GROUP_STAT = 0, 1, 2
+GROUP_OS, GROUP_IMAGE, GROUP_STAT, GROUP_SHELL = 0, 1, 2, 9
 
 
 class Refusal(Exception):  # noqa: N818 - a refusal is the answer, not a failure

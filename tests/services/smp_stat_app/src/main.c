@@ -3,7 +3,11 @@
  * registrations the kernel must refuse, whose results are printed. */
 #include <zephyr/kernel.h>
 #include <zephyr/stats/stats.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef CONFIG_SHELL
+#include <zephyr/shell/shell.h>
+#endif
 
 STATS_SECT_START(app)
 STATS_SECT_ENTRY(ticks)
@@ -48,6 +52,24 @@ static const struct stats_name_map bad_map[] = {
 /* A group shaped as "app", registered under `name`. */
 static STATS_SECT_DECL(app) spare;
 #define SPARE_AS(name) stats_init_and_reg(&spare.s_hdr, STATS_SIZE_32, 2, stats_map_app, 2, name)
+
+#ifdef CONFIG_SHELL
+/* `bump N`: add N to the "app" group's events; its result is N, or -EINVAL. */
+static int bump(const struct shell *sh, size_t argc, char **argv)
+{
+	int by = atoi(argv[1]);
+
+	if (by <= 0) {
+		shell_error(sh, "bump: %s is not a positive number", argv[1]);
+		return -EINVAL;
+	}
+	STATS_INCN(app, events, by);
+	shell_print(sh, "events now %u", (unsigned int)app.events);
+	return by;
+}
+
+SHELL_CMD_ARG_REGISTER(bump, NULL, "add N to the app group's events", bump, 2, 0);
+#endif
 
 static int count_groups(struct stats_hdr *hdr, void *arg)
 {

@@ -994,6 +994,13 @@ static int sv_z_levante_stats_register(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_smp_shell_done(void)
+{
+	expect_fault();
+	(void)z_levante_smp_shell_done(0, "", 0);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1341,6 +1348,7 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_net_config_wait", sv_z_levante_net_config_wait, K_USER, OOPS },
 	{ "sv_z_levante_policy_audit_read", sv_z_levante_policy_audit_read, K_USER, OOPS },
 	{ "sv_z_levante_stats_register", sv_z_levante_stats_register, K_USER, OOPS },
+	{ "sv_z_levante_smp_shell_done", sv_z_levante_smp_shell_done, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

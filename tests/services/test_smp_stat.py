@@ -324,7 +324,7 @@ def test_shell_exec_lines_are_checked_before_the_shell_sees_them() -> None:
     server, target = server_for(device_with(OLD), shell_group=True, shell_line_max=12)
     ok = server.handle(request(WRITE, GROUP_SHELL, 0, {"argv": ["bump", "5"]}), "uart")
     assert ok.response is None and ok.shell_line == "bump 5" and ok.action == "shell.exec"
-    assert target.judged[-1][2]["request"] == {}  # argv, a list, is not summarised
+    assert target.judged[-1][2]["request"] == {"argv": ["bump", "5"]}  # for a policy
     for body, rc in (({}, 3), ({"argv": []}, 3), ({"argv": "bump 5"}, 3),
                      ({"argv": ["bump", 5]}, 3), ({"argv": ["bump", ""]}, 3),
                      ({"argv": ["bump\n", "5"]}, 3), ({"argv": ["\x1ebump"]}, 3),

@@ -190,4 +190,7 @@ def _summary(body: Body) -> dict[str, object]:
             summary[key] = value.hex() if len(value) <= 32 else f"{len(value)} octets"
         elif isinstance(value, str | int | bool) or value is None:
             summary[key] = value if not isinstance(value, str) else value[:64]
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            # A list of words (shell exec's argv): what a policy judges a command by.
+            summary[key] = [str(item)[:64] for item in value]
     return summary

@@ -408,3 +408,19 @@ def test_shell_exec_over_udp_is_not_supported(builder: Builder, tmp_path: Path) 
     assert error(answer)
     assert any(event["event"] == "smp_refused" and event["action"] == "shell.exec" and
                "console" in event["reason"] for event in events)
+
+
+def test_a_run_fed_the_same_console_input_is_the_same_run(builder: Builder,
+                                                          tmp_path: Path) -> None:
+    """Lines already in the input are taken at the instant the system idles, never after
+    a measured wait: the same input gives the same output and trace."""
+    build = builder.build(APP)
+    typed = b"".join(lines(bytes(frame)) for frame in (
+        ListOfGroupsRequest(), GroupDataRequest(name="app"), GroupDataRequest(name="app")))
+    runs = []
+    for attempt in range(2):
+        trace = tmp_path / f"trace{attempt}.jsonl"
+        output = console_run(build, tmp_path / f"flash{attempt}", typed, trace)
+        runs.append((output, trace.read_text()))
+    assert runs[0] == runs[1]
+    assert len(responses(runs[0][0])) == 3

@@ -85,17 +85,27 @@ class HostInput:
         return line
 
     def wait(self, seconds: float | None) -> float | None:
-        started = time.monotonic()
+        # Input already there (a pipe's) counts as waited for no time at all, so that a
+        # run fed the same input is the same run; only a real wait takes wall-clock time.
+        started: float | None = None
         while b"\n" not in self._pending and not self._ended:
-            left = None if seconds is None else seconds - (time.monotonic() - started)
-            if left is not None and left <= 0:
-                return None
             try:
-                ready, _, _ = select.select([self.descriptor], [], [], left)
+                ready = self._ready(0)
+                if not ready:
+                    started = time.monotonic() if started is None else started
+                    left = None if seconds is None else \
+                        seconds - (time.monotonic() - started)
+                    if left is not None and left <= 0:
+                        return None
+                    ready = self._ready(left)
             except (OSError, ValueError):
                 self._ended = True
                 break
             if not ready:
                 return None
             self._fill()
-        return time.monotonic() - started
+        return 0.0 if started is None else time.monotonic() - started
+
+    def _ready(self, timeout: float | None) -> bool:
+        readable, _, _ = select.select([self.descriptor], [], [], timeout)
+        return bool(readable)

@@ -58,7 +58,8 @@ def fingerprint(kernel: Kernel) -> tuple[Any, ...]:
             len(kernel.objects.awaiting_free), bytes(kernel.input_buffer),
             tuple(sorted((number, id(sock))
                          for number, sock in kernel.sockets.by_descriptor.items())),
-            tuple(sorted(kernel.tls_credentials._entries.items())))
+            tuple(sorted(kernel.tls_credentials._entries.items())),
+            tuple(kernel.stats.groups()))
 
 
 @contextmanager

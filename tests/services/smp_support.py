@@ -23,6 +23,7 @@ class FakeTarget:
 
     device: Device
     deny: set[str] = field(default_factory=set)
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
     judged: list[tuple[str, str, Mapping[str, object]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -49,6 +50,12 @@ class FakeTarget:
 
     def tasks(self) -> list[TaskStats]:
         return [TaskStats("main", 0, 0x20000008, 0, 64, 256, 3, 1234)]
+
+    def stat_groups(self) -> list[str]:
+        return list(self.stats)
+
+    def stat_values(self, name: str) -> dict[str, int] | None:
+        return self.stats.get(name)
 
 
 def device_with(primary: bytes, faults: FaultInjector | None = None) -> Device:

@@ -624,6 +624,8 @@ _SUPERVISOR_ONLY = frozenset({
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
     "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
+    "z_levante_stats_register",  # stats_register is a kernel function in Zephyr
+    "z_levante_smp_shell_done",  # the shell thread's report: a kernel thread
 })
 
 
@@ -1010,6 +1012,14 @@ _DECLARATIONS = (
     "const void *reply, size_t len)",
     "int z_levante_ipc_reply_error(struct levante_ipc_endpoint *ep, uint32_t token, "
     "int error)",
+    # <zephyr/stats/stats.h>'s stats_register: publish the group at `hdr` (its header of
+    # `header_size` octets, then its counters) under `name`, with `map_count` entries of
+    # struct stats_name_map at `map` naming them (NULL, 0 without CONFIG_STATS_NAMES).
+    "int z_levante_stats_register(const char *name, const void *hdr, size_t header_size, "
+    "const void *map, size_t map_count)",
+    # MCUmgr's shell group (CONFIG_MCUMGR_GRP_SHELL): the console shell ran an SMP
+    # peer's command line; its result and `length` octets of its output at `output`.
+    "int z_levante_smp_shell_done(int ret, const char *output, size_t length)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

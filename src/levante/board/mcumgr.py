@@ -23,9 +23,16 @@ def smp_service(config: Config, layout: FlashLayout | None,
         buffer_count=config.get_int("MCUMGR_TRANSPORT_NETBUF_COUNT"),
         image_group=config.is_enabled("MCUMGR_GRP_IMG") and layout is not None,
         os_group=os_group,
+        task_stats=os_group and config.is_enabled("MCUMGR_GRP_OS_TASKSTAT"),
+        stat_group=config.is_enabled("MCUMGR_GRP_STAT"),
+        stat_name_length=config.get_int("MCUMGR_GRP_STAT_MAX_NAME_LEN")
+        if config.is_enabled("MCUMGR_GRP_STAT") else 32,
+        shell_group=config.is_enabled("MCUMGR_GRP_SHELL"),
         reset_delay_ms=config.get_int("MCUMGR_GRP_OS_RESET_MS") if os_group else 0)
     udp = config.is_enabled("MCUMGR_TRANSPORT_UDP")
-    serial = config.is_enabled("MCUMGR_TRANSPORT_UART")
+    # The shell transport is the same framing among the shell's console lines.
+    serial = config.is_enabled("MCUMGR_TRANSPORT_UART") or \
+        config.is_enabled("MCUMGR_TRANSPORT_SHELL")
     transports = SmpTransports(
         config.get_int("MCUMGR_TRANSPORT_UDP_PORT") if udp else None, serial,
         config.get_int("MCUMGR_TRANSPORT_UART_MTU") if serial else 127,

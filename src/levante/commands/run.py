@@ -92,10 +92,18 @@ def _entropy_source(seed: str | None) -> EntropySource:
 
 def _console_input() -> Callable[[], bytes]:
     """Standard input, a line at a time (b"" at its end), read only when the system
-    asks for console input."""
-    stream = sys.stdin.buffer if sys.stdin is not None else None
+    asks for console input (or, for SMP on the console, waits for it)."""
+    from levante.devices.console import HostInput
 
-    def read() -> bytes:
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    try:
+        descriptor = stream.fileno() if stream is not None and not stream.closed else None
+    except (OSError, ValueError):
+        descriptor = None
+    if descriptor is not None:
+        return HostInput(descriptor)
+
+    def read() -> bytes:  # a stream without a descriptor (a test's): read it as it is
         if stream is None or stream.closed:
             return b""
         try:

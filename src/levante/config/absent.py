@@ -43,6 +43,23 @@ _SUBSYSTEMS: dict[str, str] = {
     "one message)",
     "COAP_SERVER_SHELL": "the CoAP server's shell commands",
     "COAP_EXTENDED_OPTIONS_LEN": "struct coap_option values over 12 bytes",
+    # MCUmgr (mcumgr.kconfig): the groups and transports Levante's SMP server lacks.
+    "MCUMGR_GRP_FS": "MCUmgr's file-system group (Levante has no file system)",
+    "MCUMGR_GRP_FS_": "MCUmgr's file-system group (Levante has no file system)",
+    "MCUMGR_GRP_SETTINGS": "MCUmgr's settings group (Levante has no settings subsystem)",
+    "MCUMGR_GRP_SETTINGS_": "MCUmgr's settings group (Levante has no settings subsystem)",
+    "MCUMGR_GRP_ZBASIC": "MCUmgr's Zephyr basic group (storage erase)",
+    "MCUMGR_GRP_ZBASIC_": "MCUmgr's Zephyr basic group (storage erase)",
+    "MCUMGR_GRP_ENUM": "MCUmgr's enumeration group",
+    "MCUMGR_GRP_ENUM_": "MCUmgr's enumeration group",
+    "MCUMGR_TRANSPORT_BT": "MCUmgr over Bluetooth", "MCUMGR_TRANSPORT_BT_":
+    "MCUmgr over Bluetooth",
+    "MCUMGR_TRANSPORT_USB": "MCUmgr over USB", "MCUMGR_TRANSPORT_USB_": "MCUmgr over USB",
+    "MCUMGR_TRANSPORT_LORAWAN": "MCUmgr over LoRaWAN",
+    # MCUboot's RAM-load mode reports itself through retained memory (Zephyr 4.1's
+    # smp_svr prj_ram_load.conf); Levante's boot stage swaps images in flash.
+    "RETAINED_MEM": "retained memory drivers", "RETAINED_MEM_": "retained memory drivers",
+    "RETENTION": "the retention subsystem", "RETENTION_": "the retention subsystem",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from levante.codecs import smp_serial
+from levante.codecs import smp, smp_serial
+from levante.devices.console import LineWaiting
 from levante.kernel.flash_port import FlashPort
 from levante.kernel.service_control import ServiceMessage, judge
+from levante.kernel.smp_shell import SMP_LINE_MARK
 from levante.kernel.thread import ThreadState
 from levante.net.stack import NetworkStack
 from levante.net.stack.udp import PortInUse, UdpEndpoint
+from levante.services.smp.results import Mgmt, Refusal
 from levante.services.smp.server import Outcome, SmpServer, SmpSettings
 from levante.services.smp.target import ImageSlotsInfo, TaskStats
 
@@ -63,6 +66,14 @@ class KernelSmpTarget:
     def judge(self, peer: str, action: str, fields: Mapping[str, object]) -> int | None:
         return judge(self.kernel, SERVICE_THREAD, peer, ServiceMessage("smp", action, fields))
 
+    def stat_groups(self) -> list[str]:
+        return [group.name for group in self.kernel.stats.groups()]
+
+    def stat_values(self, name: str) -> dict[str, int] | None:
+        group = self.kernel.stats.find(name)
+        # The counters' region was checked writable by the registering thread.
+        return None if group is None else group.values(self.kernel.memory.kernel_read)
+
     def tasks(self) -> list[TaskStats]:
         stats = []
         for thread in self.kernel.threads.values():
@@ -95,9 +106,12 @@ class SmpService:
         self.endpoint: UdpEndpoint | None = None
         self.serial: smp_serial.SerialDecoder | None = None
         self.reset_at: int | None = None  # the cycle the owed reset falls on
+        self.input_at: int | None = None  # the cycle a console line arrived at
         self._kernel: Kernel | None = None
         self._raw_input: ConsoleSource | None = None  # the console's own, shared with SMP
         self._input_ended = False
+        self._shell_header: smp.SmpHeader | None = None  # the shell command answered next
+        self._for_the_shell = b""  # its line, until the shell reads it
 
     def attach(self, kernel: Kernel) -> None:
         self._kernel = kernel
@@ -110,12 +124,14 @@ class SmpService:
                 kernel.print(f"mcumgr: UDP transport not started: {error}\n")
             else:
                 self.endpoint.on_receive = self._datagram
+        if self.settings.shell_group:
+            kernel.smp_shell = self
         if self.transports.serial and kernel.console_input is not None:
             # SMP's lines are taken out of the console's input; the rest reaches the
             # shell or the application as before.
             self.serial = smp_serial.SerialDecoder(self.settings.buffer_size)
             self._raw_input = kernel.console_input
-            kernel.console_input = self._console_read
+            kernel.console_input = self._console_lines
 
     # --- UDP -------------------------------------------------------------------------
 
@@ -134,6 +150,11 @@ class SmpService:
                 datagram = endpoint.take()
                 continue
             outcome = server.handle(datagram.payload, peer)
+            if outcome.shell_line and outcome.header is not None:
+                # The shell reads the console: its commands are served there only.
+                outcome = Outcome(server.refuse(outcome.header, Refusal(
+                    Mgmt.ENOTSUP, "the shell group is served on the console")),
+                    action=outcome.action, refused="the shell group is served on the console")
             self._trace(kernel, "udp", peer, outcome)
             if outcome.response is not None:
                 now = kernel.now * MICROSECONDS // kernel.config.clock_hz
@@ -143,6 +164,15 @@ class SmpService:
             datagram = endpoint.take()
 
     # --- the console UART ------------------------------------------------------------
+
+    def _console_lines(self) -> bytes:
+        """What the console's readers get: the next bytes that are not SMP's, b"" only
+        at the input's end (a reader takes b"" for the end, so a line that held only
+        SMP's packets must not look like one)."""
+        while True:
+            data = self._console_read()
+            if data or self._input_ended:
+                return data
 
     def _console_read(self) -> bytes:
         """The console's next bytes with SMP's lines taken out and served (b"" when
@@ -154,18 +184,52 @@ class SmpService:
         if not data:
             self._input_ended = True
             return b""
-        events = decoder.feed(data)
+        # The mark of an SMP peer's shell line never comes from the console itself.
+        events = decoder.feed(data.replace(bytes([SMP_LINE_MARK]), b""))
         for reason in events.refused:
             kernel.trace("smp_refused", transport="uart", peer="uart", action="",
                          reason=reason)
         for frame in events.frames:
             outcome = server.handle(frame, "uart")
+            if outcome.shell_line and outcome.header is not None:
+                outcome = self._hand_to_shell(outcome, outcome.header)
             self._trace(kernel, "uart", "uart", outcome)
             if outcome.response is not None:
                 kernel.console(smp_serial.encode(outcome.response,
                                                  self.transports.serial_line))
             self._after(kernel, outcome)
-        return events.console
+        line, self._for_the_shell = self._for_the_shell, b""
+        return events.console + line
+
+    # --- the shell group -----------------------------------------------------------------
+
+    def _hand_to_shell(self, outcome: Outcome, header: smp.SmpHeader) -> Outcome:
+        """A shell command: its line goes to the shell, marked; the answer waits for the
+        shell's report (`finish`). One at a time: another meanwhile is EBUSY."""
+        assert self.server is not None
+        if self._shell_header is not None:
+            return Outcome(self.server.refuse(header, Refusal(
+                Mgmt.EBUSY, "a shell command is running")), action=outcome.action,
+                refused="a shell command is running")
+        self._shell_header = header
+        self._for_the_shell += bytes([SMP_LINE_MARK]) + outcome.shell_line.encode() + b"\n"
+        return outcome
+
+    @property
+    def running(self) -> bool:
+        return self._shell_header is not None
+
+    @property
+    def output_limit(self) -> int:
+        # Room for the header, the CBOR around the output and the result.
+        return max(0, self.settings.buffer_size - 32)
+
+    def finish(self, result: int, output: bytes) -> None:
+        kernel, server, header = self._kernel, self.server, self._shell_header
+        assert kernel is not None and server is not None and header is not None
+        self._shell_header = None
+        kernel.console(smp_serial.encode(server.shell_answer(header, result, output),
+                                         self.transports.serial_line))
 
     # --- the owed reset ----------------------------------------------------------------
 
@@ -181,12 +245,38 @@ class SmpService:
                          action=outcome.action, reason=outcome.refused)
 
     def next_event(self) -> int | None:
-        return self.reset_at
+        owed = [cycle for cycle in (self.reset_at, self.input_at) if cycle is not None]
+        return min(owed) if owed else None
 
     def deliver(self, kernel: Kernel) -> None:
+        if self.input_at is not None and kernel.now >= self.input_at:
+            self.input_at = None
+            # Bytes meant for the console wait in the kernel's input for the next reader.
+            kernel.input_buffer += self._console_read()
         if self.reset_at is not None and kernel.now >= self.reset_at:
             self.reset_at = None
             kernel.reboot(cold=False, in_isr=False)
+
+    def wait_until(self, horizon: int | None) -> int | None:
+        """SMP on the console of a build without a network link: while the system idles
+        towards its next timer, that time passes as wall-clock time in which a line
+        may arrive (a serial port's manager does not wait for the application to read
+        the console). The cycle it arrived at, served then; None when none came."""
+        kernel = self._kernel
+        # A device that owes a reset takes no more lines: the next boot reads them.
+        if self.serial is None or self._input_ended or self.stack is not None \
+                or kernel is None or self.reset_at is not None:
+            return None
+        console = kernel.devices.of_kind("console")
+        if not isinstance(console, LineWaiting):
+            return None
+        seconds = None if horizon is None else (horizon - kernel.now) / kernel.config.clock_hz
+        waited = console.wait_for_line(seconds)
+        if waited is None:
+            return None
+        arrival = kernel.now + int(waited * kernel.config.clock_hz)
+        self.input_at = arrival if horizon is None else min(arrival, horizon)
+        return self.input_at
 
     def awaits_outside_input(self) -> bool:
         """With SMP on the console, an idle system still waits for its lines."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from levante.devices.console import wait_for_line
 from levante.kernel.objects.uart import UartPort
 
 if TYPE_CHECKING:
@@ -57,6 +58,10 @@ class BoardUart:
 
     def _received(self) -> bool:
         return self._kernel is not None and bool(self._kernel.input_buffer)
+
+    def wait_for_line(self, seconds: float | None) -> float | None:
+        """The host input's wait for a line (SMP's serial transport waits with it)."""
+        return None if self._ended else wait_for_line(self.read, seconds)
 
 
 @dataclass

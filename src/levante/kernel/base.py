@@ -24,7 +24,9 @@ from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
 from levante.kernel.service_control import ServicePolicy
 from levante.kernel.settings import KernelConfig
+from levante.kernel.smp_shell import SmpShellPort
 from levante.kernel.stacks import StackProtection
+from levante.kernel.stats import StatsRegistry
 from levante.kernel.thread import Thread, ThreadState
 from levante.kernel.thread_errno import ThreadErrno
 from levante.kernel.thread_tls import ThreadLocalStorage
@@ -125,6 +127,7 @@ class KernelState:
         self.random = RandomService(config, None, lambda: self.now)
         self.tls_credentials = CredentialStore(config.tls_max_credentials,
                                                config.tls_credential_max_size)
+        self.stats = StatsRegistry()  # <zephyr/stats/stats.h>'s registered groups
         # Console input (the shell's), from the console device when the board has one.
         self.console_input: ConsoleSource | None = None
         self.input_buffer = bytearray()
@@ -135,6 +138,8 @@ class KernelState:
         # The board's network interface (None: no CONFIG_NETWORKING), for the network
         # calls of supervisor code.
         self.network: NetworkPort | None = None
+        # MCUmgr's shell group (None without it): the shell reports SMP commands' results.
+        self.smp_shell: SmpShellPort | None = None
         # The board's devices; they attach when the kernel is assembled.
         self.devices = DeviceBus(devices)
         # What the board's devices serve, by register address (a GPIO controller's

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from levante.kernel.sched import Scheduler
     from levante.kernel.service_control import ServicePolicy
     from levante.kernel.settings import KernelConfig
+    from levante.kernel.smp_shell import SmpShellPort
     from levante.kernel.stacks import StackProtection
+    from levante.kernel.stats import StatsGroup, StatsRegistry
     from levante.kernel.thread import Thread, WaitData
     from levante.kernel.timeout import Timeout, TimeoutQueue
     from levante.kernel.tls_credentials import CredentialStore
@@ -156,6 +158,15 @@ class CredentialQueries(Protocol):
     def find(self, tag: int, kind: int) -> bytes | None: ...
 
 
+class StatsQueries(Protocol):
+    """The registered statistics groups, read only."""
+
+    @property
+    def full(self) -> bool: ...
+
+    def find(self, name: str) -> StatsGroup | None: ...
+
+
 class Inspect(Protocol):
     """A validate stage's kernel: it reads, checks and copies in; it changes nothing."""
 
@@ -179,6 +190,12 @@ class Inspect(Protocol):
 
     @property
     def tls_credentials(self) -> CredentialQueries: ...
+
+    @property
+    def stats(self) -> StatsQueries: ...
+
+    @property
+    def smp_shell(self) -> SmpShellPort | None: ...
 
     @property
     def input_buffer(self) -> Sequence[int]:
@@ -241,6 +258,9 @@ class Services(Inspect, Protocol):
 
     @property
     def tls_credentials(self) -> CredentialStore: ...
+
+    @property
+    def stats(self) -> StatsRegistry: ...
 
     @property
     def timeouts(self) -> TimeoutQueue: ...

@@ -172,11 +172,15 @@ static bool net_command(char *line)
 }
 #endif
 
-static void run_command(char *line)
+/* Runs one command line; its result: 0, an application command's own, or -ENOEXEC for
+ * a command the shell does not know. */
+static int run_command(char *line)
 {
+	int ret = 0;
+
 #ifdef CONFIG_NET_SHELL
 	if (net_command(line)) {
-		return;
+		return 0;
 	}
 #endif
 	if (strcmp(line, "help") == 0) {
@@ -204,10 +208,45 @@ static void run_command(char *line)
 	} else if (strcmp(line, "kernel reboot cold") == 0) {
 		sys_reboot(SYS_REBOOT_COLD);
 #endif
-	} else if (line[0] != '\0' && z_shell_run_app_command(line) == -ENOEXEC) {
-		printk("%s: command not found\n", line);
+	} else if (line[0] != '\0') {
+		ret = z_shell_run_app_command(line);
+		if (ret == -ENOEXEC) {
+			printk("%s: command not found\n", line);
+		}
 	}
+	return ret;
 }
+
+#ifdef CONFIG_MCUMGR_GRP_SHELL
+/* MCUmgr's shell group: the kernel hands the shell an SMP peer's command line, marked
+ * (ASCII record separator first); its output is kept here, not printed, and reported
+ * with its result (z_levante_smp_shell_done), which the kernel sends to the peer. */
+#define SMP_LINE_MARK '\x1e'
+#define SMP_OUTPUT_MAX (CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE)
+
+static char smp_output[SMP_OUTPUT_MAX];
+static size_t smp_output_length;
+
+static int smp_output_char(int c)
+{
+	if (smp_output_length < sizeof(smp_output)) {
+		smp_output[smp_output_length++] = (char)c;
+	}
+	return c;
+}
+
+static void run_smp_command(char *line)
+{
+	int (*console_out)(int) = (int (*)(int))__printk_get_hook();
+
+	smp_output_length = 0;
+	__printk_hook_install(smp_output_char);
+	int ret = run_command(line);
+
+	__printk_hook_install(console_out);
+	(void)z_levante_smp_shell_done(ret, smp_output, smp_output_length);
+}
+#endif
 
 static void shell_thread(void *p1, void *p2, void *p3)
 {
@@ -217,13 +256,33 @@ static void shell_thread(void *p1, void *p2, void *p3)
 	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
 	for (;;) {
+#ifdef CONFIG_MCUMGR_GRP_SHELL
+		bool prompted = false;
+
+		/* An SMP peer's lines run silently: the prompt waits for the console's. */
+		for (;;) {
+			if (!prompted) {
+				printk("%s", CONFIG_SHELL_PROMPT_UART);
+				prompted = true;
+			}
+			if (!read_line(line, sizeof(line))) {
+				printk("\n");
+				return;
+			}
+			if (line[0] != SMP_LINE_MARK) {
+				break;
+			}
+			run_smp_command(line + 1);
+		}
+#else
 		printk("%s", CONFIG_SHELL_PROMPT_UART);
 		if (!read_line(line, sizeof(line))) {
 			printk("\n");
 			return;
 		}
+#endif
 		printk("%s\n", line); /* the echo a terminal shows */
-		run_command(line);
+		(void)run_command(line);
 	}
 }
 

@@ -1,1 +1,1 @@
-"""MCUmgr's SMP server: the image and OS management groups over UDP and the console."""
+"""MCUmgr's SMP server: the image, OS and statistics groups over UDP and the console."""

@@ -54,6 +54,16 @@ class OsError(IntEnum):
     QUERY_YIELDS_NO_ANSWER = 3
 
 
+class StatError(IntEnum):
+    """The statistics group's own codes."""
+
+    UNKNOWN = 1
+    INVALID_GROUP = 2
+    INVALID_STAT_NAME = 3
+    INVALID_STAT_SIZE = 4
+    WALK_ABORTED = 5
+
+
 # What an image-group code reads as under SMP version 1, which has no group codes.
 _IMAGE_AS_GENERIC = {
     ImageError.NO_IMAGE: Mgmt.ENOENT,
@@ -67,7 +77,7 @@ _IMAGE_AS_GENERIC = {
     ImageError.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: Mgmt.EBADSTATE,
 }
 
-GROUP_OS, GROUP_IMAGE = 0, 1
+GROUP_OS, GROUP_IMAGE, GROUP_STAT, GROUP_SHELL = 0, 1, 2, 9
 
 
 class Refusal(Exception):  # noqa: N818 - a refusal is the answer, not a failure
@@ -81,6 +91,13 @@ class Refusal(Exception):  # noqa: N818 - a refusal is the answer, not a failure
     @classmethod
     def image(cls, code: ImageError, reason: str) -> Refusal:
         return cls(_IMAGE_AS_GENERIC.get(code, Mgmt.EUNKNOWN), reason, GROUP_IMAGE, code)
+
+    @classmethod
+    def stat(cls, code: StatError, reason: str) -> Refusal:
+        # Zephyr answers an unknown group name with ENOENT under version 1.
+        generic = Mgmt.ENOENT if code in (StatError.INVALID_GROUP,
+                                          StatError.INVALID_STAT_NAME) else Mgmt.EUNKNOWN
+        return cls(generic, reason, GROUP_STAT, code)
 
     @classmethod
     def os(cls, code: OsError, reason: str) -> Refusal:

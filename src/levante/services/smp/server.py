@@ -15,7 +15,16 @@ from levante.codecs import smp
 from levante.codecs.smp import SmpLimits, SmpValue
 from levante.services.smp.image_group import ImageGroup
 from levante.services.smp.os_group import OsGroup, OsSettings
-from levante.services.smp.results import GROUP_IMAGE, GROUP_OS, Mgmt, Refusal
+from levante.services.smp.results import (
+    GROUP_IMAGE,
+    GROUP_OS,
+    GROUP_SHELL,
+    GROUP_STAT,
+    Mgmt,
+    Refusal,
+)
+from levante.services.smp.shell_group import ShellGroup, ShellLine
+from levante.services.smp.stat_group import StatGroup
 from levante.services.smp.target import SmpTarget
 
 Body = Mapping[str, SmpValue]
@@ -31,6 +40,11 @@ class SmpSettings:
     buffer_count: int = 2  # CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT
     image_group: bool = True  # CONFIG_MCUMGR_GRP_IMG
     os_group: bool = True  # CONFIG_MCUMGR_GRP_OS
+    task_stats: bool = True  # CONFIG_MCUMGR_GRP_OS_TASKSTAT
+    stat_group: bool = False  # CONFIG_MCUMGR_GRP_STAT
+    stat_name_length: int = 32  # CONFIG_MCUMGR_GRP_STAT_MAX_NAME_LEN
+    shell_group: bool = False  # CONFIG_MCUMGR_GRP_SHELL
+    shell_line_max: int = 78  # octets of a line the console shell takes
     reset_delay_ms: int = 250  # CONFIG_MCUMGR_GRP_OS_RESET_MS
 
 
@@ -43,6 +57,9 @@ class Outcome:
     reset: bool = False
     action: str = ""
     refused: str = ""  # why the frame or command was refused, if it was
+    # A shell group command for the console shell: the answer waits for its result.
+    shell_line: str = ""
+    header: smp.SmpHeader | None = None
 
 
 @dataclass(frozen=True)
@@ -62,15 +79,24 @@ class SmpServer:
         # half a buffer leaves room for both.
         self.os = OsGroup(target, OsSettings(settings.buffer_size, settings.buffer_count,
                                              settings.buffer_size // 2))
+        self.stats = StatGroup(target, settings.stat_name_length)
+        self.shell = ShellGroup(settings.shell_line_max)
         self.commands: dict[tuple[int, int], Command] = {}
         if settings.os_group:
             self.commands.update({
                 (GROUP_OS, 0): Command("os.echo", self.os.echo, self.os.echo),
-                (GROUP_OS, 2): Command("os.taskstat", self.os.task_stats, None),
                 (GROUP_OS, 5): Command("os.reset", None, self._reset),
                 (GROUP_OS, 6): Command("os.mcumgr_params", self.os.parameters, None),
                 (GROUP_OS, 8): Command("os.bootloader_info", self.os.bootloader_info,
                                        None)})
+            if settings.task_stats:
+                self.commands[GROUP_OS, 2] = Command("os.taskstat", self.os.task_stats, None)
+        if settings.shell_group:
+            self.commands[GROUP_SHELL, 0] = Command("shell.exec", None, self._shell_line)
+        if settings.stat_group:
+            self.commands.update({
+                (GROUP_STAT, 0): Command("stat.show", self.stats.show, None),
+                (GROUP_STAT, 1): Command("stat.list", self.stats.list, None)})
         if settings.image_group:
             self.commands.update({
                 (GROUP_IMAGE, 0): Command("image.state", self.images.state_read,
@@ -79,6 +105,13 @@ class SmpServer:
                 (GROUP_IMAGE, 5): Command("image.erase", None, self.images.erase),
                 (GROUP_IMAGE, 6): Command("image.slot_info", self.images.slot_info,
                                           None)})
+
+    def _shell_line(self, body: Body) -> dict[str, SmpValue]:
+        raise _ForTheShell(self.shell.line(body))
+
+    def shell_answer(self, header: smp.SmpHeader, result: int, output: bytes) -> bytes:
+        """The response to a shell command, once the shell ran it."""
+        return self._encode(header, self.shell.answer(result, output))
 
     def _reset(self, body: Body) -> dict[str, SmpValue]:
         """The reset is answered first; the transport reboots once the answer went
@@ -116,10 +149,16 @@ class SmpServer:
                            refused=refusal.reason)
         try:
             body = handler(frame.body)
+        except _ForTheShell as waiting:
+            return Outcome(None, action=name, shell_line=waiting.line.text, header=header)
         except Refusal as refusal:
             return Outcome(self._answer(header, refusal), action=name,
                            refused=refusal.reason)
         return Outcome(self._encode(header, body), reset=name == "os.reset", action=name)
+
+    def refuse(self, header: smp.SmpHeader, refusal: Refusal) -> bytes:
+        """The error response to a request whose command the transport refuses."""
+        return self._answer(header, refusal)
 
     def _answer(self, header: smp.SmpHeader, refusal: Refusal) -> bytes:
         return self._encode(header, refusal.body(header.version == smp.VERSION_2))
@@ -131,8 +170,14 @@ class SmpServer:
         return frame
 
 
+class _ForTheShell(Exception):  # noqa: N818 - not a failure: the answer comes later
+    def __init__(self, line: ShellLine) -> None:
+        super().__init__(line.text)
+        self.line = line
+
+
 def _name(group: int, command: int) -> str:
-    names = {GROUP_OS: "os", GROUP_IMAGE: "image"}
+    names = {GROUP_OS: "os", GROUP_IMAGE: "image", GROUP_STAT: "stat", GROUP_SHELL: "shell"}
     return f"{names.get(group, f'group{group}')}.command{command}"
 
 
@@ -145,4 +190,7 @@ def _summary(body: Body) -> dict[str, object]:
             summary[key] = value.hex() if len(value) <= 32 else f"{len(value)} octets"
         elif isinstance(value, str | int | bool) or value is None:
             summary[key] = value if not isinstance(value, str) else value[:64]
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            # A list of words (shell exec's argv): what a policy judges a command by.
+            summary[key] = [str(item)[:64] for item in value]
     return summary

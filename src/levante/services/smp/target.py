@@ -1,5 +1,6 @@
 """What the SMP server needs of the device it manages: the flash and boot stage, its
-threads, the kernel's control point, and how its image slots are laid out."""
+threads and statistics, the kernel's control point, and how its image slots are laid
+out."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ class SmpTarget(Protocol):
         ...
 
     def tasks(self) -> list[TaskStats]: ...
+
+    def stat_groups(self) -> list[str]:
+        """The names of the registered statistics groups, in registration order."""
+        ...
+
+    def stat_values(self, name: str) -> dict[str, int] | None:
+        """The counters of group `name` now, by their names; None: no such group."""
+        ...

@@ -985,6 +985,22 @@ static int sv_z_levante_policy_audit_read(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_stats_register(void)
+{
+	static uint32_t group[8];
+
+	expect_fault();
+	(void)z_levante_stats_register("user", group, 16, NULL, 0);
+	return __LINE__;
+}
+
+static int sv_z_levante_smp_shell_done(void)
+{
+	expect_fault();
+	(void)z_levante_smp_shell_done(0, "", 0);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1331,6 +1347,8 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_conn_mgr", sv_z_levante_conn_mgr, K_USER, OOPS },
 	{ "sv_z_levante_net_config_wait", sv_z_levante_net_config_wait, K_USER, OOPS },
 	{ "sv_z_levante_policy_audit_read", sv_z_levante_policy_audit_read, K_USER, OOPS },
+	{ "sv_z_levante_stats_register", sv_z_levante_stats_register, K_USER, OOPS },
+	{ "sv_z_levante_smp_shell_done", sv_z_levante_smp_shell_done, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

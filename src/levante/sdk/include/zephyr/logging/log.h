@@ -20,7 +20,9 @@ void z_log_printf(int level, const char *module, const char *fmt, ...)
 void z_log_hexdump(int level, const char *module, const void *data, size_t length,
 		   const char *text);
 #define Z_LOG_DEFAULT_LEVEL CONFIG_LOG_DEFAULT_LEVEL
+#define Z_LOG_MAX_LEVEL CONFIG_LOG_MAX_LEVEL
 #else
+#define Z_LOG_MAX_LEVEL LOG_LEVEL_NONE
 #define Z_LOG_DEFAULT_LEVEL LOG_LEVEL_NONE
 static inline __attribute__((format(printf, 3, 4))) void
 z_log_printf(int level, const char *module, const char *fmt, ...)
@@ -56,7 +58,8 @@ static inline void z_log_hexdump(int level, const char *module, const void *data
 
 #define Z_LOG(level, ...)                                                          \
 	do {                                                                       \
-		if (IS_ENABLED(CONFIG_LOG) && (level) <= z_log_module_level) {     \
+		if (IS_ENABLED(CONFIG_LOG) && (level) <= z_log_module_level &&   \
+		    (level) <= Z_LOG_MAX_LEVEL) {                                  \
 			z_log_printf(level, z_log_module_name, __VA_ARGS__);       \
 		}                                                                  \
 	} while (0)
@@ -80,7 +83,8 @@ static inline void z_log_hexdump(int level, const char *module, const void *data
  * mode) in hex and as printable characters. */
 #define Z_LOG_HEXDUMP(level, data, length, text)                                   \
 	do {                                                                       \
-		if (IS_ENABLED(CONFIG_LOG) && (level) <= z_log_module_level) {     \
+		if (IS_ENABLED(CONFIG_LOG) && (level) <= z_log_module_level &&   \
+		    (level) <= Z_LOG_MAX_LEVEL) {                                  \
 			z_log_hexdump(level, z_log_module_name, data, length, text); \
 		}                                                                  \
 	} while (0)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 
 from build_cache import BuildCache, entry_name
+from file_order import longest_first
 from levante.boot.bootloader import LOG_PREFIX
 
 # The suite is deterministic: property tests draw the same examples on every run, so CI
@@ -100,6 +101,20 @@ class Builder:
             if trace.exists() else []
         boot_log, output = split_boot_log(result.stdout)
         return RunResult(result.returncode, output, result.stderr, events, boot_log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under `--dist loadfile` xdist hands out the files in the order of the collected
+    # tests (below: the longest files first) instead of by their numbers of tests.
+    if getattr(config.option, "dist", "no") == "loadfile":
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first (tests/file_order.py), so that no worker ends the run alone
+    with one of them; every worker collects the same order."""
+    order = longest_first([item.nodeid for item in items])
+    items[:] = [items[index] for index in order]
 
 
 def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -18,8 +18,6 @@ LONGEST_FILES = (
     "tests/samples/test_http_update_power_cut.py",
     "tests/net/test_user_gateway6_e2e.py",
     "tests/net/test_tap_echo.py",
-    "tests/net/test_mqtt5_arguments.py",
-    "tests/net/test_mqtt_arguments.py",
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bench import (
     bench_app_syscall,
     bench_boot,
+    bench_build,
     bench_coap,
     bench_codecs_app,
     bench_codecs_net,
@@ -42,6 +43,7 @@ BENCHMARKS = (
     bench_granules.run,
     bench_boot.run,
     bench_boot.run_power_on,
+    bench_build.run,
     *bench_codecs_net.BENCHMARKS,
     bench_codecs_app.run_coap,
     bench_codecs_app.run_mqtt,

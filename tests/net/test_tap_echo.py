@@ -12,10 +12,13 @@ tests (CI runs as root): the namespace and TAP device are the test's own (prefix
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,6 +172,32 @@ def test_client_and_server_devices_over_a_switch(builder: Builder, tmp_path: Pat
     assert "echo: TCP IPv6 connection accepted" in served
 
 
+def s_client_echoes(namespace: str, protocol: str, address: str, line: str,
+                    folder: Path) -> bool:
+    """Whether `openssl s_client` (TLS, or DTLS 1.2), verifying server.test against
+    folder/ca.pem, gets `line` back within 6 s of starting; it is stopped as soon as the
+    line is back (-quiet implies -ign_eof: it would stay on until stopped)."""
+    command = ["ip", "netns", "exec", namespace, "openssl", "s_client",
+               *(["-dtls1_2"] if protocol == "dtls" else []), "-connect", f"{address}:4242",
+               "-CAfile", "ca.pem", "-verify_return_error", "-verify_hostname",
+               "server.test", "-quiet"]
+    wanted, received = line.encode(), b""
+    deadline = time.monotonic() + 6
+    with subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as client:
+        assert client.stdin is not None and client.stdout is not None
+        client.stdin.write(wanted + b"\n")  # s_client sends it once connected
+        client.stdin.flush()
+        while wanted not in received and (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([client.stdout], [], [], left)
+            chunk = os.read(client.stdout.fileno(), 4096) if ready else b""
+            if not chunk:
+                break
+            received += chunk
+        client.kill()
+    return wanted in received
+
+
 @needs_root_with("openssl")
 @pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
 def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
@@ -195,19 +224,14 @@ def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
         for name, address in (("4", "192.0.2.1"), ("6", "[2001:db8::1]")):
             for protocol in ("tls", "dtls"):
                 line = f"{protocol} over IPv{name}"
-                # -quiet implies -ign_eof: s_client stays until `timeout` ends it.
-                script = (f"(echo '{line}'; sleep 2) | timeout 6 openssl s_client "
-                          f"{'-dtls1_2 ' if protocol == 'dtls' else ''}-connect "
-                          f"{address}:4242 -CAfile ca.pem -verify_return_error "
-                          "-verify_hostname server.test -quiet")
-                for _ in range(10):  # the first tries may meet a device still booting
-                    result = subprocess.run(
-                        ["ip", "netns", "exec", namespace, "sh", "-c", script],
-                        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                        check=False)
-                    if line in result.stdout:
-                        break
-                answers[line] = line in result.stdout
+                # The first tries may meet a device still booting (refused at once):
+                # it gets a minute, as ten tries of the client's 6 s each gave it.
+                patience = time.monotonic() + 60
+                answers[line] = s_client_echoes(namespace, protocol, address, line, tmp_path)
+                while not answers[line] and time.monotonic() < patience:
+                    time.sleep(0.5)
+                    answers[line] = s_client_echoes(namespace, protocol, address, line,
+                                                    tmp_path)
         device.send_signal(signal.SIGINT)
         output, errors = device.communicate(timeout=60)
     finally:

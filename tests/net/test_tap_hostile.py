@@ -27,6 +27,7 @@ DEVICE_IP, HOST_IP = "192.0.2.1", "192.0.2.2"
 DEVICE_GLOBAL, HOST_GLOBAL = "2001:db8::1", "2001:db8::2"
 
 needs_root = needs_root_with("socat")
+BOUND = "45s"  # of simulated time, for the live run and its replay
 
 
 @pytest.fixture
@@ -51,12 +52,15 @@ def test_hostile_sequences_on_the_link_leave_the_device_up_bounded_and_answering
     recording, traces = tmp_path / "hostile.lvrec", [tmp_path / "live.jsonl",
                                                       tmp_path / "replay.jsonl"]
     # A bound on simulated time ends the live run by itself, so that the replay (which
-    # has no Ctrl-C to wait for) ends at the same instant; idle time follows the host's
-    # clock, so the bound leaves room for a slow boot and injection on a loaded machine.
+    # has no Ctrl-C to wait for) ends at the same instant. Idle time follows the host's
+    # clock, so the live run lasts the whole bound in wall-clock time: every check below
+    # is over by about 5 s of simulated time on an idle machine (8 s of wall-clock time),
+    # and the bound leaves several times that for a slow boot and injection on a loaded
+    # one (`running` below says when it was not enough).
     device = subprocess.Popen(
         ["ip", "netns", "exec", namespace, sys.executable, "-m", "levante.cli", "run",
          str(build_dir), "--net", f"tap:{TAP}", "--net-record", str(recording), "--trace",
-         str(traces[0]), "--max-time", "150s"],
+         str(traces[0]), "--max-time", BOUND],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = in_namespace(namespace, "ping", "-c", "1", "-w", "30", DEVICE_IP)
@@ -98,7 +102,7 @@ def test_hostile_sequences_on_the_link_leave_the_device_up_bounded_and_answering
     assert counters["tcp.drop.closed-port"] >= 300
     # The recorded session, replayed with no link: the same run.
     replayed = levante("run", str(build_dir), "--net-replay", str(recording), "--trace",
-                       str(traces[1]), "--max-time", "150s")
+                       str(traces[1]), "--max-time", BOUND)
     assert replayed.returncode == 0, replayed.stderr
     assert "not delivered" not in replayed.stderr
     assert replayed.stdout == live

@@ -59,6 +59,7 @@ from levante.sdk.mcuboot import (
     sign_build,
     uses_mcuboot,
 )
+from levante.sdk.parallel import run_in_parallel
 from levante.sdk.policy_build import build_policy
 from levante.sdk.unsupported import first_error
 
@@ -613,12 +614,14 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
         warnings += app_warnings.splitlines()
     else:
         sources = [*application_sources(app_dir), *sources]
-    for index, source in enumerate(sources):
-        obj = objects_dir / f"{index:03d}_{source.stem}.o"
-        output = _run_tool([cc, *flags, "-c", str(source), "-o", str(obj)],
-                           f"compiling {source.name}")
+    compiled = [objects_dir / f"{index:03d}_{source.stem}.o"
+                for index, source in enumerate(sources)]
+    outputs = run_in_parallel(_run_tool, [
+        ([cc, *flags, "-c", str(source), "-o", str(obj)], f"compiling {source.name}")
+        for source, obj in zip(sources, compiled, strict=True)])
+    for output in outputs:
         warnings += [line for line in output.splitlines() if "warning:" in line]
-        objects.append(obj)
+    objects += compiled
     keep = _keep_symbols(config)
     inputs = [str(obj) for obj in objects]
     null_guard = null_guard_size(config, board)

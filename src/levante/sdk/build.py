@@ -243,6 +243,8 @@ def iterable_types(objects: Iterable[Path], config: Config,
         found.add("shell_root_cmds")  # the shell walks the application's commands
     if config.is_enabled("COAP_SERVER"):
         found.add("coap_service")  # the CoAP server walks the application's services
+    if config.is_enabled("NET_MGMT_EVENT"):
+        found.add("net_mgmt_event_static_handler")  # NET_MGMT_REGISTER_EVENT_HANDLER's
     return sorted(found - additions.defined_sections())
 
 

@@ -80,10 +80,11 @@ static int open_socket(const struct coap_service *service)
 	struct sockaddr *address = (struct sockaddr *)&storage;
 	socklen_t length = sizeof(struct sockaddr_in);
 	uint16_t port = htons(*service->port);
-	/* Zephyr's choice: a host's family from its text; without one, IPv6's any address
-	 * when IPv6 is on, else IPv4's. */
+	/* A host's family from its text; without one, IPv4's any address, or IPv6's when
+	 * the build has no IPv4 (Zephyr prefers IPv6 when both are on; Levante keeps its
+	 * services reachable over IPv4 then, as they were before IPv6 came). */
 	bool ipv6 = service->host != NULL ? strchr(service->host, ':') != NULL
-					  : IS_ENABLED(CONFIG_NET_IPV6);
+					  : !IS_ENABLED(CONFIG_NET_IPV4);
 	int family = AF_INET;
 
 	if (ipv6) {
@@ -209,14 +210,6 @@ int coap_service_is_running(const struct coap_service *service)
 
 /* ---- sending and retransmitting ------------------------------------------------------- */
 
-static uint32_t initial_timeout(const struct coap_transmission_parameters *params)
-{
-	/* RFC 7252 §4.2: random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR]. */
-	uint32_t spread = params->ack_timeout * (CONFIG_COAP_ACK_RANDOM_PERCENT - 100U) / 100U;
-
-	return params->ack_timeout + (spread > 0U ? sys_rand32_get() % (spread + 1U) : 0U);
-}
-
 static int track_pending(struct coap_service_data *data, const struct coap_packet *cpkt,
 			 const struct sockaddr *addr, socklen_t addr_len,
 			 const struct coap_transmission_parameters *params)
@@ -243,7 +236,7 @@ static int track_pending(struct coap_service_data *data, const struct coap_packe
 		pending->retries = 0;
 		pending->max_retransmission = params->max_retransmission;
 		pending->backoff_percent = params->coap_backoff_percent;
-		pending->timeout = initial_timeout(params);
+		pending->timeout = z_coap_first_ack_timeout(params);
 		pending->deadline = k_uptime_get() + pending->timeout;
 		return 0;
 	}

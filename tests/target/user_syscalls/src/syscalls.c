@@ -11,6 +11,7 @@
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
 #include <zephyr/net/tls_credentials.h>
+#include <zephyr/net/net_mgmt_codes.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */

@@ -20,6 +20,8 @@ def test_the_application_sections_are_laid_out_as_declared(builder: Builder) -> 
         "numbered 1 flash",  # NUMERIC: _1 and _2 before _10
         "numbered 2 flash",
         "numbered 10 flash",
+        "ordinal 3 flash",  # ITERABLE_SECTION_ROM_NUMERIC from ROM_SECTIONS text
+        "ordinal 12 flash",
         "spare 0",  # declared, no record: still bounded by its symbols
     ]
 

@@ -41,7 +41,6 @@ _SUBSYSTEMS: dict[str, str] = {
     # CoAP (coap.kconfig): what Levante's services leave out.
     "COAP_WELL_KNOWN_BLOCK_WISE": "a block-wise /.well-known/core (Levante's listing is "
     "one message)",
-    "COAP_EXTENDED_OPTIONS_LEN": "struct coap_option values over 12 bytes",
     "IEEE802154": "IEEE 802.15.4", "IEEE802154_": "IEEE 802.15.4",
     "LORA": "LoRa", "LORAWAN": "LoRaWAN",
     "MODEM": "modem drivers", "MODEM_": "modem drivers",

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #if defined(CONFIG_NETWORKING) && defined(CONFIG_NET_IPV6)
-#include "../zephyr/subsys/net/ip/ipv6.h"
+#include <zephyr/net/mld.h>
 #include "../zephyr/subsys/net/ip/net_private.h"
 
 /* The requests of z_levante_net_if_ipv6_set (kernel/syscalls/net_if_calls.py). */

@@ -15,11 +15,12 @@
 	KEEP(*(SORT_BY_NAME(._##struct_type.static.*)));                                     \
 	_##struct_type##_list_end = .
 
-/* As above, for records named with a number: 1..9 sort before 10..99. */
+/* As above, for records named with a number: 1..9 sort before 10..99.  (The space
+ * after "??" keeps it from reading as a C trigraph.) */
 #define Z_LINK_ITERABLE_NUMERIC(struct_type)                                                \
 	_##struct_type##_list_start = .;                                                     \
 	KEEP(*(SORT(._##struct_type.static.*_?)));                                           \
-	KEEP(*(SORT(._##struct_type.static.*_??)));                                          \
+	KEEP(*(SORT(._##struct_type.static.*_?? )));                                         \
 	_##struct_type##_list_end = .
 
 /* Without KEEP: records nothing refers to may be dropped by --gc-sections. */

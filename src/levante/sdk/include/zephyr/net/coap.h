@@ -149,11 +149,17 @@ struct coap_packet {
 };
 
 /* One option's value as coap_find_options copies it out; a longer value is refused
- * there (-EINVAL), as in Zephyr without CONFIG_COAP_EXTENDED_OPTIONS_LEN. */
+ * there (-EINVAL): 12 bytes, or CONFIG_COAP_EXTENDED_OPTIONS_LEN_VALUE with
+ * CONFIG_COAP_EXTENDED_OPTIONS_LEN, as in Zephyr. */
+#ifdef CONFIG_COAP_EXTENDED_OPTIONS_LEN
+#define Z_COAP_OPTION_VALUE_SIZE CONFIG_COAP_EXTENDED_OPTIONS_LEN_VALUE
+#else
+#define Z_COAP_OPTION_VALUE_SIZE 12
+#endif
 struct coap_option {
 	uint16_t delta; /* the option's number */
 	uint8_t len;
-	uint8_t value[12];
+	uint8_t value[Z_COAP_OPTION_VALUE_SIZE];
 };
 
 struct coap_observer;

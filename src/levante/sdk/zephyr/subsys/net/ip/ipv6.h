@@ -1,36 +1,9 @@
 /* The IPv6 layer's functions applications reach through ${ZEPHYR_BASE}/subsys/net/ip
- * (Zephyr's samples add that folder): joining and leaving multicast groups with MLD.
- * Kernel functions, as in Zephyr: a user thread calling one is killed. */
+ * (Zephyr 3.7's samples add that folder): the MLD calls, which Zephyr 4 declares in
+ * <zephyr/net/mld.h>. */
 #ifndef LEVANTE_SUBSYS_NET_IP_IPV6_H_
 #define LEVANTE_SUBSYS_NET_IP_IPV6_H_
 
-#include <errno.h>
-#include <zephyr/net/net_if.h>
-#include <zephyr/net/net_ip.h>
-
-#if defined(CONFIG_NET_IPV6_MLD)
-/* Join the group `addr` on the interface: the stack receives what is sent to it and
- * MLD reports the change (RFC 3810). 0, -EALREADY when joined, -ENOMEM when the
- * interface's groups (CONFIG_NET_IF_MCAST_IPV6_ADDR_COUNT) are all taken, -EINVAL for
- * an address that is not a multicast one. */
-int net_ipv6_mld_join(struct net_if *iface, const struct in6_addr *addr);
-/* Leave it: 0, or -ENOENT when it was not joined. */
-int net_ipv6_mld_leave(struct net_if *iface, const struct in6_addr *addr);
-#else
-/* Without MLD, as Zephyr's: not supported. */
-static inline int net_ipv6_mld_join(struct net_if *iface, const struct in6_addr *addr)
-{
-	(void)iface;
-	(void)addr;
-	return -ENOTSUP;
-}
-
-static inline int net_ipv6_mld_leave(struct net_if *iface, const struct in6_addr *addr)
-{
-	(void)iface;
-	(void)addr;
-	return -ENOTSUP;
-}
-#endif
+#include <zephyr/net/mld.h>
 
 #endif

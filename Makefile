@@ -12,7 +12,8 @@ STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/leva
 	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
 	src/levante/arch/cortex_m/protection.py src/levante/arch/cortex_m/native.py src/levante/crypto \
 	src/levante/codecs src/levante/services src/levante/net src/levante/boot src/levante/commands src/levante/board src/levante/devices \
-	src/levante/sdk/mcuboot.py src/levante/sdk/cmake_app.py src/levante/sdk/inc_file.py \
+	src/levante/sdk/mcuboot.py src/levante/sdk/cmake_app.py src/levante/sdk/linker_sources.py \
+	src/levante/sdk/inc_file.py \
 	src/levante/sdk/defines.py src/levante/sdk/unsupported.py src/levante/sdk/devices_gen.py \
 	src/levante/sdk/devicetree_header.py src/levante/sdk/app_syscalls.py src/levante/sdk/parallel.py src/levante/testing \
 	src/levante/policy src/levante/sdk/policy_build.py src/levante/idl src/levante/sdk/idl_build.py

@@ -233,7 +233,7 @@ def test_every_request_passed_the_control_point(device: Device) -> None:
     assert "PUT /upload: 100 bytes" in device.output
     assert "user server: refused -138" in device.output  # the device's EILSEQ
     messages = [event for event in device.events if event["event"] == "service_message"]
-    assert {event["thread"] for event in messages} == {"coap_server", "coap_user"}
+    assert {event["thread"] for event in messages} == {"coap_server_id", "coap_user"}
     assert all(event["service"] == "coap" and event["verdict"] == "allow"
                and str(event["peer"]).startswith("192.0.2.2:") for event in messages)
     paths = {(event["action"], event["fields"]["path"])  # type: ignore[index]
@@ -241,7 +241,7 @@ def test_every_request_passed_the_control_point(device: Device) -> None:
     assert {("GET", "/test"), ("PUT", "/test"), ("POST", "/test"), ("DELETE", "/test"),
             ("GET", "/large"), ("PUT", "/upload"), ("GET", "/anything")} <= paths
     refused = [event for event in device.events if event["event"] == "coap_refused"]
-    assert {event["thread"] for event in refused} >= {"coap_server", "coap_user"}
+    assert {event["thread"] for event in refused} >= {"coap_server_id", "coap_user"}
 
 
 COAP_CLIENT_DTLS = shutil.which("coap-client-openssl")

@@ -33,6 +33,9 @@ APP_SYSCALL_SECTION = "._app_syscalls"
 APP_DRIVER_KIND_BASE = 0x100
 APP_DRIVER_SECTION = "._app_drivers"
 APP_SYSCALL_MAX_ARGUMENT_BYTES = 64
+# CONFIG_NET_MGMT_EVENT_INFO: the most bytes of information one net_mgmt event carries
+# (the C runtime's own events pass a pointer or two, as Zephyr's struct net_event_coap_*).
+NET_EVENT_INFO_MAX = 32
 
 REGISTER_ARGUMENTS = 6
 
@@ -545,6 +548,7 @@ _REQUIRES = {
     "zsock_": "NET_SOCKETS",
     "z_levante_net_shell": "NET_SHELL",
     "z_levante_net_ping": "NET_SHELL",
+    "z_levante_net_if_ipv6": "NET_IPV6",  # before the family's own prefix: first wins
     "z_levante_net_if_": "NETWORKING",
     "z_levante_net_config_": "NETWORKING",
     "z_levante_net_dhcpv4_": "NET_DHCPV4",
@@ -618,7 +622,8 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_if_state", "z_levante_net_if_ipv4_set", "z_levante_net_dhcpv4_start",
     "z_levante_net_dhcpv4_stop", "z_levante_net_dhcpv4_option",
     "z_levante_net_dhcpv4_request_option", "z_levante_net_mgmt_wait",
-    "z_levante_net_mgmt_take",
+    "z_levante_net_mgmt_take", "z_levante_net_mgmt_raise", "z_levante_net_mgmt_take_info",
+    "z_levante_net_if_ipv6_set",
     "z_levante_conn_mgr",  # the connection manager is a kernel API in Zephyr
     "z_levante_net_config_wait",  # net_config_init runs at boot, in the kernel
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
@@ -1020,6 +1025,16 @@ _DECLARATIONS = (
     # MCUmgr's shell group (CONFIG_MCUMGR_GRP_SHELL): the console shell ran an SMP
     # peer's command line; its result and `length` octets of its output at `output`.
     "int z_levante_smp_shell_done(int ret, const char *output, size_t length)",
+    # net_mgmt_event_notify_with_info for the C runtime's own events (the CoAP service's):
+    # queued behind the interface's; _take_info takes an event with its information
+    # (CONFIG_NET_MGMT_EVENT_INFO), its length written to *length.
+    "int z_levante_net_mgmt_raise(uint32_t event, const void *info, size_t length)",
+    "int z_levante_net_mgmt_take_info(uint32_t *event, void *info, size_t size, "
+    "size_t *length)",
+    # <zephyr/net/net_if.h>'s IPv6 addresses and <zephyr/net/mld.h>'s groups: add (by
+    # hand) or remove the unicast `address` (16 bytes), join or leave the group `address`,
+    # or ask the unicast address's state.
+    "int z_levante_net_if_ipv6_set(int what, const void *address)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

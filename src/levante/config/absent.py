@@ -41,8 +41,6 @@ _SUBSYSTEMS: dict[str, str] = {
     # CoAP (coap.kconfig): what Levante's services leave out.
     "COAP_WELL_KNOWN_BLOCK_WISE": "a block-wise /.well-known/core (Levante's listing is "
     "one message)",
-    "COAP_SERVER_SHELL": "the CoAP server's shell commands",
-    "COAP_EXTENDED_OPTIONS_LEN": "struct coap_option values over 12 bytes",
     # MCUmgr (mcumgr.kconfig): the groups and transports Levante's SMP server lacks.
     "MCUMGR_GRP_FS": "MCUmgr's file-system group (Levante has no file system)",
     "MCUMGR_GRP_FS_": "MCUmgr's file-system group (Levante has no file system)",

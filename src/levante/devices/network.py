@@ -138,6 +138,14 @@ class NetworkInterface:
         self.control.update_connectivity()
         return refused
 
+    def set_ipv6(self, what: str, address: str) -> str | None:
+        refused = self.control.set_ipv6(what, address, self.now_microseconds())
+        self.control.update_connectivity()
+        return refused
+
+    def ipv6_address_state(self, address: str) -> int | None:
+        return self.control.ipv6_address_state(address)
+
     def config_ready(self) -> bool:
         return self.control.config_ready()
 
@@ -173,6 +181,12 @@ class NetworkInterface:
 
     def take_event(self) -> int | None:
         return self.control.take_event()
+
+    def take_event_with_info(self) -> tuple[int, bytes] | None:
+        return self.control.take_event_with_info()
+
+    def raise_application_event(self, code: int, info: bytes) -> None:
+        self.control.queue_event(code, info)
 
     def take_event_ready(self) -> bool:
         return bool(self.control.events)

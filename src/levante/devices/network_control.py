@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from levante.codecs.addresses import ipv4_from_text
 from levante.devices.connection_manager import ConnectionMonitor
-from levante.kernel.net_port import ADDRESS_TYPES, InterfaceState
+from levante.kernel.net_port import ADDRESS_TYPES, EVENT_INFO_MAX, InterfaceState
 from levante.kernel.waitq import WaitQueue
 from levante.net.stack import NetworkStack
 from levante.net.stack.dhcpv4_client import DhcpState, Dhcpv4Client
 from levante.net.stack.ipv6_addresses import AddressState
-from levante.net.stack.ipv6_settings import is_link_local
+from levante.net.stack.ipv6_settings import is_link_local, is_multicast
 from levante.net.stack.settings import Ipv4Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ DHCP_STATES = {DhcpState.DISABLED: 0, DhcpState.INIT: 1, DhcpState.SELECTING: 2,
                DhcpState.REQUESTING: 3, DhcpState.RENEWING: 4, DhcpState.REBINDING: 5,
                DhcpState.BOUND: 6}
 NO_ADDRESS = bytes(4)
+# Zephyr's enum net_addr_state, by an IPv6 address's state.
+ADDRESS_STATES = {AddressState.TENTATIVE: 0, AddressState.PREFERRED: 1,
+                  AddressState.DEPRECATED: 2}
 
 
 def _raw(address: str | None) -> bytes:
@@ -48,7 +51,7 @@ class InterfaceControl:
         self.stack = stack
         self.client: Dhcpv4Client | None = None
         self.kernel: Kernel | None = None
-        self.events: deque[int] = deque()
+        self.events: deque[tuple[int, bytes]] = deque()  # code, information
         self.waiters = WaitQueue()
         # CONFIG_NET_CONNECTION_MANAGER: set when the build has it.
         self.connections: ConnectionMonitor | None = None
@@ -93,12 +96,24 @@ class InterfaceControl:
             self.stack.stats.count("net_mgmt.events_dropped")
         code = IPV4_EVENT_BASE | IPV4_EVENTS[name] if name in IPV4_EVENTS \
             else L4_EVENT_BASE | L4_EVENTS[name]
-        self.events.append(code)
+        self.queue_event(code, b"")
+
+    def queue_event(self, code: int, info: bytes) -> None:
+        """Queue an event (with its information, at most EVENT_INFO_MAX bytes) and wake
+        the net_mgmt thread; the oldest makes room when the queue is full."""
+        if len(self.events) >= EVENT_QUEUE_LENGTH:
+            self.events.popleft()
+            self.stack.stats.count("net_mgmt.events_dropped")
+        self.events.append((code, info[:EVENT_INFO_MAX]))
         waiter = self.waiters.pop_best()
         if waiter is not None and self.kernel is not None:
             self.kernel.wake(waiter, 0)
 
     def take_event(self) -> int | None:
+        taken = self.take_event_with_info()
+        return None if taken is None else taken[0]
+
+    def take_event_with_info(self) -> tuple[int, bytes] | None:
         return self.events.popleft() if self.events else None
 
     # --- State -----------------------------------------------------------------------
@@ -124,6 +139,38 @@ class InterfaceControl:
             return base
         return replace(base, lease_time=lease.lease_time, renewal_time=lease.renewal_time,
                        rebinding_time=lease.rebinding_time, dhcp_server=_raw(lease.server))
+
+    def set_ipv6(self, what: str, address: str, now: int) -> str | None:
+        """net_if_ipv6_addr_add/_rm and net_ipv6_mld_join/_leave (Zephyr's errors)."""
+        ipv6 = self.stack.ipv6
+        if ipv6 is None:
+            return "ENOTSUP"
+        multicast = is_multicast(address)
+        if what in ("join", "leave"):
+            if not multicast:
+                return "EINVAL"
+            joined = ipv6.addresses.listens_to(address)
+            if what == "join":
+                if joined:
+                    return "EALREADY"
+                return None if ipv6.addresses.join(address, now) else "ENOMEM"
+            if not joined or address not in ipv6.addresses.groups:
+                return "ENOENT"
+            ipv6.addresses.leave(address, now)
+            return None
+        if multicast or address == "::":
+            return "EINVAL"
+        if what == "add":
+            return None if ipv6.autoconf.add_manual(address, now) else "ENOMEM"
+        if ipv6.addresses.find(address) is None:
+            return "ENOENT"
+        ipv6.addresses.remove(address, now)
+        return None
+
+    def ipv6_address_state(self, address: str) -> int | None:
+        ipv6 = self.stack.ipv6
+        entry = ipv6.addresses.find(address) if ipv6 is not None else None
+        return None if entry is None else ADDRESS_STATES[entry.state]
 
     def set_ipv4(self, what: str, value: str, address_type: int) -> str | None:
         stack = self.stack

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from levante.abi import NET_EVENT_INFO_MAX
+
 if TYPE_CHECKING:
     from levante.kernel.waitq import WaitQueue
 
@@ -43,6 +45,8 @@ class ShellAccess(Protocol):
         """The reply to request `sequence`, once it arrived."""
         ...
 
+
+EVENT_INFO_MAX = NET_EVENT_INFO_MAX  # CONFIG_NET_MGMT_EVENT_INFO (levante.abi)
 
 # Zephyr's enum net_addr_type.
 ADDRESS_TYPES = {"autoconf": 1, "DHCP": 2, "manual": 3, "overridable": 4}
@@ -78,6 +82,18 @@ class InterfaceControl(Protocol):
         `remove` the address `value`; None when done, else an errno name."""
         ...
 
+    def set_ipv6(self, what: str, address: str) -> str | None:
+        """`add` the unicast `address` (by hand: it goes through DAD), `remove` it,
+        `join` or `leave` the multicast group `address` (MLD reports the change); None
+        when done, else an errno name."""
+        ...
+
+    def ipv6_address_state(self, address: str) -> int | None:
+        """The state of one of the interface's IPv6 addresses as Zephyr's enum
+        net_addr_state numbers it (0 tentative, 1 preferred, 2 deprecated); None when it
+        is not the interface's."""
+        ...
+
     def dhcpv4_start(self) -> None: ...
 
     def dhcpv4_stop(self) -> None: ...
@@ -104,6 +120,15 @@ class InterfaceControl(Protocol):
 
     def take_event(self) -> int | None:
         """The oldest net_mgmt event not yet taken (its 32-bit NET_EVENT_* code)."""
+        ...
+
+    def take_event_with_info(self) -> tuple[int, bytes] | None:
+        """As take_event, with the information the event carries (CONFIG_NET_MGMT_EVENT_INFO)."""
+        ...
+
+    def raise_application_event(self, code: int, info: bytes) -> None:
+        """Queue an event the C runtime raises (net_mgmt_event_notify_with_info: the CoAP
+        service's, ...) behind the interface's own, for the same net_mgmt thread."""
         ...
 
     def take_event_ready(self) -> bool:

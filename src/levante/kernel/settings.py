@@ -108,6 +108,7 @@ class KernelConfig:
     net_dhcpv4: bool = False
     dns_resolver: bool = False  # CONFIG_DNS_RESOLVER: getaddrinfo's resolver call
     net_mgmt_event: bool = False
+    net_ipv6: bool = False
     net_connection_manager: bool = False
     coap: bool = False  # CONFIG_COAP: the kernel parses received CoAP bytes
     # The board: its MPU, flash (code and read-only data) and SRAM.
@@ -149,6 +150,7 @@ class KernelConfig:
             "NET_DHCPV4": self.net_dhcpv4,
             "DNS_RESOLVER": self.dns_resolver,
             "NET_MGMT_EVENT": self.net_mgmt_event,
+            "NET_IPV6": self.networking and self.net_ipv6,
             "NET_CONNECTION_MANAGER": self.net_connection_manager,
             "ZVFS_EVENTFD": self.zvfs_eventfd_max > 0,
             "FLASH": self.flash,
@@ -247,6 +249,7 @@ class KernelConfig:
             net_dhcpv4=config.is_enabled("NET_DHCPV4"),
             dns_resolver=config.is_enabled("DNS_RESOLVER"),
             net_mgmt_event=config.is_enabled("NET_MGMT_EVENT"),
+            net_ipv6=config.is_enabled("NET_IPV6"),
             net_connection_manager=config.is_enabled("NET_CONNECTION_MANAGER"),
             coap=config.is_enabled("COAP"),
             flash=config.is_enabled("FLASH"),

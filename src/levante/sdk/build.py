@@ -52,6 +52,7 @@ from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
 from levante.sdk.devices_gen import write_device_files
 from levante.sdk.devicetree_header import devicetree_header
 from levante.sdk.idl_build import build_interfaces
+from levante.sdk.linker_sources import LOCATIONS, LinkerAdditions, preprocess, read_additions
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -78,7 +79,9 @@ OBJCOPY = "arm-none-eabi-objcopy"
 # another thread that runs during the call writes it (in Zephyr a call into the kernel is
 # an opaque function call, after which such a variable is read again).
 _COMMON_FLAGS = (
-    "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-fno-common",
+    # -Wno-pointer-sign as Zephyr's warning base: its samples pass uint8_t buffers where
+    # char is declared (and the other way round) by design.
+    "-Os", "-g", "-std=c99", "-Wall", "-Wno-main", "-Wno-pointer-sign", "-fno-common",
     "-ffunction-sections", "-fdata-sections", "-fno-strict-aliasing",
     "-fno-builtin-printf", "-Werror=implicit-function-declaration", "-fno-ipa-reference",
 )
@@ -226,12 +229,17 @@ ZTEST_ITERABLE_TYPES = ("ztest_expected_result_entry", "ztest_suite_node", "ztes
 RUNTIME_ITERABLE_TYPES = ("init_entry",)
 
 
-def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
+def iterable_types(objects: Iterable[Path], config: Config,
+                   additions: LinkerAdditions | None = None) -> list[str]:
     """The struct types the objects place in iterable sections (`._<type>.static.<name>`),
-    plus those a configured runtime iterates over even when none is defined."""
+    plus those a configured runtime iterates over even when none is defined and those
+    the application declares (zephyr_iterable_section), less those its own linker text
+    lays out (zephyr_linker_sources)."""
+    additions = additions or LinkerAdditions()
     found = {match.group(1) for name in _section_names(objects)
              if (match := _ITERABLE_SECTION.fullmatch(name))
              and f"._{match.group(1)}" not in _HANDLED_SECTIONS}
+    found.update(declared.name for declared in additions.iterables)
     found.update(RUNTIME_ITERABLE_TYPES)
     if config.is_enabled("ZTEST"):
         found.update(ZTEST_ITERABLE_TYPES)
@@ -239,7 +247,9 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
         found.add("shell_root_cmds")  # the shell walks the application's commands
     if config.is_enabled("COAP_SERVER"):
         found.add("coap_service")  # the CoAP server walks the application's services
-    return sorted(found)
+    if config.is_enabled("NET_MGMT_EVENT"):
+        found.add("net_mgmt_event_static_handler")  # NET_MGMT_REGISTER_EVENT_HANDLER's
+    return sorted(found - additions.defined_sections())
 
 
 # Records that change at run time live in RAM (Zephyr's ITERABLE_SECTION_RAM): a CoAP
@@ -247,23 +257,35 @@ def iterable_types(objects: Iterable[Path], config: Config) -> list[str]:
 RAM_ITERABLE_PREFIXES = ("coap_resource_",)
 
 
-def _in_ram(name: str) -> bool:
+def _in_ram(name: str, additions: LinkerAdditions) -> bool:
+    declared = next((item for item in additions.iterables if item.name == name), None)
+    if declared is not None:
+        return declared.ram
     return name.startswith(RAM_ITERABLE_PREFIXES)
 
 
-def iterable_sections(types: Sequence[str], ram: bool = False) -> str:
+def iterable_sections(types: Sequence[str], ram: bool = False,
+                      additions: LinkerAdditions | None = None) -> str:
     """One section per type, its records sorted by name between _<type>_list_start and
     _<type>_list_end: in flash (Zephyr's ITERABLE_SECTION_ROM), or with `ram` the types
-    whose records change, in RAM with their initial bytes in flash."""
+    whose records change, in RAM with their initial bytes in flash.  A type declared with
+    zephyr_iterable_section gets its region, SUBALIGN and NUMERIC order."""
+    additions = additions or LinkerAdditions()
     lines = []
     for name in types:
-        if _in_ram(name) != ram:
+        if _in_ram(name, additions) != ram:
             continue
+        declared = next((item for item in additions.iterables if item.name == name), None)
+        subalign = f" SUBALIGN({declared.subalign})" if declared is not None else ""
+        # NUMERIC: records named ..._1 to _9 before _10 to _99 (Zephyr's order).
+        patterns = ([f"*(SORT(._{name}.static.*_?))", f"*(SORT(._{name}.static.*_??))"]
+                    if declared is not None and declared.numeric
+                    else [f"*(SORT_BY_NAME(._{name}.static.*))"])
         lines += [
-            f"\t._{name} : ALIGN(8)",
+            f"\t._{name} : ALIGN(8){subalign}",
             "\t{",
             f"\t\t_{name}_list_start = .;",
-            f"\t\tKEEP(*(SORT_BY_NAME(._{name}.static.*)))",
+            *(f"\t\tKEEP({pattern})" for pattern in patterns),
             f"\t\t_{name}_list_end = .;",
             "\t} > RAM AT > FLASH" if ram else "\t} > FLASH",
         ]
@@ -416,6 +438,7 @@ def _write_linker_script(
     userspace: bool = False,
     null_guard: int = 0,
     iterable: Sequence[str] = (),
+    additions: LinkerAdditions | None = None,
 ) -> Path:
     """The board's linker script; the application's code goes into `flash` (origin,
     length), after whatever part of the null-pointer guard falls inside it."""
@@ -436,8 +459,10 @@ def _write_linker_script(
         ("NOINIT_SORTED", sorted_noinit),
         ("LIBC_TLS_WITHOUT_USERSPACE", "" if userspace else "\n\t\t".join(LIBC_TLS_BLOCK)),
         ("STATIC_OBJECT_SECTIONS", generate.static_object_sections()),
-        ("ITERABLE_SECTIONS", iterable_sections(iterable)),
-        ("RAM_ITERABLE_SECTIONS", iterable_sections(iterable, ram=True)),
+        ("ITERABLE_SECTIONS", iterable_sections(iterable, additions=additions)),
+        ("RAM_ITERABLE_SECTIONS", iterable_sections(iterable, ram=True, additions=additions)),
+        *((f"LINKER_{location}", (additions or LinkerAdditions()).texts.get(location, ""))
+          for location in LOCATIONS),
     ):
         # A placeholder is a line of its own: without user mode the line goes away.
         script = script.replace(f"@{key}@\n", f"{text.rstrip()}\n" if text else "")
@@ -545,12 +570,12 @@ def _link(
 def _link_with_partitions(
     cc: str, board: Board, build_dir: Path, objects: Sequence[str], keep: Sequence[str],
     names: Sequence[str], flash: tuple[int, int], null_guard: int, iterable: Sequence[str],
-    specs: str,
+    specs: str, additions: LinkerAdditions,
 ) -> Path:
     """Measure the partitions with a first link, then relink with their final layout."""
     measuring = [PartitionLayout(name) for name in names]
     script = _write_linker_script(board, build_dir / MEASURE_SCRIPT, flash, measuring, True,
-                                  null_guard, iterable)
+                                  null_guard, iterable, additions)
     # Its own output, so that a failed second link leaves no runnable levante.elf behind.
     probe = _link(cc, board, script, objects, keep, build_dir / "levante_measure.elf", specs)
     measured = _linked_partitions(probe, names)
@@ -564,7 +589,7 @@ def _link_with_partitions(
     # without padding.
     layouts.sort(key=lambda layout: (-layout.align, -(layout.size or 0), layout.name))
     script = _write_linker_script(board, build_dir / "levante.ld", flash, layouts, True,
-                                  null_guard, iterable)
+                                  null_guard, iterable, additions)
     elf = _link(cc, board, script, objects, keep, build_dir / "levante.elf", specs)
     _check_partitions(board, layouts, _linked_partitions(elf, names))
     return elf
@@ -597,6 +622,7 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     objects_dir = build_dir / "obj"
     objects_dir.mkdir(parents=True, exist_ok=True)
     objects: list[Path] = []
+    additions = LinkerAdditions()  # zephyr_linker_sources / zephyr_iterable_section
     warnings: list[str] = list(tree.warnings)
     sources = [*sorted(RUNTIME_DIR.glob("*.c")), devices_source]
     drivers_table = write_app_drivers(app_dir, generated_include / "generated" / "levante",
@@ -612,6 +638,9 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
                                                       flags, cmake_definitions or {})
         objects += built
         warnings += app_warnings.splitlines()
+        additions = preprocess(
+            read_additions(build_dir / cmake_app.CMAKE_BUILD_DIR / cmake_app.LINKER_FILE, config),
+            cc, [f"-imacros{autoconf}", f"-I{INCLUDE_DIR}", f"-I{app_dir}"])
     else:
         sources = [*application_sources(app_dir), *sources]
     compiled = [objects_dir / f"{index:03d}_{source.stem}.o"
@@ -626,17 +655,18 @@ def compile_and_link(app_dir: Path, build_dir: Path, board: Board, config: Confi
     inputs = [str(obj) for obj in objects]
     null_guard = null_guard_size(config, board)
     flash = application_flash(config, board)
-    iterable = iterable_types(objects, config)
+    iterable = iterable_types(objects, config, additions)
     if not config.is_enabled("USERSPACE"):
         # As Zephyr: without user mode K_APP_DMEM/K_APP_BMEM place nothing.
         (build_dir / MEASURE_SCRIPT).unlink(missing_ok=True)  # from an earlier configuration
         script = _write_linker_script(board, build_dir / "levante.ld", flash,
-                                      null_guard=null_guard, iterable=iterable)
+                                      null_guard=null_guard, iterable=iterable,
+                                      additions=additions)
         return _link(cc, board, script, inputs, keep, build_dir / "levante.elf", specs), \
             "\n".join(warnings)
     names = sorted({*partition_names(objects), LIBC_PARTITION})
     return _link_with_partitions(cc, board, build_dir, inputs, keep, names, flash,
-                                 null_guard, iterable, specs), "\n".join(warnings)
+                                 null_guard, iterable, specs, additions), "\n".join(warnings)
 
 
 COMMAND_LINE_FRAGMENT = "levante_command_line.conf"  # the -DCONFIG_... assignments

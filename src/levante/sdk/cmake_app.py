@@ -27,6 +27,7 @@ CMAKE_LISTS = "CMakeLists.txt"
 CMAKE_BUILD_DIR = "app"  # inside the build folder
 INFO_FILE = "levante_build_info.cmake"
 OBJECTS_FILE = "levante_objects.txt"
+LINKER_FILE = "levante_linker.txt"  # zephyr_linker_sources / zephyr_iterable_section
 # The error lines CMake and the compiler print, in the order worth showing first.
 _ERROR_MARKS = ("error:", "CMake Error", "ninja: error")
 
@@ -61,7 +62,8 @@ def _config_value(value: bool | int | str) -> str:
 
 
 def write_build_info(path: Path, cc: str, cxx: str, options: Sequence[str], board: Board,
-                     config: Config, objects_file: Path, empty_source: Path) -> None:
+                     config: Config, objects_file: Path, empty_source: Path,
+                     linker_file: Path) -> None:
     lines = [
         "# Written by levante build for Levante's Zephyr package: do not edit.",
         f"set(LEVANTE_C_COMPILER {_cmake_text(cc)})",
@@ -70,6 +72,7 @@ def write_build_info(path: Path, cc: str, cxx: str, options: Sequence[str], boar
         "set(LEVANTE_COMPILE_OPTIONS " + " ".join(_cmake_text(o) for o in options) + ")",
         f"set(LEVANTE_OBJECTS_FILE {_cmake_text(str(objects_file))})",
         f"set(LEVANTE_EMPTY_SOURCE {_cmake_text(str(empty_source))})",
+        f"set(LEVANTE_LINKER_FILE {_cmake_text(str(linker_file))})",
         f"set(BOARD {_cmake_text(board.name)})",
         f"set(NORMALIZED_BOARD_TARGET {_cmake_text(board.name)})",
         f"set(ARCH {_cmake_text('arm')})",
@@ -116,7 +119,8 @@ def build_objects(app_dir: Path, build_dir: Path, board: Board, config: Config,
     empty_source.write_text("/* A library with no sources of its own. */\n")
     info = cmake_dir / INFO_FILE
     cxx = str(Path(cc).with_name(Path(cc).name.replace("gcc", "g++")))
-    write_build_info(info, cc, cxx, options, board, config, objects_file, empty_source)
+    write_build_info(info, cc, cxx, options, board, config, objects_file, empty_source,
+                     cmake_dir / LINKER_FILE)
     env = {**os.environ, "ZEPHYR_BASE": str(ZEPHYR_BASE)}
     cmake, ninja = _tool("cmake"), _tool("ninja")
     # The application's definitions first: Levante's own come after and so win.

@@ -13,6 +13,7 @@ from levante.abi import (
     FATAL_REASONS,
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
+    NET_EVENT_INFO_MAX,
     OBJECT_KINDS,
     PARTITION_ACCESS_BITS,
     PARTITION_ATTRIBUTES,
@@ -84,6 +85,7 @@ def abi_header() -> str:
         f'#define LV_VERSION_STRING "{__version__}"',
         f"#define LV_STACK_SENTINEL {STACK_SENTINEL_VALUE:#x}u",
         f"#define LV_MPU_GRANULE {GRANULE}UL",
+        f"#define LV_NET_EVENT_INFO_MAX {NET_EVENT_INFO_MAX}",
         f"#define LV_SYSCALL_LIMIT {max(call.number for call in SYSCALLS) + 1}",
         "",
     ]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
+from levante.codecs.addresses import ipv6_to_text
+from levante.kernel.net_port import EVENT_INFO_MAX
 from levante.kernel.syscalls.registry import syscall
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ EINVAL, ENODEV, EAGAIN, ENOENT = (-ERRNO[name] for name in
 STATE = struct.Struct("<BBBBH6s4s4s4sIII4sI")
 IPV4_FIELDS = {0: "address", 1: "netmask", 2: "gateway", 3: "remove"}
 MAX_OPTION_CODE = 254
+NET_MGMT_EVENT_BIT = 1 << 31  # <zephyr/net/net_mgmt_codes.h>
 
 
 def _valid_state(kernel: Inspect, caller: Caller, state: int) -> int | Plan:
@@ -62,6 +65,35 @@ def z_levante_net_if_ipv4_set(kernel: Services, caller: Caller, what: str, addre
         return ENODEV
     refused = kernel.network.set_ipv4(what, address, address_type)
     return 0 if refused is None else -ERRNO.get(refused, ERRNO["EINVAL"])
+
+
+# What z_levante_net_if_ipv6_set does with its address (runtime/net_if.c's enum).
+IPV6_REQUESTS = {0: "add", 1: "remove", 2: "join", 3: "leave", 4: "state"}
+
+
+def _valid_ipv6_set(kernel: Inspect, caller: Caller, what: int, address: int) -> int | Plan:
+    if what not in IPV6_REQUESTS:
+        return EINVAL
+    return (IPV6_REQUESTS[what], ipv6_to_text(kernel.memory.read(caller, address, 16)))
+
+
+@syscall("z_levante_net_if_ipv6_set", validate=_valid_ipv6_set)
+def z_levante_net_if_ipv6_set(kernel: Services, caller: Caller, what: str,
+                              address: str) -> int:
+    """Add or remove an IPv6 address, join or leave a group, or ask an address's state;
+    after an add or a question, the address's state (enum net_addr_state), else 0;
+    -errno when refused (-ENOENT: not the interface's)."""
+    network = kernel.network
+    if network is None:
+        return ENODEV
+    if what != "state":
+        refused = network.set_ipv6(what, address)
+        if refused is not None:
+            return -ERRNO.get(refused, ERRNO["EINVAL"])
+    if what not in ("add", "state"):
+        return 0
+    state = network.ipv6_address_state(address)
+    return ENOENT if state is None else state
 
 
 @syscall("z_levante_net_dhcpv4_start")
@@ -139,6 +171,53 @@ def z_levante_net_mgmt_take(kernel: Services, caller: Caller, event: int) -> int
     if code is None:
         return ENOENT
     kernel.memory.write(caller, event, code.to_bytes(4, "little"))
+    return 0
+
+
+def _valid_raise(kernel: Inspect, caller: Caller, event: int, info: int,
+                 length: int) -> int | Plan:
+    """The event must be one (Zephyr's NET_MGMT_EVENT_BIT); its information is copied now,
+    at most EVENT_INFO_MAX bytes."""
+    if not event & NET_MGMT_EVENT_BIT or length > EVENT_INFO_MAX:
+        return EINVAL
+    return (event, kernel.memory.read(caller, info, length) if length else b"")
+
+
+@syscall("z_levante_net_mgmt_raise", validate=_valid_raise)
+def z_levante_net_mgmt_raise(kernel: Services, caller: Caller, event: int,
+                             info: bytes) -> int:
+    """Queue an event of the C runtime's (net_mgmt_event_notify_with_info) for the
+    net_mgmt thread, behind the interface's own."""
+    if kernel.network is None:
+        return ENODEV
+    kernel.network.raise_application_event(event, info)
+    return 0
+
+
+def _valid_take_info(kernel: Inspect, caller: Caller, event: int, info: int, size: int,
+                     length: int) -> int | Plan:
+    kernel.memory.check(caller, event, 4, AccessKind.WRITE)
+    kernel.memory.check(caller, length, 4, AccessKind.WRITE)
+    if size:
+        kernel.memory.check(caller, info, size, AccessKind.WRITE)
+    return (event, info, size, length)
+
+
+@syscall("z_levante_net_mgmt_take_info", validate=_valid_take_info)
+def z_levante_net_mgmt_take_info(kernel: Services, caller: Caller, event: int, info: int,
+                                 size: int, length: int) -> int:
+    """The oldest event, its information's first `size` bytes and their count."""
+    if kernel.network is None:
+        return ENODEV
+    taken = kernel.network.take_event_with_info()
+    if taken is None:
+        return ENOENT
+    code, data = taken
+    data = data[:size]
+    kernel.memory.write(caller, event, code.to_bytes(4, "little"))
+    if data:
+        kernel.memory.write(caller, info, data)
+    kernel.memory.write(caller, length, len(data).to_bytes(4, "little"))
     return 0
 
 

@@ -66,6 +66,13 @@ class Autoconfiguration:
             self._configure(UnicastAddress(self.settings.static_address,
                                            self.settings.prefix_length, Origin.STATIC), now)
 
+    def add_manual(self, address: str, now: int) -> bool:
+        """An address the application adds (net_if_ipv6_addr_add), /64 as Zephyr's, through
+        DAD as the others; True when it is (or already was) the interface's."""
+        if self.addresses.find(address) is not None:
+            return True
+        return self._configure(UnicastAddress(address, 64, Origin.MANUAL), now)
+
     def _configure(self, entry: UnicastAddress, now: int) -> bool:
         if not self.addresses.add(entry, now):
             return False

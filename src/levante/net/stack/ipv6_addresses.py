@@ -36,6 +36,7 @@ class Origin(enum.Enum):
     LINK_LOCAL = "link-local"
     STATIC = "static"
     AUTOCONF = "autoconf"
+    MANUAL = "manual"  # added by the application (net_if_ipv6_addr_add)
 
 
 @dataclass
@@ -137,7 +138,7 @@ class InterfaceAddresses:
         static address's and those routers advertise with the L flag)."""
         if is_link_local(destination):
             return True
-        if any(entry.origin is Origin.STATIC
+        if any(entry.origin in (Origin.STATIC, Origin.MANUAL)
                and same_prefix(entry.address, destination, entry.prefix_length)
                for entry in self.unicast):
             return True

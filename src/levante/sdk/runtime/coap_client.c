@@ -44,14 +44,6 @@ int coap_client_init(struct coap_client *client, const char *info)
 	return ret;
 }
 
-/* RFC 7252 §4.2: the first wait is random in [ACK_TIMEOUT, ACK_TIMEOUT * factor]. */
-static uint32_t first_timeout(const struct coap_transmission_parameters *params)
-{
-	uint32_t spread = params->ack_timeout * (CONFIG_COAP_ACK_RANDOM_PERCENT - 100U) / 100U;
-
-	return params->ack_timeout + (spread > 0U ? sys_rand32_get() % (spread + 1U) : 0U);
-}
-
 /* How long a NON request, or a CON one acknowledged empty, waits for its response: as
  * long as all of a CON's retransmissions would take (RFC 7252 §4.8.2 MAX_TRANSMIT_WAIT). */
 static uint32_t whole_wait(const struct coap_transmission_parameters *params)
@@ -133,8 +125,9 @@ static int transmit(struct coap_client_internal_request *internal)
 {
 	internal->retries = 0;
 	internal->acknowledged = false;
-	internal->timeout = internal->coap_request.confirmable ? first_timeout(&internal->params)
-							       : whole_wait(&internal->params);
+	internal->timeout = internal->coap_request.confirmable
+				    ? z_coap_first_ack_timeout(&internal->params)
+				    : whole_wait(&internal->params);
 	internal->deadline = k_uptime_get() + internal->timeout;
 	if (zsock_sendto(internal->sock, internal->send_buf, internal->send_len, 0,
 			 internal->socklen > 0 ? &internal->address : NULL,

@@ -9,6 +9,8 @@
 #ifdef CONFIG_COAP_SERVER
 #include <errno.h>
 #include <string.h>
+#include <zephyr/net/coap_link_format.h>
+#include <zephyr/net/coap_mgmt.h>
 #include <zephyr/net/coap_service.h>
 #include <zephyr/net/socket.h>
 #include <zephyr/random/random.h>
@@ -53,6 +55,23 @@ static bool same_peer(const struct sockaddr *a, const struct sockaddr *b)
 	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
 }
 
+/* ---- events (<zephyr/net/coap_mgmt.h>, through net_mgmt) ------------------------------ */
+
+static void notify_service(uint32_t event, const struct coap_service *service)
+{
+	struct net_event_coap_service info = { .service = service };
+
+	net_mgmt_event_notify_with_info(event, NULL, &info, sizeof(info));
+}
+
+static void notify_observer(uint32_t event, struct coap_resource *resource,
+			    struct coap_observer *observer)
+{
+	struct net_event_coap_observer info = { .resource = resource, .observer = observer };
+
+	net_mgmt_event_notify_with_info(event, NULL, &info, sizeof(info));
+}
+
 /* ---- starting and stopping ------------------------------------------------------------ */
 
 static int open_socket(const struct coap_service *service)
@@ -61,9 +80,14 @@ static int open_socket(const struct coap_service *service)
 	struct sockaddr *address = (struct sockaddr *)&storage;
 	socklen_t length = sizeof(struct sockaddr_in);
 	uint16_t port = htons(*service->port);
+	/* A host's family from its text; without one, IPv4's any address, or IPv6's when
+	 * the build has no IPv4 (Zephyr prefers IPv6 when both are on; Levante keeps its
+	 * services reachable over IPv4 then, as they were before IPv6 came). */
+	bool ipv6 = service->host != NULL ? strchr(service->host, ':') != NULL
+					  : !IS_ENABLED(CONFIG_NET_IPV4);
 	int family = AF_INET;
 
-	if (service->host != NULL && strchr(service->host, ':') != NULL) {
+	if (ipv6) {
 		family = AF_INET6;
 		length = sizeof(struct sockaddr_in6);
 		net_sin6(address)->sin6_port = port;
@@ -137,6 +161,7 @@ static void serve_start_requests(void)
 			data->start_requested = false;
 			if (fd >= 0) {
 				data->sock_fd = fd;
+				notify_service(NET_EVENT_COAP_SERVICE_STARTED, service);
 			} else {
 				printk("coap_server: %s: cannot start (%d)\n", service->name, fd);
 			}
@@ -171,6 +196,7 @@ int coap_service_stop(const struct coap_service *service)
 		COAP_SERVICE_FOREACH_RESOURCE(service, resource) {
 			sys_slist_init(&resource->observers);
 		}
+		notify_service(NET_EVENT_COAP_SERVICE_STOPPED, service);
 	}
 	data->start_requested = false;
 	k_mutex_unlock(&coap_server_lock);
@@ -183,14 +209,6 @@ int coap_service_is_running(const struct coap_service *service)
 }
 
 /* ---- sending and retransmitting ------------------------------------------------------- */
-
-static uint32_t initial_timeout(const struct coap_transmission_parameters *params)
-{
-	/* RFC 7252 §4.2: random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR]. */
-	uint32_t spread = params->ack_timeout * (CONFIG_COAP_ACK_RANDOM_PERCENT - 100U) / 100U;
-
-	return params->ack_timeout + (spread > 0U ? sys_rand32_get() % (spread + 1U) : 0U);
-}
 
 static int track_pending(struct coap_service_data *data, const struct coap_packet *cpkt,
 			 const struct sockaddr *addr, socklen_t addr_len,
@@ -218,7 +236,7 @@ static int track_pending(struct coap_service_data *data, const struct coap_packe
 		pending->retries = 0;
 		pending->max_retransmission = params->max_retransmission;
 		pending->backoff_percent = params->coap_backoff_percent;
-		pending->timeout = initial_timeout(params);
+		pending->timeout = z_coap_first_ack_timeout(params);
 		pending->deadline = k_uptime_get() + pending->timeout;
 		return 0;
 	}
@@ -282,7 +300,9 @@ static void drop_observers(const struct coap_service *service, const struct sock
 			continue;
 		}
 		COAP_SERVICE_FOREACH_RESOURCE(service, resource) {
-			(void)coap_remove_observer(resource, observer);
+			if (coap_remove_observer(resource, observer)) {
+				notify_observer(NET_EVENT_COAP_OBSERVER_REMOVED, resource, observer);
+			}
 		}
 		data->observer_used[i] = false;
 	}
@@ -326,6 +346,8 @@ int coap_resource_parse_observe(struct coap_resource *resource, const struct coa
 			coap_observer_init(&data->observers[free_slot], request, addr);
 			data->observer_used[free_slot] = true;
 			(void)coap_register_observer(resource, &data->observers[free_slot]);
+			notify_observer(NET_EVENT_COAP_OBSERVER_ADDED, resource,
+					&data->observers[free_slot]);
 		}
 	}
 	k_mutex_unlock(&coap_server_lock);
@@ -459,7 +481,8 @@ static bool has_unknown_critical_option(const struct coap_packet *request)
 
 static const char *const well_known_core[] = { ".well-known", "core", NULL };
 
-/* RFC 6690: </a/b>,</c> for the service's resources, as much as one message holds. */
+/* RFC 6690: the service's resources in the CoRE Link Format (coap_link_format.c), with
+ * their attributes, in one message; 5.00 when the listing does not fit one. */
 static void answer_well_known_core(const struct coap_service *service,
 				   const struct coap_packet *request,
 				   const struct sockaddr *addr, socklen_t addr_len)
@@ -470,40 +493,25 @@ static void answer_well_known_core(const struct coap_service *service,
 	uint8_t tkl = coap_header_get_token(request, token);
 	bool con = coap_header_get_type(request) == COAP_TYPE_CON;
 	struct coap_packet reply;
-	size_t used = 0;
+	int used = z_coap_link_format(service->res_begin,
+				      (size_t)COAP_SERVICE_RESOURCE_COUNT(service), request,
+				      links, sizeof(links) - 32U);
 
-	COAP_SERVICE_FOREACH_RESOURCE(service, resource) {
-		char link[96];
-		size_t length = 0;
-
-		link[length++] = used > 0U ? ',' : '<';
-		if (used > 0U) {
-			link[length++] = '<';
-		}
-		for (const char *const *segment = resource->path; *segment != NULL; segment++) {
-			size_t part = strlen(*segment);
-
-			if (length + part + 3U > sizeof(link)) {
-				break;
-			}
-			link[length++] = '/';
-			memcpy(link + length, *segment, part);
-			length += part;
-		}
-		link[length++] = '>';
-		if (used + length > sizeof(links) - 32U) {
-			break; /* what fits; the rest would need Block2 */
-		}
-		memcpy(links + used, link, length);
-		used += length;
+	if (used < 0) {
+		answer(service, request, used == -ENOMEM ? COAP_RESPONSE_CODE_INTERNAL_ERROR
+							 : COAP_RESPONSE_CODE_BAD_OPTION,
+		       addr, addr_len);
+		return;
 	}
 	if (coap_packet_init(&reply, buffer, sizeof(buffer), COAP_VERSION_1,
 			     con ? COAP_TYPE_ACK : COAP_TYPE_NON_CON, tkl, token,
 			     COAP_RESPONSE_CODE_CONTENT,
 			     con ? coap_header_get_id(request) : coap_next_id()) == 0 &&
 	    coap_append_option_int(&reply, COAP_OPTION_CONTENT_FORMAT, WELL_KNOWN_FORMAT) == 0 &&
-	    coap_packet_append_payload_marker(&reply) == 0 &&
-	    coap_packet_append_payload(&reply, (const uint8_t *)links, (uint16_t)used) == 0) {
+	    /* No resource matched the query: no payload, so no marker (RFC 7252 §3). */
+	    (used == 0 ||
+	     (coap_packet_append_payload_marker(&reply) == 0 &&
+	      coap_packet_append_payload(&reply, (const uint8_t *)links, (uint16_t)used) == 0))) {
 		(void)coap_service_send(service, &reply, addr, addr_len, NULL);
 	}
 }
@@ -737,7 +745,8 @@ static void coap_server_thread(void *p1, void *p2, void *p3)
 	}
 }
 
-/* Zephyr's choice: the least urgent preemptible priority. */
-K_THREAD_DEFINE(coap_server, CONFIG_COAP_SERVER_STACK_SIZE, coap_server_thread, NULL, NULL,
+/* Zephyr's choice: the least urgent preemptible priority; its name too (an application
+ * may call its own service coap_server, as Zephyr's sample does). */
+K_THREAD_DEFINE(coap_server_id, CONFIG_COAP_SERVER_STACK_SIZE, coap_server_thread, NULL, NULL,
 		NULL, K_PRIO_PREEMPT(CONFIG_NUM_PREEMPT_PRIORITIES - 1), 0, 0);
 #endif /* CONFIG_COAP_SERVER */

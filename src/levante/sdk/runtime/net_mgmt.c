@@ -5,7 +5,9 @@
  * interface raises an event, refreshes struct net_if, and calls each callback whose
  * mask matches, in the order they were added, as Zephyr's net_mgmt thread does; after
  * NET_EVENT_IPV4_DHCP_BOUND it also calls the DHCPv4 option callbacks whose option the
- * ACK carried. */
+ * ACK carried.  The runtime's own services raise events (net_mgmt_event_notify_with_info)
+ * through the kernel's queue too, so that one thread hands out every event in order;
+ * NET_MGMT_REGISTER_EVENT_HANDLER's handlers are called before the callbacks. */
 #include <zephyr/kernel.h>
 #include <zephyr/net/net_if.h>
 #include <zephyr/net/net_mgmt.h>
@@ -121,18 +123,45 @@ static bool wants(const struct net_mgmt_event_callback *cb, uint32_t event)
 	return command == 0 || wanted == 0 || (command & wanted) != 0;
 }
 
-static void dispatch(uint32_t event)
+void net_mgmt_event_notify_with_info(uint32_t mgmt_event, struct net_if *iface,
+				     const void *info, size_t length)
 {
-	struct net_if *iface = net_if_get_default();
+	ARG_UNUSED(iface); /* Levante's device has one interface */
+#ifndef CONFIG_NET_MGMT_EVENT_INFO
+	info = NULL;
+	length = 0;
+#endif
+	if (z_levante_net_mgmt_raise(mgmt_event, info, length) != 0) {
+#ifdef CONFIG_NET_LOG
+		LOG_WRN("event 0x%08x dropped", (unsigned int)mgmt_event);
+#endif
+	}
+}
+
+static void dispatch(uint32_t event, void *info, size_t info_length)
+{
+	/* An event of an interface is given it; the others (CoAP's, ...) none. */
+	struct net_if *iface = (event & NET_MGMT_IFACE_BIT) != 0U ? net_if_get_default() : NULL;
 	struct net_mgmt_event_callback *cb, *next;
 
 #ifdef CONFIG_NET_LOG
 	LOG_INF("event 0x%08x", (unsigned int)event);
 #endif
+	STRUCT_SECTION_FOREACH(net_mgmt_event_static_handler, handler) {
+		struct net_mgmt_event_callback mask = { .event_mask = handler->event_mask };
+
+		if (wants(&mask, event)) {
+			handler->handler(event, iface, info, info_length, handler->user_data);
+		}
+	}
 	k_mutex_lock(&event_callbacks_lock, K_FOREVER);
 	SYS_SLIST_FOR_EACH_CONTAINER_SAFE(&event_callbacks, cb, next, node) {
 		if (wants(cb, event)) {
+			cb->info = info;
+			cb->info_length = info_length;
 			cb->handler(cb, event, iface);
+			cb->info = NULL;
+			cb->info_length = 0;
 		}
 	}
 	k_mutex_unlock(&event_callbacks_lock);
@@ -143,19 +172,35 @@ static void dispatch(uint32_t event)
 #endif
 }
 
+/* The next event and its information (none without CONFIG_NET_MGMT_EVENT_INFO). */
+static int take(uint32_t *event, void *info, size_t size, size_t *length)
+{
+#ifdef CONFIG_NET_MGMT_EVENT_INFO
+	return z_levante_net_mgmt_take_info(event, info, size, length);
+#else
+	ARG_UNUSED(info);
+	ARG_UNUSED(size);
+	*length = 0;
+	return z_levante_net_mgmt_take(event);
+#endif
+}
+
 static void net_mgmt_thread(void *p1, void *p2, void *p3)
 {
 	ARG_UNUSED(p1);
 	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
 	for (;;) {
+		/* Aligned for the pointers the information holds. */
+		static uint64_t info[LV_NET_EVENT_INFO_MAX / sizeof(uint64_t)];
 		uint32_t event;
+		size_t length;
 
 		if (z_levante_net_mgmt_wait(K_FOREVER) != 0) {
 			continue;
 		}
-		while (z_levante_net_mgmt_take(&event) == 0) {
-			dispatch(event);
+		while (take(&event, info, sizeof(info), &length) == 0) {
+			dispatch(event, length > 0U ? info : NULL, length);
 		}
 	}
 }

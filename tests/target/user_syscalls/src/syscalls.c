@@ -11,6 +11,7 @@
 #include <zephyr/drivers/sensor.h>
 #include <zephyr/drivers/uart.h>
 #include <zephyr/net/tls_credentials.h>
+#include <zephyr/net/net_mgmt_codes.h>
 #include "user_tests.h"
 
 /* One past the last system call of the ABI table (generated from it). */
@@ -1001,6 +1002,31 @@ static int sv_z_levante_smp_shell_done(void)
 	return __LINE__;
 }
 
+static int sv_z_levante_net_mgmt_raise(void)
+{
+	expect_fault();
+	(void)z_levante_net_mgmt_raise(NET_MGMT_EVENT_BIT, NULL, 0);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_if_ipv6_set(void)
+{
+	static const uint8_t address[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+
+	expect_fault();
+	(void)z_levante_net_if_ipv6_set(0, address);
+	return __LINE__;
+}
+
+static int sv_z_levante_net_mgmt_take_info(void)
+{
+	size_t length;
+
+	expect_fault();
+	(void)z_levante_net_mgmt_take_info(&sv_net_event, NULL, 0, &length);
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1349,6 +1375,9 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_policy_audit_read", sv_z_levante_policy_audit_read, K_USER, OOPS },
 	{ "sv_z_levante_stats_register", sv_z_levante_stats_register, K_USER, OOPS },
 	{ "sv_z_levante_smp_shell_done", sv_z_levante_smp_shell_done, K_USER, OOPS },
+	{ "sv_z_levante_net_mgmt_raise", sv_z_levante_net_mgmt_raise, K_USER, OOPS },
+	{ "sv_z_levante_net_mgmt_take_info", sv_z_levante_net_mgmt_take_info, K_USER, OOPS },
+	{ "sv_z_levante_net_if_ipv6_set", sv_z_levante_net_if_ipv6_set, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -149,11 +149,17 @@ struct coap_packet {
 };
 
 /* One option's value as coap_find_options copies it out; a longer value is refused
- * there (-EINVAL), as in Zephyr without CONFIG_COAP_EXTENDED_OPTIONS_LEN. */
+ * there (-EINVAL): 12 bytes, or CONFIG_COAP_EXTENDED_OPTIONS_LEN_VALUE with
+ * CONFIG_COAP_EXTENDED_OPTIONS_LEN, as in Zephyr. */
+#ifdef CONFIG_COAP_EXTENDED_OPTIONS_LEN
+#define Z_COAP_OPTION_VALUE_SIZE CONFIG_COAP_EXTENDED_OPTIONS_LEN_VALUE
+#else
+#define Z_COAP_OPTION_VALUE_SIZE 12
+#endif
 struct coap_option {
 	uint16_t delta; /* the option's number */
 	uint8_t len;
-	uint8_t value[12];
+	uint8_t value[Z_COAP_OPTION_VALUE_SIZE];
 };
 
 struct coap_observer;
@@ -280,6 +286,71 @@ bool coap_request_is_observe(const struct coap_packet *request);
 
 struct coap_transmission_parameters coap_get_transmission_parameters(void);
 void coap_set_transmission_parameters(const struct coap_transmission_parameters *params);
+
+/* ---- Replies: matching responses to the requests an application sent ----------------
+ *
+ * coap_reply_init records a request's Message ID and token (and, for an Observe
+ * registration, that notifications are expected); coap_response_received finds the
+ * reply a received response answers (RFC 7252 §5.3.2: a piggybacked response by its
+ * Message ID and token, a separate one by its token, a Reset by its Message ID) and calls
+ * its callback, except for 2.31 Continue and for a notification older than the last one
+ * (RFC 7641 §3.4's 24-bit sequence order). */
+struct coap_reply;
+
+typedef int (*coap_reply_t)(const struct coap_packet *response, struct coap_reply *reply,
+			    const struct sockaddr *from);
+
+struct coap_reply {
+	coap_reply_t reply; /* NULL: the entry is free */
+	void *user_data;
+	int age;            /* the last Observe number taken; -1 before the first */
+	uint16_t id;
+	uint8_t token[8];
+	uint8_t tkl;
+};
+
+void coap_reply_init(struct coap_reply *reply, const struct coap_packet *request);
+struct coap_reply *coap_reply_next_unused(struct coap_reply *replies, size_t len);
+struct coap_reply *coap_response_received(const struct coap_packet *response,
+					  const struct sockaddr *from,
+					  struct coap_reply *replies, size_t len);
+void coap_reply_clear(struct coap_reply *reply);
+void coap_replies_clear(struct coap_reply *replies, size_t len);
+
+/* ---- Pending confirmable messages (RFC 7252 §4.2) -------------------------------------
+ *
+ * A pending message keeps a pointer to the request's bytes (they must live until it is
+ * cleared), when it was (re)sent (t0, ms of uptime) and how long to wait for its ACK:
+ * first a random time in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR], then
+ * CONFIG_COAP_BACKOFF_PERCENT of the previous wait each time coap_pending_cycle says to
+ * send it again, CONFIG_COAP_MAX_RETRANSMIT times at most. */
+struct coap_pending {
+	struct sockaddr addr;
+	int64_t t0;        /* ms of uptime when it was last sent */
+	uint32_t timeout;  /* ms to wait from t0; 0: the entry is free */
+	uint16_t id;
+	uint8_t *data;
+	uint16_t len;
+	uint8_t retries;   /* retransmissions left */
+	struct coap_transmission_parameters params;
+};
+
+int coap_pending_init(struct coap_pending *pending, const struct coap_packet *request,
+		      const struct sockaddr *addr,
+		      const struct coap_transmission_parameters *params);
+struct coap_pending *coap_pending_next_unused(struct coap_pending *pendings, size_t len);
+struct coap_pending *coap_pending_received(const struct coap_packet *response,
+					   struct coap_pending *pendings, size_t len);
+struct coap_pending *coap_pending_next_to_expire(struct coap_pending *pendings, size_t len);
+bool coap_pending_cycle(struct coap_pending *pending);
+void coap_pending_clear(struct coap_pending *pending);
+void coap_pendings_clear(struct coap_pending *pendings, size_t len);
+size_t coap_pendings_count(struct coap_pending *pendings, size_t len);
+
+/* Levante's: RFC 7252 §4.2's first wait for an ACK, random in [ACK_TIMEOUT,
+ * ACK_TIMEOUT * CONFIG_COAP_ACK_RANDOM_PERCENT / 100] ms (the pending messages', the
+ * service's and the client's). */
+uint32_t z_coap_first_ack_timeout(const struct coap_transmission_parameters *params);
 
 /* Levante: one datagram from a UDP socket, parsed by the kernel and passed through the
  * services' control point as a request (server) or a response (client).  Never waits.

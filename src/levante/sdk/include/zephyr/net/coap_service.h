@@ -1,5 +1,5 @@
 /* <zephyr/net/coap_service.h> (CONFIG_COAP_SERVER): CoAP services and their resources,
- * defined statically, served over UDP by one "coap_server" thread, as in Zephyr.
+ * defined statically, served over UDP by one "coap_server_id" thread, as in Zephyr.
  *
  * Every request the thread receives is parsed by the kernel's codec and passes the
  * services' control point (with the peer the kernel saw) before its resource's handler

@@ -29,12 +29,16 @@ struct net_addr {
 	sa_family_t family;
 	union {
 		struct in_addr in_addr;
+		struct in6_addr in6_addr;
 	};
 };
 
 struct net_if_addr {
 	struct net_addr address;
 	enum net_addr_type addr_type;
+	/* An IPv6 address's state when the call that returned the entry ran: the kernel's
+	 * stack owns the address (DAD, lifetimes); writing here changes only this copy. */
+	enum net_addr_state addr_state;
 	bool is_used;
 	/* An IPv6 privacy-extension address (CONFIG_NET_IPV6_PE, which Levante has not):
 	 * never set. */
@@ -98,9 +102,13 @@ bool net_if_is_up(struct net_if *iface);
 
 /* Set the interface's IPv4 address (it has one: a new one replaces it), with how it
  * was obtained; the address, or NULL when it cannot be an interface's. */
-/* Declared as Zephyr declares it; Levante does not provide it yet, so a build that
- * calls it fails to link with a line saying so (code behind IS_ENABLED() of an option
- * Levante lacks builds, as in Zephyr). */
+/* CONFIG_NET_IPV6: add an address by hand (it passes DAD in the kernel's stack before
+ * it is used; one the interface has already is returned as it is), remove one, find one
+ * (with the interface in *iface when iface is not NULL). The entry is the runtime's
+ * copy, with addr_state as the stack had it; NULL when refused or not found. */
+struct net_if_addr *net_if_ipv6_addr_add(struct net_if *iface, struct in6_addr *addr,
+					 enum net_addr_type addr_type, uint32_t vlifetime);
+bool net_if_ipv6_addr_rm(struct net_if *iface, const struct in6_addr *addr);
 struct net_if_addr *net_if_ipv6_addr_lookup(const struct in6_addr *addr,
 					    struct net_if **iface);
 

@@ -134,6 +134,15 @@ enum net_addr_type {
 	NET_ADDR_OVERRIDABLE,
 } __attribute__((__packed__));
 
+/* Where an IPv6 address is in its life (RFC 4862, Zephyr's values): tentative until
+ * Duplicate Address Detection passes, then preferred, then deprecated. */
+enum net_addr_state {
+	NET_ADDR_ANY_STATE = -1,
+	NET_ADDR_TENTATIVE = 0,
+	NET_ADDR_PREFERRED,
+	NET_ADDR_DEPRECATED,
+} __attribute__((__packed__));
+
 /* The address at `src` as dotted decimal in `dst` (AF_INET only); NULL when it does
  * not fit or the family is another. */
 char *net_addr_ntop(sa_family_t family, const void *src, char *dst, size_t size);

@@ -129,6 +129,67 @@ function(zephyr_library_link_libraries)
   target_link_libraries(${ZEPHYR_CURRENT_LIBRARY} PUBLIC ${ARGN})
 endfunction()
 
+# ---- the application's additions to Levante's linker script ----------------------------
+
+# zephyr_linker_sources(<location> [SORT_KEY <key>] <files>): linker-script text put at a
+# named place of Levante's script (sdk/linker/levante.ld.in); levante build runs the C
+# preprocessor over it (with <zephyr/linker/iterable_sections.h> and the CONFIG_ macros).
+set(LEVANTE_LINKER_LOCATIONS ROM_START ROM_SECTIONS RODATA RAM_SECTIONS DATA_SECTIONS
+    NOINIT SECTIONS)
+function(zephyr_linker_sources location)
+  if(NOT location IN_LIST LEVANTE_LINKER_LOCATIONS)
+    message(FATAL_ERROR "zephyr_linker_sources(${location}): Levante's linker script has "
+      "no place ${location} (it has ${LEVANTE_LINKER_LOCATIONS})")
+  endif()
+  cmake_parse_arguments(PARSE_ARGV 1 LINKER "" "SORT_KEY" "")
+  if(NOT DEFINED LINKER_SORT_KEY)
+    set(LINKER_SORT_KEY default)
+  endif()
+  if(NOT LINKER_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "zephyr_linker_sources(${location}): no file given")
+  endif()
+  foreach(file ${LINKER_UNPARSED_ARGUMENTS})
+    get_filename_component(absolute ${file} ABSOLUTE)
+    if(NOT EXISTS ${absolute})
+      message(FATAL_ERROR "zephyr_linker_sources(${location}): ${file} does not exist")
+    endif()
+    set_property(GLOBAL APPEND PROPERTY LEVANTE_LINKER_LINES
+      "source\t${location}\t${LINKER_SORT_KEY}\t${absolute}")
+  endforeach()
+endfunction()
+
+# zephyr_iterable_section(NAME <name> GROUP|VMA <region> [LMA <region>] [NUMERIC]
+# [SUBALIGN <alignment>] [ALIGN_WITH_INPUT]): declares the iterable section of struct
+# type <name> (_<name>_list_start.._end) even when no object defines a record: in RAM for
+# the DATA, RAM and NOINIT regions, in flash for the others.
+function(zephyr_iterable_section)
+  cmake_parse_arguments(PARSE_ARGV 0 SECTION "NUMERIC;ALIGN_WITH_INPUT"
+    "NAME;GROUP;VMA;LMA;SUBALIGN" "")
+  if(NOT SECTION_NAME)
+    message(FATAL_ERROR "zephyr_iterable_section: NAME <struct type> is required")
+  endif()
+  if(SECTION_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "zephyr_iterable_section(${SECTION_NAME}): unknown arguments "
+      "${SECTION_UNPARSED_ARGUMENTS}")
+  endif()
+  set(region ${SECTION_GROUP})
+  if(NOT region)
+    set(region ${SECTION_VMA})
+  endif()
+  if(NOT region)
+    message(FATAL_ERROR "zephyr_iterable_section(${SECTION_NAME}): GROUP or VMA is required")
+  endif()
+  if(NOT DEFINED SECTION_SUBALIGN)
+    set(SECTION_SUBALIGN CONFIG_LINKER_ITERABLE_SUBALIGN)
+  endif()
+  set(numeric "")
+  if(SECTION_NUMERIC)
+    set(numeric numeric)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY LEVANTE_LINKER_LINES
+    "iterable\t${SECTION_NAME}\t${region}\t${SECTION_SUBALIGN}\t${numeric}")
+endfunction()
+
 # ---- the conditional forms: `_ifdef` when the feature variable is true, `_ifndef` when not
 
 foreach(_levante_function
@@ -225,6 +286,9 @@ function(_levante_list_objects)
     string(APPEND content "$<JOIN:$<TARGET_OBJECTS:${library}>,\n>\n")
   endforeach()
   file(GENERATE OUTPUT ${LEVANTE_OBJECTS_FILE} CONTENT "${content}")
+  get_property(linker_lines GLOBAL PROPERTY LEVANTE_LINKER_LINES)
+  list(JOIN linker_lines "\n" linker_text)
+  file(WRITE ${LEVANTE_LINKER_FILE} "${linker_text}\n")
 endfunction()
 
 cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL _levante_list_objects)

@@ -620,6 +620,7 @@ _SUPERVISOR_ONLY = frozenset({
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
     "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
+    "levante_domain_add_thread",  # placing a thread is a privileged act
 })
 
 
@@ -995,6 +996,17 @@ _DECLARATIONS = (
     # <levante/policy_audit.h>: take up to `count` of the policy's oldest audit records
     # (struct levante_audit_record each) and the count dropped since the last take.
     "int z_levante_policy_audit_read(void *records, size_t count, uint32_t *dropped)",
+    # <levante/domain.h>: place a thread not started yet in a security domain
+    # (supervisor-only); the name of a thread's domain.
+    "int levante_domain_add_thread(struct levante_domain *into, k_tid_t target)",
+    "int levante_domain_name_get(k_tid_t target, char *buf, size_t size)",
+    # <levante/handle.h>: handles with rights in the caller's domain's table.
+    "int levante_handle_create(void *object, uint32_t rights)",
+    "int levante_handle_duplicate(uint32_t handle, uint32_t rights)",
+    "int levante_handle_replace(uint32_t handle, uint32_t rights)",
+    "int levante_handle_close(uint32_t handle)",
+    "int levante_handle_revoke(uint32_t handle)",
+    "int levante_handle_info(uint32_t handle, struct levante_handle_info *info)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

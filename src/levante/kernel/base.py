@@ -16,6 +16,7 @@ from levante.kernel.devices import Device, DeviceBus
 from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
+from levante.kernel.domains import Domains
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.objects.socket import SocketTable
 from levante.kernel.policy import PolicyAudit, SyscallPolicy, ThreadStartPolicy
@@ -84,6 +85,8 @@ class KernelState:
         self.scheduler: Scheduler = ZephyrScheduler(config.metairq_below,
                                                     config.sched_deadline)
         self.objects = ObjectRegistry()
+        # Security domains and their handle tables (domains.py, handles.py).
+        self.security_domains = Domains()
         self.memory = CallerMemory(cpu, self.privileged_map)
         self._whole = cast("Kernel", self)
         self.threads: dict[int, Thread] = {}

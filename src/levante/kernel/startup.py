@@ -15,6 +15,7 @@ from levante.abi import (
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
+from levante.kernel.domains import DomainError
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
 from levante.kernel.objects.device import AppDevice, device_state
 from levante.kernel.objects.futex import Futex
@@ -229,6 +230,32 @@ def apply_static_grants(kernel: Kernel) -> None:
             objects += 4
 
 
+DOMAIN_SYMBOL_PREFIX = "_levante_domain_"  # LEVANTE_DOMAIN_DEFINE(name)'s structure
+
+
+def declare_security_domains(kernel: Kernel) -> None:
+    """LEVANTE_DOMAIN_DEFINE's domains, in name order; each structure gets its index."""
+    symbols = kernel.image.symbols
+    for symbol_name in sorted(symbols):
+        if symbol_name.startswith(DOMAIN_SYMBOL_PREFIX):
+            address = symbols[symbol_name].address
+            try:
+                domain = kernel.security_domains.declare(
+                    symbol_name[len(DOMAIN_SYMBOL_PREFIX):], address)
+            except DomainError as error:
+                raise Oops(str(error)) from None
+            kernel.memory.kernel_write(address, domain.index.to_bytes(4, "little"))
+
+
+def check_domain_threads(kernel: Kernel) -> None:
+    """Every thread the domain manifest names is one the image defines."""
+    names = {thread.name for thread in kernel.threads.values()}
+    for thread, domain in sorted(kernel.security_domains.initial.items()):
+        if thread not in names:
+            raise Oops(f"domains.toml: domain {domain!r} names thread {thread!r}, which "
+                       "the image does not define (K_THREAD_DEFINE or main)")
+
+
 def start_system(kernel: Kernel) -> None:
     """Zephyr's order: objects first, then main (queued first), then static threads."""
     config = kernel.config
@@ -248,8 +275,10 @@ def start_system(kernel: Kernel) -> None:
                       "are predictable (never use this configuration in a product)\n")
         kernel.trace("insecure_rng")
     try:
+        declare_security_domains(kernel)
         create_main_thread(kernel)
         create_static_threads(kernel)
+        check_domain_threads(kernel)
     except Oops as error:
         # Nothing ran yet: the image asks for a thread the system cannot have.
         kernel.print(f"E: boot: {error.message}\n")

@@ -100,13 +100,18 @@ class ThreadLifecycle(Blocking):
         thread.entry = entry & ~1  # a Thumb function's address, as its symbol has it
         thread.creator_name = creator.name if creator is not None else ""
         self.threads[address] = thread
+        domain = self.security_domains.adopt(thread, creator)
         self._write_stack_info(thread)
         self.assign_resource_pool(thread, thread.resource_pool)
         if self.config.thread_monitor:
             self._monitor_add(thread)
         if name:
             self.write_thread_name(thread)
-        self.trace("thread_create", thread=thread.name, priority=priority)
+        if self.security_domains.declared:
+            self.trace("thread_create", thread=thread.name, priority=priority,
+                       domain=domain.name)
+        else:
+            self.trace("thread_create", thread=thread.name, priority=priority)
         self.mirror_thread_base(thread)
         if delay_ticks == 0:
             self.begin_thread(thread)
@@ -132,7 +137,8 @@ class ThreadLifecycle(Blocking):
         policy = self.thread_policy
         if policy is not None:
             refusal = policy.judge_start(ThreadStartEvent(
-                thread.name, thread.entry, thread.priority, thread.user, thread.creator_name))
+                thread.name, thread.entry, thread.priority, thread.user, thread.creator_name,
+                self.security_domains.of(thread).name))
             if refusal is not None:
                 self.trace("thread_refused", thread=thread.name, result=refusal)
                 self.abort_thread(thread)
@@ -273,6 +279,7 @@ class ThreadLifecycle(Blocking):
             thread.elevated_from = None
         if self.userspace is not None:
             self.userspace.release(thread)
+        self.security_domains.release(thread)
         if self.config.thread_monitor:
             self._monitor_remove(thread)
         self.trace("thread_exit", thread=thread.name)

@@ -70,6 +70,7 @@ class FlowStep:
 class Rule:
     line: int
     threads: frozenset[str] | None  # None: any thread
+    domain: str | None  # the domain its `from` names, None for a thread or anyone
     when: Predicate | None
     after: str | None
     between: tuple[int, int] | None  # granted only from..until (simulated microseconds)
@@ -84,6 +85,7 @@ class Rule:
 class Limit:
     line: int
     threads: frozenset[str] | None
+    domain: str | None
     count: int
     window_us: int
     verdict: Verdict
@@ -117,6 +119,7 @@ class AuditRecord:
     event: str
     verdict: str
     line: int | None
+    domain: str = ""  # the thread's kernel domain, "" where the application has none
 
 
 @dataclass
@@ -142,6 +145,7 @@ def _rule(loader: Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
           grants: bool) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
+                data.get("domain"),
                 None if data["when"] is None else loader.closure(data["when"]),
                 data["after"],
                 None if data["between"] is None else (data["between"][0], data["between"][1]),
@@ -172,12 +176,18 @@ class PolicyEngine:
                   "limit": tuple(Limit(limit["line"],
                                        None if limit["threads"] is None
                                        else frozenset(limit["threads"]),
+                                       limit.get("domain"),
                                        limit["count"], limit["window_us"],
                                        Verdict(False, _EPERM, limit["line"], False))
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
-        self._tables: dict[tuple[str, str], EventTable] = {}
+        self._tables: dict[tuple[str, str, str], EventTable] = {}
         self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
+        self.domain_levels: dict[str, int] = compiled["integrity"].get("domains", {})
+        # Whether a policy domain means the kernel's security domain of that name (the
+        # application declares domains): then its threads are the kernel domain's,
+        # whatever their names.  Asked when a table is built, after boot.
+        self.is_kernel_domain: Callable[[str], bool] = lambda name: False
         self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
         self._accesses = {
             key: tuple(Access(access["line"], access["writes"],
@@ -200,24 +210,32 @@ class PolicyEngine:
         self.audit.clear()
         self.audit_dropped = 0
 
-    def table(self, key: str, thread: str) -> EventTable:
-        """The rules for event `key` (its wildcards' included) that apply to `thread`,
-        in the policy's order: built once per event and thread, so that a verdict looks
-        only at the rules that can decide it."""
-        table = self._tables.get((key, thread))
+    def applies(self, rule: Rule | Limit, thread: str, domain: str) -> bool:
+        """Whether `rule` names the thread `thread` of kernel domain `domain`: by its
+        kernel domain where the rule's domain is one, else by the thread's name."""
+        if rule.domain is not None and self.is_kernel_domain(rule.domain):
+            return rule.domain == domain
+        return rule.threads is None or thread in rule.threads
+
+    def table(self, key: str, thread: str, domain: str = "") -> EventTable:
+        """The rules for event `key` (its wildcards' included) that apply to `thread`
+        (of kernel domain `domain`), in the policy's order: built once per event and
+        thread, so that a verdict looks only at the rules that can decide it."""
+        table = self._tables.get((key, thread, domain))
         if table is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
-            level = self.thread_levels.get(thread)
+            level = (self.domain_levels.get(domain) if self.is_kernel_domain(domain)
+                     else self.thread_levels.get(thread))
             deny, grant, limit = (tuple(rule for part in parts for rule in part[kind]
-                                        if rule.threads is None or thread in rule.threads)
+                                        if self.applies(rule, thread, domain))
                                   for kind in ("deny", "grant", "limit"))
             table = EventTable(deny, grant, limit, level,
                                self._accesses.get(key, ()) if level is not None else ())
             if len(self._tables) >= _TABLE_CACHE_LIMIT:
                 # Thread names are the threads' to choose: never let them grow the cache.
                 self._tables.clear()
-            self._tables[key, thread] = table
+            self._tables[key, thread, domain] = table
         return table
 
     # The kernel's two questions ------------------------------------------------------
@@ -227,10 +245,11 @@ class PolicyEngine:
         interrupt context (a timer's expiry function, the fatal error handler) is judged
         as the thread "isr", as the trace names it, never as the thread it interrupted."""
         thread = ISR_THREAD if caller.in_isr else caller.thread.name
-        fields: dict[str, object] = {"thread": thread}
+        domain = "" if caller.in_isr else _domain_name(caller.thread)
+        fields: dict[str, object] = {"thread": thread, "domain": domain}
         for parameter, value in zip(call.parameters, arguments, strict=False):
             fields[parameter.name] = value
-        return self.decide(event_key("syscall", call.name), thread, fields).errno
+        return self.decide(event_key("syscall", call.name), thread, fields, domain).errno
 
     def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""
@@ -244,15 +263,17 @@ class PolicyEngine:
         fields: dict[str, object] = {
             "thread": start.name, "entry": self.entry_name(start.entry),
             "entry_address": start.entry, "priority": start.priority, "user": start.user,
-            "creator": start.creator}
-        return self.decide(event_key("thread", "start"), start.name, fields).errno
+            "creator": start.creator, "domain": start.domain}
+        return self.decide(event_key("thread", "start"), start.name, fields,
+                           start.domain).errno
 
     # The verdict ---------------------------------------------------------------------
 
-    def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
-        """Judge one event, update the policy's state and audit it."""
+    def decide(self, key: str, thread: str, fields: Fields, domain: str = "") -> Verdict:
+        """Judge one event of `thread` (of kernel domain `domain`, "" when it has none
+        or the application declares none), update the policy's state and audit it."""
         self.verdicts += 1
-        table = self.table(key, thread)
+        table = self.table(key, thread, domain)
         now = self.clock()
         verdict = self._verdict(table, thread, fields, now)
         if verdict.granted:
@@ -262,7 +283,7 @@ class PolicyEngine:
         if verdict.audit or self.audit_profile == "all" or (
                 self.audit_profile == "denials" and not verdict.granted):
             self._record(AuditRecord(now, thread, key, "grant" if verdict.granted else "deny",
-                                     verdict.line))
+                                     verdict.line, domain))
         return verdict
 
     def _verdict(self, table: EventTable, thread: str, fields: Fields, now: int) -> Verdict:
@@ -342,8 +363,13 @@ class PolicyEngine:
             self.audit_dropped += 1
         self.audit.append(record)
         if self.trace is not None:
-            self.trace("policy_audit", thread=record.thread, policy_event=record.event,
-                       verdict=record.verdict, rule_line=record.line)
+            if record.domain and self.is_kernel_domain(record.domain):
+                self.trace("policy_audit", thread=record.thread, domain=record.domain,
+                           policy_event=record.event, verdict=record.verdict,
+                           rule_line=record.line)
+            else:
+                self.trace("policy_audit", thread=record.thread, policy_event=record.event,
+                           verdict=record.verdict, rule_line=record.line)
 
 
 class ServiceJudge:
@@ -363,3 +389,8 @@ def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
     except Undefined:
         return True
 
+
+def _domain_name(thread: object) -> str:
+    """A kernel thread's security domain's name ("" for one never placed)."""
+    domain = getattr(thread, "security_domain", None)
+    return str(getattr(domain, "name", ""))

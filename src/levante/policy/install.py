@@ -19,6 +19,10 @@ def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
     engine = PolicyEngine(compiled, clock=lambda: kernel.now * 1_000_000 // hz,
                           trace=kernel.trace, symbol_of=_static_names(kernel),
                           entry_of=_function_names(kernel))
+    domains = kernel.security_domains
+    # A policy domain named as a kernel domain of an application that declares domains
+    # means that kernel domain (docs/domains.md).
+    engine.is_kernel_domain = lambda name: domains.declared and name in domains.by_name
     kernel.policy = engine
     kernel.service_policy = ServiceJudge(engine)
     kernel.thread_policy = engine

@@ -58,6 +58,7 @@ from levante.sdk.mcuboot import (
     sign_build,
     uses_mcuboot,
 )
+from levante.sdk.domain_build import build_domains
 from levante.sdk.policy_build import build_policy
 from levante.sdk.unsupported import first_error
 
@@ -680,6 +681,7 @@ def build(app_dir: Path, build_dir: Path, board: Board,
     if heap_warning is not None:
         config_warnings.append(heap_warning)
     build_policy(app_dir, build_dir)  # before the compiler: a bad policy fails fast
+    build_domains(app_dir, build_dir)
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     elf = build_dir / elf.name  # as the caller named the folder
     warnings = "\n".join([*config_warnings, *warnings.splitlines()])

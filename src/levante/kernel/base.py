@@ -13,10 +13,10 @@ from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
+from levante.kernel.domains import Domains
 from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
-from levante.kernel.domains import Domains
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.objects.socket import SocketTable
 from levante.kernel.policy import PolicyAudit, SyscallPolicy, ThreadStartPolicy

@@ -1,4 +1,4 @@
-"""Handles with rights (Zircon's model): per-domain tables of rights-bearing names for kernel objects.
+"""Handles with rights (Zircon's model): per-domain tables naming kernel objects.
 
 A handle names one kernel object with a mask of rights.  Rights only shrink: a
 duplicate or a replacement keeps or drops them, never adds.  Every handle remembers the
@@ -19,8 +19,8 @@ until it is closed; it never names the next object at that address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from levante.abi import ERRNO

@@ -51,6 +51,7 @@ from levante.sdk.app_syscalls import write_app_syscalls
 from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
 from levante.sdk.devices_gen import write_device_files
 from levante.sdk.devicetree_header import devicetree_header
+from levante.sdk.domain_build import build_domains
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -58,7 +59,6 @@ from levante.sdk.mcuboot import (
     sign_build,
     uses_mcuboot,
 )
-from levante.sdk.domain_build import build_domains
 from levante.sdk.policy_build import build_policy
 from levante.sdk.unsupported import first_error
 

@@ -1,4 +1,4 @@
-"""levante_domain_*: placing a thread in a security domain, and naming a thread's domain (<levante/domain.h>).
+"""levante_domain_*: place a thread in a security domain, name a thread's domain.
 
 Placing is a privileged act (supervisor-only, and judged by the policy with the target
 domain decoded as `into`, so a rule can say `when into.name == "network"`), allowed

@@ -985,6 +985,13 @@ static int sv_z_levante_policy_audit_read(void)
 	return __LINE__;
 }
 
+static int sv_levante_domain_add_thread(void)
+{
+	expect_fault();
+	(void)levante_domain_add_thread(NULL, k_current_get());
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1331,6 +1338,7 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_conn_mgr", sv_z_levante_conn_mgr, K_USER, OOPS },
 	{ "sv_z_levante_net_config_wait", sv_z_levante_net_config_wait, K_USER, OOPS },
 	{ "sv_z_levante_policy_audit_read", sv_z_levante_policy_audit_read, K_USER, OOPS },
+	{ "sv_levante_domain_add_thread", sv_levante_domain_add_thread, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -192,3 +192,17 @@ def test_no_sequence_of_calls_raises_or_grows_a_table(
         for handle in live:  # every live handle is reachable and consistent
             assert table.lookup(handle.value) is handle
             assert handle.parent is None or handle in handle.parent.children
+
+
+def test_the_c_header_s_rights_are_the_kernel_s() -> None:
+    import re
+    from pathlib import Path
+
+    import levante.sdk
+
+    header = (Path(levante.sdk.__file__).parent / "include" / "levante" / "handle.h").read_text()
+    defined = {name: int(shift) for name, shift in
+               re.findall(r"#define LEVANTE_RIGHT_(\w+)\s+\(1u << (\d+)\)", header)}
+    assert {name: 1 << shift for name, shift in defined.items()} == {
+        **RIGHTS, "SAME_RIGHTS": SAME_RIGHTS}
+    assert f"#define LEVANTE_RIGHTS_ALL      ({ALL_RIGHTS:#x}u)" in header

@@ -188,6 +188,9 @@ class PolicyEngine:
         # application declares domains): then its threads are the kernel domain's,
         # whatever their names.  Asked when a table is built, after boot.
         self.is_kernel_domain: Callable[[str], bool] = lambda name: False
+        # The kernel domain of the thread a service message is for ("" for none): the
+        # services name the thread, the installer knows which one it is.
+        self.service_domain: Callable[[str], str] = lambda thread: ""
         self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
         self._accesses = {
             key: tuple(Access(access["line"], access["writes"],
@@ -255,7 +258,7 @@ class PolicyEngine:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""
         fields = {**message.fields, "thread": thread, "peer": peer}
         key = event_key("service", f"{message.service}.{message.action}")
-        return self.decide(key, thread, fields).errno
+        return self.decide(key, thread, fields, self.service_domain(thread)).errno
 
     def judge_start(self, start: ThreadStartEvent) -> int | None:
         """The `ThreadStartPolicy` answer: judged as the starting thread itself, so that

@@ -23,6 +23,13 @@ def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
     # A policy domain named as a kernel domain of an application that declares domains
     # means that kernel domain (docs/domains.md).
     engine.is_kernel_domain = lambda name: domains.declared and name in domains.by_name
+
+    def service_domain(thread: str) -> str:
+        # A message is judged while its thread's call is served (MQTT, CoAP); one for a
+        # service of the kernel's own (SMP) belongs to no domain.
+        current = kernel.current
+        return domains.of(current).name if current.name == thread else ""
+    engine.service_domain = service_domain
     kernel.policy = engine
     kernel.service_policy = ServiceJudge(engine)
     kernel.thread_policy = engine

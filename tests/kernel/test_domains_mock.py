@@ -173,3 +173,33 @@ def test_placing_a_thread_is_a_supervisor_act_before_it_starts() -> None:
     assert system.cpu.read_memory(holder["buf"], 8) == b"network\0"
     index = int.from_bytes(system.cpu.read_memory(holder["domain"], 4), "little")
     assert index == system.kernel.security_domains.by_name["network"].index != 0
+
+
+def test_a_handle_to_a_freed_dynamic_object_is_dead_and_names_no_successor() -> None:
+    got: list[int] = []
+    holder: dict[str, int] = {}
+
+    def main(_: Args) -> Script:
+        yield call("k_thread_system_pool_assign", 0)
+        sem = yield call("k_object_alloc", 4)  # K_OBJ_SEM
+        yield call("k_sem_init", sem, 0, 1)
+        handle = yield call("levante_handle_create", sem, SIGNAL | DUPLICATE)
+        yield call("k_object_free", sem)
+        got.append((yield call("levante_handle_info", handle, holder["info"])))
+        got.append(int.from_bytes(system.cpu.read_memory(holder["info"] + 8, 4), "little"))
+        got.append((yield call("levante_handle_duplicate", handle, SIGNAL)))
+        again = yield call("k_object_alloc", 4)  # the same block, a new semaphore
+        yield call("k_sem_init", again, 0, 1)
+        got.append(int(again == sem))
+        entry = system.kernel.objects.entry(again)
+        assert entry is not None
+        got.append(system.kernel.security_domains.handles.rights_on(
+            system.kernel.current, entry))
+        got.append((yield call("levante_handle_close", handle)))
+
+    system = MockSystem(userspace=True, dynamic_objects=True)
+    system.main(main)
+    system.extra_symbols["z_kernel_pool"] = Symbol(system.ram(1024, align=1024), 1024)
+    holder["info"] = system.ram(12)
+    system.run()
+    assert got == [0, 0, -ERRNO["ESRCH"], 1, 0, 0]

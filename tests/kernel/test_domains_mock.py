@@ -22,7 +22,9 @@ MANIFEST = {"control": ["main", "worker"], "network": ["net"]}
 
 
 def with_manifest(system: MockSystem, manifest: dict[str, list[str]]) -> None:
-    system.before_boot.append(lambda kernel: kernel.security_domains.install(manifest))
+    """Install domains.toml's compiled form: each domain's threads."""
+    compiled = {name: {"threads": threads} for name, threads in manifest.items()}
+    system.before_boot.append(lambda kernel: kernel.security_domains.install(compiled))
 
 
 def faults(system: MockSystem) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ class Sem:
 def world() -> tuple[Domains, Thread, Thread, KernelObject]:
     """Two threads in two domains and one live semaphore."""
     domains = Domains()
-    domains.install({"control": ["ctl"], "network": ["net"]})
+    domains.install({"control": {"threads": ["ctl"]}, "network": {"threads": ["net"]}})
     ctl = Thread(0x1000, "ctl", 1, 0, None)
     net = Thread(0x2000, "net", 1, 0, None)
     domains.adopt(ctl, None)

@@ -36,10 +36,14 @@ def test_handles_and_domains_end_to_end(builder: Builder, board: str) -> None:
     assert "signaler took" not in lines and "FATAL 3 in domain control" in lines
     faults = result.events("fault")
     assert [(event["thread"], event["reason"]) for event in faults] == [
-        ("signaler", "K_ERR_KERNEL_OOPS")]
+        ("signaler", "K_ERR_KERNEL_OOPS"), ("spy", "K_ERR_CPU_EXCEPTION")]
     # net renamed itself "main" and stayed in network: its give was refused.
     assert "net rename: 0" in lines and "net (now named main) domain network" in lines
-    assert "net bell count 0" in lines and "door count 1 bell count 0" in lines
+    assert "net bell count 0" in lines
+    # net_part is network's memory (domains.toml): net writes it, spy (control) cannot.
+    assert "net wrote 42" in lines and not any(line.startswith("spy read") for line in lines)
+    assert "FATAL 0 in domain control" in lines
+    assert "door count 1 bell count 0 net_data 42" in lines
     refused = [(event["thread"], event["call"]) for event in result.events("policy_refused")]
     assert refused == [("main", "levante_handle_duplicate"), ("main", "k_sem_give")]
     audits = [(event["thread"], event.get("domain"), event["policy_event"])
@@ -88,7 +92,10 @@ def test_without_the_manifest_names_decide_and_a_rename_changes_the_domain(
     ('[domains.a]\nthreads = ["main"]\n[domains.b]\nthreads = ["main"]\n',
      "domains.b.threads: thread 'main' is already in domain 'a'"),
     ('[domains.a]\nthreads = "main"\n', "domains.a.threads: a list of thread names"),
-    ('[domains.a]\nthread = ["main"]\n', "domains.a: unknown key 'thread' (known: threads)"),
+    ('[domains.a]\nthread = ["main"]\n',
+     "domains.a: unknown key 'thread' (known: partitions, threads)"),
+    ('[domains.a]\npartitions = ["x-y"]\n', "domains.a.partitions: a list of distinct partition "
+     "names"),
 ])
 def test_a_bad_manifest_fails_the_build_in_one_line(tmp_path: Path, manifest: str,
                                                       message: str) -> None:
@@ -111,3 +118,14 @@ def test_a_manifest_naming_a_thread_the_image_lacks_stops_the_boot(tmp_path: Pat
     assert "E: boot: domains.toml: domain 'control' names thread 'ghost', which the image " \
            "does not define (K_THREAD_DEFINE or main)" in run.stdout
     assert "main domain" not in run.stdout
+
+
+def test_a_manifest_naming_a_partition_the_image_lacks_stops_the_boot(tmp_path: Path) -> None:
+    app = _copy(tmp_path)
+    (app / "domains.toml").write_text('[domains.network]\nthreads = ["net"]\n'
+                                      'partitions = ["ghost_part"]\n')
+    build_dir = tmp_path / "build"
+    assert levante("build", str(app), "-d", str(build_dir)).returncode == 0
+    run = levante("run", str(build_dir), "--max-time", "1s")
+    assert "E: boot: domains.toml: domain 'network' names partition 'ghost_part', which the " \
+           "image does not define (K_APPMEM_PARTITION_DEFINE)" in run.stdout

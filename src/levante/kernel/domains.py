@@ -19,6 +19,7 @@ from levante.kernel.handles import MAX_DOMAIN_INDEX, HandleRegistry, HandleTable
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from levante.kernel.memdomain import MemoryDomain
     from levante.kernel.thread import Thread
 
 DEFAULT_DOMAIN = "default"  # where a thread no declaration places begins
@@ -36,6 +37,10 @@ class SecurityDomain:
     address: int = 0
     threads: set[Thread] = field(default_factory=set)
     handles: HandleTable = field(init=False)
+    # Its memory: the partitions the manifest names (K_APPMEM_PARTITION_DEFINE), made
+    # into a memory domain at boot that the image's threads of the domain begin in.
+    partitions: tuple[str, ...] = ()
+    memory: MemoryDomain | None = None
 
     def __post_init__(self) -> None:
         self.handles = HandleTable(self)
@@ -78,11 +83,13 @@ class Domains:
             self.by_address[address] = domain
         return domain
 
-    def install(self, manifest: Mapping[str, Iterable[str]]) -> None:
-        """A compiled manifest: each domain and the image threads that begin in it."""
-        for name, threads in manifest.items():
-            self.declare(name)
-            for thread in threads:
+    def install(self, manifest: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        """A compiled manifest: each domain, the image threads that begin in it and the
+        partitions of its memory."""
+        for name, body in manifest.items():
+            domain = self.declare(name)
+            domain.partitions = tuple(body.get("partitions", ()))
+            for thread in body.get("threads", ()):
                 self.initial[thread] = name
 
     def of(self, thread: Thread) -> SecurityDomain:
@@ -90,13 +97,15 @@ class Domains:
         domain: SecurityDomain | None = thread.security_domain
         return domain if domain is not None else self.default
 
-    def adopt(self, thread: Thread, creator: Thread | None) -> SecurityDomain:
+    def domain_for(self, thread: Thread, creator: Thread | None) -> SecurityDomain:
         """A new thread's domain: its creator's, or for the image's own threads the
         manifest's (by the name it is defined with), else the default."""
         if creator is not None:
-            domain = self.of(creator)
-        else:
-            domain = self.by_name.get(self.initial.get(thread.name, ""), self.default)
+            return self.of(creator)
+        return self.by_name.get(self.initial.get(thread.name, ""), self.default)
+
+    def adopt(self, thread: Thread, creator: Thread | None) -> SecurityDomain:
+        domain = self.domain_for(thread, creator)
         self.place(thread, domain)
         return domain
 

@@ -11,12 +11,14 @@ from levante.abi import (
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
     OPTION_SYMBOLS,
+    PARTITION_ATTRIBUTES,
     STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
 from levante.kernel.domains import DomainError
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.memdomain import MemoryDomain, Partition
 from levante.kernel.objects.device import AppDevice, device_state
 from levante.kernel.objects.futex import Futex
 from levante.kernel.objects.heap import Heap
@@ -231,6 +233,7 @@ def apply_static_grants(kernel: Kernel) -> None:
 
 
 DOMAIN_SYMBOL_PREFIX = "_levante_domain_"  # LEVANTE_DOMAIN_DEFINE(name)'s structure
+_APP_PARTITION = PARTITION_ATTRIBUTES["K_MEM_PARTITION_P_RW_U_RW"]  # an app partition's
 
 
 def declare_security_domains(kernel: Kernel) -> None:
@@ -245,6 +248,37 @@ def declare_security_domains(kernel: Kernel) -> None:
             except DomainError as error:
                 raise Oops(str(error)) from None
             kernel.memory.kernel_write(address, domain.index.to_bytes(4, "little"))
+
+
+def build_domain_memory(kernel: Kernel) -> None:
+    """Each security domain with partitions in the manifest gets its memory domain: the
+    default domain's partitions (the C library's) and its own, judged as
+    k_mem_domain_add_partition judges them."""
+    for domain in kernel.security_domains.by_name.values():
+        if not domain.partitions:
+            continue
+        where = f"domains.toml: domain {domain.name!r}"
+        userspace = kernel.userspace
+        if userspace is None:
+            raise Oops(f"{where} has partitions, which need CONFIG_USERSPACE")
+        memory = MemoryDomain(0, list(userspace.default_domain.partitions))
+        symbols = kernel.image.symbols
+        for name in domain.partitions:
+            # The linker's bounds of the partition, as K_APPMEM_PARTITION_DEFINE's
+            # structure has them (the structure itself may be collected as unused).
+            start = symbols.get(f"z_data_smem_{name}_part_start")
+            size = symbols.get(f"z_data_smem_{name}_part_size")
+            if start is None or size is None:
+                raise Oops(f"{where} names partition {name!r}, which the image does not "
+                           "define (K_APPMEM_PARTITION_DEFINE)")
+            partition = Partition(start.address, size.address, _APP_PARTITION, name)
+            if len(memory.partitions) >= userspace.rules.max_partitions or \
+                    userspace.rules.partition_error(memory, partition):
+                raise Oops(f"{where}: partition {name!r} cannot join its memory (it "
+                           "overlaps another, is writable and executable, or is one too "
+                           "many for the MPU)")
+            memory.partitions.append(partition)
+        domain.memory = memory
 
 
 def check_domain_threads(kernel: Kernel) -> None:
@@ -276,6 +310,7 @@ def start_system(kernel: Kernel) -> None:
         kernel.trace("insecure_rng")
     try:
         declare_security_domains(kernel)
+        build_domain_memory(kernel)
         create_main_thread(kernel)
         create_static_threads(kernel)
         check_domain_threads(kernel)

@@ -96,6 +96,7 @@ class ThreadLifecycle(Blocking):
             if options & K_USER or (creator is not None and creator.user):
                 userspace.enter_user_mode(thread)
             self._track_thread(thread, creator, options)
+            self._join_domain_memory(thread, creator)
         thread.context = self._new_thread_context(thread, entry, parameters)
         thread.entry = entry & ~1  # a Thumb function's address, as its symbol has it
         thread.creator_name = creator.name if creator is not None else ""
@@ -122,6 +123,18 @@ class ThreadLifecycle(Blocking):
                 f"start {name}",
             )
         return thread
+
+    def _join_domain_memory(self, thread: Thread, creator: Thread | None) -> None:
+        """An image thread begins in its security domain's memory, where the manifest
+        gives the domain partitions (a created thread has its creator's memory)."""
+        memory = self.security_domains.domain_for(thread, creator).memory
+        userspace = self.userspace
+        if creator is not None or memory is None or userspace is None:
+            return
+        if not userspace.fits(thread, memory.partitions):
+            raise Oops(f"thread '{thread.name}': the MPU cannot give it its security "
+                       "domain's partitions")
+        userspace.move_to_domain(thread, memory)
 
     def start_thread(self, thread: Thread) -> None:
         """A delayed or K_FOREVER thread's start (its delay's end, k_thread_start)."""

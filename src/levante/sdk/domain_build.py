@@ -6,11 +6,13 @@ threads = ["main", "ctl"]     # the image's threads that begin in this domain
 
 [domains.network]
 threads = ["net_rx"]
+partitions = ["net_part"]     # K_APPMEM_PARTITION_DEFINE names: its memory domain
 ```
 
-A domain's name is a C identifier (the one `LEVANTE_DOMAIN_DEFINE` takes), a thread
-begins in at most one domain, and there are at most `MAX_DOMAINS` domains with the
-default one.  Every mistake fails the build with one line naming the file and the key.
+A domain's name and its partitions' are C identifiers (the ones `LEVANTE_DOMAIN_DEFINE`
+and `K_APPMEM_PARTITION_DEFINE` take), a thread begins in at most one domain, and
+there are at most `MAX_DOMAINS` domains with the default one.  Every mistake fails the
+build with one line naming the file and the key.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def compile_domains(text: str, source: str) -> dict[str, Any]:
         raise BuildError(f"{source}: domains: more than {MAX_DOMAINS - 1} domains "
                          "besides the default one")
     placed: dict[str, str] = {}
-    compiled: dict[str, list[str]] = {}
+    compiled: dict[str, dict[str, list[str]]] = {}
     for name, body in domains.items():
         where = f"{source}: domains.{name}"
         if not _IDENTIFIER.fullmatch(name):
@@ -56,9 +58,10 @@ def compile_domains(text: str, source: str) -> dict[str, Any]:
                              "characters")
         if not isinstance(body, dict):
             raise BuildError(f"{where}: a table ([domains.{name}])")
-        extra = sorted(set(body) - {"threads"})
+        extra = sorted(set(body) - {"threads", "partitions"})
         if extra:
-            raise BuildError(f"{where}: unknown key {extra[0]!r} (known: threads)")
+            raise BuildError(f"{where}: unknown key {extra[0]!r} (known: partitions, "
+                             "threads)")
         threads = body.get("threads", [])
         if not isinstance(threads, list) or not all(isinstance(thread, str)
                                                     for thread in threads):
@@ -71,7 +74,13 @@ def compile_domains(text: str, source: str) -> dict[str, Any]:
                 raise BuildError(f"{where}.threads: thread {thread!r} is already in "
                                  f"domain {placed[thread]!r}")
             placed[thread] = name
-        compiled[name] = sorted(threads)
+        partitions = body.get("partitions", [])
+        if not isinstance(partitions, list) or not all(
+                isinstance(partition, str) and _IDENTIFIER.fullmatch(partition)
+                for partition in partitions) or len(set(partitions)) != len(partitions):
+            raise BuildError(f"{where}.partitions: a list of distinct partition names (C "
+                             "identifiers, K_APPMEM_PARTITION_DEFINE's)")
+        compiled[name] = {"threads": sorted(threads), "partitions": partitions}
     return {"version": FORMAT_VERSION, "domains": compiled}
 
 
@@ -92,8 +101,9 @@ def build_domains(app_dir: Path, build_dir: Path) -> Path | None:
     return target
 
 
-def load_compiled_domains(build_dir: Path) -> dict[str, list[str]] | None:
-    """The build's domains (name → threads), None when it was built without any."""
+def load_compiled_domains(build_dir: Path) -> dict[str, dict[str, list[str]]] | None:
+    """The build's domains (name → its threads and partitions), None when it was built
+    without any."""
     path = build_dir / COMPILED_DOMAINS
     if not path.is_file():
         return None
@@ -104,5 +114,5 @@ def load_compiled_domains(build_dir: Path) -> dict[str, list[str]] | None:
     if not isinstance(compiled, dict) or compiled.get("version") != FORMAT_VERSION \
             or not isinstance(compiled.get("domains"), dict):
         raise BuildError(f"{path}: compiled domains of another version: rebuild")
-    domains: dict[str, list[str]] = compiled["domains"]
+    domains: dict[str, dict[str, list[str]]] = compiled["domains"]
     return domains

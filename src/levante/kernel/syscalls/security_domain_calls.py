@@ -31,6 +31,10 @@ def _valid_add(kernel: Inspect, caller: Caller, into: SecurityDomain | None,
     thread = target_thread(kernel, caller, target)
     if thread.state is not ThreadState.PRESTART:
         return -ERRNO["EBUSY"]  # started (or ended): its domain is settled
+    userspace = kernel.userspace
+    if into.memory is not None and userspace is not None and \
+            not userspace.fits(thread, into.memory.partitions):
+        return -ERRNO["EINVAL"]  # the MPU cannot give it the domain's partitions
     return into, thread
 
 
@@ -38,6 +42,8 @@ def _valid_add(kernel: Inspect, caller: Caller, into: SecurityDomain | None,
 def levante_domain_add_thread(kernel: Services, caller: Caller, into: SecurityDomain,
                               thread: Thread) -> int:
     kernel.security_domains.place(thread, into)
+    if into.memory is not None and kernel.userspace is not None:
+        kernel.userspace.move_to_domain(thread, into.memory)  # its memory goes with it
     kernel.trace("domain_place", thread=thread.name, domain=into.name)
     return 0
 

@@ -2,13 +2,19 @@
  * handles to the door semaphore and shows the rules of rights; signaler, a user thread
  * of main's domain without Zephyr's permission on the door, gives it through the
  * domain's SIGNAL-only handle and faults on a take; net, a user thread of the network
- * domain, renames itself "main" and is still judged as network. */
+ * domain, renames itself "main" and is still judged as network. net_part is the
+ * network domain's memory (domains.toml): net writes net_data there; spy, a user
+ * thread of control, faults reading it. */
 #include <zephyr/kernel.h>
+#include <zephyr/app_memory/app_memdomain.h>
 #include <levante/domain.h>
 #include <levante/handle.h>
 
 LEVANTE_DOMAIN_DEFINE(control);
 LEVANTE_DOMAIN_DEFINE(network);
+
+K_APPMEM_PARTITION_DEFINE(net_part);
+K_APP_DMEM(net_part) volatile int net_data = 1;
 
 K_SEM_DEFINE(door, 0, 5);
 K_SEM_DEFINE(spare, 0, 1);
@@ -50,10 +56,21 @@ static void net_entry(void *p1, void *p2, void *p3)
 	printk("net (now named main) domain %s\n", name);
 	k_sem_give(&bell); /* granted only to control: refused, whatever the name */
 	printk("net bell count %u\n", k_sem_count_get(&bell));
+	net_data = 42; /* its domain's memory */
+	printk("net wrote %d\n", net_data);
+}
+
+static void spy_entry(void *p1, void *p2, void *p3)
+{
+	ARG_UNUSED(p1);
+	ARG_UNUSED(p2);
+	ARG_UNUSED(p3);
+	printk("spy read %d\n", net_data); /* another domain's memory: a fault */
 }
 
 K_THREAD_DEFINE(signaler, 1024, signaler_entry, NULL, NULL, NULL, 5, K_USER, 10);
 K_THREAD_DEFINE(net, 1024, net_entry, NULL, NULL, NULL, 6, K_USER, 20);
+K_THREAD_DEFINE(spy, 1024, spy_entry, NULL, NULL, NULL, 7, K_USER, 30);
 K_THREAD_ACCESS_GRANT(net, &bell);
 
 int main(void)
@@ -92,7 +109,9 @@ int main(void)
 
 	k_thread_join(signaler, K_FOREVER);
 	k_thread_join(net, K_FOREVER);
-	printk("door count %u bell count %u\n", k_sem_count_get(&door), k_sem_count_get(&bell));
+	k_thread_join(spy, K_FOREVER);
+	printk("door count %u bell count %u net_data %d\n", k_sem_count_get(&door),
+	       k_sem_count_get(&bell), net_data);
 	printk("DONE\n");
 	return 0;
 }

@@ -247,8 +247,12 @@ class PolicyEngine:
         """The `SyscallPolicy` answer: the call's parameters by their C names.  Code in
         interrupt context (a timer's expiry function, the fatal error handler) is judged
         as the thread "isr", as the trace names it, never as the thread it interrupted."""
-        thread = ISR_THREAD if caller.in_isr else caller.thread.name
-        domain = "" if caller.in_isr else _domain_name(caller.thread)
+        if caller.in_isr:
+            thread, domain = ISR_THREAD, ""
+        else:
+            thread = caller.thread.name
+            security = getattr(caller.thread, "security_domain", None)  # None: no domains
+            domain = security.name if security is not None else ""
         fields: dict[str, object] = {"thread": thread, "domain": domain}
         for parameter, value in zip(call.parameters, arguments, strict=False):
             fields[parameter.name] = value
@@ -392,8 +396,3 @@ def _holds_or_undefined(when: Predicate, fields: Fields) -> bool:
     except Undefined:
         return True
 
-
-def _domain_name(thread: object) -> str:
-    """A kernel thread's security domain's name ("" for one never placed)."""
-    domain = getattr(thread, "security_domain", None)
-    return str(getattr(domain, "name", ""))

@@ -205,3 +205,34 @@ def test_a_handle_to_a_freed_dynamic_object_is_dead_and_names_no_successor() -> 
     holder["info"] = system.ram(12)
     system.run()
     assert got == [0, 0, -ERRNO["ESRCH"], 1, 0, 0]
+
+
+def test_hostile_handle_calls_from_user_mode_refuse_or_fault_only_the_caller() -> None:
+    got: list[object] = []
+    holder: dict[str, int] = {}
+
+    def attacker(_: Args) -> Script:
+        got.append((yield call("levante_handle_create", 0xDEADBEEC, SIGNAL)))
+        got.append((yield call("levante_handle_create", holder["sem"], 1 << 9)))
+        got.append((yield call("levante_handle_duplicate", 0x7FFFFFFF, SAME_RIGHTS)))
+        got.append((yield call("levante_handle_revoke", 0xFFFFFFFF)))
+        handle = yield call("levante_handle_create", holder["sem"], SIGNAL)
+        got.append(handle > 0)
+        got.append((yield call("levante_handle_info", handle ^ (1 << 8), 0x10)))  # forged
+        yield call("levante_handle_info", handle, 0x10)  # a pointer it cannot write
+        got.append("survived")
+
+    def main(_: Args) -> Script:
+        yield call("k_object_access_grant", holder["sem"], holder["attacker"])
+        yield call("k_sleep", 100)
+
+    system = MockSystem(userspace=True)
+    system.fatal_handler(returning_fatal_handler)
+    system.main(main)
+    holder["attacker"] = system.thread("attacker", attacker, priority=2, options=K_USER,
+                                       delay_ms=1)
+    holder["sem"] = system.sem(0, 1)
+    system.run()
+    assert got == [-ERRNO["EBADF"], -ERRNO["EINVAL"], -ERRNO["EBADF"], -ERRNO["EBADF"],
+                   True, -ERRNO["EBADF"]]
+    assert faults(system) == [("attacker", OOPS)]

@@ -236,3 +236,39 @@ def test_hostile_handle_calls_from_user_mode_refuse_or_fault_only_the_caller() -
     assert got == [-ERRNO["EBADF"], -ERRNO["EINVAL"], -ERRNO["EBADF"], -ERRNO["EBADF"],
                    True, -ERRNO["EBADF"]]
     assert faults(system) == [("attacker", OOPS)]
+
+
+def test_the_policy_judges_a_placement_by_its_target_domain() -> None:
+    holder: dict[str, int] = {}
+    stacks: dict[str, int] = {}
+    got: list[object] = []
+
+    def child(_: Args) -> Script:
+        yield from ()
+
+    def main(_: Args) -> Script:
+        for name in ("first", "second"):
+            yield call("k_thread_create", holder[name], stacks[name], 1024, holder["child"],
+                       0, 0, 0, 1, 0, K_FOREVER & 0xFFFFFFFF)
+        got.append((yield call("levante_domain_add_thread", holder["network"],
+                               holder["first"])))
+        got.append((yield call("levante_domain_add_thread", holder["control"],
+                               holder["second"])))
+
+    system = MockSystem()
+    system.before_boot.append(lambda kernel: install_policy(kernel, compile_policy(
+        'default allow\ndeny syscall levante_domain_add_thread when into.name == "network"'
+        " errno EACCES\n", "p.lvp")))
+    system.main(main)
+    for name in ("network", "control"):
+        holder[name] = system.ram(4)
+        system.extra_symbols[f"_levante_domain_{name}"] = Symbol(holder[name], 4)
+    for name in ("first", "second"):
+        holder[name] = system.ram(256)
+        stacks[name] = system.ram(1024, align=32)
+    holder["child"] = system.function(child, "child")
+    system.run()
+    assert got == [-ERRNO["EACCES"], 0]
+    kernel = system.kernel
+    assert kernel.security_domains.of(kernel.thread_at(holder["first"])).name == "default"
+    assert kernel.security_domains.of(kernel.thread_at(holder["second"])).name == "control"

@@ -205,3 +205,13 @@ def test_the_c_header_s_rights_are_the_kernel_s() -> None:
     assert {name: 1 << shift for name, shift in defined.items()} == {
         **RIGHTS, "SAME_RIGHTS": SAME_RIGHTS}
     assert f"#define LEVANTE_RIGHTS_ALL      ({ALL_RIGHTS:#x}u)" in header
+
+
+def test_every_call_a_right_stands_for_is_a_system_call_with_an_object_first() -> None:
+    from levante.abi import SYSCALLS_BY_NAME
+    from levante.kernel.handles import CALL_RIGHTS
+
+    for name, right in CALL_RIGHTS.items():
+        call = SYSCALLS_BY_NAME[name]
+        assert call.parameters[0].c_type.startswith(("struct k_", "const struct device")), name
+        assert not call.supervisor_only and right in RIGHTS.values(), name

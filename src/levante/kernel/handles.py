@@ -64,6 +64,15 @@ CALL_RIGHTS: dict[str, int] = {
     "z_pipe_read_avail": _R, "z_pipe_write_avail": _R, "k_pipe_flush": _M,
     "k_pipe_buffer_flush": _M, "k_pipe_reset": _M, "k_pipe_close": _M,
     "k_poll_signal_raise": _S, "k_poll_signal_check": _R, "k_poll_signal_reset": _M,
+    # Devices: reading from one, writing to one, configuring one.
+    "entropy_get_entropy": _R, "flash_read": _R, "flash_write": _W, "flash_erase": _M,
+    "gpio_port_get_raw": _R, "gpio_port_get": _R, "gpio_port_set_masked_raw": _W,
+    "gpio_port_set_bits_raw": _W, "gpio_port_clear_bits_raw": _W,
+    "gpio_port_toggle_bits": _W, "gpio_port_set_masked": _W, "gpio_pin_configure": _M,
+    "gpio_pin_interrupt_configure": _M,
+    "uart_poll_in": _R, "uart_poll_out": _W, "uart_configure": _M,
+    "sensor_sample_fetch": _R, "sensor_sample_fetch_chan": _R, "sensor_channel_get": _R,
+    "sensor_attr_set": _M, "sensor_attr_get": _R,
 }
 
 TABLE_SIZE = 64  # handles per domain (at most 127: the slot has 7 bits)

@@ -101,18 +101,15 @@ class ThreadLifecycle(Blocking):
         thread.entry = entry & ~1  # a Thumb function's address, as its symbol has it
         thread.creator_name = creator.name if creator is not None else ""
         self.threads[address] = thread
-        domain = self.security_domains.adopt(thread, creator)
+        self.security_domains.adopt(thread, creator)
         self._write_stack_info(thread)
         self.assign_resource_pool(thread, thread.resource_pool)
         if self.config.thread_monitor:
             self._monitor_add(thread)
         if name:
             self.write_thread_name(thread)
-        if self.security_domains.declared:
-            self.trace("thread_create", thread=thread.name, priority=priority,
-                       domain=domain.name)
-        else:
-            self.trace("thread_create", thread=thread.name, priority=priority)
+        self.trace("thread_create", thread=thread.name, priority=priority,
+                   **self._domain_field(thread))
         self.mirror_thread_base(thread)
         if delay_ticks == 0:
             self.begin_thread(thread)
@@ -123,6 +120,12 @@ class ThreadLifecycle(Blocking):
                 f"start {name}",
             )
         return thread
+
+    def _domain_field(self, thread: Thread) -> dict[str, str]:
+        """The trace's `domain` of a thread, where the application declares domains."""
+        if not self.security_domains.declared:
+            return {}
+        return {"domain": self.security_domains.of(thread).name}
 
     def _join_domain_memory(self, thread: Thread, creator: Thread | None) -> None:
         """An image thread begins in its security domain's memory, where the manifest
@@ -153,7 +156,8 @@ class ThreadLifecycle(Blocking):
                 thread.name, thread.entry, thread.priority, thread.user, thread.creator_name,
                 self.security_domains.of(thread).name))
             if refusal is not None:
-                self.trace("thread_refused", thread=thread.name, result=refusal)
+                self.trace("thread_refused", thread=thread.name, result=refusal,
+                           **self._domain_field(thread))
                 self.abort_thread(thread)
                 return
         self.make_ready(thread)

@@ -215,3 +215,13 @@ def test_every_call_a_right_stands_for_is_a_system_call_with_an_object_first() -
         call = SYSCALLS_BY_NAME[name]
         assert call.parameters[0].c_type.startswith(("struct k_", "const struct device")), name
         assert not call.supervisor_only and right in RIGHTS.values(), name
+
+
+def test_a_move_within_one_domain_renumbers_even_in_a_full_table() -> None:
+    domains, ctl, _, sem = world()
+    handles = domains.handles
+    other = Thread(0x6000, "ctl2", 1, 0, None)
+    domains.adopt(other, ctl)
+    values = [handles.create(ctl, sem, SIGNAL | TRANSFER) for _ in range(TABLE_SIZE)]
+    moved = handles.move(ctl, other, values[0])
+    assert moved > 0 and moved != values[0] and handles.find(other, moved) is not None

@@ -330,9 +330,9 @@ class HandleRegistry:
             return EBADF
         if not handle.rights & RIGHTS["TRANSFER"]:
             return EPERM
-        if target.full:
+        if target is not source and target.full:
             return ENOSPC
-        source.remove(handle)
+        source.remove(handle)  # first: within one table, its own slot is free again
         return target.insert(handle)
 
     def rights_on(self, thread: Thread, entry: KernelObject) -> int:

@@ -17,6 +17,7 @@ grant syscall k_sem_take from "main"
 limit syscall k_sem_give from control to 2 per 1 s
 grant service mqtt.publish from control
 integrity control = 3
+integrity helpers = 2
 integrity object "actuator" = 3
 writes syscall k_msgq_put on msgq
 grant syscall k_msgq_put
@@ -55,6 +56,8 @@ def test_limits_and_integrity_follow_the_kernel_domain() -> None:
     write = {"msgq": object()}
     assert judge.table("syscall k_msgq_put", "worker", "control").level == 3
     assert judge.table("syscall k_msgq_put", "main", "network").level is None
+    # helpers is no kernel domain: its threads' level goes by name.
+    assert judge.table("syscall k_msgq_put", "sysworkq", "default").level == 2
     assert judge.decide("syscall k_msgq_put", "worker", write, "control").granted
 
 

@@ -184,6 +184,8 @@ class PolicyEngine:
         self._tables: dict[tuple[str, str, str], EventTable] = {}
         self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
         self.domain_levels: dict[str, int] = compiled["integrity"].get("domains", {})
+        self.policy_domains: dict[str, list[str]] = compiled["domains"]
+        self.integrity: dict[str, Any] = compiled["integrity"]
         # Whether a policy domain means the kernel's security domain of that name (the
         # application declares domains): then its threads are the kernel domain's,
         # whatever their names.  Asked when a table is built, after boot.
@@ -220,6 +222,19 @@ class PolicyEngine:
             return rule.domain == domain
         return rule.threads is None or thread in rule.threads
 
+    def _level(self, thread: str, domain: str) -> int | None:
+        """The thread's integrity level: its kernel domain's where the policy gives it
+        one, else the level a domain of thread names (not a kernel domain) gives it."""
+        if "domains" not in self.integrity:
+            return self.thread_levels.get(thread)  # compiled before domains had levels
+        if self.is_kernel_domain(domain) and domain in self.domain_levels:
+            return self.domain_levels[domain]
+        if any(thread in members and name in self.domain_levels
+               and not self.is_kernel_domain(name)
+               for name, members in self.policy_domains.items()):
+            return self.thread_levels.get(thread)
+        return None
+
     def table(self, key: str, thread: str, domain: str = "") -> EventTable:
         """The rules for event `key` (its wildcards' included) that apply to `thread`
         (of kernel domain `domain`), in the policy's order: built once per event and
@@ -228,8 +243,7 @@ class PolicyEngine:
         if table is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
-            level = (self.domain_levels.get(domain) if self.is_kernel_domain(domain)
-                     else self.thread_levels.get(thread))
+            level = self._level(thread, domain)
             deny, grant, limit = (tuple(rule for part in parts for rule in part[kind]
                                         if self.applies(rule, thread, domain))
                                   for kind in ("deny", "grant", "limit"))

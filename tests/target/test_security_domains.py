@@ -129,3 +129,18 @@ def test_a_manifest_naming_a_partition_the_image_lacks_stops_the_boot(tmp_path: 
     run = levante("run", str(build_dir), "--max-time", "1s")
     assert "E: boot: domains.toml: domain 'network' names partition 'ghost_part', which the " \
            "image does not define (K_APPMEM_PARTITION_DEFINE)" in run.stdout
+
+
+def test_compiled_domains_of_another_version_are_refused_in_one_line(tmp_path: Path) -> None:
+    from levante.errors import LevanteError
+    from levante.sdk.domain_build import COMPILED_DOMAINS, load_compiled_domains
+
+    (tmp_path / COMPILED_DOMAINS).write_text('{"version": 9, "domains": {}}')
+    with pytest.raises(LevanteError) as raised:
+        load_compiled_domains(tmp_path)
+    assert raised.value.message == (f"{tmp_path / COMPILED_DOMAINS}: compiled domains of "
+                                    "another version: rebuild")
+    (tmp_path / COMPILED_DOMAINS).write_text("{")
+    with pytest.raises(LevanteError) as raised:
+        load_compiled_domains(tmp_path)
+    assert "unreadable compiled domains" in raised.value.message

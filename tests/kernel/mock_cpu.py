@@ -467,6 +467,8 @@ class MockSystem:
         self.extra_symbols: dict[str, Symbol] = {}
         # Kernel objects the image declares (as its debug information would), set before boot.
         self.image_objects: list[KernelObjectSymbol] = []
+        # What `levante run` installs in a kernel before it boots (domains, a policy).
+        self.before_boot: list[Callable[[Kernel], None]] = []
         self.cpu.map_script(Z_MAIN_THREAD_ENTRY, empty_script, "main")
         self.cpu.map_script(K_SYS_FATAL_ERROR_HANDLER, halting_fatal_handler, "fatal_handler")
 
@@ -598,6 +600,8 @@ class MockSystem:
                         sink if trace else None)
         self.cpu.clock = lambda: kernel.now
         self._kernel = kernel
+        for install in self.before_boot:
+            install(kernel)
         kernel.boot()
         return kernel
 

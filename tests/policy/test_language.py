@@ -59,7 +59,7 @@ def test_roles_and_type_enforcement_become_rules() -> None:
     ("grant service http.get", "p.lvp:1: error: unknown service event 'http.get' "
      "(SERVICE.ACTION with SERVICE one of coap, ipc, mqtt, smp, socket)"),
     ("grant syscall k_sem_give when count > 1",
-     "p.lvp:1: error: unknown field 'count' (known: sem, thread)"),
+     "p.lvp:1: error: unknown field 'count' (known: domain, sem, thread)"),
     ("grant service mqtt.publish when topik == \"a\"",
      "p.lvp:1: error: unknown field 'topik' (known: direction, payload_length, peer, qos, "
      "retain, thread, topic)"),

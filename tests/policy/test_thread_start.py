@@ -52,8 +52,8 @@ def test_the_checker_knows_the_event_and_its_fields() -> None:
     assert findings("grant thread stop\n") == [
         "p.lvp:1: error: unknown thread event 'stop' (start)"]
     assert findings("grant thread start when stack > 3\n") == [
-        "p.lvp:1: error: unknown field 'stack' (known: creator, entry, entry_address, "
-        "priority, thread, user)"]
+        "p.lvp:1: error: unknown field 'stack' (known: creator, domain, entry, "
+        "entry_address, priority, thread, user)"]
     assert not [finding for finding in check_policy(POLICY, "p.lvp")
                 if finding.severity == "error"]
 

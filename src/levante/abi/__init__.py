@@ -631,6 +631,7 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
     "z_levante_stats_register",  # stats_register is a kernel function in Zephyr
     "z_levante_smp_shell_done",  # the shell thread's report: a kernel thread
+    "levante_domain_add_thread",  # placing a thread is a privileged act
 })
 
 
@@ -1035,6 +1036,17 @@ _DECLARATIONS = (
     # hand) or remove the unicast `address` (16 bytes), join or leave the group `address`,
     # or ask the unicast address's state.
     "int z_levante_net_if_ipv6_set(int what, const void *address)",
+    # <levante/domain.h>: place a thread not started yet in a security domain
+    # (supervisor-only); the name of a thread's domain.
+    "int levante_domain_add_thread(struct levante_domain *into, k_tid_t target)",
+    "int levante_domain_name_get(k_tid_t target, char *buf, size_t size)",
+    # <levante/handle.h>: handles with rights in the caller's domain's table.
+    "int levante_handle_create(void *object, uint32_t rights)",
+    "int levante_handle_duplicate(uint32_t handle, uint32_t rights)",
+    "int levante_handle_replace(uint32_t handle, uint32_t rights)",
+    "int levante_handle_close(uint32_t handle)",
+    "int levante_handle_revoke(uint32_t handle)",
+    "int levante_handle_info(uint32_t handle, struct levante_handle_info *info)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

@@ -37,6 +37,7 @@ from levante.kernel.settings import KernelConfig
 from levante.net.stack import NetworkStack
 from levante.policy.install import install_policy
 from levante.sdk.idl_build import load_interfaces
+from levante.sdk.domain_build import load_compiled_domains
 from levante.sdk.mcuboot import uses_mcuboot
 from levante.sdk.policy_build import load_compiled_policy
 
@@ -314,6 +315,9 @@ def _power_up(request: PowerUpRequest, stimulus: Sequence[StimulusEvent],
         devices.append(smp)
     try:
         kernel = Kernel(cpu, kernel_config, image.layout(), console, trace, devices=devices)
+        compiled_domains = load_compiled_domains(elf_path.parent)
+        if compiled_domains is not None:
+            kernel.security_domains.install(compiled_domains)
         compiled_policy = load_compiled_policy(elf_path.parent)
         if compiled_policy is not None:
             install_policy(kernel, compiled_policy)

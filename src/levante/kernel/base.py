@@ -13,6 +13,7 @@ from levante.image.layout import ImageLayout
 from levante.kernel.caller import Caller
 from levante.kernel.debug import DebugMonitor
 from levante.kernel.devices import Device, DeviceBus
+from levante.kernel.domains import Domains
 from levante.kernel.dynamic_stacks import POOL_SYMBOL, DynamicStacks
 from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
@@ -88,6 +89,8 @@ class KernelState:
         self.scheduler: Scheduler = ZephyrScheduler(config.metairq_below,
                                                     config.sched_deadline)
         self.objects = ObjectRegistry()
+        # Security domains and their handle tables (domains.py, handles.py).
+        self.security_domains = Domains()
         self.memory = CallerMemory(cpu, self.privileged_map)
         self._whole = cast("Kernel", self)
         self.threads: dict[int, Thread] = {}

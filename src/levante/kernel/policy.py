@@ -29,14 +29,15 @@ class SyscallPolicy(Protocol):
 @dataclass(frozen=True)
 class ThreadStartEvent:
     """A thread about to be made ready for the first time: its name then, its entry
-    function's address, priority, whether it runs in user mode, and the thread that
-    created it ("" for the threads the image defines)."""
+    function's address, priority, whether it runs in user mode, the thread that
+    created it ("" for the threads the image defines) and its security domain."""
 
     name: str
     entry: int
     priority: int
     user: bool
     creator: str
+    domain: str = ""
 
 
 class ThreadStartPolicy(Protocol):

@@ -11,11 +11,14 @@ from levante.abi import (
     FIELD_OFFSETS,
     KERNEL_OBJECT_TYPES,
     OPTION_SYMBOLS,
+    PARTITION_ATTRIBUTES,
     STATIC_KINDS,
     STATIC_SECTIONS,
     STRUCT_SIZES,
 )
+from levante.kernel.domains import DomainError
 from levante.kernel.fatal import K_ERR_KERNEL_PANIC, Oops
+from levante.kernel.memdomain import MemoryDomain, Partition
 from levante.kernel.objects.device import AppDevice, device_state
 from levante.kernel.objects.futex import Futex
 from levante.kernel.objects.heap import Heap
@@ -229,6 +232,64 @@ def apply_static_grants(kernel: Kernel) -> None:
             objects += 4
 
 
+DOMAIN_SYMBOL_PREFIX = "_levante_domain_"  # LEVANTE_DOMAIN_DEFINE(name)'s structure
+_APP_PARTITION = PARTITION_ATTRIBUTES["K_MEM_PARTITION_P_RW_U_RW"]  # an app partition's
+
+
+def declare_security_domains(kernel: Kernel) -> None:
+    """LEVANTE_DOMAIN_DEFINE's domains, in name order; each structure gets its index."""
+    symbols = kernel.image.symbols
+    for symbol_name in sorted(symbols):
+        if symbol_name.startswith(DOMAIN_SYMBOL_PREFIX):
+            address = symbols[symbol_name].address
+            try:
+                domain = kernel.security_domains.declare(
+                    symbol_name[len(DOMAIN_SYMBOL_PREFIX):], address)
+            except DomainError as error:
+                raise Oops(str(error)) from None
+            kernel.memory.kernel_write(address, domain.index.to_bytes(4, "little"))
+
+
+def build_domain_memory(kernel: Kernel) -> None:
+    """Each security domain with partitions in the manifest gets its memory domain: the
+    default domain's partitions (the C library's) and its own, judged as
+    k_mem_domain_add_partition judges them."""
+    for domain in kernel.security_domains.by_name.values():
+        if not domain.partitions:
+            continue
+        where = f"domains.toml: domain {domain.name!r}"
+        userspace = kernel.userspace
+        if userspace is None:
+            raise Oops(f"{where} has partitions, which need CONFIG_USERSPACE")
+        memory = MemoryDomain(0, list(userspace.default_domain.partitions))
+        symbols = kernel.image.symbols
+        for name in domain.partitions:
+            # The linker's bounds of the partition, as K_APPMEM_PARTITION_DEFINE's
+            # structure has them (the structure itself may be collected as unused).
+            start = symbols.get(f"z_data_smem_{name}_part_start")
+            size = symbols.get(f"z_data_smem_{name}_part_size")
+            if start is None or size is None:
+                raise Oops(f"{where} names partition {name!r}, which the image does not "
+                           "define (K_APPMEM_PARTITION_DEFINE)")
+            partition = Partition(start.address, size.address, _APP_PARTITION, name)
+            if len(memory.partitions) >= userspace.rules.max_partitions or \
+                    userspace.rules.partition_error(memory, partition):
+                raise Oops(f"{where}: partition {name!r} cannot join its memory (it "
+                           "overlaps another, is writable and executable, or is one too "
+                           "many for the MPU)")
+            memory.partitions.append(partition)
+        domain.memory = memory
+
+
+def check_domain_threads(kernel: Kernel) -> None:
+    """Every thread the domain manifest names is one the image defines."""
+    names = {thread.name for thread in kernel.threads.values()}
+    for thread, domain in sorted(kernel.security_domains.initial.items()):
+        if thread not in names:
+            raise Oops(f"domains.toml: domain {domain!r} names thread {thread!r}, which "
+                       "the image does not define (K_THREAD_DEFINE or main)")
+
+
 def start_system(kernel: Kernel) -> None:
     """Zephyr's order: objects first, then main (queued first), then static threads."""
     config = kernel.config
@@ -248,8 +309,11 @@ def start_system(kernel: Kernel) -> None:
                       "are predictable (never use this configuration in a product)\n")
         kernel.trace("insecure_rng")
     try:
+        declare_security_domains(kernel)
+        build_domain_memory(kernel)
         create_main_thread(kernel)
         create_static_threads(kernel)
+        check_domain_threads(kernel)
     except Oops as error:
         # Nothing ran yet: the image asks for a thread the system cannot have.
         kernel.print(f"E: boot: {error.message}\n")

@@ -123,6 +123,7 @@ class Thread:
     # User mode (CONFIG_USERSPACE): a user thread runs unprivileged inside `view`.
     user: bool = False
     domain: Any = None  # the MemoryDomain it belongs to
+    security_domain: Any = None  # the SecurityDomain it is judged in (domains.py)
     view: MemoryView | None = None  # None: privileged, everything is accessible
     # The privileged MPU map in force while the kernel serves it (its stack guard).
     privileged_map: FlatView | None = None

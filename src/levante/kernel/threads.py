@@ -96,17 +96,20 @@ class ThreadLifecycle(Blocking):
             if options & K_USER or (creator is not None and creator.user):
                 userspace.enter_user_mode(thread)
             self._track_thread(thread, creator, options)
+            self._join_domain_memory(thread, creator)
         thread.context = self._new_thread_context(thread, entry, parameters)
         thread.entry = entry & ~1  # a Thumb function's address, as its symbol has it
         thread.creator_name = creator.name if creator is not None else ""
         self.threads[address] = thread
+        self.security_domains.adopt(thread, creator)
         self._write_stack_info(thread)
         self.assign_resource_pool(thread, thread.resource_pool)
         if self.config.thread_monitor:
             self._monitor_add(thread)
         if name:
             self.write_thread_name(thread)
-        self.trace("thread_create", thread=thread.name, priority=priority)
+        self.trace("thread_create", thread=thread.name, priority=priority,
+                   **self._domain_field(thread))
         self.mirror_thread_base(thread)
         if delay_ticks == 0:
             self.begin_thread(thread)
@@ -117,6 +120,24 @@ class ThreadLifecycle(Blocking):
                 f"start {name}",
             )
         return thread
+
+    def _domain_field(self, thread: Thread) -> dict[str, str]:
+        """The trace's `domain` of a thread, where the application declares domains."""
+        if not self.security_domains.declared:
+            return {}
+        return {"domain": self.security_domains.of(thread).name}
+
+    def _join_domain_memory(self, thread: Thread, creator: Thread | None) -> None:
+        """An image thread begins in its security domain's memory, where the manifest
+        gives the domain partitions (a created thread has its creator's memory)."""
+        memory = self.security_domains.domain_for(thread, creator).memory
+        userspace = self.userspace
+        if creator is not None or memory is None or userspace is None:
+            return
+        if not userspace.fits(thread, memory.partitions):
+            raise Oops(f"thread '{thread.name}': the MPU cannot give it its security "
+                       "domain's partitions")
+        userspace.move_to_domain(thread, memory)
 
     def start_thread(self, thread: Thread) -> None:
         """A delayed or K_FOREVER thread's start (its delay's end, k_thread_start)."""
@@ -132,9 +153,11 @@ class ThreadLifecycle(Blocking):
         policy = self.thread_policy
         if policy is not None:
             refusal = policy.judge_start(ThreadStartEvent(
-                thread.name, thread.entry, thread.priority, thread.user, thread.creator_name))
+                thread.name, thread.entry, thread.priority, thread.user, thread.creator_name,
+                self.security_domains.of(thread).name))
             if refusal is not None:
-                self.trace("thread_refused", thread=thread.name, result=refusal)
+                self.trace("thread_refused", thread=thread.name, result=refusal,
+                           **self._domain_field(thread))
                 self.abort_thread(thread)
                 return
         self.make_ready(thread)
@@ -276,6 +299,7 @@ class ThreadLifecycle(Blocking):
             thread.elevated_from = None
         if self.userspace is not None:
             self.userspace.release(thread)
+        self.security_domains.release(thread)
         if self.config.thread_monitor:
             self._monitor_remove(thread)
         self.trace("thread_exit", thread=thread.name)

@@ -304,6 +304,7 @@ class UserSpace:
             release_owned(memory, entry.state)
         self.kernel.objects.remove(entry.address)
         self.kernel.objects.awaiting_free.discard(entry)
+        entry.state = None  # gone: a handle to it is dead (handles.py)
         slot = self._object_slots.pop(entry.address, None)
         if slot is not None:
             self._return_slot(slot)

@@ -71,6 +71,7 @@ class FlowStep:
 class Rule:
     line: int
     threads: frozenset[str] | None  # None: any thread
+    domain: str | None  # the domain its `from` names, None for a thread or anyone
     when: Predicate | None
     after: str | None
     between: tuple[int, int] | None  # granted only from..until (simulated microseconds)
@@ -85,6 +86,7 @@ class Rule:
 class Limit:
     line: int
     threads: frozenset[str] | None
+    domain: str | None
     count: int
     window_us: int
     verdict: Verdict
@@ -118,6 +120,7 @@ class AuditRecord:
     event: str
     verdict: str
     line: int | None
+    domain: str = ""  # the thread's kernel domain, "" where the application has none
 
 
 @dataclass
@@ -150,6 +153,7 @@ def _rule(loader: Loader, flows: Mapping[str, Any], data: Mapping[str, Any],
           grants: bool, profile: str) -> Rule:
     threads = data["threads"]
     return Rule(data["line"], None if threads is None else frozenset(threads),
+                data.get("domain"),
                 None if data["when"] is None else loader.condition(data["when"]),
                 data["after"],
                 None if data["between"] is None else (data["between"][0], data["between"][1]),
@@ -181,12 +185,23 @@ class PolicyEngine:
                   "limit": tuple(Limit(limit["line"],
                                        None if limit["threads"] is None
                                        else frozenset(limit["threads"]),
+                                       limit.get("domain"),
                                        limit["count"], limit["window_us"],
                                        _verdict(profile, False, _EPERM, limit["line"], False))
                                  for limit in rules["limit"])}
             for key, rules in compiled["events"].items()}
-        self._plans: dict[tuple[str, str], Plan] = {}
+        self._plans: dict[tuple[str, str, str], Plan] = {}
         self.thread_levels: dict[str, int] = compiled["integrity"]["threads"]
+        self.domain_levels: dict[str, int] = compiled["integrity"].get("domains", {})
+        self.policy_domains: dict[str, list[str]] = compiled["domains"]
+        self.integrity: dict[str, Any] = compiled["integrity"]
+        # Whether a policy domain means the kernel's security domain of that name (the
+        # application declares domains): then its threads are the kernel domain's,
+        # whatever their names.  Asked when a table is built, after boot.
+        self.is_kernel_domain: Callable[[str], bool] = lambda name: False
+        # The kernel domain of the thread a service message is for ("" for none): the
+        # services name the thread, the installer knows which one it is.
+        self.service_domain: Callable[[str], str] = lambda thread: ""
         self.object_levels: dict[str, int] = compiled["integrity"]["objects"]
         self._accesses = {
             key: tuple(Access(access["line"], access["writes"],
@@ -216,21 +231,42 @@ class PolicyEngine:
         self.audit.clear()
         self.audit_dropped = 0
 
-    def table(self, key: str, thread: str) -> EventTable:
-        """The rules for event `key` (its wildcards' included) that apply to `thread`,
-        in the policy's order: built once per event and thread, so that a verdict looks
-        only at the rules that can decide it."""
-        return self.plan(key, thread).table
+    def applies(self, rule: Rule | Limit, thread: str, domain: str) -> bool:
+        """Whether `rule` names the thread `thread` of kernel domain `domain`: by its
+        kernel domain where the rule's domain is one, else by the thread's name."""
+        if rule.domain is not None and self.is_kernel_domain(rule.domain):
+            return rule.domain == domain
+        return rule.threads is None or thread in rule.threads
 
-    def plan(self, key: str, thread: str) -> Plan:
-        """How a verdict on event `key` for `thread` is made: built the first time."""
-        plan = self._plans.get((key, thread))
+    def _level(self, thread: str, domain: str) -> int | None:
+        """The thread's integrity level: its kernel domain's where the policy gives it
+        one, else the level a domain of thread names (not a kernel domain) gives it."""
+        if "domains" not in self.integrity:
+            return self.thread_levels.get(thread)  # compiled before domains had levels
+        if self.is_kernel_domain(domain) and domain in self.domain_levels:
+            return self.domain_levels[domain]
+        if any(thread in members and name in self.domain_levels
+               and not self.is_kernel_domain(name)
+               for name, members in self.policy_domains.items()):
+            return self.thread_levels.get(thread)
+        return None
+
+    def table(self, key: str, thread: str, domain: str = "") -> EventTable:
+        """The rules for event `key` (its wildcards' included) that apply to `thread`
+        (of kernel domain `domain`), in the policy's order: built once per event and
+        thread, so that a verdict looks only at the rules that can decide it."""
+        return self.plan(key, thread, domain).table
+
+    def plan(self, key: str, thread: str, domain: str = "") -> Plan:
+        """How a verdict on event `key` for `thread` (of kernel domain `domain`) is
+        made: built the first time."""
+        plan = self._plans.get((key, thread, domain))
         if plan is None:
             parts = [self._rules[index] for index in (key, *wildcards_of(key))
                      if index in self._rules]
-            level = self.thread_levels.get(thread)
+            level = self._level(thread, domain)
             deny, grant, limit = (tuple(rule for part in parts for rule in part[kind]
-                                        if rule.threads is None or thread in rule.threads)
+                                        if self.applies(rule, thread, domain))
                                   for kind in ("deny", "grant", "limit"))
             table = EventTable(deny, grant, limit, level,
                                self._accesses.get(key, ()) if level is not None else ())
@@ -238,7 +274,7 @@ class PolicyEngine:
             if len(self._plans) >= _TABLE_CACHE_LIMIT:
                 # Thread names are the threads' to choose: never let them grow the cache.
                 self._plans.clear()
-            self._plans[key, thread] = plan
+            self._plans[key, thread, domain] = plan
         return plan
 
     # The kernel's two questions ------------------------------------------------------
@@ -247,28 +283,33 @@ class PolicyEngine:
         """The `SyscallPolicy` answer: the call's parameters by their C names.  Code in
         interrupt context (a timer's expiry function, the fatal error handler) is judged
         as the thread "isr", as the trace names it, never as the thread it interrupted."""
-        thread = ISR_THREAD if caller.in_isr else caller.thread.name
+        if caller.in_isr:
+            thread, domain = ISR_THREAD, ""
+        else:
+            thread = caller.thread.name
+            security = getattr(caller.thread, "security_domain", None)  # None: no domains
+            domain = security.name if security is not None else ""
         key = _SYSCALL_KEYS.get(call.name) or event_key("syscall", call.name)
-        plan = self._plans.get((key, thread)) or self.plan(key, thread)
+        plan = self._plans.get((key, thread, domain)) or self.plan(key, thread, domain)
         verdict = plan.constant
         if verdict is None:
             fields: Fields = _NO_FIELDS  # only a plan whose rules read fields gets them
             if plan.reads_fields:
                 names = _PARAMETER_NAMES.get(call.name) or tuple(
                     parameter.name for parameter in call.parameters)
-                if len(names) == 1 and arguments:
-                    fields = {"thread": thread, names[0]: arguments[0]}  # the usual case
+                if len(names) == 1 and arguments:  # the usual case
+                    fields = {"thread": thread, "domain": domain, names[0]: arguments[0]}
                 else:
-                    fields = {"thread": thread}
+                    fields = {"thread": thread, "domain": domain}
                     fields.update(zip(names, arguments, strict=False))
             verdict = plan.decide(fields)
-        return self._conclude(plan, thread, verdict).errno
+        return self._conclude(plan, thread, verdict, domain).errno
 
     def judge_message(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
         """The `ServicePolicy` answer (see `ServiceJudge`)."""
         fields = {**message.fields, "thread": thread, "peer": peer}
         key = event_key("service", f"{message.service}.{message.action}")
-        return self.decide(key, thread, fields).errno
+        return self.decide(key, thread, fields, self.service_domain(thread)).errno
 
     def judge_start(self, start: ThreadStartEvent) -> int | None:
         """The `ThreadStartPolicy` answer: judged as the starting thread itself, so that
@@ -276,25 +317,29 @@ class PolicyEngine:
         fields: dict[str, object] = {
             "thread": start.name, "entry": self.entry_name(start.entry),
             "entry_address": start.entry, "priority": start.priority, "user": start.user,
-            "creator": start.creator}
-        return self.decide(event_key("thread", "start"), start.name, fields).errno
+            "creator": start.creator, "domain": start.domain}
+        return self.decide(event_key("thread", "start"), start.name, fields,
+                           start.domain).errno
 
     # The verdict ---------------------------------------------------------------------
 
-    def decide(self, key: str, thread: str, fields: Fields) -> Verdict:
-        """Judge one event, update the policy's state and audit it."""
-        plan = self._plans.get((key, thread)) or self.plan(key, thread)
+    def decide(self, key: str, thread: str, fields: Fields, domain: str = "") -> Verdict:
+        """Judge one event of `thread` (of kernel domain `domain`, "" when it has none
+        or the application declares none), update the policy's state and audit it."""
+        plan = self._plans.get((key, thread, domain)) or self.plan(key, thread, domain)
         verdict = plan.constant
-        return self._conclude(plan, thread, plan.decide(fields) if verdict is None else verdict)
+        return self._conclude(plan, thread, plan.decide(fields) if verdict is None else verdict,
+                              domain)
 
-    def _conclude(self, plan: Plan, thread: str, verdict: Verdict) -> Verdict:
+    def _conclude(self, plan: Plan, thread: str, verdict: Verdict, domain: str) -> Verdict:
         """Count the verdict, remember a grant an `after` waits for, audit it."""
         self.verdicts += 1
         if plan.marks_granted and verdict.granted:
             self.state.granted.add(plan.key)
         if verdict.record:
             self._record(AuditRecord(self.clock(), thread, plan.key,
-                                     "grant" if verdict.granted else "deny", verdict.line))
+                                     "grant" if verdict.granted else "deny", verdict.line,
+                                     domain))
         return verdict
 
     def take_audit(self, limit: int) -> tuple[list[AuditRecord], int]:
@@ -315,8 +360,13 @@ class PolicyEngine:
             self.audit_dropped += 1
         self.audit.append(record)
         if self.trace is not None:
-            self.trace("policy_audit", thread=record.thread, policy_event=record.event,
-                       verdict=record.verdict, rule_line=record.line)
+            if record.domain and self.is_kernel_domain(record.domain):
+                self.trace("policy_audit", thread=record.thread, domain=record.domain,
+                           policy_event=record.event, verdict=record.verdict,
+                           rule_line=record.line)
+            else:
+                self.trace("policy_audit", thread=record.thread, policy_event=record.event,
+                           verdict=record.verdict, rule_line=record.line)
 
 
 class ServiceJudge:

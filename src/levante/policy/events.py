@@ -5,7 +5,7 @@ from __future__ import annotations
 from levante.abi import SYSCALLS_BY_NAME
 
 # Fields every event has: who asks, and for a service message who it came from.
-COMMON_FIELDS = frozenset({"thread"})
+COMMON_FIELDS = frozenset({"thread", "domain"})  # domain: the thread's kernel domain
 SERVICE_COMMON_FIELDS = frozenset({"thread", "peer"})
 
 # The services' decoded fields, as their control points fill them in; an action not
@@ -24,8 +24,8 @@ SERVICES = frozenset({"mqtt", "coap", "smp", "socket", "ipc"})
 
 # The start of a thread: `thread` is the starting thread's own name.
 THREAD_EVENTS = frozenset({"start"})
-THREAD_START_FIELDS = frozenset({"thread", "entry", "entry_address", "priority", "user",
-                                 "creator"})
+THREAD_START_FIELDS = frozenset({"thread", "domain", "entry", "entry_address", "priority",
+                                 "user", "creator"})
 
 
 def event_key(kind: str, name: str) -> str:

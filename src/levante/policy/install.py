@@ -19,6 +19,17 @@ def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
     engine = PolicyEngine(compiled, clock=lambda: kernel.now * 1_000_000 // hz,
                           trace=kernel.trace, symbol_of=_static_names(kernel),
                           entry_of=_function_names(kernel))
+    domains = kernel.security_domains
+    # A policy domain named as a kernel domain of an application that declares domains
+    # means that kernel domain (docs/domains.md).
+    engine.is_kernel_domain = lambda name: domains.declared and name in domains.by_name
+
+    def service_domain(thread: str) -> str:
+        # A message is judged while its thread's call is served (MQTT, CoAP); one for a
+        # service of the kernel's own (SMP) belongs to no domain.
+        current = kernel.current
+        return domains.of(current).name if current.name == thread else ""
+    engine.service_domain = service_domain
     kernel.policy = engine
     kernel.service_policy = ServiceJudge(engine)
     kernel.thread_policy = engine

@@ -217,7 +217,7 @@ class _Compiler:
             return
         threads = self.domain(node, domain)
         for key in self.names.roles[role]:
-            self.event_rules(key)["grant"].append(self.plain_rule(node, threads))
+            self.event_rules(key)["grant"].append(self.plain_rule(node, threads, domain))
 
     def te_stmt(self, node: Tree[Token]) -> None:
         kind, domain, event = node.children
@@ -226,7 +226,7 @@ class _Compiler:
         key = self.event(event)
         if key is None:
             return
-        rule = self.plain_rule(node, threads)
+        rule = self.plain_rule(node, threads, str(domain))
         if kind == "neverallow":
             # An assertion the validator proves, and a refusal at run time besides.
             self.compiled["neverallow"].append({"event": key, "threads": threads,
@@ -239,6 +239,8 @@ class _Compiler:
     def integrity_stmt(self, node: Tree[Token]) -> None:
         domain, level = (str(child) for child in node.children)
         levels: dict[str, int] = self.compiled["integrity"]["threads"]
+        # By kernel domain too, for applications that declare domains (engine.py).
+        self.compiled["integrity"].setdefault("domains", {})[domain] = int(level, 0)
         for thread in self.domain(node, domain):
             if levels.get(thread, int(level, 0)) != int(level, 0):
                 self.error(node, f"thread {thread!r} already has integrity level "
@@ -272,10 +274,11 @@ class _Compiler:
         event, *rest = node.children
         assert isinstance(event, Tree)
         threads: list[str] | None = None
+        domain: str | None = None
         if isinstance(rest[0], Tree):
             source = rest.pop(0)
             assert isinstance(source, Tree)
-            threads = self.source(source)
+            threads, domain = self.source(source), self.source_domain(source)
         count, window, unit = (str(token) for token in rest)
         key = self.event(event)
         window_us = int(window, 0) * _UNIT_MICROSECONDS[unit]
@@ -283,13 +286,15 @@ class _Compiler:
             self.error(node, "a limit needs at least one event per a window longer than 0")
         if key is not None:
             self.event_rules(key)["limit"].append({
-                "line": _line(node), "threads": threads, "count": int(count, 0),
-                "window_us": window_us})
+                "line": _line(node), "threads": threads, "domain": domain,
+                "count": int(count, 0), "window_us": window_us})
 
     # Rules ---------------------------------------------------------------------------
 
-    def plain_rule(self, node: Tree[Token], threads: list[str] | None) -> dict[str, Any]:
-        return {"line": _line(node), "threads": threads, "when": None, "after": None,
+    def plain_rule(self, node: Tree[Token], threads: list[str] | None,
+                   domain: str | None = None) -> dict[str, Any]:
+        return {"line": _line(node), "threads": threads, "domain": domain, "when": None,
+                "after": None,
                 "between": None, "require": [], "perform": [], "errno": -ERRNO["EPERM"],
                 "audit": False}
 
@@ -298,11 +303,12 @@ class _Compiler:
         assert isinstance(event, Tree)
         key = self.event(event)
         threads: list[str] | None = None
+        domain: str | None = None
         if clauses and isinstance(clauses[0], Tree) and clauses[0].data == "source":
             source = clauses.pop(0)
             assert isinstance(source, Tree)
-            threads = self.source(source)
-        rule = self.plain_rule(node, threads)
+            threads, domain = self.source(source), self.source_domain(source)
+        rule = self.plain_rule(node, threads, domain)
         fields = known_fields(*str(key).split(" ", 1)) if key is not None else None
         for clause in clauses:
             assert isinstance(clause, Tree)
@@ -374,6 +380,13 @@ class _Compiler:
         if token.type == "STRING":
             return [decode_string(token)]
         return self.domain(node, str(token))
+
+    @staticmethod
+    def source_domain(node: Tree[Token]) -> str | None:
+        """The domain a `from` names, None for a thread in quotes."""
+        token = node.children[0]
+        assert isinstance(token, Token)
+        return None if token.type == "STRING" else str(token)
 
     def domain(self, node: Tree[Token], name: str) -> list[str]:
         if name not in self.names.domains:

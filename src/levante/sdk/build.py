@@ -53,6 +53,7 @@ from levante.sdk.devices_gen import write_device_files
 from levante.sdk.devicetree_header import devicetree_header
 from levante.sdk.idl_build import build_interfaces
 from levante.sdk.linker_sources import LOCATIONS, LinkerAdditions, preprocess, read_additions
+from levante.sdk.domain_build import build_domains
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,
@@ -715,6 +716,7 @@ def build(app_dir: Path, build_dir: Path, board: Board,
         config_warnings.append(heap_warning)
     build_policy(app_dir, build_dir)  # before the compiler: a bad policy fails fast
     build_interfaces(app_dir, build_dir)  # the C code includes what it generates
+    build_domains(app_dir, build_dir)
     elf, warnings = compile_and_link(app_dir, build_dir, board, config, definitions.cmake)
     elf = build_dir / elf.name  # as the caller named the folder
     warnings = "\n".join([*config_warnings, *warnings.splitlines()])

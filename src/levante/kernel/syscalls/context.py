@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from levante.image.layout import ImageLayout
     from levante.kernel.base import ConsoleSink, ConsoleSource
     from levante.kernel.caller import Blocked, Caller
+    from levante.kernel.domains import Domains
     from levante.kernel.dynamic_stacks import DynamicStacks
     from levante.kernel.fatal import Oops, PendingFault
     from levante.kernel.handle_transfer import HandleTransfer
@@ -227,6 +228,11 @@ class Inspect(Protocol):
         ...
 
     def thread_at(self, address: int) -> Thread: ...
+
+    @property
+    def security_domains(self) -> Domains:
+        """The security domains and their handle tables (domains.py)."""
+        ...
 
     def threads_alive(self) -> list[Thread]: ...
 

@@ -41,6 +41,7 @@ from levante.arch.interface import Context, MemoryAccessError
 from levante.kernel import costs
 from levante.kernel.caller import BLOCKED, Caller
 from levante.kernel.fatal import Oops
+from levante.kernel.handles import CALL_RIGHTS, HandleArgument
 from levante.kernel.objects.device import EntropyDevice, FlashDevice
 from levante.kernel.objects.gpio import GpioController
 from levante.kernel.objects.kinds import load_all_kinds
@@ -86,9 +87,18 @@ class ObjectParameter:
     index: int
     kind: type[HasKind]
     init: InitState
+    rights: int = 0  # what a live handle must hold to stand for a permission (handles.py)
 
     def decode(self, kernel: Kernel, caller: Caller, address: int) -> object:
         if self.init is InitState.INITIALISED:
+            if self.rights and caller.is_user:
+                # A user thread without Zephyr's permission may use the object through
+                # a live handle of its domain that holds the call's right.
+                entry = kernel.objects.entry(address)
+                if entry is not None and not entry.permits(caller.thread) and \
+                        kernel.security_domains.handles.rights_on(
+                            caller.thread, entry) & self.rights == self.rights:
+                    return kernel.objects.unchecked(address, self.kind)
             return kernel.objects.use(caller, address, self.kind)
         kernel.objects.check_initialisable(caller, address, self.kind, self.init)
         return address
@@ -104,7 +114,38 @@ def _object_parameter(call: Syscall, index: int, parameter: Parameter) -> Object
     init = InitState.INITIALISED
     if index == 0 and call.name.endswith("_init"):
         init = InitState.UNINITIALISED if call.never_initialised else InitState.ANY
-    return ObjectParameter(index, kind, init)
+    return ObjectParameter(index, kind, init, CALL_RIGHTS.get(call.name, 0) if index == 0 else 0)
+
+
+@dataclass(frozen=True)
+class HandleParameter:
+    """A handle call's `handle`: decoded to what it names in the caller's domain, so
+    that the policy sees its rights and object (`handle.rights`); never refused here."""
+
+    index: int
+
+    def decode(self, kernel: Kernel, caller: Caller, value: int) -> object:
+        return HandleArgument(value, kernel.security_domains.handles.find(caller.thread,
+                                                                          value))
+
+
+@dataclass(frozen=True)
+class DomainParameter:
+    """A `struct levante_domain *`: the security domain it defines, or None."""
+
+    index: int
+
+    def decode(self, kernel: Kernel, caller: Caller, address: int) -> object:
+        return kernel.security_domains.by_address.get(address)
+
+
+def _handle_parameter(call: Syscall, index: int,
+                      parameter: Parameter) -> HandleParameter | DomainParameter | None:
+    if call.name.startswith("levante_handle_") and parameter.name == "handle":
+        return HandleParameter(index)
+    if parameter.c_type == "struct levante_domain *":
+        return DomainParameter(index)
+    return None
 
 
 @dataclass(frozen=True)
@@ -116,7 +157,8 @@ class TableEntry:
     validate: Validate | None
     signed: tuple[bool, ...]  # per parameter: decode as a signed 32-bit value
     spilled: int  # parameters passed in memory (more than six in all)
-    objects: tuple[ObjectParameter, ...]  # the kernel-object parameters
+    # The kernel-object parameters, handles and domains, decoded before validation.
+    objects: tuple[ObjectParameter | HandleParameter | DomainParameter, ...]
     # Worked out from the above once: the count and the signed parameters' indexes.
     count: int = 0
     signed_indexes: tuple[int, ...] = ()
@@ -147,7 +189,8 @@ def _entry(call: Syscall) -> TableEntry:
         signed=signed,
         spilled=count - (REGISTER_ARGUMENTS - 1) if count > REGISTER_ARGUMENTS else 0,
         objects=tuple(decoder for index, parameter in enumerate(call.parameters)
-                      if (decoder := _object_parameter(call, index, parameter)) is not None),
+                      if (decoder := _object_parameter(call, index, parameter)
+                          or _handle_parameter(call, index, parameter)) is not None),
     )
 
 

@@ -1027,6 +1027,13 @@ static int sv_z_levante_net_mgmt_take_info(void)
 	return __LINE__;
 }
 
+static int sv_levante_domain_add_thread(void)
+{
+	expect_fault();
+	(void)levante_domain_add_thread(NULL, k_current_get());
+	return __LINE__;
+}
+
 static int sv_pipe_cleanup(void)
 {
 	expect_fault();
@@ -1378,6 +1385,7 @@ static const struct user_case cases[] = {
 	{ "sv_z_levante_net_mgmt_raise", sv_z_levante_net_mgmt_raise, K_USER, OOPS },
 	{ "sv_z_levante_net_mgmt_take_info", sv_z_levante_net_mgmt_take_info, K_USER, OOPS },
 	{ "sv_z_levante_net_if_ipv6_set", sv_z_levante_net_if_ipv6_set, K_USER, OOPS },
+	{ "sv_levante_domain_add_thread", sv_levante_domain_add_thread, K_USER, OOPS },
 };
 
 const struct case_group syscall_group = { cases, ARRAY_SIZE(cases) };

@@ -36,8 +36,8 @@ from levante.kernel.kernel import ConsoleSink, ConsoleSource, Kernel, RunEnd, Tr
 from levante.kernel.settings import KernelConfig
 from levante.net.stack import NetworkStack
 from levante.policy.install import install_policy
-from levante.sdk.idl_build import load_interfaces
 from levante.sdk.domain_build import load_compiled_domains
+from levante.sdk.idl_build import load_interfaces
 from levante.sdk.mcuboot import uses_mcuboot
 from levante.sdk.policy_build import load_compiled_policy
 

@@ -165,9 +165,10 @@ class KernelState:
         self.policy_audit: PolicyAudit | None = None
         # IPC (docs/ipc.md): the build's interfaces, which every message is checked
         # against (None: no interface, every call refused), and what moves the handles a
-        # message carries between domains (None: a message with a handle is refused).
+        # message carries between domains: the domains' handle registry (None: a message
+        # with a handle is refused).
         self.ipc_checker: MessageChecking | None = None
-        self.handle_transfer: HandleTransfer | None = None
+        self.handle_transfer: HandleTransfer | None = self.security_domains.handles
         # A debugger attached to the run loop (kernel/debug.py); None: no debugging, and
         # the loop asks nothing.
         self.debugger: DebugMonitor | None = None

@@ -51,9 +51,9 @@ from levante.sdk.app_syscalls import write_app_syscalls
 from levante.sdk.defines import DEVICETREE_VARIABLES, Definitions, overlay_files
 from levante.sdk.devices_gen import write_device_files
 from levante.sdk.devicetree_header import devicetree_header
+from levante.sdk.domain_build import build_domains
 from levante.sdk.idl_build import build_interfaces
 from levante.sdk.linker_sources import LOCATIONS, LinkerAdditions, preprocess, read_additions
-from levante.sdk.domain_build import build_domains
 from levante.sdk.mcuboot import (
     SIGNED_IMAGE,
     application_flash,

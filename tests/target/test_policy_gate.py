@@ -75,7 +75,7 @@ def test_a_build_of_another_compiled_format_is_refused_in_one_line(tmp_path: Pat
     (tmp_path / COMPILED_POLICY).write_text('{"version": 1}')
     with pytest.raises(LevanteError) as raised:
         load_compiled_policy(tmp_path)
-    assert raised.value.message == (f"{tmp_path / COMPILED_POLICY}: a compiled policy of "
+    assert raised.value.message == (f"{tmp_path / COMPILED_POLICY}: compiled policy of "
                                     "another version: rebuild")
     (tmp_path / COMPILED_POLICY).write_text("{")
     with pytest.raises(LevanteError, match="unreadable compiled policy"):

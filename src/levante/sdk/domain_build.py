@@ -17,7 +17,6 @@ build with one line naming the file and the key.
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from levante.errors import BuildError
 from levante.kernel.domains import DEFAULT_DOMAIN, MAX_DOMAINS
+from levante.sdk.build_artifacts import read_compiled, read_source, write_compiled
 
 DOMAINS_SOURCE = "domains.toml"  # next to prj.conf
 COMPILED_DOMAINS = "domains.json"  # in the build folder, installed by `levante run`
@@ -92,27 +92,18 @@ def build_domains(app_dir: Path, build_dir: Path) -> Path | None:
     if not source.is_file():
         target.unlink(missing_ok=True)
         return None
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildError(f"{source}: cannot read the domains: {error}") from None
-    compiled = compile_domains(text, str(source))
-    target.write_text(json.dumps(compiled, indent=1) + "\n")
-    return target
+    return write_compiled(target, compile_domains(read_source(source, "domains"),
+                                                  str(source)))
 
 
 def load_compiled_domains(build_dir: Path) -> dict[str, dict[str, list[str]]] | None:
     """The build's domains (name → its threads and partitions), None when it was built
     without any."""
     path = build_dir / COMPILED_DOMAINS
-    if not path.is_file():
+    compiled = read_compiled(path, "domains", FORMAT_VERSION)
+    if compiled is None:
         return None
-    try:
-        compiled = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise BuildError(f"{path}: unreadable compiled domains ({error}): rebuild") from None
-    if not isinstance(compiled, dict) or compiled.get("version") != FORMAT_VERSION \
-            or not isinstance(compiled.get("domains"), dict):
+    if not isinstance(compiled.get("domains"), dict):
         raise BuildError(f"{path}: compiled domains of another version: rebuild")
     domains: dict[str, dict[str, list[str]]] = compiled["domains"]
     return domains

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from levante.errors import BuildError, LevanteError
 from levante.idl.cgen import c_header
 from levante.idl.checker import MessageChecker
 from levante.idl.language import FORMAT_VERSION, compile_idl, merge
+from levante.sdk.build_artifacts import read_compiled, read_source, write_compiled
 
 COMPILED_INTERFACES = "ipc.json"  # in the build folder, installed by `levante run`
 HEADER_DIR = Path("include") / "idl"  # in the build folder: `#include <idl/NAME.h>`
@@ -37,10 +37,7 @@ def build_interfaces(app_dir: Path, build_dir: Path) -> Path | None:
         if not _STEM.fullmatch(source.stem):
             raise BuildError(f"{source}: an interface file's name must be a C identifier "
                              "followed by .idl")
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise BuildError(f"{source}: cannot read the interface file: {error}") from None
+        text = read_source(source, "interface file")
         try:
             compiled.append((source, compile_idl(text, str(source))))
         except LevanteError as error:
@@ -53,21 +50,15 @@ def build_interfaces(app_dir: Path, build_dir: Path) -> Path | None:
     for source, descriptor in compiled:
         (headers / f"{source.stem}.h").write_text(
             c_header(descriptor, source.stem, source.name))
-    target.write_text(json.dumps(merged, indent=1) + "\n")
-    return target
+    return write_compiled(target, merged)
 
 
 def load_interfaces(build_dir: Path) -> MessageChecker | None:
     """The build's message checker, None when it was built without interfaces."""
     path = build_dir / COMPILED_INTERFACES
-    if not path.is_file():
+    compiled = read_compiled(path, "interfaces", FORMAT_VERSION)
+    if compiled is None:
         return None
-    try:
-        compiled = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise BuildError(f"{path}: unreadable compiled interfaces ({error}): rebuild") from None
-    if not isinstance(compiled, dict) or compiled.get("version") != FORMAT_VERSION:
-        raise BuildError(f"{path}: compiled interfaces of another version: rebuild")
     try:
         return MessageChecker(compiled)
     except (KeyError, TypeError, ValueError) as error:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from levante.errors import BuildError, LevanteError
 from levante.policy.language import FORMAT_VERSION, Compiled, compile_policy
+from levante.sdk.build_artifacts import read_compiled, read_source, write_compiled
 
 POLICY_SOURCE = "policy.lvp"  # next to prj.conf
 COMPILED_POLICY = "policy.json"  # in the build folder, installed by `levante run`
@@ -20,27 +20,14 @@ def build_policy(app_dir: Path, build_dir: Path) -> Path | None:
     if not source.is_file():
         target.unlink(missing_ok=True)
         return None
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildError(f"{source}: cannot read the policy: {error}") from None
+    text = read_source(source, "policy")
     try:
         compiled = compile_policy(text, str(source))
     except LevanteError as error:
         raise BuildError(error.message) from None
-    target.write_text(json.dumps(compiled, indent=1) + "\n")
-    return target
+    return write_compiled(target, compiled)
 
 
 def load_compiled_policy(build_dir: Path) -> Compiled | None:
     """The build's compiled policy, None when it was built without one."""
-    path = build_dir / COMPILED_POLICY
-    if not path.is_file():
-        return None
-    try:
-        compiled = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise BuildError(f"{path}: unreadable compiled policy ({error}): rebuild") from None
-    if not isinstance(compiled, dict) or compiled.get("version") != FORMAT_VERSION:
-        raise BuildError(f"{path}: a compiled policy of another version: rebuild")
-    return compiled
+    return read_compiled(build_dir / COMPILED_POLICY, "policy", FORMAT_VERSION)

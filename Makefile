@@ -16,7 +16,7 @@ STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/leva
 	src/levante/sdk/inc_file.py \
 	src/levante/sdk/defines.py src/levante/sdk/unsupported.py src/levante/sdk/devices_gen.py \
 	src/levante/sdk/devicetree_header.py src/levante/sdk/app_syscalls.py src/levante/sdk/parallel.py src/levante/testing \
-	src/levante/policy src/levante/sdk/policy_build.py src/levante/sdk/build_artifacts.py src/levante/sdk/domain_build.py src/levante/idl src/levante/sdk/idl_build.py
+	src/levante/policy src/levante/sdk/policy_build.py src/levante/sdk/build_artifacts.py src/levante/sdk/domain_build.py src/levante/idl src/levante/sdk/idl_build.py src/levante/grammar_errors.py
 
 .PHONY: setup toolchain venv run test lint typecheck pytest bench fuzz clean
 

@@ -15,9 +15,10 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from levante.errors import LevanteError
+from levante.grammar_errors import unexpected
 from levante.idl.wire import HEADER_SIZE, MAX_MESSAGE, max_size
 
 FORMAT_VERSION = 1  # of the descriptor: a build of another is rebuilt, never misread
@@ -272,10 +273,7 @@ def parse(text: str, source: str) -> Tree[Token]:
     try:
         return _parser().parse(text)
     except UnexpectedInput as error:
-        at_end = isinstance(error, UnexpectedToken) and error.token.type == "$END"
-        found = "" if at_end or error.pos_in_stream is None else \
-            text[error.pos_in_stream:error.pos_in_stream + 12].split("\n")[0]
-        what = f"unexpected {found!r}" if found else "unexpected end of the file"
+        what = unexpected(error, text, "the file")
         raise IdlError(f"{source}:{error.line}:{error.column}: error: {what}") from None
 
 

@@ -17,10 +17,11 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from levante.abi import ERRNO
 from levante.errors import LevanteError
+from levante.grammar_errors import unexpected
 from levante.policy.events import event_key, known_fields, unknown_event
 
 FORMAT_VERSION = 2  # of the compiled form: a build of another is rebuilt, never misread
@@ -72,11 +73,8 @@ def parse(text: str, source: str) -> Tree[Token]:
     try:
         return _parser().parse(text)
     except UnexpectedInput as error:
-        at_end = isinstance(error, UnexpectedToken) and error.token.type == "$END"
-        found = "" if at_end or error.pos_in_stream is None else \
-            text[error.pos_in_stream:error.pos_in_stream + 12].split("\n")[0]
-        what = f"unexpected {found!r}" if found else "unexpected end of the policy"
-        raise PolicyError(f"{source}:{error.line}: error: {what}") from None
+        raise PolicyError(f"{source}:{error.line}: error: "
+                          f"{unexpected(error, text, 'the policy')}") from None
 
 
 @dataclass

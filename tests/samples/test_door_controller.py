@@ -112,6 +112,14 @@ def test_authenticated_unlocks_work_until_the_limit(
     refused = [(event["thread"], event["message"], event["reason"], event["errno"])
                for event in finished.events("ipc_refused")]
     assert refused == [("controller", "bolt.open", "policy", -EPERM)]
+    # The only message refused is that bolt.open, as the kernel decoded it; the refusal
+    # came back to the network as the controller's error answer to door.unlock.
+    denied = [(event["action"], event["fields"]) for event in finished.events("service_message")
+              if event["verdict"] == "deny"]
+    assert [(action, fields.get("id")) for action, fields in denied] == [("bolt.open", 6)]
+    errors = [event["fields"] for event in finished.events("service_message")
+              if event["action"] == "door.unlock" and event["fields"]["direction"] == "error"]
+    assert [fields.get("status") for fields in errors] == [-EPERM]
     # The monitor read the same records from the kernel's audit buffer.
     assert finished.lines("monitor: audit ") == [
         f"monitor: audit granted service ipc.bolt.open by controller (rule line {unlock_rule})"

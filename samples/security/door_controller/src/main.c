@@ -17,7 +17,6 @@
 #include <zephyr/drivers/uart.h>
 #include <zephyr/fatal.h>
 #include <zephyr/kernel.h>
-#include <zephyr/sys/libc-hooks.h>
 #include <levante/domain.h>
 #include <levante/policy_audit.h>
 #include "door.h"

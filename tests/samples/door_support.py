@@ -38,7 +38,7 @@ CREDENTIAL_MAX = 16  # door_protocol.h's DOOR_CREDENTIAL_MAX: the bytes before `
 FILLER = b"\xfe\xe7" * (CREDENTIAL_MAX // 2)  # Thumb "b ." pairs: code that would spin
 # The paths payload.c tries, by the request id of the crafted frame (INJECTED: none,
 # the thread jumps into the bytes it was sent).
-RETURNING, GPIO, ACTUATOR_QUEUE, TOKEN, ACTUATOR_MEMORY, INJECTED = 1, 2, 3, 4, 5, 6
+RETURNING, GPIO, ACTUATOR_ENDPOINT, ACTUATOR_MEMORY, INJECTED = 1, 2, 3, 4, 5
 LEGITIMATE = 60  # the request id of the owner's unlock after the attack
 
 

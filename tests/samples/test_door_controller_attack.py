@@ -4,13 +4,15 @@ into the parser's `forward` pointer) and redirect the network thread, through th
 input path (the broker, the rootless link, the kernel's MQTT session, the C parser).
 
 The redirected thread runs the attacker's code (door_attack/payload.c, added to a copy
-of the sample) and tries every way to move the bolt: rename itself into the controller's
-domain, publish on a topic that is not its own, forge unauthenticated unlocks, flood the
-controller, drive the GPIO pin, write the actuator's queue, give the controller's token,
-write the actuator's memory, and (with no added code) jump into the bytes it sent. The
-bolt never moves, each attempt is refused or faults only the network thread, the monitor
-restarts it, and the controller then serves a legitimate unlock. The trace and the
-monitor's audit records say why."""
+of the sample) and tries every way to move the bolt: rename itself `controller` and
+serve the door's endpoint in the controller's place, publish on a topic that is not its
+own, forge a credential, ask the controller for an unlock out of the Flow's order, send
+a malformed IPC message, flood the controller, drive the GPIO pin, call the actuator's
+endpoint, write the actuator's memory, and (with no added code) jump into the bytes it
+sent. The bolt never moves, each attempt is refused or faults only the network thread,
+the monitor restarts it, and the controller then serves a legitimate unlock. The trace
+and the monitor's audit records say why: the kernel judged the thread by its domain,
+`network`, whatever it called itself."""
 
 from __future__ import annotations
 
@@ -18,16 +20,17 @@ from collections.abc import Iterator
 
 import pytest
 from door_support import (
+    ACTUATOR_ENDPOINT,
     ACTUATOR_MEMORY,
-    ACTUATOR_QUEUE,
     EACCES,
+    EBADMSG,
+    EPERM,
     GPIO,
     INJECTED,
     LEGITIMATE,
     PIN,
     RETURNING,
     SIGINT_STATUS,
-    TOKEN,
     DoorDevice,
     Finished,
     Mosquitto,
@@ -38,7 +41,7 @@ from door_support import (
 
 from conftest import Builder
 
-FAULTING = (GPIO, ACTUATOR_QUEUE, TOKEN, ACTUATOR_MEMORY, INJECTED)
+FAULTING = (GPIO, ACTUATOR_ENDPOINT, ACTUATOR_MEMORY, INJECTED)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +62,7 @@ def attacked(request: pytest.FixtureRequest, builder: Builder, broker: Mosquitto
     try:
         device.wait_online()
         device.send(exploit(RETURNING, payload))
-        # The forged unlock reaches the controller, which refuses its credential.
-        assert device.request_verdict(900) == -EACCES
+        device.wait_console(f"attack: path {RETURNING} survived")
         # The network thread survived that path (its parser still calls the attacker's
         # code: only a restart puts it right); the paths that follow fault it.
         for step in FAULTING:
@@ -70,9 +72,9 @@ def attacked(request: pytest.FixtureRequest, builder: Builder, broker: Mosquitto
         assert device.request(LEGITIMATE, PIN) == 0
         device.wait_status(LEGITIMATE, "unlocked")
         device.wait_status(LEGITIMATE, "locked")
-        unlock = policy_line("grant syscall k_msgq_put from controller")
-        device.wait_console(
-            f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock})")
+        unlock = policy_line("grant service ipc.bolt.open from controller")
+        device.wait_console("monitor: audit granted service ipc.bolt.open by controller "
+                            f"(rule line {unlock})")
     finally:
         finished = device.stop()
     return finished, credential
@@ -88,56 +90,78 @@ def test_the_bolt_moves_only_for_the_legitimate_request(attacked: tuple[Finished
     assert finished.lines("actuator: request ") == [
         f"actuator: request {LEGITIMATE}: bolt open (0)",
         f"actuator: request {LEGITIMATE}: bolt closed (0)"]
-    opened = [line for line in finished.lines("controller: ") if ": unlock (0)" in line]
-    assert opened == [f"controller: request {LEGITIMATE}: unlock (0); 1 granted, "
-                      f"{len(finished.lines('controller: ')) - 1} refused"]
+    assert finished.lines("controller: request ") == [
+        f"controller: request {LEGITIMATE}: unlock (0); 1 granted, "
+        f"{len(finished.lines('controller: credential refused'))} refused"]
+    # The only unlock the policy granted is the legitimate one.
+    unlock = policy_line("grant service ipc.bolt.open from controller")
+    assert [(event["thread"], event["domain"], event["policy_event"], event["rule_line"])
+            for event in finished.events("policy_audit") if event["verdict"] == "grant"] == [
+        ("controller", "controller", "service ipc.bolt.open", unlock)]
 
 
-def test_the_returning_paths_are_refused_by_the_policy(attacked: tuple[Finished, int]) -> None:
+def test_the_returning_paths_are_refused(attacked: tuple[Finished, int]) -> None:
     finished, _ = attacked
-    assert "attack: path 1" in finished.lines("attack: path 1")
-    assert finished.lines("attack: rename to controller: -1")  # -EPERM
-    assert finished.lines("attack: publish door/lock/set: -1")
-    assert finished.lines("attack: forged unlock: 0")  # forwarded, then refused by the PIN
+    # Renaming is allowed, and changes nothing: the thread is still in `network`.
+    assert finished.lines("attack: rename to controller: 0")
+    assert finished.lines(f"attack: serve door as controller: -{EPERM}")
+    assert finished.lines(f"attack: publish door/lock/set: -{EPERM}")
+    assert finished.lines(f"attack: forged credential: -{EACCES}")  # the controller's check
+    assert finished.lines(f"attack: unlock out of order: -{EPERM}")  # the Flow's
+    assert finished.lines(f"attack: malformed authenticate: -{EBADMSG}")  # the checker's
     flood = finished.lines("attack: flood: ")
     assert len(flood) == 1
     forwarded, refused = (int(word) for word in flood[0].split() if word.isdigit())
-    assert forwarded + refused == 8 and refused >= 5  # four a second, the forged one first
-    assert "attack: path 1 survived" in finished.output.splitlines()
-    # Each refusal is in the trace: the call refused and the engine's audit record.
-    limit = policy_line("limit syscall k_msgq_put from network")
-    network_audits = {(event["policy_event"], event["rule_line"])
-                      for event in finished.events("policy_audit") if event["thread"] == "net_rx"}
-    assert ("syscall k_thread_name_set", policy_line("neverallow network syscall "
-                                                     "k_thread_name_set")) in network_audits
-    assert ("service mqtt.publish", None) in network_audits  # default deny: no rule grants
-    assert ("syscall k_msgq_put", limit) in network_audits
-    refused_calls = [event["call"] for event in finished.events("policy_refused")
-                     if event["thread"] == "net_rx"]
-    assert refused_calls.count("k_msgq_put") == refused
-    assert "k_thread_name_set" in refused_calls
-    published = [event["fields"]["topic"] for event in finished.events("service_message")
-                 if event["verdict"] == "deny"]
-    assert published == ["door/lock/set"]
-    # The forged requests met the controller's PIN check, never the actuator.
-    for line in finished.lines("controller: request 9"):
-        assert "refused (-13)" in line
+    # Four a 100 ms, the forged credential first: the limit refused the rest.
+    assert forwarded + refused == 8 and refused >= 5
+    assert f"attack: path {RETURNING} survived" in finished.output.splitlines()
+    # Each refusal is in the trace, judged in the kernel domain `network` although the
+    # thread was called `controller` by then.
+    # (The malformed message's record has no domain: it is refused before any verdict.)
+    audits = [(event["thread"], event.get("domain"), event["policy_event"],
+               event["rule_line"])
+              for event in finished.events("policy_audit") if event["verdict"] == "deny"]
+    renamed = ("controller", "network")
+    assert (*renamed, "syscall z_levante_ipc_receive", None) in audits  # no rule grants it
+    assert (*renamed, "service mqtt.publish", None) in audits
+    # The Flow is still "locked": the rule that grants an unlock does not apply.
+    assert (*renamed, "service ipc.door.unlock", None) in audits
+    assert ("controller", None, "service ipc.malformed", None) in audits
+    limit = policy_line("limit service ipc.door.authenticate from network")
+    assert audits.count((*renamed, "service ipc.door.authenticate", limit)) == refused
+    malformed = [event for event in finished.events("ipc_refused")
+                 if event["reason"] != "policy"]
+    assert len(malformed) == 1 and "pin" in malformed[0]["reason"]
+    # The messages refused, as the kernel decoded them.
+    denied = [(event["service"], event["action"], event["fields"])
+              for event in finished.events("service_message") if event["verdict"] == "deny"]
+    assert [(service, action) for service, action, _ in denied] == [
+        ("mqtt", "publish"), ("ipc", "door.unlock"), ("ipc", "malformed")] + [
+        ("ipc", "door.authenticate")] * refused
+    assert denied[0][2]["topic"] == "door/lock/set"
+    assert denied[1][2]["id"] == 900
+    assert denied[2][2]["reason"] == malformed[0]["reason"]
+    # The controller checked two credentials of the attacker's, never the actuator.
+    assert len(finished.lines("controller: credential refused")) == forwarded + 1
 
 
 def test_every_faulting_path_ends_only_the_network_thread(
         attacked: tuple[Finished, int]) -> None:
     finished, credential = attacked
     faults = finished.events("fault")
-    assert [event["thread"] for event in faults] == ["net_rx"] * len(FAULTING)
+    # The thread the attacker renamed `controller` (path 1) ran paths 2 and 3; the monitor
+    # made the next ones.
+    assert [event["thread"] for event in faults] == [
+        "controller", "controller", "net_rx", "net_rx"]
     reasons = [event["reason"] for event in faults]
-    # No permission on the GPIO device, the actuator's queue or the token: the kernel's
-    # object check oopses the caller before the call is judged or performed.
-    assert reasons[:3] == ["K_ERR_KERNEL_OOPS"] * 3
+    # No permission on the GPIO device or the actuator's endpoint: the kernel's object
+    # check oopses the caller before the call is judged or performed.
+    assert reasons[:2] == ["K_ERR_KERNEL_OOPS"] * 2
     # The actuator's partition is not in the network's memory domain: the MPU faults.
-    assert reasons[3] == "K_ERR_CPU_EXCEPTION"
+    assert reasons[2] == "K_ERR_CPU_EXCEPTION"
     # Injected bytes are data: the MPU does not let the thread execute them.
-    assert reasons[4] == "K_ERR_CPU_EXCEPTION"
-    assert faults[4]["pc"] == credential
+    assert reasons[3] == "K_ERR_CPU_EXCEPTION"
+    assert faults[3]["pc"] == credential
     for step in FAULTING:
         assert f"attack: path {step}" in finished.output.splitlines() or step == INJECTED
         assert f"attack: path {step} survived" not in finished.output
@@ -151,14 +175,16 @@ def test_the_monitor_read_the_refusals_from_the_audit_buffer(
         attacked: tuple[Finished, int]) -> None:
     finished, _ = attacked
     records = finished.lines("monitor: audit ")
-    rename = policy_line("neverallow network syscall k_thread_name_set")
-    limit = policy_line("limit syscall k_msgq_put from network")
-    unlock = policy_line("grant syscall k_msgq_put from controller")
-    assert f"monitor: audit refused syscall k_thread_name_set by net_rx (rule line {rename})" \
+    limit = policy_line("limit service ipc.door.authenticate from network")
+    unlock = policy_line("grant service ipc.bolt.open from controller")
+    assert "monitor: audit refused syscall z_levante_ipc_receive by controller " \
+        "(rule line -1)" in records
+    assert "monitor: audit refused service ipc.malformed by controller (rule line -1)" \
         in records
-    assert "monitor: audit refused service mqtt.publish by net_rx (rule line -1)" in records
-    assert f"monitor: audit refused syscall k_msgq_put by net_rx (rule line {limit})" in records
-    # The only unlock the policy granted is the legitimate one.
+    assert "monitor: audit refused service mqtt.publish by controller (rule line -1)" \
+        in records
+    assert ("monitor: audit refused service ipc.door.authenticate by controller "
+            f"(rule line {limit})") in records
     assert [line for line in records if "granted" in line] == [
-        f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock})"]
+        f"monitor: audit granted service ipc.bolt.open by controller (rule line {unlock})"]
     assert len(records) == len(finished.events("policy_audit"))

@@ -1,11 +1,11 @@
 """samples/security/door_controller with its object permissions got wrong: a copy whose
-monitor grants the network thread the actuator's queue, the controller's token and the
-GPIO device. The exploit of the network parser (door_support.exploit) now passes the
-kernel's object checks on those paths, and the policy alone stops them: each call is
-refused and audited, by the rule that says why (type enforcement's `neverallow`, the
-integrity levels' no write up), the thread survives, and the bolt never moves.
-Writing the actuator's memory still faults (the MPU): the monitor restarts the network
-domain and the owner's unlock works."""
+monitor grants the network thread the actuator's endpoint and the GPIO device. The
+exploit of the network parser (door_support.exploit) now passes the kernel's object
+checks on those paths, and the policy alone stops them: each call is refused and
+audited by the rule that says why (type enforcement's `neverallow`), in the kernel
+domain `network` although the thread has renamed itself `controller`; the thread
+survives, and the bolt never moves. Writing the actuator's memory still faults (the
+MPU): the monitor restarts the network domain and the owner's unlock works."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 from door_support import (
+    ACTUATOR_ENDPOINT,
     ACTUATOR_MEMORY,
-    ACTUATOR_QUEUE,
+    EPERM,
     GPIO,
     LEGITIMATE,
     PIN,
     SIGINT_STATUS,
-    TOKEN,
     DoorDevice,
     Finished,
     Mosquitto,
@@ -30,9 +30,8 @@ from door_support import (
 
 from conftest import Builder
 
-GRANTS = "k_thread_access_grant(&network_thread, &request_queue, &reply_pipe, &status_queue);"
-MISGRANTS = ("k_thread_access_grant(&network_thread, &request_queue, &reply_pipe, "
-             "&status_queue, &unlock_queue, &door_auth);\n"
+GRANTS = "k_thread_access_grant(&network_thread, &door_ep, &status_queue);"
+MISGRANTS = ("k_thread_access_grant(&network_thread, &door_ep, &status_queue, &bolt_ep);\n"
              "\tk_object_access_grant(gpio0, &network_thread);")
 
 
@@ -51,7 +50,7 @@ def misgranted(builder: Builder, broker: Mosquitto,
     device = DoorDevice(build, broker, tmp_path / "trace.jsonl")
     try:
         device.wait_online()
-        for step in (GPIO, ACTUATOR_QUEUE, TOKEN):
+        for step in (GPIO, ACTUATOR_ENDPOINT):
             device.send(exploit(step, payload))
             device.wait_console(f"attack: path {step} survived")
         # The parser still calls the attacker's code: a fault (the MPU keeps the actuator's
@@ -60,9 +59,9 @@ def misgranted(builder: Builder, broker: Mosquitto,
         device.wait_online()
         assert device.request(LEGITIMATE, PIN) == 0
         device.wait_status(LEGITIMATE, "locked")
-        unlock = policy_line("grant syscall k_msgq_put from controller")
-        device.wait_console(
-            f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock})")
+        unlock = policy_line("grant service ipc.bolt.open from controller")
+        device.wait_console("monitor: audit granted service ipc.bolt.open by controller "
+                            f"(rule line {unlock})")
     finally:
         finished = device.stop()
     return finished
@@ -73,21 +72,22 @@ def test_the_policy_alone_refuses_what_the_permissions_let_through(
     finished = misgranted
     assert finished.status == SIGINT_STATUS, finished.errors
     assert [event["reason"] for event in finished.events("fault")] == ["K_ERR_CPU_EXCEPTION"]
-    assert finished.lines("attack: gpio: -1")  # -EPERM
-    assert finished.lines("attack: unlock_queue: -1")
-    assert finished.lines("attack: door_auth given")  # k_sem_give returns nothing
-    refused = [(event["policy_event"], event["rule_line"])
+    assert finished.lines(f"attack: gpio: -{EPERM}")
+    assert finished.lines(f"attack: bolt.open: -{EPERM}")
+    refused = [(event["thread"], event["domain"], event["policy_event"], event["rule_line"])
                for event in finished.events("policy_audit")
-               if event["thread"] == "net_rx" and event["verdict"] == "deny"]
+               if event["domain"] == "network" and event["verdict"] == "deny"]
     assert refused == [
-        ("syscall gpio_port_set_bits_raw",
+        ("net_rx", "network", "syscall gpio_port_set_bits_raw",
          policy_line("neverallow network syscall gpio_port_set_bits_raw")),
-        ("syscall k_msgq_put", policy_line("writes syscall k_msgq_put on msgq")),
-        ("syscall k_sem_give", policy_line("neverallow network syscall k_sem_give")),
+        ("controller", "network", "service ipc.bolt.open",
+         policy_line("neverallow network service ipc.bolt.open")),
     ]
     assert [event["call"] for event in finished.events("policy_refused")
-            if event["thread"] == "net_rx"] == [
-        "gpio_port_set_bits_raw", "k_msgq_put", "k_sem_give"]
+            if event["thread"] == "net_rx"] == ["gpio_port_set_bits_raw"]
+    assert [(event["thread"], event["message"], event["reason"], event["errno"])
+            for event in finished.events("ipc_refused")] == [
+        ("controller", "bolt.open", "policy", -EPERM)]
 
 
 def test_the_bolt_moves_only_for_the_legitimate_request(misgranted: Finished) -> None:
@@ -97,8 +97,7 @@ def test_the_bolt_moves_only_for_the_legitimate_request(misgranted: Finished) ->
     assert finished.lines("actuator: request ") == [
         f"actuator: request {LEGITIMATE}: bolt open (0)",
         f"actuator: request {LEGITIMATE}: bolt closed (0)"]
-    # The token the attacker tried to give was never given: the owner's unlock took the
-    # controller's, and no other unlock was granted.
-    unlock = policy_line("grant syscall k_msgq_put from controller")
+    # The actuator served only the controller: the one unlock granted is the owner's.
+    unlock = policy_line("grant service ipc.bolt.open from controller")
     assert [line for line in finished.lines("monitor: audit ") if "granted" in line] == [
-        f"monitor: audit granted syscall k_msgq_put by controller (rule line {unlock})"]
+        f"monitor: audit granted service ipc.bolt.open by controller (rule line {unlock})"]

@@ -11,30 +11,53 @@
 #include "door.h"
 
 #define FLOOD 8
+#define FORGED_PIN_LENGTH 200 /* door.idl's bound is 8 */
 
 extern struct mqtt_client door_client;
 
-/* Everything that does not end the thread: impersonate the controller, publish on a
- * topic that is not the network's, forge an unauthenticated unlock, flood the controller. */
+/* A request the stubs would never make: authenticate's `pin` says 200 bytes. */
+static int forge_malformed(void)
+{
+	uint8_t forged[LEVANTE_IPC_HEADER_SIZE + 2 + FORGED_PIN_LENGTH];
+	uint8_t reply[DOOR_REPLY_MAX];
+	struct levante_ipc_cursor c = { forged, sizeof(forged), 0, false };
+
+	levante_ipc_put_header(&c, DOOR_INTERFACE_ID, DOOR_AUTHENTICATE_METHOD, 0);
+	levante_ipc_put(&c, FORGED_PIN_LENGTH, 2);
+	memset(forged + c.at, '4', FORGED_PIN_LENGTH);
+	c.at += FORGED_PIN_LENGTH;
+	int length = levante_ipc_finish(&c);
+
+	return levante_ipc_call(&door_ep, forged, (size_t)length, reply, sizeof(reply),
+				K_MSEC(50));
+}
+
+/* Everything that does not end the thread: take the controller's name and then its
+ * place as the door's server, publish on a topic that is not the network's, forge a
+ * credential, ask for an unlock out of the Flow's order, send a malformed message,
+ * flood the controller. */
 static void try_returning_paths(void)
 {
-	struct door_request forged = { .id = 900, .op = DOOR_OP_UNLOCK, .credential_length = 6 };
 	struct mqtt_publish_param open = {
 		.message.topic = { .topic = MQTT_UTF8_LITERAL("door/lock/set") },
 		.message.payload = { (uint8_t *)"open", 4 },
 		.message_id = 77,
 	};
+	uint8_t stolen[DOOR_REQUEST_MAX];
+	uint32_t token = 0;
 	int granted = 0, refused = 0;
 
 	printk("attack: rename to controller: %d\n",
 	       k_thread_name_set(k_current_get(), "controller"));
+	printk("attack: serve door as controller: %d\n",
+	       levante_ipc_receive(&door_ep, stolen, sizeof(stolen), &token, K_NO_WAIT));
 	printk("attack: publish door/lock/set: %d\n", mqtt_publish(&door_client, &open));
-	memcpy(forged.credential, "000000", 6);
-	printk("attack: forged unlock: %d\n", k_msgq_put(&request_queue, &forged, K_NO_WAIT));
+	printk("attack: forged credential: %d\n", door_authenticate(&door_ep, "000000"));
+	printk("attack: unlock out of order: %d\n", door_unlock(&door_ep, 900));
+	printk("attack: malformed authenticate: %d\n", forge_malformed());
 	for (int i = 0; i < FLOOD; i++) {
-		forged.id = (uint16_t)(901 + i);
-		if (k_msgq_put(&request_queue, &forged, K_NO_WAIT) == 0) {
-			granted++;
+		if (door_authenticate(&door_ep, "111111") == -EACCES) {
+			granted++; /* it reached the controller, which refused the credential */
 		} else {
 			refused++;
 		}
@@ -44,8 +67,6 @@ static void try_returning_paths(void)
 
 void door_attack(const struct door_request *request)
 {
-	struct door_command command = { .id = request->id, .op = DOOR_OP_UNLOCK };
-
 	printk("attack: path %u\n", request->id);
 	switch (request->id) {
 	case 1:
@@ -55,15 +76,11 @@ void door_attack(const struct door_request *request)
 		printk("attack: gpio: %d\n",
 		       gpio_port_set_bits_raw(DEVICE_DT_GET(DT_NODELABEL(gpio0)), BIT(0)));
 		break;
-	case 3: /* command the actuator as the controller does */
-		printk("attack: unlock_queue: %d\n",
-		       k_msgq_put(&unlock_queue, &command, K_NO_WAIT));
+	case 3: /* call the actuator's endpoint as the controller does, under its name */
+		(void)k_thread_name_set(k_current_get(), "controller");
+		printk("attack: bolt.open: %d\n", bolt_open(&bolt_ep, request->id));
 		break;
-	case 4: /* give the actuator the controller's token */
-		k_sem_give(&door_auth);
-		printk("attack: door_auth given\n");
-		break;
-	case 5: /* write the actuator's memory */
+	case 4: /* write the actuator's memory */
 		bolt_state = 1;
 		printk("attack: bolt_state written\n");
 		break;

@@ -1,7 +1,8 @@
-/* The actuator domain: owns the bolt (the board's led0) and the only GPIO rights. For
- * each unlock command it takes the controller's token, drives the bolt open for
- * DOOR_HOLD_MS, closes it again and reports each move on status_queue. policy.lvp lets
- * it open the bolt only while the Flow says "unlocked"; closing it is the Flow's "lock". */
+/* The actuator domain: owns the bolt (the board's led0) and the only GPIO rights. It
+ * serves the `bolt` interface (door.idl) to the controller: `open` drives the bolt open,
+ * and DOOR_HOLD_MS later the actuator closes it again; each move is reported on
+ * status_queue. policy.lvp lets it open the bolt only while the Flow says "unlocked";
+ * closing it is the Flow's "lock". */
 #include <errno.h>
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/kernel.h>
@@ -12,6 +13,8 @@
 static const struct gpio_dt_spec bolt = GPIO_DT_SPEC_GET(DT_ALIAS(led0), gpios);
 
 K_APP_BMEM(actuator_part) uint32_t bolt_state;
+/* The request whose bolt is open (0: none), for the close that follows. */
+K_APP_BMEM(actuator_part) static uint32_t opened_for;
 
 static void report(uint16_t id, int result)
 {
@@ -23,6 +26,25 @@ static void report(uint16_t id, int result)
 	(void)k_msgq_put(&status_queue, &status, K_NO_WAIT);
 }
 
+static int bolt_open_method(void *context, uint16_t id)
+{
+	ARG_UNUSED(context);
+	int result = gpio_pin_set_raw(bolt.port, bolt.pin, 1);
+
+	if (result != 0) {
+		report(id, result);
+		return result;
+	}
+	bolt_state = 1;
+	opened_for = (uint32_t)id | 0x10000u; /* request ids may be 0 */
+	report(id, 0);
+	return 0;
+}
+
+static const struct bolt_ops actuator_ops = {
+	.open = bolt_open_method,
+};
+
 void actuator_main(void *p1, void *p2, void *p3)
 {
 	ARG_UNUSED(p1);
@@ -32,25 +54,19 @@ void actuator_main(void *p1, void *p2, void *p3)
 
 	printk("actuator: bolt on %s pin %u: %d\n", bolt.port->name, bolt.pin, result);
 	for (;;) {
-		struct door_command command;
-
-		if (k_msgq_get(&unlock_queue, &command, K_FOREVER) != 0) {
-			continue;
-		}
-		/* Defence in depth: no unlock without the controller's token. */
-		result = k_sem_take(&door_auth, K_NO_WAIT);
-		if (result == 0) {
-			result = gpio_pin_set_raw(bolt.port, bolt.pin, 1);
-		}
+		result = bolt_serve_once(&bolt_ep, &actuator_ops, NULL, K_FOREVER);
 		if (result != 0) {
-			report(command.id, result);
+			printk("actuator: serving failed: %d\n", result);
+		}
+		if (opened_for == 0) {
 			continue;
 		}
-		bolt_state = 1;
-		report(command.id, 0);
+		uint16_t id = (uint16_t)opened_for;
+
+		opened_for = 0;
 		k_sleep(K_MSEC(DOOR_HOLD_MS));
 		result = gpio_pin_set_raw(bolt.port, bolt.pin, 0);
 		bolt_state = result == 0 ? 0 : bolt_state;
-		report(command.id, result);
+		report(id, result);
 	}
 }

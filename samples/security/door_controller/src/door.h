@@ -1,25 +1,23 @@
-/* What the door controller's parts share: the domains' partitions, the kernel objects
- * that connect them, and each domain's entry point. */
+/* What the door controller's parts share: the domains' partitions, the IPC endpoints and
+ * the queue that connect them, and each domain's entry point. */
 #ifndef DOOR_H_
 #define DOOR_H_
 
 #include <zephyr/kernel.h>
 #include <zephyr/app_memory/app_memdomain.h>
+#include <idl/door.h>
 #include "door_protocol.h"
 
-/* One partition per domain: a domain's threads see only their own (and the C library's). */
+/* One partition per domain (domains.toml): a domain's threads see only their own (and
+ * the C library's). */
 extern struct k_mem_partition network_part;
 extern struct k_mem_partition controller_part;
 extern struct k_mem_partition actuator_part;
 
-/* network -> controller: decoded requests. */
-extern struct k_msgq request_queue;
-/* controller -> actuator: unlock commands (policy.lvp: only the controller may put). */
-extern struct k_msgq unlock_queue;
-/* controller -> actuator: the token the controller gives once a credential checked. */
-extern struct k_sem door_auth;
-/* controller -> network: verdicts. */
-extern struct k_pipe reply_pipe;
+/* network -> controller: the `door` interface, served by the controller. */
+extern struct levante_ipc_endpoint door_ep;
+/* controller -> actuator: the `bolt` interface, served by the actuator. */
+extern struct levante_ipc_endpoint bolt_ep;
 /* actuator -> network: the bolt's state. */
 extern struct k_msgq status_queue;
 

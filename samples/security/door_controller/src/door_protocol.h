@@ -1,9 +1,7 @@
-/* The door controller's message formats, in one place: the frame a client publishes on
- * DOOR_TOPIC_COMMAND, and the records the domains pass to each other through the kernel
- * (network -> controller: struct door_request; controller -> actuator: struct
- * door_command; controller -> network: struct door_reply; actuator -> network: struct
- * door_status). Moving the domains onto typed IPC means moving these records, nothing
- * else. */
+/* The door controller's message formats outside typed IPC: the frame a client publishes
+ * on DOOR_TOPIC_COMMAND, the request the network domain decodes from it, and the
+ * actuator's reports to the network (struct door_status, on status_queue). The requests
+ * between the domains are typed IPC, declared in ../door.idl. */
 #ifndef DOOR_PROTOCOL_H_
 #define DOOR_PROTOCOL_H_
 
@@ -29,26 +27,12 @@ enum door_operation {
 	DOOR_OP_UNLOCK = 1,
 };
 
-/* network -> controller: a decoded request. */
+/* A decoded request frame (the network domain's own record). */
 struct door_request {
 	uint16_t id;
 	uint8_t op;
 	uint8_t credential_length;
 	char credential[DOOR_CREDENTIAL_MAX];
-};
-
-/* controller -> actuator: open the bolt for one hold period. */
-struct door_command {
-	uint16_t id;
-	uint8_t op;
-	uint8_t reserved;
-};
-
-/* controller -> network: the verdict on request `id` (0 granted, else a negative errno:
- * -EACCES for a wrong credential, the policy's errno for a refused unlock). */
-struct door_reply {
-	uint16_t id;
-	int16_t result;
 };
 
 /* actuator -> network: the bolt moved (or refused to). */

@@ -1,12 +1,13 @@
 /*
- * A door controller in three security domains, each a user thread in a memory domain of
- * its own, connected only by kernel objects and judged by policy.lvp:
+ * A door controller in three kernel security domains (domains.toml), each a user thread
+ * with a memory partition of its own, connected by typed IPC (door.idl) and one queue,
+ * and judged by policy.lvp:
  *
- *   broker --door/cmd--> network --request_queue--> controller --unlock_queue--> actuator
- *   broker <-door/reply-- network <--reply_pipe---- controller       (door_auth) --> bolt
- *   broker <-door/status- network <-----------status_queue-------------- actuator   (led0)
+ *   broker --door/cmd--> network ==door.authenticate/unlock==> controller ==bolt.open==>
+ *   broker <-door/reply-- network <=========(replies)========= controller     actuator
+ *   broker <-door/status- network <-----------status_queue------------------- (led0)
  *
- * main() is the privileged monitor: it sets the domains up, starts their threads, prints
+ * main() is the privileged monitor: it grants the objects, starts the threads, prints
  * the policy's audit records as they come (levante_policy_audit_read), and restarts the
  * network domain when it dies (a fault ends only the faulting thread). The first console
  * line is the broker's TCP port on the host (reached through the configured peer address).
@@ -16,7 +17,7 @@
 #include <zephyr/drivers/uart.h>
 #include <zephyr/fatal.h>
 #include <zephyr/kernel.h>
-#include <zephyr/sys/libc-hooks.h>
+#include <levante/domain.h>
 #include <levante/policy_audit.h>
 #include "door.h"
 
@@ -31,22 +32,28 @@ K_APPMEM_PARTITION_DEFINE(network_part);
 K_APPMEM_PARTITION_DEFINE(controller_part);
 K_APPMEM_PARTITION_DEFINE(actuator_part);
 
-K_MSGQ_DEFINE(request_queue, sizeof(struct door_request), 4, 4);
-K_MSGQ_DEFINE(unlock_queue, sizeof(struct door_command), 2, 4);
+LEVANTE_IPC_ENDPOINT_DEFINE(door_ep, door);
+LEVANTE_IPC_ENDPOINT_DEFINE(bolt_ep, bolt);
 K_MSGQ_DEFINE(status_queue, sizeof(struct door_status), 8, 4);
-K_SEM_DEFINE(door_auth, 0, 1);
-K_PIPE_DEFINE(reply_pipe, 8 * sizeof(struct door_reply), 4);
+
+/* The network domain's threads are made at run time (a restart makes a new one): the
+ * monitor places each in the domain before it starts. */
+LEVANTE_DOMAIN_DEFINE(network);
 
 /* Set by the monitor before the network domain starts; read by it. */
 K_APP_DMEM(network_part) uint16_t broker_port;
 
 static const struct device *const gpio0 = DEVICE_DT_GET(DT_NODELABEL(gpio0));
 
+/* The controller and the actuator begin in their domains (domains.toml names them);
+ * they wait for the monitor's grants before they start. */
+K_THREAD_DEFINE(controller, STACK_BYTES, controller_main, NULL, NULL, NULL,
+		CONTROLLER_PRIORITY, K_USER, SYS_FOREVER_MS);
+K_THREAD_DEFINE(actuator, STACK_BYTES, actuator_main, NULL, NULL, NULL, ACTUATOR_PRIORITY,
+		K_USER, SYS_FOREVER_MS);
+
 K_THREAD_STACK_DEFINE(network_stack, STACK_BYTES);
-K_THREAD_STACK_DEFINE(controller_stack, STACK_BYTES);
-K_THREAD_STACK_DEFINE(actuator_stack, STACK_BYTES);
-static struct k_thread network_thread, controller_thread, actuator_thread;
-static struct k_mem_domain network_domain, controller_domain, actuator_domain;
+static struct k_thread network_thread;
 
 void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
 {
@@ -56,33 +63,17 @@ void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
 	/* Returning: only the faulting thread is aborted, the device runs on. */
 }
 
-static void make_domain(struct k_mem_domain *domain, struct k_mem_partition *own)
-{
-	struct k_mem_partition *parts[] = { own, &z_libc_partition };
-
-	if (k_mem_domain_init(domain, ARRAY_SIZE(parts), parts) != 0) {
-		k_panic();
-	}
-}
-
-/* Created stopped, named (policy.lvp's domains are thread names) and placed in its
- * memory domain before its first instruction. */
-static void create(struct k_thread *thread, k_thread_stack_t *stack, k_thread_entry_t entry,
-		   int priority, const char *name, struct k_mem_domain *domain)
-{
-	k_thread_create(thread, stack, STACK_BYTES, entry, NULL, NULL, NULL, priority, K_USER,
-			K_FOREVER);
-	k_thread_name_set(thread, name);
-	if (k_mem_domain_add_thread(domain, thread) != 0) {
-		k_panic();
-	}
-}
-
+/* Created stopped, named, and placed in the network domain (its partition comes with
+ * it) before its first instruction; it may use its endpoint and queue only. */
 static void start_network(void)
 {
-	create(&network_thread, network_stack, network_main, NETWORK_PRIORITY, "net_rx",
-	       &network_domain);
-	k_thread_access_grant(&network_thread, &request_queue, &reply_pipe, &status_queue);
+	k_thread_create(&network_thread, network_stack, STACK_BYTES, network_main, NULL, NULL,
+			NULL, NETWORK_PRIORITY, K_USER, K_FOREVER);
+	k_thread_name_set(&network_thread, "net_rx");
+	if (levante_domain_add_thread(LEVANTE_DOMAIN(network), &network_thread) != 0) {
+		k_panic();
+	}
+	k_thread_access_grant(&network_thread, &door_ep, &status_queue);
 	k_thread_start(&network_thread);
 }
 
@@ -126,20 +117,11 @@ int main(void)
 
 	broker_port = read_port();
 	printk("door_controller: broker port %u\n", broker_port);
-	make_domain(&network_domain, &network_part);
-	make_domain(&controller_domain, &controller_part);
-	make_domain(&actuator_domain, &actuator_part);
-
-	create(&controller_thread, controller_stack, controller_main, CONTROLLER_PRIORITY,
-	       "controller", &controller_domain);
-	k_thread_access_grant(&controller_thread, &request_queue, &unlock_queue, &door_auth,
-			      &reply_pipe);
-	create(&actuator_thread, actuator_stack, actuator_main, ACTUATOR_PRIORITY, "actuator",
-	       &actuator_domain);
-	k_thread_access_grant(&actuator_thread, &unlock_queue, &door_auth, &status_queue);
-	k_object_access_grant(gpio0, &actuator_thread);
-	k_thread_start(&actuator_thread);
-	k_thread_start(&controller_thread);
+	k_thread_access_grant(controller, &door_ep, &bolt_ep);
+	k_thread_access_grant(actuator, &bolt_ep, &status_queue);
+	k_object_access_grant(gpio0, actuator);
+	k_thread_start(actuator);
+	k_thread_start(controller);
 	start_network();
 
 	for (;;) {

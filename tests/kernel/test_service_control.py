@@ -41,3 +41,30 @@ def test_an_installed_policy_refuses_and_the_trace_says_deny() -> None:
     assert judge(cast(KernelState, kernel), "main", "broker", refused) == -13
     assert judge(cast(KernelState, kernel), "main", "broker", allowed) is None
     assert [event["verdict"] for event in kernel.events] == ["deny", "allow"]
+
+
+class SeesPin:
+    def __init__(self) -> None:
+        self.pins: list[object] = []
+
+    def judge(self, thread: str, peer: str, message: ServiceMessage) -> int | None:
+        self.pins.append(message.fields.get("pin"))
+        return None
+
+
+def test_the_trace_gives_an_ipc_parameters_length_but_the_policy_its_value() -> None:
+    kernel = Recorder()
+    kernel.service_policy = SeesPin()
+    fields = {"pin": "123456", "key": b"\x01\x02\x03", "tags": ["ab", 7], "id": 6,
+              "direction": "request", "interface": "door", "method": "authenticate"}
+    judge(cast(KernelState, kernel), "net_rx", "door_ep",
+          ServiceMessage("ipc", "door.authenticate", fields))
+    assert kernel.service_policy.pins == ["123456"]
+    traced = kernel.events[0]["fields"]
+    assert traced == {"pin": "<6 bytes>", "key": "<3 bytes>", "tags": ["<2 bytes>", 7],
+                      "id": 6, "direction": "request", "interface": "door",
+                      "method": "authenticate"}
+    # Other services' fields are traced as they are (a topic is not a secret).
+    judge(cast(KernelState, kernel), "net_rx", "broker",
+          ServiceMessage("mqtt", "publish", {"topic": "door/status"}))
+    assert kernel.events[1]["fields"] == {"topic": "door/status"}

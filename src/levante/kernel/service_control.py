@@ -56,7 +56,7 @@ def judge(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> i
     policy = kernel.service_policy
     refusal = None if policy is None else policy.judge(thread, peer, message)
     kernel.trace("service_message", thread=thread, peer=peer, service=message.service,
-                 action=message.action, fields=dict(message.fields),
+                 action=message.action, fields=traced_fields(message),
                  verdict="allow" if refusal is None else "deny")
     return refusal
 
@@ -67,4 +67,31 @@ def refuse(kernel: Judging, thread: str, peer: str, message: ServiceMessage) -> 
     if isinstance(policy, AuditsRefusals):
         policy.refused(thread, peer, message)
     kernel.trace("service_message", thread=thread, peer=peer, service=message.service,
-                 action=message.action, fields=dict(message.fields), verdict="deny")
+                 action=message.action, fields=traced_fields(message), verdict="deny")
+
+
+def traced_fields(message: ServiceMessage) -> dict[str, object]:
+    """A message's fields as the trace shows them.  An IPC method's parameters are the
+    application's own data and may be secrets (a PIN, a key): the trace gives a string's
+    or byte sequence's length (`"<6 bytes>"`), never its content; the policy still
+    judges the values themselves."""
+    if message.service != "ipc":
+        return dict(message.fields)
+    return {name: value if name in _IPC_ENVELOPE else _redacted(value)
+            for name, value in message.fields.items()}
+
+
+# What the kernel itself says about an IPC message, beside the method's parameters.
+_IPC_ENVELOPE = frozenset({"direction", "interface", "method", "status", "reason"})
+
+
+def _redacted(value: object) -> object:
+    if isinstance(value, str):
+        return f"<{len(value.encode())} bytes>"
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, dict):
+        return {name: _redacted(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    return value

@@ -117,7 +117,6 @@ def test_the_returning_paths_are_refused(attacked: tuple[Finished, int]) -> None
     assert f"attack: path {RETURNING} survived" in finished.output.splitlines()
     # Each refusal is in the trace, judged in the kernel domain `network` although the
     # thread was called `controller` by then.
-    # (The malformed message's record has no domain: it is refused before any verdict.)
     audits = [(event["thread"], event.get("domain"), event["policy_event"],
                event["rule_line"])
               for event in finished.events("policy_audit") if event["verdict"] == "deny"]
@@ -126,7 +125,7 @@ def test_the_returning_paths_are_refused(attacked: tuple[Finished, int]) -> None
     assert (*renamed, "service mqtt.publish", None) in audits
     # The Flow is still "locked": the rule that grants an unlock does not apply.
     assert (*renamed, "service ipc.door.unlock", None) in audits
-    assert ("controller", None, "service ipc.malformed", None) in audits
+    assert (*renamed, "service ipc.malformed", None) in audits  # refused by the checker
     limit = policy_line("limit service ipc.door.authenticate from network")
     assert audits.count((*renamed, "service ipc.door.authenticate", limit)) == refused
     malformed = [event for event in finished.events("ipc_refused")

@@ -353,7 +353,8 @@ class PolicyEngine:
         """Record a refusal the kernel made itself, with no verdict asked (a malformed
         IPC message): a deny by no rule, under every audit profile but `none`."""
         if self.audit_profile != "none":
-            self._record(AuditRecord(self.clock(), thread, key, "deny", None))
+            self._record(AuditRecord(self.clock(), thread, key, "deny", None,
+                                     self.service_domain(thread)))
 
     def _record(self, record: AuditRecord) -> None:
         if len(self.audit) == self.audit.maxlen:

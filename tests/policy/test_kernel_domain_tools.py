@@ -87,6 +87,12 @@ def test_a_scenario_sees_the_domain_field_as_the_kernel_gives_it() -> None:
     scenarios = parse_scenarios('scenario "x"\n  syscall k_yield from "controller" -> grant\n'
                                 '  syscall k_yield from "auditor" -> deny\n', "s.lvs")
     assert run_scenarios(compiled, scenarios, "s.lvs", KERNEL_DOMAINS) == (2, [])
+    # Without a manifest every thread is in the default domain, as in the kernel; code
+    # in interrupt context is in none.
+    compiled = compile_policy('grant syscall k_yield when domain == "default"', "p.lvp")
+    scenarios = parse_scenarios('scenario "x"\n  syscall k_yield from "main" -> grant\n'
+                                '  syscall k_yield from "isr" -> deny\n', "s.lvs")
+    assert run_scenarios(compiled, scenarios, "s.lvs") == (2, [])
 
 
 def write(folder: Path, manifest: str | None) -> Path:

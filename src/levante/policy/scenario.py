@@ -16,7 +16,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from levante.kernel.domains import DEFAULT_DOMAIN
-from levante.policy.engine import PolicyEngine
+from levante.policy.engine import ISR_THREAD, PolicyEngine
 from levante.policy.events import event_key, unknown_event
 from levante.policy.language import Compiled, PolicyError, decode_string
 
@@ -124,18 +124,21 @@ def _domain_of(step: Step, kernel_domains: Mapping[str, Sequence[str]] | None,
                source: str) -> str:
     """The kernel domain a step's thread is judged in, as the kernel would judge it:
     the one `in NAME` says, else where the manifest places a thread of that name, else
-    the default domain ("" when there is no manifest: the policy matches by name)."""
+    the default domain (every thread's, when there is no manifest); interrupt context
+    ("isr") is in none."""
     if kernel_domains is None:
         if step.domain is not None:
             raise PolicyError(f"{source}:{step.line}: error: the step names kernel domain "
                               f"{step.domain!r}, and there is no domains manifest (a "
                               "domains.toml next to the policy, or --domains)")
-        return ""
+        return "" if step.thread == ISR_THREAD else DEFAULT_DOMAIN
     if step.domain is not None:
         if step.domain not in kernel_domains:
             raise PolicyError(f"{source}:{step.line}: error: no kernel domain "
                               f"{step.domain!r} in the domains manifest")
         return step.domain
+    if step.thread == ISR_THREAD:
+        return ""
     return next((name for name, threads in kernel_domains.items()
                  if step.thread in threads), DEFAULT_DOMAIN)
 

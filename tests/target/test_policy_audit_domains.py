@@ -5,14 +5,17 @@ bad array faults the reader, not the kernel."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import TARGET_TESTS, Builder
 from levante.abi import ERRNO
 
 APP = TARGET_TESTS / "policy_audit_domains"
 
 
-def test_only_the_granted_domain_reads_the_audit_trail(builder: Builder) -> None:
-    result = builder.run(APP, max_time="2s")
+@pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
+def test_only_the_granted_domain_reads_the_audit_trail(builder: Builder, board: str) -> None:
+    result = builder.run(APP, board=board, max_time="2s")
     assert result.status == 0, result.errors
     lines = result.output.splitlines()
     refused = -ERRNO["EPERM"]

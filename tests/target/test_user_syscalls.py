@@ -136,6 +136,7 @@ SYSCALL_CASES = [
     oops("name_copy_flash_buffer", detail=f"write of 32 bytes at {{flash_buffer}} {OUTSIDE}"),
     Case("name_set_user_stack"),
     oops("name_set_kernel_string", detail="string at {kernel_buffer} runs out of thread"),
+    Case("audit_read_ungranted"),
     *(oops(case, detail=f"{call} is not a system call")
       for case, call in SUPERVISOR_ONLY.items()),
 ]

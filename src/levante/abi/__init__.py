@@ -628,7 +628,6 @@ _SUPERVISOR_ONLY = frozenset({
     "z_levante_net_config_wait",  # net_config_init runs at boot, in the kernel
     # Provisioning the device's TLS identity is the system's (tls_credential_calls.py).
     "tls_credential_add", "tls_credential_delete",
-    "z_levante_policy_audit_read",  # the policy's audit trail: privileged threads only
     "z_levante_stats_register",  # stats_register is a kernel function in Zephyr
     "z_levante_smp_shell_done",  # the shell thread's report: a kernel thread
     "levante_domain_add_thread",  # placing a thread is a privileged act

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from levante.commands.support import EXIT_FAILED, EXIT_OK, fail
 from levante.errors import LevanteError
+
+if TYPE_CHECKING:
+    from levante.policy.language import Finding
 
 
 def _read(path: Path) -> str:
@@ -33,6 +37,32 @@ def _interface_fields(policy_file: Path) -> dict[str, frozenset[str]] | None:
     return event_fields(merge(compiled))
 
 
+def _manifest_path(policy_file: Path, domains: Path | None) -> Path | None:
+    """The domains manifest: the one given, else `domains.toml` in the policy's folder
+    (as an application's sits next to its policy.lvp), None when there is none."""
+    if domains is not None:
+        return domains
+    beside = policy_file.parent / "domains.toml"
+    return beside if beside.is_file() else None
+
+
+def _kernel_domains(manifest: Path) -> dict[str, list[str]]:
+    """Each kernel domain of the manifest with its threads (the default one too); a
+    BuildError with the manifest's one-line message for any mistake in it."""
+    from levante.kernel.domains import DEFAULT_DOMAIN
+    from levante.sdk.domain_build import compile_domains
+
+    compiled = compile_domains(_read(manifest), str(manifest))["domains"]
+    domains = {name: list(body["threads"]) for name, body in compiled.items()}
+    domains.setdefault(DEFAULT_DOMAIN, [])
+    return domains
+
+
+DOMAINS_OPTION = click.option(
+    "--domains", "domains", type=click.Path(path_type=Path, dir_okay=False),
+    help="The application's domains manifest (default: domains.toml next to the policy).")
+
+
 @click.group()
 def policy() -> None:
     """Validate security policies and run their scenario tests (docs/policy.md)."""
@@ -40,17 +70,34 @@ def policy() -> None:
 
 @policy.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-def check(file: Path) -> None:
+@DOMAINS_OPTION
+def check(file: Path, domains: Path | None) -> None:
     """Validate the policy FILE: one line per finding.  Rules on IPC events are checked
-    against the interface files (`*.idl`) in FILE's folder, when it has any.
+    against the interface files (`*.idl`) in FILE's folder, when it has any, and the
+    policy's domains against the kernel domains of the manifest (`domains.toml` in
+    FILE's folder, or --domains), when there is one.
 
-    Exit status: 0 when it has no error (warnings do not fail), 1 when it has one, 2
-    when it cannot be read or parsed.
+    Exit status: 0 when it has no error (warnings do not fail), 1 when it has one (an
+    error in the manifest counts), 2 when the policy cannot be read or parsed.
     """
-    from levante.policy.check import check_policy
+    from levante.errors import BuildError
+    from levante.policy.check import ManifestFinding, check_policy
+    from levante.policy.language import PolicyError
 
+    manifest = _manifest_path(file, domains)
+    kernel_domains = None
+    manifest_errors: list[Finding] = []
+    if manifest is not None:
+        try:
+            kernel_domains = _kernel_domains(manifest)
+        except (BuildError, PolicyError) as error:
+            # Reported as a finding: the policy is still checked, without domains.
+            detail = error.message.removeprefix(f"{manifest}: ")
+            manifest_errors.append(ManifestFinding(0, "error", detail, str(manifest)))
     try:
-        findings = check_policy(_read(file), str(file), _interface_fields(file))
+        findings = manifest_errors + check_policy(
+            _read(file), str(file), _interface_fields(file), kernel_domains,
+            str(manifest))
     except LevanteError as error:
         fail(error)
     for finding in findings:
@@ -67,23 +114,30 @@ def check(file: Path) -> None:
 @click.option("-p", "--policy", "policy_file", required=True,
               type=click.Path(path_type=Path, dir_okay=False),
               help="The policy the scenarios are run against.")
-def test(scenarios: tuple[Path, ...], policy_file: Path) -> None:
+@DOMAINS_OPTION
+def test(scenarios: tuple[Path, ...], policy_file: Path, domains: Path | None) -> None:
     """Run the scenario files SCENARIOS against a policy, each scenario from the
-    policy's initial state.
+    policy's initial state.  With a domains manifest (`domains.toml` next to the
+    policy, or --domains) each step's thread is in a kernel domain: the manifest's
+    placement of its name, or the one the step names (`from "x" in network`).
 
     Exit status: 0 when every step got the verdict it expects, 1 when one did not, 2
-    when a file cannot be read or parsed, or the policy does not compile.
+    when a file cannot be read or parsed, the policy does not compile or the manifest
+    has a mistake.
     """
     from levante.policy.language import compile_policy
     from levante.policy.scenario import parse_scenarios, run_scenarios
 
     try:
         compiled = compile_policy(_read(policy_file), str(policy_file))
+        manifest = _manifest_path(policy_file, domains)
+        kernel_domains = None if manifest is None else _kernel_domains(manifest)
         parsed = [(path, parse_scenarios(_read(path), str(path))) for path in scenarios]
         steps = 0
         failures: list[str] = []
         for path, file_scenarios in parsed:
-            ran, failed = run_scenarios(compiled, file_scenarios, str(path))
+            ran, failed = run_scenarios(compiled, file_scenarios, str(path),
+                                         kernel_domains)
             steps += ran
             failures.extend(failed)
     except LevanteError as error:

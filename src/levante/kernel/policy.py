@@ -74,3 +74,9 @@ class PolicyAudit(Protocol):
         """Remove and return up to `limit` of the oldest records, with the number of
         records dropped (the buffer full) since the last take."""
         ...
+
+    def grants_by_name(self, call: str, thread: str, domain: str) -> bool:
+        """Whether a grant of the system call `call` itself names the thread `thread`
+        (of kernel domain `domain`, "" for none): the explicit grant a user thread
+        needs for a call the policy must open to it by name."""
+        ...

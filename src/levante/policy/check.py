@@ -1,28 +1,87 @@
 """`levante policy check`: what the compiler finds, and what a reviewer would ask of a
 policy that compiles: unreachable Flow states, transitions no rule performs, rules that
-can never decide, and `neverallow` assertions some grant breaks."""
+can never decide, `neverallow` assertions some grant breaks, and the policy's domains
+against the application's kernel domains (domains.toml)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from lark import Tree
+
+from levante.kernel.domains import DEFAULT_DOMAIN
 from levante.policy.events import wildcards_of
-from levante.policy.language import Compiled, Finding, compile_findings
+from levante.policy.language import Compiled, Finding, compile_findings, parse
+
+
+@dataclass(frozen=True)
+class ManifestFinding(Finding):
+    """A finding on the domains manifest rather than a line of the policy."""
+
+    where: str = ""
+
+    def render(self, source: str) -> str:
+        del source  # the manifest's, not the policy's
+        return f"{self.where}: {self.severity}: {self.message}"
 
 
 def check_policy(text: str, source: str,
-                 ipc_fields: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
+                 ipc_fields: Mapping[str, frozenset[str]] | None = None,
+                 kernel_domains: Mapping[str, Sequence[str]] | None = None,
+                 manifest: str = "domains.toml") -> list[Finding]:
     """Every finding on a policy, in line order; a PolicyError when it does not parse.
     `ipc_fields` are the fields of each IPC event the application's interfaces define
-    ("ipc.door.unlock" -> its fields), when they are known."""
+    ("ipc.door.unlock" -> its fields), when they are known; `kernel_domains` the
+    threads of each domain of the application's manifest `manifest`, when it has one."""
     compiled, findings = compile_findings(text, source)
+    if kernel_domains is not None:
+        findings = [_unknown_kernel_domain(finding, kernel_domains, manifest)
+                    for finding in findings]
+        findings.extend(_domain_findings(text, source, compiled, kernel_domains, manifest))
     findings.extend(_flow_findings(compiled))
-    findings.extend(_rule_findings(compiled))
+    findings.extend(_rule_findings(compiled, frozenset(kernel_domains or ())))
     findings.extend(_neverallow_findings(compiled))
     if ipc_fields is not None:
         findings.extend(_ipc_findings(compiled, ipc_fields))
     return sorted(findings, key=lambda finding: (finding.line, finding.message))
+
+
+def _unknown_kernel_domain(finding: Finding, kernel_domains: Mapping[str, Sequence[str]],
+                           manifest: str) -> Finding:
+    """The compiler's error on a `from NAME` no `domain NAME` declares, saying so when
+    NAME is a kernel domain: a policy names one through a policy domain of its name."""
+    for name in kernel_domains:
+        if finding.message == f"unknown domain {name!r}":
+            return Finding(finding.line, "error",
+                           f"unknown domain {name!r}: {manifest} declares it; the policy "
+                           f"names it by declaring `domain {name} = {{}}`")
+    return finding
+
+
+def _domain_findings(text: str, source: str, compiled: Compiled,
+                     kernel_domains: Mapping[str, Sequence[str]],
+                     manifest: str) -> Iterator[Finding]:
+    """A policy domain that is a kernel domain means it (docs/domains.md): its own list
+    of threads is not consulted; a kernel domain no rule names is worth a look."""
+    for statement in parse(text, source).children:
+        if not isinstance(statement, Tree) or statement.data != "domain_stmt":
+            continue
+        name = str(statement.children[0])
+        listed = [child for child in statement.children[1:] if child is not None]
+        if name in kernel_domains and listed:
+            threads = ", ".join(repr(thread) for thread in kernel_domains[name]) or "none"
+            yield Finding(statement.meta.line, "warning",
+                          f"domain {name} is the kernel domain of {manifest}: its threads "
+                          f"are the manifest's ({threads}), this list is ignored")
+    named = {rule.get("domain") for _, _, rule in _rules(compiled)}
+    named.update(limit.get("domain") for rules in compiled["events"].values()
+                 for limit in rules["limit"])
+    for name in sorted(set(kernel_domains) - named - {DEFAULT_DOMAIN}):
+        yield ManifestFinding(0, "warning",
+                              f"domains.{name}: no rule of the policy names this kernel "
+                              f"domain (`from {name}`)", manifest)
 
 
 def _fields_read(expression: Any) -> Iterator[str]:
@@ -103,7 +162,7 @@ def _covers(wide: list[str] | None, narrow: list[str] | None) -> bool:
     return narrow is not None and set(narrow) <= set(wide)
 
 
-def _rule_findings(compiled: Compiled) -> Iterator[Finding]:
+def _rule_findings(compiled: Compiled, kernel_domains: frozenset[str]) -> Iterator[Finding]:
     events = compiled["events"]
     for key, rules in events.items():
         # A deny of the event itself or of a wildcard that covers it overrides a grant.
@@ -123,7 +182,8 @@ def _rule_findings(compiled: Compiled) -> Iterator[Finding]:
                 yield Finding(rule["line"], "warning",
                               f"this grant is shadowed by line {shadowing['line']}, which "
                               f"grants {key} to these threads unconditionally")
-            if rule["threads"] == []:
+            # A kernel domain's threads are the manifest's, whatever the policy lists.
+            if rule["threads"] == [] and rule.get("domain") not in kernel_domains:
                 yield Finding(rule["line"], "warning", "this rule names no thread")
             earlier.append(rule)
 

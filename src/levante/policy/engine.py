@@ -342,6 +342,14 @@ class PolicyEngine:
                                      domain))
         return verdict
 
+    def grants_by_name(self, call: str, thread: str, domain: str) -> bool:
+        """The kernel's `PolicyAudit` question: whether a grant of `syscall CALL` itself
+        (not a wildcard, not `default allow`) names this thread or its kernel domain."""
+        rules = self._rules.get(event_key("syscall", call))
+        return rules is not None and any(
+            (rule.threads is not None or rule.domain is not None)
+            and self.applies(rule, thread, domain) for rule in rules["grant"])
+
     def take_audit(self, limit: int) -> tuple[list[AuditRecord], int]:
         """The kernel's `PolicyAudit`: remove up to `limit` of the oldest records; the
         count of records dropped since the last take goes with them, and restarts."""

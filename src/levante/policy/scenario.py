@@ -1,10 +1,12 @@
 """`levante policy test`: scenario files run against a policy, its state fresh for each.
 
-A scenario is a sequence of events, each at a time of simulated time, from a thread,
-with its fields and the verdict expected (the grammar is `scenario.lark`)."""
+A scenario is a sequence of events, each at a time of simulated time, from a thread
+(in a kernel domain, when the application has a domains manifest), with its fields and
+the verdict expected (the grammar is `scenario.lark`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -13,7 +15,8 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from levante.policy.engine import PolicyEngine
+from levante.kernel.domains import DEFAULT_DOMAIN
+from levante.policy.engine import ISR_THREAD, PolicyEngine
 from levante.policy.events import event_key, unknown_event
 from levante.policy.language import Compiled, PolicyError, decode_string
 
@@ -28,6 +31,7 @@ class Step:
     thread: str
     fields: dict[str, Any]
     expected: str  # "grant" or "deny"
+    domain: str | None = None  # `in NAME`: None where the manifest places the thread
 
 
 @dataclass(frozen=True)
@@ -97,24 +101,59 @@ def parse_scenarios(text: str, source: str) -> list[Scenario]:
             if problem is not None or "*" in event_name:
                 raise PolicyError(f"{source}:{step.meta.line}: error: "
                                   f"{problem or 'a step is one event, not a wildcard'}")
-            try:
-                fields = _value(parts[3]) if len(parts) == 5 else {}
-            except _TooDeep:
-                raise PolicyError(f"{source}:{step.meta.line}: error: a value nested more "
-                                  f"than {MAX_VALUE_DEPTH} levels deep") from None
+            domain = None
+            fields = {}
+            for part in parts[3:-1]:
+                assert isinstance(part, Tree)
+                if part.data == "in_domain":
+                    domain = str(part.children[0])
+                    continue
+                try:
+                    fields = _value(part)
+                except _TooDeep:
+                    raise PolicyError(f"{source}:{step.meta.line}: error: a value nested "
+                                      f"more than {MAX_VALUE_DEPTH} levels deep") from None
             parsed.append(Step(step.meta.line, time_us, event_key(kind, event_name),
                                decode_string(thread), fields,
-                               str(parts[-1])))
+                               str(parts[-1]), domain))
         scenarios.append(Scenario(decode_string(name), node.meta.line, tuple(parsed)))
     return scenarios
 
 
-def run_scenarios(compiled: Compiled, scenarios: list[Scenario],
-                  source: str) -> tuple[int, list[str]]:
+def _domain_of(step: Step, kernel_domains: Mapping[str, Sequence[str]] | None,
+               source: str) -> str:
+    """The kernel domain a step's thread is judged in, as the kernel would judge it:
+    the one `in NAME` says, else where the manifest places a thread of that name, else
+    the default domain (every thread's, when there is no manifest); interrupt context
+    ("isr") is in none."""
+    if kernel_domains is None:
+        if step.domain is not None:
+            raise PolicyError(f"{source}:{step.line}: error: the step names kernel domain "
+                              f"{step.domain!r}, and there is no domains manifest (a "
+                              "domains.toml next to the policy, or --domains)")
+        return "" if step.thread == ISR_THREAD else DEFAULT_DOMAIN
+    if step.domain is not None:
+        if step.domain not in kernel_domains:
+            raise PolicyError(f"{source}:{step.line}: error: no kernel domain "
+                              f"{step.domain!r} in the domains manifest")
+        return step.domain
+    if step.thread == ISR_THREAD:
+        return ""
+    return next((name for name, threads in kernel_domains.items()
+                 if step.thread in threads), DEFAULT_DOMAIN)
+
+
+def run_scenarios(compiled: Compiled, scenarios: list[Scenario], source: str,
+                  kernel_domains: Mapping[str, Sequence[str]] | None = None
+                  ) -> tuple[int, list[str]]:
     """The number of steps run and one line per step whose verdict was not the expected
-    one.  Every scenario starts from the policy's initial state at time 0."""
+    one.  Every scenario starts from the policy's initial state at time 0.  With
+    `kernel_domains` (each kernel domain's threads, from the application's manifest),
+    a policy domain of a kernel domain's name means that domain, as in the kernel."""
     now = [0]
     engine = PolicyEngine(compiled, clock=lambda: now[0])
+    if kernel_domains is not None:
+        engine.is_kernel_domain = lambda name: name in kernel_domains
     failures = []
     steps = 0
     for scenario in scenarios:
@@ -125,8 +164,10 @@ def run_scenarios(compiled: Compiled, scenarios: list[Scenario],
                 if step.time_us < now[0]:
                     raise PolicyError(f"{source}:{step.line}: error: time goes backwards")
                 now[0] = step.time_us
-            fields = {**step.fields, "thread": step.thread}
-            verdict = engine.decide(step.event, step.thread, fields)
+            domain = _domain_of(step, kernel_domains, source)
+            # As the kernel's system calls: the thread's name and kernel domain.
+            fields = {**step.fields, "thread": step.thread, "domain": domain}
+            verdict = engine.decide(step.event, step.thread, fields, domain)
             steps += 1
             got = "grant" if verdict.granted else "deny"
             if got != step.expected:

@@ -199,6 +199,10 @@ class Inspect(Protocol):
     def smp_shell(self) -> SmpShellPort | None: ...
 
     @property
+    def policy_audit(self) -> PolicyAudit | None:
+        """The installed policy's audit buffer: its grants are asked, nothing taken."""
+
+    @property
     def input_buffer(self) -> Sequence[int]:
         """The console input received and not yet read."""
         ...

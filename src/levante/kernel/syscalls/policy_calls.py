@@ -2,8 +2,16 @@
 
 The policy engine keeps a bounded buffer of its audit records (docs/policy.md, "Audit");
 this call moves the oldest of them into the caller's array of struct
-levante_audit_record (<levante/policy_audit.h>), so that a supervisor thread can ship
+levante_audit_record (<levante/policy_audit.h>), so that a privileged thread can ship
 or inspect them.  Reading removes: each record is delivered once.
+
+Privileged means: a supervisor thread, or a user thread the installed policy grants the
+call by name (`grant syscall z_levante_policy_audit_read from auditor`).  The audit
+trail says who did what and which rule refused it, so a user thread gets it only by
+such a grant: not by `default allow`, not by a wildcard (`grant syscall * ...`), not
+by a grant from anyone, and never when no policy is installed.  The refusal is -EPERM
+in the validate stage, before the caller's memory is looked at; the policy's verdict
+on the call is still asked afterwards, as for every call.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ if TYPE_CHECKING:
     from levante.kernel.syscalls.registry import Plan
 
 ENOTSUP = -ERRNO["ENOTSUP"]
+EPERM = -ERRNO["EPERM"]
+CALL = "z_levante_policy_audit_read"
 # struct levante_audit_record: time in simulated microseconds, the deciding rule's line
 # (-1: the policy's default), granted (0 or 1), then NUL-terminated names, cut to fit.
 RECORD = struct.Struct("<qiB3x32s64s")
@@ -31,13 +41,25 @@ DEFAULT_RULE_LINE = -1
 
 def _valid_read(kernel: Inspect, caller: Caller, records: int, count: int,
                 dropped: int) -> int | Plan:
+    if caller.is_user and not _granted_by_name(kernel, caller):
+        return EPERM
     kernel.memory.check_array(caller, records, count, RECORD.size, AccessKind.WRITE)
     if dropped != 0:
         kernel.memory.check(caller, dropped, 4, AccessKind.WRITE)
     return (records, count, dropped)
 
 
-@syscall("z_levante_policy_audit_read", validate=_valid_read)
+def _granted_by_name(kernel: Inspect, caller: Caller) -> bool:
+    """Whether the installed policy grants this (user) thread the call by name."""
+    audit = kernel.policy_audit
+    if audit is None or caller.in_isr:
+        return False
+    security = getattr(caller.thread, "security_domain", None)  # None: no domains
+    return audit.grants_by_name(CALL, caller.thread.name,
+                                security.name if security is not None else "")
+
+
+@syscall(CALL, validate=_valid_read)
 def z_levante_policy_audit_read(kernel: Services, caller: Caller, records: int, count: int,
                                 dropped: int) -> int:
     """The number of records written, or -ENOTSUP when the image runs with no policy."""

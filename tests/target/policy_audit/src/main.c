@@ -1,7 +1,7 @@
 /* Under policy.lvp (an audit buffer of 4 records): six refused gives fill the buffer
  * past its size; main reads the records in two takes, with the count of records
  * dropped, then finds the buffer empty. A supervisor thread the policy refuses gets
- * -EPERM, a user thread faults (a supervisor-only call), and hostile arguments from a
+ * -EPERM, a user thread no grant names gets -EPERM, and hostile arguments from a
  * supervisor thread fault it without harming the kernel. */
 #include <zephyr/kernel.h>
 #include <levante/policy_audit.h>
@@ -32,10 +32,10 @@ static void read_from(void *p1, void *p2, void *p3)
 	struct levante_audit_record record;
 	uintptr_t how = (uintptr_t)p1;
 
-	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
 	if (how == 0) {
-		printk("%s read: %d\n", k_thread_name_get(k_current_get()),
+		/* Its name from its creator: a user thread cannot read its own k_thread. */
+		printk("%s read: %d\n", (const char *)p2,
 		       levante_policy_audit_read(&record, 1, NULL));
 	} else if (how == 1) {
 		(void)levante_policy_audit_read((struct levante_audit_record *)0x10, 1, NULL);
@@ -50,7 +50,7 @@ static void run(const char *name, uintptr_t how, uint32_t options)
 {
 	k_tid_t tid = k_thread_create(&other_thread, other_stack,
 				      K_THREAD_STACK_SIZEOF(other_stack), read_from,
-				      (void *)how, NULL, NULL, 5, options, K_FOREVER);
+				      (void *)how, (void *)name, NULL, 5, options, K_FOREVER);
 
 	k_thread_name_set(tid, name);
 	k_thread_start(tid);

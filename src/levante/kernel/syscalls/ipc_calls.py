@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
+from levante.kernel.handles import HandleArgument
 from levante.kernel.objects.ipc_endpoint import (
     HEADER_SIZE,
     MAX_IN_SERVICE,
@@ -79,7 +80,8 @@ def _malformed(kernel: Services, thread: Thread, peer: str, endpoint: IpcEndpoin
 
 def _judge(kernel: Services, thread: Thread, peer: str, checked: CheckedMessage,
            direction: str, extra: dict[str, object] | None = None) -> int | None:
-    fields = {**checked.fields, "direction": direction, "interface": checked.interface,
+    fields = {**checked.fields, **_handle_fields(kernel, thread, checked, direction),
+              "direction": direction, "interface": checked.interface,
               "method": checked.method, **(extra or {})}
     refusal = judge(kernel, thread.name, peer,
                     ServiceMessage("ipc", f"{checked.interface}.{checked.method}", fields))
@@ -88,27 +90,41 @@ def _judge(kernel: Services, thread: Thread, peer: str, checked: CheckedMessage,
     return refusal
 
 
+def _handle_fields(kernel: Services, sender: Thread, checked: CheckedMessage,
+                   direction: str) -> dict[str, object]:
+    """A request's or reply's handle parameters as the policy sees them: the sender's
+    handle each names (`key.rights`, `key.type`, `key.object`, `key.value`; a zero or
+    unknown value has rights 0 and type "").  An error's fields are its request's."""
+    transfer = kernel.handle_transfer
+    if direction == "error" or transfer is None or not checked.handles:
+        return {}
+    return {slot.name: HandleArgument(slot.value, transfer.find(sender, slot.value)
+                                      if slot.value else None)
+            for slot in checked.handles}
+
+
 def _name(checked: CheckedMessage) -> str:
     return f"{checked.interface}.{checked.method}"
 
 
 def _move_handles(kernel: Services, message: bytes, checked: CheckedMessage,
                   sender: Thread, receiver: Thread) -> bytes | int:
-    """The message with each handle slot's value replaced by the receiver's, or the
-    errno that refuses it (-ENOTSUP with no handle transfer installed)."""
-    if not checked.handles:
+    """The message with each non-zero handle slot's value replaced by the receiver's,
+    or the errno that refuses it whole (-ENOTSUP with no handle transfer installed):
+    the transfer moves all the message's handles or none."""
+    slots = checked.moves
+    if not slots:
         return message
     transfer = kernel.handle_transfer
     if transfer is None:
         return _ENOTSUP
-    moved = bytearray(message)
-    for offset in checked.handles:
-        value = int.from_bytes(moved[offset:offset + 4], "little")
-        result = transfer.move(sender, receiver, value)
-        if result < 0:
-            return result
-        moved[offset:offset + 4] = (result & 0xFFFFFFFF).to_bytes(4, "little")
-    return bytes(moved)
+    moved = transfer.move_all(sender, receiver, [(slot.value, slot.rights) for slot in slots])
+    if isinstance(moved, int):
+        return moved
+    out = bytearray(message)
+    for slot, value in zip(slots, moved, strict=True):
+        out[slot.offset:slot.offset + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
+    return bytes(out)
 
 
 # ---- priority inheritance --------------------------------------------------------------
@@ -219,7 +235,7 @@ def z_levante_ipc_call(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
     checked = checker.check(request, endpoint.interface)
     if isinstance(checked, str):
         return _malformed(kernel, client, "", endpoint, "request", checked)
-    if checked.handles and kernel.handle_transfer is None:
+    if checked.moves and kernel.handle_transfer is None:
         return _refused(kernel, client, "", "request", _name(checked),
                         "handles need a handle transfer", _ENOTSUP)
     refusal = _judge(kernel, client, "", checked, "request")
@@ -319,7 +335,7 @@ def z_levante_ipc_reply(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
     checked = checker.check(message, endpoint.interface, pending.checked)
     if isinstance(checked, str):
         return _malformed(kernel, server, client.name, endpoint, "reply", checked)
-    if checked.handles and kernel.handle_transfer is None:
+    if checked.moves and kernel.handle_transfer is None:
         return _refused(kernel, server, client.name, "reply", _name(checked),
                         "handles need a handle transfer", _ENOTSUP)
     if len(message) > pending.reply_buffer.size:

@@ -207,11 +207,9 @@ def test_a_reply_moves_its_handle_to_the_client_with_the_declared_rights(
 
 
 def test_the_policy_refuses_a_transfer_by_the_handles_type_and_rights() -> None:
-    ipc = _system("""
-        default allow
-        audit denials
-        deny service ipc.door.lend when direction == "request" and h.type == "k_sem" and h.rights != 36 errno EACCES
-    """)
+    ipc = _system("default allow\naudit denials\n"
+                  'deny service ipc.door.lend when direction == "request" and '
+                  'h.type == "k_sem" and h.rights != 36 errno EACCES\n')
     sem = ipc.system.sem(0, 5)
     got: dict[str, Any] = {}
 

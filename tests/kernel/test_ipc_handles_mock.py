@@ -162,7 +162,7 @@ def test_a_receiver_without_room_for_every_handle_refuses_the_whole_message() ->
                              key="one")(args)
 
     def server(_: Args) -> Script:
-        for _ in range(TABLE_SIZE - 1):
+        for _filled in range(TABLE_SIZE - 1):
             assert (yield call("levante_handle_create", sem, SIGNAL)) > 0
         yield from _serve(ipc, got, LEND)
 

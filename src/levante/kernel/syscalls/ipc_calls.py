@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from levante.abi import ERRNO
 from levante.arch.interface import AccessKind
 from levante.kernel.fatal import Oops
-from levante.kernel.handles import HandleArgument
 from levante.kernel.objects.ipc_endpoint import (
     HEADER_SIZE,
     MAX_IN_SERVICE,
@@ -92,15 +91,20 @@ def _judge(kernel: Services, thread: Thread, peer: str, checked: CheckedMessage,
 
 def _handle_fields(kernel: Services, sender: Thread, checked: CheckedMessage,
                    direction: str) -> dict[str, object]:
-    """A request's or reply's handle parameters as the policy sees them: the sender's
-    handle each names (`key.rights`, `key.type`, `key.object`, `key.value`; a zero or
-    unknown value has rights 0 and type "").  An error's fields are its request's."""
+    """A request's or reply's handle parameters as the policy (and the trace) sees them:
+    the sender's handle each names, as `key.value`, `key.rights` (its rights before any
+    attenuation), `key.type` (its object's kind, "k_sem") and `key.live`; a zero or
+    unknown value has rights 0 and type "".  An error's fields are its request's."""
     transfer = kernel.handle_transfer
     if direction == "error" or transfer is None or not checked.handles:
         return {}
-    return {slot.name: HandleArgument(slot.value, transfer.find(sender, slot.value)
-                                      if slot.value else None)
-            for slot in checked.handles}
+    fields: dict[str, object] = {}
+    for slot in checked.handles:
+        handle = transfer.find(sender, slot.value) if slot.value else None
+        fields[slot.name] = {
+            "value": slot.value, "rights": handle.rights if handle else 0,
+            "type": handle.entry.kind if handle else "", "live": bool(handle and handle.live)}
+    return fields
 
 
 def _name(checked: CheckedMessage) -> str:

@@ -8,7 +8,9 @@ and told to the policy's audit, and never reaches the other side.  The policy th
 judges the request, reply or error as the event `service ipc.INTERFACE.METHOD`, whose
 fields are the decoded parameters.  While a server serves a call it runs at least at its
 client's priority, as a mutex's owner does for its waiters; a client whose server ends
-gets -EPIPE, a server that replies to a client that has gone gets -EPIPE too.
+gets -EPIPE, a server that replies to a client that has gone gets -EPIPE too.  A
+message's handles move to the receiver's domain as it is delivered, all of them or none
+(docs/ipc.md, "Handles in messages").
 """
 
 from __future__ import annotations

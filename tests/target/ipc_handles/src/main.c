@@ -38,10 +38,10 @@ void k_sys_fatal_error_handler(unsigned int reason, const struct arch_esf *esf)
 /* ---- the keeper's side ---------------------------------------------------------------- */
 
 struct keeper {
-	levante_handle_t lent; /* 0: none yet */
+	levante_handle_t lent; /* LEVANTE_HANDLE_NONE: none yet */
 };
 
-static int keeper_lend(void *context, uint32_t handle, uint32_t *rights)
+static int keeper_lend(void *context, levante_handle_t handle, uint32_t *rights)
 {
 	struct keeper *keeper = context;
 	struct levante_handle_info info = { 0 };
@@ -57,10 +57,12 @@ static int keeper_lend(void *context, uint32_t handle, uint32_t *rights)
 	return 0;
 }
 
-static int keeper_pair(void *context, uint32_t a, uint32_t b)
+static int keeper_pair(void *context, levante_handle_t a, levante_handle_t b)
 {
 	ARG_UNUSED(context);
-	printk("keeper: pair %s\n", a != 0 && b != 0 ? "received" : "empty");
+	bool both = a != LEVANTE_HANDLE_NONE && b != LEVANTE_HANDLE_NONE;
+
+	printk("keeper: pair %s\n", both ? "received" : "empty");
 	return 0;
 }
 
@@ -84,7 +86,7 @@ static void keeper_entry(void *p1, void *p2, void *p3)
 	ARG_UNUSED(p1);
 	ARG_UNUSED(p2);
 	ARG_UNUSED(p3);
-	struct keeper keeper = { .lent = 0 };
+	struct keeper keeper = { .lent = LEVANTE_HANDLE_NONE };
 	int served = 0;
 
 	while (keys_serve_once(&keys_ep, &keeper_ops, &keeper, K_MSEC(200)) != -EAGAIN) {

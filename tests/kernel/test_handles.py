@@ -272,3 +272,15 @@ def test_a_message_s_handles_all_move_or_none_does(
         handle = handles.find(receiver, value)
         assert handle is not None and handles.find(ctl, sent) is None  # the old is stale
         assert not declared or handle.rights == declared
+
+
+def test_a_dead_handle_moves_and_stays_dead_in_the_receiver_s_domain() -> None:
+    domains, ctl, net, sem = world()
+    handles = domains.handles
+    value = handles.create(ctl, sem, SIGNAL | TRANSFER)
+    sem.state = Sem()  # freed and initialised again: the handle is dead
+    moved = handles.move_all(ctl, net, [(value, SIGNAL)])
+    assert isinstance(moved, tuple)
+    handle = handles.find(net, moved[0])
+    assert handle is not None and not handle.live
+    assert handles.rights_on(net, sem) == 0  # it stands for no permission

@@ -47,9 +47,10 @@ def test_a_lent_handle_moves_with_its_declared_rights_and_dies_with_its_root(
                for event in result.events("ipc_refused")]
     assert refused == [("keys.lend", "policy", -ERRNO["EACCES"]),
                        ("keys.pair", "handle transfer", -ERRNO["EPERM"])]
-    # The policy saw the handle slot as a message field.
+    # The policy saw the handle slot as a message field: the sender's handle's rights
+    # (its type too: the rule that refused the root names it).
     lend = [event["fields"]["bell"] for event in result.events("service_message")
             if event["action"] == "keys.lend" and event["fields"]["direction"] == "request"]
-    assert [(field["type"], field["rights"]) for field in lend] == [
-        ("k_sem", signal | RIGHTS["WAIT"] | RIGHTS["TRANSFER"] | RIGHTS["DUPLICATE"]),
-        ("k_sem", signal | RIGHTS["TRANSFER"])]
+    assert [(field["rights"], field["live"]) for field in lend] == [
+        (signal | RIGHTS["WAIT"] | RIGHTS["TRANSFER"] | RIGHTS["DUPLICATE"], True),
+        (signal | RIGHTS["TRANSFER"], True)]

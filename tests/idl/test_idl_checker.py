@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from levante.idl.checker import MessageChecker
 from levante.idl.language import compile_idl
 from levante.idl.wire import encode
-from levante.kernel.objects.ipc_endpoint import CheckedMessage
+from levante.kernel.handles import RIGHTS
+from levante.kernel.objects.ipc_endpoint import CheckedMessage, HandleSlot
 
 ALL_TYPES = compile_idl("""
     enum color { red, green = 5, blue }
@@ -76,7 +77,9 @@ def test_every_well_formed_request_passes_with_its_parameters_decoded(
     assert dict(checked.fields) == {name: _expected(kind, values[name])
                                     for name, kind in PUT["in"]}
     handle_offset = len(message) - 4
-    assert checked.handles == ((handle_offset,) if values["hd"] else ())
+    assert checked.handles == (HandleSlot("hd", handle_offset, values["hd"],
+                                          RIGHTS["TRANSFER"]),)
+    assert checked.moves == (checked.handles if values["hd"] else ())
 
 
 @settings(max_examples=300, deadline=None)

@@ -17,12 +17,16 @@ interface door @ 0x44 {
     method unlock(in code: u32, in who: string<8>, in m: mode, in fast: bool,
                   out ok: bool, out tries: u16);
     method give(in h: handle<transfer>, out h2: handle);
+    method lend(in h: handle<signal>, out ok: bool);
+    method pair(in a: handle<signal>, in b: handle<signal>, out ok: bool);
+    method fetch(in want: u32, out h: handle<wait>);
 }
 """
 DOOR = compile_idl(DOOR_IDL, "door.idl")
 DOOR_ID = 0x44
 UNLOCK = DOOR["interfaces"][0]["methods"][0]
 GIVE = DOOR["interfaces"][0]["methods"][1]
+LEND, PAIR, FETCH = DOOR["interfaces"][0]["methods"][2:5]
 
 
 def unlock_request(code: int = 7, who: str = "ann", m: str = "open",

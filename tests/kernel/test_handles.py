@@ -225,3 +225,62 @@ def test_a_move_within_one_domain_renumbers_even_in_a_full_table() -> None:
     values = [handles.create(ctl, sem, SIGNAL | TRANSFER) for _ in range(TABLE_SIZE)]
     moved = handles.move(ctl, other, values[0])
     assert moved > 0 and moved != values[0] and handles.find(other, moved) is not None
+
+
+def _snapshot(domains: Domains, *threads: Thread) -> list[list[tuple[int, int] | None]]:
+    return [[None if handle is None else (handle.value, handle.rights)
+             for handle in domains.of(thread).handles.slots] for thread in threads]
+
+
+def test_a_message_s_handles_move_attenuated_to_what_their_slots_declare() -> None:
+    domains, ctl, net, sem = world()
+    handles = domains.handles
+    wide = handles.create(ctl, sem, SIGNAL | WAIT | TRANSFER)
+    other = handles.create(ctl, sem, READ | TRANSFER)
+    moved = handles.move_all(ctl, net, [(wide, SIGNAL), (other, 0)])
+    assert isinstance(moved, tuple) and len(moved) == 2
+    received = [handles.find(net, value) for value in moved]
+    assert [handle.rights if handle else None for handle in received] == [
+        SIGNAL, READ | TRANSFER]  # declared rights, or the handle's when none declared
+    assert handles.find(ctl, wide) is None and handles.find(ctl, other) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, ALL_RIGHTS)), max_size=6),
+       st.lists(st.integers(0, ALL_RIGHTS), min_size=4, max_size=4),
+       st.integers(0, TABLE_SIZE), st.booleans())
+def test_a_message_s_handles_all_move_or_none_does(
+        picks: list[tuple[int, int]], created: list[int], filled: int,
+        same_domain: bool) -> None:
+    domains, ctl, net, sem = world()
+    handles = domains.handles
+    values = [handles.create(ctl, sem, rights) for rights in created]
+    values.append(values[0] ^ 0x2000)  # a stale generation
+    values.append(0)
+    receiver = ctl if same_domain else net
+    for _ in range(filled if not same_domain else 0):
+        handles.create(net, sem, SIGNAL)
+    moves = [(values[pick % len(values)], declared) for pick, declared in picks]
+    before = _snapshot(domains, ctl, net)
+    moved = handles.move_all(ctl, receiver, moves)
+    if isinstance(moved, int):
+        assert moved in (EBADF, EINVAL, EPERM, -ERRNO["EACCES"], ENOSPC)
+        assert _snapshot(domains, ctl, net) == before  # nothing moved, nothing narrowed
+        return
+    assert len(moved) == len(moves)
+    for (sent, declared), value in zip(moves, moved, strict=True):
+        handle = handles.find(receiver, value)
+        assert handle is not None and handles.find(ctl, sent) is None  # the old is stale
+        assert not declared or handle.rights == declared
+
+
+def test_a_dead_handle_moves_and_stays_dead_in_the_receiver_s_domain() -> None:
+    domains, ctl, net, sem = world()
+    handles = domains.handles
+    value = handles.create(ctl, sem, SIGNAL | TRANSFER)
+    sem.state = Sem()  # freed and initialised again: the handle is dead
+    moved = handles.move_all(ctl, net, [(value, SIGNAL)])
+    assert isinstance(moved, tuple)
+    handle = handles.find(net, moved[0])
+    assert handle is not None and not handle.live
+    assert handles.rights_on(net, sem) == 0  # it stands for no permission

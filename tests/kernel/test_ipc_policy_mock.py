@@ -3,6 +3,7 @@ and the policy judging requests, replies and errors by their decoded parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ipc_fixture import (
@@ -23,14 +24,20 @@ EAGAIN, EBADMSG, ENOTSUP = -ERRNO["EAGAIN"], -ERRNO["EBADMSG"], -ERRNO["ENOTSUP"
 
 
 class FakeTransfer:
-    """Moves handle v to v + 1000, refuses handle 13 with -EACCES."""
+    """Moves handle v to v + 1000, refuses a message holding handle 13 with -EACCES."""
 
     def __init__(self) -> None:
         self.moves: list[tuple[str, str, int]] = []
 
-    def move(self, sender: Any, receiver: Any, value: int) -> int:
-        self.moves.append((sender.name, receiver.name, value))
-        return -ERRNO["EACCES"] if value == 13 else value + 1000
+    def find(self, thread: Any, value: int) -> None:
+        return None
+
+    def move_all(self, sender: Any, receiver: Any,
+                 moves: Sequence[tuple[int, int]]) -> tuple[int, ...] | int:
+        if any(value == 13 for value, _ in moves):
+            return -ERRNO["EACCES"]
+        self.moves.extend((sender.name, receiver.name, value) for value, _ in moves)
+        return tuple(value + 1000 for value, _ in moves)
 
 
 def _give(handle: int) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from levante.kernel.base import KernelState
-from levante.kernel.service_control import ServiceMessage, judge
+from levante.kernel.service_control import HandleView, ServiceMessage, judge
 
 
 class Recorder:
@@ -55,14 +55,16 @@ class SeesPin:
 def test_the_trace_gives_an_ipc_parameters_length_but_the_policy_its_value() -> None:
     kernel = Recorder()
     kernel.service_policy = SeesPin()
-    fields = {"pin": "123456", "key": b"\x01\x02\x03", "tags": ["ab", 7], "id": 6,
+    bell = HandleView(value=0x8021, rights=4, type="k_sem", live=True)
+    fields = {"pin": "123456", "key": b"\x01\x02\x03", "tags": ["ab", 7], "id": 6, "bell": bell,
               "direction": "request", "interface": "door", "method": "authenticate"}
     judge(cast(KernelState, kernel), "net_rx", "door_ep",
           ServiceMessage("ipc", "door.authenticate", fields))
     assert kernel.service_policy.pins == ["123456"]
     traced = kernel.events[0]["fields"]
+    # A handle slot is the kernel's own account of the handle: traced as it is.
     assert traced == {"pin": "<6 bytes>", "key": "<3 bytes>", "tags": ["<2 bytes>", 7],
-                      "id": 6, "direction": "request", "interface": "door",
+                      "id": 6, "bell": dict(bell), "direction": "request", "interface": "door",
                       "method": "authenticate"}
     # Other services' fields are traced as they are (a topic is not a secret).
     judge(cast(KernelState, kernel), "net_rx", "broker",

@@ -30,7 +30,7 @@ def _c_type(kind: Type) -> str:
         return f"struct {kind['name']}"
     if sort == "array":
         return _c_type(kind["of"])
-    return "uint32_t"  # a handle
+    return "levante_handle_t"  # a handle: LEVANTE_HANDLE_NONE (0) carries none
 
 
 def _declarator(kind: Type, name: str) -> str:
@@ -319,7 +319,8 @@ def c_header(descriptor: Descriptor, stem: str, source: str) -> str:
     writer = _Writer()
     writer.add(_BANNER.format(source=source), f"#ifndef {guard}", f"#define {guard}", "",
                "#include <errno.h>", "#include <stdbool.h>", "#include <stdint.h>",
-               "#include <string.h>", "#include <levante/ipc.h>", "")
+               "#include <string.h>", "#include <levante/handle.h>",
+               "#include <levante/ipc.h>", "")
     _types(writer, descriptor)
     for interface in descriptor["interfaces"]:
         upper = interface["name"].upper()

@@ -4,7 +4,7 @@
 checker from it, so the kernel never reads interface text.  A message is checked whole
 before it is delivered: known interface and method, the header's flags and status, the
 exact length, every string's bound (UTF-8, no NUL), every enum value, every bool 0 or 1,
-the handle slots; what it decodes is what the policy judges.
+the handle slots (their declared rights with them); what it decodes is what the policy judges.
 """
 
 from __future__ import annotations
@@ -15,10 +15,19 @@ from typing import Any
 
 from levante.idl.language import FORMAT_VERSION, Descriptor
 from levante.idl.wire import FLAG_REPLY, HEADER, HEADER_SIZE, LENGTH
-from levante.kernel.objects.ipc_endpoint import CheckedMessage
+from levante.kernel.handles import RIGHTS
+from levante.kernel.objects.ipc_endpoint import CheckedMessage, HandleSlot
 
 _INTEGER_FORMATS = {(8, False): "<B", (16, False): "<H", (32, False): "<I", (64, False): "<Q",
                     (8, True): "<b", (16, True): "<h", (32, True): "<i", (64, True): "<q"}
+
+
+def _rights_mask(names: list[str]) -> int:
+    """A `handle<...>`'s declared rights as the handle tables' mask."""
+    mask = 0
+    for name in names:
+        mask |= RIGHTS[name.upper()]
+    return mask
 
 
 class Malformed(Exception):
@@ -37,7 +46,7 @@ class _Reader:
     def __init__(self, data: bytes, offset: int) -> None:
         self.data = data
         self.offset = offset
-        self.handles: list[int] = []
+        self.handles: list[HandleSlot] = []
 
     def take(self, size: int, what: str) -> bytes:
         end = self.offset + size
@@ -64,10 +73,11 @@ class _Reader:
                     return enumerator
             raise Malformed(f"{name}: {number} is no value of enum {kind['name']}")
         if sort == "handle":
+            # Zero is no handle (no handle value is 0: bit 0 of every one is set); any
+            # other value is the sender's to move, judged when the message is delivered.
             at = self.offset
             slot = int.from_bytes(self.take(4, name), "little")
-            if slot:
-                self.handles.append(at)
+            self.handles.append(HandleSlot(name, at, slot, _rights_mask(kind["rights"])))
             return slot
         if sort in ("string", "bytes"):
             (length,) = LENGTH.unpack(self.take(LENGTH.size, name))

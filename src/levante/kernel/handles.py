@@ -19,7 +19,7 @@ until it is closed; it never names the next object at that address.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -80,6 +80,7 @@ GENERATION_LIMIT = 1 << 18
 _SLOT_SHIFT, _DOMAIN_SHIFT, _GENERATION_SHIFT = 1, 8, 13
 MAX_DOMAIN_INDEX = 31
 
+EACCES = -ERRNO["EACCES"]
 EBADF = -ERRNO["EBADF"]
 EPERM = -ERRNO["EPERM"]
 EINVAL = -ERRNO["EINVAL"]
@@ -318,22 +319,62 @@ class HandleRegistry:
         return len(victims)
 
     def move(self, sender: Thread, receiver: Thread, value: int) -> int:
-        """Move the sender's handle `value` (it must hold the TRANSFER right) out of the
-        sender's domain table into the receiver's domain table; return the receiver's
-        new handle value, or a negative errno (-EBADF unknown/stale handle, -EPERM no
-        TRANSFER right, -ENOSPC receiver table full: the handle stays the sender's).
-        The handle keeps its place in the derivation tree, so a revoke of an ancestor
-        also revokes the moved copy."""
+        """Move one handle (`move_all` of it alone, with no rights declared)."""
+        moved = self.move_all(sender, receiver, [(value, 0)])
+        return moved if isinstance(moved, int) else moved[0]
+
+    def move_error(self, sender: Thread, receiver: Thread,
+                   moves: Sequence[tuple[int, int]]) -> int:
+        """0, or why `move_all` would refuse the whole message: -EBADF (a value names
+        no handle of the sender's domain), -EINVAL (two slots name one handle), -EPERM
+        (a handle without TRANSFER), -EACCES (a handle without a right its slot
+        declares), -ENOSPC (the receiver's table lacks room for them all).  A dead
+        handle moves (it stays dead): the receiver learns -ESRCH when it uses it."""
         source, target = self.table_of(sender), self.table_of(receiver)
-        handle = source.lookup(value)
-        if handle is None:
-            return EBADF
-        if not handle.rights & RIGHTS["TRANSFER"]:
-            return EPERM
-        if target is not source and target.full:
+        seen: set[int] = set()
+        for value, declared in moves:
+            handle = source.lookup(value)
+            if handle is None:
+                return EBADF
+            if value in seen:
+                return EINVAL
+            seen.add(value)
+            if not handle.rights & RIGHTS["TRANSFER"]:
+                return EPERM
+            if declared & ~handle.rights:
+                return EACCES
+        if target is not source and len(target.slots) - target.count < len(moves):
             return ENOSPC
-        source.remove(handle)  # first: within one table, its own slot is free again
-        return target.insert(handle)
+        return 0
+
+    def move_all(self, sender: Thread, receiver: Thread,
+                 moves: Sequence[tuple[int, int]]) -> tuple[int, ...] | int:
+        """Move a message's handles `(value, declared rights)` out of the sender's
+        domain table into the receiver's, all or none: the receiver's new values, or
+        the errno of `move_error` with every handle still the sender's.
+
+        A slot that declares rights attenuates in transit (a capability passes only
+        what the interface says it carries): the receiver gets exactly the declared
+        rights, which the handle must hold; a slot declaring none moves the handle's.
+        A moved handle keeps its place in the derivation tree, so a revoke of an
+        ancestor also revokes it."""
+        error = self.move_error(sender, receiver, moves)
+        if error:
+            return error
+        source, target = self.table_of(sender), self.table_of(receiver)
+        handles = [source.lookup(value) for value, _ in moves]
+        for handle in handles:  # first: within one table, their slots are free again
+            assert handle is not None
+            source.remove(handle)
+        values = []
+        for handle, (_, declared) in zip(handles, moves, strict=True):
+            assert handle is not None
+            if declared:
+                handle.rights = declared
+            value = target.insert(handle)
+            assert value > 0  # move_error made sure of the room
+            values.append(value)
+        return tuple(values)
 
     def rights_on(self, thread: Thread, entry: KernelObject) -> int:
         """The union of the rights the live handles of `thread`'s domain hold on

@@ -85,7 +85,14 @@ def traced_fields(message: ServiceMessage) -> dict[str, object]:
 _IPC_ENVELOPE = frozenset({"direction", "interface", "method", "status", "reason"})
 
 
+class HandleView(dict[str, object]):
+    """A handle slot of an IPC message as the kernel looked it up (`value`, `rights`,
+    `type`, `live`): the kernel's own account, traced as it is."""
+
+
 def _redacted(value: object) -> object:
+    if isinstance(value, HandleView):
+        return dict(value)
     if isinstance(value, str):
         return f"<{len(value.encode())} bytes>"
     if isinstance(value, bytes | bytearray):

@@ -31,15 +31,32 @@ TOKEN_MASK = 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
+class HandleSlot:
+    """A handle parameter of a checked message: its name, where its u32 is, the value
+    the sender put there (0: no handle) and the rights its `handle<...>` declares as a
+    mask of the handle rights (0: none declared)."""
+
+    name: str
+    offset: int
+    value: int
+    rights: int = 0
+
+
+@dataclass(frozen=True)
 class CheckedMessage:
     """A message that matched its method: names, the decoded parameters (what the
-    policy judges) and the offsets of its non-zero handle slots."""
+    policy judges) and its handle slots, zero ones included."""
 
     interface: str
     method: str
     method_id: int
     fields: Mapping[str, object]
-    handles: tuple[int, ...] = ()
+    handles: tuple[HandleSlot, ...] = ()
+
+    @property
+    def moves(self) -> tuple[HandleSlot, ...]:
+        """The slots that carry a handle (a zero slot carries none)."""
+        return tuple(slot for slot in self.handles if slot.value)
 
 
 class MessageChecking(Protocol):

@@ -8,7 +8,9 @@ and told to the policy's audit, and never reaches the other side.  The policy th
 judges the request, reply or error as the event `service ipc.INTERFACE.METHOD`, whose
 fields are the decoded parameters.  While a server serves a call it runs at least at its
 client's priority, as a mutex's owner does for its waiters; a client whose server ends
-gets -EPIPE, a server that replies to a client that has gone gets -EPIPE too.
+gets -EPIPE, a server that replies to a client that has gone gets -EPIPE too.  A
+message's handles move to the receiver's domain as it is delivered, all of them or none
+(docs/ipc.md, "Handles in messages").
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from levante.kernel.objects.ipc_endpoint import (
     PendingCall,
     PendingReceive,
 )
-from levante.kernel.service_control import ServiceMessage, judge, refuse
+from levante.kernel.service_control import HandleView, ServiceMessage, judge, refuse
 from levante.kernel.syscalls.registry import Plan, syscall
 
 if TYPE_CHECKING:
@@ -79,7 +81,8 @@ def _malformed(kernel: Services, thread: Thread, peer: str, endpoint: IpcEndpoin
 
 def _judge(kernel: Services, thread: Thread, peer: str, checked: CheckedMessage,
            direction: str, extra: dict[str, object] | None = None) -> int | None:
-    fields = {**checked.fields, "direction": direction, "interface": checked.interface,
+    fields = {**checked.fields, **_handle_fields(kernel, thread, checked, direction),
+              "direction": direction, "interface": checked.interface,
               "method": checked.method, **(extra or {})}
     refusal = judge(kernel, thread.name, peer,
                     ServiceMessage("ipc", f"{checked.interface}.{checked.method}", fields))
@@ -88,27 +91,46 @@ def _judge(kernel: Services, thread: Thread, peer: str, checked: CheckedMessage,
     return refusal
 
 
+def _handle_fields(kernel: Services, sender: Thread, checked: CheckedMessage,
+                   direction: str) -> dict[str, object]:
+    """A request's or reply's handle parameters as the policy (and the trace) sees them:
+    the sender's handle each names, as `key.value`, `key.rights` (its rights before any
+    attenuation), `key.type` (its object's kind, "k_sem") and `key.live`; a zero or
+    unknown value has rights 0 and type "".  An error's fields are its request's."""
+    transfer = kernel.handle_transfer
+    if direction == "error" or transfer is None or not checked.handles:
+        return {}
+    fields: dict[str, object] = {}
+    for slot in checked.handles:
+        handle = transfer.find(sender, slot.value) if slot.value else None
+        fields[slot.name] = HandleView(
+            value=slot.value, rights=handle.rights if handle else 0,
+            type=handle.entry.kind if handle else "", live=bool(handle and handle.live))
+    return fields
+
+
 def _name(checked: CheckedMessage) -> str:
     return f"{checked.interface}.{checked.method}"
 
 
 def _move_handles(kernel: Services, message: bytes, checked: CheckedMessage,
                   sender: Thread, receiver: Thread) -> bytes | int:
-    """The message with each handle slot's value replaced by the receiver's, or the
-    errno that refuses it (-ENOTSUP with no handle transfer installed)."""
-    if not checked.handles:
+    """The message with each non-zero handle slot's value replaced by the receiver's,
+    or the errno that refuses it whole (-ENOTSUP with no handle transfer installed):
+    the transfer moves all the message's handles or none."""
+    slots = checked.moves
+    if not slots:
         return message
     transfer = kernel.handle_transfer
     if transfer is None:
         return _ENOTSUP
-    moved = bytearray(message)
-    for offset in checked.handles:
-        value = int.from_bytes(moved[offset:offset + 4], "little")
-        result = transfer.move(sender, receiver, value)
-        if result < 0:
-            return result
-        moved[offset:offset + 4] = (result & 0xFFFFFFFF).to_bytes(4, "little")
-    return bytes(moved)
+    moved = transfer.move_all(sender, receiver, [(slot.value, slot.rights) for slot in slots])
+    if isinstance(moved, int):
+        return moved
+    out = bytearray(message)
+    for slot, value in zip(slots, moved, strict=True):
+        out[slot.offset:slot.offset + 4] = (value & 0xFFFFFFFF).to_bytes(4, "little")
+    return bytes(out)
 
 
 # ---- priority inheritance --------------------------------------------------------------
@@ -219,7 +241,7 @@ def z_levante_ipc_call(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
     checked = checker.check(request, endpoint.interface)
     if isinstance(checked, str):
         return _malformed(kernel, client, "", endpoint, "request", checked)
-    if checked.handles and kernel.handle_transfer is None:
+    if checked.moves and kernel.handle_transfer is None:
         return _refused(kernel, client, "", "request", _name(checked),
                         "handles need a handle transfer", _ENOTSUP)
     refusal = _judge(kernel, client, "", checked, "request")
@@ -319,7 +341,7 @@ def z_levante_ipc_reply(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
     checked = checker.check(message, endpoint.interface, pending.checked)
     if isinstance(checked, str):
         return _malformed(kernel, server, client.name, endpoint, "reply", checked)
-    if checked.handles and kernel.handle_transfer is None:
+    if checked.moves and kernel.handle_transfer is None:
         return _refused(kernel, server, client.name, "reply", _name(checked),
                         "handles need a handle transfer", _ENOTSUP)
     if len(message) > pending.reply_buffer.size:

@@ -15,6 +15,10 @@
 
 typedef uint32_t levante_handle_t;
 
+/* No handle: never a handle's value (bit 0 of every one is set).  An IPC message's
+ * handle slot holding it carries no handle (docs/ipc.md, "Handles in messages"). */
+#define LEVANTE_HANDLE_NONE 0u
+
 #define LEVANTE_RIGHT_READ      (1u << 0)
 #define LEVANTE_RIGHT_WRITE     (1u << 1)
 #define LEVANTE_RIGHT_SIGNAL    (1u << 2)

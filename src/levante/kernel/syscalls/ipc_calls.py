@@ -114,10 +114,18 @@ def _move_handles(kernel: Services, message: bytes, checked: CheckedMessage,
 # ---- priority inheritance --------------------------------------------------------------
 
 
-def _serve_priority(kernel: Services, endpoint: IpcEndpoint, server: Thread) -> None:
+def _all_served(server: Thread) -> list[PendingCall]:
+    """Every call the server has in service, on any endpoint: each endpoint it serves
+    is a key of its on_abort (so a boost on one is seen while answering another)."""
+    return [pending for key in list(server.on_abort) if isinstance(key, IpcEndpoint)
+            for pending in key.served_by(server)]
+
+
+def _serve_priority(kernel: Services, server: Thread) -> None:
     """The server runs at its own priority or its most important client's, whichever
-    is more important (Zephyr's mutex rule, with the calls it serves as waiters)."""
-    serving = endpoint.served_by(server)
+    is more important (Zephyr's mutex rule, with the calls it serves, on every
+    endpoint, as waiters)."""
+    serving = _all_served(server)
     if not serving:
         return
     base = serving[0].server_priority
@@ -132,11 +140,12 @@ def _end_service(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall) 
     pending.client.on_abort.pop(pending, None)
     if server is None:
         return
-    if endpoint.served_by(server):
-        _serve_priority(kernel, endpoint, server)
+    if not endpoint.served_by(server):
+        server.on_abort.pop(endpoint, None)
+    if _all_served(server):
+        _serve_priority(kernel, server)
     else:
         kernel.set_priority(server, pending.server_priority)
-        server.on_abort.pop(endpoint, None)
 
 
 # ---- delivery --------------------------------------------------------------------------
@@ -156,13 +165,13 @@ def _deliver(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall, serv
     receive.buffer.write(message)
     pending.token = endpoint.new_token()
     receive.token.write(pending.token.to_bytes(4, "little"))
-    earlier = endpoint.served_by(server)
+    earlier = _all_served(server)
     pending.server = server
     pending.server_priority = earlier[0].server_priority if earlier else server.priority
     endpoint.in_service[pending.token] = pending
     server.on_abort[endpoint] = lambda: _server_gone(kernel, endpoint, server)
     client.on_abort[pending] = lambda: _client_gone(kernel, endpoint, pending)
-    _serve_priority(kernel, endpoint, server)
+    _serve_priority(kernel, server)
     kernel.trace("ipc_delivered", thread=server.name, peer=client.name,
                  message=_name(pending.checked), token=pending.token)
     return len(message)

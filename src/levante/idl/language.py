@@ -18,6 +18,13 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from levante.errors import LevanteError
+from levante.idl.cnames import (
+    IDENTIFIER,
+    enumerator_constant,
+    interface_names,
+    method_names,
+    type_names,
+)
 from levante.idl.wire import HEADER_SIZE, MAX_MESSAGE, max_size
 
 FORMAT_VERSION = 1  # of the descriptor: a build of another is rebuilt, never misread
@@ -37,7 +44,10 @@ _C_KEYWORDS = frozenset({
     "double", "else", "enum", "extern", "false", "float", "for", "goto", "if", "inline",
     "int", "long", "register", "restrict", "return", "short", "signed", "sizeof",
     "static", "struct", "switch", "true", "typedef", "union", "unsigned", "void",
-    "volatile", "while", "NULL"})
+    "volatile", "while", "NULL",
+    # GNU C's keywords, and what the generated code uses from the C library (errno is
+    # a macro in newlib; the dispatch calls memset).
+    "asm", "typeof", "errno", "memset"})
 # A parameter may not take the name of a field every IPC event has (the policy's) or of
 # a parameter of the generated stubs and dispatch; the generated code's own locals all
 # start with lv_, which no name may.
@@ -70,6 +80,9 @@ class _Compiler:
     def __init__(self, source: str) -> None:
         self.source = source
         self.types: dict[str, Type] = {}
+        # Every C name the header will declare, with what declares it (cnames.py).
+        self.c_names: dict[tuple[str, str], str] = {}
+        self.parameters: list[Token] = []
 
     def fail(self, where: Tree[Token] | Token, message: str) -> IdlError:
         if isinstance(where, Token):
@@ -80,10 +93,24 @@ class _Compiler:
 
     def name(self, token: Token, what: str, reserved: frozenset[str] = frozenset()) -> str:
         text = str(token)
-        if text in _C_KEYWORDS or text in reserved or \
-                text.startswith(("z_", "lv_", "levante_", "LEVANTE_", "__")):
+        # C reserves names that begin with an underscore (and the capital or second
+        # underscore after it) and POSIX those that end in _t; k_ and z_ are Zephyr's.
+        if text in _C_KEYWORDS or text in reserved or text.endswith("_t") or \
+                text.startswith(("_", "k_", "z_", "lv_", "levante_", "LEVANTE_")):
             raise self.fail(token, f"{what} {text!r}: a reserved name")
+        if text.upper() == text and not text.strip("_0123456789") == "":
+            # EINVAL, K_FOREVER, CONFIG_...: a macro would replace it in the C.
+            raise self.fail(token, f"{what} {text!r}: a name in capitals only is left "
+                            "to C's macros")
         return text
+
+    def claim(self, token: Token, names: list[tuple[str, str]], what: str) -> None:
+        """Take the C names a declaration makes; one already taken is a clash."""
+        for name in names:
+            if name in self.c_names:
+                raise self.fail(token, f"{what}: its C name {name[1]!r} is taken by "
+                                f"{self.c_names[name]}")
+        self.c_names.update(dict.fromkeys(names, what))
 
     def number(self, token: Token, low: int, high: int, what: str) -> int:
         value = int(str(token), 0)
@@ -103,6 +130,11 @@ class _Compiler:
                 interfaces.append(self.interface(item, interfaces))
         if not interfaces:
             raise IdlError(f"{self.source}:1:1: error: no interface is declared")
+        for token in self.parameters:  # a local of its name would hide the function
+            taken = self.c_names.get((IDENTIFIER, str(token)))
+            if taken is not None:
+                raise self.fail(token, f"parameter {str(token)!r}: the C name of "
+                                f"{taken} too")
         return {"version": FORMAT_VERSION, "interfaces": interfaces}
 
     def declare(self, token: Token, definition: Type) -> None:
@@ -125,6 +157,8 @@ class _Compiler:
                 raise self.fail(token, f"enumerator {name!r} is declared twice")
             if value in values.values():
                 raise self.fail(token, f"enumerator {name!r}: value {value} is taken")
+            self.claim(token, [(IDENTIFIER, enumerator_constant(str(item.children[0]), name))],
+                       f"enumerator {item.children[0]}.{name}")
             values[name] = value
             following = value + 1
         if len(values) > MAX_ENUMERATORS:
@@ -132,6 +166,7 @@ class _Compiler:
         head = item.children[0]
         assert isinstance(head, Token)
         self.declare(head, {"kind": "enum", "name": str(head), "values": values})
+        self.claim(head, type_names(self.types[str(head)])[:1], f"enum {str(head)!r}")
 
     def struct(self, item: Tree[Token]) -> None:
         head = item.children[0]
@@ -155,6 +190,7 @@ class _Compiler:
         if depth > MAX_STRUCT_DEPTH:
             raise self.fail(head, f"structs nest more than {MAX_STRUCT_DEPTH} deep")
         self.declare(head, {"kind": "struct", "name": str(head), "fields": fields})
+        self.claim(head, type_names(self.types[str(head)]), f"struct {str(head)!r}")
 
     def type(self, tree: Tree[Token]) -> Type:
         base, count = tree.children
@@ -206,11 +242,16 @@ class _Compiler:
             self.number(number, 1, 0xFFFFFFFF, "interface id")
         if any(identifier == other["id"] for other in earlier):
             raise self.fail(head, f"interface {name!r}: id {identifier:#x} is taken")
+        self.claim(head, interface_names(name), f"interface {name!r}")
         methods: list[dict[str, Any]] = []
         following = 1
         for child in item.children[2:]:
             assert isinstance(child, Tree)
             method = self.method(child, methods, following)
+            method_head = child.children[0]
+            assert isinstance(method_head, Token)
+            self.claim(method_head, method_names(name, method["name"]),
+                       f"method {name}.{method['name']}")
             methods.append(method)
             following = method["id"] + 1
         if not methods:
@@ -242,6 +283,7 @@ class _Compiler:
             direction, token, type_tree = parameter.children
             assert isinstance(token, Token) and isinstance(type_tree, Tree)
             parameter_name = self.name(token, "parameter", _PARAMETER_RESERVED)
+            self.parameters.append(token)
             kind = self.type(type_tree)
             # In C a bytes parameter is two: NAME and NAME_len.
             c_names = {parameter_name} | \
@@ -284,6 +326,52 @@ def compile_idl(text: str, source: str) -> Descriptor:
     return _Compiler(source).compile(parse(text, source))
 
 
+def _kinds(kind: Type) -> list[Type]:
+    """The enums and structs a parameter's type uses, itself included."""
+    if kind["kind"] == "array":
+        return _kinds(kind["of"])
+    if kind["kind"] == "struct":
+        return [kind, *(used for _, field in kind["fields"] for used in _kinds(field))]
+    return [kind] if kind["kind"] == "enum" else []
+
+
+def _c_names(descriptor: Descriptor) -> tuple[dict[tuple[str, str], str], set[str]]:
+    """The C names one file's header declares (each with what declares it) and its
+    parameters' names."""
+    names: dict[tuple[str, str], str] = {}
+    parameters: set[str] = set()
+    for interface in descriptor["interfaces"]:
+        names.update(dict.fromkeys(interface_names(interface["name"]),
+                                   f"interface {interface['name']!r}"))
+        for method in interface["methods"]:
+            names.update(dict.fromkeys(method_names(interface["name"], method["name"]),
+                                       f"method {interface['name']}.{method['name']}"))
+            for parameter, kind in method["in"] + method["out"]:
+                parameters.add(parameter)
+                for used in _kinds(kind):
+                    names.update(dict.fromkeys(type_names(used),
+                                               f"{used['kind']} {used['name']!r}"))
+    return names, parameters
+
+
+def _check_c_names(descriptors: list[tuple[str, Descriptor]]) -> None:
+    """No two files' headers declare one C name, nor name a parameter like another's
+    function (an application may include them all)."""
+    taken: dict[tuple[str, str], tuple[str, str]] = {}
+    for source, descriptor in descriptors:
+        names, parameters = _c_names(descriptor)
+        for name, what in names.items():
+            first = taken.setdefault(name, (source, what))
+            if first[0] != source:
+                raise IdlError(f"{source}:1:1: error: {what}: its C name {name[1]!r} is "
+                               f"taken by {first[1]} of {first[0]}")
+        for parameter in sorted(parameters):
+            other = taken.get((IDENTIFIER, parameter))
+            if other is not None and other[0] != source:
+                raise IdlError(f"{source}:1:1: error: parameter {parameter!r}: the C name "
+                               f"of {other[1]} of {other[0]} too")
+
+
 def _type_names(kind: Type) -> set[str]:
     if kind["kind"] == "array":
         return _type_names(kind["of"])
@@ -314,6 +402,7 @@ def merge(descriptors: list[tuple[str, Descriptor]]) -> Descriptor:
                                    f"clashes with {other['name']!r} (same name or id "
                                    f"{other['id']:#x})")
             interfaces.append(interface)
+    _check_c_names(descriptors)
     return {"version": FORMAT_VERSION, "interfaces": interfaces}
 
 

@@ -45,3 +45,29 @@ def test_a_server_of_two_endpoints_keeps_inheriting_and_restores_its_own_priorit
     ipc.system.run(until=1_000_000)
     assert results == {"urgent": len(unlock_reply()), "later": len(unlock_reply())}
     assert seen == [4, 4, 6, 10]
+
+
+def test_a_server_that_sets_its_own_priority_while_serving_keeps_it_after() -> None:
+    """k_thread_priority_set while serving is the thread's new own priority: the end of
+    the service must not put back the one it had before (found by test_ipc_fuzz_mock)."""
+    ipc = IpcSystem()
+    results: dict[str, Any] = {}
+    seen: list[int] = []
+
+    def server(_: Args) -> Script:
+        buffer, token = ipc.buffer(), ipc.buffer(size=4)
+        yield call("z_levante_ipc_receive", ipc.endpoint, buffer, 256, token, K_FOREVER)
+        me = ipc.system.thread_named("server")
+        seen.append(me.priority)
+        yield call("k_thread_priority_set", me.address, 12)
+        out = ipc.buffer(unlock_reply())
+        yield call("z_levante_ipc_reply", ipc.endpoint,
+                   int.from_bytes(ipc.read(token, 4), "little"), out, len(unlock_reply()))
+        seen.append(me.priority)
+
+    ipc.system.thread("server", server, 9)
+    ipc.system.thread("client", _client(ipc, ipc.endpoint, results, "call"), 7)
+    ipc.boot()
+    ipc.system.run(until=1_000_000)
+    assert results == {"call": len(unlock_reply())}
+    assert seen == [7, 12]

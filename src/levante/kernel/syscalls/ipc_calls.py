@@ -128,7 +128,7 @@ def _serve_priority(kernel: Services, server: Thread) -> None:
     serving = _all_served(server)
     if not serving:
         return
-    base = serving[0].server_priority
+    base = serving[0].own_priority()
     kernel.set_priority(server, min([base, *(call.client.priority for call in serving)]))
 
 
@@ -145,7 +145,7 @@ def _end_service(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall) 
     if _all_served(server):
         _serve_priority(kernel, server)
     else:
-        kernel.set_priority(server, pending.server_priority)
+        kernel.set_priority(server, pending.own_priority())
 
 
 # ---- delivery --------------------------------------------------------------------------
@@ -168,6 +168,7 @@ def _deliver(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall, serv
     earlier = _all_served(server)
     pending.server = server
     pending.server_priority = earlier[0].server_priority if earlier else server.priority
+    pending.server_base = earlier[0].server_base if earlier else server.base_priority
     endpoint.in_service[pending.token] = pending
     server.on_abort[endpoint] = lambda: _server_gone(kernel, endpoint, server)
     client.on_abort[pending] = lambda: _client_gone(kernel, endpoint, pending)

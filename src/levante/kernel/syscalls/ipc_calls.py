@@ -28,6 +28,7 @@ from levante.kernel.objects.ipc_endpoint import (
     PendingReceive,
 )
 from levante.kernel.service_control import ServiceMessage, judge, refuse
+from levante.kernel.syscalls.delivery import still_writable
 from levante.kernel.syscalls.registry import Plan, syscall
 
 if TYPE_CHECKING:
@@ -152,10 +153,14 @@ def _end_service(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall) 
 
 
 def _deliver(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall, server: Thread,
-             receive: PendingReceive) -> int:
-    """Hand a call to a server: the request's length for the server, or the negative
-    errno that refused the call on the way (its client told, if it waits)."""
+             receive: PendingReceive) -> int | None:
+    """Hand a call to a server: the request's length for the server, the negative errno
+    that refused the call on the way (its client told, if it waits), or None when the
+    server's buffers are no longer its own (it faults; the call is still to deliver)."""
     client = pending.client
+    if not (still_writable(kernel, server, receive.buffer, len(pending.request))
+            and still_writable(kernel, server, receive.token, 4)):
+        return None
     message = _move_handles(kernel, pending.request, pending.checked, client, server)
     if isinstance(message, int):
         _refused(kernel, client, server.name, "request", _name(pending.checked),
@@ -248,6 +253,8 @@ def z_levante_ipc_call(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
             kernel.wake(server, _EMSGSIZE)  # its buffer cannot hold the call
             continue
         delivered = _deliver(kernel, endpoint, pending, server, receive)
+        if delivered is None:
+            continue
         if delivered < 0:
             return delivered
         kernel.wake(server, delivered)
@@ -287,6 +294,7 @@ def z_levante_ipc_receive(kernel: Services, caller: Caller, endpoint: IpcEndpoin
         endpoint.callers.remove(client)
         client.waiting_on = None  # waits on, off the queue, for the reply
         delivered = _deliver(kernel, endpoint, pending, server, receive)
+        assert delivered is not None  # the caller's own buffers, checked by this call
         if delivered >= 0:
             return delivered
     if timeout == 0:
@@ -337,6 +345,11 @@ def z_levante_ipc_reply(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
         _finish_client(kernel, pending, _EMSGSIZE)
         return _refused(kernel, server, client.name, "reply", _name(checked),
                         "the caller's reply buffer is too small", _EMSGSIZE)
+    if not still_writable(kernel, client, pending.reply_buffer, len(message)):
+        # Its reply buffer is no longer its own: the client faults, as if it had gone.
+        _end_service(kernel, endpoint, pending)
+        return _refused(kernel, server, client.name, "reply", _name(checked),
+                        "the caller's reply buffer is no longer its own", _EPIPE)
     refusal = _judge(kernel, server, client.name, checked, "reply")
     if refusal is None:
         moved = _move_handles(kernel, message, checked, server, client)

@@ -33,7 +33,10 @@ MAX_ARRAY = 256  # T[N]
 MAX_STRUCT_DEPTH = 8  # structs inside structs: the checker recurses this deep at most
 MAX_METHODS = 64
 MAX_PARAMETERS = 32
+MAX_FIELDS = 256  # of a struct
 MAX_ENUMERATORS = 256
+MAX_INTERFACES = 256  # in a build, all its files together
+MAX_SOURCE = 1 << 20  # bytes of one interface file
 # Rights a `handle<...>` may name (the domains' handle rights).
 HANDLE_RIGHTS = ("read", "write", "signal", "wait", "duplicate", "transfer")
 _INTEGERS = {"u8": (8, False), "u16": (16, False), "u32": (32, False), "u64": (64, False),
@@ -127,6 +130,11 @@ class _Compiler:
             elif item.data == "struct_def":
                 self.struct(item)
             else:
+                if len(interfaces) >= MAX_INTERFACES:
+                    head = item.children[0]
+                    assert isinstance(head, Token)
+                    raise self.fail(head, f"interface {str(head)!r}: more than "
+                                    f"{MAX_INTERFACES} interfaces in a build")
                 interfaces.append(self.interface(item, interfaces))
         if not interfaces:
             raise IdlError(f"{self.source}:1:1: error: no interface is declared")
@@ -145,6 +153,7 @@ class _Compiler:
 
     def enum(self, item: Tree[Token]) -> None:
         values: dict[str, int] = {}
+        taken: set[int] = set()
         following = 0
         for enumerator in item.children[1:]:
             assert isinstance(enumerator, Tree)
@@ -153,16 +162,18 @@ class _Compiler:
             name = self.name(token, "enumerator")
             value = following if not isinstance(value_token, Token) else \
                 self.number(value_token, 0, 0xFFFFFFFF, "enumerator value")
+            if len(values) >= MAX_ENUMERATORS:
+                raise self.fail(token, f"enumerator {name!r}: more than "
+                                f"{MAX_ENUMERATORS} enumerators")
             if name in values:
                 raise self.fail(token, f"enumerator {name!r} is declared twice")
-            if value in values.values():
+            if value in taken:
                 raise self.fail(token, f"enumerator {name!r}: value {value} is taken")
+            taken.add(value)
             self.claim(token, [(IDENTIFIER, enumerator_constant(str(item.children[0]), name))],
                        f"enumerator {item.children[0]}.{name}")
             values[name] = value
             following = value + 1
-        if len(values) > MAX_ENUMERATORS:
-            raise self.fail(item, f"more than {MAX_ENUMERATORS} enumerators")
         head = item.children[0]
         assert isinstance(head, Token)
         self.declare(head, {"kind": "enum", "name": str(head), "values": values})
@@ -176,6 +187,9 @@ class _Compiler:
             assert isinstance(field, Tree)
             token, type_tree = field.children
             assert isinstance(token, Token) and isinstance(type_tree, Tree)
+            if len(fields) >= MAX_FIELDS:
+                raise self.fail(token, f"struct {str(head)!r}: more than {MAX_FIELDS} "
+                                "fields")
             name = self.name(token, "field")
             if any(name == existing for existing, _ in fields):
                 raise self.fail(token, f"field {name!r} is declared twice")
@@ -247,17 +261,18 @@ class _Compiler:
         following = 1
         for child in item.children[2:]:
             assert isinstance(child, Tree)
-            method = self.method(child, methods, following)
             method_head = child.children[0]
             assert isinstance(method_head, Token)
+            if len(methods) >= MAX_METHODS:
+                raise self.fail(method_head, f"interface {name!r}: more than "
+                                f"{MAX_METHODS} methods")
+            method = self.method(child, methods, following)
             self.claim(method_head, method_names(name, method["name"]),
                        f"method {name}.{method['name']}")
             methods.append(method)
             following = method["id"] + 1
         if not methods:
             raise self.fail(head, f"interface {name!r} has no method")
-        if len(methods) > MAX_METHODS:
-            raise self.fail(head, f"interface {name!r}: more than {MAX_METHODS} methods")
         return {"name": name, "id": identifier, "methods": methods}
 
     def method(self, item: Tree[Token], earlier: list[dict[str, Any]],
@@ -323,6 +338,10 @@ def parse(text: str, source: str) -> Tree[Token]:
 
 def compile_idl(text: str, source: str) -> Descriptor:
     """Compile one interface file into its descriptor; IdlError on the first mistake."""
+    size = len(text.encode())
+    if size > MAX_SOURCE:
+        raise IdlError(f"{source}:1:1: error: {size} bytes: an interface file holds at "
+                       f"most {MAX_SOURCE}")
     return _Compiler(source).compile(parse(text, source))
 
 
@@ -386,6 +405,8 @@ def merge(descriptors: list[tuple[str, Descriptor]]) -> Descriptor:
     """The build's interfaces from all its files: names and ids unique across files, and
     each enum and struct (a C type of the generated headers) from one file only."""
     interfaces: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    by_id: dict[int, dict[str, Any]] = {}
     type_sources: dict[str, str] = {}
     for source, descriptor in descriptors:
         used = set().union(*(_type_names(kind) for interface in descriptor["interfaces"]
@@ -396,11 +417,15 @@ def merge(descriptors: list[tuple[str, Descriptor]]) -> Descriptor:
                 raise IdlError(f"{source}:1:1: error: type {name!r} is also declared in "
                                f"{type_sources[name]} (the headers would both define it)")
         for interface in descriptor["interfaces"]:
-            for other in interfaces:
-                if other["name"] == interface["name"] or other["id"] == interface["id"]:
-                    raise IdlError(f"{source}:1:1: error: interface {interface['name']!r} "
-                                   f"clashes with {other['name']!r} (same name or id "
-                                   f"{other['id']:#x})")
+            other = by_name.get(interface["name"]) or by_id.get(interface["id"])
+            if other is not None:
+                raise IdlError(f"{source}:1:1: error: interface {interface['name']!r} "
+                               f"clashes with {other['name']!r} (same name or id "
+                               f"{other['id']:#x})")
+            if len(interfaces) >= MAX_INTERFACES:
+                raise IdlError(f"{source}:1:1: error: more than {MAX_INTERFACES} "
+                               "interfaces in a build")
+            by_name[interface["name"]] = by_id[interface["id"]] = interface
             interfaces.append(interface)
     _check_c_names(descriptors)
     return {"version": FORMAT_VERSION, "interfaces": interfaces}

@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ipc_fixture import DOOR, DOOR_ID
 from mock_cpu import (
     K_FOREVER,
     RAM_BASE,
@@ -29,6 +30,7 @@ from mock_cpu import (
 from stage_checks import validation_checked
 
 from levante.abi import SYSCALLS, SYSCALLS_BY_NAME, THREAD_OPTIONS
+from levante.idl.checker import MessageChecker
 from levante.kernel.kernel import RunEnd
 
 K_USER = THREAD_OPTIONS["K_USER"]
@@ -43,8 +45,8 @@ FUZZ = settings(max_examples=80, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 # Symbolic values, resolved once the system is built (addresses depend on it).
-SYMBOLS = ("sem", "mutex", "msgq", "event", "timer", "own_stack", "other_stack", "main_tid",
-           "user_tid", "sv_tid", "kernel_ram", "ram_top", "ram_end")
+SYMBOLS = ("sem", "mutex", "msgq", "event", "timer", "ipc", "own_stack", "other_stack",
+           "main_tid", "user_tid", "sv_tid", "kernel_ram", "ram_top", "ram_end")
 VALUES = st.one_of(
     st.sampled_from([0, 1, 2, 4, 16, 64, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
                      0xFFFFFFFE, 0x4000_0000, 0x1001]),
@@ -60,7 +62,8 @@ CALLS = st.lists(st.tuples(NUMBERS, st.lists(VALUES, min_size=6, max_size=6)),
 def _objects(system: MockSystem) -> dict[str, int]:
     """The fuzzers' targets (made after the threads, whose stacks need MPU alignment)."""
     objects = {"sem": system.sem(0, 2), "mutex": system.mutex(), "msgq": system.msgq(8, 2),
-               "event": system.event(), "timer": system.timer()}
+               "event": system.event(), "timer": system.timer(),
+               "ipc": system._static("levante_ipc_endpoint", {"interface": DOOR_ID})}
     kernel_ram = system.ram(64)
     system.cpu.write_memory(kernel_ram, b"J" * 64)
     objects.update(kernel_ram=kernel_ram, ram_top=RAM_BASE + RAM_SIZE - 4,
@@ -99,12 +102,13 @@ def test_random_system_calls_from_user_and_supervisor_threads(
     values.update(_objects(system), user_tid=user, sv_tid=sv, main_tid=0)
 
     def main(_: Args) -> Script:
-        for name in ("sem", "msgq", "event", "timer"):  # not the mutex
+        for name in ("sem", "msgq", "event", "timer", "ipc"):  # not the mutex
             yield call("k_object_access_grant", values[name], user)
         yield call("k_sleep", K_FOREVER)
 
     system.main(main)
     kernel = system.boot()
+    kernel.ipc_checker = MessageChecker(DOOR)  # IPC calls get as far as the checker
     values["main_tid"] = system.thread_named("main").address
     values["own_stack"] = system.thread_named("user").stack_start + 64
     values["other_stack"] = system.thread_named("supervisor").stack_start + 64

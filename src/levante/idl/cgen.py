@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from levante.idl.cnames import enumerator_constant, interface_id_macro
 from levante.idl.language import Descriptor, Type
 from levante.idl.wire import HEADER_SIZE, max_size
 
@@ -178,9 +179,8 @@ def _types(writer: _Writer, descriptor: Descriptor) -> None:
                 visit(field)
         seen.add(kind["name"])
         if sort == "enum":
-            prefix = kind["name"].upper()
             writer.add(f"enum {kind['name']} {{")
-            writer.add(*(f"{prefix}_{enumerator.upper()} = {value}u,"
+            writer.add(*(f"{enumerator_constant(kind['name'], enumerator)} = {value}u,"
                          for enumerator, value in kind["values"].items()), indent=1)
             writer.add("};", "")
             return
@@ -323,9 +323,9 @@ def c_header(descriptor: Descriptor, stem: str, source: str) -> str:
                "#include <levante/ipc.h>", "")
     _types(writer, descriptor)
     for interface in descriptor["interfaces"]:
-        upper = interface["name"].upper()
-        writer.add(f"#define {upper}_INTERFACE_ID {interface['id']:#x}u",
-                   f"#define LEVANTE_IDL_ID_{interface['name']} {upper}_INTERFACE_ID", "")
+        id_macro = interface_id_macro(interface["name"])
+        writer.add(f"#define {id_macro} {interface['id']:#x}u",
+                   f"#define LEVANTE_IDL_ID_{interface['name']} {id_macro}", "")
         for method in interface["methods"]:
             _client(writer, interface, method)
         _dispatch(writer, interface)

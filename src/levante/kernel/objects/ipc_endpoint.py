@@ -82,8 +82,18 @@ class PendingCall:
     reply_buffer: UserBuffer
     server: Thread | None = None
     token: int = 0
-    # The server's priority before it served this call (restored at the reply).
+    # The server's priority before it served this call (restored at the reply), and
+    # its own (base) priority then: if k_thread_priority_set changes that meanwhile,
+    # the new one is restored instead.
     server_priority: int = 0
+    server_base: int = 0
+
+    def own_priority(self) -> int:
+        """The priority the server returns to when it serves nothing more."""
+        assert self.server is not None
+        if self.server.base_priority != self.server_base:
+            return self.server.base_priority
+        return self.server_priority
 
     def client_waits(self) -> bool:
         """The client is still blocked in this call (not timed out, not aborted)."""

@@ -30,6 +30,7 @@ from levante.kernel.objects.ipc_endpoint import (
     PendingReceive,
 )
 from levante.kernel.service_control import HandleView, ServiceMessage, judge, refuse
+from levante.kernel.syscalls.delivery import still_writable
 from levante.kernel.syscalls.registry import Plan, syscall
 
 if TYPE_CHECKING:
@@ -136,13 +137,21 @@ def _move_handles(kernel: Services, message: bytes, checked: CheckedMessage,
 # ---- priority inheritance --------------------------------------------------------------
 
 
-def _serve_priority(kernel: Services, endpoint: IpcEndpoint, server: Thread) -> None:
+def _all_served(server: Thread) -> list[PendingCall]:
+    """Every call the server has in service, on any endpoint: each endpoint it serves
+    is a key of its on_abort (so a boost on one is seen while answering another)."""
+    return [pending for key in list(server.on_abort) if isinstance(key, IpcEndpoint)
+            for pending in key.served_by(server)]
+
+
+def _serve_priority(kernel: Services, server: Thread) -> None:
     """The server runs at its own priority or its most important client's, whichever
-    is more important (Zephyr's mutex rule, with the calls it serves as waiters)."""
-    serving = endpoint.served_by(server)
+    is more important (Zephyr's mutex rule, with the calls it serves, on every
+    endpoint, as waiters)."""
+    serving = _all_served(server)
     if not serving:
         return
-    base = serving[0].server_priority
+    base = serving[0].own_priority()
     kernel.set_priority(server, min([base, *(call.client.priority for call in serving)]))
 
 
@@ -154,21 +163,26 @@ def _end_service(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall) 
     pending.client.on_abort.pop(pending, None)
     if server is None:
         return
-    if endpoint.served_by(server):
-        _serve_priority(kernel, endpoint, server)
-    else:
-        kernel.set_priority(server, pending.server_priority)
+    if not endpoint.served_by(server):
         server.on_abort.pop(endpoint, None)
+    if _all_served(server):
+        _serve_priority(kernel, server)
+    else:
+        kernel.set_priority(server, pending.own_priority())
 
 
 # ---- delivery --------------------------------------------------------------------------
 
 
 def _deliver(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall, server: Thread,
-             receive: PendingReceive) -> int:
-    """Hand a call to a server: the request's length for the server, or the negative
-    errno that refused the call on the way (its client told, if it waits)."""
+             receive: PendingReceive) -> int | None:
+    """Hand a call to a server: the request's length for the server, the negative errno
+    that refused the call on the way (its client told, if it waits), or None when the
+    server's buffers are no longer its own (it faults; the call is still to deliver)."""
     client = pending.client
+    if not (still_writable(kernel, server, receive.buffer, len(pending.request))
+            and still_writable(kernel, server, receive.token, 4)):
+        return None
     message = _move_handles(kernel, pending.request, pending.checked, client, server)
     if isinstance(message, int):
         _refused(kernel, client, server.name, "request", _name(pending.checked),
@@ -178,13 +192,14 @@ def _deliver(kernel: Services, endpoint: IpcEndpoint, pending: PendingCall, serv
     receive.buffer.write(message)
     pending.token = endpoint.new_token()
     receive.token.write(pending.token.to_bytes(4, "little"))
-    earlier = endpoint.served_by(server)
+    earlier = _all_served(server)
     pending.server = server
     pending.server_priority = earlier[0].server_priority if earlier else server.priority
+    pending.server_base = earlier[0].server_base if earlier else server.base_priority
     endpoint.in_service[pending.token] = pending
     server.on_abort[endpoint] = lambda: _server_gone(kernel, endpoint, server)
     client.on_abort[pending] = lambda: _client_gone(kernel, endpoint, pending)
-    _serve_priority(kernel, endpoint, server)
+    _serve_priority(kernel, server)
     kernel.trace("ipc_delivered", thread=server.name, peer=client.name,
                  message=_name(pending.checked), token=pending.token)
     return len(message)
@@ -260,6 +275,8 @@ def z_levante_ipc_call(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
             kernel.wake(server, _EMSGSIZE)  # its buffer cannot hold the call
             continue
         delivered = _deliver(kernel, endpoint, pending, server, receive)
+        if delivered is None:
+            continue
         if delivered < 0:
             return delivered
         kernel.wake(server, delivered)
@@ -299,6 +316,7 @@ def z_levante_ipc_receive(kernel: Services, caller: Caller, endpoint: IpcEndpoin
         endpoint.callers.remove(client)
         client.waiting_on = None  # waits on, off the queue, for the reply
         delivered = _deliver(kernel, endpoint, pending, server, receive)
+        assert delivered is not None  # the caller's own buffers, checked by this call
         if delivered >= 0:
             return delivered
     if timeout == 0:
@@ -349,6 +367,11 @@ def z_levante_ipc_reply(kernel: Services, caller: Caller, endpoint: IpcEndpoint,
         _finish_client(kernel, pending, _EMSGSIZE)
         return _refused(kernel, server, client.name, "reply", _name(checked),
                         "the caller's reply buffer is too small", _EMSGSIZE)
+    if not still_writable(kernel, client, pending.reply_buffer, len(message)):
+        # Its reply buffer is no longer its own: the client faults, as if it had gone.
+        _end_service(kernel, endpoint, pending)
+        return _refused(kernel, server, client.name, "reply", _name(checked),
+                        "the caller's reply buffer is no longer its own", _EPIPE)
     refusal = _judge(kernel, server, client.name, checked, "reply")
     if refusal is None:
         moved = _move_handles(kernel, message, checked, server, client)

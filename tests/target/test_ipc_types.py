@@ -12,7 +12,7 @@ APP = TARGET_TESTS / "ipc_types"
 EXPECTED = [
     "mirror_ok", "u8", "i16", "u32", "u64", "i64", "bool", "enum", "string", "bytes",
     "array", "struct", "string_cut_to_bound", "bytes_empty", "bytes_past_bound_emsgsize",
-    "server_error_returned", "positive_error_einval", "handle_without_transfer_enotsup",
+    "server_error_returned", "positive_error_einval", "forged_handle_ebadf",
     "no_handle_passes", "call_too_long_emsgsize", "call_tiny_reply_einval",
     "receive_tiny_einval", "reply_forged_token_einval", "reply_error_zero_einval",
     "empty_request_ebadmsg",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from mock_cpu import K_FOREVER, Args, MockSystem, Script, call, returning_fatal_handler, s32
 
 from levante.abi import ERRNO, THREAD_OPTIONS
+from levante.kernel.kernel import Kernel
 from levante.kernel.syscalls.query_calls import FIELD
 from levante.policy.install import install_policy
 from levante.policy.language import compile_policy
@@ -25,6 +26,16 @@ limit query door.open to 2 per 1 s
 """
 
 
+def _constant(data: bytes) -> Callable[[dict[str, int]], bytes]:
+    return lambda _: data
+
+
+def _install(policy: str) -> Callable[[Kernel], None]:
+    def install(kernel: Kernel) -> None:
+        install_policy(kernel, compile_policy(policy, "test.lvp"))
+    return install
+
+
 class Layout:
     """Bytes written into a user thread's own stack after boot, by name."""
 
@@ -33,7 +44,7 @@ class Layout:
         self.at: dict[str, int] = {}
 
     def put(self, name: str, data: bytes | Callable[[dict[str, int]], bytes]) -> None:
-        self.items.append((name, data if callable(data) else (lambda _, d=data: d)))
+        self.items.append((name, data if callable(data) else _constant(data)))
 
     def write(self, system: MockSystem, base: int) -> None:
         position = base
@@ -59,8 +70,7 @@ def run(policy: str | None, user_script: Callable[[Layout], Callable[[Args], Scr
     for name, script in (extra or {}).items():
         system.thread(name, script, 6, options=K_USER)
     if policy is not None:
-        system.before_boot.append(
-            lambda kernel: install_policy(kernel, compile_policy(policy, "test.lvp")))
+        system.before_boot.append(_install(policy))
     system.boot()
     layout.write(system, system.thread_named("asker").stack_start + 64)
     system.run()
@@ -173,8 +183,7 @@ def test_pointers_the_thread_cannot_read_fault_it() -> None:
     system.thread("unterminated", unterminated, 7, options=K_USER)
     system.thread("kernel_name", kernel_name, 8, options=K_USER)
     kernel_ram = system.ram(64)
-    system.before_boot.append(
-        lambda kernel: install_policy(kernel, compile_policy(POLICY, "test.lvp")))
+    system.before_boot.append(_install(POLICY))
     system.boot()
     layout.write(system, system.thread_named("asker").stack_start + 64)
     edge = system.thread_named("unterminated")

@@ -54,7 +54,8 @@ def _valid_query(kernel: Inspect, caller: Caller, name: int, fields: int,
     if query is None or not is_query_name(query):
         return EINVAL
     values: dict[str, int | str] = {}
-    table = kernel.memory.read_array(caller, fields, count, FIELD.size) if count else b""
+    # count is at most FIELDS_MAX: the size cannot overflow.
+    table = kernel.memory.read(caller, fields, count * FIELD.size) if count else b""
     for field_name, string, integer in FIELD.iter_unpack(table):
         label = _text(kernel, caller, field_name, FIELD_NAME_MAX) if field_name else None
         if label is None or not label.isidentifier() or not label.isascii() \

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from mock_cpu import K_FOREVER, Args, MockSystem, Script, call, returning_fatal_handler, s32
 
 from levante.abi import ERRNO, THREAD_OPTIONS
+from levante.kernel import costs
 from levante.kernel.kernel import Kernel
 from levante.kernel.syscalls.query_calls import FIELD
 from levante.policy.install import install_policy
@@ -213,3 +214,25 @@ def test_without_a_policy_every_query_is_granted() -> None:
 
     run(None, asker, layout)
     assert results == [0, EINVAL]  # malformed is malformed, policy or not
+
+
+def test_the_query_s_verdict_is_charged_as_any_verdict() -> None:
+    def spacing(policy: str | None) -> list[int]:
+        layout = standard_layout()
+
+        def asker(layout: Layout) -> Callable[[Args], Script]:
+            def script(_: Args) -> Script:
+                for _ in range(3):
+                    yield call("levante_policy_query", layout.at["open"], layout.at["good"], 2)
+                yield call("k_sleep", K_FOREVER)
+            return script
+
+        system = run(policy, asker, layout)
+        cycles = [event["cycle"] for event in system.events("syscall")
+                  if event["call"] == "levante_policy_query"]
+        return [later - earlier for earlier, later in zip(cycles, cycles[1:], strict=False)]
+
+    free, judged = spacing(None), spacing("default allow")
+    assert len(free) == len(judged) == 2
+    # Two verdicts a call: the system call's and the query's.
+    assert judged == [gap + 2 * costs.POLICY_VERDICT_CYCLES for gap in free]

@@ -15,6 +15,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from levante.abi import ERRNO
+from levante.kernel import costs
 from levante.kernel.policy import QUERY_NAME_MAX, is_query_name
 from levante.kernel.syscalls.registry import syscall
 
@@ -80,6 +81,8 @@ def levante_policy_query(kernel: Services, caller: Caller, query: str,
     if policy is None:
         return 0
     refusal = policy.judge_query(caller, query, values)
+    # The query's own verdict costs what any verdict costs (the call's was charged too).
+    kernel.now += costs.POLICY_VERDICT_CYCLES
     if refusal is not None:
         kernel.trace("policy_query_refused", thread=caller.thread.name, query=query,
                      errno=refusal)

@@ -155,3 +155,19 @@ def test_the_commands_with_query_events(tmp_path: Path) -> None:
     policy.write_text("grant query door.*.x\n")
     checked = levante("policy", "check", str(policy))
     assert checked.returncode == 1 and "malformed query name" in checked.stdout + checked.stderr
+
+
+def test_rbac_type_enforcement_and_a_neverallow_over_a_wildcard() -> None:
+    text = """domain control = { "ctl" }
+domain network = { "net" }
+role opener { query door.open, query window.* }
+assign opener to control
+allow network query door.status
+neverallow network query door.*
+"""
+    policy = Clocked(text)
+    assert query(policy, "door.open") and query(policy, "window.tilt")
+    assert not query(policy, "door.close")
+    assert not query(policy, "door.status", thread="net")  # the neverallow refuses
+    findings = [finding.render("p.lvp") for finding in check_policy(text, "p.lvp")]
+    assert "p.lvp:5: error: grants query door.* against the neverallow on line 6" in findings

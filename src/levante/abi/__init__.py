@@ -1046,6 +1046,10 @@ _DECLARATIONS = (
     "int levante_handle_close(uint32_t handle)",
     "int levante_handle_revoke(uint32_t handle)",
     "int levante_handle_info(uint32_t handle, struct levante_handle_info *info)",
+    # <levante/policy.h>: an explicit query from code, judged as the policy's event
+    # `query NAME` with `count` fields (struct levante_policy_field each); 0 granted.
+    "int levante_policy_query(const char *name, const struct levante_policy_field *fields, "
+    "size_t count)",
 )
 
 SYSCALLS: tuple[Syscall, ...] = tuple(

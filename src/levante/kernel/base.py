@@ -19,7 +19,12 @@ from levante.kernel.fatal import FaultRecord
 from levante.kernel.memdomain import supervisor_view
 from levante.kernel.objects.registry import ObjectRegistry
 from levante.kernel.objects.socket import SocketTable
-from levante.kernel.policy import PolicyAudit, SyscallPolicy, ThreadStartPolicy
+from levante.kernel.policy import (
+    PolicyAudit,
+    QueryPolicy,
+    SyscallPolicy,
+    ThreadStartPolicy,
+)
 from levante.kernel.pool import MemoryPool
 from levante.kernel.random import RandomService
 from levante.kernel.sched import Scheduler, ZephyrScheduler
@@ -163,6 +168,8 @@ class KernelState:
         self.thread_policy: ThreadStartPolicy | None = None
         # The policy's audit buffer, for z_levante_policy_audit_read (None: no policy).
         self.policy_audit: PolicyAudit | None = None
+        # What judges levante_policy_query, a query from code (None: no policy).
+        self.query_policy: QueryPolicy | None = None
         # IPC (docs/ipc.md): the build's interfaces, which every message is checked
         # against (None: no interface, every call refused), and what moves the handles a
         # message carries between domains: the domains' handle registry (None: a message

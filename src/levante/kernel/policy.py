@@ -10,7 +10,8 @@ The start of a thread is asked about the same way (`ThreadStartPolicy`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +45,28 @@ class ThreadStartPolicy(Protocol):
     """Judges the start of a thread; returns None to let it run or a negative errno."""
 
     def judge_start(self, start: ThreadStartEvent) -> int | None:
+        ...
+
+
+# An explicit query's name (levante_policy_query, `query NAME` in a policy): dotted
+# identifiers, "door.open", at most QUERY_NAME_MAX bytes, so that "query NAME" fits an
+# audit record's event (struct levante_audit_record).
+QUERY_NAME_MAX = 47
+_QUERY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def is_query_name(name: str) -> bool:
+    """Whether `name` names one query (not a wildcard)."""
+    return len(name) <= QUERY_NAME_MAX and _QUERY_NAME.fullmatch(name) is not None
+
+
+class QueryPolicy(Protocol):
+    """Judges an explicit query from code (levante_policy_query): the caller asks about
+    an action of its own, named `name`, with the fields it passes.  Returns None when
+    granted or the refusal's negative errno."""
+
+    def judge_query(self, caller: Caller, name: str,
+                    fields: Mapping[str, int | str]) -> int | None:
         ...
 
 

@@ -193,7 +193,10 @@ def _neverallow_findings(compiled: Compiled) -> Iterator[Finding]:
     for assertion in compiled["neverallow"]:
         forbidden = set(assertion["threads"])
         for key, rules in events.items():
-            if key != assertion["event"] and key not in wildcards_of(assertion["event"]):
+            # A grant of the event, of a wildcard over it, or of an event under the
+            # assertion's own wildcard (`neverallow network query door.*`).
+            if key != assertion["event"] and key not in wildcards_of(assertion["event"]) \
+                    and assertion["event"] not in wildcards_of(key):
                 continue
             for rule in rules["grant"]:
                 threads = rule["threads"]

@@ -321,6 +321,22 @@ class PolicyEngine:
         return self.decide(event_key("thread", "start"), start.name, fields,
                            start.domain).errno
 
+    def judge_query(self, caller: Caller, name: str,
+                    fields: Mapping[str, int | str]) -> int | None:
+        """The `QueryPolicy` answer: event `query NAME` with the code's fields, and the
+        caller's `thread` and `domain` as the kernel knows them."""
+        thread, domain = self._who(caller)
+        return self.decide(event_key("query", name), thread,
+                           {**fields, "thread": thread, "domain": domain}, domain).errno
+
+    @staticmethod
+    def _who(caller: Caller) -> tuple[str, str]:
+        """The caller's name and kernel domain, as a policy sees them."""
+        if caller.in_isr:
+            return ISR_THREAD, ""
+        security = getattr(caller.thread, "security_domain", None)  # None: no domains
+        return caller.thread.name, security.name if security is not None else ""
+
     # The verdict ---------------------------------------------------------------------
 
     def decide(self, key: str, thread: str, fields: Fields, domain: str = "") -> Verdict:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from levante.abi import SYSCALLS_BY_NAME
+from levante.kernel.policy import QUERY_NAME_MAX
 
 # Fields every event has: who asks, and for a service message who it came from.
 COMMON_FIELDS = frozenset({"thread", "domain"})  # domain: the thread's kernel domain
@@ -27,6 +30,12 @@ THREAD_EVENTS = frozenset({"start"})
 THREAD_START_FIELDS = frozenset({"thread", "domain", "entry", "entry_address", "priority",
                                  "user", "creator"})
 
+# An explicit query from code (levante_policy_query, <levante/policy.h>): a dotted name of
+# the code's choosing, "door.open"; its fields are whatever the code passes, besides
+# `thread` and `domain`, which the kernel fills in and code cannot pass.
+# The rule for a query's name is the kernel's (kernel/policy.py), which checks it first.
+_QUERY_PATTERN = re.compile(r"(\*|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?)")
+
 
 def event_key(kind: str, name: str) -> str:
     """An event's index in the compiled policy: "syscall k_sem_give", "service mqtt.publish"."""
@@ -41,6 +50,11 @@ def unknown_event(kind: str, name: str) -> str | None:
         return f"unknown system call {name!r}"
     if kind == "thread":
         return None if name in THREAD_EVENTS else f"unknown thread event {name!r} (start)"
+    if kind == "query":
+        if len(name) <= QUERY_NAME_MAX and _QUERY_PATTERN.fullmatch(name) is not None:
+            return None
+        return (f"malformed query name {name!r} (dotted names of letters, digits and _, "
+                f"at most {QUERY_NAME_MAX} characters, or ending in .*)")
     service, _, action = name.partition(".")
     if name == "*":
         return None
@@ -59,6 +73,8 @@ def known_fields(kind: str, name: str) -> frozenset[str] | None:
         return COMMON_FIELDS | {parameter.name for parameter in call.parameters}
     if kind == "thread":
         return THREAD_START_FIELDS
+    if kind == "query":
+        return None  # whatever the code passes
     if name in SERVICE_FIELDS:
         return SERVICE_COMMON_FIELDS | SERVICE_FIELDS[name]
     if name.startswith("ipc."):
@@ -75,6 +91,10 @@ def wildcards_of(key: str) -> tuple[str, ...]:
         return (event_key(kind, "*"),)
     if kind == "thread":
         return ()
+    if kind == "query":  # query a.b.c: a.b.*, a.*, then *
+        parts = name.split(".")
+        return tuple(event_key(kind, ".".join(parts[:count] + ["*"]))
+                     for count in range(len(parts) - 1, -1, -1))
     service, _, action = name.partition(".")
     if service == "ipc" and action.count(".") == 1:  # ipc.INTERFACE.METHOD
         interface = action.partition(".")[0]

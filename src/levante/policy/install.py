@@ -34,6 +34,7 @@ def install_policy(kernel: Kernel, compiled: Compiled) -> PolicyEngine:
     kernel.service_policy = ServiceJudge(engine)
     kernel.thread_policy = engine
     kernel.policy_audit = engine
+    kernel.query_policy = engine
     return engine
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from levante.kernel.objects.ipc_endpoint import MessageChecking
     from levante.kernel.objects.registry import HasKind, InitState, KernelObject
     from levante.kernel.objects.socket import SocketTable
-    from levante.kernel.policy import PolicyAudit
+    from levante.kernel.policy import PolicyAudit, QueryPolicy
     from levante.kernel.pool import MemoryPool
     from levante.kernel.random import RandomService
     from levante.kernel.sched import Scheduler
@@ -311,6 +311,10 @@ class Services(Inspect, Protocol):
     @property
     def policy_audit(self) -> PolicyAudit | None:
         """The installed policy's audit buffer (kernel/policy.py)."""
+
+    @property
+    def query_policy(self) -> QueryPolicy | None:
+        """What judges an explicit query from code (kernel/policy.py)."""
 
     @property
     def ipc_checker(self) -> MessageChecking | None:

@@ -1,7 +1,7 @@
 """coap_handle_request and a block-wise /.well-known/core (tests/target/coap_handle_request)
 against aiocoap through `--net user`: an application's own socket loop dispatches parsed
-requests to its array of resources (every method; 4.04, 4.05 and 4.00 for what the
-dispatch returns -ENOENT, -EPERM and -ENOTSUP for), and a service with 24 resources
+requests to its array of resources (every method; 4.04 and 4.05 for what the dispatch
+returns -ENOENT, -EPERM and, for a code no method has, -ENOTSUP), and a service with 24 resources
 serves a /.well-known/core listing several times larger than one message in 64-byte
 Block2 blocks (CONFIG_COAP_WELL_KNOWN_BLOCK_WISE), which aiocoap fetches whole."""
 
@@ -119,10 +119,22 @@ def test_own_loop_answers_what_the_dispatch_leaves_to_it(device: Device) -> None
     assert longer.code == Code.NOT_FOUND
     assert not_allowed.code == Code.METHOD_NOT_ALLOWED
     assert (fixed.code, fixed.payload) == (Code.CONTENT, b"fixed")
-    # 0.08 is no method (RFC 7252 §12.1.1): the dispatch says -ENOTSUP, answered 4.00.
+    # 0.08 is no method (RFC 7252 §12.1.1): the dispatch says -ENOTSUP, answered 4.05.
     answer = decode(exchange(device, request_bytes(0x77, ("test",), code=0x08), OWN))
-    assert (answer.code, answer.message_id, answer.token) == (0x80, 0x77, b"\x77")
-    assert f"own: handled -{ERRNO['ENOTSUP']}" in "".join(device.lines)
+    assert (answer.code, answer.message_id, answer.token) == (0x85, 0x77, b"\x77")
+    handled = f"own: handled -{ERRNO['ENOTSUP']}"
+    assert handled in "".join(device.lines)
+    # A response is no request: -ENOTSUP too, and the loop goes on serving.
+    before = sum(handled in line for line in list(device.lines))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.sendto(encode(CoapMessage(MessageType.NON_CONFIRMABLE, 0x45, 0x78, b"\x78")),
+                    ("127.0.0.1", device.ports[OWN]))
+    finally:
+        sock.close()
+    (after,) = ask(Message(code=Code.GET, uri=uri(device, "/ro")))
+    assert after.payload == b"fixed"
+    assert sum(handled in line for line in list(device.lines)) == before + 1
 
 
 def test_own_loop_well_known_core_comes_whole_through_blocks(device: Device) -> None:

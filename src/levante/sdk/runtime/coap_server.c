@@ -526,12 +526,6 @@ static int route(const struct coap_service *service, struct coap_packet *request
 		answer_well_known_core(service, request, addr, addr_len);
 		return 0;
 	}
-	/* RFC 7252 §5.8: a code that names no method is answered 4.05. */
-	if (code != COAP_METHOD_GET && code != COAP_METHOD_POST && code != COAP_METHOD_PUT &&
-	    code != COAP_METHOD_DELETE && code != COAP_METHOD_FETCH &&
-	    code != COAP_METHOD_PATCH && code != COAP_METHOD_IPATCH) {
-		return COAP_RESPONSE_CODE_NOT_ALLOWED;
-	}
 	/* The dispatch applications with their own socket loop use too (coap.c). */
 	int ret = coap_handle_request_len(request, service->res_begin,
 					  (size_t)COAP_SERVICE_RESOURCE_COUNT(service), NULL, 0,

@@ -2,7 +2,8 @@
  * Zephyr's older coap_server sample has it -- zsock_recvfrom, coap_packet_parse (the
  * kernel's parse), coap_handle_request over an array of resources (/.well-known/core,
  * /test with GET, PUT, POST and DELETE, /ro with GET only), and the answers the dispatch
- * leaves to the application: 4.04 (-ENOENT), 4.05 (-EPERM), 4.00 (-ENOTSUP).  Port 5685:
+ * leaves to the application: 4.04 (-ENOENT), 4.05 (-EPERM, and -ENOTSUP for a class-0
+ * code no method has; a response is not answered).  Port 5685:
  * a COAP_SERVICE_DEFINE service with 24 resources, whose /.well-known/core listing
  * (CONFIG_COAP_WELL_KNOWN_BLOCK_WISE, 64-byte blocks) is far larger than one message. */
 #include <stdio.h>
@@ -130,6 +131,19 @@ static void serve(void)
 		printk("own: parse %d\n", r);
 		return;
 	}
+	if (coap_header_get_type(&request) == COAP_TYPE_CON &&
+	    coap_header_get_code(&request) == COAP_CODE_EMPTY) {
+		/* A CoAP ping (RFC 7252 §4.3): a Reset with its Message ID. */
+		uint8_t reset[4];
+		struct coap_packet pong;
+
+		if (coap_packet_init(&pong, reset, sizeof(reset), COAP_VERSION_1, COAP_TYPE_RESET,
+				     0, NULL, COAP_CODE_EMPTY, coap_header_get_id(&request)) == 0) {
+			(void)zsock_sendto(own_fd, reset, pong.offset, 0, (struct sockaddr *)&peer,
+					   peer_len);
+		}
+		return;
+	}
 	r = coap_handle_request(&request, resources, options, (uint8_t)r,
 				(struct sockaddr *)&peer, peer_len);
 	printk("own: handled %d\n", r);
@@ -143,8 +157,13 @@ static void serve(void)
 				 COAP_RESPONSE_CODE_NOT_ALLOWED, NULL);
 		break;
 	case -ENOTSUP:
-		(void)send_reply(&request, (struct sockaddr *)&peer, peer_len,
-				 COAP_RESPONSE_CODE_BAD_REQUEST, NULL);
+		/* No request: a class-0 code no method has gets 4.05 (RFC 7252 §5.8); a
+		 * response or an empty message, nothing. */
+		if ((coap_header_get_code(&request) >> 5) == 0U &&
+		    coap_header_get_code(&request) != COAP_CODE_EMPTY) {
+			(void)send_reply(&request, (struct sockaddr *)&peer, peer_len,
+					 COAP_RESPONSE_CODE_NOT_ALLOWED, NULL);
+		}
 		break;
 	default:
 		break;

@@ -38,9 +38,6 @@ _SUBSYSTEMS: dict[str, str] = {
     "through TLS sockets; its C API is not linked into images)",
     "MQTT_LIB_WEBSOCKET": "MQTT over WebSocket",
     "MQTT_LIB_CUSTOM_TRANSPORT": "custom MQTT transports",
-    # CoAP (coap.kconfig): what Levante's services leave out.
-    "COAP_WELL_KNOWN_BLOCK_WISE": "a block-wise /.well-known/core (Levante's listing is "
-    "one message)",
     # MCUmgr (mcumgr.kconfig): the groups and transports Levante's SMP server lacks.
     "MCUMGR_GRP_FS": "MCUmgr's file-system group (Levante has no file system)",
     "MCUMGR_GRP_FS_": "MCUmgr's file-system group (Levante has no file system)",

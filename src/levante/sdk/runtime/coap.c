@@ -269,6 +269,85 @@ bool coap_uri_path_match(const char *const *path, struct coap_option *options, u
 	return path[segment] == NULL;
 }
 
+bool z_coap_path_matches(const struct coap_packet *request, const char *const *path)
+{
+	int segment = 0;
+
+	for (uint8_t i = 0; i < MIN(request->index.count, COAP_PARSED_OPTIONS_MAX); i++) {
+		const struct coap_parsed_option *entry = &request->index.options[i];
+
+		if (entry->number != COAP_OPTION_URI_PATH) {
+			continue;
+		}
+		if ((uint32_t)entry->offset + entry->len > request->index.len ||
+		    path[segment] == NULL || strlen(path[segment]) != entry->len ||
+		    memcmp(path[segment], request->data + entry->offset, entry->len) != 0) {
+			return false;
+		}
+		segment++;
+	}
+	return path[segment] == NULL;
+}
+
+/* ---- dispatching requests to resources (Zephyr's coap_handle_request) ------------------ */
+
+static int method_of(const struct coap_resource *resource, uint8_t code, coap_method_t *method)
+{
+	switch (code) {
+	case COAP_METHOD_GET: *method = resource->get; return 0;
+	case COAP_METHOD_POST: *method = resource->post; return 0;
+	case COAP_METHOD_PUT: *method = resource->put; return 0;
+	case COAP_METHOD_DELETE: *method = resource->del; return 0;
+	case COAP_METHOD_FETCH: *method = resource->fetch; return 0;
+	case COAP_METHOD_PATCH: *method = resource->patch; return 0;
+	case COAP_METHOD_IPATCH: *method = resource->ipatch; return 0;
+	default: return -EINVAL;
+	}
+}
+
+/* The request's path is read from the packet's index, which the kernel wrote when it
+ * parsed the packet and which `options` was copied from: so a path segment is matched
+ * whatever its length, as the service matches it (the same function serves both). */
+int coap_handle_request_len(struct coap_packet *cpkt, struct coap_resource *resources,
+			    size_t resources_len, struct coap_option *options, uint8_t opt_num,
+			    struct sockaddr *addr, socklen_t addr_len)
+{
+	ARG_UNUSED(options), ARG_UNUSED(opt_num);
+	if (cpkt == NULL || (resources == NULL && resources_len > 0U) ||
+	    cpkt->index.hdr_len < HEADER_SIZE || !coap_packet_is_request(cpkt)) {
+		return -ENOTSUP; /* Zephyr 4's answer to what is no request */
+	}
+	for (size_t i = 0; i < resources_len; i++) {
+		coap_method_t method;
+
+		if (resources[i].path == NULL || !z_coap_path_matches(cpkt, resources[i].path)) {
+			continue;
+		}
+		if (method_of(&resources[i], coap_header_get_code(cpkt), &method) < 0) {
+			return -ENOTSUP;
+		}
+		if (method == NULL) {
+			return -EPERM;
+		}
+		return method(&resources[i], cpkt, addr, addr_len);
+	}
+	return -ENOENT;
+}
+
+int coap_handle_request(struct coap_packet *cpkt, struct coap_resource *resources,
+			struct coap_option *options, uint8_t opt_num, struct sockaddr *addr,
+			socklen_t addr_len)
+{
+	size_t resources_len = 0;
+
+	/* The array ends with an entry whose path is NULL (Zephyr's convention). */
+	while (resources != NULL && resources[resources_len].path != NULL) {
+		resources_len++;
+	}
+	return coap_handle_request_len(cpkt, resources, resources_len, options, opt_num, addr,
+				       addr_len);
+}
+
 /* ---- building ------------------------------------------------------------------------- */
 
 int coap_packet_init(struct coap_packet *cpkt, uint8_t *data, uint16_t max_len, uint8_t ver,

@@ -19,7 +19,6 @@
  * poll wakes at least this often (ms of simulated time). */
 #define RESCAN_MS 250
 #define MAX_SERVICES CONFIG_NET_SOCKETS_POLL_MAX
-#define WELL_KNOWN_FORMAT COAP_CONTENT_FORMAT_APP_LINK_FORMAT
 
 static K_MUTEX_DEFINE(coap_server_lock);
 
@@ -435,27 +434,6 @@ static void answer_too_large(const struct coap_service *service,
 	}
 }
 
-/* The request's Uri-Path is the resource's path (each segment, and no more). */
-static bool path_matches(const struct coap_packet *request, const char *const *path)
-{
-	int segment = 0;
-
-	for (uint8_t i = 0; i < MIN(request->index.count, COAP_PARSED_OPTIONS_MAX); i++) {
-		const struct coap_parsed_option *entry = &request->index.options[i];
-
-		if (entry->number != COAP_OPTION_URI_PATH) {
-			continue;
-		}
-		if ((uint32_t)entry->offset + entry->len > request->index.len ||
-		    path[segment] == NULL || strlen(path[segment]) != entry->len ||
-		    memcmp(path[segment], request->data + entry->offset, entry->len) != 0) {
-			return false;
-		}
-		segment++;
-	}
-	return path[segment] == NULL;
-}
-
 /* RFC 7252 §5.4.1: a critical (odd) option the server does not know fails the request. */
 static bool has_unknown_critical_option(const struct coap_packet *request)
 {
@@ -481,53 +459,29 @@ static bool has_unknown_critical_option(const struct coap_packet *request)
 
 static const char *const well_known_core[] = { ".well-known", "core", NULL };
 
-/* RFC 6690: the service's resources in the CoRE Link Format (coap_link_format.c), with
- * their attributes, in one message; 5.00 when the listing does not fit one. */
+/* RFC 6690: the service's resources in the CoRE Link Format (coap_link_format.c, as
+ * coap_well_known_core_get_len builds it), with their attributes: in one message (5.00
+ * when the listing does not fit one) or block-wise (CONFIG_COAP_WELL_KNOWN_BLOCK_WISE;
+ * a block past the end 4.02). */
 static void answer_well_known_core(const struct coap_service *service,
 				   const struct coap_packet *request,
 				   const struct sockaddr *addr, socklen_t addr_len)
 {
 	static uint8_t buffer[CONFIG_COAP_SERVER_MESSAGE_SIZE];
-	static char links[CONFIG_COAP_SERVER_MESSAGE_SIZE];
-	uint8_t token[COAP_TOKEN_MAX_LEN];
-	uint8_t tkl = coap_header_get_token(request, token);
 	bool con = coap_header_get_type(request) == COAP_TYPE_CON;
 	struct coap_packet reply;
-	int used = z_coap_link_format(service->res_begin,
-				      (size_t)COAP_SERVICE_RESOURCE_COUNT(service), request,
-				      links, sizeof(links) - 32U);
+	int ret = z_coap_well_known_core_reply(
+		service->res_begin, (size_t)COAP_SERVICE_RESOURCE_COUNT(service), request, &reply,
+		buffer, sizeof(buffer), con ? COAP_TYPE_ACK : COAP_TYPE_NON_CON,
+		con ? coap_header_get_id(request) : coap_next_id());
 
-	if (used < 0) {
-		answer(service, request, used == -ENOMEM ? COAP_RESPONSE_CODE_INTERNAL_ERROR
-							 : COAP_RESPONSE_CODE_BAD_OPTION,
+	if (ret < 0) {
+		answer(service, request, ret == -ENOMEM ? COAP_RESPONSE_CODE_INTERNAL_ERROR
+							: COAP_RESPONSE_CODE_BAD_OPTION,
 		       addr, addr_len);
 		return;
 	}
-	if (coap_packet_init(&reply, buffer, sizeof(buffer), COAP_VERSION_1,
-			     con ? COAP_TYPE_ACK : COAP_TYPE_NON_CON, tkl, token,
-			     COAP_RESPONSE_CODE_CONTENT,
-			     con ? coap_header_get_id(request) : coap_next_id()) == 0 &&
-	    coap_append_option_int(&reply, COAP_OPTION_CONTENT_FORMAT, WELL_KNOWN_FORMAT) == 0 &&
-	    /* No resource matched the query: no payload, so no marker (RFC 7252 §3). */
-	    (used == 0 ||
-	     (coap_packet_append_payload_marker(&reply) == 0 &&
-	      coap_packet_append_payload(&reply, (const uint8_t *)links, (uint16_t)used) == 0))) {
-		(void)coap_service_send(service, &reply, addr, addr_len, NULL);
-	}
-}
-
-static coap_method_t method_of(const struct coap_resource *resource, uint8_t code)
-{
-	switch (code) {
-	case COAP_METHOD_GET: return resource->get;
-	case COAP_METHOD_POST: return resource->post;
-	case COAP_METHOD_PUT: return resource->put;
-	case COAP_METHOD_DELETE: return resource->del;
-	case COAP_METHOD_FETCH: return resource->fetch;
-	case COAP_METHOD_PATCH: return resource->patch;
-	case COAP_METHOD_IPATCH: return resource->ipatch;
-	default: return NULL;
-	}
+	(void)coap_service_send(service, &reply, addr, addr_len, NULL);
 }
 
 static void acknowledged(const struct coap_service *service, const struct coap_packet *message,
@@ -568,29 +522,22 @@ static int route(const struct coap_service *service, struct coap_packet *request
 		return COAP_RESPONSE_CODE_BAD_OPTION;
 	}
 	if (IS_ENABLED(CONFIG_COAP_SERVER_WELL_KNOWN_CORE) && code == COAP_METHOD_GET &&
-	    path_matches(request, well_known_core)) {
+	    z_coap_path_matches(request, well_known_core)) {
 		answer_well_known_core(service, request, addr, addr_len);
 		return 0;
 	}
-	COAP_SERVICE_FOREACH_RESOURCE(service, resource) {
-		if (!path_matches(request, resource->path)) {
-			continue;
-		}
-		coap_method_t method = method_of(resource, code);
+	/* The dispatch applications with their own socket loop use too (coap.c). */
+	int ret = coap_handle_request_len(request, service->res_begin,
+					  (size_t)COAP_SERVICE_RESOURCE_COUNT(service), NULL, 0,
+					  addr, addr_len);
 
-		if (method == NULL) {
-			return COAP_RESPONSE_CODE_NOT_ALLOWED;
-		}
-		int ret = method(resource, request, addr, addr_len);
-
-		switch (ret) {
-		case -ENOENT: return COAP_RESPONSE_CODE_NOT_FOUND;
-		case -ENOTSUP: return COAP_RESPONSE_CODE_BAD_REQUEST;
-		case -EPERM: return COAP_RESPONSE_CODE_NOT_ALLOWED;
-		default: return ret > 0 ? ret : 0;
-		}
+	/* Zephyr's mapping of the dispatch's and the handlers' errnos. */
+	switch (ret) {
+	case -ENOENT: return COAP_RESPONSE_CODE_NOT_FOUND;
+	case -ENOTSUP: return COAP_RESPONSE_CODE_BAD_REQUEST;
+	case -EPERM: return COAP_RESPONSE_CODE_NOT_ALLOWED;
+	default: return ret > 0 ? ret : 0;
 	}
-	return COAP_RESPONSE_CODE_NOT_FOUND;
 }
 
 static void serve_one(const struct coap_service *service)

@@ -200,6 +200,20 @@ int coap_header_set_code(const struct coap_packet *cpkt, uint8_t code);
 uint16_t coap_header_get_id(const struct coap_packet *cpkt);
 const uint8_t *coap_packet_get_payload(const struct coap_packet *cpkt, uint16_t *len);
 bool coap_uri_path_match(const char *const *path, struct coap_option *options, uint8_t opt_num);
+/* A parsed request handed to the resource whose path it names and to that resource's
+ * handler for its method: the handler's return, or -ENOENT (no resource has the path),
+ * -EPERM (the resource has no handler for the method), -ENOTSUP (the code is no method,
+ * or the packet no request).  The application answers those itself (4.04, 4.05, 4.00).
+ * coap_handle_request's array ends with an entry whose path is NULL. */
+int coap_handle_request_len(struct coap_packet *cpkt, struct coap_resource *resources,
+			    size_t resources_len, struct coap_option *options, uint8_t opt_num,
+			    struct sockaddr *addr, socklen_t addr_len);
+int coap_handle_request(struct coap_packet *cpkt, struct coap_resource *resources,
+			struct coap_option *options, uint8_t opt_num, struct sockaddr *addr,
+			socklen_t addr_len);
+/* Levante's: the request's Uri-Path, read from its index, is `path` (each segment, no
+ * more): the one path match of coap_handle_request and of the services. */
+bool z_coap_path_matches(const struct coap_packet *request, const char *const *path);
 int coap_packet_parse(struct coap_packet *cpkt, uint8_t *data, uint16_t len,
 		      struct coap_option *options, uint8_t opt_num);
 int coap_packet_set_path(struct coap_packet *cpkt, const char *path);

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -198,6 +198,41 @@ def s_client_echoes(namespace: str, protocol: str, address: str, line: str,
     return wanted in received
 
 
+
+class ConsoleReader:
+    """A running device's stdout and stderr, read as they come, so that a test can wait
+    for a console line before it stops the device."""
+
+    def __init__(self, device: subprocess.Popen[str]) -> None:
+        self.device = device
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers = [threading.Thread(target=self._drain, args=(stream, into), daemon=True)
+                        for stream, into in ((device.stdout, self.out),
+                                             (device.stderr, self.err))]
+        for reader in self.readers:
+            reader.start()
+
+    @staticmethod
+    def _drain(stream: Iterable[str], into: list[str]) -> None:
+        for line in stream:
+            into.append(line)
+
+    def wait_for(self, *markers: str, patience_s: float = 60) -> None:
+        deadline = time.monotonic() + patience_s
+        while time.monotonic() < deadline:
+            text = "".join(self.out)
+            if all(marker in text for marker in markers):
+                return
+            time.sleep(0.1)
+
+    def finish(self, timeout_s: float = 60) -> tuple[str, str]:
+        """Wait for the device to end (after the caller's signal): its output and errors."""
+        self.device.wait(timeout=timeout_s)
+        for reader in self.readers:
+            reader.join(timeout=timeout_s)
+        return "".join(self.out), "".join(self.err)
+
 @needs_root_with("openssl")
 @pytest.mark.parametrize("board", ["lv_m4", "lv_m33"])
 def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
@@ -220,6 +255,7 @@ def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
          str(build_dir), "--net", f"tap:{TAP}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     answers = {}
+    console = ConsoleReader(device)
     try:
         for name, address in (("4", "192.0.2.1"), ("6", "[2001:db8::1]")):
             for protocol in ("tls", "dtls"):
@@ -232,8 +268,11 @@ def test_the_tls_overlay_answers_openssl_over_tls_and_dtls(
                     time.sleep(0.5)
                     answers[line] = s_client_echoes(namespace, protocol, address, line,
                                                     tmp_path)
+        # The device prints its line after it sent the echo the client already has:
+        # stop it only once the lines are out (or a minute has passed).
+        console.wait_for("echo: UDP IPv4 ", "echo: UDP IPv6 ")
         device.send_signal(signal.SIGINT)
-        output, errors = device.communicate(timeout=60)
+        output, errors = console.finish()
     finally:
         if device.poll() is None:
             device.kill()

@@ -234,11 +234,11 @@ def test_every_command_is_judged_and_a_refusal_is_access_denied() -> None:
     target.deny.add("os.reset")
     outcome = server.handle(request(WRITE, 0, 5, {}), "192.0.2.2:5000")
     assert not outcome.reset and response(outcome.response)[1] == {"rc": 11}
-    server.handle(request(READ, 9, 0), "192.0.2.2:5000")  # shell group: not served
-    assert response(server.handle(request(READ, 9, 0), "p").response)[1] == {"rc": 8}
+    server.handle(request(READ, 200, 0), "192.0.2.2:5000")  # no such group: not served
+    assert response(server.handle(request(READ, 200, 0), "p").response)[1] == {"rc": 8}
     actions = [(peer, action) for peer, action, _ in target.judged]
     assert actions[:2] == [("192.0.2.2:5000", "os.reset"), ("192.0.2.2:5000",
-                                                              "group9.command0")]
+                                                              "group200.command0")]
 
 
 def test_upload_data_is_summarised_for_the_control_point() -> None:

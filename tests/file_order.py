@@ -14,10 +14,14 @@ from collections.abc import Sequence
 
 # Longest first; paths as in a test's node id (from the repository's root).
 LONGEST_FILES = (
+    "tests/samples/test_coap_update.py",
     "tests/net/test_tap_hostile.py",
+    "tests/codecs/test_fuzz_smoke.py",
     "tests/samples/test_http_update_power_cut.py",
+    "tests/samples/test_door_controller_attack.py",
     "tests/net/test_user_gateway6_e2e.py",
     "tests/net/test_tap_echo.py",
+    "tests/codecs/test_mqtt_publish_fast_path.py",
 )
 
 

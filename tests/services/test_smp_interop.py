@@ -18,6 +18,7 @@ from pathlib import Path
 import cbor2
 import pytest
 from smpclient import SMPClient
+from smpclient.exceptions import SMPBadSequence
 from smpclient.generics import error, success
 from smpclient.requests.image_management import ImageStatesRead, ImageStatesWrite
 from smpclient.requests.os_management import EchoWrite, ResetWrite
@@ -92,8 +93,12 @@ async def wait_ready(client: SMPClient) -> None:
         try:
             if success(await client.request(EchoWrite(d="up?"), 1)):
                 return
-        except TimeoutError:
-            continue
+        except (TimeoutError, SMPBadSequence):
+            # A try the device answers after its timeout (a request that waited out a
+            # reset, or a loaded machine) would be read as the next try's answer: the
+            # next try goes from a new socket, which no late answer reaches.
+            await client.disconnect()
+            await client.connect(5)
     raise AssertionError("the device never answered")
 
 

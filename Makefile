@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi mosquitto qemu-system-arm \
-	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat dnsmasq-base openssl libcoap3-bin
+	device-tree-compiler gdb-multiarch iproute2 iputils-ping socat dnsmasq-base openssl libcoap3-bin netcat-openbsd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STRICT_TYPED := src/levante/kernel src/levante/debug src/levante/config src/levante/arch/interface.py \
 	src/levante/abi src/levante/image src/levante/arch/memview.py src/levante/arch/mpu \
@@ -33,9 +33,10 @@ toolchain:
 	    ! command -v ip >/dev/null 2>&1 || \
 	    ! command -v ping >/dev/null 2>&1 || \
 	    ! command -v socat >/dev/null 2>&1 || \
+	    ! command -v nc >/dev/null 2>&1 || \
 	    ! command -v openssl >/dev/null 2>&1 || \
 	    ! command -v coap-client-notls >/dev/null 2>&1; then \
-		echo "installing the Arm toolchain and C libraries, dtc, GDB, the MQTT test broker, libcoap's CoAP client, QEMU (peer benchmark) and the network tools (ip, ping, socat, openssl): $(APT_PACKAGES)"; \
+		echo "installing the Arm toolchain and C libraries, dtc, GDB, the MQTT test broker, libcoap's CoAP client, QEMU (peer benchmark) and the network tools (ip, ping, socat, nc, openssl): $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi

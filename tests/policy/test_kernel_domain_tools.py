@@ -148,3 +148,25 @@ def test_the_audit_domains_target_policy_checks_and_meets_its_scenarios() -> Non
     tested = levante("policy", "test", "-p", str(app / "policy.lvp"),
                      str(app / "scenarios.lvs"))
     assert tested.returncode == 0, tested.stdout
+
+
+KERNEL_POLICY = """default deny
+domain network = {}
+domain audit = {}
+domain control = {}
+neverallow network syscall k_sem_give
+grant syscall k_sem_give from audit
+grant syscall k_yield from control
+grant syscall k_yield from audit
+grant syscall k_sem_give from network
+"""
+
+
+def test_kernel_domains_are_told_apart_by_shadowing_and_neverallow() -> None:
+    domains = {"network": [], "audit": [], "control": [], "default": []}
+    # Three domains with no threads listed are three domains, not one empty set: no
+    # grant shadows another's, and the neverallow catches the grant to network alone.
+    assert rendered(KERNEL_POLICY, domains) == [
+        "p.lvp:9: error: grants syscall k_sem_give against the neverallow on line 5",
+        "p.lvp:9: warning: this grant never applies: the deny on line 5 refuses "
+        "syscall k_sem_give for these threads"]

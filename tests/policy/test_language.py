@@ -51,7 +51,7 @@ def test_roles_and_type_enforcement_become_rules() -> None:
     assert events["syscall k_sem_take"]["grant"][0]["audit"] is True
     assert events["syscall k_thread_abort"]["deny"][0]["line"] == 5
     assert compiled["neverallow"] == [
-        {"event": "syscall k_thread_abort", "threads": ["ops"], "line": 5}]
+        {"event": "syscall k_thread_abort", "threads": ["ops"], "domain": "ops", "line": 5}]
 
 
 @pytest.mark.parametrize(("text", "message"), [

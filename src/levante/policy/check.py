@@ -41,8 +41,9 @@ def check_policy(text: str, source: str,
                     for finding in findings]
         findings.extend(_domain_findings(text, source, compiled, kernel_domains, manifest))
     findings.extend(_flow_findings(compiled))
-    findings.extend(_rule_findings(compiled, frozenset(kernel_domains or ())))
-    findings.extend(_neverallow_findings(compiled))
+    declared = frozenset(kernel_domains or ())
+    findings.extend(_rule_findings(compiled, declared))
+    findings.extend(_neverallow_findings(compiled, declared))
     if ipc_fields is not None:
         findings.extend(_ipc_findings(compiled, ipc_fields))
     return sorted(findings, key=lambda finding: (finding.line, finding.message))
@@ -155,11 +156,23 @@ def _unconditional(rule: Mapping[str, Any]) -> bool:
             and not rule["require"] and not rule["perform"])
 
 
-def _covers(wide: list[str] | None, narrow: list[str] | None) -> bool:
-    """Every thread `narrow` names is one `wide` names (None: every thread)."""
+def _members(entry: Mapping[str, Any], kernel_domains: frozenset[str]) -> frozenset[str] | None:
+    """Whom a rule or an assertion names (None: every thread).  A kernel domain's
+    threads are the manifest's, whatever the policy lists, so the domain stands for
+    itself; a thread named in quotes may be in any domain, so it overlaps none."""
+    if entry["threads"] is None:
+        return None
+    domain = entry.get("domain")
+    if domain is not None and domain in kernel_domains:
+        return frozenset({f"domain {domain}"})
+    return frozenset(entry["threads"])
+
+
+def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> bool:
+    """Everyone `narrow` names is named by `wide` (None: every thread)."""
     if wide is None:
         return True
-    return narrow is not None and set(narrow) <= set(wide)
+    return narrow is not None and narrow <= wide
 
 
 def _rule_findings(compiled: Compiled, kernel_domains: frozenset[str]) -> Iterator[Finding]:
@@ -170,10 +183,11 @@ def _rule_findings(compiled: Compiled, kernel_domains: frozenset[str]) -> Iterat
                   for deny in events[index]["deny"] if _unconditional(deny)]
         earlier: list[dict[str, Any]] = []
         for rule in rules["grant"]:
+            members = _members(rule, kernel_domains)
             overriding = next((deny for deny in denies
-                               if _covers(deny["threads"], rule["threads"])), None)
+                               if _covers(_members(deny, kernel_domains), members)), None)
             shadowing = next((first for first in earlier if _unconditional(first)
-                              and _covers(first["threads"], rule["threads"])), None)
+                              and _covers(_members(first, kernel_domains), members)), None)
             if overriding is not None:
                 yield Finding(rule["line"], "warning",
                               f"this grant never applies: the deny on line "
@@ -188,10 +202,11 @@ def _rule_findings(compiled: Compiled, kernel_domains: frozenset[str]) -> Iterat
             earlier.append(rule)
 
 
-def _neverallow_findings(compiled: Compiled) -> Iterator[Finding]:
+def _neverallow_findings(compiled: Compiled,
+                         kernel_domains: frozenset[str]) -> Iterator[Finding]:
     events = compiled["events"]
     for assertion in compiled["neverallow"]:
-        forbidden = set(assertion["threads"])
+        forbidden = _members(assertion, kernel_domains) or frozenset()
         for key, rules in events.items():
             # A grant of the event, of a wildcard over it, or of an event under the
             # assertion's own wildcard (`neverallow network query door.*`).
@@ -199,8 +214,8 @@ def _neverallow_findings(compiled: Compiled) -> Iterator[Finding]:
                     and assertion["event"] not in wildcards_of(key):
                 continue
             for rule in rules["grant"]:
-                threads = rule["threads"]
-                if threads is None or forbidden & set(threads):
+                threads = _members(rule, kernel_domains)
+                if threads is None or forbidden & threads:
                     yield Finding(rule["line"], "error",
                                   f"grants {assertion['event']} against the neverallow on "
                                   f"line {assertion['line']}")

@@ -228,7 +228,7 @@ class _Compiler:
         if kind == "neverallow":
             # An assertion the validator proves, and a refusal at run time besides.
             self.compiled["neverallow"].append({"event": key, "threads": threads,
-                                                "line": _line(node)})
+                                                "domain": str(domain), "line": _line(node)})
             self.event_rules(key)["deny"].append(rule)
             return
         rule["audit"] = kind == "auditallow"

@@ -4,6 +4,7 @@ and trace."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import socket
@@ -13,6 +14,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import aiocoap
+from aiocoap import Message
 
 
 def free_udp_port() -> int:
@@ -109,3 +113,16 @@ def wait_until_answering(device: Device, port: int, deadline_s: float = 120.0) -
         raise AssertionError("the device never answered a CoAP ping")
     finally:
         probe.close()
+
+
+async def ask_async(*messages: Message) -> list[Message]:
+    """aiocoap's answers to `messages`, asked in turn from one client context."""
+    context = await aiocoap.Context.create_client_context()
+    try:
+        return [await context.request(message).response for message in messages]
+    finally:
+        await context.shutdown()
+
+
+def ask(*messages: Message) -> list[Message]:
+    return asyncio.run(ask_async(*messages))

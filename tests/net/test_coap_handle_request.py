@@ -7,14 +7,12 @@ Block2 blocks (CONFIG_COAP_WELL_KNOWN_BLOCK_WISE), which aiocoap fetches whole."
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 
-import aiocoap
 import pytest
 from aiocoap import Code, Message
-from coap_device import Device, start_device, wait_until_answering
+from coap_device import Device, ask, start_device, wait_until_answering
 
 from conftest import TARGET_TESTS, Builder
 from levante.abi import ERRNO
@@ -54,18 +52,6 @@ def device(builder: Builder, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 def uri(device: Device, path: str, port: int = OWN) -> str:
     return f"coap://127.0.0.1:{device.ports[port]}{path}"
-
-
-async def _ask(*messages: Message) -> list[Message]:
-    context = await aiocoap.Context.create_client_context()
-    try:
-        return [await context.request(message).response for message in messages]
-    finally:
-        await context.shutdown()
-
-
-def ask(*messages: Message) -> list[Message]:
-    return asyncio.run(_ask(*messages))
 
 
 def exchange(device: Device, datagram: bytes, port: int) -> bytes:

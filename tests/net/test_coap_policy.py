@@ -9,10 +9,9 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import aiocoap
 import pytest
 from aiocoap import Code, Message
-from coap_device import Device, start_device, wait_until_answering
+from coap_device import Device, ask_async, start_device, wait_until_answering
 
 from conftest import TARGET_TESTS, Builder
 
@@ -39,17 +38,9 @@ def device(request: pytest.FixtureRequest, builder: Builder,
         running.stop()
 
 
-async def _ask(*messages: Message) -> list[Message]:
-    context = await aiocoap.Context.create_client_context()
-    try:
-        return [await context.request(message).response for message in messages]
-    finally:
-        await context.shutdown()
-
-
 def test_a_denied_put_is_answered_4_03_and_changes_nothing(device: Device) -> None:
     target = f"coap://127.0.0.1:{device.ports[SERVICE]}"
-    put, got, upload = asyncio.run(_ask(
+    put, got, upload = asyncio.run(ask_async(
         Message(code=Code.PUT, uri=f"{target}/test", payload=b"refused"),
         Message(code=Code.GET, uri=f"{target}/test"),
         Message(code=Code.POST, uri=f"{target}/test", payload=b"x")))
@@ -61,7 +52,7 @@ def test_a_denied_put_is_answered_4_03_and_changes_nothing(device: Device) -> No
 def test_the_trace_shows_the_deny_at_the_control_point(device: Device,
                                                        tmp_path: Path) -> None:
     target = f"coap://127.0.0.1:{device.ports[SERVICE]}"
-    asyncio.run(_ask(Message(code=Code.PUT, uri=f"{target}/test", payload=b"again")))
+    asyncio.run(ask_async(Message(code=Code.PUT, uri=f"{target}/test", payload=b"again")))
     device.stop()
     verdicts = [(event["action"], event["fields"]["path"], event["verdict"])  # type: ignore[index]
                 for event in device.events

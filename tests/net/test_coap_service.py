@@ -21,7 +21,7 @@ import aiocoap
 import pytest
 from aiocoap import Code, Message
 from aiocoap.optiontypes import BlockOption
-from coap_device import Device, start_device, wait_until_answering
+from coap_device import Device, ask, start_device, wait_until_answering
 
 from conftest import TARGET_TESTS, Builder
 from levante.codecs.coap import MessageType, decode
@@ -46,18 +46,6 @@ def device(request: pytest.FixtureRequest, builder: Builder,
 
 def uri(device: Device, path: str, port: int = SERVICE) -> str:
     return f"coap://127.0.0.1:{device.ports[port]}{path}"
-
-
-async def _ask(*messages: Message) -> list[Message]:
-    context = await aiocoap.Context.create_client_context()
-    try:
-        return [await context.request(message).response for message in messages]
-    finally:
-        await context.shutdown()
-
-
-def ask(*messages: Message) -> list[Message]:
-    return asyncio.run(_ask(*messages))
 
 
 def test_aiocoap_uses_every_method(device: Device) -> None:
